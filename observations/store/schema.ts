@@ -1,0 +1,136 @@
+/**
+ * The database schema as numbered migrations. A database's `user_version`
+ * is the number of the last migration applied; opening runs the rest in
+ * order, each in its own transaction. Never edit a released migration: add
+ * the next one. test/observations/store/migrations.test.ts upgrades a
+ * database from every earlier version and compares it with a fresh one.
+ */
+
+export interface Migration {
+  /** 1, 2, 3 … with no gaps. */
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'sites, instruments, observations, integrations, events',
+    sql: `
+      CREATE TABLE sites (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        latitude_deg REAL NOT NULL,
+        longitude_deg REAL NOT NULL,
+        altitude_m REAL NOT NULL DEFAULT 0
+      );
+      CREATE TABLE instruments (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('dongle', 'antenna', 'rotator')),
+        name TEXT NOT NULL,
+        serial TEXT,
+        site_id INTEGER REFERENCES sites(id) ON DELETE SET NULL,
+        east_m REAL, north_m REAL, up_m REAL,
+        dish_diameter_m REAL,
+        details TEXT NOT NULL DEFAULT '{}',
+        UNIQUE (kind, name)
+      );
+      CREATE UNIQUE INDEX instruments_dongle_serial ON instruments(serial) WHERE kind = 'dongle';
+      CREATE TABLE observations (
+        id INTEGER PRIMARY KEY,
+        mode TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '',
+        site_id INTEGER REFERENCES sites(id) ON DELETE SET NULL,
+        start_s REAL NOT NULL,
+        end_s REAL,
+        status TEXT NOT NULL CHECK (status IN ('recording', 'complete', 'interrupted')),
+        config TEXT NOT NULL,
+        software_version TEXT NOT NULL,
+        recorder_pid INTEGER,
+        recorder_host TEXT
+      );
+      CREATE INDEX observations_start ON observations(start_s);
+      CREATE TABLE integrations (
+        id INTEGER PRIMARY KEY,
+        observation_id INTEGER NOT NULL REFERENCES observations(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        first_sample INTEGER NOT NULL,
+        time_s REAL NOT NULL,
+        duration_s REAL NOT NULL,
+        spectra INTEGER NOT NULL,
+        end_reason TEXT NOT NULL,
+        inputs INTEGER NOT NULL,
+        products INTEGER NOT NULL,
+        channels INTEGER NOT NULL,
+        visibilities BLOB NOT NULL,
+        power2 BLOB NOT NULL,
+        clipped TEXT NOT NULL,
+        dropped TEXT NOT NULL,
+        UNIQUE (observation_id, idx)
+      );
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        observation_id INTEGER NOT NULL REFERENCES observations(id) ON DELETE CASCADE,
+        time_s REAL NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('pointing', 'calibration', 'drop', 'note')),
+        data TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX events_observation ON events(observation_id, time_s);
+    `,
+  },
+  {
+    version: 2,
+    description: 'raw recordings and exports',
+    sql: `
+      CREATE TABLE recordings (
+        id INTEGER PRIMARY KEY,
+        observation_id INTEGER NOT NULL REFERENCES observations(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        datatype TEXT NOT NULL,
+        sample_rate REAL NOT NULL,
+        frequency REAL NOT NULL,
+        num_channels INTEGER NOT NULL DEFAULT 1,
+        start_s REAL NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE TABLE exports (
+        id INTEGER PRIMARY KEY,
+        observation_id INTEGER NOT NULL REFERENCES observations(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        path TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        created_s REAL NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    description: 'upload queue; why a recording was interrupted',
+    sql: `
+      ALTER TABLE observations ADD COLUMN interrupted_reason TEXT;
+      CREATE TABLE upload_jobs (
+        id INTEGER PRIMARY KEY,
+        observation_id INTEGER REFERENCES observations(id) ON DELETE SET NULL,
+        export_id INTEGER REFERENCES exports(id) ON DELETE SET NULL,
+        target TEXT NOT NULL,
+        path TEXT NOT NULL,
+        remote_name TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt_s REAL NOT NULL,
+        created_s REAL NOT NULL,
+        updated_s REAL NOT NULL
+      );
+      CREATE INDEX upload_jobs_state ON upload_jobs(state, next_attempt_s);
+    `,
+  },
+];
+
+/** The schema version this program writes. */
+export const latestVersion = migrations[migrations.length - 1]!.version;

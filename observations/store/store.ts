@@ -1,0 +1,237 @@
+/**
+ * The local store: one SQLite database (WAL) in a data folder, with raw
+ * recordings and exports beside it. Open with `Store.open(dir)`; start a
+ * recording with `startObservation`, read with `listObservations` and
+ * `integrations`.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync, rmSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ObservationError, check, fromSqliteError } from '../errors.ts';
+import { dataFiles } from '../paths.ts';
+import { decodeIntegration, type IntegrationRow } from './codec.ts';
+import { migrate } from './migrate.ts';
+import { Recording, activeRecordings } from './recording.ts';
+import * as catalog from './catalog.ts';
+import type {
+  ExportRecord, Instrument, Observation, ObservationConfig, ObservationEvent, ObservationFilter,
+  RawRecording, Site, StoredIntegration,
+} from './types.ts';
+import { validateConfig } from './validate.ts';
+
+export interface OpenOptions {
+  /** Open without writing (no migrations, no crash recovery). */
+  readonly?: boolean;
+  /** Cap the database at this many pages (4096 bytes each): a small-disk guard, and how tests fill the disk. */
+  maxPageCount?: number;
+}
+
+export interface StartObservation {
+  /** Observing mode: `spectrum`, `drift`, `interferometer`, `callisto`, … */
+  mode: string;
+  /** What is observed (`Sun`, `Cas A`, `HI l=30`). */
+  target?: string;
+  siteId?: number | null;
+  config: ObservationConfig;
+  /** Time of sample 0 (Unix s); default now. */
+  start?: number;
+}
+
+export class Store {
+  /** The data folder. */
+  readonly dir: string;
+  /** The underlying connection, for the upload queue and tests. */
+  readonly db: Database.Database;
+
+  private constructor(dir: string, db: Database.Database) {
+    this.dir = dir;
+    this.db = db;
+  }
+
+  /** Opens (creating if needed) the store in `dir`, migrates it and marks crashed recordings interrupted. */
+  static open(dir: string, options: OpenOptions = {}): Store {
+    check(typeof dir === 'string' && dir.trim() !== '', 'the data folder path must be a non-empty string');
+    const abs = resolve(dir);
+    let db: Database.Database;
+    try {
+      if (!options.readonly) mkdirSync(join(abs, dataFiles.recordings), { recursive: true });
+      db = new Database(join(abs, dataFiles.database), { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'EACCES' || code === 'EROFS') throw new ObservationError('read-only', `cannot write the data folder ${abs}: ${(err as Error).message}; use --db to choose another.`, { cause: err });
+      throw new ObservationError('database', `cannot open the store in ${abs}: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      if (!options.readonly) {
+        db.pragma('journal_mode = WAL');
+        // FULL: each integration's commit reaches the disk before the next one starts.
+        db.pragma('synchronous = FULL');
+        migrate(db);
+      }
+      if (options.maxPageCount !== undefined) {
+        check(Number.isInteger(options.maxPageCount) && options.maxPageCount > 0, 'maxPageCount must be a positive integer (pages)');
+        db.pragma(`max_page_count = ${options.maxPageCount}`);
+      }
+      const store = new Store(abs, db);
+      if (!options.readonly) store.recoverInterrupted();
+      return store;
+    } catch (err) {
+      db.close();
+      throw fromSqliteError(err, `opening the store in ${abs}`);
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Absolute path of a file the store references by a path relative to the data folder. */
+  filePath(relative: string): string {
+    return isAbsolute(relative) ? relative : join(this.dir, relative);
+  }
+
+  // Sites and instruments live in catalog.ts.
+  addSite(site: Omit<Site, 'id'>): Site { return catalog.addSite(this.db, site); }
+  listSites(): Site[] { return catalog.listSites(this.db); }
+  getSite(id: number): Site { return catalog.getSite(this.db, id); }
+  addInstrument(instrument: Omit<Instrument, 'id'>): Instrument { return catalog.addInstrument(this.db, instrument); }
+  listInstruments(kind?: Instrument['kind']): Instrument[] { return catalog.listInstruments(this.db, kind); }
+
+  /** Creates an observation in state `recording` and returns the handle the engine appends to. */
+  startObservation(spec: StartObservation): Recording {
+    check(typeof spec.mode === 'string' && /^[a-z][a-z0-9-]*$/.test(spec.mode), 'mode must be a lowercase word (e.g. spectrum, drift)');
+    const config = validateConfig(spec.config);
+    const start = spec.start ?? Date.now() / 1000;
+    check(Number.isFinite(start) && start > 0, 'start must be a positive number of Unix seconds');
+    if (spec.siteId != null) this.getSite(spec.siteId);
+    try {
+      const info = this.db
+        .prepare(`INSERT INTO observations (mode, target, site_id, start_s, status, config, software_version, recorder_pid, recorder_host)
+                  VALUES (?, ?, ?, ?, 'recording', ?, ?, ?, ?)`)
+        .run(spec.mode, spec.target ?? '', spec.siteId ?? null, start, JSON.stringify(config), config.softwareVersion, process.pid, hostname());
+      return new Recording(this.db, Number(info.lastInsertRowid), start, config, this.dir);
+    } catch (err) {
+      throw fromSqliteError(err, 'starting an observation');
+    }
+  }
+
+  /**
+   * Marks observations left `recording` by a process that is gone as
+   * interrupted, ending them at their last stored integration.
+   */
+  recoverInterrupted(): number[] {
+    const rows = this.db
+      .prepare("SELECT id, recorder_pid, recorder_host FROM observations WHERE status = 'recording'")
+      .all() as { id: number; recorder_pid: number | null; recorder_host: string | null }[];
+    const recovered: number[] = [];
+    for (const r of rows) {
+      if (r.recorder_host && r.recorder_host !== hostname()) continue; // cannot tell from here
+      const mine = r.recorder_pid === process.pid;
+      if (mine ? activeRecordings.has(`${this.dir}#${r.id}`) : processAlive(r.recorder_pid)) continue;
+      this.db
+        .prepare(`UPDATE observations SET status = 'interrupted',
+                    interrupted_reason = 'the recording process stopped without closing it (crash or kill)',
+                    end_s = COALESCE((SELECT MAX(time_s + duration_s) FROM integrations WHERE observation_id = ?), start_s)
+                  WHERE id = ?`)
+        .run(r.id, r.id);
+      recovered.push(r.id);
+    }
+    return recovered;
+  }
+
+  getObservation(id: number): Observation {
+    return catalog.getObservation(this.db, id);
+  }
+
+  listObservations(filter: ObservationFilter = {}): Observation[] {
+    return catalog.listObservations(this.db, filter);
+  }
+
+  events(observationId: number): ObservationEvent[] {
+    return catalog.listEvents(this.db, observationId);
+  }
+
+  /** Number of integrations stored for an observation. */
+  countIntegrations(observationId: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM integrations WHERE observation_id = ?').get(observationId) as { n: number }).n;
+  }
+
+  /**
+   * Streams an observation's integrations in index order, one row in memory
+   * at a time. Do not write to this store while iterating.
+   */
+  *integrations(observationId: number): Generator<StoredIntegration> {
+    this.getObservation(observationId);
+    const stmt = this.db.prepare('SELECT * FROM integrations WHERE observation_id = ? ORDER BY idx');
+    for (const row of stmt.iterate(observationId)) yield decodeIntegration(row as IntegrationRow);
+  }
+
+  /** All of an observation's integrations as arrays (use `integrations()` for large ones). */
+  readIntegrations(observationId: number): StoredIntegration[] {
+    return [...this.integrations(observationId)];
+  }
+
+  /** Start times (Unix s) and durations (s) of every integration, without the data. */
+  integrationTimes(observationId: number): { time: number; duration: number; spectra: number }[] {
+    return this.db
+      .prepare('SELECT time_s AS time, duration_s AS duration, spectra FROM integrations WHERE observation_id = ? ORDER BY idx')
+      .all(observationId) as { time: number; duration: number; spectra: number }[];
+  }
+
+  /** References a raw recording (a `.sigmf-data` file, path relative to the data folder). */
+  addRawRecording(rec: Omit<RawRecording, 'id'>): RawRecording {
+    return catalog.addRawRecording(this.db, rec);
+  }
+
+  rawRecordings(observationId: number): RawRecording[] {
+    return catalog.listRawRecordings(this.db, observationId);
+  }
+
+  addExport(rec: Omit<ExportRecord, 'id'>): ExportRecord {
+    return catalog.addExport(this.db, rec);
+  }
+
+  exports(observationId: number): ExportRecord[] {
+    return catalog.listExports(this.db, observationId);
+  }
+
+  /**
+   * Deletes an observation, its integrations and events, and the raw
+   * recordings and exports it holds inside the data folder. Refuses one that
+   * is still recording in this process.
+   */
+  deleteObservation(id: number): void {
+    const obs = this.getObservation(id);
+    if (obs.status === 'recording' && activeRecordings.has(`${this.dir}#${id}`)) {
+      throw new ObservationError('state', `observation ${id} is still recording; stop it first.`);
+    }
+    const files: string[] = [];
+    for (const r of this.rawRecordings(id)) {
+      const data = this.filePath(r.path);
+      files.push(data, data.replace(/\.sigmf-data$/, '.sigmf-meta'));
+    }
+    for (const e of this.exports(id)) {
+      const abs = this.filePath(e.path);
+      if (abs.startsWith(this.dir + '/') || abs.startsWith(this.dir + '\\')) files.push(abs);
+    }
+    try {
+      this.db.prepare('DELETE FROM observations WHERE id = ?').run(id);
+    } catch (err) {
+      throw fromSqliteError(err, `deleting observation ${id}`);
+    }
+    for (const f of files) rmSync(f, { force: true });
+  }
+}
+
+function processAlive(pid: number | null): boolean {
+  if (pid === null) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}
