@@ -25,6 +25,12 @@ export interface FxBackend {
   readonly name: BackendName;
   readonly config: ResolvedFxConfig;
   /**
+   * Spectra per accumulate call the backend works best with. The pipeline
+   * cuts every integration into batches of this size from its start, so the
+   * sums do not depend on how the stream was chunked.
+   */
+  readonly batch: number;
+  /**
    * Adds `spectra` consecutive spectra to the integration in progress.
    * `samples[a]` holds input a's cu8 bytes for the window of those spectra:
    * (spectra − 1)·C + T·C samples, i.e. twice that many bytes (it may be
@@ -38,4 +44,14 @@ export interface FxBackend {
   setGains(gains: readonly Float32Array[] | null): Promise<void>;
   /** Releases threads, GPU buffers and memory. Idempotent. */
   close(): Promise<void>;
+}
+
+/** Zeroed sums for a configuration. */
+export function emptySums(config: ResolvedFxConfig): IntegrationSums {
+  return {
+    spectra: 0,
+    visibilities: new Float64Array(config.products * config.channels * 2),
+    power2: new Float64Array(config.inputs * config.channels),
+    clipped: new Array<number>(config.inputs).fill(0),
+  };
 }

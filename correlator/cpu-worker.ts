@@ -1,0 +1,46 @@
+/**
+ * One worker thread of the CPU backend. It owns an FxEngine and a slot of
+ * shared memory that the main thread fills with a batch's samples; it sums
+ * the batches it is given and hands its sums over on 'drain'.
+ *
+ * Messages in:  {type:'batch', spectra}      — samples are in the shared slot
+ *               {type:'gains', gains}         — Float32Array[] | null
+ *               {type:'drain'}                — reply with the sums, reset
+ * Messages out: {type:'ready'} | {type:'done'} | {type:'sums', sums} | {type:'error', message}
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { emptySums } from './backend.ts';
+import { FxEngine } from './engine.ts';
+import type { ResolvedFxConfig } from './types.ts';
+
+interface Init {
+  config: ResolvedFxConfig;
+  batch: number;
+  /** inputs × slotBytes bytes, input a's window at a·slotBytes. */
+  slot: SharedArrayBuffer;
+  slotBytes: number;
+}
+
+const { config, batch, slot, slotBytes } = workerData as Init;
+const port = parentPort!;
+const engine = await FxEngine.create(config, batch);
+const views = Array.from({ length: config.inputs }, (_, a) => new Uint8Array(slot, a * slotBytes, slotBytes));
+
+port.on('message', (msg: { type: string; spectra?: number; gains?: Float32Array[] | null }) => {
+  try {
+    if (msg.type === 'batch') {
+      engine.accumulate(views, msg.spectra!);
+      port.postMessage({ type: 'done' });
+    } else if (msg.type === 'gains') {
+      engine.setGains(msg.gains ?? null);
+      port.postMessage({ type: 'done' });
+    } else if (msg.type === 'drain') {
+      const sums = emptySums(config);
+      engine.drain(sums);
+      port.postMessage({ type: 'sums', sums }, [sums.visibilities.buffer as ArrayBuffer, sums.power2.buffer as ArrayBuffer]);
+    }
+  } catch (err) {
+    port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+});
+port.postMessage({ type: 'ready' });

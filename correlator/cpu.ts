@@ -1,0 +1,148 @@
+/**
+ * The fast CPU backend: float32 F-engine (PFFFT in WebAssembly SIMD) and a
+ * float64-accumulating X-engine, either inline (threads: 0, for tests and
+ * embedding) or over worker threads sharing memory with this one.
+ *
+ * With K threads, the batches of an integration go to the workers in turn
+ * (batch i to worker i mod K), so the result depends only on the data and K,
+ * never on timing. Each worker sums its own batches; `take` adds the
+ * workers' sums in worker order.
+ */
+import type { Worker } from 'node:worker_threads';
+import { emptySums, type FxBackend, type IntegrationSums } from './backend.ts';
+import { validateConfig, validateGains, windowSamples } from './config.ts';
+import { batchSpectraFor, FxEngine } from './engine.ts';
+import { CorrelatorError } from './errors.ts';
+import { startWorker } from './threads.ts';
+import type { FxConfig, ResolvedFxConfig } from './types.ts';
+
+export interface CpuOptions {
+  /** Worker threads; 0 computes inline on the calling thread. Default: 1. */
+  threads?: number;
+  /** Spectra per batch handed to a thread. Default: about 64 k samples' worth. */
+  batch?: number;
+}
+
+interface Lane {
+  worker: Worker;
+  slot: Uint8Array;
+  /** Resolves when the worker has finished what it was last given. */
+  idle: Promise<void>;
+  reply: ((msg: WorkerReply) => void) | null;
+}
+
+type WorkerReply = { type: 'ready' | 'done' } | { type: 'sums'; sums: IntegrationSums } | { type: 'error'; message: string };
+
+export class CpuBackend implements FxBackend {
+  readonly name = 'cpu' as const;
+  private next = 0;
+  private closed = false;
+
+  private constructor(
+    readonly config: ResolvedFxConfig,
+    /** Spectra per batch: the unit handed to one thread. */
+    readonly batch: number,
+    private readonly inline: FxEngine | null,
+    private readonly lanes: Lane[],
+    private readonly slotBytes: number,
+  ) {}
+
+  static async create(config: FxConfig | ResolvedFxConfig, options: CpuOptions = {}): Promise<CpuBackend> {
+    const resolved = validateConfig(config);
+    const threads = options.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 0 || threads > 256) {
+      throw new CorrelatorError('config', `threads must be an integer from 0 to 256 (got ${threads}); 0 runs on the calling thread`);
+    }
+    const batch = options.batch ?? batchSpectraFor(resolved.channels);
+    if (!Number.isInteger(batch) || batch < 1) throw new CorrelatorError('config', `batch must be an integer ≥ 1 (got ${batch})`);
+    if (threads === 0) return new CpuBackend(resolved, batch, await FxEngine.create(resolved, batch), [], 0);
+
+    const slotBytes = 2 * windowSamples(resolved, batch);
+    const lanes = await Promise.all(
+      Array.from({ length: threads }, async () => {
+        const shared = new SharedArrayBuffer(resolved.inputs * slotBytes);
+        const worker = startWorker(new URL('./cpu-worker.ts', import.meta.url), {
+          workerData: { config: resolved, batch, slot: shared, slotBytes },
+        });
+        const lane: Lane = { worker, slot: new Uint8Array(shared), idle: Promise.resolve(), reply: null };
+        worker.on('message', (msg: WorkerReply) => lane.reply?.(msg));
+        worker.on('error', (err) => lane.reply?.({ type: 'error', message: err.message }));
+        await CpuBackend.expect(lane, () => {});
+        return lane;
+      }),
+    );
+    return new CpuBackend(resolved, batch, null, lanes, slotBytes);
+  }
+
+  /** Sends (via `send`) and resolves with the worker's next reply, rejecting on an error reply. */
+  private static expect(lane: Lane, send: () => void): Promise<WorkerReply> {
+    return new Promise((resolve, reject) => {
+      lane.reply = (msg) => {
+        lane.reply = null;
+        if (msg.type === 'error') reject(new CorrelatorError('backend', `CPU worker failed: ${msg.message}`));
+        else resolve(msg);
+      };
+      send();
+    });
+  }
+
+  private check(): void {
+    if (this.closed) throw new CorrelatorError('closed', 'the CPU backend was closed; create a new one');
+  }
+
+  async accumulate(samples: readonly Uint8Array[], spectra: number): Promise<void> {
+    this.check();
+    if (this.inline) {
+      this.inline.accumulate(samples, spectra);
+      return;
+    }
+    const C = this.config.channels;
+    for (let s0 = 0; s0 < spectra; s0 += this.batch) {
+      const n = Math.min(this.batch, spectra - s0);
+      const lane = this.lanes[this.next];
+      this.next = (this.next + 1) % this.lanes.length;
+      await lane.idle;
+      const bytes = 2 * windowSamples(this.config, n);
+      for (let a = 0; a < this.config.inputs; a++) {
+        lane.slot.set(samples[a].subarray(2 * s0 * C, 2 * s0 * C + bytes), a * this.slotBytes);
+      }
+      lane.idle = CpuBackend.expect(lane, () => lane.worker.postMessage({ type: 'batch', spectra: n })).then(() => {});
+    }
+  }
+
+  async take(): Promise<IntegrationSums> {
+    this.check();
+    const sums = emptySums(this.config);
+    if (this.inline) {
+      this.inline.drain(sums);
+      return sums;
+    }
+    await Promise.all(this.lanes.map((l) => l.idle));
+    for (const lane of this.lanes) {
+      const reply = await CpuBackend.expect(lane, () => lane.worker.postMessage({ type: 'drain' }));
+      if (reply.type !== 'sums') throw new CorrelatorError('backend', `CPU worker answered '${reply.type}' to drain`);
+      const part = reply.sums;
+      for (let i = 0; i < sums.visibilities.length; i++) sums.visibilities[i] += part.visibilities[i];
+      for (let i = 0; i < sums.power2.length; i++) sums.power2[i] += part.power2[i];
+      part.clipped.forEach((c, a) => (sums.clipped[a] += c));
+      sums.spectra += part.spectra;
+    }
+    this.next = 0;
+    return sums;
+  }
+
+  async setGains(gains: readonly Float32Array[] | null): Promise<void> {
+    this.check();
+    const checked = gains ? validateGains(gains, this.config.inputs, this.config.channels) : null;
+    if (this.inline) return this.inline.setGains(checked);
+    await Promise.all(this.lanes.map((l) => l.idle));
+    await Promise.all(this.lanes.map((l) => CpuBackend.expect(l, () => l.worker.postMessage({ type: 'gains', gains: checked }))));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.inline?.dispose();
+    await Promise.all(this.lanes.map((l) => l.worker.terminate()));
+  }
+}

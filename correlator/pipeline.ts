@@ -1,0 +1,130 @@
+/**
+ * The streaming pipeline: blocks of any size and alignment from N inputs go
+ * in; integrations of K spectra come out, identical to processing the whole
+ * stream at once.
+ *
+ * Every integration is cut into batches of `backend.batch` spectra counted
+ * from its first spectrum, and a batch is computed only once all of its
+ * samples are here, so neither the sums nor their rounding depend on how the
+ * stream was chunked.
+ *
+ * Gaps: a source that drops samples leaves a hole in one input. No spectrum
+ * may straddle a hole, so the integration in progress ends at the last
+ * spectrum before it (end: 'gap') carrying the dropped count, and the next
+ * starts at the first sample after it, for all inputs together (whatever
+ * the other inputs hold below that point is discarded). If the gap falls
+ * between integrations, its count goes to the next one.
+ */
+import type { FxBackend } from './backend.ts';
+import { windowSamples } from './config.ts';
+import { CorrelatorError } from './errors.ts';
+import { InputStream } from './stream.ts';
+import type { Block, Integration, IntegrationEnd } from './types.ts';
+
+export class Pipeline {
+  private readonly streams: InputStream[];
+  /** Common index of the next spectrum's first sample. */
+  private next = 0;
+  /** Common index of the integration's first sample. */
+  private first = 0;
+  /** Spectra in the integration so far. */
+  private spectra = 0;
+  private index = 0;
+  private readonly dropped: number[];
+  private closed = false;
+
+  constructor(readonly backend: FxBackend) {
+    const { inputs, delays } = backend.config;
+    this.streams = Array.from({ length: inputs }, (_, a) => new InputStream(a, delays[a]));
+    this.dropped = new Array<number>(inputs).fill(0);
+  }
+
+  get config() {
+    return this.backend.config;
+  }
+
+  /** Takes one block; resolves to the integrations it completed (often none). */
+  async push(block: Block): Promise<Integration[]> {
+    if (this.closed) throw new CorrelatorError('closed', 'the pipeline has ended; start a new one');
+    const a = block.input;
+    if (!Number.isInteger(a) || a < 0 || a >= this.streams.length) {
+      throw new CorrelatorError('block', `block for input ${a}, but the correlator has inputs 0 … ${this.streams.length - 1}`);
+    }
+    this.dropped[a] += this.streams[a].push(block);
+    return this.run(false);
+  }
+
+  /** Ends the stream: computes what the held samples allow and emits the last, partial integration. */
+  async end(): Promise<Integration[]> {
+    if (this.closed) return [];
+    const out = await this.run(true);
+    if (this.spectra > 0) out.push(await this.emit('end'));
+    this.closed = true;
+    return out;
+  }
+
+  private async run(ending: boolean): Promise<Integration[]> {
+    const { channels: C, spectraPerIntegration: K } = this.config;
+    const B = this.backend.batch;
+    const M = windowSamples(this.config, 1);
+    const out: Integration[] = [];
+    for (;;) {
+      // The rest of the current batch, never past the integration's end.
+      const batch = Math.min(B - (this.spectra % B), K - this.spectra);
+      const avail = Math.min(...this.streams.map((s) => s.end));
+      if (this.next + windowSamples(this.config, batch) <= avail) {
+        await this.compute(batch);
+        if (this.spectra === K) out.push(await this.emit('full'));
+        continue;
+      }
+      // Not a whole batch. Is a gap in the way, or is it the end of the stream?
+      const gaps = this.streams.map((s) => s.gapAt());
+      let g = Infinity, at = -1;
+      gaps.forEach((p, a) => {
+        if (p !== null && p < g) [g, at] = [p, a];
+      });
+      if (at < 0 && !ending) break;
+      // More data may still come for inputs below the gap: wait for it (unless ending).
+      if (!ending && this.streams.some((s, a) => gaps[a] === null && s.end < g)) break;
+      const limit = Math.min(g, avail);
+      const fit = limit - this.next >= M ? Math.min(batch, Math.floor((limit - this.next - M) / C) + 1) : 0;
+      if (fit > 0) {
+        await this.compute(fit);
+        if (this.spectra === K) out.push(await this.emit('full'));
+        continue;
+      }
+      if (at < 0) break; // ending, and nothing more fits
+      const { resume, dropped } = this.streams[at].resumeAfterGap();
+      this.dropped[at] += dropped;
+      if (this.spectra > 0) out.push(await this.emit('gap'));
+      this.next = this.first = Math.max(resume, this.next);
+      for (const s of this.streams) s.discardBelow(this.next);
+    }
+    return out;
+  }
+
+  private async compute(spectra: number): Promise<void> {
+    await this.backend.accumulate(this.streams.map((s) => s.view(this.next)), spectra);
+    this.spectra += spectra;
+    this.next += spectra * this.config.channels;
+    for (const s of this.streams) s.discardBelow(this.next);
+  }
+
+  private async emit(end: IntegrationEnd): Promise<Integration> {
+    const sums = await this.backend.take();
+    const integration: Integration = {
+      index: this.index++,
+      firstSample: this.first,
+      spectra: sums.spectra,
+      end,
+      visibilities: sums.visibilities,
+      power2: sums.power2,
+      clipped: sums.clipped,
+      dropped: [...this.dropped],
+    };
+    this.dropped.fill(0);
+    this.first = this.next;
+    this.spectra = 0;
+    return integration;
+  }
+}
