@@ -1,0 +1,112 @@
+/**
+ * FITS dynamic spectra and spectra. Layout:
+ * - one float32 image per input (the primary HDU for input 0, IMAGE
+ *   extensions `DYNSPEC1`… for the others): NAXIS1 = frequency (channels,
+ *   ascending), NAXIS2 = time (integrations); values are the mean auto power
+ *   per spectrum (visibility sum / spectra, arbitrary units); with linear WCS
+ *   (FREQ in Hz, TIME in s from DATE-OBS);
+ * - `AXES`: a one-row BINTABLE with the exact TIME of each integration's
+ *   first sample (s from DATE-OBS) and the FREQUENCY of each channel (Hz);
+ * - `SPECTRUM`: one row per channel, FREQUENCY and the time-averaged mean
+ *   power of each input (`POWER1`…).
+ * Streams integration by integration (one pass per input).
+ */
+import type { Store } from '../store/store.ts';
+import { FitsWriter, card, commentary } from './fits.ts';
+import {
+  autoProduct, channelFrequencies, fitsDate, julianDate, requireData, type ExportOptions, type ExportResult,
+} from './common.ts';
+
+export function exportFitsDynamicSpectrum(store: Store, id: number, out: string, options: ExportOptions = {}): ExportResult {
+  const obs = store.getObservation(id);
+  requireData(obs);
+  const { config } = obs;
+  const N = config.fx.inputs;
+  const C = config.fx.channels;
+  const times = store.integrationTimes(id);
+  const T = times.length;
+  const t0 = times[0]!.time;
+  const freqs = channelFrequencies(config);
+  const nominal = (C * config.fx.spectraPerIntegration) / config.tuning.sampleRate;
+  const mean = Array.from({ length: N }, () => new Float64Array(C));
+  const counted = new Array<number>(N).fill(0);
+  const w = FitsWriter.create(out);
+  try {
+    for (let a = 0; a < N; a++) {
+      const head = a === 0
+        ? [card('SIMPLE', true, 'conforms to FITS Standard 4.0'), card('BITPIX', { int: -32 }, 'IEEE float32')]
+        : [card('XTENSION', 'IMAGE', 'image extension'), card('BITPIX', { int: -32 }, 'IEEE float32')];
+      head.push(card('NAXIS', { int: 2 }), card('NAXIS1', { int: C }, 'channels'), card('NAXIS2', { int: T }, 'integrations'));
+      if (a === 0) head.push(card('EXTEND', true));
+      else head.push(card('PCOUNT', { int: 0 }), card('GCOUNT', { int: 1 }), card('EXTNAME', `DYNSPEC${a}`));
+      head.push(
+        card('INPUT', { int: a }, 'correlator input (0-based)'),
+        card('ANTENNA', config.antennas?.[a]?.name ?? `input${a}`),
+        card('OBJECT', obs.target || 'unknown'),
+        card('ORIGIN', 'Fringe'),
+        card('TELESCOP', 'Fringe'),
+        card('INSTRUME', 'RTL-SDR FX correlator'),
+        card('OBSMODE', obs.mode),
+        card('SOFTWARE', `Fringe ${obs.softwareVersion}`.slice(0, 68)),
+        card('TIMESYS', 'UTC'),
+        card('DATE-OBS', fitsDate(t0), 'first sample of the first integration (UTC)'),
+        card('MJD-OBS', julianDate(t0) - 2400000.5, 'DATE-OBS as MJD (UTC)'),
+        card('DATE-END', fitsDate(times[T - 1]!.time + times[T - 1]!.duration)),
+        card('CTYPE1', 'FREQ'), card('CUNIT1', 'Hz'), card('CRPIX1', 1), card('CRVAL1', freqs[0]!, 'Hz'),
+        card('CDELT1', config.tuning.sampleRate / C, 'Hz per channel'),
+        card('CTYPE2', 'TIME'), card('CUNIT2', 's'), card('CRPIX2', 1), card('CRVAL2', 0, 's from DATE-OBS'),
+        card('CDELT2', nominal, 'nominal s per integration; exact times in AXES'),
+        card('OBSFREQ', config.tuning.centerFrequency, 'tuned centre frequency (Hz)'),
+        card('SAMPRATE', config.tuning.sampleRate, 'complex sample rate (Hz)'),
+        ...commentary('COMMENT', 'Values: mean auto power per spectrum (visibility sum / spectra), arbitrary units.'),
+      );
+      w.header(head);
+      const row = new Float32Array(C);
+      for (const it of store.integrations(id)) {
+        const p = autoProduct(a, N, config.fx.mode);
+        const scale = it.spectra > 0 ? 1 / it.spectra : NaN;
+        for (let j = 0; j < C; j++) row[j] = it.visibilities[2 * (p * C + j)]! * scale;
+        if (it.spectra > 0) {
+          for (let j = 0; j < C; j++) mean[a]![j]! += row[j]!;
+          counted[a]!++;
+        }
+        w.float32(row);
+        options.onProgress?.(a * T + it.index + 1, N * T + 1);
+      }
+    }
+    // AXES: one row, TIME (T doubles, s) and FREQUENCY (C doubles, Hz).
+    w.header([
+      card('XTENSION', 'BINTABLE', 'binary table'), card('BITPIX', { int: 8 }), card('NAXIS', { int: 2 }),
+      card('NAXIS1', { int: 8 * (T + C) }, 'bytes per row'), card('NAXIS2', { int: 1 }),
+      card('PCOUNT', { int: 0 }), card('GCOUNT', { int: 1 }), card('TFIELDS', { int: 2 }),
+      card('TTYPE1', 'TIME'), card('TFORM1', `${T}D`), card('TUNIT1', 's'),
+      card('TTYPE2', 'FREQUENCY'), card('TFORM2', `${C}D`), card('TUNIT2', 'Hz'),
+      card('EXTNAME', 'AXES'),
+      ...commentary('COMMENT', 'TIME: first sample of each integration, s from DATE-OBS of the primary HDU.'),
+    ]);
+    w.float64(times.map((t) => t.time - t0));
+    w.float64(freqs);
+    // SPECTRUM: one row per channel.
+    const spec = [
+      card('XTENSION', 'BINTABLE', 'binary table'), card('BITPIX', { int: 8 }), card('NAXIS', { int: 2 }),
+      card('NAXIS1', { int: 8 + 4 * N }, 'bytes per row'), card('NAXIS2', { int: C }),
+      card('PCOUNT', { int: 0 }), card('GCOUNT', { int: 1 }), card('TFIELDS', { int: 1 + N }),
+      card('TTYPE1', 'FREQUENCY'), card('TFORM1', '1D'), card('TUNIT1', 'Hz'),
+    ];
+    for (let a = 0; a < N; a++) spec.push(card(`TTYPE${a + 2}`, `POWER${a}`), card(`TFORM${a + 2}`, '1E'));
+    spec.push(card('EXTNAME', 'SPECTRUM'), ...commentary('COMMENT', 'POWERa: mean auto power per spectrum of input a over the observation.'));
+    w.header(spec);
+    const rowBuf = Buffer.alloc(8 + 4 * N);
+    for (let j = 0; j < C; j++) {
+      rowBuf.writeDoubleBE(freqs[j]!, 0);
+      for (let a = 0; a < N; a++) rowBuf.writeFloatBE(counted[a]! ? mean[a]![j]! / counted[a]! : NaN, 8 + 4 * a);
+      w.data(rowBuf);
+    }
+    const done = w.close();
+    options.onProgress?.(N * T + 1, N * T + 1);
+    return { path: out, ...done };
+  } catch (err) {
+    w.abort();
+    throw err;
+  }
+}
