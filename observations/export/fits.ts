@@ -4,9 +4,8 @@
  * in pieces, so an exporter never holds a whole image in memory; the file's
  * SHA-256 is computed as it is written.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { ObservationError, check } from '../errors.ts';
+import { check } from '../errors.ts';
+import { FileSink } from './sink.ts';
 
 export const fitsBlock = 2880;
 
@@ -52,25 +51,18 @@ export function commentary(key: 'COMMENT' | 'HISTORY', text: string): string[] {
 
 /** Writes a FITS file HDU by HDU. */
 export class FitsWriter {
-  private readonly fd: number;
-  private readonly hash: Hash = createHash('sha256');
-  private buf = Buffer.alloc(1 << 16);
-  private used = 0;
   private dataBytes = 0;
   private inData = false;
-  /** Bytes written so far. */
-  bytes = 0;
 
-  private constructor(fd: number, readonly path: string) {
-    this.fd = fd;
-  }
+  private constructor(private readonly sink: FileSink) {}
 
   static create(path: string): FitsWriter {
-    try {
-      return new FitsWriter(openSync(path, 'w'), path);
-    } catch (err) {
-      throw new ObservationError('io', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
-    }
+    return new FitsWriter(FileSink.create(path));
+  }
+
+  /** Bytes written so far. */
+  get bytes(): number {
+    return this.sink.bytes;
   }
 
   /** Writes a header: the cards, END, and spaces to the block's end. Closes the previous HDU's data. */
@@ -78,8 +70,7 @@ export class FitsWriter {
     this.endData();
     const text = [...cards, 'END'.padEnd(80)].join('');
     check(text.length % 80 === 0, 'every FITS card is 80 characters');
-    const padded = text.padEnd(Math.ceil(text.length / fitsBlock) * fitsBlock, ' ');
-    this.raw(Buffer.from(padded, 'ascii'));
+    this.sink.write(Buffer.from(text.padEnd(Math.ceil(text.length / fitsBlock) * fitsBlock, ' '), 'ascii'));
     this.inData = true;
     this.dataBytes = 0;
   }
@@ -87,7 +78,7 @@ export class FitsWriter {
   /** Appends data bytes to the current HDU. */
   data(bytes: Uint8Array): void {
     check(this.inData, 'FITS data must follow a header');
-    this.raw(bytes);
+    this.sink.write(bytes);
     this.dataBytes += bytes.length;
   }
 
@@ -105,59 +96,22 @@ export class FitsWriter {
     this.data(b);
   }
 
-  /** Appends values as big-endian int32 (TFORM J). */
-  int32(values: ArrayLike<number>): void {
-    const b = Buffer.allocUnsafe(values.length * 4);
-    for (let i = 0; i < values.length; i++) b.writeInt32BE(values[i]!, i * 4);
-    this.data(b);
-  }
-
   /** Pads the current HDU's data with zero bytes to the block's end. */
   endData(): void {
     if (!this.inData) return;
     const rem = this.dataBytes % fitsBlock;
-    if (rem) this.raw(Buffer.alloc(fitsBlock - rem));
+    if (rem) this.sink.write(Buffer.alloc(fitsBlock - rem));
     this.inData = false;
   }
 
   /** Finishes the file; returns its size (bytes) and SHA-256 (hex). */
   close(): { bytes: number; sha256: string } {
     this.endData();
-    this.flush();
-    closeSync(this.fd);
-    return { bytes: this.bytes, sha256: this.hash.digest('hex') };
+    return this.sink.close();
   }
 
   /** Closes without finishing (after an error). */
   abort(): void {
-    try { closeSync(this.fd); } catch { /* already closed */ }
-  }
-
-  private raw(bytes: Uint8Array): void {
-    this.hash.update(bytes);
-    this.bytes += bytes.length;
-    if (bytes.length > this.buf.length - this.used) {
-      this.flush();
-      if (bytes.length > this.buf.length) {
-        this.writeAll(bytes);
-        return;
-      }
-    }
-    this.buf.set(bytes, this.used);
-    this.used += bytes.length;
-  }
-
-  private flush(): void {
-    if (this.used) this.writeAll(this.buf.subarray(0, this.used));
-    this.used = 0;
-  }
-
-  private writeAll(bytes: Uint8Array): void {
-    try {
-      let off = 0;
-      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
-    } catch (err) {
-      throw new ObservationError('io', `writing ${this.path} failed: ${(err as Error).message}`, { cause: err });
-    }
+    this.sink.abort();
   }
 }

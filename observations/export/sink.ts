@@ -1,0 +1,67 @@
+/** A buffered, synchronous file writer that counts bytes and hashes (SHA-256) as it writes. */
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { ObservationError } from '../errors.ts';
+
+export class FileSink {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly buf = Buffer.alloc(1 << 16);
+  private used = 0;
+  private closed = false;
+  /** Bytes written so far. */
+  bytes = 0;
+
+  private constructor(private readonly fd: number, readonly path: string) {}
+
+  static create(path: string): FileSink {
+    try {
+      return new FileSink(openSync(path, 'w'), path);
+    } catch (err) {
+      throw new ObservationError('io', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  write(data: Uint8Array | string): void {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    this.hash.update(bytes);
+    this.bytes += bytes.length;
+    if (bytes.length > this.buf.length - this.used) {
+      this.flush();
+      if (bytes.length > this.buf.length) {
+        this.writeAll(bytes);
+        return;
+      }
+    }
+    this.buf.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  /** Flushes and closes; returns the size (bytes) and SHA-256 (hex). */
+  close(): { bytes: number; sha256: string } {
+    this.flush();
+    this.closed = true;
+    closeSync(this.fd);
+    return { bytes: this.bytes, sha256: this.hash.digest('hex') };
+  }
+
+  /** Closes without finishing (after an error). */
+  abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try { closeSync(this.fd); } catch { /* already closed */ }
+  }
+
+  private flush(): void {
+    if (this.used) this.writeAll(this.buf.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private writeAll(bytes: Uint8Array): void {
+    try {
+      let off = 0;
+      while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
+    } catch (err) {
+      throw new ObservationError('io', `writing ${this.path} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
