@@ -118,9 +118,9 @@ export class Mount {
     if (axis !== 'az') this.retarget('el', p.el);
   }
 
-  /** Slews to the park position. */
+  /** Slews to the park position: a mechanical position, so no wrap choice. */
   park(): AzEl {
-    return this.goto(this.parkAt.az, this.parkAt.el);
+    return { az: this.gotoAxis('az', this.parkAt.az), el: this.gotoAxis('el', this.parkAt.el) };
   }
 }
 

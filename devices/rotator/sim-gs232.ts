@@ -8,13 +8,8 @@ import { type Gs232Variant, decodeCommand, formatPosition } from './codec-gs232.
 import type { Mount } from './mount.ts';
 import type { Responder } from './sim-serial.ts';
 
-export interface Gs232SimOptions {
-  /** Answer `C2` with this text instead (tests of garbled replies); CR LF is added. */
-  garble?: () => string | undefined;
-}
-
 /** The GS-232 controller logic for `variant` 'a' or 'b', driving `mount`. */
-export function gs232Responder(variant: Gs232Variant, mount: Mount, opts: Gs232SimOptions = {}): Responder {
+export function gs232Responder(variant: Gs232Variant, mount: Mount): Responder {
   let line = '';
   const handle = (cmd: string, reply: (b: string) => void): void => {
     if (cmd.trim() === '') return;
@@ -26,8 +21,6 @@ export function gs232Responder(variant: Gs232Variant, mount: Mount, opts: Gs232S
         if (c.el !== undefined) mount.gotoAxis('el', c.el);
         return reply('\r');
       case 'read': {
-        const g = opts.garble?.();
-        if (g !== undefined) return reply(`${g}\r\n`);
         const full = formatPosition(variant, p.az, p.el);
         if (c.what === 'both') return reply(full);
         // C or B alone: the A answers +0aaa, the B AZ=aaa / EL=eee.

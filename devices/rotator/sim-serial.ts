@@ -4,7 +4,8 @@
  * port, hands every byte heard to a protocol responder (sim-gs232.ts,
  * sim-easycomm.ts, sim-rot2prog.ts) that moves a Mount and answers like the
  * real controller. It can be muted to play a controller that stops
- * answering, and it counts what it heard so tests can check what was sent.
+ * answering, its replies can be tampered with, and it keeps what it heard
+ * so tests can check what was sent.
  */
 import { SerialPort } from 'serialport';
 import { DeviceError } from '../errors.ts';
@@ -32,6 +33,8 @@ export class ControllerSim {
   muted = false;
   /** Bytes heard while muted. */
   heardWhileMuted = 0;
+  /** When set, every reply passes through it first (tests of garbled or partial replies). */
+  tamper: ((reply: Buffer) => Uint8Array | string) | undefined;
 
   private constructor(
     readonly path: string,
@@ -46,10 +49,16 @@ export class ControllerSim {
   /** Opens `opts.path` and starts answering with `responder`. */
   static async start(responder: Responder | ((m: Mount) => Responder), opts: ControllerSimOptions): Promise<ControllerSim> {
     const mount = opts.mount instanceof Mount ? opts.mount : new Mount(opts.mount ?? {});
-    const port = new SerialPort({ path: opts.path, baudRate: opts.baud ?? 9600, autoOpen: false });
-    await new Promise<void>((resolve, reject) =>
-      port.open((err) => (err ? reject(new DeviceError('not-found', `simulator cannot open ${opts.path}: ${err.message}`, { cause: err })) : resolve())),
-    );
+    let port: SerialPort | undefined;
+    // A pty just released may still be locked for a moment on a loaded machine: try a few times.
+    for (let attempt = 1; !port; attempt++) {
+      const p = new SerialPort({ path: opts.path, baudRate: opts.baud ?? 9600, autoOpen: false });
+      const err = await new Promise<Error | null>((resolve) => p.open((e) => resolve(e)));
+      if (!err) port = p;
+      else if (attempt >= 10 || !/lock/i.test(err.message)) {
+        throw new DeviceError('not-found', `simulator cannot open ${opts.path}: ${err.message}`, { cause: err });
+      } else await new Promise((r) => setTimeout(r, 100));
+    }
     const r = typeof responder === 'function' ? responder(mount) : responder;
     return new ControllerSim(opts.path, mount, port, r);
   }
@@ -61,7 +70,9 @@ export class ControllerSim {
       return;
     }
     this.responder.feed(d, (b) => {
-      if (!this.muted) this.port.write(Buffer.from(b));
+      if (this.muted) return;
+      const out = Buffer.from(b);
+      this.port.write(this.tamper ? Buffer.from(this.tamper(out)) : out);
     });
   }
 

@@ -58,9 +58,15 @@ export abstract class WireRotator extends EventEmitter<RotatorEvents> implements
   protected abstract readPosition(): Promise<AzEl>;
   /** Sends the stop command. */
   protected abstract sendStop(): Promise<void>;
-  /** Sends the park command; the default moves to `parkAt`. */
+  /** Sends the park command; the default moves to `parkAt`, a mechanical position (no wrap choice). */
   protected async sendPark(): Promise<void> {
-    await this.moveTo(this.parkAt.az, this.parkAt.el);
+    const { az, el } = this.parkAt;
+    const l = this.limits;
+    if (az < l.azMin || az > l.azMax) {
+      throw new DeviceError('limit', `${this.name}: park azimuth ${az}° is outside the limits azMin=${l.azMin}°, azMax=${l.azMax}°`);
+    }
+    resolveTarget(az, el, l); // checks the elevation, naming the limit
+    await this.sendGoto(this.parkAt);
   }
 
   private check(): void {
