@@ -85,7 +85,7 @@ function connectable(port: number): Promise<boolean> {
 }
 
 /** Starts Debian's `rotctld -m 1` (Hamlib's dummy rotator) on a free loopback port. */
-export async function startRotctld(): Promise<{ port: number; close(): Promise<void> }> {
+export async function startRotctld(): Promise<{ port: number; child: ChildProcess; close(): Promise<void> }> {
   const port = await freePort();
   const child = spawn('rotctld', ['-m', '1', '-T', '127.0.0.1', '-t', String(port)], { stdio: 'ignore' });
   try {
@@ -95,7 +95,7 @@ export async function startRotctld(): Promise<{ port: number; close(): Promise<v
     await kill(child);
     throw e;
   }
-  return { port, close: () => kill(child) };
+  return { port, child, close: () => (child.kill('SIGCONT'), kill(child)) };
 }
 
 /** Runs a command to completion without blocking the event loop; kills it after `timeoutMs`. */

@@ -1,0 +1,49 @@
+/**
+ * Our controller simulators driven by Hamlib's own backends (Debian's
+ * `rotctl -m MODEL` on the other end of a socat pty), so that they answer
+ * like the real controllers: 601 GS-232A, 603 GS-232B, 202 Easycomm II,
+ * 901 SPID Rot2Prog (model numbers from `rotctl -l`, Hamlib 4.5).
+ */
+import { describe, expect, it } from 'vitest';
+import { skipUnless, tools } from '../../helpers/tools.ts';
+import { ControllerSim, type Responder } from '../../../devices/rotator/sim-serial.ts';
+import { gs232Responder } from '../../../devices/rotator/sim-gs232.ts';
+import { easycommResponder } from '../../../devices/rotator/sim-easycomm.ts';
+import { rot2progResponder } from '../../../devices/rotator/sim-rot2prog.ts';
+import type { Mount } from '../../../devices/rotator/mount.ts';
+import { ptyPair, run } from './helpers.ts';
+
+const skip = skipUnless(tools.command('socat')) ?? skipUnless(tools.command('rotctl'));
+
+const cases: { name: string; model: number; baud: number; responder: (m: Mount) => Responder; sent: string }[] = [
+  { name: 'GS-232A', model: 601, baud: 9600, responder: (m) => gs232Responder('a', m), sent: 'W120 030\r' },
+  { name: 'GS-232B', model: 603, baud: 9600, responder: (m) => gs232Responder('b', m), sent: 'W120 030\r' },
+  { name: 'Easycomm II', model: 202, baud: 9600, responder: (m) => easycommResponder(m), sent: 'AZ120.0 EL30.0\n' },
+  // 2 pulses/°: H = 2·(360 + 120) = 0960, V = 2·(360 + 30) = 0780.
+  { name: 'Rot2Prog', model: 901, baud: 600, responder: (m) => rot2progResponder(m), sent: 'W0960\x020780\x02/ ' },
+  // 4 pulses/°: Hamlib reads the resolution from a status reply first.
+  { name: 'Rot2Prog at 4 pulses/°', model: 901, baud: 600, responder: (m) => rot2progResponder(m, { ph: 4, pv: 4 }), sent: 'W1920\x041560\x04/ ' },
+];
+
+describe.skipIf(skip)(`simulators driven by Hamlib's rotctl${skip ? ` (${skip})` : ''}`, () => {
+  for (const c of cases) {
+    it(`${c.name} (rotctl -m ${c.model}): P 120 30, then p reads 120 30`, async () => {
+      const pair = await ptyPair();
+      const sim = await ControllerSim.start(c.responder, { path: pair.b, mount: { azRate: 300, elRate: 300, start: { az: 0, el: 0 } } });
+      try {
+        const rotctl = (...cmd: string[]) => run('rotctl', ['-m', String(c.model), '-r', pair.a, '-s', String(c.baud), ...cmd], 30_000);
+        const set = await rotctl('P', '120', '30');
+        expect(set.code, set.stderr).toBe(0);
+        expect(sim.heard.toString('latin1')).toContain(c.sent);
+        expect(sim.mount.target()).toEqual({ az: 120, el: 30 });
+        await new Promise((r) => setTimeout(r, 600)); // 120° at 300°/s
+        const get = await rotctl('p');
+        expect(get.code, get.stderr).toBe(0);
+        expect(get.stdout.trim().split(/\s+/).map(Number)).toEqual([120, 30]);
+      } finally {
+        await sim.close();
+        await pair.close();
+      }
+    });
+  }
+});
