@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportUvfits } from '../../../observations/export/uvfits.ts';
+import { Store } from '../../../observations/store/store.ts';
+import { config, expectedRe, integration, tempDir } from '../fixtures.ts';
+import { fitsverify, noAstropy, noFitsverify, python } from './validators.ts';
+
+let tmp: ReturnType<typeof tempDir>;
+let store: Store;
+let id: number;
+const c = config({ inputs: 3, channels: 8 });
+const start = Date.UTC(2020, 5, 21, 22, 30, 0) / 1000;
+const T = 4;
+beforeAll(() => {
+  tmp = tempDir();
+  store = Store.open(tmp.dir);
+  const site = store.addSite({ name: 'Dwingeloo', latitude: 52.8121, longitude: 6.3962, altitude: 25 });
+  const rec = store.startObservation({ mode: 'interferometer', target: 'Cyg A', siteId: site.id, config: { ...c, pointing: { ra: 299.868, dec: 40.734 } }, start });
+  for (let i = 0; i < T; i++) rec.append(integration(c, i, 400));
+  rec.complete();
+  id = rec.id;
+});
+afterAll(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+describe('UVFITS export', () => {
+  // fitsverify checks the index n of PTYPEn/PSCALn/PZEROn against GCOUNT instead of
+  // PCOUNT, so a file with fewer groups (here 24) than random parameters (7) would be
+  // flagged wrongly; this observation has more.
+  it('writes a file fitsverify finds no errors in', () => {
+    const out = join(tmp.dir, 'v.uvfits');
+    exportUvfits(store, id, out);
+    const skip = noFitsverify();
+    if (skip) return console.warn(`skipped fitsverify: ${skip}`);
+    const v = fitsverify(out);
+    expect(v.errors, v.report).toBe(0);
+  });
+
+  it('refuses an observation without a site', () => {
+    const rec = store.startObservation({ mode: 'interferometer', config: c });
+    rec.append(integration(c, 0));
+    rec.complete();
+    expect(() => exportUvfits(store, rec.id, join(tmp.dir, 'x.uvfits'))).toThrow(/no site/);
+  });
+
+  it.skipIf(noAstropy() !== null)('reads back in astropy: baselines, dates, values, uvw and the AN table', () => {
+    const out = join(tmp.dir, 'v2.uvfits');
+    exportUvfits(store, id, out);
+    // The expected uvw come from astropy's own geodesy and sidereal time, not from the writer's.
+    const r = python<{
+      groups: number; shape: number[]; bl: number[]; date: number[]; inttim: number[]; re: number[][]; im: number[][]; wt: number[][];
+      uvw: number[][]; expUvw: number[][]; stab: number[][]; expStab: number[][]; names: string[]; an: Record<string, unknown>; ctype: string[];
+    }>(`
+from astropy.utils import iers
+iers.conf.auto_download = False
+from astropy.time import Time
+from astropy.coordinates import EarthLocation
+import astropy.units as u
+h = fits.open(path)
+g = h[0].data
+site = EarthLocation.from_geodetic(6.3962*u.deg, 52.8121*u.deg, 25*u.m)
+lat, lon = np.radians(52.8121), np.radians(6.3962)
+R = np.array([[-np.sin(lon), -np.sin(lat)*np.cos(lon), np.cos(lat)*np.cos(lon)],
+              [ np.cos(lon), -np.sin(lat)*np.sin(lon), np.cos(lat)*np.sin(lon)],
+              [0, np.cos(lat), np.sin(lat)]])
+enu = np.array([[10*a, 3*a, 0.5*a] for a in range(3)])
+xyz = enu @ R.T
+date = g.par('DATE')
+bl = g.par('BASELINE').astype(int)
+ra, dec = np.radians(299.868), np.radians(40.734)
+exp = []
+for k in range(len(bl)):
+    a1, a2 = bl[k] // 256 - 1, bl[k] % 256 - 1
+    b = (xyz[a1] - xyz[a2]) / 299792458.0
+    H = Time(date[k], format='jd', scale='utc').sidereal_time('mean', 'greenwich', model='IAU1982').rad - ra
+    exp.append([np.sin(H)*b[0] + np.cos(H)*b[1],
+                -np.sin(dec)*np.cos(H)*b[0] + np.sin(dec)*np.sin(H)*b[1] + np.cos(dec)*b[2],
+                np.cos(dec)*np.cos(H)*b[0] - np.cos(dec)*np.sin(H)*b[1] + np.sin(dec)*b[2]])
+an = h['AIPS AN']
+print(json.dumps({'groups': len(g), 'shape': list(g.data.shape), 'bl': bl.tolist(), 'date': date.tolist(),
+  'inttim': g.par('INTTIM').tolist(),
+  're': g.data[:, 0, 0, 0, :, 0, 0].astype(float).tolist(), 'im': g.data[:, 0, 0, 0, :, 0, 1].astype(float).tolist(),
+  'wt': g.data[:, 0, 0, 0, :, 0, 2].astype(float).tolist(),
+  'uvw': np.stack([g.par('UU'), g.par('VV'), g.par('WW')], 1).astype(float).tolist(), 'expUvw': exp,
+  'stab': an.data['STABXYZ'].tolist(), 'expStab': xyz.tolist(), 'names': [s.strip() for s in an.data['ANNAME']],
+  'an': {k: an.header[k] for k in ['ARRAYX', 'ARRAYY', 'ARRAYZ', 'RDATE', 'FRAME', 'XYZHAND', 'TIMESYS']},
+  'site': [site.x.value, site.y.value, site.z.value],
+  'ctype': [h[0].header['CTYPE%d' % i] for i in range(2, 8)]}))
+`, out);
+    const P = 6;
+    expect(r.groups).toBe(T * P);
+    expect(r.shape).toEqual([T * P, 1, 1, 1, 8, 1, 3]);
+    expect(r.ctype).toEqual(['COMPLEX', 'STOKES', 'FREQ', 'IF', 'RA', 'DEC']);
+    const pairs = [[1, 1], [1, 2], [1, 3], [2, 2], [2, 3], [3, 3]];
+    const spf = (8 * 1000) / 2.048e6; // integrations start every 1000 spectra …
+    const dur = (8 * 400) / 2.048e6; // … and hold 400
+    for (let i = 0; i < T; i++) {
+      for (let p = 0; p < P; p++) {
+        const g = i * P + p;
+        expect(r.bl[g]).toBe(256 * pairs[p]![0]! + pairs[p]![1]!);
+        const jd = (start + i * spf + dur / 2) / 86400 + 2440587.5;
+        expect(Math.abs(r.date[g]! - jd) * 86400).toBeLessThan(0.01); // float32 fraction of a day: ~5 ms
+        expect(r.inttim[g]).toBeCloseTo(dur, 9);
+        for (let j = 0; j < 8; j++) {
+          expect(r.re[g]![j]).toBeCloseTo(Math.fround(expectedRe(i, p * 8 + j)) / 400, 4);
+          expect(r.im[g]![j]).toBeCloseTo(-Math.fround(expectedRe(i, p * 8 + j)) / 4 / 400, 4);
+          expect(r.wt[g]![j]).toBe(400);
+        }
+        const len = Math.hypot(...r.expUvw[g]!);
+        for (let k = 0; k < 3; k++) expect(Math.abs(r.uvw[g]![k]! - r.expUvw[g]![k]!)).toBeLessThanOrEqual(1e-3 * len + 1e-15);
+      }
+    }
+    expect(r.names).toEqual(['ANT1', 'ANT2', 'ANT3']);
+    r.stab.forEach((s, a) => s.forEach((x, k) => expect(x).toBeCloseTo(r.expStab[a]![k]!, 6)));
+    expect(r.an).toMatchObject({ RDATE: '2020-06-21', FRAME: 'ITRF', XYZHAND: 'RIGHT', TIMESYS: 'UTC' });
+    const site = (r as unknown as { site: number[] }).site;
+    expect(r.an.ARRAYX as number).toBeCloseTo(site[0]!, 3);
+    expect(r.an.ARRAYY as number).toBeCloseTo(site[1]!, 3);
+    expect(r.an.ARRAYZ as number).toBeCloseTo(site[2]!, 3);
+  });
+});
