@@ -10,7 +10,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { emptySums } from './backend.ts';
-import { FxEngine } from './engine.ts';
+import { createEngine } from './engine.ts';
 import type { ResolvedFxConfig } from './types.ts';
 
 interface Init {
@@ -23,7 +23,7 @@ interface Init {
 
 const { config, batch, slot, slotBytes } = workerData as Init;
 const port = parentPort!;
-const engine = await FxEngine.create(config, batch);
+const engine = await createEngine(config, batch);
 const views = Array.from({ length: config.inputs }, (_, a) => new Uint8Array(slot, a * slotBytes, slotBytes));
 
 port.on('message', (msg: { type: string; spectra?: number; gains?: Float32Array[] | null }) => {

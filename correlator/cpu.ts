@@ -11,7 +11,7 @@
 import type { Worker } from 'node:worker_threads';
 import { emptySums, type FxBackend, type IntegrationSums } from './backend.ts';
 import { validateConfig, validateGains, windowSamples } from './config.ts';
-import { batchSpectraFor, FxEngine } from './engine.ts';
+import { batchSpectraFor, createEngine, type Engine } from './engine.ts';
 import { CorrelatorError } from './errors.ts';
 import { startWorker } from './threads.ts';
 import type { FxConfig, ResolvedFxConfig } from './types.ts';
@@ -42,7 +42,7 @@ export class CpuBackend implements FxBackend {
     readonly config: ResolvedFxConfig,
     /** Spectra per batch: the unit handed to one thread. */
     readonly batch: number,
-    private readonly inline: FxEngine | null,
+    private readonly inline: Engine | null,
     private readonly lanes: Lane[],
     private readonly slotBytes: number,
   ) {}
@@ -55,7 +55,7 @@ export class CpuBackend implements FxBackend {
     }
     const batch = options.batch ?? batchSpectraFor(resolved.channels);
     if (!Number.isInteger(batch) || batch < 1) throw new CorrelatorError('config', `batch must be an integer ≥ 1 (got ${batch})`);
-    if (threads === 0) return new CpuBackend(resolved, batch, await FxEngine.create(resolved, batch), [], 0);
+    if (threads === 0) return new CpuBackend(resolved, batch, await createEngine(resolved, batch), [], 0);
 
     const slotBytes = 2 * windowSamples(resolved, batch);
     const lanes = await Promise.all(

@@ -8,6 +8,10 @@ declare module '@echogarden/pffft-wasm/simd' {
     _pffft_aligned_malloc(bytes: number): number;
     _pffft_aligned_free(ptr: number): void;
   }
-  const factory: () => Promise<PffftModule>;
+  export interface PffftOptions {
+    /** Emscripten's hook to instantiate the module ourselves (returns {} and calls done asynchronously). */
+    instantiateWasm?(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void): object;
+  }
+  const factory: (options?: PffftOptions) => Promise<PffftModule>;
   export default factory;
 }

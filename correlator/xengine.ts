@@ -1,5 +1,38 @@
+import type { IntegrationSums } from './backend.ts';
+
+/** One thread's compute, whichever path implements it (engine-simd.ts, engine-js.ts). */
+export interface Engine {
+  /** Adds `spectra` spectra; samples[a] is input a's window from byte 0. */
+  accumulate(samples: readonly Uint8Array[], spectra: number): void;
+  /** Adds the sums so far into `into` (fft-shifted) and starts a new integration. */
+  drain(into: IntegrationSums): void;
+  /** Gains in fft-shifted channel order (fx.md), or null for unity. */
+  setGains(gains: readonly Float32Array[] | null): void;
+  dispose(): void;
+}
+
 /**
- * The X-engine of the CPU backend: cross-multiply and accumulate
+ * Adds natural-order sums (products × C × 2 and inputs × C) into `into`,
+ * fft-shifted (channel j from k = (j + C/2) mod C), and zeroes them.
+ */
+export function drainShifted(C: number, visibilities: Float64Array, power2: Float64Array, into: Pick<IntegrationSums, 'visibilities' | 'power2'>): void {
+  const half = C / 2;
+  for (let row = 0; row < visibilities.length / (2 * C); row++) {
+    for (let j = 0; j < C; j++) {
+      const k = (j + half) % C;
+      into.visibilities[2 * (row * C + j)] += visibilities[2 * (row * C + k)];
+      into.visibilities[2 * (row * C + j) + 1] += visibilities[2 * (row * C + k) + 1];
+    }
+  }
+  for (let row = 0; row < power2.length / C; row++) {
+    for (let j = 0; j < C; j++) into.power2[row * C + j] += power2[row * C + (j + half) % C];
+  }
+  visibilities.fill(0);
+  power2.fill(0);
+}
+
+/**
+ * The X-engine of the JavaScript path (C < 16): cross-multiply and accumulate
  * V_ab[k] += X_a[k]·conj(X_b[k]) over the products of the mode, and
  * P2_a[k] += |X_a[k]|⁴ for spectral kurtosis. Spectra arrive in natural FFT
  * order as float32; sums are kept in float64, also in natural order, and
@@ -53,20 +86,8 @@ export class XEngine {
     }
   }
 
-  /** Adds the sums, fft-shifted, into `visibilities` and `power2`, and zeroes them. */
-  drainShifted(visibilities: Float64Array, power2: Float64Array): void {
-    const C = this.channels, half = C / 2;
-    for (let p = 0; p < this.pairs.length; p++) {
-      for (let j = 0; j < C; j++) {
-        const k = (j + half) % C;
-        visibilities[2 * (p * C + j)] += this.visibilities[2 * (p * C + k)];
-        visibilities[2 * (p * C + j) + 1] += this.visibilities[2 * (p * C + k) + 1];
-      }
-    }
-    for (let a = 0; a < this.inputs; a++) {
-      for (let j = 0; j < C; j++) power2[a * C + j] += this.power2[a * C + (j + half) % C];
-    }
-    this.visibilities.fill(0);
-    this.power2.fill(0);
+  /** Adds the sums, fft-shifted, into `into`, and zeroes them. */
+  drain(into: Pick<IntegrationSums, 'visibilities' | 'power2'>): void {
+    drainShifted(this.channels, this.visibilities, this.power2, into);
   }
 }

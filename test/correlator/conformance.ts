@@ -69,9 +69,11 @@ interface Case {
   mode?: 'full' | 'autos';
 }
 
-/** The spread of configurations: N 1–8, C 16–4096, T 1–16, odd chunks, delays, gains, both modes. */
+/** The spread of configurations: N 1–8, C 2–4096 (the CPU backend's JavaScript path below 16), T 1–16, odd chunks, delays, gains, both modes. */
 export const cases: Case[] = [
   { inputs: 1, channels: 16, taps: 1, spectra: 40, perIntegration: 7, chunks: [1] },
+  { inputs: 2, channels: 8, taps: 3, spectra: 30, perIntegration: 11, chunks: [5, 9], gains: true },
+  { inputs: 3, channels: 2, taps: 2, spectra: 20, perIntegration: 20, chunks: [3], delays: true },
   { inputs: 2, channels: 16, taps: 16, spectra: 50, perIntegration: 50, chunks: [13, 1, 29] },
   { inputs: 3, channels: 32, taps: 3, spectra: 64, perIntegration: 20, chunks: [37, 1001], delays: true },
   { inputs: 4, channels: 64, taps: 4, spectra: 70, perIntegration: 33, chunks: [511, 3, 4099], gains: true },

@@ -1,0 +1,60 @@
+/**
+ * PFFFT and the SIMD kernels in one WebAssembly memory.
+ *
+ * PFFFT (@echogarden/pffft-wasm, Emscripten) owns the memory; its
+ * `instantiateWasm` hook lets us instantiate it ourselves and keep the
+ * WebAssembly.Memory, which the kernels module then imports. Buffers come
+ * from PFFFT's 16-byte-aligned allocator, so both modules work on the same
+ * bytes with no copies. Allocate everything before taking typed-array views:
+ * growing the memory detaches earlier views.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import pffftFactory, { type PffftModule } from '@echogarden/pffft-wasm/simd';
+import { kernelsBinary } from './build.ts';
+
+export interface Kernels {
+  fir(bytes: number, spectra: number, C: number, T: number, coef: number, base: number, out: number): void;
+  clipped(bytes: number, samples: number): number;
+  gains(x: number, spectra: number, C: number, gA: number, gB: number): void;
+  xengine(x: number, spectra: number, C: number, stride: number, pairs: number, nPairs: number, acc: number, power2: number): void;
+}
+
+export interface SimdModule {
+  pffft: PffftModule;
+  kernels: Kernels;
+  memory: WebAssembly.Memory;
+  /** Allocates `bytes` bytes, 16-byte aligned; throws when the memory cannot grow. */
+  alloc(bytes: number): number;
+}
+
+let pffftWasm: Uint8Array<ArrayBuffer> | undefined;
+let kernelsModule: Promise<WebAssembly.Module> | undefined;
+
+/** A fresh instance (each F-engine owns one memory; threads each make their own). */
+export async function loadSimd(): Promise<SimdModule> {
+  pffftWasm ??= Uint8Array.from(readFileSync(createRequire(import.meta.url).resolve('@echogarden/pffft-wasm/simd').replace(/\.js$/, '.wasm')));
+  kernelsModule ??= kernelsBinary().then((b) => WebAssembly.compile(b));
+  let memory: WebAssembly.Memory | undefined;
+  const pffft = await pffftFactory({
+    instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      WebAssembly.instantiate(pffftWasm!, imports).then(({ instance, module }: WebAssembly.WebAssemblyInstantiatedSource) => {
+        memory = Object.values(instance.exports).find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
+        done(instance, module);
+      });
+      return {};
+    },
+  });
+  if (!memory) throw new Error('PFFFT did not export its memory; the SIMD kernels cannot share it');
+  const instance = await WebAssembly.instantiate(await kernelsModule, { env: { memory } });
+  return {
+    pffft,
+    kernels: instance.exports as unknown as Kernels,
+    memory,
+    alloc(bytes: number): number {
+      const ptr = pffft._pffft_aligned_malloc(Math.max(bytes, 16));
+      if (!ptr) throw new Error(`could not allocate ${bytes} bytes in WebAssembly memory`);
+      return ptr;
+    },
+  };
+}
