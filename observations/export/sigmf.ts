@@ -1,0 +1,145 @@
+/**
+ * SigMF v1.2.5 export of an observation's raw recording: `NAME.sigmf-data`
+ * (the samples, byte for byte) and `NAME.sigmf-meta` (JSON), or both in a
+ * POSIX tar `NAME.sigmf` when the output ends in `.sigmf`. Events with a time
+ * inside the recording become annotations (sample_start from the sample rate).
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ObservationError, check } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { RawRecording } from '../store/types.ts';
+import { FileSink } from './sink.ts';
+import { tarBytes, tarEnd, tarFile } from './tar.ts';
+import type { ExportOptions, ExportResult } from './common.ts';
+
+export interface SigmfOptions extends ExportOptions {
+  /** Which of the observation's raw recordings (0-based, default 0). */
+  recording?: number;
+}
+
+export interface SigmfResult extends ExportResult {
+  /** Every file written (meta and data, or the archive). */
+  files: string[];
+}
+
+/** Bytes per sample (all channels) of a SigMF datatype. */
+export function sampleBytes(datatype: string, channels: number): number {
+  const m = /^([cr])(f32|f64|i32|i16|u32|u16|i8|u8)/.exec(datatype);
+  check(m, `'${datatype}' is not a SigMF datatype`);
+  return (m[1] === 'c' ? 2 : 1) * (Number(m[2]!.slice(1)) / 8) * channels;
+}
+
+function sha512File(path: string, size: number, onBytes?: (n: number) => void): string {
+  const h = createHash('sha512');
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - done), done);
+      if (n <= 0) break;
+      h.update(chunk.subarray(0, n));
+      done += n;
+      onBytes?.(done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return h.digest('hex');
+}
+
+/** The SigMF meta object for a raw recording of an observation. */
+export function sigmfMeta(store: Store, rec: RawRecording, sha512: string, dataBytes: number): Record<string, unknown> {
+  const obs = store.getObservation(rec.observationId);
+  const site = obs.siteId != null ? store.getSite(obs.siteId) : null;
+  const perSample = sampleBytes(rec.datatype, rec.numChannels);
+  const samples = Math.floor(dataBytes / perSample);
+  const global: Record<string, unknown> = {
+    'core:datatype': rec.datatype,
+    'core:version': '1.2.5',
+    'core:sample_rate': rec.sampleRate,
+    'core:num_channels': rec.numChannels,
+    'core:sha512': sha512,
+    'core:description': `Fringe observation ${obs.id}: ${obs.mode}${obs.target ? ` of ${obs.target}` : ''}`,
+    'core:recorder': `Fringe ${obs.softwareVersion}`,
+    'core:hw': 'RTL-SDR',
+  };
+  if (site) global['core:geolocation'] = { type: 'Point', coordinates: [site.longitude, site.latitude, site.altitude] };
+  const annotations = store
+    .events(obs.id)
+    .map((e) => ({ e, sample: Math.round((e.time - rec.start) * rec.sampleRate) }))
+    .filter(({ sample }) => sample >= 0 && sample < samples)
+    .sort((a, b) => a.sample - b.sample)
+    .map(({ e, sample }) => ({ 'core:sample_start': sample, 'core:sample_count': 1, 'core:label': e.kind, 'core:comment': JSON.stringify(e.data) }));
+  return {
+    global,
+    captures: [{ 'core:sample_start': 0, 'core:frequency': rec.frequency, 'core:datetime': new Date(Math.round(rec.start * 1000)).toISOString() }],
+    annotations,
+  };
+}
+
+export function exportSigmf(store: Store, id: number, out: string, options: SigmfOptions = {}): SigmfResult {
+  const recs = store.rawRecordings(id);
+  const k = options.recording ?? 0;
+  if (recs.length === 0) throw new ObservationError('state', `observation ${id} has no raw recording to export as SigMF.`);
+  check(Number.isInteger(k) && k >= 0 && k < recs.length, `recording must be 0…${recs.length - 1}`);
+  const rec = recs[k]!;
+  const dataPath = store.filePath(rec.path);
+  let size: number;
+  try {
+    size = statSync(dataPath).size;
+  } catch (err) {
+    throw new ObservationError('io', `the raw recording ${dataPath} is missing: ${(err as Error).message}`, { cause: err });
+  }
+  const progress = options.onProgress;
+  const meta = Buffer.from(JSON.stringify(sigmfMeta(store, rec, sha512File(dataPath, size, (n) => progress?.(n, 2 * size)), size), null, 2) + '\n');
+  const mtime = Date.now() / 1000;
+  if (out.endsWith('.sigmf')) {
+    const name = basename(out, '.sigmf');
+    const sink = FileSink.create(out);
+    try {
+      tarBytes(sink, `${name}/${name}.sigmf-meta`, meta, mtime);
+      tarFile(sink, `${name}/${name}.sigmf-data`, dataPath, size, mtime, (n) => progress?.(size + n, 2 * size));
+      tarEnd(sink);
+      return { path: out, files: [out], ...sink.close() };
+    } catch (err) {
+      sink.abort();
+      throw err;
+    }
+  }
+  const base = out.replace(/\.sigmf-(data|meta)$/, '');
+  const dataOut = `${base}.sigmf-data`;
+  const metaOut = `${base}.sigmf-meta`;
+  const dataSink = FileSink.create(dataOut);
+  try {
+    copyInto(dataSink, dataPath, size, (n) => progress?.(size + n, 2 * size));
+    dataSink.close();
+  } catch (err) {
+    dataSink.abort();
+    throw err;
+  }
+  const metaSink = FileSink.create(metaOut);
+  metaSink.write(meta);
+  const r = metaSink.close();
+  progress?.(2 * size, 2 * size);
+  return { path: metaOut, files: [metaOut, dataOut], ...r };
+}
+
+function copyInto(sink: FileSink, path: string, size: number, onBytes: (n: number) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - done), done);
+      check(n > 0, `${path} ended before its recorded size`);
+      sink.write(chunk.subarray(0, n));
+      done += n;
+      onBytes(done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
