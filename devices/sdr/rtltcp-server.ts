@@ -1,0 +1,197 @@
+/**
+ * Serves any SampleSource over the rtl_tcp protocol, so SDR++, GQRX, SDR#,
+ * rtl_tcp clients and our own RtlTcpSource can use a dongle, a recording or
+ * the simulated sky.
+ *
+ * Like rtl_tcp: one client at a time (a second one is refused: its
+ * connection is closed without a greeting), the greeting names a tuner and
+ * its gain count, then the source's cu8 bytes stream unframed while the
+ * client's 5-byte commands are applied to the source through its setters,
+ * one at a time. A client slower than the source loses whole blocks once
+ * `maxQueuedBytes` wait in the socket (rtl_tcp drops past 500 buffers).
+ */
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { DeviceError } from '../errors.ts';
+import { CommandDecoder, type DecodedCommand, RtlTcpCommand, encodeGreeting } from './rtltcp-codec.ts';
+import { SerialQueue } from './serial-queue.ts';
+import type { SampleSource } from './source.ts';
+import { TunerType, tunerGains } from './tuners.ts';
+
+export interface RtlTcpServerOptions {
+  /** The source to serve. It stays open between clients; the server never closes it. */
+  source: SampleSource;
+  /** Address to listen on. Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** TCP port; 0 picks a free one. Default 1234. */
+  port?: number;
+  /** Tuner type in the greeting (`enum rtlsdr_tuner`). Default R820T. */
+  tunerType?: number;
+  /** Bytes allowed to wait in the socket before blocks are dropped. Default 32 MiB. */
+  maxQueuedBytes?: number;
+}
+
+/** What happened to one client command, for logs and tests. */
+export interface AppliedCommand extends DecodedCommand {
+  /** What the source applied (its setter's result), when it applied anything. */
+  applied?: number | boolean | 'auto';
+  /** Why it was not applied (a DeviceError message, or "not supported by this source"). */
+  error?: string;
+}
+
+/** Events: 'client' (address), 'refused' (address), 'command' (AppliedCommand), 'disconnect' (address), 'source-error' (Error). */
+export class RtlTcpServer extends EventEmitter {
+  private active: net.Socket | null = null;
+  /** The current (or last) client's stream; the next client's waits for it to end. */
+  private streamDone: Promise<void> = Promise.resolve();
+  private readonly commands = new SerialQueue();
+  /** Blocks not sent because the client was too slow. */
+  droppedBlocks = 0;
+
+  private constructor(
+    private readonly server: net.Server,
+    private readonly options: Required<Omit<RtlTcpServerOptions, 'host' | 'port'>>,
+  ) {
+    super();
+    server.on('connection', (socket) => this.accept(socket));
+  }
+
+  /** Starts listening. Throws DeviceError 'busy' when the port is taken. */
+  static listen(options: RtlTcpServerOptions): Promise<RtlTcpServer> {
+    const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? 1234;
+    const server = net.createServer({ noDelay: true, pauseOnConnect: false });
+    const s = new RtlTcpServer(server, {
+      source: options.source,
+      tunerType: options.tunerType ?? TunerType.r820t,
+      maxQueuedBytes: options.maxQueuedBytes ?? 32 * 1024 * 1024,
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          new DeviceError(
+            err.code === 'EADDRINUSE' ? 'busy' : 'io',
+            err.code === 'EADDRINUSE'
+              ? `Port ${port} on ${host} is in use (is rtl_tcp already running?). Choose another port.`
+              : `Could not listen on ${host}:${port}: ${err.message}`,
+            { cause: err },
+          ),
+        ),
+      );
+      server.listen(port, host, () => resolve(s));
+    });
+  }
+
+  /** The address actually listened on (port resolved when 0 was asked). */
+  get address(): { host: string; port: number } {
+    const a = this.server.address() as net.AddressInfo;
+    return { host: a.address, port: a.port };
+  }
+
+  /** Whether a client is being served. */
+  get busy(): boolean {
+    return this.active !== null;
+  }
+
+  private accept(socket: net.Socket): void {
+    const who = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.on('error', () => {}); // a client vanishing is not an error of ours
+    if (this.active) {
+      this.emit('refused', who);
+      socket.destroy();
+      return;
+    }
+    this.active = socket;
+    this.emit('client', who);
+    const { source, tunerType } = this.options;
+    const gainCount = source.gains.length || tunerGains(tunerType).length;
+    socket.write(encodeGreeting({ tunerType, gainCount }));
+    const decoder = new CommandDecoder();
+    socket.on('data', (chunk: Buffer) => {
+      for (const c of decoder.push(chunk)) void this.commands.run(() => this.apply(c));
+    });
+    let stop = false;
+    socket.once('close', () => {
+      stop = true;
+      this.active = null;
+      this.emit('disconnect', who);
+    });
+    this.streamDone = this.streamDone.then(() => this.stream(socket, () => stop));
+  }
+
+  private async stream(socket: net.Socket, stopped: () => boolean): Promise<void> {
+    if (stopped()) return;
+    try {
+      for await (const block of this.options.source.blocks()) {
+        if (stopped()) break;
+        if (socket.writableLength > this.options.maxQueuedBytes) {
+          this.droppedBlocks++;
+          continue;
+        }
+        socket.write(block.data);
+      }
+    } catch (err) {
+      this.emit('source-error', err);
+    }
+    // The source ended or failed: rtl_tcp closes the client then.
+    if (!socket.destroyed) socket.end();
+  }
+
+  /** Applies one client command to the source; never throws (rtl_tcp never acknowledges). */
+  private async apply(c: DecodedCommand): Promise<void> {
+    const src = this.options.source as SampleSource & Partial<Record<string, unknown>>;
+    const optional = (name: string, arg: unknown): Promise<unknown> => {
+      const f = src[name];
+      if (typeof f !== 'function') throw new DeviceError('invalid', 'not supported by this source');
+      return (f as (a: unknown) => Promise<unknown>).call(src, arg);
+    };
+    const out: AppliedCommand = { ...c };
+    try {
+      let applied: unknown;
+      switch (c.command) {
+        case RtlTcpCommand.setFrequency:
+          applied = await src.setCenterFrequency(c.param);
+          break;
+        case RtlTcpCommand.setSampleRate:
+          applied = await src.setSampleRate(c.param);
+          break;
+        case RtlTcpCommand.setGainMode:
+          // Manual mode takes effect with the next setGain; keep the current gain meanwhile.
+          applied = c.param === 0 ? await src.setGain('auto') : src.tuning.gain;
+          break;
+        case RtlTcpCommand.setGain:
+          applied = await src.setGain(c.signed / 10);
+          break;
+        case RtlTcpCommand.setFreqCorrection:
+          applied = await src.setPpm(c.signed);
+          break;
+        case RtlTcpCommand.setGainByIndex: {
+          const gains = src.gains.length ? src.gains : tunerGains(this.options.tunerType);
+          const g = gains[c.param];
+          if (g === undefined) throw new DeviceError('limit', `gain index ${c.param} is past the table's ${gains.length} entries`);
+          applied = await src.setGain(g);
+          break;
+        }
+        case RtlTcpCommand.setBiasTee:
+          applied = await src.setBiasTee(c.param !== 0);
+          break;
+        case RtlTcpCommand.setDirectSampling:
+          applied = await optional('setDirectSampling', c.param);
+          break;
+        default:
+          throw new DeviceError('invalid', 'not supported by this source');
+      }
+      if (typeof applied === 'number' || typeof applied === 'boolean' || applied === 'auto') out.applied = applied;
+    } catch (err) {
+      out.error = err instanceof Error ? err.message : String(err);
+    }
+    this.emit('command', out);
+  }
+
+  /** Disconnects the client and stops listening. Leaves the source open. Idempotent. */
+  async close(): Promise<void> {
+    this.active?.destroy();
+    if (!this.server.listening) return;
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

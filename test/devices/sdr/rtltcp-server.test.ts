@@ -1,0 +1,191 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import { RtlTcpSource } from '../../../devices/sdr/rtltcp-client.ts';
+import { RtlSdrSource } from '../../../devices/sdr/rtlsdr-source.ts';
+import { type AppliedCommand, RtlTcpServer } from '../../../devices/sdr/rtltcp-server.ts';
+import { skipUnless, tools } from '../../helpers/tools.ts';
+import { CounterSource } from './helpers/counter-source.ts';
+import { buildFakeLibRtlSdr, counterBytes, firstDifference } from './helpers/fake-librtlsdr.ts';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function serve(source: ConstructorParameters<typeof CounterSource>[0] | RtlSdrSource) {
+  const src = source instanceof RtlSdrSource ? source : new CounterSource(source);
+  const server = await RtlTcpServer.listen({ source: src, port: 0 });
+  const commands: AppliedCommand[] = [];
+  server.on('command', (c: AppliedCommand) => commands.push(c));
+  cleanups.push(async () => {
+    await server.close();
+    await src.close();
+  });
+  return { server, src, commands, port: server.address.port };
+}
+
+describe('RtlTcpServer with our client over 127.0.0.1', () => {
+  it('greets as an R820T, streams the source exactly, and applies the client commands', async () => {
+    const { src, commands, port } = await serve({ samplesPerBlock: 4096 });
+    const client = await RtlTcpSource.connect({
+      port,
+      blockLength: 3000, // a block size unrelated to the server's, to cross boundaries
+      tuning: { centerFrequency: 1_420_405_752, sampleRate: 2_048_000, gain: 40, ppm: -7, biasTee: true },
+    });
+    expect(client.greeting).toEqual({ tunerType: 5, gainCount: 29 });
+    let expected = 0;
+    let n = 0;
+    for await (const b of client.blocks()) {
+      expect(b.firstSample).toBe(expected);
+      expect(firstDifference(b.data, counterBytes(expected, 1500))).toBe(-1);
+      expected += 1500;
+      if (++n === 100) break;
+    }
+    await client.close();
+    await sleep(20);
+    expect((src as CounterSource).calls).toEqual([
+      ['setSampleRate', 2_048_000],
+      ['setCenterFrequency', 1_420_405_752],
+      ['setPpm', -7],
+      ['setGain', 40.2],
+      ['setBiasTee', true],
+    ]);
+    expect(commands.map((c) => [c.command, c.applied])).toEqual([
+      [2, 2_048_000],
+      [1, 1_420_405_752],
+      [5, -7],
+      [3, 40], // manual mode: keeps the gain until the next setGain
+      [4, 40.2],
+      [14, true],
+    ]);
+  });
+
+  it('refuses a second client while one is served, then serves the next one', async () => {
+    const { server, port } = await serve({ samplesPerBlock: 4096, realtime: true, tuning: { sampleRate: 1_024_000 } });
+    const refused: string[] = [];
+    server.on('refused', (who: string) => refused.push(who));
+    const first = await RtlTcpSource.connect({ port });
+    await expect(RtlTcpSource.connect({ port, timeoutMs: 2000 })).rejects.toMatchObject({
+      kind: 'protocol',
+      message: /closed the connection before sending its 12-byte greeting.*another client/,
+    });
+    expect(refused.length).toBe(1);
+    expect(server.busy).toBe(true);
+    await first.close();
+    for (let i = 0; i < 50 && server.busy; i++) await sleep(10);
+    const second = await RtlTcpSource.connect({ port, blockLength: 8192 });
+    for await (const b of second.blocks()) {
+      expect(b.firstSample).toBe(0);
+      expect(firstDifference(b.data, counterBytes(0, 4096))).toBe(-1); // a fresh stream of the source
+      break;
+    }
+    await second.close();
+  });
+
+  it('reports commands the source cannot apply without disconnecting the client', async () => {
+    const { commands, port } = await serve({ samplesPerBlock: 1024 });
+    const client = await RtlTcpSource.connect({ port });
+    await client.setDirectSampling(1); // the counter source has no direct sampling
+    await client.setGainByIndex(99);
+    await sleep(50);
+    expect(commands.slice(-2).map((c) => [c.command, c.error])).toEqual([
+      [9, 'not supported by this source'],
+      [13, "gain index 99 is past the table's 29 entries"],
+    ]);
+    for await (const b of client.blocks()) {
+      expect(b.data.length).toBe(262_144);
+      break;
+    }
+    await client.close();
+  });
+
+  it('refuses to listen on a port in use, saying so', async () => {
+    const { port } = await serve({ samplesPerBlock: 1024 });
+    await expect(RtlTcpServer.listen({ source: new CounterSource(), port })).rejects.toMatchObject({ kind: 'busy', message: new RegExp(`Port ${port}`) });
+  });
+});
+
+describe.skipIf(skipUnless(tools.cc()))('RtlTcpServer serving the librtlsdr stand-in', () => {
+  let lib = '';
+  beforeAll(() => {
+    lib = buildFakeLibRtlSdr();
+  });
+
+  it('serves a dongle through the FFI path and retunes it from the client', async () => {
+    const dongle = await RtlSdrSource.open({ libraryPath: lib, bufferLength: 16_384 });
+    const { port } = await serve(dongle);
+    const client = await RtlTcpSource.connect({ port, blockLength: 16_384, tuning: { centerFrequency: 433_920_000, gain: 'auto' } });
+    let n = 0;
+    for await (const b of client.blocks()) {
+      expect(firstDifference(b.data, counterBytes(b.firstSample, 8192))).toBe(-1);
+      if (++n === 10) break;
+    }
+    await client.close();
+    await sleep(20);
+    expect(dongle.tuning.centerFrequency).toBe(433_920_000);
+    expect(dongle.tuning.gain).toBe('auto');
+  });
+});
+
+// An independent client written from the protocol facts in reference/rtl-sdr.md.
+const python = String.raw`
+import socket, struct, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+s = socket.create_connection(("127.0.0.1", port), timeout=5)
+greeting = b""
+while len(greeting) < 12:
+    chunk = s.recv(12 - len(greeting))
+    if not chunk: sys.exit("closed before greeting")
+    greeting += chunk
+magic, tuner, gains = struct.unpack(">4sII", greeting)
+assert magic == b"RTL0", magic
+s.sendall(struct.pack(">BI", 0x01, 100000000))   # centre frequency, Hz
+s.sendall(struct.pack(">BI", 0x02, 1024000))     # sample rate, Hz
+s.sendall(struct.pack(">BI", 0x05, (-5) & 0xffffffff))  # ppm, two's complement
+data = b""
+while len(data) < n:
+    chunk = s.recv(65536)
+    if not chunk: sys.exit("closed early")
+    data += chunk
+data = data[:n]
+ok = all(data[2*k] == k & 0xff and data[2*k+1] == (k >> 8) & 0xff for k in range(n // 2))
+print(tuner, gains, len(data), "counter-ok" if ok else "counter-bad")
+s.close()
+`;
+
+describe.skipIf(skipUnless(tools.command('python3')))('RtlTcpServer with an independent Python client', () => {
+  it('greets, takes set-frequency, set-sample-rate and ppm, and streams the exact bytes', async () => {
+    const { src, port } = await serve({ samplesPerBlock: 4096 });
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('python3', ['-c', python, String(port), '200000'], { timeout: 30_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout.trim()),
+      ),
+    );
+    expect(out).toBe('5 29 200000 counter-ok');
+    await sleep(50);
+    expect((src as CounterSource).calls).toEqual([
+      ['setCenterFrequency', 100_000_000],
+      ['setSampleRate', 1_024_000],
+      ['setPpm', -5],
+    ]);
+  });
+});
+
+describe('RtlTcpServer socket hygiene', () => {
+  it('survives a client that connects and vanishes at once', async () => {
+    const { server, port } = await serve({ samplesPerBlock: 1024, realtime: true, tuning: { sampleRate: 1_024_000 } });
+    const s = net.connect(port, '127.0.0.1');
+    await new Promise((r) => s.once('connect', r));
+    s.destroy();
+    for (let i = 0; i < 50 && server.busy; i++) await sleep(10);
+    expect(server.busy).toBe(false);
+    const client = await RtlTcpSource.connect({ port, blockLength: 2048 });
+    for await (const b of client.blocks()) {
+      expect(b.firstSample).toBe(0);
+      break;
+    }
+    await client.close();
+  });
+});
