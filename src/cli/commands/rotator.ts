@@ -1,0 +1,126 @@
+/**
+ * `fringe rotator`: read, move, stop or park a rotator through any driver.
+ * `goto` prints one JSON line per position read ({"az":…,"el":…,"t":…},
+ * degrees and seconds since the epoch) and exits 0 once arrived.
+ */
+import { type Command, UsageError, exitCodes } from '../command.ts';
+import { type DriverName, drivers, openRotator } from '../../../devices/rotator/index.ts';
+import { type Limits, goto } from '../../../devices/rotator/rotator.ts';
+
+const help = `Usage: fringe rotator --driver DRIVER [--port PORT] [options] ACTION
+
+Actions:
+  position        print the position as one JSON line {"az":…,"el":…,"t":…}
+  goto AZ EL      move to AZ, EL (degrees), printing a JSON line per position
+                  read; exits 0 once within the tolerance
+  stop            stop all motion
+  park            send the rotator to its park position (rotctld: its own;
+                  others: az 0, el 90, or --park-az/--park-el)
+
+Options:
+  --driver D      rotctld | gs232a | gs232b | easycomm | rot2prog | sim
+  --port P        serial port path (/dev/ttyUSB0), or HOST:PORT for rotctld
+                  (default 127.0.0.1:4533); not used by sim
+  --baud N        serial baud rate (default 9600; rot2prog 600)
+  --az-min, --az-max, --el-min, --el-max DEG
+                  soft limits, degrees (default 0–360 and 0–90; rotctld: its
+                  own, narrowed by these)
+  --park-az, --park-el DEG
+                  park position for protocols without a park command
+  --tolerance DEG arrived when both axes are this close (default 1)
+  --timeout S     give up a goto after this many seconds (default 120)
+  --interval S    seconds between position reads while moving (default 0.5)
+
+Exit codes: 0 done or arrived; 1 timeout, limit or device error; 2 bad usage.`;
+
+interface Parsed {
+  opts: Map<string, string>;
+  positional: string[];
+}
+
+const valued = new Set([
+  'driver', 'port', 'baud', 'az-min', 'az-max', 'el-min', 'el-max', 'park-az', 'park-el', 'tolerance', 'timeout', 'interval',
+]);
+
+function parse(argv: string[]): Parsed {
+  const opts = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      positional.push(a); // numbers such as -5 are positional
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = a.slice(2, eq < 0 ? undefined : eq);
+    if (!valued.has(name)) throw new UsageError(`unknown option --${name}`);
+    const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    opts.set(name, value);
+  }
+  return { opts, positional };
+}
+
+function num(p: Parsed, name: string, what: string): number | undefined {
+  const v = p.opts.get(name);
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${name} must be ${what}, got "${v}"`);
+  return x;
+}
+
+function limitsFrom(p: Parsed): Limits | undefined {
+  const l = [num(p, 'az-min', 'degrees'), num(p, 'az-max', 'degrees'), num(p, 'el-min', 'degrees'), num(p, 'el-max', 'degrees')];
+  if (l.every((x) => x === undefined)) return undefined;
+  const [azMin = 0, azMax = 360, elMin = 0, elMax = 90] = l;
+  return { azMin, azMax, elMin, elMax };
+}
+
+export const command: Command = {
+  name: 'rotator',
+  summary: 'Read, move, stop or park an antenna rotator (rotctld, GS-232, Easycomm, Rot2Prog, sim)',
+  help,
+  async run(argv) {
+    const p = parse(argv);
+    const driver = p.opts.get('driver');
+    if (!driver) throw new UsageError(`--driver is required: one of ${drivers.join(', ')}`);
+    if (!(drivers as readonly string[]).includes(driver)) throw new UsageError(`unknown driver "${driver}": one of ${drivers.join(', ')}`);
+    const [action, ...args] = p.positional;
+    const actions = ['position', 'goto', 'stop', 'park'];
+    if (!action || !actions.includes(action)) throw new UsageError(`the action must be one of ${actions.join(', ')}${action ? `, not "${action}"` : ''}`);
+    const want = action === 'goto' ? 2 : 0;
+    if (args.length !== want) throw new UsageError(action === 'goto' ? 'goto needs AZ and EL in degrees' : `${action} takes no arguments`);
+    const target = args.map(Number);
+    if (target.some((x) => !Number.isFinite(x))) throw new UsageError(`AZ and EL must be numbers of degrees, got "${args.join(' ')}"`);
+    if (driver !== 'sim' && driver !== 'rotctld' && !p.opts.get('port')) throw new UsageError(`--port is required for ${driver} (a serial port such as /dev/ttyUSB0)`);
+    const baud = num(p, 'baud', 'a baud rate');
+    if (baud !== undefined && !(Number.isInteger(baud) && baud > 0)) throw new UsageError(`--baud must be a positive integer, got ${baud}`);
+    const parkAz = num(p, 'park-az', 'degrees');
+    const parkEl = num(p, 'park-el', 'degrees');
+    const gotoOpts = { tolerance: num(p, 'tolerance', 'degrees'), timeout: num(p, 'timeout', 'seconds'), interval: num(p, 'interval', 'seconds') };
+
+    const rot = await openRotator({
+      driver: driver as DriverName,
+      port: p.opts.get('port'),
+      baud,
+      limits: limitsFrom(p),
+      parkAt: parkAz !== undefined || parkEl !== undefined ? { az: parkAz ?? 0, el: parkEl ?? 90 } : undefined,
+    });
+    const line = (q: { az: number; el: number }, t = Date.now() / 1000) =>
+      console.log(JSON.stringify({ az: round(q.az), el: round(q.el), t: Math.round(t * 1000) / 1000 }));
+    try {
+      if (action === 'position') line(await rot.position());
+      else if (action === 'stop') await rot.stop();
+      else if (action === 'park') await rot.park();
+      else {
+        rot.on('error', () => undefined); // goto rejects with the same error; main prints it
+        await goto(rot, target[0]!, target[1]!, { ...gotoOpts, onPosition: (q) => line(q, q.t) });
+      }
+      return exitCodes.ok;
+    } finally {
+      await rot.close();
+    }
+  },
+};
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

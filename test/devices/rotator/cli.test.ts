@@ -1,0 +1,119 @@
+/**
+ * `fringe rotator` end to end: a child process runs the CLI against a socat
+ * pty with our simulator on the other end, and against Debian's rotctld.
+ * The child goes through src/cli/main.ts (command discovery, exit codes).
+ */
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless, tools } from '../../helpers/tools.ts';
+import { ControllerSim } from '../../../devices/rotator/sim-serial.ts';
+import { gs232Responder } from '../../../devices/rotator/sim-gs232.ts';
+import { easycommResponder } from '../../../devices/rotator/sim-easycomm.ts';
+import { rot2progResponder } from '../../../devices/rotator/sim-rot2prog.ts';
+import { type PtyPair, ptyPair, run, startRotctld } from './helpers.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const entry = "process.chdir(process.argv[1]); const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(2));";
+
+/** Runs `fringe ...args` in a child process. */
+function fringe(...args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', entry, root, ...args], 90_000);
+}
+
+function jsonLines(stdout: string): { az: number; el: number; t: number }[] {
+  return stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { az: number; el: number; t: number });
+}
+
+const skip = skipUnless(tools.command('socat'));
+
+describe.skipIf(skip)(`fringe rotator over a pty${skip ? ` (${skip})` : ''}`, () => {
+  let pair: PtyPair;
+  let sim: ControllerSim | undefined;
+  beforeAll(async () => {
+    pair = await ptyPair();
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await pair?.close();
+  });
+  const start = async (make: Parameters<typeof ControllerSim.start>[0], rate: number, at = { az: 0, el: 0 }) => {
+    await sim?.close();
+    sim = await ControllerSim.start(make, { path: pair.b, mount: { azRate: rate, elRate: rate, start: at } });
+    return sim;
+  };
+
+  it('goto prints JSON lines while moving and exits 0 once arrived (GS-232B)', async () => {
+    const s = await start((m) => gs232Responder('b', m), 60);
+    const r = await fringe('rotator', '--driver', 'gs232b', '--port', pair.a, 'goto', '120', '30', '--interval', '0.2', '--timeout', '60');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = jsonLines(r.stdout);
+    expect(lines.length).toBeGreaterThan(2); // 120° at 60°/s: two seconds of reads every 0.2 s
+    for (const l of lines) expect(Object.keys(l)).toEqual(['az', 'el', 't']);
+    const last = lines.at(-1)!;
+    expect(Math.abs(last.az - 120)).toBeLessThanOrEqual(1);
+    expect(Math.abs(last.el - 30)).toBeLessThanOrEqual(1);
+    expect(s.mount.target()).toEqual({ az: 120, el: 30 });
+  });
+
+  it('position prints one JSON line (Rot2Prog)', async () => {
+    await start((m) => rot2progResponder(m), 60, { az: 123.5, el: 77 });
+    const r = await fringe('rotator', '--driver', 'rot2prog', '--port', pair.a, 'position');
+    expect(r.code, r.stderr).toBe(0);
+    expect(jsonLines(r.stdout)).toMatchObject([{ az: 123.5, el: 77 }]);
+  });
+
+  it('exits 1 naming the limit, having sent nothing (GS-232A)', async () => {
+    const s = await start((m) => gs232Responder('a', m), 60);
+    const r = await fringe('rotator', '--driver', 'gs232a', '--port', pair.a, 'goto', '10', '95');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('elMax=90');
+    expect(s.heard.length).toBe(0);
+  });
+
+  it('exits 1 on a timeout and leaves the rotator stopped (Easycomm II)', async () => {
+    const s = await start((m) => easycommResponder(m), 2);
+    const r = await fringe('rotator', '--driver', 'easycomm', '--port', pair.a, 'goto', '100', '10', '--timeout', '1', '--interval', '0.2');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/did not reach az 100° el 10° within 1 s/);
+    expect(s.heard.toString('latin1')).toContain('SA SE\n');
+    expect(s.mount.moving).toBe(false);
+  });
+
+  it('exits 1 naming the port when nothing answers', async () => {
+    await sim?.close();
+    sim = undefined;
+    const r = await fringe('rotator', '--driver', 'gs232b', '--port', pair.a, 'position');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(pair.a);
+    expect(r.stderr).toMatch(/no reply to C2/);
+  });
+
+  it('exits 2 on bad usage', async () => {
+    expect((await fringe('rotator', '--driver', 'gs232a', 'position')).code).toBe(2);
+    expect((await fringe('rotator', '--driver', 'nope', 'position')).code).toBe(2);
+    expect((await fringe('rotator', '--driver', 'sim', 'goto', '10')).code).toBe(2);
+  });
+});
+
+const skipR = skipUnless(tools.command('rotctld'));
+
+describe.skipIf(skipR)(`fringe rotator against rotctld${skipR ? ` (${skipR})` : ''}`, () => {
+  let server: Awaited<ReturnType<typeof startRotctld>>;
+  beforeAll(async () => {
+    server = await startRotctld();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('goto exits 0 once arrived, and position reads where it is', async () => {
+    const port = `127.0.0.1:${server.port}`;
+    const r = await fringe('rotator', '--driver', 'rotctld', '--port', port, 'goto', '6', '3', '--interval', '0.2', '--tolerance', '0.5');
+    expect(r.code, r.stderr).toBe(0);
+    const last = jsonLines(r.stdout).at(-1)!;
+    expect(Math.abs(last.az - 6)).toBeLessThanOrEqual(0.5);
+    const p = await fringe('rotator', '--driver', 'rotctld', '--port', port, 'position');
+    expect(p.code, p.stderr).toBe(0);
+    expect(Math.abs(jsonLines(p.stdout)[0]!.az - 6)).toBeLessThanOrEqual(1);
+  });
+});
