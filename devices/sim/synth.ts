@@ -1,0 +1,217 @@
+/**
+ * Turns an antenna's temperatures into a stream of complex baseband samples
+ * (model units: per-component variance in kelvins) on the common clock, by
+ * spectral synthesis with overlap-add.
+ *
+ * Frame j covers common samples [jH, jH + L), L = H + F: its spectrum is
+ *   X[k] = √(B·T_ind/L)·g_a[k] + √T_sun·e^{iθ_k}·S_j[k] + √T_ns·e^{iφ}·N_j[k],
+ * where g_a is this antenna's own Gaussian noise (receiver, continuum, HI
+ * line), S_j the sun's and N_j the noise source's spectra, shared by every
+ * antenna (each √(B/L)·Gaussian), θ_k = φ − 2π(f_c + f_k)τ carries the
+ * geometric delay τ of the sun's wavefront (a fractional delay of the
+ * baseband plus the RF phase that makes fringes), and φ the dongle's LO
+ * phase. After the inverse FFT, consecutive frames overlap by F samples and
+ * cross-fade there with sin/cos ramps (sin² + cos² = 1, so the variance is
+ * the same at every sample); elsewhere a frame is used as is. Each output
+ * sample thus costs L/H ≈ 1.07 Gaussians and FFT points, and the spectrum is
+ * that of X smoothed by the frame's nearly rectangular window (≈ 1 bin).
+ *
+ * Every frame's random numbers are keyed by (seed, stream, frame), so the
+ * samples depend only on the scenario and the sample index.
+ */
+import type { InverseFft } from './fft.ts';
+import type { AntennaModel } from './model.ts';
+import { mixKey, Xoshiro128 } from './prng.ts';
+
+/** Stream numbers in the random keys. */
+const sunStream = 0;
+const noiseSourceStream = 1;
+const antennaStream = 2;
+
+/** What the synthesisers of one simulator share: clock, tuning, spectra. */
+export interface SynthContext {
+  readonly seed: number;
+  /** Frame length L (samples), hop H and cross-fade F = L − H (samples). */
+  readonly L: number;
+  readonly H: number;
+  readonly fft: InverseFft;
+  /** Bandpass power response per bin, natural order. */
+  readonly bandpass: Float32Array;
+  readonly common: CommonSpectra;
+  /** Centre frequency (Hz) and sample rate (Hz) as applied. */
+  fc: number;
+  fs: number;
+  /** Noise source temperature (K) and whether it is on at common sample c. */
+  noiseSourceTemperature: number;
+  noiseSourceOn(c: number): boolean;
+  /** Sky time (ms since the Unix epoch) at common sample c. */
+  skyTime(c: number): number;
+}
+
+/** The sun's and the noise source's spectra per frame, generated once and shared by all antennas. */
+export class CommonSpectra {
+  private readonly sun = new Map<number, Float32Array>();
+  private readonly ns = new Map<number, Float32Array>();
+  private readonly amp: Float32Array;
+
+  /** `sqrtBOverL[k]` = √(B[k]/L); `capacity` frames are kept per stream. */
+  constructor(
+    private readonly seed: number,
+    sqrtBOverL: Float32Array,
+    private readonly capacity: number,
+  ) {
+    this.amp = sqrtBOverL;
+  }
+
+  sunSpectrum(frame: number): Float32Array {
+    return this.get(this.sun, sunStream, frame);
+  }
+
+  noiseSourceSpectrum(frame: number): Float32Array {
+    return this.get(this.ns, noiseSourceStream, frame);
+  }
+
+  private get(cache: Map<number, Float32Array>, stream: number, frame: number): Float32Array {
+    let x = cache.get(frame);
+    if (x) return x;
+    x = new Float32Array(2 * this.amp.length);
+    Xoshiro128.fromKey(mixKey(this.seed, stream, frame)).fillComplexGaussian(x, this.amp, this.amp.length);
+    cache.set(frame, x);
+    // Frames are requested in nearly increasing order: dropping the oldest insertion drops the lowest frame.
+    if (cache.size > this.capacity) cache.delete(cache.keys().next().value as number);
+    return x;
+  }
+}
+
+/** Frames between refreshes of the slow parts (continuum, line): 16·H = 25.6 ms at 2.4 MS/s. */
+export const refreshFrames = 16;
+
+/** One antenna's analog stream on the common clock, kept in a ring of 2¹⁴ samples (> 4 hops). */
+export class AntennaSynth {
+  /** Interleaved complex samples; common sample c lives at 2·(c & mask). */
+  readonly ring: Float32Array;
+  readonly mask: number;
+  /** Common samples [start, end) are in the ring. */
+  end: number;
+  private nextFrame: number;
+  private readonly tail: Float32Array;
+  private readonly window: Float32Array;
+  private readonly amp: Float32Array;
+  private refreshed = -1;
+  /** The last frame's sun temperature (K) and delay (s), for tests and logs. */
+  sunTemperature = 0;
+  sunDelay = 0;
+
+  constructor(
+    private readonly ctx: SynthContext,
+    readonly model: AntennaModel,
+    private readonly antennaIndex: number,
+    /** LO phase of this dongle (rad). */
+    private readonly loPhase: number,
+    /** First common sample this stream must be able to deliver. */
+    startSample: number,
+  ) {
+    const { L, H } = ctx;
+    const F = L - H;
+    this.ring = new Float32Array(2 * 16384);
+    this.mask = 16384 - 1;
+    this.tail = new Float32Array(2 * F);
+    this.amp = new Float32Array(L);
+    this.window = new Float32Array(F);
+    for (let n = 0; n < F; n++) this.window[n] = Math.sin((Math.PI / 2) * ((n + 0.5) / F));
+    const j0 = Math.floor(startSample / H);
+    this.synthesise(j0 - 1);
+    const out = ctx.fft.output;
+    for (let i = 0; i < F; i++) {
+      const w = this.window[F - 1 - i];
+      this.tail[2 * i] = out[2 * (H + i)] * w;
+      this.tail[2 * i + 1] = out[2 * (H + i) + 1] * w;
+    }
+    this.nextFrame = j0;
+    this.end = j0 * H;
+  }
+
+  /** Forces the slow parts to be recomputed at the next frame (after a retune). */
+  invalidate(): void {
+    this.refreshed = -1;
+  }
+
+  /** Makes sure common samples up to (not including) `c` are in the ring. */
+  ensure(c: number): void {
+    while (this.end < c) this.produceHop();
+  }
+
+  /** Writes common samples [jH, jH + H) from frame j and the tail of frame j − 1. */
+  private produceHop(): void {
+    const { L, H } = this.ctx;
+    const F = L - H;
+    this.synthesise(this.nextFrame);
+    const out = this.ctx.fft.output;
+    const ring = this.ring, tail = this.tail, w = this.window, mask = this.mask;
+    let c = this.end;
+    for (let i = 0; i < F; i++, c++) {
+      const r = 2 * (c & mask);
+      const wi = w[i];
+      ring[r] = tail[2 * i] + out[2 * i] * wi;
+      ring[r + 1] = tail[2 * i + 1] + out[2 * i + 1] * wi;
+    }
+    for (let i = F; i < H; i++, c++) {
+      const r = 2 * (c & mask);
+      ring[r] = out[2 * i];
+      ring[r + 1] = out[2 * i + 1];
+    }
+    for (let i = 0; i < F; i++) {
+      const wt = w[F - 1 - i];
+      tail[2 * i] = out[2 * (H + i)] * wt;
+      tail[2 * i + 1] = out[2 * (H + i) + 1] * wt;
+    }
+    this.end += H;
+    this.nextFrame++;
+  }
+
+  /** Builds frame j's spectrum in the FFT input and transforms it. */
+  private synthesise(j: number): void {
+    const ctx = this.ctx;
+    const { L, H, fc, fs } = ctx;
+    const block = Math.floor(j / refreshFrames);
+    if (block !== this.refreshed) {
+      this.model.independentAmplitude(ctx.skyTime(block * refreshFrames * H), fc, fs, ctx.bandpass, this.amp);
+      this.refreshed = block;
+    }
+    const X = ctx.fft.input;
+    Xoshiro128.fromKey(mixKey(ctx.seed, antennaStream + this.antennaIndex, j)).fillComplexGaussian(X, this.amp, L);
+    const sun = this.model.sun(ctx.skyTime(j * H + L / 2), fc);
+    this.sunTemperature = sun.temperature;
+    this.sunDelay = sun.delay;
+    if (sun.temperature > 0) {
+      const S = ctx.common.sunSpectrum(j);
+      const a = Math.sqrt(sun.temperature);
+      // θ_k = φ − 2π(f_c + f_k)τ, stepped by a complex rotation from k = L/2 (−fs/2) upward through k = L/2 − 1.
+      const theta0 = this.loPhase - 2 * Math.PI * (fc - fs / 2) * sun.delay;
+      const dth = (-2 * Math.PI * fs * sun.delay) / L;
+      let cr = a * Math.cos(theta0), ci = a * Math.sin(theta0);
+      const sr = Math.cos(dth), si = Math.sin(dth);
+      const half = L / 2;
+      for (let i = 0; i < L; i++) {
+        const k = (i + half) & (L - 1);
+        const xr = S[2 * k], xi = S[2 * k + 1];
+        X[2 * k] += cr * xr - ci * xi;
+        X[2 * k + 1] += cr * xi + ci * xr;
+        const t = cr * sr - ci * si;
+        ci = cr * si + ci * sr;
+        cr = t;
+      }
+    }
+    if (ctx.noiseSourceTemperature > 0 && ctx.noiseSourceOn(j * H + L / 2)) {
+      const N = ctx.common.noiseSourceSpectrum(j);
+      const a = Math.sqrt(ctx.noiseSourceTemperature);
+      const cr = a * Math.cos(this.loPhase), ci = a * Math.sin(this.loPhase);
+      for (let k = 0; k < L; k++) {
+        const xr = N[2 * k], xi = N[2 * k + 1];
+        X[2 * k] += cr * xr - ci * xi;
+        X[2 * k + 1] += cr * xi + ci * xr;
+      }
+    }
+    ctx.fft.run();
+  }
+}
