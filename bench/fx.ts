@@ -1,18 +1,19 @@
 /**
  * npm run bench:fx -- --file IN.cu8 --inputs N --channels C --taps T
- *                     [--threads K] [--backend reference|cpu] [--out VIS.f32] [--peers]
+ *                     [--threads K] [--backend reference|cpu|gpu] [--out VIS.f32] [--peers] [--repeat R]
  *
  * Reads the planar cu8 file that ../shared/peers/make_input.py writes (input
  * a's S samples at byte 2·a·S), correlates it as one integration, and prints
  * one JSON line with the peers' fields. --out writes the visibilities in the
  * peers' layout (baseline-major, channel in fft-shifted order, float32 re/im,
  * sums). --peers also runs numpy_fx.py and fftw_fx.c on the same file and
- * prints each one's line and our ratio to it.
+ * prints each one's line and our ratio to it. Every implementation runs R
+ * times (default 3) on the same file and reports its median time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
-import { runPeers, type BenchLine } from './peers.ts';
+import { median, runPeers, type BenchLine } from './peers.ts';
 import { correlateFile } from './fx-run.ts';
 
 const { values } = parseArgs({
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'cpu' },
     out: { type: 'string' },
     peers: { type: 'boolean', default: false },
+    repeat: { type: 'string', default: '3' },
   },
 });
 
@@ -45,7 +47,10 @@ const inputs = int('inputs', values.inputs), channels = int('channels', values.c
 const threads = int('threads', values.threads);
 const raw = new Uint8Array(readFileSync(values.file));
 
-const result = await correlateFile(raw, { inputs, channels, taps, threads, backend: values.backend! });
+const repeat = Math.max(1, int('repeat', values.repeat));
+const runs = [];
+for (let i = 0; i < repeat; i++) runs.push(await correlateFile(raw, { inputs, channels, taps, threads, backend: values.backend! }));
+const result = median(runs, (r) => r.seconds);
 const line: BenchLine = {
   impl: `fringe-${result.backend}`,
   threads: result.backend === 'cpu' ? threads : undefined,
@@ -63,7 +68,7 @@ if (values.out) {
   writeFileSync(values.out, Float32Array.from(result.visibilities));
 }
 if (values.peers) {
-  for (const peer of await runPeers(values.file, inputs, channels, taps)) {
+  for (const peer of await runPeers(values.file, inputs, channels, taps, repeat)) {
     console.log(JSON.stringify({ ...peer, ratio: Number((line.msps_per_input / peer.msps_per_input).toFixed(3)) }));
   }
 }

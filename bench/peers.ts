@@ -47,6 +47,13 @@ export function runFftwPeer(file: string, inputs: number, channels: number, taps
   return JSON.parse(execFileSync(fftwPeer(), args, { encoding: 'utf8' }).trim().split('\n').pop()!);
 }
 
-export async function runPeers(file: string, inputs: number, channels: number, taps: number): Promise<BenchLine[]> {
-  return [runNumpyPeer(file, inputs, channels, taps), runFftwPeer(file, inputs, channels, taps)];
+/** The element with the median `key` (the lower middle one for an even count). */
+export function median<T>(items: T[], key: (t: T) => number): T {
+  return [...items].sort((a, b) => key(a) - key(b))[Math.floor((items.length - 1) / 2)];
+}
+
+/** Each peer run `repeat` times on the file; the median run of each. */
+export async function runPeers(file: string, inputs: number, channels: number, taps: number, repeat = 1): Promise<BenchLine[]> {
+  const runs = (f: () => BenchLine) => median(Array.from({ length: repeat }, f), (l) => l.seconds);
+  return [runs(() => runNumpyPeer(file, inputs, channels, taps)), runs(() => runFftwPeer(file, inputs, channels, taps))];
 }

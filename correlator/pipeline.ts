@@ -31,12 +31,15 @@ export class Pipeline {
   private spectra = 0;
   private index = 0;
   private readonly dropped: number[];
+  /** Reused for every batch: each input's window, starting at `next`. */
+  private readonly windows: Uint8Array[];
   private closed = false;
 
   constructor(readonly backend: FxBackend) {
     const { inputs, delays } = backend.config;
     this.streams = Array.from({ length: inputs }, (_, a) => new InputStream(a, delays[a]));
     this.dropped = new Array<number>(inputs).fill(0);
+    this.windows = this.streams.map((s) => s.view(0));
   }
 
   get config() {
@@ -71,7 +74,8 @@ export class Pipeline {
     for (;;) {
       // The rest of the current batch, never past the integration's end.
       const batch = Math.min(B - (this.spectra % B), K - this.spectra);
-      const avail = Math.min(...this.streams.map((s) => s.end));
+      let avail = Infinity;
+      for (const s of this.streams) avail = Math.min(avail, s.end);
       if (this.next + windowSamples(this.config, batch) <= avail) {
         await this.compute(batch);
         if (this.spectra === K) out.push(await this.emit('full'));
@@ -104,7 +108,8 @@ export class Pipeline {
   }
 
   private async compute(spectra: number): Promise<void> {
-    await this.backend.accumulate(this.streams.map((s) => s.view(this.next)), spectra);
+    for (let a = 0; a < this.streams.length; a++) this.windows[a] = this.streams[a].view(this.next);
+    await this.backend.accumulate(this.windows, spectra);
     this.spectra += spectra;
     this.next += spectra * this.config.channels;
     for (const s of this.streams) s.discardBelow(this.next);
