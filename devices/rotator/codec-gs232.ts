@@ -66,7 +66,7 @@ export function parsePosition(b: Uint8Array): Parsed<{ az: number; el: number }>
     from = lf + 1;
     if (line.trim() === '') continue; // a stray CR LF before the data
     const p = parsePositionLine(line);
-    if (!p) return { status: 'garbled', reason: `not a position: "${line}"` };
+    if (!p) return { status: 'garbled', reason: 'not a position line' };
     return { status: 'ok', value: p, used: lf + 1 };
   }
 }
