@@ -1,0 +1,227 @@
+/**
+ * The persistent upload queue: one job per file and target in the store's
+ * `upload_jobs` table, with its state (queued → running → done | failed),
+ * attempts, last error, SHA-256 and an idempotency key. Jobs left `running`
+ * by a process that died are queued again when a queue is opened, and
+ * failed attempts retry with exponential backoff.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { ObservationError, check, fromSqliteError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import { TransportError, type Transport } from './transport.ts';
+import type { Target } from './targets.ts';
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed';
+
+export interface UploadJob {
+  id: number;
+  observationId: number | null;
+  exportId: number | null;
+  target: string;
+  path: string;
+  remoteName: string;
+  bytes: number;
+  sha256: string;
+  idempotencyKey: string;
+  state: JobState;
+  attempts: number;
+  lastError: string | null;
+  /** When the next attempt may start (Unix s). */
+  nextAttempt: number;
+  created: number;
+  updated: number;
+}
+
+export type UploadEvent =
+  | { type: 'start'; job: UploadJob }
+  | { type: 'progress'; job: UploadJob; sent: number; total: number }
+  | { type: 'retry'; job: UploadJob; error: string; delay: number }
+  | { type: 'done'; job: UploadJob; alreadyThere: boolean }
+  | { type: 'failed'; job: UploadJob; error: string };
+
+export interface QueueOptions {
+  /** Attempts before a job fails for good (default 8). */
+  maxAttempts?: number;
+  /** First retry delay (s, default 5); doubles each attempt. */
+  backoffBase?: number;
+  /** Longest retry delay (s, default 900). */
+  backoffMax?: number;
+  /** Clock (Unix s), for tests. */
+  now?: () => number;
+}
+
+/** SHA-256 (hex) and size (bytes) of a file, streamed. */
+export async function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
+  const h = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path)) {
+    h.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: h.digest('hex'), bytes };
+}
+
+interface JobRow {
+  id: number; observation_id: number | null; export_id: number | null; target: string; path: string; remote_name: string;
+  bytes: number; sha256: string; idempotency_key: string; state: JobState; attempts: number; last_error: string | null;
+  next_attempt_s: number; created_s: number; updated_s: number;
+}
+
+const toJob = (r: JobRow): UploadJob => ({
+  id: r.id, observationId: r.observation_id, exportId: r.export_id, target: r.target, path: r.path, remoteName: r.remote_name,
+  bytes: r.bytes, sha256: r.sha256, idempotencyKey: r.idempotency_key, state: r.state, attempts: r.attempts,
+  lastError: r.last_error, nextAttempt: r.next_attempt_s, created: r.created_s, updated: r.updated_s,
+});
+
+export class UploadQueue {
+  private readonly maxAttempts: number;
+  private readonly backoffBase: number;
+  private readonly backoffMax: number;
+  private readonly now: () => number;
+
+  /** Opens the queue on a store and requeues jobs a dead process left running. */
+  constructor(private readonly store: Store, options: QueueOptions = {}) {
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.backoffBase = options.backoffBase ?? 5;
+    this.backoffMax = options.backoffMax ?? 900;
+    this.now = options.now ?? (() => Date.now() / 1000);
+    check(Number.isInteger(this.maxAttempts) && this.maxAttempts >= 1, 'maxAttempts must be a positive integer');
+    check(this.backoffBase >= 0 && this.backoffMax >= this.backoffBase, 'backoff must satisfy 0 ≤ base ≤ max (s)');
+    this.store.db
+      .prepare("UPDATE upload_jobs SET state = 'queued', last_error = COALESCE(last_error, 'interrupted by a restart'), updated_s = ? WHERE state = 'running'")
+      .run(this.now());
+  }
+
+  /**
+   * Queues `path` for `target`. The idempotency key is derived from the
+   * target, remote name and checksum, so queueing the same file twice
+   * returns the existing job instead of uploading it again.
+   */
+  async enqueue(spec: { path: string; target: string; remoteName?: string; observationId?: number; exportId?: number }): Promise<UploadJob> {
+    check(typeof spec.target === 'string' && spec.target !== '', 'a job needs a target name');
+    const path = resolve(spec.path);
+    try {
+      check(statSync(path).isFile(), `${path} is not a file`);
+    } catch (err) {
+      if (err instanceof ObservationError) throw err;
+      throw new ObservationError('io', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    const remoteName = spec.remoteName ?? basename(path);
+    check(/^[^/\\\0]{1,255}$/.test(remoteName) && remoteName !== '.' && remoteName !== '..', 'the remote name must be a plain file name');
+    const { sha256, bytes } = await hashFile(path);
+    const key = createHash('sha256').update(`${spec.target}\n${remoteName}\n${sha256}`).digest('hex').slice(0, 32);
+    const existing = this.store.db.prepare('SELECT * FROM upload_jobs WHERE idempotency_key = ?').get(key) as JobRow | undefined;
+    if (existing) return toJob(existing);
+    const t = this.now();
+    try {
+      const info = this.store.db
+        .prepare(`INSERT INTO upload_jobs (observation_id, export_id, target, path, remote_name, bytes, sha256, idempotency_key, state, next_attempt_s, created_s, updated_s)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`)
+        .run(spec.observationId ?? null, spec.exportId ?? null, spec.target, path, remoteName, bytes, sha256, key, t, t, t);
+      return this.get(Number(info.lastInsertRowid));
+    } catch (err) {
+      throw fromSqliteError(err, `queueing ${path}`);
+    }
+  }
+
+  get(id: number): UploadJob {
+    const r = this.store.db.prepare('SELECT * FROM upload_jobs WHERE id = ?').get(id) as JobRow | undefined;
+    if (!r) throw new ObservationError('not-found', `no upload job ${id}`);
+    return toJob(r);
+  }
+
+  jobs(filter: { state?: JobState; observationId?: number } = {}): UploadJob[] {
+    const rows = this.store.db.prepare('SELECT * FROM upload_jobs ORDER BY id').all() as JobRow[];
+    return rows.map(toJob).filter((j) => (filter.state === undefined || j.state === filter.state) && (filter.observationId === undefined || j.observationId === filter.observationId));
+  }
+
+  /** Puts a failed job back in the queue with fresh attempts. */
+  retry(id: number): UploadJob {
+    const job = this.get(id);
+    check(job.state === 'failed', `job ${id} is ${job.state}, not failed`);
+    this.update(id, { state: 'queued', attempts: 0, next_attempt_s: this.now() });
+    return this.get(id);
+  }
+
+  /** Delay (s) before attempt n+1 after n failed attempts. */
+  backoff(attempts: number): number {
+    return Math.min(this.backoffMax, this.backoffBase * 2 ** Math.max(0, attempts - 1));
+  }
+
+  /**
+   * Runs one attempt of every job that is due. `resolveTarget` gives the
+   * target (with credentials) and `transport` the way to send to it.
+   */
+  async runDue(resolveTarget: (name: string) => Target, transports: Record<Target['kind'], Transport>, onEvent?: (e: UploadEvent) => void): Promise<number> {
+    const due = this.store.db
+      .prepare("SELECT * FROM upload_jobs WHERE state = 'queued' AND next_attempt_s <= ? ORDER BY id")
+      .all(this.now()) as JobRow[];
+    for (const row of due) await this.attempt(toJob(row), resolveTarget, transports, onEvent);
+    return due.length;
+  }
+
+  /**
+   * Runs until no job is queued (sleeping until retries fall due), or until
+   * `signal` aborts. Resolves with the jobs it touched, in their final states.
+   */
+  async drain(resolveTarget: (name: string) => Target, transports: Record<Target['kind'], Transport>, onEvent?: (e: UploadEvent) => void, signal?: AbortSignal): Promise<UploadJob[]> {
+    const touched = new Set<number>();
+    for (;;) {
+      if (signal?.aborted) break;
+      const queued = this.jobs({ state: 'queued' });
+      if (queued.length === 0) break;
+      queued.forEach((j) => touched.add(j.id));
+      const ran = await this.runDue(resolveTarget, transports, onEvent);
+      if (ran === 0) {
+        const next = Math.min(...queued.map((j) => j.nextAttempt));
+        await new Promise((r) => setTimeout(r, Math.max(10, (next - this.now()) * 1000)));
+      }
+    }
+    return [...touched].map((id) => this.get(id));
+  }
+
+  private async attempt(job: UploadJob, resolveTarget: (name: string) => Target, transports: Record<Target['kind'], Transport>, onEvent?: (e: UploadEvent) => void): Promise<void> {
+    const attempts = job.attempts + 1;
+    this.update(job.id, { state: 'running', attempts });
+    const running = this.get(job.id);
+    onEvent?.({ type: 'start', job: running });
+    let error: string;
+    let permanent = false;
+    try {
+      const target = resolveTarget(job.target);
+      // The file must still be what was queued: never send something else under this key.
+      const now = await hashFile(job.path).catch((err: Error) => { throw new TransportError(`cannot read ${job.path}: ${err.message}`, true); });
+      if (now.sha256 !== job.sha256) throw new TransportError(`${job.path} changed after it was queued (SHA-256 differs); queue it again.`, true);
+      const outcome = await transports[target.kind].upload(target, {
+        path: job.path, remoteName: job.remoteName, bytes: job.bytes, sha256: job.sha256, idempotencyKey: job.idempotencyKey,
+        onProgress: (sent) => onEvent?.({ type: 'progress', job: running, sent, total: job.bytes }),
+      });
+      this.update(job.id, { state: 'done', last_error: null });
+      onEvent?.({ type: 'done', job: this.get(job.id), alreadyThere: outcome.alreadyThere });
+      return;
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+      permanent = (err instanceof TransportError && err.permanent) || (err instanceof ObservationError && err.kind === 'not-found');
+    }
+    if (permanent || attempts >= this.maxAttempts) {
+      this.update(job.id, { state: 'failed', last_error: error });
+      onEvent?.({ type: 'failed', job: this.get(job.id), error });
+    } else {
+      const delay = this.backoff(attempts);
+      this.update(job.id, { state: 'queued', last_error: error, next_attempt_s: this.now() + delay });
+      onEvent?.({ type: 'retry', job: this.get(job.id), error, delay });
+    }
+  }
+
+  private update(id: number, fields: Partial<Pick<JobRow, 'state' | 'attempts' | 'last_error' | 'next_attempt_s'>>): void {
+    const keys = Object.keys(fields) as (keyof typeof fields)[];
+    const sql = `UPDATE upload_jobs SET ${keys.map((k) => `${k} = ?`).join(', ')}, updated_s = ? WHERE id = ?`;
+    try {
+      this.store.db.prepare(sql).run(...keys.map((k) => fields[k] ?? null), this.now(), id);
+    } catch (err) {
+      throw fromSqliteError(err, `updating upload job ${id}`);
+    }
+  }
+}
