@@ -1,8 +1,7 @@
 /** Correlating a planar cu8 file as one integration, timed: shared by bench:fx and the peer-agreement tests. */
-import { CpuBackend } from '../correlator/cpu.ts';
-import { ReferenceBackend } from '../correlator/reference.ts';
 import { Pipeline } from '../correlator/pipeline.ts';
-import type { FxBackend } from '../correlator/backend.ts';
+import type { BackendChoice } from '../correlator/types.ts';
+import { openBackend } from '../src/engine/backend.ts';
 
 export interface FileRun {
   backend: string;
@@ -23,22 +22,13 @@ export interface FileRunOptions {
   blockSamples?: number;
 }
 
-export async function makeBackend(name: string, config: ConstructorParameters<typeof ReferenceBackend>[0], threads: number): Promise<FxBackend> {
-  if (name === 'reference') return new ReferenceBackend(config);
-  if (name === 'cpu') return CpuBackend.create(config, { threads });
-  if (name === 'gpu') {
-    const { createGpuBackend } = await import('../kernels/index.ts' as string);
-    return createGpuBackend(config);
-  }
-  throw new Error(`unknown backend '${name}': use reference, cpu or gpu`);
-}
-
 export async function correlateFile(raw: Uint8Array, o: FileRunOptions): Promise<FileRun> {
   const S = Math.floor(raw.length / o.inputs / 2);
   const M = o.channels * o.taps;
   const total = S >= M ? Math.floor((S - M) / o.channels) + 1 : 0;
   const config = { inputs: o.inputs, channels: o.channels, taps: o.taps, spectraPerIntegration: Math.max(total, 1) };
-  const backend = await makeBackend(o.backend, config, o.threads);
+  const { backend, notice } = await openBackend(o.backend as BackendChoice, config, { threads: o.threads });
+  if (notice) process.stderr.write(`${notice}\n`);
   const pipeline = new Pipeline(backend);
   const block = o.blockSamples ?? 1 << 18;
   const t0 = performance.now();
