@@ -285,10 +285,14 @@ function openConnection(host: string, port: number, timeoutMs: number): Promise<
     socket.setNoDelay(true);
     let got = Buffer.alloc(0);
     let connected = false;
-    const fail = (err: DeviceError) => {
+    // Only our own listeners are removed: removeAllListeners() would also strip the socket's internal ones.
+    const detach = () => {
       clearTimeout(timer);
-      socket.removeAllListeners();
-      socket.on('error', () => {});
+      socket.off('connect', onConnect).off('error', onError).off('close', onClose).off('data', onData);
+      socket.on('error', () => {}); // later errors surface through blocks() or send()
+    };
+    const fail = (err: DeviceError) => {
+      detach();
       socket.destroy();
       reject(err);
     };
@@ -301,10 +305,10 @@ function openConnection(host: string, port: number, timeoutMs: number): Promise<
         ),
       timeoutMs,
     );
-    socket.on('connect', () => {
+    const onConnect = () => {
       connected = true;
-    });
-    socket.on('error', (err: NodeJS.ErrnoException) => {
+    };
+    const onError = (err: NodeJS.ErrnoException) => {
       const refused = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EHOSTUNREACH';
       fail(
         new DeviceError(
@@ -315,11 +319,10 @@ function openConnection(host: string, port: number, timeoutMs: number): Promise<
           { cause: err },
         ),
       );
-    });
-    socket.on('close', () =>
-      fail(new DeviceError('protocol', `${where} closed the connection before sending its 12-byte greeting${got.length ? ` (heard ${got.length} bytes)` : ''}; it may already be serving another client.`)),
-    );
-    socket.on('data', (chunk: Buffer) => {
+    };
+    const onClose = () =>
+      fail(new DeviceError('protocol', `${where} closed the connection before sending its 12-byte greeting${got.length ? ` (heard ${got.length} bytes)` : ''}; it may already be serving another client.`));
+    const onData = (chunk: Buffer) => {
       got = Buffer.concat([got, chunk]);
       if (got.length < GREETING_LENGTH) return;
       let greeting: Greeting;
@@ -329,11 +332,10 @@ function openConnection(host: string, port: number, timeoutMs: number): Promise<
         fail(err as DeviceError);
         return;
       }
-      clearTimeout(timer);
-      socket.removeAllListeners();
       socket.pause();
-      socket.on('error', () => {}); // reported through blocks() or send()
+      detach();
       resolve({ socket, greeting, leftover: new Uint8Array(got.subarray(GREETING_LENGTH)) });
-    });
+    };
+    socket.on('connect', onConnect).on('error', onError).on('close', onClose).on('data', onData);
   });
 }

@@ -118,6 +118,24 @@ describe('RtlTcpSource against scripted servers on 127.0.0.1', () => {
     await src.close();
   });
 
+  it('keeps samples that arrive between connecting and blocks() (regression: removeAllListeners dropped them)', async () => {
+    const srv = await scripted(async (s) => {
+      s.write(greeting);
+      for (let k = 0; k < 4; k++) {
+        await sleep(10);
+        s.write(counterBytes(k * 1000, 1000));
+      }
+    });
+    const src = await RtlTcpSource.connect({ port: srv.port, blockLength: 8000 });
+    await sleep(150); // all four pieces are waiting in the paused socket
+    for await (const b of src.blocks()) {
+      expect(b.firstSample).toBe(0);
+      expect(firstDifference(b.data, counterBytes(0, 4000))).toBe(-1);
+      break;
+    }
+    await src.close();
+  });
+
   it('names the server and what it heard when the greeting is wrong', async () => {
     const srv = await scripted((s) => void s.write('SSH-2.0-OpenSSH_9.6\r\n'));
     const err = (await RtlTcpSource.connect({ port: srv.port }).catch((e: unknown) => e)) as DeviceError;

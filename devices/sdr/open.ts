@@ -1,0 +1,138 @@
+/**
+ * Source specs as the CLI and the engine write them, and opening them:
+ *
+ *   rtlsdr:INDEX          a dongle by librtlsdr index (0, 1, …)
+ *   rtlsdr:SERIAL         a dongle by USB serial (anything not a small index,
+ *                         or rtlsdr:serial=SERIAL to be explicit, e.g. for "00000001")
+ *   rtltcp:HOST[:PORT]    an rtl_tcp server (port 1234 by default; IPv6 as [::1]:1234)
+ *   file:PATH             a SigMF recording (.sigmf-meta) or raw cu8 file
+ *   sim[:ANTENNA]         the simulated sky (devices/sim), antenna 0 by default
+ *
+ * To add a kind: a case in parseSourceSpec and one in openSource.
+ */
+import { DeviceError } from '../errors.ts';
+import { FileSource } from './file-source.ts';
+import { RtlSdrSource } from './rtlsdr-source.ts';
+import { RtlTcpSource } from './rtltcp-client.ts';
+import type { SampleSource, Tuning } from './source.ts';
+
+export type SourceSpec =
+  | { kind: 'rtlsdr'; device: number | string }
+  | { kind: 'rtltcp'; host: string; port: number }
+  | { kind: 'file'; path: string }
+  | { kind: 'sim'; antenna: number };
+
+export const sourceSpecHelp = 'rtlsdr:INDEX | rtlsdr:SERIAL | rtltcp:HOST:PORT | file:PATH | sim[:ANTENNA]';
+
+function invalid(spec: string, why: string): DeviceError {
+  return new DeviceError('invalid', `Source '${spec}': ${why}. Write one of ${sourceSpecHelp}.`);
+}
+
+/** Parses a source spec. Throws DeviceError 'invalid' saying what forms are accepted. */
+export function parseSourceSpec(spec: string): SourceSpec {
+  const colon = spec.indexOf(':');
+  const kind = colon < 0 ? spec : spec.slice(0, colon);
+  const rest = colon < 0 ? '' : spec.slice(colon + 1);
+  switch (kind) {
+    case 'rtlsdr': {
+      if (rest === '') return { kind, device: 0 };
+      if (rest.startsWith('serial=')) {
+        const serial = rest.slice(7);
+        if (!serial) throw invalid(spec, 'the serial is empty');
+        return { kind, device: serial };
+      }
+      // A small decimal without leading zeros is an index; anything else a serial.
+      return { kind, device: /^(0|[1-9]\d{0,2})$/.test(rest) ? Number(rest) : rest };
+    }
+    case 'rtltcp': {
+      const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d+))?$/.exec(rest);
+      if (!m) throw invalid(spec, 'expected rtltcp:HOST or rtltcp:HOST:PORT');
+      const port = m[2] === undefined ? 1234 : Number(m[2]);
+      if (!(port >= 1 && port <= 65535)) throw invalid(spec, `port ${m[2]} is not 1–65535`);
+      return { kind, host: m[1]!.replace(/^\[|\]$/g, ''), port };
+    }
+    case 'file':
+      if (!rest) throw invalid(spec, 'the path is empty');
+      return { kind, path: rest };
+    case 'sim': {
+      if (rest === '') return { kind, antenna: 0 };
+      if (!/^\d+$/.test(rest)) throw invalid(spec, `antenna '${rest}' is not a number`);
+      return { kind, antenna: Number(rest) };
+    }
+    default:
+      throw invalid(spec, `unknown kind '${kind}'`);
+  }
+}
+
+export interface OpenSourceOptions {
+  /** Tuning to apply (a recording keeps its own). */
+  tuning?: Partial<Tuning>;
+  /** librtlsdr file for rtlsdr: sources (default: $FRINGE_LIBRTLSDR, else the system's). */
+  libraryPath?: string;
+  /** For file: and sim: sources: multiple of real time, or false for as fast as possible. Default 1. */
+  pacing?: number | false;
+  /** For sim: a scenario JSON file. */
+  scenario?: string;
+}
+
+/** The part of devices/sim that open.ts uses, loaded lazily so devices/sdr does not depend on it. */
+interface SimModule {
+  openSimSource(options: { antenna?: number; pacing?: number | false; scenario?: string }): Promise<SampleSource>;
+}
+
+async function loadSim(): Promise<SimModule> {
+  const specifier = '../sim/index.ts'; // a variable: resolved at run time, not by the type checker
+  let mod: Partial<SimModule>;
+  try {
+    mod = (await import(specifier)) as Partial<SimModule>;
+  } catch (err) {
+    throw new DeviceError('not-installed', 'The sim source is not yet available in this build (devices/sim could not be loaded).', { cause: err });
+  }
+  if (typeof mod.openSimSource !== 'function') {
+    throw new DeviceError('not-installed', 'The sim source is not yet available in this build (devices/sim has no openSimSource).');
+  }
+  return mod as SimModule;
+}
+
+/** Applies the tuning fields given, through the source's setters. */
+async function applyTuning(source: SampleSource, t: Partial<Tuning>): Promise<void> {
+  if (t.sampleRate !== undefined) await source.setSampleRate(t.sampleRate);
+  if (t.centerFrequency !== undefined) await source.setCenterFrequency(t.centerFrequency);
+  if (t.ppm !== undefined) await source.setPpm(t.ppm);
+  if (t.gain !== undefined) await source.setGain(t.gain);
+  if (t.biasTee !== undefined) await source.setBiasTee(t.biasTee);
+}
+
+/** Opens the source a spec names, tuned as asked. Throws DeviceError. */
+export async function openSource(spec: string | SourceSpec, options: OpenSourceOptions = {}): Promise<SampleSource> {
+  const s = typeof spec === 'string' ? parseSourceSpec(spec) : spec;
+  const tuning = options.tuning ?? {};
+  switch (s.kind) {
+    case 'rtlsdr':
+      return RtlSdrSource.open({ device: s.device, tuning, ...(options.libraryPath ? { libraryPath: options.libraryPath } : {}) });
+    case 'rtltcp':
+      return RtlTcpSource.connect({ host: s.host, port: s.port, tuning });
+    case 'file':
+      return FileSource.open({
+        path: s.path,
+        pacing: options.pacing ?? 1,
+        ...(tuning.sampleRate !== undefined ? { sampleRate: tuning.sampleRate } : {}),
+        ...(tuning.centerFrequency !== undefined ? { centerFrequency: tuning.centerFrequency } : {}),
+      });
+    case 'sim': {
+      const sim = await loadSim();
+      const source = await sim.openSimSource({
+        antenna: s.antenna,
+        pacing: options.pacing ?? 1,
+        ...(options.scenario ? { scenario: options.scenario } : {}),
+      });
+      try {
+        await applyTuning(source, tuning);
+      } catch (err) {
+        await source.close();
+        throw err;
+      }
+      return source;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+/** `fringe record`: records any source to a SigMF pair, with progress on stderr. */
+import { DeviceError } from '../../../devices/errors.ts';
+import { openSource, parseSourceSpec, sourceSpecHelp } from '../../../devices/sdr/open.ts';
+import { type RecordProgress, recordSigmf } from '../../../devices/sdr/recorder.ts';
+import type { Tuning } from '../../../devices/sdr/source.ts';
+import { type Command, UsageError, exitCodes } from '../command.ts';
+
+const help = `Usage: fringe record --source SPEC --seconds S --out NAME.sigmf-meta [options]
+
+Records cu8 samples to NAME.sigmf-data with its NAME.sigmf-meta (SigMF 1.2.5).
+Lost samples start a new capture and are annotated 'dropped'. Ctrl-C stops
+early and keeps what was recorded.
+
+Options:
+  --source SPEC     ${sourceSpecHelp}
+  --freq HZ         centre frequency, Hz (k/M/G suffixes allowed; default 1420.405752M)
+  --rate HZ         sample rate, Hz (default 2.4M)
+  --gain DB|auto    tuner gain, dB, or auto (default 40)
+  --ppm N           frequency correction, ppm (default 0)
+  --bias-tee        power the antenna port
+  --seconds S       how long to record, seconds of signal (required)
+  --out PATH        NAME.sigmf-meta to write (required)
+  --fast            file: and sim: sources: as fast as possible, not real time
+  --library PATH    librtlsdr file for rtlsdr: sources
+  --scenario FILE   scenario JSON for the sim source
+
+Exit codes: 0 recorded, 1 the source or the disk failed, 2 bad usage.`;
+
+/** A frequency or rate: 1420405752, 1.42e9, 1420.4M, 2.4M, 250k. */
+export function parseHz(flag: string, v: string | undefined): number {
+  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)([kMG]?)$/.exec(v ?? '');
+  if (!m) throw new UsageError(`${flag} needs a frequency in Hz, e.g. 1420.4M or 2400000 (got '${v ?? ''}').`);
+  const scale = { '': 1, k: 1e3, M: 1e6, G: 1e9 }[m[2] as '' | 'k' | 'M' | 'G'];
+  return Math.round(Number(m[1]) * scale);
+}
+
+function parseNumber(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || v === '' || !Number.isFinite(n)) throw new UsageError(`${flag} needs a number (got '${v ?? ''}').`);
+  return n;
+}
+
+export const command: Command = {
+  name: 'record',
+  summary: 'Record a dongle, rtl_tcp server, file or the simulator to SigMF',
+  help,
+  async run(argv) {
+    const tuning: Partial<Tuning> = { centerFrequency: 1_420_405_752, sampleRate: 2_400_000, gain: 40, ppm: 0, biasTee: false };
+    let spec: string | undefined;
+    let seconds: number | undefined;
+    let out: string | undefined;
+    let fast = false;
+    let library: string | undefined;
+    let scenario: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      const value = () => argv[++i];
+      switch (a) {
+        case '--source': spec = value(); break;
+        case '--freq': tuning.centerFrequency = parseHz(a, value()); break;
+        case '--rate': tuning.sampleRate = parseHz(a, value()); break;
+        case '--gain': {
+          const v = value();
+          tuning.gain = v === 'auto' ? 'auto' : parseNumber(a, v);
+          break;
+        }
+        case '--ppm': tuning.ppm = parseNumber(a, value()); break;
+        case '--bias-tee': tuning.biasTee = true; break;
+        case '--seconds': seconds = parseNumber(a, value()); break;
+        case '--out': out = value(); break;
+        case '--fast': fast = true; break;
+        case '--library': library = value(); break;
+        case '--scenario': scenario = value(); break;
+        default: throw new UsageError(`unknown option '${a}'.`);
+      }
+    }
+    if (!spec) throw new UsageError(`--source is required (${sourceSpecHelp}).`);
+    if (seconds === undefined || !(seconds > 0)) throw new UsageError('--seconds is required and must be > 0.');
+    if (!out || !out.endsWith('.sigmf-meta')) throw new UsageError('--out is required and must end in .sigmf-meta.');
+    if (!Number.isInteger(tuning.ppm)) throw new UsageError('--ppm must be a whole number.');
+    try {
+      parseSourceSpec(spec);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+
+    const source = await openSource(spec, {
+      tuning,
+      pacing: fast ? false : 1,
+      ...(library ? { libraryPath: library } : {}),
+      ...(scenario ? { scenario } : {}),
+    });
+    const ac = new AbortController();
+    const onSigint = () => ac.abort();
+    process.once('SIGINT', onSigint);
+    const t = source.tuning;
+    const samples = Math.round(seconds * t.sampleRate);
+    console.error(
+      `Recording ${seconds} s from ${source.info.name} at ${t.centerFrequency} Hz, ${t.sampleRate} S/s, gain ${t.gain}${t.gain === 'auto' ? '' : ' dB'} → ${out}`,
+    );
+    const tty = process.stderr.isTTY === true;
+    let lastPrinted = 0;
+    const progress = (p: RecordProgress, final = false) => {
+      const now = performance.now();
+      if (!final && now - lastPrinted < (tty ? 200 : 1000)) return;
+      lastPrinted = now;
+      const line = `recorded ${p.seconds.toFixed(1)} / ${seconds} s  (${p.samples} samples, ${p.dropped} dropped)`;
+      process.stderr.write(tty ? `\r${line}${final ? '\n' : ''}` : `${line}\n`);
+    };
+    try {
+      const r = await recordSigmf(source, { metaPath: out, samples, signal: ac.signal, onProgress: (p) => progress(p), recorder: 'fringe record' });
+      progress(r, true);
+      if (r.end === 'source-ended' && r.samples < samples) console.error(`The source ended after ${r.seconds.toFixed(2)} s.`);
+      if (r.end === 'aborted') console.error('Stopped early; what was recorded is kept.');
+      console.error(`Wrote ${r.metaPath} and ${r.dataPath}${r.dropped ? ` (${r.dropped} samples lost, annotated)` : ''}.`);
+      return exitCodes.ok;
+    } catch (err) {
+      if (tty) process.stderr.write('\n');
+      if (err instanceof DeviceError) {
+        console.error(`fringe record: ${err.message}`);
+        return exitCodes.failure;
+      }
+      throw err;
+    } finally {
+      process.off('SIGINT', onSigint);
+      await source.close();
+    }
+  },
+};
