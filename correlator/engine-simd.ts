@@ -24,6 +24,8 @@ export class SimdEngine implements Engine {
   private readonly p: Record<'bytes' | 'fir' | 'x' | 'work' | 'coef' | 'base' | 'gA' | 'gB' | 'pairs' | 'acc' | 'power2', number>;
   private readonly setup: number;
   private readonly nPairs: number;
+  /** Bytes between consecutive spectra in the X buffer: C·8 plus one cache line against set aliasing. */
+  private readonly row: number;
   private readonly gainsOn: boolean[];
   /** Natural-order float64 sums of the integration. */
   private readonly visibilities: Float64Array;
@@ -42,10 +44,11 @@ export class SimdEngine implements Engine {
     this.setup = w.pffft._pffft_new_setup(C, pffftComplex);
     if (!this.setup) throw new Error(`PFFFT cannot make a complex FFT of length ${C}`);
     const spectrumBytes = 8 * C;
+    this.row = spectrumBytes + 64;
     this.p = {
       bytes: w.alloc(2 * windowSamples(config, batch) + 16),
       fir: w.alloc(spectrumBytes * batch),
-      x: w.alloc(spectrumBytes * batch * N),
+      x: w.alloc(this.row * batch * N),
       work: w.alloc(spectrumBytes),
       coef: w.alloc(8 * T * C),
       base: w.alloc(8 * C),
@@ -111,11 +114,11 @@ export class SimdEngine implements Engine {
         this.u8.set(samples[a].subarray(from, from + bytes), p.bytes);
         this.clipped[a] += k.clipped(p.bytes, n * C);
         k.fir(p.bytes, n, C, T, p.coef, p.base, p.fir);
-        const xa = p.x + 8 * C * a * this.batch;
-        for (let s = 0; s < n; s++) fft._pffft_transform_ordered(this.setup, p.fir + 8 * C * s, xa + 8 * C * s, p.work, pffftForward);
-        if (this.gainsOn[a]) k.gains(xa, n, C, p.gA + 8 * C * a, p.gB + 8 * C * a);
+        const xa = p.x + this.row * a * this.batch;
+        for (let s = 0; s < n; s++) fft._pffft_transform_ordered(this.setup, p.fir + 8 * C * s, xa + this.row * s, p.work, pffftForward);
+        if (this.gainsOn[a]) k.gains(xa, n, C, this.row, p.gA + 8 * C * a, p.gB + 8 * C * a);
       }
-      k.xengine(p.x, n, C, this.batch, p.pairs, this.nPairs, p.acc, p.power2);
+      k.xengine(p.x, n, C, this.row, this.batch, p.pairs, this.nPairs, p.acc, p.power2);
       this.fold();
     }
     this.spectra += spectra;

@@ -58,37 +58,40 @@ export function clipped(bytes: usize, samples: i32): i32 {
   return n;
 }
 
-// In-place complex gains on `spectra` spectra of C complex f32 at x (natural order):
+// In-place complex gains on `spectra` spectra of C complex f32 at x (natural order), `row` bytes apart:
 // x·g = [xr·gr − xi·gi, xi·gr + xr·gi], with gA = [gr, gr] and gB = [−gi, gi] per channel.
-export function gains(x: usize, spectra: i32, C: i32, gA: usize, gB: usize): void {
+export function gains(x: usize, spectra: i32, C: i32, row: i32, gA: usize, gB: usize): void {
   for (let s = 0; s < spectra; s++) {
-    const row = x + <usize>s * (<usize>C << 3);
+    const spectrum = x + <usize>s * <usize>row;
     for (let k = 0; k < C; k += 2) {
       const o = <usize>k << 3;
-      const v = v128.load(row + o);
+      const v = v128.load(spectrum + o);
       const swapped = i32x4.shuffle(v, v, 1, 0, 3, 2);
-      v128.store(row + o, f32x4.add(f32x4.mul(v, v128.load(gA + o)), f32x4.mul(swapped, v128.load(gB + o))));
+      v128.store(spectrum + o, f32x4.add(f32x4.mul(v, v128.load(gA + o)), f32x4.mul(swapped, v128.load(gB + o))));
     }
   }
 }
 
 // X-engine over `spectra` spectra (natural order), two channels per vector, sums kept in registers over the spectra.
-// x: input a's spectrum s at x + (a·stride + s)·C·8 bytes; pairs: nPairs × (a, b) i32;
+// x: input a's spectrum s at x + (a·stride + s)·row bytes; row is C·8 bytes plus padding, so that the
+// spectra the inner loop steps through do not all fall in the same cache sets (C·8 is a multiple of 4 KiB
+// for C ≥ 512); pairs: nPairs × (a, b) i32;
 // acc: per product p, at acc + p·C·16: P (C×2 f32) then Q (C×2 f32), accumulated:
 //   P += [ar·br, ai·bi], Q += [ar·bi, ai·br]  ⇒  Re V = P0 + P1, Im V = Q1 − Q0 (V = Xa·conj Xb);
 // power2: inputs × C f32, accumulated: Σ|Xa|⁴ for the autos.
-export function xengine(x: usize, spectra: i32, C: i32, stride: i32, pairs: usize, nPairs: i32, acc: usize, power2: usize): void {
-  const row = <usize>C << 3;
-  const input = <usize>stride * row;
-  for (let o: usize = 0; o < row; o += 16) {
+export function xengine(x: usize, spectra: i32, C: i32, row: i32, stride: i32, pairs: usize, nPairs: i32, acc: usize, power2: usize): void {
+  const width = <usize>C << 3; // bytes of one spectrum's data
+  const step = <usize>row;
+  const input = <usize>stride * step;
+  for (let o: usize = 0; o < width; o += 16) {
     for (let p = 0; p < nPairs; p++) {
       const a = load<i32>(pairs + (<usize>p << 3)), b = load<i32>(pairs + (<usize>p << 3), 4);
       const pa = x + <usize>a * input + o;
-      const dst = acc + <usize>p * (row << 1) + o;
+      const dst = acc + <usize>p * (width << 1) + o;
       if (a == b) {
         let sP = f32x4.splat(0), s4 = f32x4.splat(0);
         for (let s = 0; s < spectra; s++) {
-          const v = v128.load(pa + <usize>s * row);
+          const v = v128.load(pa + <usize>s * step);
           const sq = f32x4.mul(v, v);
           const pw = f32x4.add(sq, i32x4.shuffle(sq, sq, 1, 0, 3, 2));
           sP = f32x4.add(sP, sq);
@@ -102,12 +105,12 @@ export function xengine(x: usize, spectra: i32, C: i32, stride: i32, pairs: usiz
         const pb = x + <usize>b * input + o;
         let sP = f32x4.splat(0), sQ = f32x4.splat(0);
         for (let s = 0; s < spectra; s++) {
-          const va = v128.load(pa + <usize>s * row), vb = v128.load(pb + <usize>s * row);
+          const va = v128.load(pa + <usize>s * step), vb = v128.load(pb + <usize>s * step);
           sP = f32x4.add(sP, f32x4.mul(va, vb));
           sQ = f32x4.add(sQ, f32x4.mul(va, i32x4.shuffle(vb, vb, 1, 0, 3, 2)));
         }
         v128.store(dst, f32x4.add(v128.load(dst), sP));
-        v128.store(dst + row, f32x4.add(v128.load(dst + row), sQ));
+        v128.store(dst + width, f32x4.add(v128.load(dst + width), sQ));
       }
     }
   }

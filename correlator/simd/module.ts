@@ -16,8 +16,8 @@ import { kernelsBinary } from './build.ts';
 export interface Kernels {
   fir(bytes: number, spectra: number, C: number, T: number, coef: number, base: number, out: number): void;
   clipped(bytes: number, samples: number): number;
-  gains(x: number, spectra: number, C: number, gA: number, gB: number): void;
-  xengine(x: number, spectra: number, C: number, stride: number, pairs: number, nPairs: number, acc: number, power2: number): void;
+  gains(x: number, spectra: number, C: number, row: number, gA: number, gB: number): void;
+  xengine(x: number, spectra: number, C: number, row: number, stride: number, pairs: number, nPairs: number, acc: number, power2: number): void;
 }
 
 export interface SimdModule {
