@@ -1,0 +1,67 @@
+/**
+ * Glue for the `fringe` commands over the observations domain (list, show,
+ * export, upload, targets): opening the store from `--db`, progress lines
+ * on stderr, and JSON views of the records. Kept here so src/cli/commands/
+ * holds only the commands themselves.
+ */
+import { ObservationError } from './errors.ts';
+import { resolveDataDir } from './paths.ts';
+import { Store } from './store/store.ts';
+import type { Observation } from './store/types.ts';
+
+/** Opens the store in `--db DIR`, FRINGE_DATA_DIR or the platform default. */
+export function openStore(db: string | undefined, options: { readonly?: boolean } = {}): Store {
+  return Store.open(resolveDataDir(db), options);
+}
+
+/** The observation fields `fringe list --json` prints; times ISO 8601 UTC. */
+export function observationSummary(o: Observation): {
+  id: number; mode: string; target: string; status: string; start: string; end: string | null; integrations: number;
+} {
+  return {
+    id: o.id, mode: o.mode, target: o.target, status: o.status,
+    start: new Date(o.start * 1000).toISOString(), end: o.end === null ? null : new Date(o.end * 1000).toISOString(),
+    integrations: o.integrations,
+  };
+}
+
+/**
+ * A progress reporter writing `label  42 %` lines to stderr: redrawn in
+ * place on a terminal, one line per 10 % otherwise, so stdout stays clean.
+ */
+export function stderrProgress(label: string, out: NodeJS.WriteStream = process.stderr): { update: (done: number, total: number) => void; end: () => void } {
+  let lastDecile = -1;
+  let lastDraw = 0;
+  let drawn = false;
+  return {
+    update(done, total) {
+      const f = total > 0 ? Math.min(1, done / total) : 1;
+      const pct = `${Math.floor(100 * f).toString().padStart(3)} %`;
+      if (out.isTTY) {
+        const now = Date.now();
+        if (now - lastDraw < 100 && f < 1) return;
+        lastDraw = now;
+        drawn = true;
+        out.write(`\r${label} ${pct}\x1b[K`);
+        return;
+      }
+      const decile = Math.floor(10 * f);
+      if (decile === lastDecile) return;
+      lastDecile = decile;
+      out.write(`${label} ${pct}\n`);
+    },
+    end() {
+      if (out.isTTY && drawn) out.write('\n');
+    },
+  };
+}
+
+/** Whether an error is the caller's doing (a bad argument or an unknown id): exit code 2. */
+export function isUsageProblem(err: unknown): boolean {
+  return err instanceof ObservationError && (err.kind === 'invalid' || err.kind === 'not-found');
+}
+
+/** Parses a positive integer observation id from the command line, or null. */
+export function parseId(s: string | undefined): number | null {
+  return s !== undefined && /^[1-9]\d*$/.test(s) ? Number(s) : null;
+}

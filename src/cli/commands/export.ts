@@ -1,0 +1,103 @@
+/** `fringe export ID --format F --out PATH`: writes an observation in an archive format. */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isUsageProblem, openStore, parseId, stderrProgress } from '../../../observations/cli-support.ts';
+import { callistoFileName, stationOf } from '../../../observations/export/callisto.ts';
+import { exportFormats, exportObservation, isExportFormat, type AnyExportOptions } from '../../../observations/export/index.ts';
+import { type Command, UsageError, exitCodes } from '../command.ts';
+
+const help = `Usage: fringe export ID --format FORMAT --out PATH [options]
+
+Writes an observation to a file in an archive's format and records the export.
+
+Formats:
+  fits       FITS dynamic spectra (float32, frequency × time, WCS), exact axes and mean spectrum tables
+  callisto   e-CALLISTO FITS (uint8 digits, highest frequency first); --out may be a folder,
+             then the file is named STATION_YYYYMMDD_HHMMSS_FC.fit(.gz)
+  sigmf      the raw IQ recording: PATH.sigmf-meta + PATH.sigmf-data, or a tar if PATH ends in .sigmf
+  csv        total power per integration (--kind power) or the mean spectrum (--kind spectrum)
+  uvfits     visibilities as random groups with an AIPS AN table (needs a site and antenna positions)
+  spd        Radio-SkyPipe chart (Radio JOVE): total power per input
+
+Options:
+  --format F        one of ${exportFormats.join(', ')} (required)
+  --out PATH        file to write (required)
+  --station NAME    callisto: station name (default: the observation's)
+  --focus FC        callisto: two-digit focus code (default 01)
+  --channels N      callisto: output channels, 1…400, dividing the correlator's (default ≤ 200)
+  --input A         callisto: which input's power (default 0)
+  --gzip            callisto: gzip the file as the archive stores it
+  --iso-dates       callisto: DATE-OBS as YYYY-MM-DD (FITS-standard) instead of the network's YYYY/MM/DD
+  --kind K          csv: power (default) or spectrum
+  --recording N     sigmf: which raw recording (default 0)
+  --db DIR          data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
+
+Progress goes to stderr; the path written goes to stdout.
+Exit codes: 0 written, 1 the store or the disk failed, 2 bad usage or no such observation.`;
+
+export const command: Command = {
+  name: 'export',
+  summary: 'Export an observation as FITS, e-CALLISTO, SigMF, CSV, UVFITS or Radio-SkyPipe',
+  help,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv, allowPositionals: true,
+        options: {
+          format: { type: 'string' }, out: { type: 'string' }, station: { type: 'string' }, focus: { type: 'string' },
+          channels: { type: 'string' }, input: { type: 'string' }, gzip: { type: 'boolean' }, 'iso-dates': { type: 'boolean' },
+          kind: { type: 'string' }, recording: { type: 'string' }, db: { type: 'string' },
+        },
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const id = parseId(positionals[0]);
+    if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');
+    if (!values.format || !isExportFormat(values.format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}.`);
+    if (!values.out) throw new UsageError('--out PATH is required.');
+    const int = (flag: string, v: string | undefined): number | undefined => {
+      if (v === undefined) return undefined;
+      if (!/^\d+$/.test(v)) throw new UsageError(`${flag} needs a whole number (got '${v}').`);
+      return Number(v);
+    };
+    if (values.kind !== undefined && values.kind !== 'power' && values.kind !== 'spectrum') throw new UsageError('--kind must be power or spectrum.');
+    const progress = stderrProgress(`exporting ${id} as ${values.format}`);
+    const options: AnyExportOptions = {
+      station: values.station, focusCode: values.focus, channels: int('--channels', values.channels), input: int('--input', values.input),
+      gzip: values.gzip, dateStyle: values['iso-dates'] ? 'iso' : undefined, kind: values.kind as 'power' | 'spectrum' | undefined,
+      recording: int('--recording', values.recording), onProgress: progress.update,
+    };
+    try {
+      const store = openStore(values.db);
+      try {
+        let out = values.out;
+        if (values.format === 'callisto' && isDirectory(out)) {
+          const obs = store.getObservation(id);
+          out = join(out, callistoFileName(stationOf(obs, values.station), obs.start, values.focus ?? '01') + (values.gzip ? '.gz' : ''));
+        }
+        const r = exportObservation(store, id, values.format, out, options);
+        progress.end();
+        for (const f of r.files) console.log(f);
+        return exitCodes.ok;
+      } finally {
+        store.close();
+      }
+    } catch (err) {
+      progress.end();
+      if (isUsageProblem(err)) throw new UsageError((err as Error).message);
+      throw err;
+    }
+  },
+};
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,68 @@
+/** `fringe list`: the observations in the store. */
+import { parseArgs } from 'node:util';
+import { isUsageProblem, observationSummary, openStore } from '../../../observations/cli-support.ts';
+import type { ObservationStatus } from '../../../observations/store/types.ts';
+import { type Command, UsageError, exitCodes } from '../command.ts';
+
+const help = `Usage: fringe list [--json] [--mode M] [--status S] [--target T] [--limit N] [--db DIR]
+
+Lists the observations in the store, oldest first.
+
+Options:
+  --json          print a JSON array: {id, mode, target, status, start, end, integrations}
+                  (times ISO 8601 UTC; end null while recording)
+  --mode M        only this observing mode (spectrum, drift, interferometer, callisto, …)
+  --status S      only recording, complete or interrupted
+  --target T      only targets containing T
+  --limit N       at most N observations
+  --db DIR        data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
+
+Exit codes: 0 listed, 1 the store could not be read, 2 bad usage.`;
+
+export const command: Command = {
+  name: 'list',
+  summary: 'List the observations in the store',
+  help,
+  async run(argv) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: argv, allowPositionals: false,
+        options: { json: { type: 'boolean' }, mode: { type: 'string' }, status: { type: 'string' }, target: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' } },
+      }));
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (values.status !== undefined && !['recording', 'complete', 'interrupted'].includes(values.status)) {
+      throw new UsageError('--status must be recording, complete or interrupted.');
+    }
+    if (values.limit !== undefined && !/^[1-9]\d*$/.test(values.limit)) throw new UsageError('--limit needs a positive whole number.');
+    let store;
+    try {
+      store = openStore(values.db);
+    } catch (err) {
+      if (isUsageProblem(err)) throw new UsageError((err as Error).message);
+      throw err;
+    }
+    try {
+      const list = store.listObservations({
+        mode: values.mode, status: values.status as ObservationStatus | undefined, target: values.target,
+        limit: values.limit ? Number(values.limit) : undefined,
+      }).map(observationSummary);
+      if (values.json) {
+        console.log(JSON.stringify(list, null, 2));
+      } else if (list.length === 0) {
+        console.log('No observations.');
+      } else {
+        console.log(`${'ID'.padStart(5)}  ${'MODE'.padEnd(14)} ${'STATUS'.padEnd(11)} ${'START (UTC)'.padEnd(20)} ${'MINUTES'.padStart(8)} ${'INTEGR.'.padStart(8)}  TARGET`);
+        for (const o of list) {
+          const minutes = o.end ? ((Date.parse(o.end) - Date.parse(o.start)) / 60000).toFixed(1) : '-';
+          console.log(`${String(o.id).padStart(5)}  ${o.mode.padEnd(14)} ${o.status.padEnd(11)} ${o.start.slice(0, 19).replace('T', ' ').padEnd(20)} ${minutes.padStart(8)} ${String(o.integrations).padStart(8)}  ${o.target}`);
+        }
+      }
+      return exitCodes.ok;
+    } finally {
+      store.close();
+    }
+  },
+};

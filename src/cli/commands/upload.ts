@@ -1,0 +1,125 @@
+/** `fringe upload ID --target NAME`: sends an observation's exports through the persistent queue. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isUsageProblem, openStore, parseId, stderrProgress } from '../../../observations/cli-support.ts';
+import { callistoFileName } from '../../../observations/export/callisto.ts';
+import { exportFormats, exportObservation, isExportFormat } from '../../../observations/export/index.ts';
+import { dataFiles } from '../../../observations/paths.ts';
+import { FtpTransport } from '../../../observations/upload/ftp.ts';
+import { HttpTransport } from '../../../observations/upload/http.ts';
+import { UploadQueue } from '../../../observations/upload/queue.ts';
+import { TargetStore } from '../../../observations/upload/targets.ts';
+import { type Command, UsageError, exitCodes } from '../command.ts';
+
+const help = `Usage: fringe upload ID --target NAME [--format F] [options]
+
+Queues the observation's exports for upload to a target and runs the queue
+until every job is done or has failed; retries wait with exponential backoff.
+Jobs survive a restart: running it again resumes them, and a file the
+server already has is never sent twice.
+
+Options:
+  --target NAME     an upload target (see fringe targets)
+  --format F        export as F first (${exportFormats.join(', ')}) into the data folder's exports/;
+                    without it, every existing export of the observation is sent
+  --station NAME    with --format callisto: station name
+  --attempts N      attempts per job before it fails (default 8)
+  --backoff S       first retry delay, seconds (default 5; doubles each attempt, at most 900)
+  --timeout S       give up an attempt after S seconds without progress (default 30)
+  --db DIR          data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
+
+Progress goes to stderr; one line per job (id, state, file) to stdout.
+Exit codes: 0 all uploaded, 1 a job failed, 2 bad usage, no such observation or target.`;
+
+export const command: Command = {
+  name: 'upload',
+  summary: 'Upload an observation’s exports to an HTTP or FTP target, with retries',
+  help,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv, allowPositionals: true,
+        options: {
+          target: { type: 'string' }, format: { type: 'string' }, station: { type: 'string' }, attempts: { type: 'string' },
+          backoff: { type: 'string' }, timeout: { type: 'string' }, db: { type: 'string' },
+        },
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const id = parseId(positionals[0]);
+    if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');
+    if (!values.target) throw new UsageError('--target NAME is required (fringe targets list shows them).');
+    if (values.format !== undefined && !isExportFormat(values.format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}.`);
+    const num = (flag: string, v: string | undefined, def: number): number => {
+      if (v === undefined) return def;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a non-negative number (got '${v}').`);
+      return n;
+    };
+    const attempts = num('--attempts', values.attempts, 8);
+    if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError('--attempts needs a whole number ≥ 1.');
+    const backoff = num('--backoff', values.backoff, 5);
+    const timeoutMs = num('--timeout', values.timeout, 30) * 1000;
+    const abort = new AbortController();
+    const onSigint = (): void => abort.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const store = openStore(values.db);
+      try {
+        const targets = new TargetStore(store.dir);
+        targets.get(values.target);
+        const queue = new UploadQueue(store, { maxAttempts: attempts, backoffBase: backoff, backoffMax: Math.max(backoff, 900) });
+        let files: { path: string; exportId?: number }[];
+        if (values.format) {
+          const dir = join(store.dir, dataFiles.exports);
+          mkdirSync(dir, { recursive: true });
+          const obs = store.getObservation(id);
+          const name = values.format === 'callisto'
+            ? callistoFileName(values.station ?? obs.config.station ?? 'FRINGE', obs.start) + '.gz'
+            : `observation-${id}.${({ fits: 'fits', sigmf: 'sigmf', csv: 'csv', uvfits: 'uvfits', spd: 'spd' } as Record<string, string>)[values.format]}`;
+          const progress = stderrProgress(`exporting ${id} as ${values.format}`);
+          const r = exportObservation(store, id, values.format, join(dir, name), { station: values.station, gzip: true, onProgress: progress.update });
+          progress.end();
+          files = [{ path: r.path, exportId: r.id }];
+        } else {
+          store.getObservation(id);
+          files = store.exports(id).filter((e) => existsSync(store.filePath(e.path))).map((e) => ({ path: store.filePath(e.path), exportId: e.id }));
+          if (files.length === 0) throw new UsageError(`observation ${id} has no export on disk; give --format or run fringe export first.`);
+        }
+        const mine = new Set<number>();
+        for (const f of files) mine.add((await queue.enqueue({ path: f.path, target: values.target, observationId: id, exportId: f.exportId })).id);
+        const bars = new Map<number, ReturnType<typeof stderrProgress>>();
+        await queue.drain((n) => targets.get(n), { http: new HttpTransport({ timeoutMs }), ftp: new FtpTransport({ timeoutMs }) }, (e) => {
+          if (e.type === 'progress') {
+            if (!bars.has(e.job.id)) bars.set(e.job.id, stderrProgress(`uploading ${e.job.remoteName}`));
+            bars.get(e.job.id)!.update(e.sent, e.total);
+          } else if (e.type === 'retry') {
+            bars.get(e.job.id)?.end();
+            bars.delete(e.job.id);
+            process.stderr.write(`upload ${e.job.id}: ${e.error}; retrying in ${e.delay} s\n`);
+          } else if (e.type === 'done' || e.type === 'failed') {
+            bars.get(e.job.id)?.end();
+          }
+        }, abort.signal);
+        let ok = true;
+        for (const jobId of mine) {
+          const j = queue.get(jobId);
+          if (j.state !== 'done') ok = false;
+          console.log(`${j.id}\t${j.state}\t${j.remoteName}${j.lastError && j.state !== 'done' ? `\t${j.lastError}` : ''}`);
+        }
+        return ok ? exitCodes.ok : exitCodes.failure;
+      } finally {
+        store.close();
+      }
+    } catch (err) {
+      if (isUsageProblem(err)) throw new UsageError((err as Error).message);
+      throw err;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+};
