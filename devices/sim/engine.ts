@@ -243,45 +243,60 @@ export class SimEngine {
     d.segment = n0;
     const cLast = eps === 0 ? n0 + o + H - 1 : Math.round((n0 + o + H - 1) / (1 + eps));
     synth.ensure(cLast + 1);
-    const tones = this.tones(d, n0, s, eps);
-    if (eps === 0 && !tones) {
-      for (let i = 0, c = n0 + o; i < H; i++, c++) {
-        const r = 2 * (c & mask);
-        out[2 * i] = q(s * ring[r] + dcI);
-        out[2 * i + 1] = q(s * ring[r + 1] + dcQ);
+    const tones = this.scenario.rfi.length > 0 ? this.tones(d, n0, s, eps) : null;
+    if (eps === 0) {
+      let c = n0 + o;
+      if (tones) {
+        for (let i = 0; i < H; i++, c++) {
+          const r = 2 * (c & mask);
+          out[2 * i] = q(s * ring[r] + tones[2 * i]);
+          out[2 * i + 1] = q(s * ring[r + 1] + tones[2 * i + 1]);
+        }
+      } else {
+        for (let i = 0; i < H; i++, c++) {
+          const r = 2 * (c & mask);
+          out[2 * i] = q(s * ring[r] + dcI);
+          out[2 * i + 1] = q(s * ring[r + 1] + dcQ);
+        }
       }
       return;
     }
-    const acc = tones ?? this.zeros;
-    // LO error: a rotation at −f_c·ε, anchored at this segment's first sample (none when ε = 0).
+    // Tones (with DC) or DC alone.
+    let acc = tones;
+    if (!acc) {
+      acc = this.zeros;
+      this.fillDc(acc, H);
+    }
+    // LO error: a rotation at −f_c·ε, anchored at this segment's first sample.
     const t0 = (n0 + o) / (fs * (1 + eps));
     const w = (-2 * Math.PI * fc * eps) / (fs * (1 + eps));
     const ph0 = (-2 * Math.PI * fc * eps * t0) % (2 * Math.PI);
     let cr = Math.cos(ph0), ci = Math.sin(ph0);
     const sr = Math.cos(w), si = Math.sin(w);
     for (let i = 0; i < H; i++) {
-      const c = eps === 0 ? n0 + o + i : Math.round((n0 + o + i) / (1 + eps));
+      const c = Math.round((n0 + o + i) / (1 + eps));
       const r = 2 * (c & mask);
       const xr = ring[r], xi = ring[r + 1];
-      out[2 * i] = q(s * (xr * cr - xi * ci) + dcI + acc[2 * i]);
-      out[2 * i + 1] = q(s * (xr * ci + xi * cr) + dcQ + acc[2 * i + 1]);
+      out[2 * i] = q(s * (xr * cr - xi * ci) + acc[2 * i]);
+      out[2 * i + 1] = q(s * (xr * ci + xi * cr) + acc[2 * i + 1]);
       const t = cr * sr - ci * si;
       ci = cr * si + ci * sr;
       cr = t;
     }
   }
 
-  private readonly toneAcc = new Float64Array(2 * frameLength);
-  private readonly zeros = new Float64Array(2 * frameLength);
+  private readonly toneAcc = new Float32Array(2 * frameLength);
+  private readonly zeros = new Float32Array(2 * frameLength);
 
   /**
-   * The RFI tones for one segment (counts, interleaved), or null when none
-   * falls in the band. Tones are common to every antenna (no geometric delay:
-   * RFI comes from the horizon, not from the sun) and pass through each
-   * dongle's LO phase and error. A tone of temperature T has the power of a
-   * T-kelvin noise over the whole band: amplitude s·√(2T), times the bandpass.
+   * The RFI tones for one segment plus the DC offset (counts, interleaved),
+   * or null when no tone falls in the band. Tones are common to every antenna
+   * (no geometric delay: RFI comes from the horizon, not from the sun) and
+   * pass through each dongle's LO phase and error. A tone of temperature T has
+   * the power of a T-kelvin noise over the whole band: amplitude s·√(2T),
+   * times the bandpass.
    */
-  private tones(d: Digitiser, n0: number, s: number, eps: number): Float64Array | null {
+  private tones(d: Digitiser, n0: number, s: number, eps: number): Float32Array | null {
     const tones = this.scenario.rfi;
     const H = this.H;
     const { fc, fs } = this.ctx;
@@ -290,7 +305,7 @@ export class SimEngine {
     for (const tone of tones) {
       const fbb = tone.frequency - fc * (1 + eps);
       if (Math.abs(fbb) >= fs / 2 || tone.temperature <= 0) continue;
-      if (!any) acc.fill(0);
+      if (!any) this.fillDc(acc, H);
       any = true;
       const amp = s * Math.sqrt(2 * tone.temperature * bandpassPower((2 * fbb) / fs, this.scenario.frontend));
       const t0 = (n0 + d.offset) / (fs * (1 + eps));
@@ -307,6 +322,17 @@ export class SimEngine {
       }
     }
     return any ? acc : null;
+  }
+
+  private fillDc(acc: Float32Array, H: number): void {
+    const fe = this.scenario.frontend;
+    const g = this.tuning.gain === 'auto' ? autoGain : this.tuning.gain;
+    const gainScale = Math.pow(10, (g - 40) / 20);
+    const dcI = fe.dcOffset[0] * gainScale, dcQ = fe.dcOffset[1] * gainScale;
+    for (let i = 0; i < H; i++) {
+      acc[2 * i] = dcI;
+      acc[2 * i + 1] = dcQ;
+    }
   }
 }
 

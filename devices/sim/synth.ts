@@ -74,11 +74,17 @@ export class CommonSpectra {
   private get(cache: Map<number, Float32Array>, stream: number, frame: number): Float32Array {
     let x = cache.get(frame);
     if (x) return x;
-    x = new Float32Array(2 * this.amp.length);
+    // Frames are requested in nearly increasing order: dropping the oldest insertion drops the lowest frame.
+    // Its buffer is reused, so a long run allocates nothing here.
+    if (cache.size >= this.capacity) {
+      const oldest = cache.keys().next().value as number;
+      x = cache.get(oldest)!;
+      cache.delete(oldest);
+    } else {
+      x = new Float32Array(2 * this.amp.length);
+    }
     Xoshiro128.fromKey(mixKey(this.seed, stream, frame)).fillComplexGaussian(x, this.amp, this.amp.length);
     cache.set(frame, x);
-    // Frames are requested in nearly increasing order: dropping the oldest insertion drops the lowest frame.
-    if (cache.size > this.capacity) cache.delete(cache.keys().next().value as number);
     return x;
   }
 }
@@ -183,6 +189,11 @@ export class AntennaSynth {
     const sun = this.model.sun(ctx.skyTime(j * H + L / 2), fc);
     this.sunTemperature = sun.temperature;
     this.sunDelay = sun.delay;
+    const nsOn = ctx.noiseSourceTemperature > 0 && ctx.noiseSourceOn(j * H + L / 2);
+    // The noise source's coefficient: √T_ns·e^{iφ} (zero when off).
+    const b = nsOn ? Math.sqrt(ctx.noiseSourceTemperature) : 0;
+    const br = b * Math.cos(this.loPhase), bi = b * Math.sin(this.loPhase);
+    const N = nsOn ? ctx.common.noiseSourceSpectrum(j) : null;
     if (sun.temperature > 0) {
       const S = ctx.common.sunSpectrum(j);
       const a = Math.sqrt(sun.temperature);
@@ -192,24 +203,32 @@ export class AntennaSynth {
       let cr = a * Math.cos(theta0), ci = a * Math.sin(theta0);
       const sr = Math.cos(dth), si = Math.sin(dth);
       const half = L / 2;
-      for (let i = 0; i < L; i++) {
-        const k = (i + half) & (L - 1);
-        const xr = S[2 * k], xi = S[2 * k + 1];
-        X[2 * k] += cr * xr - ci * xi;
-        X[2 * k + 1] += cr * xi + ci * xr;
-        const t = cr * sr - ci * si;
-        ci = cr * si + ci * sr;
-        cr = t;
+      if (N) {
+        for (let i = 0; i < L; i++) {
+          const k = (i + half) & (L - 1);
+          const xr = S[2 * k], xi = S[2 * k + 1], nr = N[2 * k], ni = N[2 * k + 1];
+          X[2 * k] += cr * xr - ci * xi + br * nr - bi * ni;
+          X[2 * k + 1] += cr * xi + ci * xr + br * ni + bi * nr;
+          const t = cr * sr - ci * si;
+          ci = cr * si + ci * sr;
+          cr = t;
+        }
+      } else {
+        for (let i = 0; i < L; i++) {
+          const k = (i + half) & (L - 1);
+          const xr = S[2 * k], xi = S[2 * k + 1];
+          X[2 * k] += cr * xr - ci * xi;
+          X[2 * k + 1] += cr * xi + ci * xr;
+          const t = cr * sr - ci * si;
+          ci = cr * si + ci * sr;
+          cr = t;
+        }
       }
-    }
-    if (ctx.noiseSourceTemperature > 0 && ctx.noiseSourceOn(j * H + L / 2)) {
-      const N = ctx.common.noiseSourceSpectrum(j);
-      const a = Math.sqrt(ctx.noiseSourceTemperature);
-      const cr = a * Math.cos(this.loPhase), ci = a * Math.sin(this.loPhase);
+    } else if (N) {
       for (let k = 0; k < L; k++) {
-        const xr = N[2 * k], xi = N[2 * k + 1];
-        X[2 * k] += cr * xr - ci * xi;
-        X[2 * k + 1] += cr * xi + ci * xr;
+        const nr = N[2 * k], ni = N[2 * k + 1];
+        X[2 * k] += br * nr - bi * ni;
+        X[2 * k + 1] += br * ni + bi * nr;
       }
     }
     ctx.fft.run();
