@@ -1,0 +1,72 @@
+/**
+ * The GPU backend's public surface: `createGpuBackend` for `--backend gpu`,
+ * `chooseBackend` for wherever the correlator is configured (cpu, gpu, auto).
+ */
+import type { FxBackend } from '../correlator/backend.ts';
+import { CpuBackend, type CpuOptions } from '../correlator/cpu.ts';
+import type { BackendChoice, FxConfig } from '../correlator/types.ts';
+import { acquireGpu, type AcquireOptions } from './device.ts';
+import { FallbackBackend, type FallbackOptions } from './fallback.ts';
+import { GpuBackend, type GpuOptions } from './gpu.ts';
+
+export { acquireGpu, GpuContext, type AcquireOptions, type GpuPath } from './device.ts';
+export { GpuBackend, twiddleTable, type GpuOptions } from './gpu.ts';
+export { FallbackBackend, type FallbackOptions } from './fallback.ts';
+export { fftPasses, makePlan, type FftPass, type Plan, type PlanOptions } from './plan.ts';
+
+export interface GpuBackendOptions extends GpuOptions, FallbackOptions, AcquireOptions {}
+
+/**
+ * The GPU backend on the best device found (device.ts), wrapped so that a
+ * device lost mid-stream falls back to the CPU backend without losing an
+ * integration. Rejects with a CorrelatorError ('backend') when there is no
+ * adapter at all; `chooseBackend` turns that into a CPU backend and a notice.
+ */
+export async function createGpuBackend(config: FxConfig, options: GpuBackendOptions = {}): Promise<FallbackBackend> {
+  const context = await acquireGpu(options);
+  try {
+    const gpu = await GpuBackend.create(context, config, { ...options, ownsDevice: true });
+    return new FallbackBackend(gpu, options);
+  } catch (e) {
+    context.destroy();
+    throw e;
+  }
+}
+
+export interface ChooseOptions extends GpuBackendOptions {
+  /** Worker threads of the CPU backend, when it is chosen or takes over (default 1); `cpu` overrides. */
+  threads?: number;
+  /** CPU backend options when the CPU is chosen or takes over. */
+  cpu?: CpuOptions;
+}
+
+/**
+ * The backend for a choice: 'cpu' the CPU backend; 'gpu' and 'auto' the GPU
+ * backend when a device works, else the CPU backend. `notice` says in words
+ * what was chosen and why (show it to the user).
+ */
+export async function chooseBackend(
+  choice: BackendChoice,
+  config: FxConfig,
+  options: ChooseOptions = {},
+): Promise<{ backend: FxBackend; notice: string }> {
+  const cpuOptions = options.cpu ?? { threads: options.threads ?? 1 };
+  const cpu = async (why: string) => ({ backend: await CpuBackend.create(config, cpuOptions), notice: why });
+  if (choice === 'cpu') return cpu('using the CPU backend, as chosen');
+  if (choice === 'reference') {
+    const { ReferenceBackend } = await import('../correlator/reference.ts');
+    return { backend: new ReferenceBackend(config), notice: 'using the float64 reference backend, as chosen (slow)' };
+  }
+  if (choice !== 'gpu' && choice !== 'auto') {
+    const { CorrelatorError } = await import('../correlator/errors.ts');
+    throw new CorrelatorError('config', `backend must be 'cpu', 'gpu', 'auto' or 'reference' (got ${String(choice)})`);
+  }
+  try {
+    const backend = await createGpuBackend(config, { ...options, cpu: cpuOptions });
+    const gpu = backend.gpuBackend!;
+    return { backend, notice: `using the GPU backend on ${gpu.context.description} (${gpu.context.path})` };
+  } catch (e) {
+    if (!(e instanceof Error && 'kind' in e && e.kind === 'backend')) throw e;
+    return cpu(`${choice === 'gpu' ? 'the GPU backend was chosen but is unavailable' : 'no usable GPU'}: ${e.message}; using the CPU backend`);
+  }
+}

@@ -1,0 +1,44 @@
+// |X|⁴ sums for spectral kurtosis (fx.md): P2_a[j] += Σ_s |X'_a,s[j]|⁴ over the batch's spectra.
+//
+// Thread mapping: one invocation per (input a, channel j), linear id = a·C + j;
+// sums in registers, then adds once into the accumulator. Workgroups 2-D (x fastest).
+//
+// Bindings (group 0):
+//   0 batch    uniform Batch (see unpack.wgsl); only `spectra` is used
+//   1 X        storage, read:        array<vec2<f32>>, INPUTS × B × C spectra, fft-shifted, gains applied
+//   2 p2       storage, read_write:  array<f32>, INPUTS × C; accumulated
+
+override WG: u32 = 64u;
+override C: u32;
+override B: u32;
+override INPUTS: u32;
+
+struct Batch {
+  spectra: u32,
+  window: u32,
+  hops: u32,
+  pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> batch: Batch;
+@group(0) @binding(1) var<storage, read> X: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read_write> p2: array<f32>;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(workgroup_id) wid: vec3<u32>,
+        @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let id = (wid.y * nwg.x + wid.x) * WG + lid;
+  if (id >= INPUTS * C) {
+    return;
+  }
+  let a = id / C;
+  let j = id % C;
+  var acc = 0.0;
+  for (var s = 0u; s < batch.spectra; s++) {
+    let x = X[(a * B + s) * C + j];
+    let power = dot(x, x);
+    acc += power * power;
+  }
+  p2[id] += acc;
+}

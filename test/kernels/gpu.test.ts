@@ -1,0 +1,137 @@
+/**
+ * The GPU backend against the shared conformance suite (the same file the CPU
+ * backend passes), twice: with its default plan, and with tiny batches, two
+ * batches in flight and 64-point sub-FFTs, so that multi-batch integrations,
+ * flushes and the four-step FFT run for every configuration. Then device loss
+ * mid-stream and the backend choice.
+ */
+import { describe, expect, it } from 'vitest';
+import { windowSamples } from '../../correlator/config.ts';
+import { ReferenceBackend } from '../../correlator/reference.ts';
+import type { FxConfig } from '../../correlator/types.ts';
+import { acquireGpu } from '../../kernels/device.ts';
+import { chooseBackend, createGpuBackend, type FallbackBackend } from '../../kernels/index.ts';
+import { correlate, describeConformance, testGains, tolerance } from '../correlator/conformance.ts';
+import { referenceIntegrations } from '../../correlator/reference.ts';
+import { noiseCu8, randomCu8, relativeToPeak } from '../helpers/signals.ts';
+import { Pipeline } from '../../correlator/pipeline.ts';
+import { gpuMissing } from './gpu-device.ts';
+
+const missing = await gpuMissing();
+
+if (missing) {
+  describe.skip(`gpu backend (skipped: ${missing})`, () => {
+    it('needs a WebGPU adapter', () => {});
+  });
+} else {
+  describeConformance('gpu', (config) => createGpuBackend(config, { cpu: { threads: 0 } }));
+  describeConformance('gpu (batch 3, depth 2, 64-point sub-FFTs)', (config) =>
+    createGpuBackend(config, { batch: 3, depth: 2, flushEvery: 2, maxFftLength: 64, cpu: { threads: 0 } }),
+  );
+
+  describe('gpu backend: device loss', () => {
+    const config: FxConfig = { inputs: 3, channels: 64, taps: 4, spectraPerIntegration: 20, gains: testGains(3, 64, 3) };
+    const samples = 64 * 103 + 29;
+    const streams = [0, 1, 2].map((a) => (a === 1 ? randomCu8(samples, 90 + a) : noiseCu8(samples, 30, 90 + a)));
+
+    it('falls back to the CPU mid-integration with every integration equal to the reference, none lost or repeated', async () => {
+      const expected = await referenceIntegrations(config, streams);
+      const notices: string[] = [];
+      const backend = await createGpuBackend(config, { batch: 4, cpu: { threads: 0 }, onNotice: (n) => notices.push(n) });
+      expect(backend.name).toBe('gpu');
+      const pipeline = new Pipeline(backend);
+      const got = [];
+      const chunk = 64 * 7 + 3;
+      for (let at = 0, i = 0; at < samples; at += chunk, i++) {
+        // 7 chunks (3157 samples) in: integration 2 has begun (spectra 40…) and its first batch is on the GPU.
+        if (i === 7) backend.gpuBackend!.context.device.destroy();
+        for (let a = 0; a < 3; a++) {
+          const data = streams[a].subarray(2 * at, 2 * Math.min(samples, at + chunk));
+          got.push(...(await pipeline.push({ input: a, firstSample: at, data, receivedAt: 0, dropped: 0 })));
+        }
+      }
+      got.push(...(await pipeline.end()));
+      await backend.close();
+      expect(got.map((g) => g.index)).toEqual(expected.map((_, i) => i));
+      expect(got.map((g) => g.spectra)).toEqual(expected.map((e) => e.spectra));
+      got.forEach((g, i) => {
+        expect(relativeToPeak(g.visibilities, expected[i].visibilities)).toBeLessThan(tolerance);
+        expect(relativeToPeak(g.power2, expected[i].power2)).toBeLessThan(tolerance);
+        expect(g.clipped).toEqual(expected[i].clipped);
+      });
+      expect(backend.name).toBe('cpu');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/GPU backend failed during integration 2 \(.*lost.*\); switched to the CPU backend and replayed that integration's \d+ batch/);
+      expect(backend.notices).toEqual(notices);
+    });
+
+    /** Drives a backend directly: accumulates `batches` of 4 spectra from spectrum s0, with `between(i)` after batch i. */
+    async function drive(backend: FallbackBackend | ReferenceBackend, between: (i: number) => Promise<void> | void) {
+      const C = 64;
+      const out = [];
+      for (let i = 0; i < 5; i++) {
+        await backend.accumulate(streams.map((s) => s.subarray(2 * i * 4 * C, 2 * (i * 4 * C + windowSamples(backend.config, 4)))), 4);
+        await between(i);
+        if (i === 1 || i === 4) out.push(await backend.take());
+      }
+      return out;
+    }
+
+    it('replays gain changes in order when the device is lost just before take()', async () => {
+      const newGains = testGains(3, 64, 11);
+      const steps = async (b: FallbackBackend | ReferenceBackend, i: number) => {
+        if (i === 2) await b.setGains(newGains);
+        if (i === 4 && 'gpuBackend' in b) b.gpuBackend!.context.device.destroy();
+      };
+      const ref = new ReferenceBackend(config);
+      const expected = await drive(ref, (i) => steps(ref, i));
+      const backend = await createGpuBackend(config, { batch: 4, cpu: { threads: 0 } });
+      const got = await drive(backend, (i) => steps(backend, i));
+      await backend.close();
+      expect(backend.name).toBe('cpu');
+      expect(got.map((g) => g.spectra)).toEqual([8, 12]);
+      got.forEach((g, i) => expect(relativeToPeak(g.visibilities, expected[i].visibilities)).toBeLessThan(tolerance));
+    });
+
+    it('says so, clearly, when the CPU takes over at once: a device lost between integrations', async () => {
+      const ref = new ReferenceBackend(config);
+      const expected = await drive(ref, () => {});
+      const backend = await createGpuBackend(config, { batch: 4, cpu: { threads: 0 } });
+      const got = await drive(backend, (i) => {
+        if (i === 1) backend.gpuBackend!.context.device.destroy();
+      });
+      await backend.close();
+      got.forEach((g, i) => expect(relativeToPeak(g.visibilities, expected[i].visibilities)).toBeLessThan(tolerance));
+      expect(backend.notices).toHaveLength(1);
+    });
+  });
+
+  describe('gpu backend: choice', () => {
+    const config: FxConfig = { inputs: 2, channels: 32, taps: 2, spectraPerIntegration: 4 };
+
+    it("gives the GPU for 'gpu' and 'auto' where a device works, the CPU for 'cpu', each with a notice", async () => {
+      for (const choice of ['gpu', 'auto'] as const) {
+        const { backend, notice } = await chooseBackend(choice, config, { cpu: { threads: 0 } });
+        expect(backend.name).toBe('gpu');
+        expect(notice).toMatch(/using the GPU backend on /);
+        await backend.close();
+      }
+      const { backend, notice } = await chooseBackend('cpu', config, { threads: 0 });
+      expect(backend.name).toBe('cpu');
+      expect(notice).toMatch(/CPU/);
+      await backend.close();
+    });
+
+    it('falls back to the CPU with a notice when there is no adapter of the kind asked for', async () => {
+      const hardware = await acquireGpu({ hardwareOnly: true }).then((c) => (c.destroy(), true), () => false);
+      if (hardware) return; // a real GPU here: nothing to fall back from (the llvmpipe path is tested above)
+      const { backend, notice } = await chooseBackend('auto', config, { hardwareOnly: true, threads: 0 });
+      expect(backend.name).toBe('cpu');
+      expect(notice).toMatch(/no WebGPU adapter \(tried .*\).*using the CPU backend/);
+      await backend.close();
+      const streams = [randomCu8(32 * 8, 1), randomCu8(32 * 8, 2)];
+      const [v] = await correlate((await chooseBackend('gpu', config, { hardwareOnly: true, threads: 0 })).backend, streams);
+      expect(v.spectra).toBe(4);
+    });
+  });
+}
