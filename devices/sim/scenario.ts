@@ -155,7 +155,7 @@ function antenna(v: unknown, path: string): AntennaConfig {
     position,
     diameter: num(o.diameter, `${path}.diameter`, d.diameter, 0.05, 500, 'm'),
     efficiency: num(o.efficiency, `${path}.efficiency`, d.efficiency, 0.01, 1, 'fraction'),
-    tsys: num(o.tsys, `${path}.tsys`, d.tsys, 20, 10_000, 'K'),
+    tsys: num(o.tsys, `${path}.tsys`, d.tsys, 1, 10_000, 'K'),
     pointing: pointing(o.pointing, `${path}.pointing`, d.pointing),
     sampleOffset: num(o.sampleOffset, `${path}.sampleOffset`, d.sampleOffset, 0, 1_000_000, 'samples', true),
     loPhase: num(o.loPhase, `${path}.loPhase`, d.loPhase, -360, 360, 'degrees'),

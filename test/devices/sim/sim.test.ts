@@ -238,3 +238,66 @@ describe('the hydrogen line', () => {
     expect(a.excess).toBeLessThan((0.7 * profile.tb[pk]) / 95);
   });
 });
+
+describe('non-coherent dongles', () => {
+  it('turn the common noise at −f_c·ε in a dongle whose clock is ε off, so only a fringe-rate DFT finds it', async () => {
+    const eps = 2e-6;
+    const antennas = [{ pointing: { mode: 'fixed', az: 0, el: 90 } }, { pointing: { mode: 'fixed', az: 0, el: 90 }, sampleOffset: 11, clockPpm: 2 }];
+    const n = 1 << 17;
+    const [a, b] = (await openSimGroup({ scenario: { ...quiet, antennas, noiseSource: { temperature: 60, on: true } }, pacing: false }))
+      .read(n)
+      .map((blk) => toComplex(blk.data));
+    // p[n] = x_A[n]·conj(x_B[n − 11]) turns at +f_c·ε per second of B's clock.
+    const p = { re: new Float64Array(n - 11), im: new Float64Array(n - 11) };
+    for (let i = 11; i < n; i++) {
+      const j = i - 11;
+      p.re[j] = a.re[i] * b.re[j] + a.im[i] * b.im[j];
+      p.im[j] = a.im[i] * b.re[j] - a.re[i] * b.im[j];
+    }
+    const norm = Math.sqrt(power(a) * power(b));
+    const still = dftAt(p, 0, fs).abs / norm;
+    const turning = dftAt(p, (1_420_405_752 * eps) / (1 + eps), fs).abs / norm;
+    expect(still).toBeLessThan(0.02);
+    // ρ = 60/(60 + ≈100) ≈ 0.37, a little less as B slips 0.26 samples over the span.
+    expect(turning).toBeGreaterThan(0.3);
+    expect(turning).toBeLessThan(0.4);
+  });
+});
+
+describe('switching', () => {
+  it('follows the noise source schedule (period and on-time, s)', async () => {
+    const src = await openSimSource({
+      scenario: { ...quiet, antennas: [{ pointing: { mode: 'fixed', az: 0, el: 90 } }], noiseSource: { temperature: 200, period: 0.02, onTime: 0.01 } },
+      pacing: false,
+    });
+    const d = src.read(48_000).data;
+    const v = (from: number, to: number) => countsVariance(d.subarray(2 * from, 2 * to));
+    // On for samples 0…24 000, off for 24 000…48 000; frames switch within ≈ 4000 samples of the edge.
+    const ratio = v(4000, 20_000) / v(28_000, 44_000);
+    expect(ratio).toBeGreaterThan(2.8);
+    expect(ratio).toBeLessThan(3.3);
+  });
+
+  it('lets a rotator drive the pointing at sky time running `speed` times faster', async () => {
+    const calls: number[] = [];
+    const t0 = Date.parse('2026-06-21T12:00:00Z');
+    const switchAt = t0 + 60_000; // one sky minute in: slew 40° off the sun
+    const site = { lat: 52, lon: 0 };
+    const rotator = (t: number) => {
+      calls.push(t);
+      const sun = equatorialToHorizontal(sunPosition(t), site, t);
+      return t < switchAt ? sun : { az: sun.az, el: sun.el - 40 };
+    };
+    const src = await openSimSource({ scenario: { ...quiet, sun: { enabled: true }, speed: 600 }, pointing: rotator, pacing: false });
+    // 0.2 s of samples = 120 s of sky: on the sun for the first 0.1 s, off after.
+    const d = src.read(480_000).data;
+    const last = calls[calls.length - 1]!;
+    expect((last - t0) / 1000).toBeGreaterThan(115);
+    expect((last - t0) / 1000).toBeLessThan(121);
+    const on = countsVariance(d.subarray(0, 2 * 200_000));
+    const off = countsVariance(d.subarray(2 * 280_000));
+    // ≈ 1 + 102 K/100 K on the sun.
+    expect(on / off).toBeGreaterThan(1.8);
+    expect(on / off).toBeLessThan(2.3);
+  });
+});
