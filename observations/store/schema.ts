@@ -130,6 +130,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX upload_jobs_state ON upload_jobs(state, next_attempt_s);
     `,
   },
+  {
+    version: 4,
+    description: 'which process runs an upload job, so two queues never take the same one',
+    sql: `
+      ALTER TABLE upload_jobs ADD COLUMN runner_pid INTEGER;
+      ALTER TABLE upload_jobs ADD COLUMN runner_host TEXT;
+    `,
+  },
 ];
 
 /** The schema version this program writes. */

@@ -1,12 +1,15 @@
 /**
  * The persistent upload queue: one job per file and target in the store's
  * `upload_jobs` table, with its state (queued → running → done | failed),
- * attempts, last error, SHA-256 and an idempotency key. Jobs left `running`
- * by a process that died are queued again when a queue is opened, and
- * failed attempts retry with exponential backoff.
+ * attempts, last error, SHA-256 and an idempotency key. A runner claims a
+ * job atomically (queued → running with its pid), so two queues on one
+ * database never send the same job; jobs left `running` by a process that
+ * died are queued again when a queue is opened; failed attempts retry with
+ * exponential backoff.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { ObservationError, check, fromSqliteError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -89,9 +92,21 @@ export class UploadQueue {
     this.now = options.now ?? (() => Date.now() / 1000);
     check(Number.isInteger(this.maxAttempts) && this.maxAttempts >= 1, 'maxAttempts must be a positive integer');
     check(this.backoffBase >= 0 && this.backoffMax >= this.backoffBase, 'backoff must satisfy 0 ≤ base ≤ max (s)');
-    this.store.db
-      .prepare("UPDATE upload_jobs SET state = 'queued', last_error = COALESCE(last_error, 'interrupted by a restart'), updated_s = ? WHERE state = 'running'")
-      .run(this.now());
+    this.requeueOrphans();
+  }
+
+  /** Queues again the jobs left `running` by a process on this machine that is gone. */
+  requeueOrphans(): number[] {
+    const rows = this.store.db
+      .prepare("SELECT id, runner_pid, runner_host FROM upload_jobs WHERE state = 'running'")
+      .all() as { id: number; runner_pid: number | null; runner_host: string | null }[];
+    const orphans = rows.filter((r) => (r.runner_host === null || r.runner_host === hostname()) && !alive(r.runner_pid)).map((r) => r.id);
+    for (const id of orphans) {
+      this.store.db
+        .prepare("UPDATE upload_jobs SET state = 'queued', runner_pid = NULL, last_error = 'interrupted by a restart', updated_s = ? WHERE id = ? AND state = 'running'")
+        .run(this.now(), id);
+    }
+    return orphans;
   }
 
   /**
@@ -184,7 +199,11 @@ export class UploadQueue {
 
   private async attempt(job: UploadJob, resolveTarget: (name: string) => Target, transports: Record<Target['kind'], Transport>, onEvent?: (e: UploadEvent) => void): Promise<void> {
     const attempts = job.attempts + 1;
-    this.update(job.id, { state: 'running', attempts });
+    // Claim it: only one runner turns a queued job into a running one.
+    const claimed = this.store.db
+      .prepare("UPDATE upload_jobs SET state = 'running', attempts = ?, runner_pid = ?, runner_host = ?, updated_s = ? WHERE id = ? AND state = 'queued'")
+      .run(attempts, process.pid, hostname(), this.now(), job.id);
+    if (claimed.changes !== 1) return;
     const running = this.get(job.id);
     onEvent?.({ type: 'start', job: running });
     let error: string;
@@ -223,5 +242,17 @@ export class UploadQueue {
     } catch (err) {
       throw fromSqliteError(err, `updating upload job ${id}`);
     }
+  }
+}
+
+/** Whether a process of this machine is still there (pid null: unknown, taken as gone). */
+function alive(pid: number | null): boolean {
+  if (pid === null) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
   }
 }

@@ -31,6 +31,8 @@ export class UploadServer {
   faults: Fault[] = [];
   token = 'tok-3f9a-secret';
   slowMs = 1500;
+  /** Delay (ms) before every normal answer, to make runners overlap. */
+  delayMs = 0;
   onPartialBody?: () => void;
   private server!: Server;
   port = 0;
@@ -98,6 +100,7 @@ export class UploadServer {
       res.writeHead(201, { 'X-Checksum-SHA256': sha256, ...(duplicate ? { 'X-Upload-Duplicate': '1' } : {}) }).end('stored');
     };
     if (fault === 'slow') setTimeout(reply, this.slowMs);
+    else if (this.delayMs) setTimeout(reply, this.delayMs);
     else reply();
   }
 }

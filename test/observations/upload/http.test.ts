@@ -171,4 +171,20 @@ describe('HTTP uploads through the queue', () => {
     expect(jobs[0]).toMatchObject({ state: 'done', attempts: 2 });
     expectStoredOnce(job.idempotencyKey);
   });
+
+  it('two uploader processes draining one queue send each job once', async () => {
+    const q = queue();
+    const keys: string[] = [];
+    for (let k = 0; k < 6; k++) {
+      const p = join(tmp.dir, `part${k}.fit`);
+      writeFileSync(p, Buffer.concat([content, Buffer.from([k])]));
+      keys.push((await q.enqueue({ path: p, target: 'archive' })).idempotencyKey);
+    }
+    server.delayMs = 250; // each upload takes a while, so both runners see the same queued jobs
+    const child = () => new Promise((r) => spawn(process.execPath, ['--import', 'tsx', new URL('./uploader-child.ts', import.meta.url).pathname, tmp.dir], { stdio: 'inherit' }).on('close', r));
+    expect(await Promise.all([child(), child()])).toEqual([0, 0]);
+    expect(q.jobs().map((j) => j.state)).toEqual(Array(6).fill('done'));
+    expect(server.requests).toHaveLength(6);
+    for (const key of keys) expect(server.intactStores.filter((x) => x.key === key)).toHaveLength(1);
+  });
 });
