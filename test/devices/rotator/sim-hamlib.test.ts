@@ -11,7 +11,7 @@ import { gs232Responder } from '../../../devices/rotator/sim-gs232.ts';
 import { easycommResponder } from '../../../devices/rotator/sim-easycomm.ts';
 import { rot2progResponder } from '../../../devices/rotator/sim-rot2prog.ts';
 import type { Mount } from '../../../devices/rotator/mount.ts';
-import { ptyPair, run } from './helpers.ts';
+import { ptyPair, run, waitFor } from './helpers.ts';
 
 const skip = skipUnless(tools.command('socat')) ?? skipUnless(tools.command('rotctl'));
 
@@ -34,6 +34,8 @@ describe.skipIf(skip)(`simulators driven by Hamlib's rotctl${skip ? ` (${skip})`
         const rotctl = (...cmd: string[]) => run('rotctl', ['-m', String(c.model), '-r', pair.a, '-s', String(c.baud), ...cmd], 30_000);
         const set = await rotctl('P', '120', '30');
         expect(set.code, set.stderr).toBe(0);
+        // rotctl may exit before socat has passed its last bytes on (Easycomm's set has no reply).
+        await waitFor(() => sim.heard.toString('latin1').includes(c.sent), `the simulator to hear ${JSON.stringify(c.sent)}`, 10_000).catch(() => undefined);
         expect(sim.heard.toString('latin1')).toContain(c.sent);
         expect(sim.mount.target()).toEqual({ az: 120, el: 30 });
         await new Promise((r) => setTimeout(r, 600)); // 120° at 300°/s
