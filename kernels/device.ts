@@ -142,7 +142,10 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
   }
   let device: GPUDevice;
   try {
-    device = await adapter.requestDevice({ label: 'fringe FX correlator' });
+    // Buffer sizes as large as the adapter allows (large C·T·N windows); everything else at the
+    // defaults, so that the kernels are planned for the same limits on every machine.
+    const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;
+    device = await adapter.requestDevice({ label: 'fringe FX correlator', requiredLimits: { maxStorageBufferBindingSize, maxBufferSize } });
   } catch (cause) {
     if (live === 0) dawn = null;
     throw new CorrelatorError('backend', `the WebGPU adapter '${describe(adapter)}' refused a device: ${String(cause)}`, { cause });

@@ -202,11 +202,18 @@ export class GpuBackend implements FxBackend {
     if (failure) throw new CorrelatorError('backend', `${failure}; the GPU backend cannot continue`);
   }
 
-  /** Resolves when `p` settles or the device is lost, whichever comes first. */
+  /**
+   * Resolves when `p` settles, recording a rejection as the backend's failure.
+   * Dawn settles every pending callback when a device is lost or destroyed
+   * (onSubmittedWorkDone resolves, mapAsync rejects), so nothing waits forever.
+   */
   private guard(p: Promise<unknown>): Promise<void> {
-    return Promise.race([p.then(() => {}), this.device.lost.then(() => {})]).catch((e) => {
-      this.failure ??= `a GPU operation failed (${String(e)})`;
-    });
+    return p.then(
+      () => {},
+      (e) => {
+        this.failure ??= `a GPU operation failed (${String(e)})`;
+      },
+    );
   }
 
   private writeGains(gains: readonly Float32Array[] | null): void {

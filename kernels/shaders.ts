@@ -4,18 +4,24 @@
  * modules and pipelines. Pipelines are built once per configuration (the
  * template); buffers and bind groups are the instance (gpu.ts).
  */
-import { readFileSync } from 'node:fs';
 import { CorrelatorError } from '../correlator/errors.ts';
 
 export type KernelName = 'unpack' | 'pfb' | 'fft' | 'shift' | 'xengine' | 'power2';
 
-const sources = new Map<KernelName, string>();
+const sources = new Map<KernelName, Promise<string>>();
 
-/** The WGSL source of a kernel (read once per process). */
-export function kernelSource(name: KernelName): string {
+/**
+ * The WGSL source of a kernel, read once per process: from disk in Node, by
+ * fetch elsewhere (an Electron renderer or a browser, where a bundler serves
+ * `new URL('./x.wgsl', import.meta.url)` as an asset).
+ */
+export function kernelSource(name: KernelName): Promise<string> {
   let code = sources.get(name);
   if (code === undefined) {
-    code = readFileSync(new URL(`./${name}.wgsl`, import.meta.url), 'utf8');
+    const url = new URL(`./${name}.wgsl`, import.meta.url);
+    code = url.protocol === 'file:'
+      ? import('node:fs/promises').then((fs) => fs.readFile(url, 'utf8'))
+      : fetch(url).then((r) => r.text());
     sources.set(name, code);
   }
   return code;
@@ -24,12 +30,13 @@ export function kernelSource(name: KernelName): string {
 const modules = new WeakMap<GPUDevice, Map<KernelName, GPUShaderModule>>();
 
 /** A labelled shader module per device and kernel, compiled once. */
-export function kernelModule(device: GPUDevice, name: KernelName): GPUShaderModule {
+export async function kernelModule(device: GPUDevice, name: KernelName): Promise<GPUShaderModule> {
   let perDevice = modules.get(device);
   if (!perDevice) modules.set(device, (perDevice = new Map()));
   let module = perDevice.get(name);
   if (!module) {
-    module = device.createShaderModule({ label: `fringe ${name}.wgsl`, code: kernelSource(name) });
+    const code = await kernelSource(name);
+    module = perDevice.get(name) ?? device.createShaderModule({ label: `fringe ${name}.wgsl`, code });
     perDevice.set(name, module);
   }
   return module;
@@ -46,7 +53,7 @@ export async function kernelPipeline(
   label: string,
   constants: Record<string, number>,
 ): Promise<GPUComputePipeline> {
-  const module = kernelModule(device, name);
+  const module = await kernelModule(device, name);
   try {
     return await device.createComputePipelineAsync({
       label: `fringe ${name} ${label}`,

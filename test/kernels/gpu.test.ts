@@ -29,6 +29,23 @@ if (missing) {
     createGpuBackend(config, { batch: 3, depth: 2, flushEvery: 2, maxFftLength: 64, cpu: { threads: 0 } }),
   );
 
+  describe('gpu backend: the largest FFT', () => {
+    it('agrees with the reference at C = 65536 (two 256-point passes), beyond the shared cases', async () => {
+      const config: FxConfig = { inputs: 2, channels: 65536, taps: 2, spectraPerIntegration: 2, gains: testGains(2, 65536, 5) };
+      const streams = [noiseCu8(65536 * 4 + 7, 30, 1), randomCu8(65536 * 4 + 7, 2)];
+      const backend = await createGpuBackend(config, { cpu: { threads: 0 } });
+      expect(backend.gpuBackend!.plan.fft.map((p) => p.length)).toEqual([256, 256]);
+      const got = await correlate(backend, streams, [100000]);
+      const expected = await referenceIntegrations(config, streams);
+      expect(got.map((g) => g.spectra)).toEqual([2, 1]);
+      got.forEach((g, i) => {
+        expect(relativeToPeak(g.visibilities, expected[i].visibilities)).toBeLessThan(tolerance);
+        expect(relativeToPeak(g.power2, expected[i].power2)).toBeLessThan(tolerance);
+        expect(g.clipped).toEqual(expected[i].clipped);
+      });
+    });
+  });
+
   describe('gpu backend: device loss', () => {
     const config: FxConfig = { inputs: 3, channels: 64, taps: 4, spectraPerIntegration: 20, gains: testGains(3, 64, 3) };
     const samples = 64 * 103 + 29;
@@ -65,44 +82,51 @@ if (missing) {
       expect(backend.notices).toEqual(notices);
     });
 
-    /** Drives a backend directly: accumulates `batches` of 4 spectra from spectrum s0, with `between(i)` after batch i. */
-    async function drive(backend: FallbackBackend | ReferenceBackend, between: (i: number) => Promise<void> | void) {
+    type Phase = 'accumulated' | 'taken';
+    /** Drives a backend directly: 5 batches of 4 spectra, take() after batches 1 and 4, `hook` after each step. */
+    async function drive(backend: FallbackBackend | ReferenceBackend, hook: (i: number, phase: Phase) => Promise<void> | void) {
       const C = 64;
       const out = [];
       for (let i = 0; i < 5; i++) {
         await backend.accumulate(streams.map((s) => s.subarray(2 * i * 4 * C, 2 * (i * 4 * C + windowSamples(backend.config, 4)))), 4);
-        await between(i);
-        if (i === 1 || i === 4) out.push(await backend.take());
+        await hook(i, 'accumulated');
+        if (i === 1 || i === 4) {
+          out.push(await backend.take());
+          await hook(i, 'taken');
+        }
       }
       return out;
     }
 
     it('replays gain changes in order when the device is lost just before take()', async () => {
       const newGains = testGains(3, 64, 11);
-      const steps = async (b: FallbackBackend | ReferenceBackend, i: number) => {
-        if (i === 2) await b.setGains(newGains);
-        if (i === 4 && 'gpuBackend' in b) b.gpuBackend!.context.device.destroy();
+      const steps = async (b: FallbackBackend | ReferenceBackend, i: number, phase: Phase) => {
+        if (i === 2 && phase === 'accumulated') await b.setGains(newGains);
+        if (i === 4 && phase === 'accumulated' && 'gpuBackend' in b) b.gpuBackend!.context.device.destroy();
       };
       const ref = new ReferenceBackend(config);
-      const expected = await drive(ref, (i) => steps(ref, i));
+      const expected = await drive(ref, (i, phase) => steps(ref, i, phase));
       const backend = await createGpuBackend(config, { batch: 4, cpu: { threads: 0 } });
-      const got = await drive(backend, (i) => steps(backend, i));
+      const got = await drive(backend, (i, phase) => steps(backend, i, phase));
       await backend.close();
       expect(backend.name).toBe('cpu');
+      expect(backend.notices[0]).toMatch(/during integration 1 .*replayed that integration's 3 batches/);
       expect(got.map((g) => g.spectra)).toEqual([8, 12]);
       got.forEach((g, i) => expect(relativeToPeak(g.visibilities, expected[i].visibilities)).toBeLessThan(tolerance));
     });
 
-    it('says so, clearly, when the CPU takes over at once: a device lost between integrations', async () => {
+    it('carries on from the next batch when the device is lost between integrations', async () => {
       const ref = new ReferenceBackend(config);
       const expected = await drive(ref, () => {});
       const backend = await createGpuBackend(config, { batch: 4, cpu: { threads: 0 } });
-      const got = await drive(backend, (i) => {
-        if (i === 1) backend.gpuBackend!.context.device.destroy();
+      const got = await drive(backend, (i, phase) => {
+        if (i === 1 && phase === 'taken') backend.gpuBackend!.context.device.destroy();
       });
       await backend.close();
+      expect(got.map((g) => g.spectra)).toEqual([8, 12]);
       got.forEach((g, i) => expect(relativeToPeak(g.visibilities, expected[i].visibilities)).toBeLessThan(tolerance));
       expect(backend.notices).toHaveLength(1);
+      expect(backend.notices[0]).toMatch(/during integration 1 .*replayed that integration's 1 batch:/);
     });
   });
 
