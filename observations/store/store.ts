@@ -181,6 +181,17 @@ export class Store {
       .all(observationId) as { time: number; duration: number; spectra: number }[];
   }
 
+  /**
+   * Where to write a new raw recording for an observation: a `.sigmf-data`
+   * path in the data folder's recordings/ (relative, as `addRawRecording`
+   * wants it, and absolute).
+   */
+  rawRecordingPath(observationId: number, label = 'raw'): { relative: string; absolute: string } {
+    check(/^[A-Za-z0-9_-]{1,40}$/.test(label), 'a recording label is 1–40 letters, digits, _ or -');
+    const relative = `${dataFiles.recordings}/observation-${observationId}-${label}.sigmf-data`;
+    return { relative, absolute: join(this.dir, relative) };
+  }
+
   /** References a raw recording (a `.sigmf-data` file, path relative to the data folder). */
   addRawRecording(rec: Omit<RawRecording, 'id'>): RawRecording {
     return catalog.addRawRecording(this.db, rec);

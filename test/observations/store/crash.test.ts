@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../../observations/store/store.ts';
-import { config, expectedRe, tempDir } from '../fixtures.ts';
+import { config, expectedRe, integration, tempDir } from '../fixtures.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });
@@ -80,5 +80,23 @@ describe('crash safety', () => {
     expect(() => ro.startObservation({ mode: 'spectrum', config: c })).toThrow(expect.objectContaining({ kind: 'read-only', message: expect.stringMatching(/read-only/) }));
     expect(ro.listObservations()).toHaveLength(1);
     ro.close();
+  });
+
+  it('a database that turns read-only mid-recording stops it with a clear error and keeps what was written', () => {
+    const store = Store.open(tmp.dir);
+    const c = config();
+    const rec = store.startObservation({ mode: 'spectrum', config: c, start: 5 });
+    rec.append(integration(c, 0));
+    rec.append(integration(c, 1));
+    store.db.pragma('query_only = 1'); // every write now fails with SQLITE_READONLY
+    expect(() => rec.append(integration(c, 2))).toThrow(expect.objectContaining({ kind: 'read-only', message: expect.stringMatching(/storing integration 2 .*read-only/) }));
+    expect(rec.active).toBe(false);
+    expect(() => rec.append(integration(c, 3))).toThrow(expect.objectContaining({ kind: 'state', message: expect.stringMatching(/stopped recording/) }));
+    store.close();
+    // Its status could not be written either; the next open sees no live recorder and marks it interrupted.
+    const again = Store.open(tmp.dir);
+    expect(again.getObservation(rec.id)).toMatchObject({ status: 'interrupted', integrations: 2 });
+    expect(again.readIntegrations(rec.id).map((x) => x.index)).toEqual([0, 1]);
+    again.close();
   });
 });

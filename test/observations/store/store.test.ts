@@ -139,10 +139,11 @@ describe('store', () => {
     rec.append(integration(c, 0));
     rec.event('note', { text: 'x' }, 10);
     rec.complete();
-    const data = join(tmp.dir, 'recordings', 'obs.sigmf-data');
+    const { relative, absolute: data } = store.rawRecordingPath(rec.id, 'iq');
+    expect(relative).toBe(`recordings/observation-${rec.id}-iq.sigmf-data`);
     writeFileSync(data, Buffer.alloc(64));
     writeFileSync(data.replace('-data', '-meta'), '{}');
-    store.addRawRecording({ observationId: rec.id, path: 'recordings/obs.sigmf-data', datatype: 'cu8', sampleRate: 2.048e6, frequency: 1420e6, numChannels: 1, start: 10, meta: {} });
+    store.addRawRecording({ observationId: rec.id, path: relative, datatype: 'cu8', sampleRate: 2.048e6, frequency: 1420e6, numChannels: 1, start: 10, meta: {} });
     const keep = store.startObservation({ mode: 'spectrum', config: c });
     keep.complete();
     store.deleteObservation(rec.id);
