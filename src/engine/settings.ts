@@ -1,0 +1,68 @@
+/**
+ * The station's own settings (site, rtl_tcp endpoints, simulator scenario),
+ * kept as JSON beside the database in the data folder and written atomically
+ * (a temporary file renamed into place), so a crash never leaves half a file.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateSite, type Site } from '../astro/site.ts';
+
+export interface StationSettings {
+  site: Site;
+  /** rtl_tcp servers to offer as sources, as HOST:PORT. */
+  rtlTcpEndpoints: string[];
+  /** Simulator scenario file, or null for the default station. */
+  scenario: string | null;
+}
+
+/** A newcomer's station until they say where they are: Greenwich, so the sun is somewhere sensible. */
+export const defaultSettings: StationSettings = {
+  site: { name: 'Greenwich (set your site on the Station page)', lat: 51.4769, lon: 0, altitude: 46 },
+  rtlTcpEndpoints: [],
+  scenario: null,
+};
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+export function settingsPath(dataDir: string): string {
+  return join(dataDir, 'station.json');
+}
+
+/** Reads the settings, or the defaults when there are none yet. A damaged file is an error naming it, not silently replaced. */
+export function loadSettings(dataDir: string): StationSettings {
+  const path = settingsPath(dataDir);
+  if (!existsSync(path)) return structuredClone(defaultSettings);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new SettingsError(`${path} is not valid JSON (${(err as Error).message}); fix it or delete it to start from the defaults`, { cause: err });
+  }
+  return checkSettings(raw, path);
+}
+
+export function checkSettings(raw: unknown, where: string): StationSettings {
+  const o = (raw ?? {}) as Partial<StationSettings>;
+  const endpoints = o.rtlTcpEndpoints ?? [];
+  if (!Array.isArray(endpoints) || endpoints.some((e) => typeof e !== 'string' || !/^[^\s:]+:\d{1,5}$|^\[[^\]]+\]:\d{1,5}$/.test(e))) {
+    throw new SettingsError(`${where}: rtlTcpEndpoints must be a list of HOST:PORT strings`);
+  }
+  if (o.scenario !== undefined && o.scenario !== null && typeof o.scenario !== 'string') {
+    throw new SettingsError(`${where}: scenario must be a file path or null`);
+  }
+  try {
+    return { site: validateSite(o.site ?? defaultSettings.site), rtlTcpEndpoints: endpoints, scenario: o.scenario ?? null };
+  } catch (err) {
+    throw new SettingsError(`${where}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export function saveSettings(dataDir: string, settings: StationSettings): void {
+  const path = settingsPath(dataDir);
+  const checked = checkSettings(settings, 'settings');
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(checked, null, 2) + '\n');
+  renameSync(temp, path);
+}

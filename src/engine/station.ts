@@ -1,0 +1,285 @@
+/**
+ * The running station: the only holder of devices. It runs the live
+ * pipeline (source → FX core → subscribers), records what it sees into the
+ * store on request, and reports everything as events. The UI, the CLI and
+ * the Electron shell all drive it through src/api.
+ */
+import { EventEmitter } from 'node:events';
+import { Pipeline } from '../../correlator/pipeline.ts';
+import { spectralKurtosis } from '../../correlator/sk.ts';
+import type { BackendChoice, FxConfig, Integration } from '../../correlator/types.ts';
+import { openSource } from '../../devices/sdr/open.ts';
+import type { SampleSource, Tuning } from '../../devices/sdr/source.ts';
+import type { Recording } from '../../observations/store/recording.ts';
+import { Store } from '../../observations/store/store.ts';
+import { bandPower, channelFlags } from '../analysis/rfi.ts';
+import type { Site } from '../astro/site.ts';
+import { nextSunTransit, sunPosition } from '../astro/sun.ts';
+import { openBackend } from './backend.ts';
+import { loadSettings, saveSettings, type StationSettings } from './settings.ts';
+import { softwareVersion } from './version.ts';
+
+export interface LiveOptions {
+  /** Source spec (devices/sdr/open.ts); default 'sim'. */
+  source?: string;
+  tuning?: Partial<Tuning>;
+  channels?: number;
+  taps?: number;
+  /** Seconds per spectrum shown (and per integration recorded); default 0.25. */
+  integration?: number;
+  backend?: BackendChoice;
+  threads?: number;
+  /** Sim and file sources: multiple of real time, or false for as fast as possible. */
+  pacing?: number | false;
+}
+
+/** One integration as subscribers see it: per-input mean power spectra and what flags them. */
+export interface SpectrumEvent {
+  /** Start of the integration (Unix s), from the sample count. */
+  time: number;
+  centerFrequency: number;
+  sampleRate: number;
+  channels: number;
+  spectra: number;
+  /** Per input: mean |X|² per channel (fft-shifted), V_aa/K. */
+  power: Float32Array[];
+  /** Per input: spectral kurtosis per channel. */
+  sk: Float32Array[];
+  /** Per input: mean power summed over unflagged channels (DC, edges, SK outliers flagged). */
+  totalPower: number[];
+  clipped: number[];
+  dropped: number[];
+  /** The observation being recorded, or null. */
+  recording: number | null;
+}
+
+export interface StationStatus {
+  live: null | { source: string; kind: string; name: string; tuning: Tuning; channels: number; taps: number; integration: number; backend: string };
+  recording: null | { id: number; mode: string; target: string; integrations: number };
+  site: Site;
+  notices: string[];
+}
+
+export interface StationEvents {
+  spectrum: [SpectrumEvent];
+  status: [StationStatus];
+  error: [{ kind: string; message: string }];
+}
+
+interface LiveSession {
+  options: Required<Omit<LiveOptions, 'threads' | 'pacing' | 'tuning'>> & Pick<LiveOptions, 'threads' | 'pacing'>;
+  source: SampleSource;
+  pipeline: Pipeline;
+  stopped: boolean;
+  done: Promise<void>;
+  /** Unix time of sample 0 (s). */
+  t0: number | null;
+}
+
+export class StationError extends Error {
+  override name = 'StationError';
+}
+
+export class Station extends EventEmitter<StationEvents> {
+  private live: LiveSession | null = null;
+  private recording: { rec: Recording; mode: string; target: string; integrations: number } | null = null;
+  private notices: string[] = [];
+  private settings: StationSettings;
+
+  private constructor(
+    readonly store: Store,
+    readonly dataDir: string,
+  ) {
+    super();
+    this.settings = loadSettings(dataDir);
+  }
+
+  static open(dataDir: string): Station {
+    return new Station(Store.open(dataDir), dataDir);
+  }
+
+  get site(): Site {
+    return this.settings.site;
+  }
+
+  setSite(site: Site): Site {
+    saveSettings(this.dataDir, { ...this.settings, site });
+    this.settings = loadSettings(this.dataDir);
+    this.emitStatus();
+    return this.settings.site;
+  }
+
+  sun(at = new Date()) {
+    return { ...sunPosition(this.site, at), nextTransit: nextSunTransit(this.site, at) };
+  }
+
+  status(): StationStatus {
+    const l = this.live;
+    return {
+      live: l && {
+        source: l.options.source,
+        kind: l.source.info.kind,
+        name: l.source.info.name,
+        tuning: { ...l.source.tuning },
+        channels: l.options.channels,
+        taps: l.options.taps,
+        integration: l.options.integration,
+        backend: l.pipeline.backend.name,
+      },
+      recording: this.recording && { id: this.recording.rec.id, mode: this.recording.mode, target: this.recording.target, integrations: this.recording.integrations },
+      site: this.site,
+      notices: [...this.notices],
+    };
+  }
+
+  /** Starts (or restarts with new options) the live pipeline. */
+  async startLive(options: LiveOptions = {}): Promise<StationStatus> {
+    if (this.recording) throw new StationError('stop the recording before changing the source or tuning');
+    await this.stopLive();
+    const o = {
+      source: options.source ?? 'sim',
+      channels: options.channels ?? 1024,
+      taps: options.taps ?? 4,
+      integration: options.integration ?? 0.25,
+      backend: options.backend ?? 'auto',
+      threads: options.threads,
+      pacing: options.pacing,
+    };
+    const source = await openSource(o.source, { tuning: options.tuning, pacing: o.pacing, scenario: this.settings.scenario ?? undefined });
+    let opened;
+    try {
+      const fx: FxConfig = {
+        inputs: 1,
+        channels: o.channels,
+        taps: o.taps,
+        spectraPerIntegration: Math.max(2, Math.round((o.integration * source.tuning.sampleRate) / o.channels)),
+        mode: 'autos',
+      };
+      opened = await openBackend(o.backend, fx, { threads: o.threads });
+    } catch (err) {
+      await source.close();
+      throw err;
+    }
+    this.notices = opened.notice ? [opened.notice] : [];
+    if (source.info.kind === 'sim') this.notices.push('No dongle in use: showing the built-in simulator.');
+    const session: LiveSession = { options: o, source, pipeline: new Pipeline(opened.backend), stopped: false, done: Promise.resolve(), t0: null };
+    session.done = this.run(session);
+    this.live = session;
+    this.emitStatus();
+    return this.status();
+  }
+
+  async stopLive(): Promise<void> {
+    const l = this.live;
+    if (!l) return;
+    l.stopped = true;
+    await l.source.close();
+    await l.done;
+    this.live = null;
+    this.emitStatus();
+  }
+
+  /** Records the live stream into the store from the next integration on; returns the observation id. */
+  startRecording(spec: { mode?: string; target?: string } = {}): number {
+    const l = this.live;
+    if (!l) throw new StationError('nothing to record: start the live view first');
+    if (this.recording) throw new StationError(`already recording observation ${this.recording.rec.id}`);
+    const cfg = l.pipeline.config;
+    const target = spec.target ?? (l.source.info.kind === 'sim' ? 'Sun' : '');
+    const rec = this.store.startObservation({
+      mode: spec.mode ?? 'spectrum',
+      target,
+      config: {
+        softwareVersion,
+        tuning: { ...l.source.tuning, gain: l.source.tuning.gain === 'auto' ? undefined : l.source.tuning.gain },
+        fx: { inputs: cfg.inputs, channels: cfg.channels, taps: cfg.taps, spectraPerIntegration: cfg.spectraPerIntegration, mode: cfg.mode, delays: cfg.delays, gains: null },
+        source: { spec: l.options.source, ...l.source.info },
+        backend: l.pipeline.backend.name,
+      },
+    });
+    this.recording = { rec, mode: spec.mode ?? 'spectrum', target, integrations: 0 };
+    this.emitStatus();
+    return rec.id;
+  }
+
+  stopRecording(): number | null {
+    const r = this.recording;
+    if (!r) return null;
+    if (r.rec.active) r.rec.complete();
+    this.recording = null;
+    this.emitStatus();
+    return r.rec.id;
+  }
+
+  async close(): Promise<void> {
+    this.stopRecording();
+    await this.stopLive();
+    this.store.close();
+  }
+
+  private async run(l: LiveSession): Promise<void> {
+    try {
+      for await (const block of l.source.blocks()) {
+        if (l.stopped) break;
+        l.t0 ??= block.receivedAt / 1000 - block.firstSample / l.source.tuning.sampleRate;
+        for (const i of await l.pipeline.push(block)) this.integration(l, i);
+      }
+    } catch (err) {
+      if (!l.stopped) this.fail(err);
+    } finally {
+      await l.pipeline.backend.close();
+      if (!l.stopped) {
+        // The source ended or failed on its own: keep what was recorded, say so.
+        if (this.recording) {
+          this.recording.rec.interrupt('the source stopped');
+          this.recording = null;
+        }
+        this.live = null;
+        this.emitStatus();
+      }
+    }
+  }
+
+  private integration(l: LiveSession, i: Integration): void {
+    const C = l.pipeline.config.channels;
+    if (this.recording) {
+      try {
+        this.recording.rec.append(i);
+        this.recording.integrations++;
+      } catch (err) {
+        // Disk full, read-only: the recording stops with what it has; the live view goes on.
+        this.fail(err);
+        this.recording = null;
+        this.emitStatus();
+      }
+    }
+    if (this.listenerCount('spectrum') === 0) return;
+    const K = i.spectra;
+    const sk = K >= 2 ? spectralKurtosis(i, 1, C, 'autos') : new Float64Array(C).fill(1);
+    const power = new Float32Array(C);
+    for (let j = 0; j < C; j++) power[j] = i.visibilities[2 * j] / K;
+    const flags = channelFlags(C, sk, K);
+    this.emit('spectrum', {
+      time: (l.t0 ?? Date.now() / 1000) + i.firstSample / l.source.tuning.sampleRate,
+      centerFrequency: l.source.tuning.centerFrequency,
+      sampleRate: l.source.tuning.sampleRate,
+      channels: C,
+      spectra: K,
+      power: [power],
+      sk: [Float32Array.from(sk)],
+      totalPower: [bandPower(power, flags)],
+      clipped: i.clipped,
+      dropped: i.dropped,
+      recording: this.recording?.rec.id ?? null,
+    });
+  }
+
+  private fail(err: unknown): void {
+    const kind = (err as { kind?: string }).kind ?? 'error';
+    this.emit('error', { kind, message: err instanceof Error ? err.message : String(err) });
+  }
+
+  private emitStatus(): void {
+    this.emit('status', this.status());
+  }
+}

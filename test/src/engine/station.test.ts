@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Station, type SpectrumEvent } from '../../../src/engine/station.ts';
+import { SettingsError } from '../../../src/engine/settings.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fringe-station-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function spectra(station: Station, n: number): Promise<SpectrumEvent[]> {
+  return new Promise((resolve) => {
+    const got: SpectrumEvent[] = [];
+    const on = (e: SpectrumEvent) => {
+      got.push(e);
+      if (got.length === n) {
+        station.off('spectrum', on);
+        resolve(got);
+      }
+    };
+    station.on('spectrum', on);
+  });
+}
+
+describe('station', () => {
+  it('starts on the simulator, says so, and streams spectra with the hydrogen line and total power', async () => {
+    const station = Station.open(join(dir, 'a'));
+    const status = await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
+    expect(status.live).toMatchObject({ kind: 'sim', channels: 1024, backend: 'cpu' });
+    expect(status.notices.join(' ')).toMatch(/simulator/);
+    const [first, , third] = await spectra(station, 3);
+    expect(first).toMatchObject({ channels: 1024, sampleRate: 2_400_000, spectra: 586, recording: null });
+    // 586 spectra of 1024 samples = 0.25 s apart.
+    expect(third.time - first.time).toBeCloseTo((2 * 586 * 1024) / 2_400_000, 6);
+    expect(first.totalPower[0]).toBeGreaterThan(0);
+    // The hydrogen line at the band's centre (1420.406 MHz): the channels within ±0.3 MHz outshine those 0.9 MHz away.
+    const p = first.power[0], C = 1024, df = 2_400_000 / C;
+    const mean = (from: number, to: number) => p.slice(C / 2 + Math.round(from / df), C / 2 + Math.round(to / df)).reduce((s, v) => s + v, 0) / Math.round((to - from) / df);
+    expect(Math.max(mean(-0.3e6, -0.01e6), mean(0.01e6, 0.3e6)) / Math.min(mean(-1e6, -0.8e6), mean(0.8e6, 1e6))).toBeGreaterThan(1.1);
+    await station.close();
+  });
+
+  it('records the live stream into the store until stopped, and refuses to retune meanwhile', async () => {
+    const station = Station.open(join(dir, 'b'));
+    await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
+    const id = station.startRecording({ target: 'Sun' });
+    expect(() => station.startRecording()).toThrow(/already recording/);
+    await expect(station.startLive({ tuning: { centerFrequency: 1.4e9 } })).rejects.toThrow(/stop the recording/);
+    const events = await spectra(station, 4);
+    expect(events.every((e) => e.recording === id)).toBe(true);
+    expect(station.stopRecording()).toBe(id);
+    const obs = station.store.getObservation(id);
+    expect(obs.status).toBe('complete');
+    expect(obs.integrations).toBeGreaterThanOrEqual(4);
+    await station.close();
+  });
+
+  it('ends the live view and interrupts the recording when the source ends, keeping what was recorded', async () => {
+    // A raw cu8 file of 1 s: the source ends by itself.
+    const file = join(dir, 'one-second.cu8');
+    writeFileSync(file, new Uint8Array(2 * 2_400_000).fill(128));
+    const station = Station.open(join(dir, 'c'));
+    const statuses: Array<boolean> = [];
+    station.on('status', (s) => statuses.push(s.live !== null));
+    await station.startLive({ source: `file:${file}`, tuning: { sampleRate: 2_400_000 }, backend: 'cpu', threads: 0, pacing: false });
+    const id = station.startRecording();
+    await new Promise<void>((resolve) => station.on('status', (s) => s.live === null && resolve()));
+    const obs = station.store.getObservation(id);
+    expect(obs.status).toBe('interrupted');
+    expect(obs.interruptedReason).toMatch(/source stopped/);
+    expect(statuses.at(-1)).toBe(false);
+    await station.close();
+  });
+
+  it('keeps its site across restarts, and says which field of a bad one is wrong', async () => {
+    const station = Station.open(join(dir, 'd'));
+    station.setSite({ name: 'Jodrell', lat: 53.2367, lon: -2.3085, altitude: 77 });
+    expect(() => station.setSite({ name: 'x', lat: 100, lon: 0, altitude: 0 })).toThrow(SettingsError);
+    await station.close();
+    const again = Station.open(join(dir, 'd'));
+    expect(again.site).toEqual({ name: 'Jodrell', lat: 53.2367, lon: -2.3085, altitude: 77 });
+    const sun = again.sun(new Date('2026-06-21T12:00:00Z'));
+    expect(sun.el).toBeGreaterThan(55);
+    expect(sun.nextTransit.el).toBeCloseTo(90 - 53.2367 + 23.44, 0);
+    await again.close();
+  });
+});
