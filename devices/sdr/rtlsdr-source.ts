@@ -35,6 +35,11 @@ export interface RtlSdrOpenOptions {
   queueBlocks?: number;
   /** Block.input for this source. Default 0. */
   input?: number;
+  /**
+   * A stream that delivers nothing for this long is declared lost (ms); some
+   * hosts never report an unplugged dongle, the callbacks just stop. Default 3000.
+   */
+  stallMs?: number;
 }
 
 export class RtlSdrSource implements SampleSource {
@@ -52,7 +57,7 @@ export class RtlSdrSource implements SampleSource {
     info: SourceInfo,
     readonly tunerType: number,
     gains: number[],
-    private readonly options: Required<Pick<RtlSdrOpenOptions, 'bufferCount' | 'bufferLength' | 'queueBlocks' | 'input'>>,
+    private readonly options: Required<Pick<RtlSdrOpenOptions, 'bufferCount' | 'bufferLength' | 'queueBlocks' | 'input' | 'stallMs'>>,
   ) {
     this.dev = dev;
     this.info = info;
@@ -98,6 +103,7 @@ export class RtlSdrSource implements SampleSource {
       bufferLength,
       queueBlocks: options.queueBlocks ?? 64,
       input: options.input ?? 0,
+      stallMs: options.stallMs ?? 3000,
     });
     try {
       const t = { ...defaultTuning, ...options.tuning };
@@ -225,7 +231,7 @@ export class RtlSdrSource implements SampleSource {
   private start(): { queue: BlockQueue; done: Promise<void>; cancel: () => void } {
     const dev = this.device();
     if (this.lib.resetBuffer(dev) < 0) throw new DeviceError('io', 'rtlsdr_reset_buffer failed; replug the dongle.');
-    const { bufferCount, bufferLength, queueBlocks, input } = this.options;
+    const { bufferCount, bufferLength, queueBlocks, input, stallMs } = this.options;
     const rate = this.current.sampleRate;
     let detector = new DropDetector({ sampleRate: rate });
     let position = 0; // samples delivered + dropped so far
@@ -237,7 +243,25 @@ export class RtlSdrSource implements SampleSource {
       }
     };
     const queue = new BlockQueue(queueBlocks, cancel);
+    // The watchdog: the first buffer may take a while (USB start-up), so it
+    // allows twice the stall time before it, then stallMs between buffers.
+    // If the event loop itself was blocked, buffers may be waiting to be
+    // handed over: that is not a stall, so the clock restarts.
+    let lastBuffer = performance.now() + stallMs;
+    let stalled = false;
+    const tick = Math.min(250, stallMs / 4);
+    let lastTick = performance.now();
+    const watchdog = setInterval(() => {
+      const now = performance.now();
+      const loopBlocked = now - lastTick > 2 * tick + 50;
+      lastTick = now;
+      if (loopBlocked) lastBuffer = Math.max(lastBuffer, now);
+      if (cancelled || now - lastBuffer < stallMs) return;
+      stalled = true;
+      cancel();
+    }, tick);
     const callback = koffi.register((buf: unknown, len: number) => {
+      lastBuffer = performance.now();
       if (cancelled) return;
       const data = koffi.decode(buf, 'uint8_t', len) as Uint8Array; // the one copy
       const samples = len >>> 1;
@@ -250,9 +274,18 @@ export class RtlSdrSource implements SampleSource {
     }, this.lib.callbackType);
     const done = new Promise<void>((resolve) => {
       this.lib.readAsync(dev, callback, bufferCount, bufferLength, (err, rc) => {
+        clearInterval(watchdog);
         koffi.unregister(callback);
         this.streaming = null;
-        if (cancelled) {
+        if (stalled) {
+          this.lost = true;
+          queue.fail(
+            new DeviceError(
+              'timeout',
+              `RTL-SDR ${this.info.name} delivered no samples for ${stallMs} ms; was it unplugged, or is the USB bus stuck? Replug it and start again.`,
+            ),
+          );
+        } else if (cancelled) {
           queue.end();
         } else {
           this.lost = true;

@@ -129,6 +129,18 @@ describe.skipIf(skip)('RtlSdrSource against the compiled librtlsdr stand-in', ()
     await src.close(); // idempotent
   });
 
+  it('declares a stream that stops delivering lost after stallMs, instead of hanging', async () => {
+    process.env.FAKE_RTLSDR_STALL_AFTER = '3';
+    const src = await open({ stallMs: 400 });
+    const got: Block[] = [];
+    const err = await (async () => {
+      for await (const b of src.blocks()) got.push(b);
+    })().catch((e: unknown) => e);
+    expect(got.length).toBe(3);
+    expect(err).toMatchObject({ kind: 'timeout', message: /delivered no samples for 400 ms; was it unplugged/ });
+    await src.close();
+  });
+
   it('detects samples lost mid-stream from elapsed time at the sample rate', async () => {
     // Paced like hardware at 1.024 MS/s; after 20 buffers (160 ms) 300 ms of samples are skipped.
     process.env.FAKE_RTLSDR_REALTIME = '1';
