@@ -102,6 +102,6 @@ export function countsPerRootKelvin(model: FrontEndModel, tsys: number, gainDb: 
  * zero-mean input gives zero-mean output; 0 and 255 are clipped samples.
  */
 export function quantise(counts: number): number {
-  const b = Math.floor(counts + 128);
-  return b < 0 ? 0 : b > 255 ? 255 : b;
+  const b = counts + 128;
+  return b < 0 ? 0 : b >= 255 ? 255 : b | 0;
 }
