@@ -1,8 +1,8 @@
 // Batched FFT, X[k] = Σ_m y[m] e^{−2πikm/C} (fx.md), in workgroup memory.
 //
 // One dispatch computes, for every spectrum of the batch, SUBS = C/L sub-FFTs
-// of length L by Stockham radix-2 (autosort: natural order in, natural order
-// out; Govindaraju et al., "High performance discrete Fourier transforms on
+// of length L by Stockham radix-4 (one radix-2 stage first when log2 L is
+// odd; autosort: natural order in, natural order out; Govindaraju et al., "High performance discrete Fourier transforms on
 // graphics processors", SC 2008), ping-ponging between two halves of a
 // workgroup array. With L = C one pass is the whole FFT; for C larger than
 // workgroup memory allows, two passes make the four-step FFT (Bailey 1990),
@@ -15,7 +15,7 @@
 //
 // Thread mapping: a workgroup of WG invocations does P consecutive sub-FFTs
 // g = P·group … P·group + P − 1 (g = (a·spectra + s)·SUBS + r); each stage's
-// P·L/2 butterflies are shared out round-robin. Workgroups numbered 2-D.
+// P·L/4 radix-4 (or P·L/2 radix-2) butterflies are shared out round-robin. Workgroups numbered 2-D.
 // Twiddles come from a float32 table of W_C^k computed in float64 on the host.
 //
 // Bindings (group 0):
@@ -36,6 +36,8 @@ override IN_I: u32;
 override OUT_R: u32;
 override OUT_K: u32;
 override TWIDDLE: bool;
+// log2(L) is odd: one radix-2 stage before the radix-4 stages.
+override ODD: bool = (countTrailingZeros(L) & 1u) == 1u;
 
 struct Batch {
   spectra: u32,
@@ -81,18 +83,45 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
   }
   workgroupBarrier();
 
+  // Stockham stages: Ns is the length of the sub-transforms already done.
+  // A radix-2 stage first when log2(L) is odd (Ns = 1, no twiddles), then radix-4.
   var src0 = 0u;
-  for (var ns = 1u; ns < L; ns *= 2u) {
+  if (ODD) {
     let dst0 = P * L - src0;
     for (var u = lid; u < P * half; u += WG) {
       let base = (u / half) * L;
       let j = u % half;
-      let k = j % ns;
       let v0 = buf[src0 + base + j];
-      let v1 = cmul(buf[src0 + base + j + half], twiddle[k * (C / (2u * ns))]);
-      let d = dst0 + base + (j / ns) * 2u * ns + k;
-      buf[d] = v0 + v1;
-      buf[d + ns] = v0 - v1;
+      let v1 = buf[src0 + base + j + half];
+      buf[dst0 + base + 2u * j] = v0 + v1;
+      buf[dst0 + base + 2u * j + 1u] = v0 - v1;
+    }
+    src0 = dst0;
+    workgroupBarrier();
+  }
+  let quarter = L / 4u;
+  for (var ns = select(1u, 2u, ODD); ns < L; ns *= 4u) {
+    let dst0 = P * L - src0;
+    let step = C / (4u * ns); // twiddle W_{4Ns}^k = W_C^{k·step}
+    for (var u = lid; u < P * quarter; u += WG) {
+      let base = src0 + (u / quarter) * L;
+      let j = u % quarter;
+      let k = j % ns;
+      let v0 = buf[base + j];
+      let v1 = cmul(buf[base + j + quarter], twiddle[k * step]);
+      let v2 = cmul(buf[base + j + 2u * quarter], twiddle[2u * k * step]);
+      let v3 = cmul(buf[base + j + 3u * quarter], twiddle[3u * k * step]);
+      // 4-point DFT: X1 = (v0 − v2) − i(v1 − v3), X3 = (v0 − v2) + i(v1 − v3).
+      let a0 = v0 + v2;
+      let a1 = v0 - v2;
+      let a2 = v1 + v3;
+      let a3 = v1 - v3;
+      let minusIa3 = vec2<f32>(a3.y, -a3.x);
+      let d = dst0 + (u / quarter) * L + (j / ns) * 4u * ns + k;
+      buf[d] = a0 + a2;
+      buf[d + ns] = a1 + minusIa3;
+      buf[d + 2u * ns] = a0 - a2;
+      buf[d + 3u * ns] = a1 - minusIa3;
     }
     src0 = dst0;
     workgroupBarrier();
