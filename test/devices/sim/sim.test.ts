@@ -301,3 +301,36 @@ describe('switching', () => {
     expect(on / off).toBeLessThan(2.3);
   });
 });
+
+describe('the RTL-SDR front end', () => {
+  it('rolls off toward the band edges and puts the DC offset in the centre channel', async () => {
+    const dc: [number, number] = [3, -2];
+    const scenario = { ...quiet, frontend: { dcOffset: dc }, antennas: [{ pointing: { mode: 'fixed', az: 0, el: 90 } }] };
+    const src = await openSimSource({ scenario, pacing: false });
+    const d = src.read(1 << 19).data;
+    // Mean byte − 127.5 is the DC offset in counts (at 40.2 dB: ×10^(0.2/20)).
+    let si = 0, sq = 0;
+    for (let i = 0; i < d.length; i += 2) {
+      si += d[i]! - 127.5;
+      sq += d[i + 1]! - 127.5;
+    }
+    const g = Math.pow(10, 0.2 / 20);
+    expect(si / (d.length / 2) / (dc[0] * g)).toBeCloseTo(1, 1);
+    expect(sq / (d.length / 2) / (dc[1] * g)).toBeCloseTo(1, 1);
+    const nfft = 256;
+    const s = averagedSpectrum(toComplex(d), nfft);
+    const fe = parseScenario({}).frontend;
+    const mid = (s[nfft / 2 - 20]! + s[nfft / 2 + 20]!) / 2; // ±0.16 of Nyquist, where B ≈ 1
+    for (const x of [0.5, 0.85, 0.95]) {
+      const k = Math.round((x * nfft) / 2);
+      const measured = (s[nfft / 2 + k]! + s[nfft / 2 - k]!) / 2 / mid;
+      expect(measured / bandpassPower(x, fe)).toBeGreaterThan(0.9);
+      expect(measured / bandpassPower(x, fe)).toBeLessThan(1.1);
+    }
+    // The centre channel holds |DC|²·nfft on top of the noise: far above its neighbours.
+    const spike = s[nfft / 2]! - (s[nfft / 2 - 1]! + s[nfft / 2 + 1]!) / 2;
+    const expected = (((dc[0] * g) ** 2 + (dc[1] * g) ** 2) / 127.5 ** 2) * nfft * nfft;
+    expect(spike / expected).toBeGreaterThan(0.85);
+    expect(spike / expected).toBeLessThan(1.15);
+  });
+});
