@@ -23,8 +23,13 @@ export interface LibRtlSdr {
   getDeviceUsbStrings(index: number, manufact: Uint8Array, product: Uint8Array, serial: Uint8Array): number;
   /** −1 NULL, −2 no devices, −3 no match. */
   getIndexBySerial(serial: string): number;
-  open(out: DevicePointer[], index: number): number;
-  close(dev: DevicePointer): number;
+  /**
+   * `rtlsdr_open` on a koffi worker thread: opening initialises the tuner
+   * over USB (hundreds of ms), which must not block the event loop.
+   */
+  open(out: DevicePointer[], index: number): Promise<number>;
+  /** `rtlsdr_close` on a worker thread, for the same reason. */
+  close(dev: DevicePointer): Promise<number>;
   setCenterFreq(dev: DevicePointer, hz: number): number;
   getCenterFreq(dev: DevicePointer): number;
   setFreqCorrection(dev: DevicePointer, ppm: number): number;
@@ -136,8 +141,8 @@ function bind(lib: LibraryHandle, path: string): LibRtlSdr {
       'int rtlsdr_get_device_usb_strings(uint32_t index, _Out_ uint8_t *manufact, _Out_ uint8_t *product, _Out_ uint8_t *serial)',
     ),
     getIndexBySerial: f('int rtlsdr_get_index_by_serial(const char *serial)'),
-    open: f('int rtlsdr_open(_Out_ rtlsdr_dev_t **dev, uint32_t index)'),
-    close: f('int rtlsdr_close(rtlsdr_dev_t *dev)'),
+    open: promised(f('int rtlsdr_open(_Out_ rtlsdr_dev_t **dev, uint32_t index)')),
+    close: promised(f('int rtlsdr_close(rtlsdr_dev_t *dev)')),
     setCenterFreq: f('int rtlsdr_set_center_freq(rtlsdr_dev_t *dev, uint32_t freq)'),
     getCenterFreq: f('uint32_t rtlsdr_get_center_freq(rtlsdr_dev_t *dev)'),
     setFreqCorrection: f('int rtlsdr_set_freq_correction(rtlsdr_dev_t *dev, int ppm)'),
@@ -158,6 +163,12 @@ function bind(lib: LibraryHandle, path: string): LibRtlSdr {
     readAsync: (dev, cb, bufNum, bufLen, done) => readAsync.async(dev, cb, null, bufNum, bufLen, done),
     cancelAsync: f('int rtlsdr_cancel_async(rtlsdr_dev_t *dev)'),
   };
+}
+
+/** Runs a koffi function on its worker pool; resolves to its return value. */
+function promised(fn: ReturnType<LibraryHandle['func']>) {
+  return (...args: unknown[]): Promise<number> =>
+    new Promise((resolve, reject) => fn.async(...args, (err: unknown, rc: number) => (err ? reject(err) : resolve(rc))));
 }
 
 /** libusb error codes librtlsdr passes through from rtlsdr_open. */

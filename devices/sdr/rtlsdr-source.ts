@@ -86,7 +86,7 @@ export class RtlSdrSource implements SampleSource {
     }
     const label = typeof device === 'string' ? `with serial '${device}'` : `#${index}`;
     const out: DevicePointer[] = [null];
-    const rc = lib.open(out, index);
+    const rc = await lib.open(out, index);
     if (rc < 0 || !out[0]) throw openError(rc, index, label);
     const listed = listRtlSdrDevices(lib)[index];
     const tunerType = lib.getTunerType(out[0]);
@@ -313,11 +313,10 @@ export class RtlSdrSource implements SampleSource {
       s.queue.end();
       await s.done;
     }
-    await this.commands.run(() => {
-      if (this.dev) {
-        this.lib.close(this.dev);
-        this.dev = null;
-      }
+    await this.commands.run(async () => {
+      const dev = this.dev;
+      this.dev = null;
+      if (dev) await this.lib.close(dev);
     });
   }
 }

@@ -6,7 +6,8 @@ import { RtlTcpServer } from '../../../devices/sdr/rtltcp-server.ts';
 import { skipUnless, tools } from '../../helpers/tools.ts';
 import { CounterSource } from '../../devices/sdr/helpers/counter-source.ts';
 import { buildFakeLibRtlSdr, counterBytes, firstDifference } from '../../devices/sdr/helpers/fake-librtlsdr.ts';
-import { fringe } from './run-fringe.ts';
+import { fringe, fringeBin } from './run-fringe.ts';
+import { spawn } from 'node:child_process';
 
 let dir = '';
 beforeAll(() => {
@@ -34,6 +35,28 @@ describe.skipIf(skipUnless(tools.cc()))('fringe record from a dongle (librtlsdr 
     expect(meta.global['core:sample_rate']).toBe(1_024_000);
     expect(meta.captures[0]['core:frequency']).toBe(100_000_000);
     expect(meta.global['core:hw']).toBe('Generic RTL2832U OEM (R820T) (serial FAKE0000)');
+  });
+
+  it('stops cleanly on Ctrl-C, keeping what was recorded', async () => {
+    const out = join(dir, 'interrupted.sigmf-meta');
+    const child = spawn(process.execPath, [fringeBin, 'record', '--source', 'rtlsdr:0', '--library', buildFakeLibRtlSdr(), '--rate', '1.024M', '--seconds', '60', '--out', out], {
+      env: { ...process.env, FAKE_RTLSDR_REALTIME: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    for (let i = 0; i < 200 && !stderr.includes('recorded '); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('Stopped early; what was recorded is kept.');
+    const meta = JSON.parse(readFileSync(out, 'utf8'));
+    const samples = statSync(join(dir, 'interrupted.sigmf-data')).size / 2;
+    expect(samples).toBeGreaterThan(0);
+    expect(samples).toBeLessThan(60 * 1_024_000);
+    expect(meta.captures[0]['core:sample_start']).toBe(0);
+    const progress = [...stderr.matchAll(/recorded [\d.]+ \/ 60 s {2}\((\d+) samples/g)].map((m) => Number(m[1]));
+    expect(progress.at(-1)).toBe(samples); // the final progress line matches the file
   });
 
   it('fails with exit 1 and the busy explanation when the dongle is claimed', async () => {

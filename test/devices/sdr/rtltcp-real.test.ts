@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,9 +31,10 @@ describe.skipIf(skip)("RtlTcpSource against Debian's rtl_tcp on the librtlsdr st
   let port = 0;
   let log = '';
   let stderr = '';
+  let dir = '';
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fringe-rtltcp-real-'));
+    dir = mkdtempSync(join(tmpdir(), 'fringe-rtltcp-real-'));
     symlinkSync(buildFakeLibRtlSdr(), join(dir, 'librtlsdr.so.0'));
     log = join(dir, 'settings.log');
     port = await freePort();
@@ -53,6 +54,7 @@ describe.skipIf(skip)("RtlTcpSource against Debian's rtl_tcp on the librtlsdr st
       await Promise.race([exited, sleep(1500)]); // rtl_tcp 0.6 sometimes ignores SIGTERM in its accept loop
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /** rtl_tcp prints 'listening' only to a buffered stdout: retry while the port is not yet open. */

@@ -1,9 +1,11 @@
 /**
  * Compiles the librtlsdr stand-in (fixtures/fake-rtlsdr.c) with cc into a
- * temporary shared library, once per process, and returns its path.
+ * shared library in the temporary folder, named by the source's hash so
+ * that test processes share one build, and returns its path.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +16,16 @@ export const fakeSourcePath = fileURLToPath(new URL('../fixtures/fake-rtlsdr.c',
 
 export function buildFakeLibRtlSdr(): string {
   if (built) return built;
-  const dir = mkdtempSync(join(tmpdir(), 'fringe-fake-rtlsdr-'));
+  const hash = createHash('sha256').update(readFileSync(fakeSourcePath)).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), `fringe-fake-rtlsdr-${hash}`);
   const out = join(dir, process.platform === 'darwin' ? 'libfakertlsdr.dylib' : 'libfakertlsdr.so');
-  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-o', out, fakeSourcePath, '-pthread'], { stdio: 'pipe' });
+  if (!existsSync(out)) {
+    mkdirSync(dir, { recursive: true });
+    // Build beside it, then rename: another test process may be building too.
+    const partial = `${out}.${process.pid}.tmp`;
+    execFileSync('cc', ['-shared', '-fPIC', '-O2', '-Wall', '-Werror', '-o', partial, fakeSourcePath, '-pthread'], { stdio: 'pipe' });
+    renameSync(partial, out);
+  }
   built = out;
   return out;
 }
