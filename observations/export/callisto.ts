@@ -11,10 +11,12 @@
  * Holds channels × sweeps bytes in memory (200 × 3600 for 15 min at 0.25 s).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { check } from '../errors.ts';
-import type { Store } from '../store/store.ts';
+import { ObservationError } from '../errors.ts';
+import type { Store, TimeRange } from '../store/store.ts';
 import type { Observation } from '../store/types.ts';
 import { FitsWriter, card, commentary } from './fits.ts';
 import { autoProduct, channelFrequencies, checkInput, requireData, type ExportOptions, type ExportResult } from './common.ts';
@@ -40,6 +42,8 @@ export interface CallistoOptions extends ExportOptions {
    * and still read by sunpy's Callisto reader.
    */
   dateStyle?: 'callisto' | 'iso';
+  /** Only the integrations starting in [from, until) (Unix s). */
+  range?: TimeRange;
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -79,8 +83,9 @@ export function exportCallisto(store: Store, id: number, out: string, options: C
   const input = options.input ?? 0;
   checkInput(obs, input);
   const bin = C / M;
-  const times = store.integrationTimes(id);
+  const times = store.integrationTimes(id, options.range);
   const T = times.length;
+  if (T === 0) throw new ObservationError('state', `observation ${id} has no integrations in the time range asked for.`);
   // Bin centre frequencies (MHz), ascending; rows are written highest first.
   const f = channelFrequencies(config);
   const binMHz = Float64Array.from({ length: M }, (_, m) => {
@@ -91,7 +96,7 @@ export function exportCallisto(store: Store, id: number, out: string, options: C
   const db = new Float32Array(M * T); // [row][time], row 0 = highest frequency
   const p = autoProduct(input, config.fx.inputs, config.fx.mode);
   let t = 0;
-  for (const it of store.integrations(id)) {
+  for (const it of store.integrations(id, options.range)) {
     for (let m = 0; m < M; m++) {
       let s = 0;
       for (let k = 0; k < bin; k++) s += it.visibilities[2 * (p * C + m * bin + k)]!;
@@ -187,4 +192,29 @@ export function exportCallisto(store: Store, id: number, out: string, options: C
     w.abort();
     throw err;
   }
+}
+
+/**
+ * Writes the observation as the network archives it: one file per UTC
+ * quarter hour (:00, :15, :30, :45) that holds integrations, each named
+ * after its first sample, into `dir`. Progress counts files.
+ */
+export function exportCallistoSeries(store: Store, id: number, dir: string, options: CallistoOptions & { minutes?: number } = {}): (ExportResult & { start: number })[] {
+  const obs = store.getObservation(id);
+  requireData(obs);
+  const minutes = options.minutes ?? 15;
+  check(Number.isInteger(minutes) && minutes >= 1 && 1440 % minutes === 0, 'minutes must divide a day (1, 5, 15, 60, …)');
+  const station = stationOf(obs, options.station);
+  const step = minutes * 60;
+  const times = store.integrationTimes(id);
+  const segments = [...new Set(times.map((t) => Math.floor(t.time / step) * step))];
+  const out: (ExportResult & { start: number })[] = [];
+  for (const [k, from] of segments.entries()) {
+    const first = store.integrationTimes(id, { from, until: from + step })[0]!.time;
+    const name = callistoFileName(station, first, options.focusCode ?? '01') + (options.gzip ? '.gz' : '');
+    const r = exportCallisto(store, id, join(dir, name), { ...options, station, range: { from, until: from + step }, onProgress: undefined });
+    out.push({ ...r, start: first });
+    options.onProgress?.(k + 1, segments.length);
+  }
+  return out;
 }

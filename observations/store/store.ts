@@ -161,24 +161,27 @@ export class Store {
 
   /**
    * Streams an observation's integrations in index order, one row in memory
-   * at a time. Do not write to this store while iterating.
+   * at a time; `range` keeps those starting in [from, until) (Unix s). Do
+   * not write to this store while iterating.
    */
-  *integrations(observationId: number): Generator<StoredIntegration> {
+  *integrations(observationId: number, range: TimeRange = {}): Generator<StoredIntegration> {
     this.getObservation(observationId);
-    const stmt = this.db.prepare('SELECT * FROM integrations WHERE observation_id = ? ORDER BY idx');
-    for (const row of stmt.iterate(observationId)) yield decodeIntegration(row as IntegrationRow);
+    const { sql, args } = rangeClause(range);
+    const stmt = this.db.prepare(`SELECT * FROM integrations WHERE observation_id = ?${sql} ORDER BY idx`);
+    for (const row of stmt.iterate(observationId, ...args)) yield decodeIntegration(row as IntegrationRow);
   }
 
   /** All of an observation's integrations as arrays (use `integrations()` for large ones). */
-  readIntegrations(observationId: number): StoredIntegration[] {
-    return [...this.integrations(observationId)];
+  readIntegrations(observationId: number, range: TimeRange = {}): StoredIntegration[] {
+    return [...this.integrations(observationId, range)];
   }
 
-  /** Start times (Unix s) and durations (s) of every integration, without the data. */
-  integrationTimes(observationId: number): { time: number; duration: number; spectra: number }[] {
+  /** Start times (Unix s), durations (s) and spectra of the integrations, without the data. */
+  integrationTimes(observationId: number, range: TimeRange = {}): { time: number; duration: number; spectra: number }[] {
+    const { sql, args } = rangeClause(range);
     return this.db
-      .prepare('SELECT time_s AS time, duration_s AS duration, spectra FROM integrations WHERE observation_id = ? ORDER BY idx')
-      .all(observationId) as { time: number; duration: number; spectra: number }[];
+      .prepare(`SELECT time_s AS time, duration_s AS duration, spectra FROM integrations WHERE observation_id = ?${sql} ORDER BY idx`)
+      .all(observationId, ...args) as { time: number; duration: number; spectra: number }[];
   }
 
   /**
@@ -235,6 +238,28 @@ export class Store {
     }
     for (const f of files) rmSync(f, { force: true });
   }
+}
+
+/** Integrations starting in [from, until) (Unix s); either end open. */
+export interface TimeRange {
+  from?: number;
+  until?: number;
+}
+
+function rangeClause(r: TimeRange): { sql: string; args: number[] } {
+  let sql = '';
+  const args: number[] = [];
+  if (r.from !== undefined) {
+    check(Number.isFinite(r.from), 'range.from must be Unix seconds');
+    sql += ' AND time_s >= ?';
+    args.push(r.from);
+  }
+  if (r.until !== undefined) {
+    check(Number.isFinite(r.until), 'range.until must be Unix seconds');
+    sql += ' AND time_s < ?';
+    args.push(r.until);
+  }
+  return { sql, args };
 }
 
 function processAlive(pid: number | null): boolean {

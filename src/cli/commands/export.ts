@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isUsageProblem, openStore, parseId, stderrProgress } from '../../../observations/cli-support.ts';
-import { callistoFileName, stationOf } from '../../../observations/export/callisto.ts';
+import { callistoFileName, exportCallistoSeries, stationOf } from '../../../observations/export/callisto.ts';
 import { exportFormats, exportObservation, isExportFormat, type AnyExportOptions } from '../../../observations/export/index.ts';
 import { type Command, UsageError, exitCodes } from '../command.ts';
 
@@ -28,6 +28,7 @@ Options:
   --channels N      callisto: output channels, 1…400, dividing the correlator's (default ≤ 200)
   --input A         callisto: which input's power (default 0)
   --gzip            callisto: gzip the file as the archive stores it
+  --split           callisto: one file per UTC quarter hour, as the network archives them (--out a folder)
   --iso-dates       callisto: DATE-OBS as YYYY-MM-DD (FITS-standard) instead of the network's YYYY/MM/DD
   --kind K          csv: power (default) or spectrum
   --recording N     sigmf: which raw recording (default 0)
@@ -47,7 +48,7 @@ export const command: Command = {
         args: argv, allowPositionals: true,
         options: {
           format: { type: 'string' }, out: { type: 'string' }, station: { type: 'string' }, focus: { type: 'string' },
-          channels: { type: 'string' }, input: { type: 'string' }, gzip: { type: 'boolean' }, 'iso-dates': { type: 'boolean' },
+          channels: { type: 'string' }, input: { type: 'string' }, gzip: { type: 'boolean' }, split: { type: 'boolean' }, 'iso-dates': { type: 'boolean' },
           kind: { type: 'string' }, recording: { type: 'string' }, db: { type: 'string' },
         },
       });
@@ -75,6 +76,15 @@ export const command: Command = {
       const store = openStore(values.db);
       try {
         let out = values.out;
+        if (values.split) {
+          if (values.format !== 'callisto' || !isDirectory(out)) throw new UsageError('--split is for --format callisto with --out an existing folder.');
+          for (const r of exportCallistoSeries(store, id, out, options)) {
+            store.addExport({ observationId: id, format: 'callisto', path: r.path, bytes: r.bytes, sha256: r.sha256, created: Date.now() / 1000 });
+            console.log(r.path);
+          }
+          progress.end();
+          return exitCodes.ok;
+        }
         if (values.format === 'callisto' && isDirectory(out)) {
           const obs = store.getObservation(id);
           out = join(out, callistoFileName(stationOf(obs, values.station), obs.start, values.focus ?? '01') + (values.gzip ? '.gz' : ''));

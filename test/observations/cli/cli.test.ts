@@ -97,6 +97,12 @@ describe('fringe export', () => {
     const r = await fringe(['export', '1', '--format', 'callisto', '--out', dir, '--station', 'HOME', '--channels', '8', '--gzip', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(dir)).toEqual(['HOME_20250101_120000_01.fit.gz']);
+    const split = join(tmp.dir, 'split');
+    mkdirSync(split);
+    const s = await fringe(['export', '1', '--format', 'callisto', '--split', '--out', split, '--station', 'HOME', '--channels', '8', '--db', db]);
+    expect(s.code, s.stderr).toBe(0);
+    expect(s.stdout.trim()).toBe(join(split, 'HOME_20250101_120000_01.fit'));
+    expect((await fringe(['export', '1', '--format', 'fits', '--split', '--out', split, '--db', db])).code).toBe(2);
   });
 
   it('rejects an unknown format (2) and says when there is nothing to export (1)', async () => {
@@ -134,7 +140,7 @@ describe('fringe targets / upload', () => {
     const again = await fringe(['upload', '1', '--target', 'archive', '--db', db]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(new RegExp(`^${job}\tdone\tobservation-1\\.csv$`, 'm'));
-    expect(server.intactStores.map((s) => s.name).sort()).toEqual(['HOME_20250101_120000_01.fit.gz', 'observation-1.csv', 'one.fits']);
+    expect(server.intactStores.map((s) => s.name).sort()).toEqual(['HOME_20250101_120000_01.fit', 'HOME_20250101_120000_01.fit.gz', 'observation-1.csv', 'one.fits']);
   });
 
   it('exits 1 when a job fails after its attempts, 2 for an unknown target', async () => {

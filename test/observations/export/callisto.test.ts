@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callistoFileName, exportCallisto } from '../../../observations/export/callisto.ts';
+import { callistoFileName, exportCallisto, exportCallistoSeries } from '../../../observations/export/callisto.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { config, expectedRe, integration, tempDir } from '../fixtures.ts';
 import { fitsverify, noAstropy, noFitsverify, python } from './validators.ts';
@@ -108,5 +108,32 @@ print(json.dumps({'bitpix': hd['BITPIX'], 'shape': list(h[0].data.shape), 'data'
     const fc = 1420.4, df = 2.048 / 32;
     const bins = Array.from({ length: 8 }, (_, m) => fc + ((m * 4 + 1.5) - 16) * df).reverse();
     got.freq.forEach((f, r) => expect(f).toBeCloseTo(bins[r]!, 9));
+  });
+
+  it('splits a long observation into quarter-hour files named after their first sample', () => {
+    // One integration a minute from 14:10:30 to 14:39:30 UTC.
+    const cm = config({ inputs: 1, channels: 32, mode: 'autos', station: 'FRINGE-NL' });
+    cm.fx.spectraPerIntegration = 3_840_000; // 32 × 3.84e6 / 2.048 MHz = 60 s
+    const t0 = Date.UTC(2025, 2, 14, 14, 10, 30) / 1000;
+    const rec = store.startObservation({ mode: 'callisto', target: 'Sun', config: cm, start: t0 });
+    for (let i = 0; i < 30; i++) rec.append(integration(cm, i));
+    rec.complete();
+    const dir = join(tmp.dir, 'series');
+    mkdirSync(dir);
+    const files = exportCallistoSeries(store, rec.id, dir, { channels: 8 });
+    expect(readdirSync(dir).sort()).toEqual(['FRINGE-NL_20250314_141030_01.fit', 'FRINGE-NL_20250314_141530_01.fit', 'FRINGE-NL_20250314_143030_01.fit']);
+    const cards = (f: string): Record<string, string> => {
+      const h = readFileSync(f).subarray(0, 2880 * 2).toString('latin1');
+      const out: Record<string, string> = {};
+      for (let i = 0; i < h.length; i += 80) {
+        const c = h.slice(i, i + 80);
+        if (c.startsWith('END ')) break;
+        if (c[8] === '=') out[c.slice(0, 8).trim()] = c.slice(10).split(' / ')[0]!.trim();
+      }
+      return out;
+    };
+    expect(files.map((f) => Number(cards(f.path).NAXIS1))).toEqual([5, 15, 10]);
+    expect(files.map((f) => cards(f.path)['TIME-OBS'])).toEqual(["'14:10:30.000'", "'14:15:30.000'", "'14:30:30.000'"]);
+    expect(cards(files[1]!.path)['TIME-END']).toBe("'14:30:30.000'");
   });
 });
