@@ -1,7 +1,7 @@
 // |X|⁴ sums for spectral kurtosis (fx.md): P2_a[j] += Σ_s |X'_a,s[j]|⁴ over the batch's spectra.
 //
 // Thread mapping: one invocation per (input a, channel j), linear id = a·C + j;
-// sums in registers, then adds once into the accumulator. Workgroups 2-D (x fastest).
+// sums in registers (in blocks), then adds once into the accumulator. Workgroups 2-D (x fastest).
 //
 // Bindings (group 0):
 //   0 batch    uniform Batch (see unpack.wgsl); only `spectra` is used
@@ -12,6 +12,7 @@ override WG: u32 = 64u;
 override C: u32;
 override B: u32;
 override INPUTS: u32;
+override BLOCK: u32 = 64u;
 
 struct Batch {
   spectra: u32,
@@ -34,11 +35,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
   }
   let a = id / C;
   let j = id % C;
+  // Two-level float32 sum, as in xengine.wgsl.
   var acc = 0.0;
-  for (var s = 0u; s < batch.spectra; s++) {
-    let x = X[(a * B + s) * C + j];
-    let power = dot(x, x);
-    acc += power * power;
+  for (var s0 = 0u; s0 < batch.spectra; s0 += BLOCK) {
+    var part = 0.0;
+    for (var s = s0; s < min(s0 + BLOCK, batch.spectra); s++) {
+      let x = X[(a * B + s) * C + j];
+      let power = dot(x, x);
+      part += power * power;
+    }
+    acc += part;
   }
   p2[id] += acc;
 }

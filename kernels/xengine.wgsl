@@ -1,7 +1,7 @@
 // X-engine (fx.md): V_ab[j] += Σ_s X'_a,s[j] · conj(X'_b,s[j]) over the batch's spectra.
 //
 // Thread mapping: one invocation per (product p, channel j), linear id = p·C + j;
-// each sums its batch's spectra in registers, then adds once into the
+// each sums its batch's spectra in registers (in blocks), then adds once into the
 // accumulator, so no two invocations touch the same element. Consecutive
 // invocations read consecutive channels. Workgroups numbered 2-D (x fastest).
 // Full mode and autos-only mode differ only in the product table.
@@ -16,6 +16,7 @@ override WG: u32 = 64u;
 override C: u32;
 override B: u32;
 override PRODUCTS: u32;
+override BLOCK: u32 = 64u;
 
 struct Batch {
   spectra: u32,
@@ -40,11 +41,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
   let p = id / C;
   let j = id % C;
   let ab = pairs[p];
+  // Two-level float32 sum (blocks of BLOCK spectra): round-off grows with
+  // BLOCK + spectra/BLOCK rather than with spectra, for batches of thousands.
   var acc = vec2<f32>(0.0, 0.0);
-  for (var s = 0u; s < batch.spectra; s++) {
-    let xa = X[(ab.x * B + s) * C + j];
-    let xb = X[(ab.y * B + s) * C + j];
-    acc += vec2<f32>(xa.x * xb.x + xa.y * xb.y, xa.y * xb.x - xa.x * xb.y);
+  for (var s0 = 0u; s0 < batch.spectra; s0 += BLOCK) {
+    var part = vec2<f32>(0.0, 0.0);
+    for (var s = s0; s < min(s0 + BLOCK, batch.spectra); s++) {
+      let xa = X[(ab.x * B + s) * C + j];
+      let xb = X[(ab.y * B + s) * C + j];
+      part += vec2<f32>(xa.x * xb.x + xa.y * xb.y, xa.y * xb.x - xa.x * xb.y);
+    }
+    acc += part;
   }
   vis[id] += acc;
 }
