@@ -8,7 +8,7 @@ packages=(
   build-essential python3 python3-numpy libfftw3-dev
   librtlsdr0 librtlsdr-dev rtl-sdr socat libhamlib-utils
   fitsverify python3-astropy
-  vsftpd
+  vsftpd openssl
   chromium
   libegl1 libegl-mesa0 libgles2 mesa-vulkan-drivers
 )

@@ -17,13 +17,23 @@ import { TransportError, type Transport, type UploadOutcome, type UploadRequest 
 export interface HttpOptions {
   /** Idle time (ms) without progress before an attempt is abandoned (default 30 000). */
   timeoutMs?: number;
+  /** Extra trusted CA certificates (PEM) for HTTPS, e.g. a station's own server. */
+  ca?: string | Buffer;
 }
+
+/** TLS verification failures: retrying cannot help until someone fixes the certificate or trust. */
+const certificateErrors = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 export class HttpTransport implements Transport {
   private readonly timeoutMs: number;
+  private readonly ca: string | Buffer | undefined;
 
   constructor(options: HttpOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.ca = options.ca;
   }
 
   upload(target: Target, req: UploadRequest): Promise<UploadOutcome> {
@@ -65,11 +75,15 @@ export class HttpTransport implements Transport {
         file.destroy();
         reject(new TransportError(`${where}: ${message}`, permanent, { cause }));
       };
-      const r = send(url, { method: target.method, headers, timeout: this.timeoutMs });
+      const r = send(url, { method: target.method, headers, timeout: this.timeoutMs, ...(this.ca && url.protocol === 'https:' ? { ca: this.ca } : {}) });
       const file = createReadStream(req.path);
       let sent = 0;
       r.on('timeout', () => fail(`no progress for ${this.timeoutMs} ms`));
-      r.on('error', (err) => fail(err.message, false, err));
+      r.on('error', (err) => {
+        const code = (err as { code?: string }).code ?? '';
+        if (certificateErrors.has(code)) fail(`the server's TLS certificate is not trusted (${code}: ${err.message})`, true, err);
+        else fail(err.message, false, err);
+      });
       r.on('response', (res: IncomingMessage) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => { if (chunks.length < 64) chunks.push(c); });

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export type Fault =
@@ -37,15 +38,19 @@ export class UploadServer {
   private server!: Server;
   port = 0;
 
+  /** With `tls`, serves HTTPS with that key and certificate (PEM). */
+  constructor(private readonly tls?: { key: string; cert: string }) {}
+
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+    this.server = this.tls ? createTlsServer(this.tls, handler) : createServer(handler);
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   async stop(): Promise<void> {
