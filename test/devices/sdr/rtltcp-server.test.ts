@@ -127,6 +127,32 @@ describe.skipIf(skipUnless(tools.cc()))('RtlTcpServer serving the librtlsdr stan
     expect(dongle.tuning.centerFrequency).toBe(433_920_000);
     expect(dongle.tuning.gain).toBe('auto');
   });
+
+  it('ends the client when the dongle is unplugged, reports it, and keeps listening', async () => {
+    process.env.FAKE_RTLSDR_UNPLUG_AFTER = '4';
+    try {
+      const dongle = await RtlSdrSource.open({ libraryPath: lib, bufferLength: 16_384 });
+      const { server, port } = await serve(dongle);
+      const errors: unknown[] = [];
+      server.on('source-error', (e: unknown) => errors.push(e));
+      const client = await RtlTcpSource.connect({ port, blockLength: 16_384 });
+      const got: number[] = [];
+      const err = await (async () => {
+        for await (const b of client.blocks()) got.push(b.firstSample);
+      })().catch((e: unknown) => e);
+      expect(got).toEqual([0, 8192, 16_384, 24_576]);
+      expect(err).toMatchObject({ kind: 'unplugged', message: /closed the connection/ });
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ kind: 'unplugged' });
+      await client.close();
+      for (let i = 0; i < 50 && server.busy; i++) await sleep(10);
+      const again = await RtlTcpSource.connect({ port }); // still listening: greets, then ends at once
+      expect(again.greeting).toEqual({ tunerType: 5, gainCount: 29 });
+      await again.close();
+    } finally {
+      delete process.env.FAKE_RTLSDR_UNPLUG_AFTER;
+    }
+  });
 });
 
 // An independent client written from the protocol facts in reference/rtl-sdr.md.
