@@ -130,7 +130,7 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
     instance = await dawnGpu(['backend=opengles']);
     adapter = await tryAdapter(instance, { featureLevel: 'compatibility' } as GPURequestAdapterOptions);
     path = 'llvmpipe';
-    tried.push('Dawn OpenGL ES (llvmpipe, EGL_PLATFORM=surfaceless)');
+    tried.push(`Dawn OpenGL ES (llvmpipe, EGL_PLATFORM=${typeof process !== 'undefined' ? process.env.EGL_PLATFORM : 'unset'})`);
   }
   if (!adapter) {
     if (live === 0) dawn = null;

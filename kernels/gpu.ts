@@ -82,8 +82,8 @@ export class GpuBackend implements FxBackend {
   private next = 0;
   /** Host float64 sums of the integration in progress (flushed batches only). */
   private sums: IntegrationSums;
-  /** Readbacks whose maps are pending; each adds itself into `sums`. */
-  private pending: Array<Promise<void>> = [];
+  /** Readbacks whose maps are pending; each adds itself into `sums` and leaves the set. */
+  private readonly pending = new Set<Promise<void>>();
   private readonly readbacks: GPUBuffer[] = [];
   private unflushed = 0;
   private failure: string | null = null;
@@ -278,7 +278,14 @@ export class GpuBackend implements FxBackend {
     const flush = this.unflushed >= this.plan.flushEvery ? this.encodeFlush(encoder) : null;
     q.submit([encoder.finish()]);
     slot.idle = this.guard(q.onSubmittedWorkDone());
-    if (flush) this.pending.push(flush());
+    if (flush) this.track(flush());
+  }
+
+  private track(flush: Promise<void>): void {
+    const p = this.guard(flush).then(() => {
+      this.pending.delete(p);
+    });
+    this.pending.add(p);
   }
 
   /** A readback buffer that is neither mapped nor waiting for a map. */
@@ -335,11 +342,9 @@ export class GpuBackend implements FxBackend {
       const encoder = this.device.createCommandEncoder({ label: 'fringe FX flush' });
       const flush = this.encodeFlush(encoder);
       this.device.queue.submit([encoder.finish()]);
-      this.pending.push(flush());
+      this.track(flush());
     }
-    const pending = this.pending;
-    this.pending = [];
-    await Promise.all(pending.map((p) => this.guard(p)));
+    await Promise.all([...this.pending].map((p) => this.guard(p)));
     this.check();
     const sums = this.sums;
     this.sums = emptySums(this.config);
@@ -356,7 +361,7 @@ export class GpuBackend implements FxBackend {
     if (this.closed) return;
     this.closed = true;
     if (!this.context.failure) {
-      await Promise.all([...this.slots.map((s) => s.idle), ...this.pending.map((p) => this.guard(p))]);
+      await Promise.all([...this.slots.map((s) => s.idle), ...[...this.pending].map((p) => this.guard(p))]);
     }
     for (const b of [...this.buffers.all, ...this.readbacks]) b.destroy();
     if (this.ownsDevice) this.context.destroy();
