@@ -102,7 +102,7 @@ export function listObservations(db: Database.Database, f: ObservationFilter): O
     check(['recording', 'complete', 'interrupted'].includes(f.status), 'status filter must be recording, complete or interrupted');
     where.push('o.status = ?'); args.push(f.status);
   }
-  if (f.target !== undefined) { where.push("o.target LIKE '%' || ? || '%'"); args.push(f.target); }
+  if (f.target !== undefined) { where.push('instr(o.target, ?) > 0'); args.push(f.target); }
   if (f.since !== undefined) { check(finite(f.since), 'since must be Unix seconds'); where.push('o.start_s >= ?'); args.push(f.since); }
   if (f.until !== undefined) { check(finite(f.until), 'until must be Unix seconds'); where.push('o.start_s < ?'); args.push(f.until); }
   let sql = observationSelect + (where.length ? ` WHERE ${where.join(' AND ')}` : '') + ' ORDER BY o.start_s, o.id';

@@ -11,7 +11,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ObservationError, check, fromSqliteError } from '../errors.ts';
 import { dataFiles } from '../paths.ts';
 import { decodeIntegration, type IntegrationRow } from './codec.ts';
-import { migrate } from './migrate.ts';
+import { migrate, schemaVersion } from './migrate.ts';
+import { latestVersion } from './schema.ts';
 import { Recording, activeRecordings } from './recording.ts';
 import * as catalog from './catalog.ts';
 import type {
@@ -70,6 +71,11 @@ export class Store {
         // FULL: each integration's commit reaches the disk before the next one starts.
         db.pragma('synchronous = FULL');
         migrate(db);
+      } else if (schemaVersion(db) !== latestVersion) {
+        throw new ObservationError(
+          'database',
+          `the database in ${abs} is at schema version ${schemaVersion(db)}, this Fringe reads ${latestVersion}; open it once without read-only to upgrade it (or update Fringe).`,
+        );
       }
       if (options.maxPageCount !== undefined) {
         check(Number.isInteger(options.maxPageCount) && options.maxPageCount > 0, 'maxPageCount must be a positive integer (pages)');

@@ -1,5 +1,5 @@
 /** `fringe upload ID --target NAME`: sends an observation's exports through the persistent queue. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isUsageProblem, openStore, parseId, stderrProgress } from '../../../observations/cli-support.ts';
@@ -27,6 +27,7 @@ Options:
   --attempts N      attempts per job before it fails (default 8)
   --backoff S       first retry delay, seconds (default 5; doubles each attempt, at most 900)
   --timeout S       give up an attempt after S seconds without progress (default 30)
+  --ca FILE         HTTPS: also trust the CA certificate(s) in FILE (PEM)
   --db DIR          data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
 
 Progress goes to stderr; one line per job (id, state, file) to stdout.
@@ -43,7 +44,7 @@ export const command: Command = {
         args: argv, allowPositionals: true,
         options: {
           target: { type: 'string' }, format: { type: 'string' }, station: { type: 'string' }, attempts: { type: 'string' },
-          backoff: { type: 'string' }, timeout: { type: 'string' }, db: { type: 'string' },
+          backoff: { type: 'string' }, timeout: { type: 'string' }, ca: { type: 'string' }, db: { type: 'string' },
         },
       });
     } catch (err) {
@@ -64,6 +65,14 @@ export const command: Command = {
     if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError('--attempts needs a whole number ≥ 1.');
     const backoff = num('--backoff', values.backoff, 5);
     const timeoutMs = num('--timeout', values.timeout, 30) * 1000;
+    let ca: string | undefined;
+    if (values.ca !== undefined) {
+      try {
+        ca = readFileSync(values.ca, 'utf8');
+      } catch (err) {
+        throw new UsageError(`--ca: cannot read ${values.ca}: ${(err as Error).message}`);
+      }
+    }
     const abort = new AbortController();
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
@@ -93,7 +102,7 @@ export const command: Command = {
         const mine = new Set<number>();
         for (const f of files) mine.add((await queue.enqueue({ path: f.path, target: values.target, observationId: id, exportId: f.exportId })).id);
         const bars = new Map<number, ReturnType<typeof stderrProgress>>();
-        await queue.drain((n) => targets.get(n), { http: new HttpTransport({ timeoutMs }), ftp: new FtpTransport({ timeoutMs }) }, (e) => {
+        await queue.drain((n) => targets.get(n), { http: new HttpTransport({ timeoutMs, ca }), ftp: new FtpTransport({ timeoutMs }) }, (e) => {
           if (e.type === 'progress') {
             if (!bars.has(e.job.id)) bars.set(e.job.id, stderrProgress(`uploading ${e.job.remoteName}`));
             bars.get(e.job.id)!.update(e.sent, e.total);

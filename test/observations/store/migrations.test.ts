@@ -59,6 +59,13 @@ describe('migrations', () => {
     });
   }
 
+  it('are not applied by a read-only open, which says what to do', () => {
+    const db = new Database(join(tmp.dir, 'fringe.db'));
+    migrate(db, 2);
+    db.close();
+    expect(() => Store.open(tmp.dir, { readonly: true })).toThrow(/schema version 2, this Fringe reads \d+; open it once without read-only/);
+  });
+
   it('refuse a database from a newer Fringe', () => {
     const db = new Database(join(tmp.dir, 'fringe.db'));
     db.pragma(`user_version = ${latestVersion + 1}`);

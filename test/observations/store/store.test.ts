@@ -114,6 +114,7 @@ describe('store', () => {
     expect(store.listObservations({ mode: 'drift' }).map((o) => o.id)).toEqual([a.id, d.id]);
     expect(store.listObservations({ status: 'interrupted' })[0]).toMatchObject({ id: b.id, interruptedReason: 'stopped by the user' });
     expect(store.listObservations({ target: 'Sun' }).map((o) => o.integrations)).toEqual([1]);
+    expect(store.listObservations({ target: '%' })).toEqual([]); // a plain substring, not a LIKE pattern
     expect(store.listObservations({ since: 150, until: 300 }).map((o) => o.id)).toEqual([b.id]);
     expect(store.listObservations({ limit: 1 })).toHaveLength(1);
     expect(() => store.getObservation(999)).toThrow(expect.objectContaining({ kind: 'not-found' }));
