@@ -36,6 +36,8 @@ override IN_I: u32;
 override OUT_R: u32;
 override OUT_K: u32;
 override TWIDDLE: bool;
+// Sub-FFTs of a workgroup are neighbouring columns (IN_R = 1 < IN_I): walk them fastest.
+override ACROSS: bool = IN_R == 1u && IN_I > 1u;
 // log2(L) is odd: one radix-2 stage before the radix-4 stages.
 override ODD: bool = (countTrailingZeros(L) & 1u) == 1u;
 
@@ -74,11 +76,16 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
   let total = INPUTS * batch.spectra * (C / L);
   let half = L / 2u;
 
+  // Loads and stores walk (sub-FFT p, element e) so that neighbouring
+  // invocations touch neighbouring addresses: e fastest for rows (IN_I = 1),
+  // p fastest for the first four-step pass's columns (ACROSS).
   for (var i = lid; i < P * L; i += WG) {
-    let g = first + i / L;
+    let p = select(i / L, i % P, ACROSS);
+    let e = select(i % L, i / P, ACROSS);
+    let g = first + p;
     if (g < total) {
       let row = rowOf(g);
-      buf[i] = src[row.x + row.y * IN_R + (i % L) * IN_I];
+      buf[p * L + e] = src[row.x + row.y * IN_R + e * IN_I];
     }
   }
   workgroupBarrier();
@@ -128,11 +135,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>,
   }
 
   for (var i = lid; i < P * L; i += WG) {
-    let g = first + i / L;
+    let p = select(i / L, i % P, ACROSS);
+    let k = select(i % L, i / P, ACROSS);
+    let g = first + p;
     if (g < total) {
       let row = rowOf(g);
-      let k = i % L;
-      var v = buf[src0 + i];
+      var v = buf[src0 + p * L + k];
       if (TWIDDLE) {
         v = cmul(v, twiddle[(row.y * k) % C]);
       }

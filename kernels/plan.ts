@@ -79,8 +79,11 @@ export function fftPasses(C: number, maxLength: number, workgroup: number): FftP
   if (C <= maxLength) return [{ length: C, perGroup: perGroup(C), inR: 0, inI: 1, outR: 0, outK: 1, twiddle: false }];
   if (C > maxLength * maxLength) fail(`channels ${C} exceed what a two-pass GPU FFT of ${maxLength}-point sub-FFTs can do (${maxLength ** 2})`);
   const C1 = 2 ** Math.ceil(Math.log2(C) / 2), C2 = C / C1;
+  // Pass 1 reads columns: as many neighbouring columns per workgroup as its memory holds (up to 16,
+  // 128 bytes of neighbouring complex samples per row), so that its loads and stores coalesce.
+  const across = Math.max(perGroup(C1), Math.min(16, Math.floor(maxLength / C1), C2));
   return [
-    { length: C1, perGroup: perGroup(C1), inR: 1, inI: C2, outR: 1, outK: C2, twiddle: true },
+    { length: C1, perGroup: across, inR: 1, inI: C2, outR: 1, outK: C2, twiddle: true },
     { length: C2, perGroup: perGroup(C2), inR: C2, inI: 1, outR: 1, outK: C1, twiddle: false },
   ];
 }

@@ -97,7 +97,7 @@ describe.skipIf(missing)(`WGSL kernels against JS${missing ? ` (skipped: ${missi
     expect(maxRelative(new Float32Array(y), want)).toBeLessThan(1e-6);
   });
 
-  for (const [C, maxLength] of [[2, 1024], [16, 1024], [256, 1024], [256, 16], [128, 16], [1024, 32]] as const) {
+  for (const [C, maxLength] of [[2, 1024], [16, 1024], [256, 1024], [256, 16], [256, 64], [128, 16], [1024, 32]] as const) {
     const passes = fftPasses(C, maxLength, 8);
     it(`fft: C=${C} in ${passes.length} pass${passes.length > 1 ? 'es (four-step)' : ''} equals the DFT for every spectrum`, async () => {
       const B = 3, inputs = 2, spectra = 3;
