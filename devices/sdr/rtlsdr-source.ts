@@ -125,7 +125,7 @@ export class RtlSdrSource implements SampleSource {
   }
 
   private device(): DevicePointer {
-    if (!this.dev) throw new DeviceError('closed', `RTL-SDR ${this.info.serial ?? ''} is closed; open it again.`);
+    if (!this.dev) throw new DeviceError('closed', `RTL-SDR ${this.info.name} is closed; open it again.`);
     if (this.lost) throw new DeviceError('unplugged', `RTL-SDR ${this.info.name} was unplugged; replug it and open it again.`);
     return this.dev;
   }
