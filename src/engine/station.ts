@@ -98,6 +98,17 @@ export class Station extends EventEmitter<StationEvents> {
     return new Station(Store.open(dataDir), dataDir);
   }
 
+  /** The first dongle librtlsdr finds, as a source spec, or null (none, or no librtlsdr). */
+  static async firstDongle(): Promise<string | null> {
+    try {
+      const { listRtlSdrDevices } = await import('../../devices/sdr/rtlsdr-devices.ts');
+      const found = listRtlSdrDevices();
+      return found.length > 0 ? 'rtlsdr:0' : null;
+    } catch {
+      return null;
+    }
+  }
+
   get site(): Site {
     return this.settings.site;
   }

@@ -1,0 +1,78 @@
+/**
+ * The contract between the engine and every UI: methods (request → result)
+ * and events (engine → UI). Parameters are validated at runtime on the engine
+ * side (every argument from outside is untrusted); results and events are
+ * typed for the UI. The transports (WebSocket, Electron MessagePort) carry
+ * exactly this, nothing else.
+ */
+import { z } from 'zod';
+
+const site = z.object({
+  name: z.string().trim().min(1).max(120),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(360),
+  altitude: z.number().gt(-500).lt(9000),
+});
+
+const tuning = z
+  .object({
+    centerFrequency: z.number().positive().max(6e9),
+    sampleRate: z.number().positive().max(3.2e6),
+    gain: z.union([z.number().min(0).max(60), z.literal('auto')]),
+    ppm: z.number().min(-1000).max(1000),
+    biasTee: z.boolean(),
+  })
+  .partial();
+
+const sourceSpec = z.string().regex(/^(sim(:\d+)?|rtlsdr(:[^\s]+)?|rtltcp:[^\s]+)$/, 'a source is sim, sim:N, rtlsdr:INDEX|SERIAL or rtltcp:HOST:PORT');
+
+/** Methods: name → parameter schema. Results are typed in `Results`. */
+export const methods = {
+  'station.status': z.object({}),
+  'station.setSite': site,
+  'station.sun': z.object({}),
+  'live.start': z
+    .object({
+      source: sourceSpec,
+      tuning,
+      channels: z.number().int().min(16).max(65536).refine((c) => (c & (c - 1)) === 0, 'channels must be a power of two'),
+      taps: z.number().int().min(1).max(64),
+      integration: z.number().min(0.05).max(60),
+      backend: z.enum(['cpu', 'gpu', 'auto']),
+    })
+    .partial(),
+  'live.stop': z.object({}),
+  'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower']).optional(), target: z.string().max(120).optional() }),
+  'record.stop': z.object({}),
+  'observations.list': z.object({ status: z.enum(['recording', 'complete', 'interrupted']).optional(), mode: z.string().max(40).optional() }),
+  'observations.get': z.object({ id: z.number().int().positive() }),
+  'observations.delete': z.object({ id: z.number().int().positive() }),
+} as const;
+
+export type MethodName = keyof typeof methods;
+export type Params<M extends MethodName> = z.infer<(typeof methods)[M]>;
+
+/** Event names the engine sends. `spectrum` travels as a binary frame (codec.ts). */
+export const eventNames = ['spectrum', 'status', 'error'] as const;
+export type EventName = (typeof eventNames)[number];
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly kind: 'bad-request' | 'unknown-method' | 'failed' | 'unauthorized',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Checks a call from outside; throws ApiError('bad-request') naming each wrong field. */
+export function checkParams<M extends MethodName>(method: string, params: unknown): { method: M; params: Params<M> } {
+  if (!Object.hasOwn(methods, method)) throw new ApiError('unknown-method', `unknown method '${method}'; known: ${Object.keys(methods).join(', ')}`);
+  const result = methods[method as M].safeParse(params ?? {});
+  if (!result.success) {
+    const why = result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'params'}: ${i.message}`).join('; ');
+    throw new ApiError('bad-request', `${method}: ${why}`);
+  }
+  return { method: method as M, params: result.data as Params<M> };
+}

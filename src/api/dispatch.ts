@@ -1,0 +1,38 @@
+/**
+ * The engine side of the contract: checks each call's parameters, then
+ * calls the station. One function per transport-independent request.
+ */
+import type { Station } from '../engine/station.ts';
+import { ApiError, checkParams, type MethodName, type Params } from './contract.ts';
+
+type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
+
+export function dispatcher(station: Station): (method: string, params: unknown) => Promise<unknown> {
+  const handlers: Handlers = {
+    'station.status': () => station.status(),
+    'station.setSite': (p) => station.setSite(p),
+    'station.sun': () => station.sun(),
+    'live.start': (p) => station.startLive(p),
+    'live.stop': async () => {
+      await station.stopLive();
+      return station.status();
+    },
+    'record.start': (p) => ({ id: station.startRecording(p) }),
+    'record.stop': () => ({ id: station.stopRecording() }),
+    'observations.list': (p) => station.store.listObservations(p),
+    'observations.get': (p) => station.store.getObservation(p.id),
+    'observations.delete': (p) => {
+      station.store.deleteObservation(p.id);
+      return { id: p.id };
+    },
+  };
+  return async (method, params) => {
+    const call = checkParams(method, params);
+    try {
+      return await (handlers[call.method] as (p: unknown) => unknown)(call.params);
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      throw new ApiError('failed', err instanceof Error ? err.message : String(err));
+    }
+  };
+}
