@@ -18,7 +18,7 @@ import { check } from '../errors.ts';
 import { ObservationError } from '../errors.ts';
 import type { Store, TimeRange } from '../store/store.ts';
 import type { Observation } from '../store/types.ts';
-import { FitsWriter, card, commentary } from './fits.ts';
+import { FitsWriter, card, commentary, fitsText } from './fits.ts';
 import { autoProduct, channelFrequencies, checkInput, requireData, type ExportOptions, type ExportResult } from './common.ts';
 
 /** dB per digit of the e-CALLISTO log detector. */
@@ -138,7 +138,7 @@ export function exportCallisto(store: Store, id: number, out: string, options: C
       card('ORIGIN', 'Fringe', 'Organization name'),
       card('TELESCOP', 'Radio Spectrometer', 'Type of instrument'),
       card('INSTRUME', station, 'Name of the spectrometer'),
-      card('OBJECT', obs.target || 'Sun', 'object description'),
+      card('OBJECT', fitsText(obs.target || 'Sun'), 'object description'),
       card('DATE-OBS', start.date, 'Date observation starts'),
       card('TIME-OBS', start.time, 'Time observation starts'),
       card('DATE-END', end.date, 'date observation ends'),

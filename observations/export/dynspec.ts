@@ -12,7 +12,7 @@
  * Streams integration by integration (one pass per input).
  */
 import type { Store } from '../store/store.ts';
-import { FitsWriter, card, commentary } from './fits.ts';
+import { FitsWriter, card, commentary, fitsText } from './fits.ts';
 import {
   autoProduct, channelFrequencies, fitsDate, julianDate, requireData, type ExportOptions, type ExportResult,
 } from './common.ts';
@@ -41,13 +41,13 @@ export function exportFitsDynamicSpectrum(store: Store, id: number, out: string,
       else head.push(card('PCOUNT', { int: 0 }), card('GCOUNT', { int: 1 }), card('EXTNAME', `DYNSPEC${a}`));
       head.push(
         card('INPUT', { int: a }, 'correlator input (0-based)'),
-        card('ANTENNA', config.antennas?.[a]?.name ?? `input${a}`),
-        card('OBJECT', obs.target || 'unknown'),
+        card('ANTENNA', fitsText(config.antennas?.[a]?.name ?? `input${a}`)),
+        card('OBJECT', fitsText(obs.target || 'unknown')),
         card('ORIGIN', 'Fringe'),
         card('TELESCOP', 'Fringe'),
         card('INSTRUME', 'RTL-SDR FX correlator'),
-        card('OBSMODE', obs.mode),
-        card('SOFTWARE', `Fringe ${obs.softwareVersion}`.slice(0, 68)),
+        card('OBSMODE', fitsText(obs.mode)),
+        card('SOFTWARE', fitsText(`Fringe ${obs.softwareVersion}`)),
         card('TIMESYS', 'UTC'),
         card('DATE-OBS', fitsDate(t0), 'first sample of the first integration (UTC)'),
         card('MJD-OBS', julianDate(t0) - 2400000.5, 'DATE-OBS as MJD (UTC)'),

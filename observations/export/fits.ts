@@ -31,6 +31,11 @@ function formatValue(v: CardValue): { text: string; fixed: boolean } {
   return { text: String(v.int), fixed: true };
 }
 
+/** User text (targets, names) made fit for a FITS string: printable ASCII, at most `max` characters. */
+export function fitsText(s: string, max = 68): string {
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]/g, '?').slice(0, max);
+}
+
 /** One 80-character card `KEYWORD = value / comment`. */
 export function card(key: string, value: CardValue, comment?: string): string {
   check(/^[A-Z0-9_-]{1,8}$/.test(key), `FITS keyword '${key}' must be 1–8 of A–Z 0–9 _ -`);

@@ -11,7 +11,7 @@
  */
 import { check } from '../errors.ts';
 import type { Store } from '../store/store.ts';
-import { FitsWriter, card, commentary } from './fits.ts';
+import { FitsWriter, card, commentary, fitsText } from './fits.ts';
 import { channelFrequencies, fitsDate, julianDate, productPairs, requireData, type ExportOptions, type ExportResult } from './common.ts';
 import { enuToEcefDelta, geodeticToEcef, gmstDeg, speedOfLight, uvw } from './geometry.ts';
 
@@ -46,7 +46,7 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
       card('NAXIS4', { int: C }), card('NAXIS5', { int: 1 }), card('NAXIS6', { int: 1 }), card('NAXIS7', { int: 1 }),
       card('EXTEND', true), card('GROUPS', true), card('PCOUNT', { int: pcount }), card('GCOUNT', { int: T * pairs.length }),
       card('BSCALE', 1), card('BZERO', 0), card('BUNIT', 'UNCALIB'),
-      card('OBJECT', obs.target || 'ZENITH'), card('TELESCOP', 'FRINGE'), card('INSTRUME', 'FRINGE'),
+      card('OBJECT', fitsText(obs.target || 'ZENITH')), card('TELESCOP', 'FRINGE'), card('INSTRUME', 'FRINGE'),
       card('DATE-OBS', fitsDate(times[0]!.time).slice(0, 10)), card('EPOCH', 2000), card('EQUINOX', 2000),
       card('OBSRA', ra, 'degrees'), card('OBSDEC', dec, 'degrees'),
       card('CTYPE2', 'COMPLEX'), card('CRVAL2', 1), card('CDELT2', 1), card('CRPIX2', 1),
@@ -63,7 +63,7 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
       card('PTYPE6', 'BASELINE'), card('PSCAL6', 1), card('PZERO6', 0),
       card('PTYPE7', 'INTTIM'), card('PSCAL7', 1), card('PZERO7', 0),
       ...commentary('COMMENT', 'Mean visibility per spectrum; weight = spectra averaged. Not fringe-stopped.'),
-      ...commentary('HISTORY', `Fringe ${obs.softwareVersion}, observation ${obs.id} (${obs.mode})`),
+      ...commentary('HISTORY', fitsText(`Fringe ${obs.softwareVersion}, observation ${obs.id} (${obs.mode})`, 200)),
     ]);
     const group = new Float32Array(pcount + 3 * C);
     let done = 0;
@@ -87,7 +87,7 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
       });
       options.onProgress?.(++done, T + 1);
     }
-    writeAntennaTable(w, { array, local, names: antennas.map((a) => a.name), dayJd, freq: freqs[0]! });
+    writeAntennaTable(w, { array, local, names: antennas.map((a) => fitsText(a.name, 8)), dayJd, freq: freqs[0]! });
     const result = w.close();
     options.onProgress?.(T + 1, T + 1);
     return { path: out, ...result };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportFitsDynamicSpectrum } from '../../../observations/export/dynspec.ts';
@@ -75,5 +76,21 @@ print(json.dumps({
     r.time.forEach((t, i) => expect(t).toBeCloseTo(i * spf, 9));
     const meanCh3 = [0, 1, 2, 3, 4, 5, 6].reduce((s, i) => s + Math.fround(expected(1, i, 3)), 0) / 7;
     expect(r.spec[3]).toBeCloseTo(meanCh3, 2);
+  });
+
+  it('makes non-ASCII target and antenna names FITS-safe instead of failing', () => {
+    const cu = config({ inputs: 1, channels: 8, mode: 'autos' });
+    cu.antennas = [{ name: 'Schüssel', east: 0, north: 0, up: 0 }];
+    const rec = store.startObservation({ mode: 'drift', target: 'Cas A — Sonne ☉', config: cu, start });
+    rec.append(integration(cu, 0));
+    rec.complete();
+    const out = join(tmp.dir, 'utf.fits');
+    exportFitsDynamicSpectrum(store, rec.id, out);
+    const head = readFileSync(out).subarray(0, 2880).toString('latin1');
+    expect(head).toContain("OBJECT  = 'Cas A ? Sonne ?'");
+    expect(head).toContain("ANTENNA = 'Schussel'");
+    const skip = noFitsverify();
+    if (skip) return console.warn(`skipped fitsverify: ${skip}`);
+    expect(fitsverify(out).errors).toBe(0);
   });
 });

@@ -34,12 +34,24 @@ afterAll(() => {
   tmp.cleanup();
 });
 
-/** The SigMF schema's required fields and ordering rules (sigmf-schema.json v1.2.5). */
+/**
+ * The SigMF schema's rules (sigmf-schema.json v1.2.5, restated from the spec):
+ * required fields, their types and ranges, and captures/annotations sorted.
+ */
 function checkSchemaRequired(meta: Record<string, unknown>): void {
   expect(Object.keys(meta).sort()).toEqual(['annotations', 'captures', 'global']);
   const g = meta.global as Record<string, unknown>;
   expect(g['core:datatype']).toMatch(/^((c|r)(f32|f64|i32|i16|u32|u16)(_le|_be)?|(c|r)(i8|u8))$/);
   expect(g['core:version']).toBe('1.2.5');
+  if ('core:sample_rate' in g) expect(g['core:sample_rate']).toBeGreaterThanOrEqual(1);
+  if ('core:num_channels' in g) expect(Number.isInteger(g['core:num_channels']) && (g['core:num_channels'] as number) >= 1).toBe(true);
+  if ('core:sha512' in g) expect(g['core:sha512']).toMatch(/^[0-9a-f]{128}$/);
+  for (const k of ['core:description', 'core:recorder', 'core:hw', 'core:author']) if (k in g) expect(typeof g[k]).toBe('string');
+  if ('core:geolocation' in g) {
+    const geo = g['core:geolocation'] as { type: string; coordinates: number[] };
+    expect(geo.type).toBe('Point');
+    expect(geo.coordinates.length).toBeGreaterThanOrEqual(2);
+  }
   for (const key of ['captures', 'annotations'] as const) {
     const arr = meta[key] as Record<string, unknown>[];
     expect(Array.isArray(arr)).toBe(true);
