@@ -18,8 +18,8 @@ export interface RotctldOptions extends WireOptions {
 
 /** Splits `HOST:PORT` (or `PORT`, or `HOST`) into its parts; default 127.0.0.1:4533. */
 export function parseHostPort(s: string): { host: string; port: number } {
-  const m = /^(?:\[?([^\]]*?)\]?:)?(\d+)$/.exec(s);
-  if (m) return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
+  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[\w.-]+):)?(\d+)$/.exec(s);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 65535) return { host: m[1]?.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(m[2]) };
   if (/^[\w.-]+$/.test(s)) return { host: s, port: 4533 };
   throw new DeviceError('invalid', `not a HOST:PORT: "${s}"`);
 }

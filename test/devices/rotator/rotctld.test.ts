@@ -68,7 +68,7 @@ describe.skipIf(skip)(`rotctld driver against Debian's rotctld -m 1${skip ? ` ($
   });
 
   it('reports a rotctld that stops answering mid-move, then sends nothing more', async () => {
-    const rot = await RotctldRotator.open({ port: server.port, timeoutMs: 500, retries: 1 });
+    const rot = await RotctldRotator.open({ port: server.port, timeoutMs: 2000, retries: 1 });
     rot.on('error', () => undefined);
     try {
       rot.once('position', () => server.child.kill('SIGSTOP'));
@@ -78,7 +78,7 @@ describe.skipIf(skip)(`rotctld driver against Debian's rotctld -m 1${skip ? ` ($
       expect((err as Error).message).toMatch(/no further commands/);
       const t0 = Date.now();
       await expect(rot.position()).rejects.toMatchObject({ kind: 'timeout' });
-      expect(Date.now() - t0).toBeLessThan(400); // refused at once, not after another timeout
+      expect(Date.now() - t0).toBeLessThan(1500); // refused at once, not after another 2 s timeout
     } finally {
       server.child.kill('SIGCONT');
       await rot.close();
