@@ -4,12 +4,17 @@
  * real-time factor (> 1: faster than real time), from wall time and from the
  * process's CPU time (which a busy machine does not inflate).
  *
- *   node --import tsx bench/sim.ts [inputs] [seconds of samples]
+ *   node --import tsx bench/sim.ts [inputs] [seconds of samples] [disk|point]
+ *
+ * The array is compact (5 m spacing), so with the default 'disk' sun every
+ * dongle mixes several of the sun's independent spectra (sundisk.ts); 'point'
+ * shows the cost without that.
  */
 import { openSimGroup } from '../devices/sim/index.ts';
 
 const inputs = Number(process.argv[2] ?? 8);
 const seconds = Number(process.argv[3] ?? 10);
+const sunModel = process.argv[4] === 'point' ? 'point' : 'disk';
 const rate = 2_400_000;
 const antennas = Array.from({ length: inputs }, (_, i) => ({
   name: `dish${i}`,
@@ -18,7 +23,7 @@ const antennas = Array.from({ length: inputs }, (_, i) => ({
   loPhase: 40 * i,
 }));
 const group = await openSimGroup({
-  scenario: { antennas, noiseSource: { temperature: 50, on: true }, tuning: { sampleRate: rate } },
+  scenario: { antennas, sun: { model: sunModel }, noiseSource: { temperature: 50, on: true }, tuning: { sampleRate: rate } },
   blockSamples: 65536,
   pacing: false,
 });
@@ -39,6 +44,7 @@ console.log(
   JSON.stringify({
     bench: 'sim',
     inputs,
+    sun: sunModel,
     sampleRate: rate,
     samplesPerInput: samples,
     seconds: Number(dt.toFixed(3)),

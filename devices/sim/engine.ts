@@ -12,6 +12,7 @@ import { AntennaModel } from './model.ts';
 import { asPointingModel, pointingFromConfig, type PointingInput } from './pointing.ts';
 import { startTime, type Scenario } from './scenario.ts';
 import { AntennaSynth, CommonSpectra, type SynthContext } from './synth.ts';
+import { SunField } from './sundisk.ts';
 import type { Tuning } from '../sdr/source.ts';
 
 /** Frame length of the spectral synthesis (samples): 1.7 ms at 2.4 MS/s, 586 Hz bins. */
@@ -62,7 +63,15 @@ export class SimEngine {
     for (let k = 0; k < L; k++) sqrtBL[k] = Math.sqrt(bandpass[k] / L);
     const offsets = ids.map((a) => scenario.antennas[a].sampleOffset);
     const spread = Math.max(...offsets) - Math.min(...offsets);
-    const common = new CommonSpectra(scenario.seed, sqrtBL, 16 + Math.ceil(spread / H));
+    // Frames kept per common stream: enough for the spread of sample offsets, few enough to stay in cache.
+    const frames = 3 + Math.ceil(spread / H);
+    const common = new CommonSpectra(scenario.seed, sqrtBL, frames * scenario.antennas.length);
+    // A model per scenario antenna, simulated or not: the sun's covariance needs them all.
+    const models = scenario.antennas.map((cfg, a) => {
+      const p = options.pointing?.[a];
+      return new AntennaModel(scenario, cfg, p ? asPointingModel(p) : pointingFromConfig(cfg.pointing, scenario.site));
+    });
+    const sun = new SunField(scenario, models, frames);
     const t = scenario.tuning;
     const tuning: Tuning = {
       centerFrequency: t.centerFrequency,
@@ -81,6 +90,7 @@ export class SimEngine {
       fft,
       bandpass,
       common,
+      sun,
       fc: tuning.centerFrequency,
       fs: tuning.sampleRate,
       noiseSourceTemperature: ns.temperature,
@@ -91,9 +101,7 @@ export class SimEngine {
     engine = new SimEngine(scenario, ctx, inputs, tuning, origin);
     for (const a of ids) {
       const cfg = scenario.antennas[a];
-      const p = options.pointing?.[a];
-      const pointing = p ? asPointingModel(p) : pointingFromConfig(cfg.pointing, scenario.site);
-      const model = new AntennaModel(scenario, cfg, pointing);
+      const model = models[a];
       const lo = (cfg.loPhase * Math.PI) / 180;
       const synth = new AntennaSynth(ctx, model, a, lo, Math.max(0, Math.round(cfg.sampleOffset / (1 + cfg.clockPpm * 1e-6)) - 1));
       inputs.push(new Digitiser(engine, synth, cfg.sampleOffset, cfg.clockPpm, lo, cfg.tsys));
@@ -145,6 +153,7 @@ export class SimEngine {
     }
     this.tuning.centerFrequency = Math.round(hz);
     this.ctx.fc = this.tuning.centerFrequency;
+    this.ctx.sun.clear();
     for (const d of this.inputs) d.synth.invalidate();
     return this.tuning.centerFrequency;
   }
@@ -157,6 +166,7 @@ export class SimEngine {
     this.sampleOrigin = c;
     this.tuning.sampleRate = real;
     this.ctx.fs = real;
+    this.ctx.sun.clear();
     for (const d of this.inputs) d.synth.invalidate();
     return real;
   }
@@ -175,6 +185,29 @@ export class SimEngine {
   /** Index of the next sample input i will deliver. */
   position(i: number): number {
     return this.inputs[i].next;
+  }
+
+  /**
+   * Fills outs[i] with input i's next samples for every input, advancing all
+   * inputs together one hop at a time so the shared spectra they need are
+   * still cached; returns the index of the first sample (the same for all
+   * inputs, whose positions must be equal).
+   */
+  readAll(outs: Uint8Array[]): number {
+    if (outs.length !== this.inputs.length) throw new DeviceError('invalid', `readAll needs ${this.inputs.length} buffers, one per input; got ${outs.length}.`);
+    const n = outs[0]!.length >> 1;
+    const first = this.inputs[0]!.next;
+    for (let i = 0; i < outs.length; i++) {
+      if (outs[i]!.length !== 2 * n || this.inputs[i]!.next !== first) {
+        throw new DeviceError('invalid', 'readAll needs equal buffers and inputs at the same position; read inputs one by one with read() instead.');
+      }
+    }
+    const H = this.ctx.H;
+    for (let done = 0; done < n; done += H) {
+      const take = Math.min(H, n - done);
+      for (let i = 0; i < outs.length; i++) this.inputs[i]!.read(outs[i]!.subarray(2 * done, 2 * (done + take)));
+    }
+    return first;
   }
 
   /** Fills `out` (an even number of bytes) with input i's next samples as cu8; returns the index of the first. */

@@ -54,8 +54,12 @@ export interface Scenario {
   speed: number;
   tuning: { centerFrequency: number; sampleRate: number; gain: number | 'auto'; ppm: number };
   antennas: AntennaConfig[];
-  /** The quiet sun; flux1415 in sfu (10⁻²² W m⁻² Hz⁻¹). */
-  sun: { enabled: boolean; flux1415: number };
+  /**
+   * The quiet sun; flux1415 in sfu (10⁻²² W m⁻² Hz⁻¹). model 'disk' (default):
+   * a 0.53° uniform disk, resolved on long baselines; 'point': a point source
+   * of the same flux, fully correlated on every baseline.
+   */
+  sun: { enabled: boolean; flux1415: number; model: 'disk' | 'point' };
   /** The galactic HI line; `lsr` applies the observer's motion (Earth orbit + solar motion). */
   hydrogen: { enabled: boolean; lsr: boolean };
   /**
@@ -89,7 +93,7 @@ export function defaultScenario(): Scenario {
     speed: 1,
     tuning: { centerFrequency: 1_420_405_752, sampleRate: 2_400_000, gain: 40, ppm: 0 },
     antennas: [{ ...defaultAntenna, position: [0, 0, 0], pointing: { ...defaultAntenna.pointing } }],
-    sun: { enabled: true, flux1415: 60 },
+    sun: { enabled: true, flux1415: 60, model: 'disk' },
     hydrogen: { enabled: true, lsr: true },
     noiseSource: { temperature: 100, on: false, period: 0, onTime: 0 },
     rfi: [{ frequency: 1_420_900_000, temperature: 0.5, phase: 0 }],
@@ -193,8 +197,13 @@ export function parseScenario(input: unknown, origin = 'scenario'): Scenario {
     s.antennas = o.antennas.map((a, i) => antenna(a, `antennas[${i}]`));
   }
   if (o.sun !== undefined) {
-    const x = object(o.sun, 'sun', ['enabled', 'flux1415']);
-    s.sun = { enabled: bool(x.enabled, 'sun.enabled', true), flux1415: num(x.flux1415, 'sun.flux1415', d.sun.flux1415, 0, 1e6, 'sfu') };
+    const x = object(o.sun, 'sun', ['enabled', 'flux1415', 'model']);
+    if (x.model !== undefined && x.model !== 'disk' && x.model !== 'point') fail('sun.model', "'disk' or 'point'", x.model);
+    s.sun = {
+      enabled: bool(x.enabled, 'sun.enabled', true),
+      flux1415: num(x.flux1415, 'sun.flux1415', d.sun.flux1415, 0, 1e6, 'sfu'),
+      model: (x.model as 'disk' | 'point' | undefined) ?? 'disk',
+    };
   }
   if (o.hydrogen !== undefined) {
     const x = object(o.hydrogen, 'hydrogen', ['enabled', 'lsr']);

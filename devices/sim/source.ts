@@ -198,13 +198,10 @@ export class SimGroup extends SimDevice {
   /** The next `samples` samples of every input, one block each (Block.input = 0…N−1), computed now. */
   read(samples = this.blockSamples): Block[] {
     this.check();
-    const out: Block[] = [];
-    for (let i = 0; i < this.inputs; i++) {
-      const data = new Uint8Array(2 * samples);
-      const firstSample = this.engine.read(i, data);
-      out.push({ input: i, firstSample, data, receivedAt: Date.now(), dropped: 0 });
-    }
-    return out;
+    const data = Array.from({ length: this.inputs }, () => new Uint8Array(2 * samples));
+    const firstSample = this.engine.readAll(data);
+    const now = Date.now();
+    return data.map((d, i) => ({ input: i, firstSample, data: d, receivedAt: now, dropped: 0 }));
   }
 
   /** Blocks of every input in turn (0, 1, …, N−1, 0, …), paced at the sample rate. */

@@ -22,6 +22,7 @@
 import type { InverseFft } from './fft.ts';
 import type { AntennaModel } from './model.ts';
 import { mixKey, Xoshiro128 } from './prng.ts';
+import type { SunField } from './sundisk.ts';
 
 /** Stream numbers in the random keys. */
 const sunStream = 0;
@@ -38,6 +39,8 @@ export interface SynthContext {
   /** Bandpass power response per bin, natural order. */
   readonly bandpass: Float32Array;
   readonly common: CommonSpectra;
+  /** The sun's per-frame temperatures, delays and covariance for every scenario antenna. */
+  readonly sun: SunField;
   /** Centre frequency (Hz) and sample rate (Hz) as applied. */
   fc: number;
   fs: number;
@@ -63,16 +66,17 @@ export class CommonSpectra {
     this.amp = sqrtBOverL;
   }
 
-  sunSpectrum(frame: number): Float32Array {
-    return this.get(this.sun, sunStream, frame);
+  /** The m-th independent sun spectrum of a frame (m < 64; see sundisk.ts). */
+  sunSpectrum(m: number, frame: number): Float32Array {
+    return this.get(this.sun, frame * 64 + m, mixKey(this.seed, sunStream, frame, m));
   }
 
   noiseSourceSpectrum(frame: number): Float32Array {
-    return this.get(this.ns, noiseSourceStream, frame);
+    return this.get(this.ns, frame, mixKey(this.seed, noiseSourceStream, frame));
   }
 
-  private get(cache: Map<number, Float32Array>, stream: number, frame: number): Float32Array {
-    let x = cache.get(frame);
+  private get(cache: Map<number, Float32Array>, id: number, key: number): Float32Array {
+    let x = cache.get(id);
     if (x) return x;
     // Frames are requested in nearly increasing order: dropping the oldest insertion drops the lowest frame.
     // Its buffer is reused, so a long run allocates nothing here.
@@ -83,8 +87,8 @@ export class CommonSpectra {
     } else {
       x = new Float32Array(2 * this.amp.length);
     }
-    Xoshiro128.fromKey(mixKey(this.seed, stream, frame)).fillComplexGaussian(x, this.amp, this.amp.length);
-    cache.set(frame, x);
+    Xoshiro128.fromKey(key).fillComplexGaussian(x, this.amp, this.amp.length);
+    cache.set(id, x);
     return x;
   }
 }
@@ -103,6 +107,8 @@ export class AntennaSynth {
   private readonly tail: Float32Array;
   private readonly window: Float32Array;
   private readonly amp: Float32Array;
+  /** The sun's spectrum for this antenna when it combines several common spectra. */
+  private readonly sunMix: Float32Array;
   private refreshed = -1;
   /** The last frame's sun temperature (K) and delay (s), for tests and logs. */
   sunTemperature = 0;
@@ -123,6 +129,7 @@ export class AntennaSynth {
     this.mask = 16384 - 1;
     this.tail = new Float32Array(2 * F);
     this.amp = new Float32Array(L);
+    this.sunMix = new Float32Array(2 * L);
     this.window = new Float32Array(F);
     for (let n = 0; n < F; n++) this.window[n] = Math.sin((Math.PI / 2) * ((n + 0.5) / F));
     const j0 = Math.floor(startSample / H);
@@ -186,7 +193,9 @@ export class AntennaSynth {
     }
     const X = ctx.fft.input;
     Xoshiro128.fromKey(mixKey(ctx.seed, antennaStream + this.antennaIndex, j)).fillComplexGaussian(X, this.amp, L);
-    const sun = this.model.sun(ctx.skyTime(j * H + L / 2), fc);
+    const sf = ctx.sun.frame(j, ctx.skyTime(j * H + L / 2), fc);
+    const me = this.antennaIndex, n = ctx.sun.n;
+    const sun = { temperature: sf.temperature[me]!, delay: sf.delay[me]! };
     this.sunTemperature = sun.temperature;
     this.sunDelay = sun.delay;
     const nsOn = ctx.noiseSourceTemperature > 0 && ctx.noiseSourceOn(j * H + L / 2);
@@ -194,9 +203,28 @@ export class AntennaSynth {
     const b = nsOn ? Math.sqrt(ctx.noiseSourceTemperature) : 0;
     const br = b * Math.cos(this.loPhase), bi = b * Math.sin(this.loPhase);
     const N = nsOn ? ctx.common.noiseSourceSpectrum(j) : null;
+    // This antenna's row of the Cholesky factor: its sun is Σ_m L_am·S_m (sundisk.ts).
+    let S: Float32Array | null = null;
+    let a = 0;
+    let terms = 0;
     if (sun.temperature > 0) {
-      const S = ctx.common.sunSpectrum(j);
-      const a = Math.sqrt(sun.temperature);
+      for (let m = 0; m <= me && m < n; m++) {
+        const coef = sf.chol[me * n + m]!;
+        if (Math.abs(coef) < 1e-4) continue; // below 1e−8 K: nothing
+        const Sm = ctx.common.sunSpectrum(m, j);
+        if (terms === 0) {
+          S = Sm;
+          a = coef;
+        } else {
+          if (terms === 1) scaleInto(this.sunMix, S!, a, 2 * L);
+          addScaled(this.sunMix, Sm, coef, 2 * L);
+          S = this.sunMix;
+          a = 1;
+        }
+        terms++;
+      }
+    }
+    if (S) {
       // θ_k = φ − 2π(f_c + f_k)τ, stepped by a complex rotation from k = L/2 (−fs/2) upward through k = L/2 − 1.
       const theta0 = this.loPhase - 2 * Math.PI * (fc - fs / 2) * sun.delay;
       const dth = (-2 * Math.PI * fs * sun.delay) / L;
@@ -233,4 +261,14 @@ export class AntennaSynth {
     }
     ctx.fft.run();
   }
+}
+
+/** out[k] = a·x[k] for k < n. */
+function scaleInto(out: Float32Array, x: Float32Array, a: number, n: number): void {
+  for (let k = 0; k < n; k++) out[k] = a * x[k];
+}
+
+/** out[k] += a·x[k] for k < n. */
+function addScaled(out: Float32Array, x: Float32Array, a: number, n: number): void {
+  for (let k = 0; k < n; k++) out[k] += a * x[k];
 }

@@ -3,6 +3,7 @@ import { beamFwhm, solarFlux, sunAntennaTemperature } from '../../../devices/sim
 import { realSampleRate, nearestGain } from '../../../devices/sim/frontend.ts';
 import { beamAveragedProfile, lineOfSightProfile, lsrVelocity } from '../../../devices/sim/hydrogen.ts';
 import { atmosphereTemperature, coldSkyZenith, groundSpill } from '../../../devices/sim/sky.ts';
+import { besselJ1, cholesky, diskVisibility } from '../../../devices/sim/sundisk.ts';
 
 describe('beam and sun', () => {
   it('has a half-power width of 1.2 λ/D: 14.5° for a 1 m dish at 1420 MHz', () => {
@@ -82,5 +83,32 @@ describe('RTL-SDR front end', () => {
     expect(nearestGain(40)).toBe(40.2);
     expect(nearestGain(100)).toBe(49.6);
     expect(nearestGain(-3)).toBe(0);
+  });
+});
+
+describe('sun disk', () => {
+  it('has J₁ with its tabulated values and first zero (Abramowitz & Stegun table 9.1)', () => {
+    expect(besselJ1(1)).toBeCloseTo(0.4400505857, 7);
+    expect(besselJ1(5)).toBeCloseTo(-0.3275791376, 7);
+    expect(besselJ1(10)).toBeCloseTo(0.0434727462, 7);
+    expect(besselJ1(-1)).toBeCloseTo(-0.4400505857, 7);
+    expect(Math.abs(besselJ1(3.831705970))).toBeLessThan(1e-7);
+  });
+
+  it('puts the first null of the disk visibility at u = 1.22/d', () => {
+    const d = (0.533 * Math.PI) / 180;
+    expect(diskVisibility(d, 0)).toBe(1);
+    expect(Math.abs(diskVisibility(d, 3.831705970 / (Math.PI * d)))).toBeLessThan(1e-7);
+    expect(3.831705970 / Math.PI).toBeCloseTo(1.22, 2);
+  });
+
+  it('factors a covariance, leaving a column zero for a zero pivot', () => {
+    const m = new Float64Array([4, 2, 0, 2, 2, 0, 0, 0, 0]);
+    const out = new Float64Array(9);
+    cholesky(m, 3, out);
+    expect(Array.from(out)).toEqual([2, 0, 0, 1, 1, 0, 0, 0, 0]);
+    // Rank one (a point source): only the first column.
+    cholesky(new Float64Array([1, 2, 2, 4]), 2, out);
+    expect(Array.from(out.subarray(0, 4))).toEqual([1, 0, 2, 0]);
   });
 });

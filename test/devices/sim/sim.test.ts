@@ -8,6 +8,7 @@ import { beamFwhm, solarFlux, speedOfLight } from '../../../devices/sim/beam.ts'
 import { enuVector, equatorialToGalactic, equatorialToHorizontal, horizontalToEquatorial, observerLsrVelocity, sunDiameter, sunPosition } from '../../../devices/sim/ephemeris.ts';
 import { bandpassPower } from '../../../devices/sim/frontend.ts';
 import { beamAveragedProfile, hiRestFrequency } from '../../../devices/sim/hydrogen.ts';
+import { diskVisibility } from '../../../devices/sim/sundisk.ts';
 import { openSimGroup, openSimSource, parseScenario } from '../../../devices/sim/index.ts';
 import { averagedSpectrum, countsVariance, crossCorrelation, dftAt, power, toComplex } from './estimators.ts';
 
@@ -120,11 +121,12 @@ describe('the sun', () => {
 
   it('arrives at each antenna with its geometric delay and sample offset, with the fringe phase', async () => {
     // A at the origin; B 1000 m north, its stream starting 37 samples late. 2 m dishes make the sun strong.
+    // A point source: the disk would be resolved out on 1000 m (see the next test).
     const antennas = [
       { diameter: 2, tsys: 100 },
       { diameter: 2, tsys: 100, position: [0, 1000, 0], sampleOffset: 37 },
     ];
-    const scenario = { ...quiet, sun: { enabled: true }, antennas, tuning: { gain: 33.8 } };
+    const scenario = { ...quiet, sun: { enabled: true, model: 'point' }, antennas, tuning: { gain: 33.8 } };
     const n = 1 << 18;
     const [a, b] = (await openSimGroup({ scenario, pacing: false })).read(n).map((blk) => toComplex(blk.data));
     // The sun's direction at the middle of the data; τ_B = −p·ŝ/c.
@@ -152,6 +154,38 @@ describe('the sun', () => {
     const want = 2 * Math.PI * 1_420_405_752 * tauB;
     const diff = Math.atan2(c.im, c.re) - want;
     expect(Math.abs(Math.atan2(Math.sin(diff), Math.cos(diff)))).toBeLessThan(0.2);
+  });
+});
+
+describe('the resolved sun', () => {
+  it('has the visibility of a 0.53° disk, 2J₁(πdu)/(πdu), on east–west baselines', async () => {
+    // At noon the sun is nearly due south, so east–west baselines are seen almost at full length.
+    // 16.25 m: u ≈ 77 λ, V ≈ 0.5; 40 m: past the first null (≈ 28 m), V < 0.
+    const east = [0, 16.25, 40];
+    const antennas = east.map((x) => ({ position: [x, 0, 0] }));
+    const n = 1 << 18;
+    const on = (await openSimGroup({ scenario: { ...quiet, sun: { enabled: true }, antennas }, pacing: false })).read(n).map((b) => toComplex(b.data));
+    const off = (await openSimGroup({ scenario: { ...quiet, antennas }, pacing: false })).read(n).map((b) => toComplex(b.data));
+    const pSun = on.map((x, i) => power(x) - power(off[i]!));
+    const t = Date.parse('2026-06-21T12:00:00Z') + (n / 2 / fs) * 1000;
+    const eq = sunPosition(t);
+    const s = enuVector(equatorialToHorizontal(eq, { lat: 52, lon: 0 }, t));
+    const d = (sunDiameter(eq.distance) * Math.PI) / 180;
+    const lambda = speedOfLight / 1_420_405_752;
+    for (const b of [1, 2]) {
+      const x = east[b]!;
+      const tau = -(x * s[0]!) / speedOfLight;
+      const u = (x * Math.sqrt(1 - s[0]! ** 2)) / lambda;
+      const c = crossCorrelation(on[0]!, on[b]!, 0);
+      // Remove the fringe phase of the disk centre, e^{+2πi·f_c·τ_b}; what is left is V·√(P_a·P_b), real.
+      const ph = -2 * Math.PI * 1_420_405_752 * tau;
+      const v = (c.re * Math.cos(ph) - c.im * Math.sin(ph)) / Math.sqrt(pSun[0]! * pSun[b]!);
+      const vi = (c.re * Math.sin(ph) + c.im * Math.cos(ph)) / Math.sqrt(pSun[0]! * pSun[b]!);
+      expect(Math.abs(v - diskVisibility(d, u))).toBeLessThan(0.03);
+      expect(Math.abs(vi)).toBeLessThan(0.03);
+    }
+    expect(diskVisibility(d, (16.25 * Math.sqrt(1 - s[0]! ** 2)) / lambda)).toBeCloseTo(0.5, 1);
+    expect(diskVisibility(d, (40 * Math.sqrt(1 - s[0]! ** 2)) / lambda)).toBeLessThan(-0.05);
   });
 });
 
