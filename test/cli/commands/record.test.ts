@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RtlTcpServer } from '../../../devices/sdr/rtltcp-server.ts';
@@ -12,6 +12,7 @@ import { spawn } from 'node:child_process';
 let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fringe-cli-record-'));
+  return () => rmSync(dir, { recursive: true, force: true });
 });
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceError } from '../../../devices/errors.ts';
@@ -52,6 +52,7 @@ describe('openSource', () => {
   let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'fringe-open-'));
+    return () => rmSync(dir, { recursive: true, force: true });
   });
 
   it('opens a raw file with the rate and frequency given', async () => {
