@@ -109,6 +109,9 @@ export class AntennaSynth {
   private readonly amp: Float32Array;
   /** The sun's spectrum for this antenna when it combines several common spectra. */
   private readonly sunMix: Float32Array;
+  private readonly zeroSpectrum: Float32Array;
+  private readonly sunTerms: Float32Array[] = [];
+  private readonly sunCoefs: number[] = [];
   private refreshed = -1;
   /** The last frame's sun temperature (K) and delay (s), for tests and logs. */
   sunTemperature = 0;
@@ -130,6 +133,7 @@ export class AntennaSynth {
     this.tail = new Float32Array(2 * F);
     this.amp = new Float32Array(L);
     this.sunMix = new Float32Array(2 * L);
+    this.zeroSpectrum = new Float32Array(2 * L);
     this.window = new Float32Array(F);
     for (let n = 0; n < F; n++) this.window[n] = Math.sin((Math.PI / 2) * ((n + 0.5) / F));
     const j0 = Math.floor(startSample / H);
@@ -208,20 +212,33 @@ export class AntennaSynth {
     let a = 0;
     let terms = 0;
     if (sun.temperature > 0) {
+      // Gather the non-negligible terms (below 1e−8 K they add nothing), then mix them four at a time.
+      const spectra = this.sunTerms, coefs = this.sunCoefs;
       for (let m = 0; m <= me && m < n; m++) {
         const coef = sf.chol[me * n + m]!;
-        if (Math.abs(coef) < 1e-4) continue; // below 1e−8 K: nothing
-        const Sm = ctx.common.sunSpectrum(m, j);
-        if (terms === 0) {
-          S = Sm;
-          a = coef;
-        } else {
-          if (terms === 1) scaleInto(this.sunMix, S!, a, 2 * L);
-          addScaled(this.sunMix, Sm, coef, 2 * L);
-          S = this.sunMix;
-          a = 1;
-        }
+        if (Math.abs(coef) < 1e-4) continue;
+        spectra[terms] = ctx.common.sunSpectrum(m, j);
+        coefs[terms] = coef;
         terms++;
+      }
+      if (terms === 1) {
+        S = spectra[0]!;
+        a = coefs[0]!;
+      } else if (terms > 1) {
+        const mix = this.sunMix;
+        const z = this.zeroSpectrum;
+        for (let t = 0; t < terms; t += 4) {
+          mix4(
+            mix,
+            t === 0,
+            spectra[t]!, coefs[t]!,
+            t + 1 < terms ? spectra[t + 1]! : z, t + 1 < terms ? coefs[t + 1]! : 0,
+            t + 2 < terms ? spectra[t + 2]! : z, t + 2 < terms ? coefs[t + 2]! : 0,
+            t + 3 < terms ? spectra[t + 3]! : z, t + 3 < terms ? coefs[t + 3]! : 0,
+          );
+        }
+        S = mix;
+        a = 1;
       }
     }
     if (S) {
@@ -263,12 +280,16 @@ export class AntennaSynth {
   }
 }
 
-/** out[k] = a·x[k] for k < n. */
-function scaleInto(out: Float32Array, x: Float32Array, a: number, n: number): void {
-  for (let k = 0; k < n; k++) out[k] = a * x[k];
-}
-
-/** out[k] += a·x[k] for k < n. */
-function addScaled(out: Float32Array, x: Float32Array, a: number, n: number): void {
-  for (let k = 0; k < n; k++) out[k] += a * x[k];
+/** out = (first ? 0 : out) + a·x + b·y + c·z + d·w, elementwise over out's length: one pass for four terms. */
+function mix4(
+  out: Float32Array,
+  first: boolean,
+  x: Float32Array, a: number,
+  y: Float32Array, b: number,
+  z: Float32Array, c: number,
+  w: Float32Array, d: number,
+): void {
+  const n = out.length;
+  if (first) for (let k = 0; k < n; k++) out[k] = a * x[k]! + b * y[k]! + c * z[k]! + d * w[k]!;
+  else for (let k = 0; k < n; k++) out[k] += a * x[k]! + b * y[k]! + c * z[k]! + d * w[k]!;
 }
