@@ -191,7 +191,7 @@ export class UploadQueue {
       const ran = await this.runDue(resolveTarget, transports, onEvent);
       if (ran === 0) {
         const next = Math.min(...queued.map((j) => j.nextAttempt));
-        await new Promise((r) => setTimeout(r, Math.max(10, (next - this.now()) * 1000)));
+        await sleep(Math.max(10, (next - this.now()) * 1000), signal);
       }
     }
     return [...touched].map((id) => this.get(id));
@@ -255,4 +255,18 @@ function alive(pid: number | null): boolean {
   } catch (err) {
     return (err as { code?: string }).code === 'EPERM';
   }
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -36,11 +36,20 @@ function checkContiguous(store: Store, id: number, n: number): void {
 describe('crash safety', () => {
   it('a recorder killed with SIGKILL mid-recording loses at most the integration in flight', async () => {
     let reported = 0;
+    let whileRunning: { status: string; integrations: number } | null = null;
     const { signal } = await runChild([tmp.dir], (line) => {
       const m = /^committed (\d+)$/.exec(line);
       if (m) reported = Number(m[1]);
+      if (reported === 20 && !whileRunning) {
+        // Another process opening the store meanwhile must leave the live recording alone (WAL: readers do not block it).
+        const reader = Store.open(tmp.dir);
+        whileRunning = reader.listObservations()[0]!;
+        reader.close();
+      }
       return reported === 40;
     });
+    expect(whileRunning).toMatchObject({ status: 'recording' });
+    expect(whileRunning!.integrations).toBeGreaterThanOrEqual(20);
     expect(signal).toBe('SIGKILL');
     const store = Store.open(tmp.dir);
     const [obs] = store.listObservations();

@@ -187,4 +187,15 @@ describe('HTTP uploads through the queue', () => {
     expect(server.requests).toHaveLength(6);
     for (const key of keys) expect(server.intactStores.filter((x) => x.key === key)).toHaveLength(1);
   });
+
+  it('stops waiting for a retry when aborted, leaving the job queued for next time', async () => {
+    server.faults = ['500'];
+    const q = new UploadQueue(store, { backoffBase: 3600, backoffMax: 3600, maxAttempts: 5 });
+    const job = await q.enqueue({ path: file, target: 'archive' });
+    const abort = new AbortController();
+    const drained = q.drain((n) => targets.get(n), transports(), (e) => { if (e.type === 'retry') setTimeout(() => abort.abort(), 20); }, abort.signal);
+    const [j] = await drained; // would wait an hour without the abort
+    expect(j).toMatchObject({ id: job.id, state: 'queued', attempts: 1 });
+    expect(j!.nextAttempt).toBeGreaterThan(Date.now() / 1000 + 3000);
+  });
 });
