@@ -4,14 +4,16 @@
  * spectral synthesis with overlap-add.
  *
  * Frame j covers common samples [jH, jH + L), L = H + F: its spectrum is
- *   X[k] = √(B·T_ind/L)·g_a[k] + √T_sun·e^{iθ_k}·S_j[k] + √T_ns·e^{iφ}·N_j[k],
+ *   X[k] = √(B·T_ind/L)·g_a[k] + e^{iθ_k}·Σ_m L_am·S_m,j[k] + √T_ns·e^{iφ}·N_j[k],
  * where g_a is this antenna's own Gaussian noise (receiver, continuum, HI
- * line), S_j the sun's and N_j the noise source's spectra, shared by every
- * antenna (each √(B/L)·Gaussian), θ_k = φ − 2π(f_c + f_k)τ carries the
- * geometric delay τ of the sun's wavefront (a fractional delay of the
- * baseband plus the RF phase that makes fringes), and φ the dongle's LO
- * phase. After the inverse FFT, consecutive frames overlap by F samples and
- * cross-fade there with sin/cos ramps (sin² + cos² = 1, so the variance is
+ * line); S_m,j the sun's independent spectra and N_j the noise source's,
+ * shared by every antenna (each √(B/L)·Gaussian); L_am this antenna's row of
+ * the Cholesky factor of the sun's covariance across antennas (sundisk.ts:
+ * √T_sun times the disk's visibility on each baseline); θ_k = φ − 2π(f_c +
+ * f_k)τ carries the geometric delay τ of the sun's wavefront (a fractional
+ * delay of the baseband plus the RF phase that makes fringes), and φ the
+ * dongle's LO phase. After the inverse FFT, consecutive frames overlap by F
+ * samples and cross-fade there with sin/cos ramps (sin² + cos² = 1, so the variance is
  * the same at every sample); elsewhere a frame is used as is. Each output
  * sample thus costs L/H ≈ 1.07 Gaussians and FFT points, and the spectrum is
  * that of X smoothed by the frame's nearly rectangular window (≈ 1 bin).

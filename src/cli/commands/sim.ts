@@ -15,7 +15,8 @@ makes the sky (the sun's motion) run faster, not the byte stream.
 Options:
   --rtl-tcp HOST:PORT  address to listen on, e.g. 127.0.0.1:1234 (port 0 picks a free one)
   --scenario FILE      scenario JSON (site, time, antennas, sun, HI, RFI, noise source);
-                       default: a 1 m dish at 52° N tracking the sun at 1420.405752 MHz
+                       default: a 1 m dish at 52° N tracking the sun at 1420.405752 MHz;
+                       examples in devices/sim/scenarios/ (see devices/sim/README.md)
   --antenna N          which of the scenario's antennas to serve (default 0)
 
 Exit codes: 0 stopped, 1 could not listen or the simulator failed, 2 bad usage.`;
