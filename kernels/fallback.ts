@@ -1,6 +1,6 @@
 /**
  * A GPU backend that survives its device: it keeps the current integration's
- * raw batches (and gain changes) until take() succeeds, and when the GPU
+ * raw samples (and gain changes) until take() succeeds, and when the GPU
  * fails (device lost, uncaptured error) it replays them on a fresh CPU
  * backend and carries on there. No integration is lost or counted twice:
  * the GPU's partial sums of the failed integration are discarded whole.
@@ -20,7 +20,35 @@ export interface FallbackOptions {
   onNotice?: (notice: string) => void;
 }
 
-type Entry = { kind: 'batch'; samples: Uint8Array[]; spectra: number } | { kind: 'gains'; gains: Float32Array[] | null };
+/**
+ * A run of consecutive spectra whose samples lie contiguously in the tapes
+ * at [start, start + bytes), or a gain change between runs.
+ */
+type Entry = { kind: 'batch'; start: number; bytes: number; spectra: number } | { kind: 'gains'; gains: Float32Array[] | null };
+
+/** One input's bytes of the integration in progress, grown by doubling and reused across integrations. */
+class Tape {
+  bytes = new Uint8Array(1 << 16);
+  length = 0;
+
+  append(data: Uint8Array): void {
+    if (this.length + data.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(2 * this.bytes.length, this.length + data.length));
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    this.bytes.set(data, this.length);
+    this.length += data.length;
+  }
+
+  /** Whether the last `n` bytes equal data[0, n). */
+  endsWith(data: Uint8Array, n: number): boolean {
+    if (n > this.length) return false;
+    const tail = this.bytes.subarray(this.length - n, this.length);
+    for (let i = 0; i < n; i++) if (tail[i] !== data[i]) return false;
+    return true;
+  }
+}
 
 export class FallbackBackend implements FxBackend {
   readonly config: ResolvedFxConfig;
@@ -30,8 +58,9 @@ export class FallbackBackend implements FxBackend {
   readonly notices: string[] = [];
   private gpu: GpuBackend | null;
   private cpu: CpuBackend | null = null;
-  /** Everything given since the last successful take, in order. */
+  /** Everything given since the last successful take, in order; samples in `tapes`. */
   private log: Entry[] = [];
+  private readonly tapes: Tape[];
   /** Gains in force when the current integration began. */
   private startGains: Float32Array[] | null;
   private gains: Float32Array[] | null;
@@ -42,6 +71,7 @@ export class FallbackBackend implements FxBackend {
     this.config = gpu.config;
     this.batch = gpu.batch;
     this.startGains = this.gains = gpu.config.gains;
+    this.tapes = Array.from({ length: gpu.config.inputs }, () => new Tape());
   }
 
   /** 'gpu' until a fallback, then 'cpu'. */
@@ -66,13 +96,13 @@ export class FallbackBackend implements FxBackend {
     const cpu = await CpuBackend.create({ ...this.config, gains: this.startGains }, this.options.cpu ?? { threads: 1 });
     for (const e of this.log) {
       if (e.kind === 'gains') await cpu.setGains(e.gains);
-      else await cpu.accumulate(e.samples, e.spectra);
+      else await cpu.accumulate(this.tapes.map((t) => t.bytes.subarray(e.start, e.start + e.bytes)), e.spectra);
     }
     this.cpu = cpu;
-    const batches = this.log.filter((e) => e.kind === 'batch').length;
+    const spectra = this.log.reduce((n, e) => n + (e.kind === 'batch' ? e.spectra : 0), 0);
     const notice =
       `GPU backend failed during integration ${this.integration} (${(cause as Error).message ?? String(cause)}); ` +
-      `switched to the CPU backend and replayed that integration's ${batches} batch${batches === 1 ? '' : 'es'}: no integration lost`;
+      `switched to the CPU backend and replayed that integration's ${spectra} spectr${spectra === 1 ? 'um' : 'a'}: no integration lost`;
     this.notices.push(notice);
     this.options.onNotice?.(notice);
     return cpu;
@@ -96,11 +126,32 @@ export class FallbackBackend implements FxBackend {
     for (let a = 0; a < this.config.inputs; a++) {
       if (!samples[a] || samples[a].length < bytes) throw new RangeError(`input ${a}: ${spectra} spectra need ${bytes} bytes, got ${samples[a]?.length}`);
     }
-    if (this.gpu) this.log.push({ kind: 'batch', samples: samples.slice(0, this.config.inputs).map((s) => s.slice(0, bytes)), spectra });
+    if (this.gpu) this.record(samples, spectra, bytes);
     await this.run(
       (g) => g.accumulate(samples, spectra),
       (c, replayed) => (replayed ? Promise.resolve() : c.accumulate(samples, spectra)),
     );
+  }
+
+  /**
+   * Keeps a batch for replay. Consecutive batches overlap by (T − 1)·C
+   * samples; when the overlap matches what the tapes end with, only the new
+   * n·C samples are appended and the run grows (the replayed windows are
+   * then byte for byte the ones given), so memory is ≈ the integration's samples.
+   */
+  private record(samples: readonly Uint8Array[], spectra: number, bytes: number): void {
+    const { inputs, channels: C, taps: T } = this.config;
+    const overlap = 2 * (T - 1) * C;
+    const last = this.log.at(-1);
+    if (last?.kind === 'batch' && this.tapes.every((t, a) => t.endsWith(samples[a], overlap))) {
+      for (let a = 0; a < inputs; a++) this.tapes[a].append(samples[a].subarray(overlap, bytes));
+      last.bytes += bytes - overlap;
+      last.spectra += spectra;
+      return;
+    }
+    const start = this.tapes[0].length;
+    for (let a = 0; a < inputs; a++) this.tapes[a].append(samples[a].subarray(0, bytes));
+    this.log.push({ kind: 'batch', start, bytes, spectra });
   }
 
   async take(): Promise<IntegrationSums> {
@@ -109,6 +160,7 @@ export class FallbackBackend implements FxBackend {
       (c) => c.take(),
     );
     this.log = [];
+    for (const t of this.tapes) t.length = 0;
     this.startGains = this.gains;
     this.integration++;
     return sums;
@@ -126,6 +178,10 @@ export class FallbackBackend implements FxBackend {
 
   async close(): Promise<void> {
     this.log = [];
+    for (const t of this.tapes) {
+      t.bytes = new Uint8Array(0);
+      t.length = 0;
+    }
     await this.gpu?.close();
     await this.cpu?.close();
   }
