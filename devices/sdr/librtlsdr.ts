@@ -46,6 +46,11 @@ export interface LibRtlSdr {
   setDirectSampling(dev: DevicePointer, mode: number): number;
   getDirectSampling(dev: DevicePointer): number;
   setOffsetTuning(dev: DevicePointer, on: number): number;
+  setTestMode(dev: DevicePointer, on: number): number;
+  /** IF gain of one stage (tenths of dB; E4000 only). */
+  setTunerIfGain(dev: DevicePointer, stage: number, tenthsDb: number): number;
+  /** Crystal frequencies of the RTL2832 and the tuner (Hz; 0 leaves one unchanged). */
+  setXtalFreq(dev: DevicePointer, rtlHz: number, tunerHz: number): number;
   /** Absent from librtlsdr before 0.6. */
   setBiasTee: ((dev: DevicePointer, on: number) => number) | null;
   resetBuffer(dev: DevicePointer): number;
@@ -158,6 +163,9 @@ function bind(lib: LibraryHandle, path: string): LibRtlSdr {
     setDirectSampling: f('int rtlsdr_set_direct_sampling(rtlsdr_dev_t *dev, int on)'),
     getDirectSampling: f('int rtlsdr_get_direct_sampling(rtlsdr_dev_t *dev)'),
     setOffsetTuning: f('int rtlsdr_set_offset_tuning(rtlsdr_dev_t *dev, int on)'),
+    setTestMode: f('int rtlsdr_set_testmode(rtlsdr_dev_t *dev, int on)'),
+    setTunerIfGain: f('int rtlsdr_set_tuner_if_gain(rtlsdr_dev_t *dev, int stage, int gain)'),
+    setXtalFreq: f('int rtlsdr_set_xtal_freq(rtlsdr_dev_t *dev, uint32_t rtl_freq, uint32_t tuner_freq)'),
     setBiasTee: biasTee,
     resetBuffer: f('int rtlsdr_reset_buffer(rtlsdr_dev_t *dev)'),
     readAsync: (dev, cb, bufNum, bufLen, done) => readAsync.async(dev, cb, null, bufNum, bufLen, done),

@@ -212,6 +212,39 @@ export class RtlSdrSource implements SampleSource {
     });
   }
 
+  /** The RTL2832's digital AGC (not the tuner's). */
+  setAgcMode(on: boolean): Promise<boolean> {
+    return this.simple('rtlsdr_set_agc_mode', (dev) => this.lib.setAgcMode(dev, on ? 1 : 0), on);
+  }
+
+  /** Offset tuning (E4000 only; moves the DC spike out of band). */
+  setOffsetTuning(on: boolean): Promise<boolean> {
+    return this.simple('rtlsdr_set_offset_tuning', (dev) => this.lib.setOffsetTuning(dev, on ? 1 : 0), on);
+  }
+
+  /** Test mode: the chip sends a counter instead of samples. */
+  setTestMode(on: boolean): Promise<boolean> {
+    return this.simple('rtlsdr_set_testmode', (dev) => this.lib.setTestMode(dev, on ? 1 : 0), on);
+  }
+
+  /** IF gain of one stage (dB; E4000 only). */
+  setIfGain(stage: number, db: number): Promise<number> {
+    return this.simple('rtlsdr_set_tuner_if_gain', (dev) => this.lib.setTunerIfGain(dev, stage, Math.round(db * 10)), db);
+  }
+
+  /** Crystal frequencies (Hz) of the RTL2832 and of the tuner; 0 leaves one as it is. */
+  setXtal(rtlHz: number, tunerHz: number): Promise<number> {
+    return this.simple('rtlsdr_set_xtal_freq', (dev) => this.lib.setXtalFreq(dev, rtlHz, tunerHz), rtlHz || tunerHz);
+  }
+
+  private simple<T>(name: string, call: (dev: DevicePointer) => number, result: T): Promise<T> {
+    return this.commands.run(() => {
+      const rc = call(this.device());
+      if (rc < 0) throw new DeviceError('limit', `RTL-SDR ${this.info.name} refused ${name} (error ${rc}).`);
+      return result;
+    });
+  }
+
   /**
    * Streams blocks of `bufferLength` bytes. firstSample counts from 0 at the
    * start of each stream. Breaking out of the loop cancels the read and

@@ -140,10 +140,11 @@ export class RtlTcpServer extends EventEmitter {
   /** Applies one client command to the source; never throws (rtl_tcp never acknowledges). */
   private async apply(c: DecodedCommand): Promise<void> {
     const src = this.options.source as SampleSource & Partial<Record<string, unknown>>;
-    const optional = (name: string, arg: unknown): Promise<unknown> => {
+    // Setters beyond SampleSource's, which a source may have (RtlSdrSource has them all).
+    const optional = (name: string, ...args: unknown[]): Promise<unknown> => {
       const f = src[name];
       if (typeof f !== 'function') throw new DeviceError('invalid', 'not supported by this source');
-      return (f as (a: unknown) => Promise<unknown>).call(src, arg);
+      return (f as (...a: unknown[]) => Promise<unknown>).apply(src, args);
     };
     const out: AppliedCommand = { ...c };
     try {
@@ -177,6 +178,25 @@ export class RtlTcpServer extends EventEmitter {
           break;
         case RtlTcpCommand.setDirectSampling:
           applied = await optional('setDirectSampling', c.param);
+          break;
+        case RtlTcpCommand.setIfGain:
+          // (stage << 16) | int16 tenths of dB
+          applied = await optional('setIfGain', c.param >>> 16, ((c.param & 0xffff) << 16 >> 16) / 10);
+          break;
+        case RtlTcpCommand.setTestMode:
+          applied = await optional('setTestMode', c.param !== 0);
+          break;
+        case RtlTcpCommand.setAgcMode:
+          applied = await optional('setAgcMode', c.param !== 0);
+          break;
+        case RtlTcpCommand.setOffsetTuning:
+          applied = await optional('setOffsetTuning', c.param !== 0);
+          break;
+        case RtlTcpCommand.setRtlXtal:
+          applied = await optional('setXtal', c.param, 0);
+          break;
+        case RtlTcpCommand.setTunerXtal:
+          applied = await optional('setXtal', 0, c.param);
           break;
         default:
           throw new DeviceError('invalid', 'not supported by this source');

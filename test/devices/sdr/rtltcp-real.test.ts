@@ -2,7 +2,9 @@
  * Our rtl_tcp client against Debian's real rtl_tcp program (osmocom
  * rtl-sdr 0.6), run on the librtlsdr stand-in through LD_LIBRARY_PATH: the
  * real server's greeting, command handling and streaming check the client,
- * and the stand-in's log shows what rtl_tcp applied to the "dongle".
+ * and the stand-in's log shows what rtl_tcp applied to the "dongle". Then our
+ * RtlTcpServer, serving the stand-in through RtlSdrSource, must leave the
+ * dongle in the same state for the same commands.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -12,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceError } from '../../../devices/errors.ts';
 import { RtlTcpSource } from '../../../devices/sdr/rtltcp-client.ts';
+import { RtlTcpServer } from '../../../devices/sdr/rtltcp-server.ts';
+import { RtlSdrSource } from '../../../devices/sdr/rtlsdr-source.ts';
 import { skipUnless, tools } from '../../helpers/tools.ts';
 import { buildFakeLibRtlSdr, counterBytes, firstDifference } from './helpers/fake-librtlsdr.ts';
 
@@ -84,20 +88,8 @@ describe.skipIf(skip)("RtlTcpSource against Debian's rtl_tcp on the librtlsdr st
       next += 32_768;
       if (++n === 20) break;
     }
-    await src.setDirectSampling(2);
-    await src.setAgcMode(true);
-    await src.setOffsetTuning(true);
-    await src.setTestMode(true);
-    await src.setIfGain(1, 6);
-    await src.setRtlXtal(28_800_100);
-    await src.setTunerXtal(28_799_900);
-    expect(await src.setGainByIndex(5)).toBe(7.7);
-    let lines: string[] = [];
-    for (let i = 0; i < 50; i++) {
-      await sleep(50);
-      lines = readFileSync(log, 'utf8').trim().split('\n');
-      if (lines.includes('tuner_gain 77')) break;
-    }
+    await sendEveryCommand(src);
+    const lines = await settingsAfter(log);
     // After rtl_tcp's own start-up settings (-s 1024000, auto gain), ours in order.
     const ours = lines.slice(lines.lastIndexOf('sample_rate 2048000'));
     expect(ours).toEqual([
@@ -119,6 +111,82 @@ describe.skipIf(skip)("RtlTcpSource against Debian's rtl_tcp on the librtlsdr st
       'tuner_xtal_freq 28799900',
       'tuner_gain 77',
     ]);
+    expect(finalState(lines)).toEqual(expectedFinal);
     await src.close();
+  });
+});
+
+/** Every standard command but frequency/rate/gain/ppm/bias (sent by connect). */
+async function sendEveryCommand(src: RtlTcpSource): Promise<void> {
+  await src.setDirectSampling(2);
+  await src.setAgcMode(true);
+  await src.setOffsetTuning(true);
+  await src.setTestMode(true);
+  await src.setIfGain(1, 6);
+  await src.setRtlXtal(28_800_100);
+  await src.setTunerXtal(28_799_900);
+  expect(await src.setGainByIndex(5)).toBe(7.7);
+}
+
+/** The stand-in's settings log, once the last command (gain by index 5 → 7.7 dB) has landed. */
+async function settingsAfter(log: string): Promise<string[]> {
+  let lines: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    await sleep(50);
+    lines = readFileSync(log, 'utf8').trim().split('\n');
+    if (lines.at(-1) === 'tuner_gain 77') break;
+  }
+  return lines;
+}
+
+/** The last value of each setting. */
+function finalState(lines: string[]): Record<string, number> {
+  return Object.fromEntries(lines.map((l) => l.split(' ')).map(([k, v]) => [k!, Number(v)]));
+}
+
+/** What the dongle ends up with after connect() and sendEveryCommand(), through any rtl_tcp server. */
+const expectedFinal = {
+  sample_rate: 2_048_000,
+  center_freq: 1_420_405_752,
+  freq_correction: -3,
+  tuner_gain_mode: 1,
+  tuner_gain: 77,
+  bias_tee: 1,
+  direct_sampling: 2,
+  agc_mode: 1,
+  offset_tuning: 1,
+  testmode: 1,
+  tuner_if_gain_stage: 1,
+  tuner_if_gain: 60,
+  xtal_freq: 0, // rtl_tcp sets the tuner crystal with set_xtal_freq(dev, 0, hz)
+  tuner_xtal_freq: 28_799_900,
+};
+
+describe.skipIf(skipUnless(tools.cc()))('RtlTcpServer serving the stand-in, driven like rtl_tcp', () => {
+  it('leaves the dongle in the same state as the real rtl_tcp does for the same commands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fringe-rtltcp-ours-'));
+    const log = join(dir, 'settings.log');
+    process.env.FAKE_RTLSDR_LOG = log;
+    const dongle = await RtlSdrSource.open({ libraryPath: buildFakeLibRtlSdr(), bufferLength: 65_536 });
+    const server = await RtlTcpServer.listen({ source: dongle, port: 0 });
+    try {
+      const src = await RtlTcpSource.connect({
+        port: server.address.port,
+        blockLength: 65_536,
+        tuning: { centerFrequency: 1_420_405_752, sampleRate: 2_048_000, gain: 40, ppm: -3, biasTee: true },
+      });
+      for await (const b of src.blocks()) {
+        expect(firstDifference(b.data, counterBytes(b.firstSample, 32_768))).toBe(-1);
+        break;
+      }
+      await sendEveryCommand(src);
+      expect(finalState(await settingsAfter(log))).toEqual(expectedFinal);
+      await src.close();
+    } finally {
+      delete process.env.FAKE_RTLSDR_LOG;
+      await server.close();
+      await dongle.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
