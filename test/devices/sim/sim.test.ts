@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { beamFwhm, solarFlux, speedOfLight } from '../../../devices/sim/beam.ts';
-import { enuVector, equatorialToGalactic, equatorialToHorizontal, horizontalToEquatorial, observerLsrVelocity, sunDiameter, sunPosition } from '../../../devices/sim/ephemeris.ts';
+import { angularSeparation, enuVector, equatorialToGalactic, equatorialToHorizontal, horizontalToEquatorial, observerLsrVelocity, sunDiameter, sunPosition } from '../../../devices/sim/ephemeris.ts';
 import { bandpassPower } from '../../../devices/sim/frontend.ts';
 import { beamAveragedProfile, hiRestFrequency } from '../../../devices/sim/hydrogen.ts';
 import { diskVisibility } from '../../../devices/sim/sundisk.ts';
@@ -154,6 +154,60 @@ describe('the sun', () => {
     const want = 2 * Math.PI * 1_420_405_752 * tauB;
     const diff = Math.atan2(c.im, c.re) - want;
     expect(Math.abs(Math.atan2(Math.sin(diff), Math.cos(diff)))).toBeLessThan(0.2);
+  });
+});
+
+describe('a drift scan', () => {
+  it('gives back the beam width 1.2 λ/D (with the disk) from the sun drifting through a fixed pointing', async () => {
+    // One hour of sky per second of samples at 1.024 MS/s; point where the sun will be two sky hours in.
+    const rate = 1_024_000, speed = 3600, chunk = 51_200, chunks = 88;
+    const t0 = Date.parse('2026-06-21T12:00:00Z');
+    const site = { lat: 52, lon: 0 };
+    const mid = t0 + 2 * 3_600_000;
+    const aim = equatorialToHorizontal(sunPosition(mid), site, mid);
+    const scenario = (sun: boolean) => ({
+      ...quiet,
+      sun: { enabled: sun },
+      speed,
+      tuning: { sampleRate: rate },
+      antennas: [{ pointing: { mode: 'fixed', az: aim.az, el: aim.el } }],
+    });
+    const on = await openSimSource({ scenario: scenario(true), pacing: false });
+    const off = await openSimSource({ scenario: scenario(false), pacing: false });
+    // Sun power per chunk, the same noise subtracted, against the angle from the pointing to the sun.
+    const rho2: number[] = [], logP: number[] = [];
+    let peak = 0;
+    const rows: [number, number][] = [];
+    for (let k = 0; k < chunks; k++) {
+      const dp = countsVariance(on.read(chunk).data) - countsVariance(off.read(chunk).data);
+      const t = t0 + (speed * ((k + 0.5) * chunk)) / rate * 1000;
+      const sun = equatorialToHorizontal(sunPosition(t), site, t);
+      const rho = angularSeparation(aim, sun);
+      rows.push([rho, dp]);
+      peak = Math.max(peak, dp);
+    }
+    for (const [rho, dp] of rows) {
+      if (dp > 0.2 * peak) {
+        rho2.push(rho * rho);
+        logP.push(Math.log(dp));
+      }
+    }
+    expect(rho2.length).toBeGreaterThan(20);
+    // ln P = c − ρ²/(2σ²): the least-squares slope gives σ.
+    const n = rho2.length;
+    const mx = rho2.reduce((s, x) => s + x, 0) / n, my = logP.reduce((s, y) => s + y, 0) / n;
+    let sxy = 0, sxx = 0;
+    for (let i = 0; i < n; i++) {
+      sxy += (rho2[i]! - mx) * (logP[i]! - my);
+      sxx += (rho2[i]! - mx) ** 2;
+    }
+    const sigma = Math.sqrt(-1 / (2 * (sxy / sxx)));
+    const fwhm = 2 * Math.sqrt(2 * Math.LN2) * sigma;
+    const beam = beamFwhm(1, 1_420_405_752);
+    const r = sunDiameter(sunPosition(mid).distance) / 2;
+    const expected = Math.sqrt(beam * beam + 2 * Math.LN2 * r * r); // σ² = σ_b² + r²/4, in FWHM units
+    expect(Math.abs(fwhm / expected - 1)).toBeLessThan(0.03);
+    expect(expected).toBeCloseTo(14.51, 1);
   });
 });
 
