@@ -118,7 +118,8 @@ export class FallbackBackend implements FxBackend {
         return cpuOp(await this.fallBack(e), true);
       }
     }
-    return cpuOp(this.cpu!, false);
+    if (!this.cpu) throw new CorrelatorError('backend', 'the GPU failed and the CPU backend could not start in its place; create a new backend');
+    return cpuOp(this.cpu, false);
   }
 
   async accumulate(samples: readonly Uint8Array[], spectra: number): Promise<void> {
