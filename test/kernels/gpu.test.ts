@@ -10,7 +10,7 @@ import { windowSamples } from '../../correlator/config.ts';
 import { ReferenceBackend } from '../../correlator/reference.ts';
 import type { FxConfig } from '../../correlator/types.ts';
 import { acquireGpu } from '../../kernels/device.ts';
-import { chooseBackend, createGpuBackend, type FallbackBackend } from '../../kernels/index.ts';
+import { chooseBackend, createGpuBackend, GpuBackend, type FallbackBackend } from '../../kernels/index.ts';
 import { correlate, describeConformance, testGains, tolerance } from '../correlator/conformance.ts';
 import { referenceIntegrations } from '../../correlator/reference.ts';
 import { noiseCu8, randomCu8, relativeToPeak } from '../helpers/signals.ts';
@@ -43,6 +43,37 @@ if (missing) {
         expect(relativeToPeak(g.power2, expected[i].power2)).toBeLessThan(tolerance);
         expect(g.clipped).toEqual(expected[i].clipped);
       });
+    });
+  });
+
+  describe('gpu backend: pipelining', () => {
+    it('lets the caller overwrite its arrays as soon as accumulate resolves, with batches still in flight', async () => {
+      const config: FxConfig = { inputs: 2, channels: 128, taps: 4, spectraPerIntegration: 40 };
+      const samples = 128 * 60;
+      const streams = [noiseCu8(samples, 30, 7), randomCu8(samples, 8)];
+      const ctx = await acquireGpu();
+      // A caller-provided device, as an Electron renderer would pass navigator.gpu's.
+      const backend = await GpuBackend.create(ctx.device, config, { batch: 5, depth: 3 });
+      const bytes = 2 * windowSamples(backend.config, 5);
+      const reused = [new Uint8Array(bytes), new Uint8Array(bytes)];
+      const ref = new ReferenceBackend(config);
+      const out = [];
+      for (let i = 0; i < 10; i++) {
+        reused.forEach((r, a) => r.set(streams[a].subarray(2 * i * 5 * 128, 2 * i * 5 * 128 + bytes)));
+        await backend.accumulate(reused, 5);
+        await ref.accumulate(reused, 5);
+        if (i === 7) out.push([await backend.take(), await ref.take()]);
+      }
+      out.push([await backend.take(), await ref.take()]);
+      out.push([await backend.take(), await ref.take()]); // nothing since: an empty integration
+      await backend.close();
+      ctx.destroy();
+      expect(out.map(([g]) => g.spectra)).toEqual([40, 10, 0]);
+      for (const [g, e] of out.slice(0, 2)) {
+        expect(relativeToPeak(g.visibilities, e.visibilities)).toBeLessThan(tolerance);
+        expect(g.clipped).toEqual(e.clipped);
+      }
+      expect(Array.from(out[2][0].visibilities).every((v) => v === 0)).toBe(true);
     });
   });
 
