@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../../observations/store/store.ts';
@@ -150,5 +150,25 @@ describe('fringe targets / upload', () => {
     expect(r.stdout).toMatch(/\tfailed\tobservation-2\.spd\t.*500/);
     expect(r.stderr).toMatch(/retrying in 0 s/);
     expect((await fringe(['upload', '1', '--target', 'nowhere', '--db', db])).code).toBe(2);
+  });
+});
+
+describe('fringe delete', () => {
+  it('needs --yes, deletes with the files in the data folder, and then the ID is gone', async () => {
+    const store = Store.open(db);
+    const c = config({ inputs: 1, channels: 8, mode: 'autos' });
+    const rec = store.startObservation({ mode: 'spectrum', target: 'tmp', config: c });
+    rec.append(integration(c, 0));
+    rec.complete();
+    const raw = store.rawRecordingPath(rec.id);
+    writeFileSync(raw.absolute, Buffer.alloc(16));
+    store.addRawRecording({ observationId: rec.id, path: raw.relative, datatype: 'cu8', sampleRate: 2.048e6, frequency: 1420e6, numChannels: 1, start: 0, meta: {} });
+    store.close();
+    expect((await fringe(['delete', String(rec.id), '--db', db])).code).toBe(2);
+    const r = await fringe(['delete', String(rec.id), '--yes', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(raw.absolute)).toBe(false);
+    expect((await fringe(['show', String(rec.id), '--db', db])).code).toBe(2);
+    expect((await fringe(['delete', String(rec.id), '--yes', '--db', db])).code).toBe(2);
   });
 });

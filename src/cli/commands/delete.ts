@@ -1,0 +1,49 @@
+/** `fringe delete ID`: removes an observation and the files it holds in the data folder. */
+import { parseArgs } from 'node:util';
+import { isUsageProblem, openStore, parseId } from '../../../observations/cli-support.ts';
+import { type Command, UsageError, exitCodes } from '../command.ts';
+
+const help = `Usage: fringe delete ID --yes [--db DIR]
+
+Deletes an observation: its integrations, events and records, and the raw
+recordings and exports it holds inside the data folder (exports written
+elsewhere are left alone). An observation still recording cannot be deleted.
+
+Options:
+  --yes           required: deleting cannot be undone
+  --db DIR        data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
+
+Exit codes: 0 deleted, 1 the store could not be written, 2 bad usage or no such observation.`;
+
+export const command: Command = {
+  name: 'delete',
+  summary: 'Delete an observation with its files',
+  help,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { yes: { type: 'boolean' }, db: { type: 'string' } } });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    const id = parseId(positionals[0]);
+    if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');
+    if (!values.yes) throw new UsageError(`deleting observation ${id} cannot be undone; add --yes.`);
+    try {
+      const store = openStore(values.db);
+      try {
+        const obs = store.getObservation(id);
+        if (obs.status === 'recording') throw new UsageError(`observation ${id} is still recording; stop it first.`);
+        store.deleteObservation(id);
+        console.log(`Deleted observation ${id} (${obs.mode}${obs.target ? ` of ${obs.target}` : ''}, ${obs.integrations} integrations).`);
+        return exitCodes.ok;
+      } finally {
+        store.close();
+      }
+    } catch (err) {
+      if (isUsageProblem(err)) throw new UsageError((err as Error).message);
+      throw err;
+    }
+  },
+};
