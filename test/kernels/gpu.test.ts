@@ -7,12 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { windowSamples } from '../../correlator/config.ts';
-import { ReferenceBackend } from '../../correlator/reference.ts';
+import { ReferenceBackend, referenceIntegrations } from '../../correlator/reference.ts';
 import type { FxConfig } from '../../correlator/types.ts';
 import { acquireGpu } from '../../kernels/device.ts';
 import { chooseBackend, createGpuBackend, GpuBackend, type FallbackBackend } from '../../kernels/index.ts';
 import { correlate, describeConformance, testGains, tolerance } from '../correlator/conformance.ts';
-import { referenceIntegrations } from '../../correlator/reference.ts';
 import { noiseCu8, randomCu8, relativeToPeak } from '../helpers/signals.ts';
 import { Pipeline } from '../../correlator/pipeline.ts';
 import { gpuMissing } from './gpu-device.ts';
@@ -24,16 +23,18 @@ if (missing) {
     it('needs a WebGPU adapter', () => {});
   });
 } else {
-  describeConformance('gpu', (config) => createGpuBackend(config, { cpu: { threads: 0 } }));
+  // A fallback to the CPU would pass the suite without testing the GPU: here it fails the test instead.
+  const gpuOnly = { cpu: { threads: 0 }, onNotice: (n: string) => { throw new Error(`the GPU fell back to the CPU: ${n}`); } };
+  describeConformance('gpu', (config) => createGpuBackend(config, gpuOnly));
   describeConformance('gpu (batch 3, depth 2, 64-point sub-FFTs)', (config) =>
-    createGpuBackend(config, { batch: 3, depth: 2, flushEvery: 2, maxFftLength: 64, cpu: { threads: 0 } }),
+    createGpuBackend(config, { ...gpuOnly, batch: 3, depth: 2, flushEvery: 2, maxFftLength: 64 }),
   );
 
   describe('gpu backend: the largest FFT', () => {
     it('agrees with the reference at C = 65536 (two 256-point passes), beyond the shared cases', async () => {
       const config: FxConfig = { inputs: 2, channels: 65536, taps: 2, spectraPerIntegration: 2, gains: testGains(2, 65536, 5) };
       const streams = [noiseCu8(65536 * 4 + 7, 30, 1), randomCu8(65536 * 4 + 7, 2)];
-      const backend = await createGpuBackend(config, { cpu: { threads: 0 } });
+      const backend = await createGpuBackend(config, gpuOnly);
       expect(backend.gpuBackend!.plan.fft.map((p) => p.length)).toEqual([256, 256]);
       const got = await correlate(backend, streams, [100000]);
       const expected = await referenceIntegrations(config, streams);
@@ -83,7 +84,7 @@ if (missing) {
       const samples = 16 * 16384 + 48;
       // Strong noise on a constant offset: every spectrum adds the same large DC term, the worst case for a running sum.
       const streams = [0, 1].map((a) => noiseCu8(samples, 40, 300 + a).map((b, i) => Math.min(255, b + (i % 2 ? 0 : 60))));
-      const backend = await createGpuBackend(config, { cpu: { threads: 0 } });
+      const backend = await createGpuBackend(config, gpuOnly);
       expect(backend.batch).toBe(8192);
       const [got] = await correlate(backend, streams, [1 << 16]);
       const [expected] = await referenceIntegrations(config, streams);
