@@ -29,6 +29,7 @@ export class Digitiser {
   next = 0;
   /** The current segment's cu8 bytes, its first sample, and how many of its samples were consumed. */
   readonly bytes: Uint8Array;
+  private readonly clamped: Uint8ClampedArray;
   first = -1;
   used: number;
 
@@ -46,6 +47,7 @@ export class Digitiser {
   ) {
     const H = env.ctx.H;
     this.bytes = new Uint8Array(2 * H);
+    this.clamped = new Uint8ClampedArray(this.bytes.buffer);
     this.used = H;
     this.toneAcc = new Float32Array(2 * H);
     this.zeros = new Float32Array(2 * H);
@@ -82,7 +84,10 @@ export class Digitiser {
     const dcI = fe.dcOffset[0] * gainScale, dcQ = fe.dcOffset[1] * gainScale;
     const eps = (this.clockPpm - this.env.tuning.ppm) * 1e-6;
     const synth = this.synth, ring = synth.ring, mask = synth.mask;
-    const out = this.bytes;
+    // The ADC: a clamped byte view rounds to nearest and clips to 0…255 natively; offsetting by 127.5 makes it
+    // the mid-rise quantiser of frontend.ts `quantise` (they differ only on exact ties, a set of measure zero).
+    const out = this.clamped;
+    const dcIq = dcI + 127.5, dcQq = dcQ + 127.5;
     const o = this.offset;
     this.first = n0;
     const cLast = eps === 0 ? n0 + o + H - 1 : Math.round((n0 + o + H - 1) / (1 + eps));
@@ -93,14 +98,14 @@ export class Digitiser {
       if (tones) {
         for (let i = 0; i < H; i++, c++) {
           const r = 2 * (c & mask);
-          out[2 * i] = q(s * ring[r] + dcI + tones[2 * i]);
-          out[2 * i + 1] = q(s * ring[r + 1] + dcQ + tones[2 * i + 1]);
+          out[2 * i] = s * ring[r] + dcIq + tones[2 * i];
+          out[2 * i + 1] = s * ring[r + 1] + dcQq + tones[2 * i + 1];
         }
       } else {
         for (let i = 0; i < H; i++, c++) {
           const r = 2 * (c & mask);
-          out[2 * i] = q(s * ring[r] + dcI);
-          out[2 * i + 1] = q(s * ring[r + 1] + dcQ);
+          out[2 * i] = s * ring[r] + dcIq;
+          out[2 * i + 1] = s * ring[r + 1] + dcQq;
         }
       }
       return;
@@ -116,8 +121,8 @@ export class Digitiser {
       const c = Math.round((n0 + o + i) / (1 + eps));
       const r = 2 * (c & mask);
       const xr = ring[r], xi = ring[r + 1];
-      out[2 * i] = q(s * (xr * cr - xi * ci) + dcI + acc[2 * i]);
-      out[2 * i + 1] = q(s * (xr * ci + xi * cr) + dcQ + acc[2 * i + 1]);
+      out[2 * i] = s * (xr * cr - xi * ci) + dcIq + acc[2 * i];
+      out[2 * i + 1] = s * (xr * ci + xi * cr) + dcQq + acc[2 * i + 1];
       const t = cr * sr - ci * si;
       ci = cr * si + ci * sr;
       cr = t;
@@ -162,10 +167,4 @@ export class Digitiser {
     }
     return any ? acc : null;
   }
-}
-
-/** cu8 quantiser, as frontend.ts `quantise` (kept local so the hot loops inline it). */
-function q(v: number): number {
-  const b = v + 128;
-  return b < 0 ? 0 : b >= 255 ? 255 : b | 0;
 }
