@@ -3,10 +3,8 @@
  * CLI use. Everything a caller needs is re-exported from here.
  */
 import { DeviceError } from '../errors.ts';
-import { EasycommRotator } from './easycomm.ts';
-import { Gs232Rotator } from './gs232.ts';
+import { EasycommRotator, Gs232Rotator, Rot2ProgRotator } from './serial-drivers.ts';
 import { SimRotator } from './mount.ts';
-import { Rot2ProgRotator } from './rot2prog.ts';
 import { RotctldRotator, parseHostPort } from './rotctld.ts';
 import type { AzEl, Limits, Rotator } from './rotator.ts';
 
@@ -65,10 +63,8 @@ export async function openRotator(opts: OpenRotatorOptions): Promise<Rotator> {
 export * from './rotator.ts';
 export { Mount, SimRotator, type MountOptions } from './mount.ts';
 export { RotctldRotator, parseHostPort } from './rotctld.ts';
-export { Gs232Rotator, type SerialOptions } from './gs232.ts';
-export { EasycommRotator } from './easycomm.ts';
-export { Rot2ProgRotator } from './rot2prog.ts';
-export { ControllerSim, type Responder } from './sim-serial.ts';
-export { gs232Responder } from './sim-gs232.ts';
-export { easycommResponder } from './sim-easycomm.ts';
-export { rot2progResponder } from './sim-rot2prog.ts';
+export { EasycommRotator, Gs232Rotator, Rot2ProgRotator, type SerialOptions } from './serial-drivers.ts';
+export {
+  ControllerSim, type ControllerSimOptions, type Responder, type Rot2ProgSimOptions,
+  easycommResponder, gs232Responder, rot2progResponder,
+} from './sim-controllers.ts';

@@ -1,23 +1,19 @@
 /**
  * `fringe rotator` end to end: a child process runs the CLI against a socat
  * pty with our simulator on the other end, and against Debian's rotctld.
- * The child goes through src/cli/main.ts (command discovery, exit codes).
+ * The child runs bin/fringe.js, as `npx fringe` does.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../../helpers/tools.ts';
-import { ControllerSim } from '../../../devices/rotator/sim-serial.ts';
-import { gs232Responder } from '../../../devices/rotator/sim-gs232.ts';
-import { easycommResponder } from '../../../devices/rotator/sim-easycomm.ts';
-import { rot2progResponder } from '../../../devices/rotator/sim-rot2prog.ts';
+import { ControllerSim, gs232Responder, easycommResponder, rot2progResponder } from '../../../devices/rotator/sim-controllers.ts';
 import { type PtyPair, ptyPair, run, startRotctld } from './helpers.ts';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const entry = "process.chdir(process.argv[1]); const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(2));";
+const bin = fileURLToPath(new URL('../../../bin/fringe.js', import.meta.url));
 
-/** Runs `fringe ...args` in a child process. */
+/** Runs `fringe ...args` in a child process, through the package's bin. */
 function fringe(...args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', entry, root, ...args], 90_000);
+  return run(process.execPath, [bin, ...args], 90_000);
 }
 
 function jsonLines(stdout: string): { az: number; el: number; t: number }[] {

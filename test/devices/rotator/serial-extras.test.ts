@@ -6,12 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../../helpers/tools.ts';
 import { openRotator } from '../../../devices/rotator/index.ts';
-import type { Rot2ProgRotator } from '../../../devices/rotator/rot2prog.ts';
+import type { Rot2ProgRotator } from '../../../devices/rotator/serial-drivers.ts';
 import type { Rotator } from '../../../devices/rotator/rotator.ts';
-import { ControllerSim } from '../../../devices/rotator/sim-serial.ts';
-import { gs232Responder } from '../../../devices/rotator/sim-gs232.ts';
-import { easycommResponder } from '../../../devices/rotator/sim-easycomm.ts';
-import { rot2progResponder } from '../../../devices/rotator/sim-rot2prog.ts';
+import { ControllerSim, gs232Responder, easycommResponder, rot2progResponder } from '../../../devices/rotator/sim-controllers.ts';
 import { type PtyPair, ptyPair, waitFor } from './helpers.ts';
 
 const skip = skipUnless(tools.command('socat'));

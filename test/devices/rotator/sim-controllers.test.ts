@@ -6,10 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../../helpers/tools.ts';
-import { ControllerSim, type Responder } from '../../../devices/rotator/sim-serial.ts';
-import { gs232Responder } from '../../../devices/rotator/sim-gs232.ts';
-import { easycommResponder } from '../../../devices/rotator/sim-easycomm.ts';
-import { rot2progResponder } from '../../../devices/rotator/sim-rot2prog.ts';
+import { ControllerSim, type Responder, gs232Responder, easycommResponder, rot2progResponder } from '../../../devices/rotator/sim-controllers.ts';
 import type { Mount } from '../../../devices/rotator/mount.ts';
 import { ptyPair, run, waitFor } from './helpers.ts';
 
