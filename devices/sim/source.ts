@@ -112,12 +112,18 @@ abstract class SimDevice {
     this.closed = true;
   }
 
-  /** Waits until `samples` delivered since `t0` (ms) are due at the pacing rate. */
-  protected async pace(t0: number, samples: number): Promise<void> {
+  /**
+   * Waits until `samples` more samples are due at the pacing rate, counting
+   * from `clock.due` (ms, performance.now()), which it advances; the rate is
+   * the one applied now, so a retune changes the pace from the next block on.
+   */
+  protected async pace(clock: { due: number }, samples: number): Promise<void> {
     if (this.pacing === false) return;
-    const due = t0 + (samples / this.engine.tuning.sampleRate / this.pacing) * 1000;
-    const wait = due - performance.now();
-    if (wait > 1) await sleep(wait);
+    clock.due += (samples / this.engine.tuning.sampleRate / this.pacing) * 1000;
+    const wait = clock.due - performance.now();
+    // A consumer that fell far behind does not get a burst to catch up: like a dongle, the source keeps its pace.
+    if (wait < -1000) clock.due = performance.now();
+    else if (wait > 1) await sleep(wait);
   }
 
   protected startStreaming(): void {
@@ -156,13 +162,11 @@ export class SimSource extends SimDevice implements SampleSource {
   async *blocks(): AsyncGenerator<Block> {
     this.startStreaming();
     try {
-      const t0 = performance.now();
-      let sent = 0;
+      const clock = { due: performance.now() };
       while (!this.closed) {
         const b = this.read();
-        sent += b.data.length / 2;
         yield b;
-        await this.pace(t0, sent);
+        await this.pace(clock, b.data.length / 2);
       }
     } finally {
       this.streaming = false;
@@ -208,13 +212,11 @@ export class SimGroup extends SimDevice {
   async *blocks(): AsyncGenerator<Block> {
     this.startStreaming();
     try {
-      const t0 = performance.now();
-      let sent = 0;
+      const clock = { due: performance.now() };
       while (!this.closed) {
         const group = this.read();
         for (const b of group) yield b;
-        sent += this.blockSamples;
-        await this.pace(t0, sent);
+        await this.pace(clock, this.blockSamples);
       }
     } finally {
       this.streaming = false;

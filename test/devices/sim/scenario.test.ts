@@ -81,6 +81,18 @@ describe('sources', () => {
     await expect(src.setGain(10)).rejects.toThrow(/closed/);
   });
 
+  it('paces blocks at the sample rate (never faster), and at a multiple of it', async () => {
+    // 24 000 samples at 2.4 MS/s are 10 ms: the sixth block cannot come before 50 ms (a lower bound only).
+    for (const [pacing, minMs] of [[1, 50], [0.5, 100]] as const) {
+      const src = await openSimSource({ blockSamples: 24_000, pacing });
+      const t0 = performance.now();
+      let count = 0;
+      for await (const _ of src.blocks()) if (++count === 6) break;
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(minMs - 2);
+      await src.close();
+    }
+  });
+
   it('streams a group as blocks of every input in turn, with tunings the chip would apply', async () => {
     const g = await openSimGroup({ scenario: { antennas: [{}, {}, {}] }, pacing: false, blockSamples: 512 });
     expect(await g.setSampleRate(1_000_000)).toBeCloseTo(1_000_000, 1);
