@@ -67,3 +67,21 @@ describe('LSR correction', () => {
     expect(observerLsrVelocity(pole, t)).toBeCloseTo(20 * cosSep, 1);
   });
 });
+
+describe('against astronomy-engine (VSOP87, nutation, aberration)', () => {
+  it('agrees on the sun within 0.02° over 2000–2040 at several sites', async () => {
+    const ae = await import('astronomy-engine');
+    let worst = 0;
+    for (let k = 0; k < 200; k++) {
+      const t = Date.UTC(2000, 0, 1) + k * 73.3 * 86_400_000 + (k % 24) * 3_600_000;
+      for (const site of [{ lat: 52, lon: 0 }, { lat: -33.9, lon: 151.2 }, { lat: 40, lon: -105 }]) {
+        const obs = new ae.Observer(site.lat, site.lon, 0);
+        const eq = ae.Equator(ae.Body.Sun, new Date(t), obs, true, true);
+        const hor = ae.Horizon(new Date(t), obs, eq.ra, eq.dec);
+        const ours = equatorialToHorizontal(sunPosition(t), site, t);
+        worst = Math.max(worst, angularSeparation(ours, { az: hor.azimuth, el: hor.altitude }));
+      }
+    }
+    expect(worst).toBeLessThan(0.02);
+  });
+});
