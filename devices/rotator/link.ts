@@ -161,7 +161,7 @@ export class Link {
       if (r.status === 'ok') return r.value;
       if (this.dead) throw this.dead;
       if (r.status === 'rejected') {
-        throw new DeviceError('protocol', `${this.port}: the controller rejected ${x.label}: heard ${showBytes(this.rx)}`);
+        throw new DeviceError('protocol', `${this.port}: ${x.label} refused (${r.reason}): heard ${showBytes(this.rx)}`);
       }
       last =
         r.status === 'garbled'

@@ -84,10 +84,13 @@ function connectable(port: number): Promise<boolean> {
   });
 }
 
-/** Starts Debian's `rotctld -m 1` (Hamlib's dummy rotator) on a free loopback port. */
-export async function startRotctld(): Promise<{ port: number; child: ChildProcess; close(): Promise<void> }> {
+/**
+ * Starts Debian's rotctld on a free loopback port: by default `-m 1`
+ * (Hamlib's dummy rotator); `extra` adds e.g. `-m 603 -r PTY -s 9600`.
+ */
+export async function startRotctld(extra: string[] = ['-m', '1']): Promise<{ port: number; child: ChildProcess; close(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn('rotctld', ['-m', '1', '-T', '127.0.0.1', '-t', String(port)], { stdio: 'ignore' });
+  const child = spawn('rotctld', [...extra, '-T', '127.0.0.1', '-t', String(port)], { stdio: 'ignore' });
   try {
     await waitFor(async () => child.exitCode !== null || (await connectable(port)), `rotctld on port ${port}`);
     if (child.exitCode !== null) throw new Error(`rotctld exited with ${child.exitCode}`);

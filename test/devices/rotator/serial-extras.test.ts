@@ -79,6 +79,6 @@ describe.skipIf(skip)(`serial protocol details${skip ? ` (${skip})` : ''}`, () =
     sim = await ControllerSim.start((m) => gs232Responder('a', m), { path: pair.b });
     sim.tamper = () => '?>\r';
     rot = await openRotator({ driver: 'gs232a', port: pair.a });
-    await expect(rot.moveTo(10, 10)).rejects.toMatchObject({ kind: 'protocol', message: expect.stringContaining(`${pair.a}: the controller rejected W`) });
+    await expect(rot.moveTo(10, 10)).rejects.toMatchObject({ kind: 'protocol', message: expect.stringContaining(`${pair.a}: W (go to) refused (the controller answered ?> (invalid command))`) });
   });
 });
