@@ -19,10 +19,17 @@ export interface OpenedBackend {
 
 /** The GPU side (kernels/), loaded only when asked for, so the CPU path never pays for WebGPU. */
 interface GpuModule {
-  chooseBackend(choice: 'gpu' | 'auto', config: FxConfig, options: { threads?: number }): Promise<OpenedBackend>;
+  chooseBackend(choice: 'gpu' | 'auto', config: FxConfig, options: BackendOptions): Promise<OpenedBackend>;
 }
 
-export async function openBackend(choice: BackendChoice, config: FxConfig, options: { threads?: number } = {}): Promise<OpenedBackend> {
+export interface BackendOptions {
+  /** CPU worker threads (also for a CPU that takes over from a lost GPU). */
+  threads?: number;
+  /** Told when the backend changes mid-stream (a lost GPU: the CPU takes over). */
+  onNotice?: (notice: string) => void;
+}
+
+export async function openBackend(choice: BackendChoice, config: FxConfig, options: BackendOptions = {}): Promise<OpenedBackend> {
   if (!backendChoices.includes(choice)) {
     throw new CorrelatorError('config', `backend must be one of ${backendChoices.join(', ')} (got ${String(choice)})`);
   }

@@ -64,7 +64,7 @@ export function spectraFor(integration: number, sampleRate: number, channels: nu
 
 export async function observe(
   o: ObserveOptions,
-  hooks: { onProgress?: (p: ObserveProgress) => void; signal?: AbortSignal } = {},
+  hooks: { onProgress?: (p: ObserveProgress) => void; onNotice?: (notice: string) => void; signal?: AbortSignal } = {},
 ): Promise<ObserveResult> {
   const store = Store.open(o.dataDir);
   const notices: string[] = [];
@@ -80,7 +80,13 @@ export async function observe(
       spectraPerIntegration: spectraFor(o.integration, rate, o.channels),
       mode: 'autos',
     };
-    const { backend, notice } = await openBackend(o.backend, fx, { threads: o.threads });
+    const { backend, notice } = await openBackend(o.backend, fx, {
+      threads: o.threads,
+      onNotice: (n) => {
+        notices.push(n);
+        hooks.onNotice?.(n);
+      },
+    });
     if (notice) notices.push(notice);
     const pipeline = new Pipeline(backend);
     recording = store.startObservation({

@@ -166,7 +166,13 @@ export class Station extends EventEmitter<StationEvents> {
         spectraPerIntegration: Math.max(2, Math.round((o.integration * source.tuning.sampleRate) / o.channels)),
         mode: 'autos',
       };
-      opened = await openBackend(o.backend, fx, { threads: o.threads });
+      opened = await openBackend(o.backend, fx, {
+        threads: o.threads,
+        onNotice: (notice) => {
+          this.notices.push(notice);
+          this.emitStatus();
+        },
+      });
     } catch (err) {
       await source.close();
       throw err;

@@ -218,11 +218,13 @@ if (missing) {
   describe('gpu backend: choice', () => {
     const config: FxConfig = { inputs: 2, channels: 32, taps: 2, spectraPerIntegration: 4 };
 
-    it("gives the GPU for 'gpu' and 'auto' where a device works, the CPU for 'cpu', each with a notice", async () => {
+    it("gives the GPU for 'gpu' where a device works, for 'auto' only where it is hardware, the CPU for 'cpu', each with a notice", async () => {
+      const hardware = await acquireGpu({ hardwareOnly: true }).then((c) => (c.destroy(), true), () => false);
       for (const choice of ['gpu', 'auto'] as const) {
         const { backend, notice } = await chooseBackend(choice, config, { cpu: { threads: 0 } });
-        expect(backend.name).toBe('gpu');
-        expect(notice).toMatch(/using the GPU backend on /);
+        const gpu = choice === 'gpu' || hardware;
+        expect(backend.name).toBe(gpu ? 'gpu' : 'cpu');
+        expect(notice).toMatch(gpu ? /using the GPU backend on / : /^no hardware GPU found: computing on the CPU/);
         await backend.close();
       }
       const { backend, notice } = await chooseBackend('cpu', config, { threads: 0 });
@@ -234,7 +236,7 @@ if (missing) {
     it('falls back to the CPU with a notice when there is no adapter of the kind asked for', async () => {
       const hardware = await acquireGpu({ hardwareOnly: true }).then((c) => (c.destroy(), true), () => false);
       if (hardware) return; // a real GPU here: nothing to fall back from (the llvmpipe path is tested above)
-      const { backend, notice } = await chooseBackend('auto', config, { hardwareOnly: true, threads: 0 });
+      const { backend, notice } = await chooseBackend('gpu', config, { hardwareOnly: true, threads: 0 });
       expect(backend.name).toBe('cpu');
       expect(notice).toMatch(/no WebGPU adapter \(tried .*\).*using the CPU backend/);
       await backend.close();

@@ -99,10 +99,14 @@ export const command: Command = {
     try {
       const result = await observe(options, {
         signal: stop.signal,
+        onNotice: (n) => {
+          bar.interrupt();
+          process.stderr.write(`note: ${n}\n`);
+        },
         onProgress: (p) => bar.update(p.samples / p.total, `${p.integrations} integrations${p.dropped ? `, ${p.dropped} samples dropped` : ''}${p.clipped ? `, ${p.clipped} clipped` : ''}`),
       });
       bar.update(1, `${result.integrations} integrations`, true);
-      for (const n of result.notices) process.stderr.write(`note: ${n}\n`);
+      if (result.notices[0]) process.stderr.write(`note: ${result.notices[0]}\n`);
       console.log(values.json ? JSON.stringify({ id: result.observationId, integrations: result.integrations, status: result.status }) : String(result.observationId));
       return result.status === 'complete' ? exitCodes.ok : exitCodes.failure;
     } catch (err) {
