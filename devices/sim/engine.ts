@@ -13,6 +13,10 @@ import { asPointingModel, pointingFromConfig, type PointingInput } from './point
 import { startTime, type Scenario } from './scenario.ts';
 import { AntennaSynth, CommonSpectra, type SynthContext } from './synth.ts';
 import { SunField } from './sundisk.ts';
+import { mixKey, Xoshiro128 } from './prng.ts';
+
+/** Random-key stream of the sample drops (apart from synth.ts's 0, 1, 2 + antenna). */
+const dropStream = 0x7fff_0000;
 import type { Tuning } from '../sdr/source.ts';
 
 /** Frame length of the spectral synthesis (samples): 1.7 ms at 2.4 MS/s, 586 Hz bins. */
@@ -34,15 +38,18 @@ export class SimEngine {
   /** The synthesis context the dongles share (clock, tuning as applied, spectra). */
   readonly ctx: SynthContext;
   private readonly inputs: Digitiser[];
+  /** Scenario antenna of each input. */
+  private readonly antennaIndex: number[];
   private timeOrigin: number;
   private sampleOrigin = 0;
   private nsOverride: boolean | null = null;
   /** Bandpass mean: the fraction of white-noise power the front end passes. */
   readonly bandpassMean: number;
 
-  private constructor(readonly scenario: Scenario, ctx: SynthContext, inputs: Digitiser[], tuning: Tuning, timeOrigin: number) {
+  private constructor(readonly scenario: Scenario, ctx: SynthContext, inputs: Digitiser[], antennaIndex: number[], tuning: Tuning, timeOrigin: number) {
     this.ctx = ctx;
     this.inputs = inputs;
+    this.antennaIndex = antennaIndex;
     this.tuning = tuning;
     this.timeOrigin = timeOrigin;
     this.bandpassMean = bandpassMean(scenario.frontend, ctx.L);
@@ -98,7 +105,7 @@ export class SimEngine {
       skyTime: (c) => engine!.skyTimeAt(c),
     };
     const inputs: Digitiser[] = [];
-    engine = new SimEngine(scenario, ctx, inputs, tuning, origin);
+    engine = new SimEngine(scenario, ctx, inputs, ids, tuning, origin);
     for (const a of ids) {
       const cfg = scenario.antennas[a];
       const model = models[a];
@@ -180,6 +187,26 @@ export class SimEngine {
     if (!Number.isFinite(ppm) || Math.abs(ppm) > 1000) throw new DeviceError('limit', `frequency correction ${ppm} ppm is outside ±1000 ppm; measure the dongle's error and give that.`);
     this.tuning.ppm = Math.round(ppm);
     return this.tuning.ppm;
+  }
+
+  private scratch = new Uint8Array(0);
+
+  /** Skips (computes and discards) input i's next `samples` samples: a gap, as when a dongle loses samples. */
+  skip(i: number, samples: number): void {
+    if (this.scratch.length < 2 * samples) this.scratch = new Uint8Array(2 * samples);
+    this.read(i, this.scratch.subarray(0, 2 * samples));
+  }
+
+  /**
+   * The gap (samples) input i loses before its `block`-th block, 0 for none:
+   * the scenario's drop probability, drawn from the seed, the antenna and the block number.
+   */
+  dropBefore(i: number, block: number): number {
+    const fe = this.scenario.frontend;
+    if (fe.dropProbability <= 0 || block === 0) return 0;
+    const r = Xoshiro128.fromKey(mixKey(this.scenario.seed, dropStream, this.antennaIndex[i]!, block));
+    if (r.nextFloat() >= fe.dropProbability) return 0;
+    return 1 + Math.floor(r.nextFloat() * fe.dropSamples);
   }
 
   /** Index of the next sample input i will deliver. */

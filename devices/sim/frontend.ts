@@ -53,6 +53,15 @@ export interface FrontEndModel {
   bandpassOrder: number;
   /** DC offset of I and Q (byte counts at 40 dB; the LO leakage that makes the DC spike). */
   dcOffset: [number, number];
+  /**
+   * Sample loss like a busy USB bus (rtl-sdr.md, "Sample loss"): before each
+   * block, with this probability (0…1, default 0), a gap of 1…`dropSamples`
+   * samples is lost and reported in Block.dropped. Drops fall on block
+   * boundaries, so with drops on the bytes depend on the block size.
+   */
+  dropProbability: number;
+  /** Longest gap (samples). Default 16 384. */
+  dropSamples: number;
 }
 
 /**

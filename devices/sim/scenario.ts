@@ -97,7 +97,7 @@ export function defaultScenario(): Scenario {
     hydrogen: { enabled: true, lsr: true },
     noiseSource: { temperature: 100, on: false, period: 0, onTime: 0 },
     rfi: [{ frequency: 1_420_900_000, temperature: 0.5, phase: 0 }],
-    frontend: { countsRms: 20, bandpassEdge: 0.85, bandpassOrder: 8, dcOffset: [1.5, -1] },
+    frontend: { countsRms: 20, bandpassEdge: 0.85, bandpassOrder: 8, dcOffset: [1.5, -1], dropProbability: 0, dropSamples: 16384 },
   };
 }
 
@@ -231,7 +231,7 @@ export function parseScenario(input: unknown, origin = 'scenario'): Scenario {
     });
   }
   if (o.frontend !== undefined) {
-    const x = object(o.frontend, 'frontend', ['countsRms', 'bandpassEdge', 'bandpassOrder', 'dcOffset']);
+    const x = object(o.frontend, 'frontend', ['countsRms', 'bandpassEdge', 'bandpassOrder', 'dcOffset', 'dropProbability', 'dropSamples']);
     let dc = d.frontend.dcOffset;
     if (x.dcOffset !== undefined) {
       const p = x.dcOffset;
@@ -243,6 +243,8 @@ export function parseScenario(input: unknown, origin = 'scenario'): Scenario {
       bandpassEdge: num(x.bandpassEdge, 'frontend.bandpassEdge', d.frontend.bandpassEdge, 0.1, 10, 'fraction of Nyquist'),
       bandpassOrder: num(x.bandpassOrder, 'frontend.bandpassOrder', d.frontend.bandpassOrder, 1, 32, 'order'),
       dcOffset: dc,
+      dropProbability: num(x.dropProbability, 'frontend.dropProbability', 0, 0, 1, 'probability per block'),
+      dropSamples: num(x.dropSamples, 'frontend.dropSamples', d.frontend.dropSamples, 1, 1e7, 'samples', true),
     };
   }
   return s;

@@ -151,12 +151,16 @@ export class SimSource extends SimDevice implements SampleSource {
     return new SimSource(engine, input, `antenna ${a} (${scenario.antennas[a].name})`, blockSamples, pacing);
   }
 
-  /** The next `samples` samples as a block, computed now (no pacing). */
+  private blockCount = 0;
+
+  /** The next `samples` samples as a block, computed now (no pacing); a simulated gap before it when the scenario drops samples. */
   read(samples = this.blockSamples): Block {
     this.check();
+    const dropped = this.engine.dropBefore(0, this.blockCount++);
+    if (dropped) this.engine.skip(0, dropped);
     const data = new Uint8Array(2 * samples);
     const firstSample = this.engine.read(0, data);
-    return { input: this.input, firstSample, data, receivedAt: Date.now(), dropped: 0 };
+    return { input: this.input, firstSample, data, receivedAt: Date.now(), dropped };
   }
 
   async *blocks(): AsyncGenerator<Block> {
@@ -199,13 +203,28 @@ export class SimGroup extends SimDevice {
     return this.engine.inputCount;
   }
 
-  /** The next `samples` samples of every input, one block each (Block.input = 0…N−1), computed now. */
+  private blockCount = 0;
+
+  /**
+   * The next `samples` samples of every input, one block each (Block.input =
+   * 0…N−1), computed now. With drops in the scenario each dongle loses its
+   * own gaps, so their first samples part.
+   */
   read(samples = this.blockSamples): Block[] {
     this.check();
+    const block = this.blockCount++;
     const data = Array.from({ length: this.inputs }, () => new Uint8Array(2 * samples));
-    const firstSample = this.engine.readAll(data);
     const now = Date.now();
-    return data.map((d, i) => ({ input: i, firstSample, data: d, receivedAt: now, dropped: 0 }));
+    const drops = data.map((_, i) => this.engine.dropBefore(i, block));
+    if (drops.every((d) => d === 0) && data.every((_, i) => this.engine.position(i) === this.engine.position(0))) {
+      const firstSample = this.engine.readAll(data);
+      return data.map((d, i) => ({ input: i, firstSample, data: d, receivedAt: now, dropped: 0 }));
+    }
+    return data.map((d, i) => {
+      if (drops[i]) this.engine.skip(i, drops[i]!);
+      const firstSample = this.engine.read(i, d);
+      return { input: i, firstSample, data: d, receivedAt: now, dropped: drops[i]! };
+    });
   }
 
   /** Blocks of every input in turn (0, 1, …, N−1, 0, …), paced at the sample rate. */

@@ -59,6 +59,33 @@ describe('determinism', () => {
   });
 });
 
+describe('sample loss', () => {
+  it('loses whole gaps before blocks, reports them in Block.dropped, and keeps every other sample where it was', async () => {
+    const scenario = { seed: 5, frontend: { dropProbability: 0.3, dropSamples: 1000 } };
+    const lossy = await openSimSource({ scenario, pacing: false });
+    const reference = (await openSimSource({ scenario: { seed: 5 }, pacing: false })).read(40 * 4096 + 40 * 1000).data;
+    let next = 0, gaps = 0;
+    for (let k = 0; k < 40; k++) {
+      const b = lossy.read(4096);
+      expect(b.firstSample).toBe(next + b.dropped);
+      if (b.dropped > 0) gaps++;
+      expect(b.dropped).toBeLessThanOrEqual(1000);
+      expect(Buffer.compare(b.data, reference.subarray(2 * b.firstSample, 2 * (b.firstSample + 4096)))).toBe(0);
+      next = b.firstSample + 4096;
+    }
+    // 39 chances at 0.3 (the first block never drops): 5…20 gaps with overwhelming probability, and fixed by the seed.
+    expect(gaps).toBeGreaterThan(4);
+    expect(gaps).toBeLessThan(21);
+    const group = await openSimGroup({ scenario: { ...scenario, antennas: [{}, {}] }, pacing: false });
+    let parted = false;
+    for (let k = 0; k < 20; k++) {
+      const [a, b] = group.read(1024);
+      if (a!.firstSample !== b!.firstSample) parted = true;
+    }
+    expect(parted).toBe(true);
+  });
+});
+
 describe('noise level', () => {
   it('maps the system temperature to ≈ 20 counts rms, scaled by the gain', async () => {
     const scenario = { ...quiet, antennas: [{ pointing: { mode: 'fixed', az: 0, el: 90 } }] };
