@@ -4,7 +4,10 @@
  * degrees and seconds since the epoch) and exits 0 once arrived.
  */
 import { type Command, UsageError, exitCodes } from '../command.ts';
-import { type DriverName, drivers, openRotator } from '../../../devices/rotator/index.ts';
+import {
+  ControllerSim, type DriverName, type Responder, drivers, easycommResponder, gs232Responder, openRotator, rot2progResponder,
+} from '../../../devices/rotator/index.ts';
+import type { Mount } from '../../../devices/rotator/mount.ts';
 import { type Limits, goto } from '../../../devices/rotator/rotator.ts';
 
 const help = `Usage: fringe rotator --driver DRIVER [--port PORT] [options] ACTION
@@ -16,6 +19,10 @@ Actions:
   stop            stop all motion
   park            send the rotator to its park position (rotctld: its own;
                   others: az 0, el 90, or --park-az/--park-el)
+  serve           be the controller: run our simulator of a gs232a, gs232b,
+                  easycomm or rot2prog controller on --port (one end of a
+                  socat pty pair or a null-modem cable) until interrupted,
+                  so Hamlib, Gpredict or fringe itself can drive it
 
 Options:
   --driver D      rotctld | gs232a | gs232b | easycomm | rot2prog | sim
@@ -30,6 +37,9 @@ Options:
   --tolerance DEG arrived when both axes are this close (default 1)
   --timeout S     give up a goto after this many seconds (default 120)
   --interval S    seconds between position reads while moving (default 0.5)
+  --az-rate, --el-rate DEG_PER_S
+                  slew rates of the simulated mount (sim and serve; default
+                  6 and 3)
 
 Exit codes: 0 done or arrived; 1 timeout, limit or device error; 2 bad usage.`;
 
@@ -40,7 +50,30 @@ interface Parsed {
 
 const valued = new Set([
   'driver', 'port', 'baud', 'az-min', 'az-max', 'el-min', 'el-max', 'park-az', 'park-el', 'tolerance', 'timeout', 'interval',
+  'az-rate', 'el-rate',
 ]);
+
+/** The controller simulator for each serial driver. */
+const responders: Partial<Record<DriverName, (m: Mount) => Responder>> = {
+  gs232a: (m) => gs232Responder('a', m),
+  gs232b: (m) => gs232Responder('b', m),
+  easycomm: (m) => easycommResponder(m),
+  rot2prog: (m) => rot2progResponder(m),
+};
+
+/** Runs the controller simulator on `port` until SIGINT or SIGTERM. */
+async function serve(driver: DriverName, port: string, baud: number | undefined, mount: ConstructorParameters<typeof Mount>[0]): Promise<number> {
+  const responder = responders[driver];
+  if (!responder) throw new UsageError(`serve simulates a serial controller: one of ${Object.keys(responders).join(', ')}`);
+  const sim = await ControllerSim.start(responder, { path: port, baud, mount });
+  console.error(`fringe rotator: simulating a ${driver} controller on ${port}; interrupt to stop`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await sim.close();
+  return exitCodes.ok;
+}
 
 function parse(argv: string[]): Parsed {
   const opts = new Map<string, string>();
@@ -86,7 +119,7 @@ export const command: Command = {
     if (!driver) throw new UsageError(`--driver is required: one of ${drivers.join(', ')}`);
     if (!(drivers as readonly string[]).includes(driver)) throw new UsageError(`unknown driver "${driver}": one of ${drivers.join(', ')}`);
     const [action, ...args] = p.positional;
-    const actions = ['position', 'goto', 'stop', 'park'];
+    const actions = ['position', 'goto', 'stop', 'park', 'serve'];
     if (!action || !actions.includes(action)) throw new UsageError(`the action must be one of ${actions.join(', ')}${action ? `, not "${action}"` : ''}`);
     const want = action === 'goto' ? 2 : 0;
     if (args.length !== want) throw new UsageError(action === 'goto' ? 'goto needs AZ and EL in degrees' : `${action} takes no arguments`);
@@ -98,13 +131,24 @@ export const command: Command = {
     const parkAz = num(p, 'park-az', 'degrees');
     const parkEl = num(p, 'park-el', 'degrees');
     const gotoOpts = { tolerance: num(p, 'tolerance', 'degrees'), timeout: num(p, 'timeout', 'seconds'), interval: num(p, 'interval', 'seconds') };
+    const azRate = num(p, 'az-rate', 'degrees per second');
+    const elRate = num(p, 'el-rate', 'degrees per second');
+    for (const [n, r] of [['az-rate', azRate], ['el-rate', elRate]] as const) {
+      if (r !== undefined && !(r > 0)) throw new UsageError(`--${n} must be a positive number of degrees per second, got ${r}`);
+    }
+    const parkAt = parkAz !== undefined || parkEl !== undefined ? { az: parkAz ?? 0, el: parkEl ?? 90 } : undefined;
+    if (action === 'serve') {
+      return serve(driver as DriverName, p.opts.get('port')!, baud, { limits: limitsFrom(p), azRate, elRate, parkAt });
+    }
 
     const rot = await openRotator({
       driver: driver as DriverName,
       port: p.opts.get('port'),
       baud,
       limits: limitsFrom(p),
-      parkAt: parkAz !== undefined || parkEl !== undefined ? { az: parkAz ?? 0, el: parkEl ?? 90 } : undefined,
+      parkAt,
+      azRate,
+      elRate,
     });
     const line = (q: { az: number; el: number }, t = Date.now() / 1000) =>
       console.log(JSON.stringify({ az: round(q.az), el: round(q.el), t: Math.round(t * 1000) / 1000 }));

@@ -3,11 +3,14 @@
  * pty with our simulator on the other end, and against Debian's rotctld.
  * The child runs bin/fringe.js, as `npx fringe` does.
  */
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../../helpers/tools.ts';
 import { ControllerSim, gs232Responder, easycommResponder, rot2progResponder } from '../../../devices/rotator/sim-controllers.ts';
-import { type PtyPair, ptyPair, run, startRotctld } from './helpers.ts';
+import { type PtyPair, ptyPair, run, startRotctld, waitFor } from './helpers.ts';
+import { openRotator } from '../../../devices/rotator/index.ts';
+import { goto } from '../../../devices/rotator/rotator.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/fringe.js', import.meta.url));
 
@@ -84,10 +87,37 @@ describe.skipIf(skip)(`fringe rotator over a pty${skip ? ` (${skip})` : ''}`, ()
     expect(r.stderr).toMatch(/no reply to C2/);
   });
 
+  it('serve is the controller: our GS-232A driver moves it, and it exits 0 when told to stop', async () => {
+    await sim?.close();
+    sim = undefined;
+    const child = spawn(process.execPath, [bin, 'rotator', '--driver', 'gs232a', '--port', pair.b, '--az-rate', '50', '--el-rate', '50', 'serve'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => stderr.includes('simulating a gs232a controller'), 'fringe rotator serve to start', 60_000);
+      const rot = await openRotator({ driver: 'gs232a', port: pair.a });
+      try {
+        expect(await rot.position()).toEqual({ az: 0, el: 90 }); // the mount starts parked
+        const p = await goto(rot, 45, 60, { interval: 0.1, timeout: 30 });
+        expect(Math.abs(p.az - 45)).toBeLessThanOrEqual(1);
+        expect(Math.abs(p.el - 60)).toBeLessThanOrEqual(1);
+      } finally {
+        await rot.close();
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('exits 2 on bad usage', async () => {
     expect((await fringe('rotator', '--driver', 'gs232a', 'position')).code).toBe(2);
     expect((await fringe('rotator', '--driver', 'nope', 'position')).code).toBe(2);
     expect((await fringe('rotator', '--driver', 'sim', 'goto', '10')).code).toBe(2);
+    expect((await fringe('rotator', '--driver', 'sim', 'serve')).code).toBe(2);
   });
 });
 
