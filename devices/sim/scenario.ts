@@ -96,7 +96,7 @@ export function defaultScenario(): Scenario {
     sun: { enabled: true, flux1415: 60, model: 'disk' },
     hydrogen: { enabled: true, lsr: true },
     noiseSource: { temperature: 100, on: false, period: 0, onTime: 0 },
-    rfi: [{ frequency: 1_420_900_000, temperature: 0.5, phase: 0 }],
+    rfi: [{ frequency: 1_419_600_000, temperature: 0.5, phase: 0 }], // +170 km/s: beside, not on, the galactic HI
     frontend: { countsRms: 20, bandpassEdge: 0.85, bandpassOrder: 8, dcOffset: [1.5, -1], dropProbability: 0, dropSamples: 16384 },
   };
 }
