@@ -59,7 +59,7 @@ export class CommonSpectra {
   private readonly ns = new Map<number, Float32Array>();
   private readonly amp: Float32Array;
 
-  /** `sqrtBOverL[k]` = √(B[k]/L); `capacity` frames are kept per stream. */
+  /** `sqrtBOverL[k]` = √(B[k]/L); up to `capacity` spectra are kept in each cache (sun, noise source). */
   constructor(
     private readonly seed: number,
     sqrtBOverL: Float32Array,
