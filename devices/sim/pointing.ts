@@ -37,3 +37,50 @@ export function pointingFromConfig(cfg: PointingConfig, site: Site): PointingMod
     },
   };
 }
+
+/** What the simulator needs of a rotator (devices/rotator's `Rotator` has it): its position, degrees. */
+export interface PositionReader {
+  position(): Promise<Horizontal>;
+}
+
+/** A pointing that follows a rotator; `stop()` ends the polling. */
+export interface RotatorPointing extends PointingModel {
+  /** The last position read (degrees), or the initial one before the first read. */
+  readonly last: Horizontal;
+  /** Reads the position now (also done every `interval`), resolving once it is stored. */
+  refresh(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Follows a real or simulated rotator: polls `rotator.position()` every
+ * `intervalMs` (default 500 ms, as srt-py) and answers `pointingAt` with the
+ * last position read, whatever the sky time (a rotator lives in wall-clock
+ * time). A failed read keeps the last position. The timer does not keep
+ * Node running; call `stop()` when done.
+ */
+export function pointingFromRotator(
+  rotator: PositionReader,
+  options: { intervalMs?: number; initial?: Horizontal } = {},
+): RotatorPointing {
+  let last: Horizontal = options.initial ?? { az: 180, el: 45 };
+  const refresh = async () => {
+    try {
+      const p = await rotator.position();
+      if (Number.isFinite(p.az) && Number.isFinite(p.el)) last = { az: p.az, el: p.el };
+    } catch {
+      // Keep the last position: the rotator's own error events report the failure.
+    }
+  };
+  const timer = setInterval(() => void refresh(), options.intervalMs ?? 500);
+  timer.unref();
+  void refresh();
+  return {
+    get last() {
+      return last;
+    },
+    pointingAt: () => last,
+    refresh,
+    stop: () => clearInterval(timer),
+  };
+}

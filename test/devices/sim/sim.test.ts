@@ -9,7 +9,7 @@ import { angularSeparation, enuVector, equatorialToGalactic, equatorialToHorizon
 import { bandpassPower } from '../../../devices/sim/frontend.ts';
 import { beamAveragedProfile, hiRestFrequency } from '../../../devices/sim/hydrogen.ts';
 import { diskVisibility } from '../../../devices/sim/sundisk.ts';
-import { openSimGroup, openSimSource, parseScenario } from '../../../devices/sim/index.ts';
+import { openSimGroup, openSimSource, parseScenario, pointingFromRotator } from '../../../devices/sim/index.ts';
 import { averagedSpectrum, countsVariance, crossCorrelation, dftAt, power, toComplex } from './estimators.ts';
 
 /** No sun, no line, no tones, no DC offset: receiver and continuum only. */
@@ -414,6 +414,29 @@ describe('switching', () => {
     // ≈ 1 + 102 K/100 K on the sun.
     expect(on / off).toBeGreaterThan(1.8);
     expect(on / off).toBeLessThan(2.3);
+  });
+});
+
+describe('a rotator as the pointing', () => {
+  it('follows the position the rotator reports: on the sun, then away', async () => {
+    const t0 = Date.parse('2026-06-21T12:00:00Z');
+    const sun = equatorialToHorizontal(sunPosition(t0), { lat: 52, lon: 0 }, t0);
+    let where = { az: sun.az, el: sun.el };
+    const fake = { position: async () => where };
+    const pointing = pointingFromRotator(fake, { intervalMs: 60_000 });
+    try {
+      await pointing.refresh();
+      const src = await openSimSource({ scenario: { ...quiet, sun: { enabled: true } }, pointing, pacing: false });
+      const on = countsVariance(src.read(200_000).data);
+      where = { az: sun.az, el: sun.el - 45 };
+      await pointing.refresh();
+      expect(pointing.last.el).toBeCloseTo(sun.el - 45, 9);
+      src.read(2 * 4096); // what was synthesised before the move
+      const off = countsVariance(src.read(200_000).data);
+      expect(on / off).toBeGreaterThan(1.8);
+    } finally {
+      pointing.stop();
+    }
   });
 });
 
