@@ -81,4 +81,24 @@ describe.skipIf(skip)(`serial protocol details${skip ? ` (${skip})` : ''}`, () =
     rot = await openRotator({ driver: 'gs232a', port: pair.a });
     await expect(rot.moveTo(10, 10)).rejects.toMatchObject({ kind: 'protocol', message: expect.stringContaining(`${pair.a}: W (go to) refused (the controller answered ?> (invalid command))`) });
   });
+
+  it('a serial line that goes away mid-session (socat killed) is reported as unplugged, naming the port', async () => {
+    await reset();
+    const own = await ptyPair();
+    const ownSim = await ControllerSim.start((m) => gs232Responder('b', m), { path: own.b, mount: { start: { az: 5, el: 6 } } });
+    const r = await openRotator({ driver: 'gs232b', port: own.a });
+    try {
+      expect(await r.position()).toEqual({ az: 5, el: 6 });
+      await ownSim.close();
+      await own.close();
+      // The driver hears the line close (or a write fails) within moments; until then replies may still be in flight.
+      let err: { kind?: string; message?: string } | undefined;
+      await waitFor(async () => (err = await r.position().then(() => undefined, (e: { kind?: string }) => e)) !== undefined, 'an error', 20_000);
+      expect(['unplugged', 'io']).toContain(err!.kind);
+      expect(err!.message).toContain(own.a);
+      await expect(r.moveTo(10, 10)).rejects.toMatchObject({ kind: err!.kind });
+    } finally {
+      await r.close();
+    }
+  });
 });
