@@ -70,7 +70,11 @@ export function dftAt(x: { re: Float64Array; im: Float64Array }, f: number, fs: 
   return { re: sr / n, im: si / n, abs: Math.hypot(sr, si) / n };
 }
 
-/** In-place radix-2 complex FFT (forward, e^{−i}). */
+/**
+ * In-place radix-2 complex FFT (forward, e^{−i}). Deliberately not the
+ * correlator's fft64: the simulator is checked by estimators independent of
+ * the correlator (issue: devices), so that a fault in one cannot hide in the other.
+ */
 export function fft(re: Float64Array, im: Float64Array): void {
   const n = re.length;
   for (let i = 1, j = 0; i < n; i++) {
