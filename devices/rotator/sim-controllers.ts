@@ -44,7 +44,7 @@ export interface ControllerSimOptions {
 }
 
 export class ControllerSim {
-  /** Every byte heard since the start. */
+  /** The bytes heard since the start (the last 1 MiB, so a long `serve` does not grow without bound). */
   heard = Buffer.alloc(0);
   /** While true, bytes are heard but nothing is answered or done (a controller that stopped answering). */
   muted = false;
@@ -81,7 +81,7 @@ export class ControllerSim {
   }
 
   private onData(d: Buffer): void {
-    this.heard = Buffer.concat([this.heard, d]);
+    this.heard = Buffer.concat([this.heard.length + d.length > 1 << 20 ? this.heard.subarray(d.length) : this.heard, d]);
     if (this.muted) {
       this.heardWhileMuted += d.length;
       return;

@@ -74,6 +74,8 @@ describe.skipIf(skip)(`fringe rotator over a pty${skip ? ` (${skip})` : ''}`, ()
     const r = await fringe('rotator', '--driver', 'easycomm', '--port', pair.a, 'goto', '100', '10', '--timeout', '1', '--interval', '0.2');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/did not reach az 100° el 10° within 1 s/);
+    // Easycomm's stop has no reply: the CLI may exit before this process has read it.
+    await waitFor(() => s.heard.toString('latin1').includes('SA SE\n'), 'the stop to arrive', 10_000).catch(() => undefined);
     expect(s.heard.toString('latin1')).toContain('SA SE\n');
     expect(s.mount.moving).toBe(false);
   });

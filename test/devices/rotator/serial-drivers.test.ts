@@ -62,7 +62,8 @@ for (const c of cases) {
       await rot.moveTo(200, 80);
       await new Promise((r) => setTimeout(r, 300));
       await rot.stop();
-      await new Promise((r) => setTimeout(r, 100));
+      // Easycomm's stop has no reply: give the simulator time to hear it on a loaded machine.
+      await waitFor(() => !sim.mount.moving, 'the mount to stop', 10_000).catch(() => undefined);
       expect(sim.mount.moving).toBe(false);
       const here = sim.mount.position();
       expect(here.az).toBeGreaterThan(10);
