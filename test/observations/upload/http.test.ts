@@ -99,14 +99,15 @@ describe('HTTP uploads through the queue', () => {
     expectStoredOnce(job.idempotencyKey);
   });
 
+  // Generous margins (1 s client timeout, 3 s server delay) so a loaded machine cannot blur them.
   it('a slow server that stored the file but answered too late gets no second copy', async () => {
     server.faults = ['slow'];
-    server.slowMs = 800;
+    server.slowMs = 3000;
     const q = queue();
     const job = await q.enqueue({ path: file, target: 'archive' });
-    const { jobs, events } = await run(q, 300);
+    const { jobs, events } = await run(q, 1000);
     expect(jobs[0]).toMatchObject({ state: 'done', attempts: 2 });
-    expect(events.some((e) => e.type === 'retry' && /no progress for 300 ms/.test(e.error))).toBe(true);
+    expect(events.some((e) => e.type === 'retry' && /no progress for 1000 ms/.test(e.error))).toBe(true);
     expect(events.find((e) => e.type === 'done')).toMatchObject({ alreadyThere: true });
     expect(server.requests).toHaveLength(2);
     expectStoredOnce(job.idempotencyKey);
