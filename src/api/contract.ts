@@ -6,6 +6,11 @@
  * exactly this, nothing else.
  */
 import { z } from 'zod';
+import type { Observation } from '../../observations/store/types.ts';
+import type { Site } from '../astro/site.ts';
+import type { SkyPosition, Transit } from '../astro/sun.ts';
+import type { SpectrumEvent, StationStatus } from '../engine/station.ts';
+import type { ExportedFile, ObservationSummary } from './summary.ts';
 
 const site = z.object({
   name: z.string().trim().min(1).max(120),
@@ -47,10 +52,39 @@ export const methods = {
   'observations.list': z.object({ status: z.enum(['recording', 'complete', 'interrupted']).optional(), mode: z.string().max(40).optional() }),
   'observations.get': z.object({ id: z.number().int().positive() }),
   'observations.delete': z.object({ id: z.number().int().positive() }),
+  'observations.summary': z.object({ id: z.number().int().positive() }),
+  'observations.export': z.object({ id: z.number().int().positive(), format: z.enum(['fits', 'csv']), kind: z.enum(['power', 'spectrum']).optional() }),
 } as const;
 
 export type MethodName = keyof typeof methods;
 export type Params<M extends MethodName> = z.infer<(typeof methods)[M]>;
+
+/** A value as it arrives over JSON: Dates become ISO strings, typed arrays plain objects are never sent. */
+export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+
+/** What each method resolves to, as the UI receives it (after JSON). */
+export interface Results {
+  'station.status': Json<StationStatus>;
+  'station.setSite': Json<Site>;
+  'station.sun': Json<SkyPosition & { nextTransit: Transit }>;
+  'live.start': Json<StationStatus>;
+  'live.stop': Json<StationStatus>;
+  'record.start': { id: number };
+  'record.stop': { id: number | null };
+  'observations.list': Json<Observation[]>;
+  'observations.get': Json<Observation>;
+  'observations.delete': { id: number };
+  'observations.summary': ObservationSummary;
+  'observations.export': ExportedFile;
+}
+export type Result<M extends MethodName> = Results[M];
+
+/** Event payloads (spectrum: decoded from its binary frame). */
+export interface Events {
+  spectrum: SpectrumEvent;
+  status: Json<StationStatus>;
+  error: { kind: string; message: string };
+}
 
 /** Event names the engine sends. `spectrum` travels as a binary frame (codec.ts). */
 export const eventNames = ['spectrum', 'status', 'error'] as const;

@@ -4,6 +4,7 @@
  */
 import type { Station } from '../engine/station.ts';
 import { ApiError, checkParams, type MethodName, type Params } from './contract.ts';
+import { exportForDownload, summarize } from './summary.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -25,6 +26,8 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       station.store.deleteObservation(p.id);
       return { id: p.id };
     },
+    'observations.summary': (p) => summarize(station.store, p.id),
+    'observations.export': (p) => exportForDownload(station.store, p.id, p.format, p.kind),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

@@ -11,8 +11,9 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeSpectrum } from '../api/codec.ts';
-import { ApiError } from '../api/contract.ts';
+import { ApiError, checkParams } from '../api/contract.ts';
 import { dispatcher } from '../api/dispatch.ts';
+import { downloadFormats, exportForDownload, type ExportedFile } from '../api/summary.ts';
 import type { SpectrumEvent, Station, StationEvents } from '../engine/station.ts';
 import { checkRequest, isLoopback } from './guard.ts';
 
@@ -55,9 +56,11 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
   let dropped = 0;
 
   const http = createServer((req, res) => {
-    const verdict = checkRequest(req, { bind: host, token }, false);
+    const download = new URL(req.url ?? '/', 'http://station').pathname === '/api/download';
+    const verdict = checkRequest(req, { bind: host, token }, download);
     if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
-    serveStatic(req, res, uiDir);
+    if (download) serveDownload(req, res, o.station);
+    else serveStatic(req, res, uiDir);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   http.on('upgrade', (req, socket, head) => {
@@ -127,6 +130,32 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
 function refuse(res: ServerResponse, status: number, reason: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
   res.end(`${reason}\n`);
+}
+
+/**
+ * GET /api/download?id=N&format=fits|csv[&kind=power|spectrum]: writes the
+ * export into the data folder (as `observations.export` does) and sends it
+ * as an attachment. Guarded like the API (token when one is set).
+ */
+function serveDownload(req: IncomingMessage, res: ServerResponse, station: Station): void {
+  if (req.method !== 'GET') return refuse(res, 405, 'downloads are GET requests');
+  const q = Object.fromEntries(new URL(req.url ?? '/', 'http://station').searchParams);
+  let file: ExportedFile;
+  try {
+    const { params } = checkParams<'observations.export'>('observations.export', { id: Number(q.id), format: q.format, ...(q.kind ? { kind: q.kind } : {}) });
+    file = exportForDownload(station.store, params.id, params.format, params.kind);
+  } catch (err) {
+    const kind = (err as { kind?: string }).kind;
+    return refuse(res, kind === 'not-found' ? 404 : kind === 'bad-request' || kind === 'invalid' || kind === 'state' ? 400 : 500, (err as Error).message);
+  }
+  res.writeHead(200, {
+    'content-type': downloadFormats[file.format].type,
+    'content-length': String(file.bytes),
+    'content-disposition': `attachment; filename="${file.name}"`,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  createReadStream(file.path).pipe(res);
 }
 
 function serveStatic(req: IncomingMessage, res: ServerResponse, uiDir: string): void {

@@ -1,0 +1,96 @@
+/** The shell: header with navigation and the station's state, banners, and the current page. */
+import { useEffect, useState } from 'react';
+import { Live } from './pages/Live.tsx';
+import { Observations } from './pages/Observations.tsx';
+import { StationPage } from './pages/Station.tsx';
+import { useStation } from './station.ts';
+
+const pages = { live: 'Live', station: 'Station', observations: 'Observations' } as const;
+type Page = keyof typeof pages;
+
+function currentPage(): Page {
+  const h = location.hash.replace(/^#\/?/, '');
+  return h in pages ? (h as Page) : 'live';
+}
+
+export function App() {
+  const station = useStation();
+  const [page, setPage] = useState<Page>(currentPage);
+  useEffect(() => {
+    const on = () => setPage(currentPage());
+    window.addEventListener('hashchange', on);
+    return () => window.removeEventListener('hashchange', on);
+  }, []);
+  const { status, connection } = station;
+  const live = status?.live;
+  const rec = status?.recording;
+  const simulated = live?.kind === 'sim';
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <div className="brand">
+          <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden>
+            <path d="M3 17 A9 9 0 0 1 21 17" fill="none" stroke="currentColor" strokeWidth="2" />
+            <path d="M12 17 L17 8" stroke="currentColor" strokeWidth="2" />
+            <circle cx="17" cy="8" r="1.8" fill="currentColor" />
+            <path d="M8 21h8" stroke="currentColor" strokeWidth="2" />
+          </svg>
+          <span>Fringe</span>
+        </div>
+        <nav>
+          {(Object.keys(pages) as Page[]).map((p) => (
+            <a key={p} href={`#/${p}`} className={p === page ? 'active' : ''} data-testid={`nav-${p}`}>
+              {pages[p]}
+            </a>
+          ))}
+        </nav>
+        <div className="topbar-state">
+          {rec ? (
+            <span className="pill rec" data-testid="rec-pill">
+              <span className="dot" /> REC #{rec.id} · {rec.integrations} int.
+            </span>
+          ) : null}
+          {live ? (
+            <span className={`pill ${simulated ? 'sim' : 'ok'}`} title={live.source}>
+              {simulated ? 'Simulator' : live.name}
+            </span>
+          ) : status ? (
+            <span className="pill off">Live view stopped</span>
+          ) : null}
+          <span className={`pill conn ${connection}`} data-testid="connection">
+            {connection === 'open' ? 'Connected' : connection === 'connecting' ? 'Connecting…' : 'Disconnected'}
+          </span>
+        </div>
+      </header>
+
+      <div className="banners">
+        {simulated ? (
+          <div className="banner notice" data-testid="sim-banner">
+            <strong>Simulator.</strong> No dongle is in use: this is Fringe's simulated sky (a 1 m dish tracking the sun, the hydrogen line, an RFI tone).
+            Plug in an RTL-SDR or connect an rtl_tcp server on the <a href="#/station">Station</a> page.
+          </div>
+        ) : null}
+        {status?.notices
+          .filter((n) => !/simulator/i.test(n))
+          .map((n) => (
+            <div key={n} className="banner notice">
+              {n}
+            </div>
+          ))}
+        {station.banners.map((b) => (
+          <div key={b.id} className={`banner ${b.kind}`} role="alert" data-testid="error-banner">
+            <span>{b.text}</span>
+            <button className="ghost" onClick={() => station.dismiss(b.id)} aria-label="dismiss">
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+
+      <main>
+        {page === 'live' ? <Live station={station} /> : page === 'station' ? <StationPage station={station} /> : <Observations station={station} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+/** A plotly.js plot that redraws in place (Plotly.react) when its data change, themed for the night. */
+import Plotly from 'plotly.js-dist-min';
+import { useEffect, useRef } from 'react';
+
+export const colors = {
+  trace: '#ffb454',
+  second: '#7fb8ff',
+  grid: '#1f2a36',
+  axis: '#8a9aab',
+  text: '#c9d4df',
+  line: '#ff6b5a',
+};
+
+/** The shared dark layout; callers add axes titles (with units) and ranges. */
+export function nightLayout(extra: Partial<Plotly.Layout>): Partial<Plotly.Layout> {
+  const axis = { gridcolor: colors.grid, zerolinecolor: colors.grid, linecolor: '#2c3a48', tickcolor: '#2c3a48', color: colors.axis, automargin: true, title: { font: { size: 12, color: colors.axis } } };
+  return {
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: 'rgba(0,0,0,0)',
+    font: { family: 'Inter, "Segoe UI", system-ui, sans-serif', size: 11, color: colors.text },
+    margin: { l: 64, r: 16, t: 8, b: 44 },
+    showlegend: false,
+    hoverlabel: { bgcolor: '#101821', bordercolor: '#3b4b5c', font: { color: colors.text } },
+    ...extra,
+    xaxis: { ...axis, ...(extra.xaxis ?? {}) } as Partial<Plotly.LayoutAxis>,
+    yaxis: { ...axis, ...(extra.yaxis ?? {}) } as Partial<Plotly.LayoutAxis>,
+  };
+}
+
+const config: Partial<Plotly.Config> = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d'] };
+
+export function Plot(props: { data: Partial<Plotly.PlotData>[]; layout: Partial<Plotly.Layout>; className?: string; testId?: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (ref.current) void Plotly.react(ref.current, props.data as Plotly.Data[], props.layout, config);
+  }, [props.data, props.layout]);
+  useEffect(() => {
+    const el = ref.current;
+    return () => {
+      if (el) Plotly.purge(el);
+    };
+  }, []);
+  return <div ref={ref} className={props.className ?? 'plot'} data-testid={props.testId} />;
+}

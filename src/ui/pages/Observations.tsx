@@ -1,0 +1,223 @@
+/** The Observations page: the archive, one observation's plots, export and delete. */
+import { useEffect, useMemo, useState } from 'react';
+import type { Result } from '../../api/contract.ts';
+import { downloadUrl } from '../api.ts';
+import { Plot, colors, nightLayout } from '../components/Plot.tsx';
+import { decibels, formatMHz } from '../spectrum.ts';
+import type { StationView } from '../station.ts';
+
+type Obs = Result<'observations.list'>[number];
+type Status = '' | 'recording' | 'complete' | 'interrupted';
+
+function when(unix: number): string {
+  return new Date(unix * 1000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+function duration(o: Obs): string {
+  const s = Math.round((o.end ?? Date.now() / 1000) - o.start);
+  return s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min` : s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+}
+
+export function Observations({ station }: { station: StationView }) {
+  const { client } = station;
+  const [list, setList] = useState<Obs[] | null>(null);
+  const [status, setStatus] = useState<Status>('');
+  const [text, setText] = useState('');
+  const [selected, setSelected] = useState<number | null>(null);
+  const recId = station.status?.recording?.id ?? null;
+
+  const load = () =>
+    client.call('observations.list', status ? { status } : {}).then(setList, (err) => station.report(err, 'list the observations'));
+  useEffect(() => {
+    if (station.connection === 'open') void load();
+  }, [client, station.connection, status, recId]);
+
+  const shown = useMemo(() => {
+    const t = text.trim().toLowerCase();
+    return (list ?? []).filter((o) => !t || `${o.id} ${o.target} ${o.mode} ${o.config.source && typeof o.config.source === 'object' ? (o.config.source as { name?: string }).name ?? '' : ''}`.toLowerCase().includes(t));
+  }, [list, text]);
+
+  return (
+    <div className="observations">
+      <section className="panel list-panel">
+        <div className="panel-head">
+          <h2>Observations</h2>
+          <div className="panel-tools">
+            <input placeholder="Filter: target, mode, id" value={text} onChange={(e) => setText(e.target.value)} data-testid="obs-filter" />
+            <select value={status} onChange={(e) => setStatus(e.target.value as Status)}>
+              <option value="">any status</option>
+              <option value="complete">complete</option>
+              <option value="recording">recording</option>
+              <option value="interrupted">interrupted</option>
+            </select>
+            <button className="ghost" onClick={() => void load()}>
+              Refresh
+            </button>
+          </div>
+        </div>
+        {list === null ? (
+          <p className="muted">Loading…</p>
+        ) : shown.length === 0 ? (
+          <p className="muted empty-note">{list.length === 0 ? 'No observations yet. Press Record on the Live page to make one.' : 'Nothing matches the filter.'}</p>
+        ) : (
+          <table className="obs-table" data-testid="obs-table">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Start (UTC)</th>
+                <th>Length</th>
+                <th>Target</th>
+                <th>Mode</th>
+                <th>Centre</th>
+                <th className="num">Integrations</th>
+                <th>Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((o) => (
+                <tr key={o.id} className={o.id === selected ? 'selected' : ''} onClick={() => setSelected(o.id)} data-testid={`obs-row-${o.id}`}>
+                  <td className="num">{o.id}</td>
+                  <td className="mono">{when(o.start)}</td>
+                  <td>{duration(o)}</td>
+                  <td>{o.target || '—'}</td>
+                  <td>{o.mode}</td>
+                  <td className="mono">{formatMHz(o.config.tuning.centerFrequency, 3)}</td>
+                  <td className="num">{o.integrations}</td>
+                  <td>
+                    <span className={`status ${o.status}`} title={o.interruptedReason ?? ''}>
+                      {o.status}
+                    </span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      {selected !== null ? (
+        <Detail
+          key={selected}
+          station={station}
+          obs={list?.find((o) => o.id === selected) ?? null}
+          onDeleted={() => {
+            setSelected(null);
+            void load();
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+function Detail({ station, obs, onDeleted }: { station: StationView; obs: Obs | null; onDeleted: () => void }) {
+  const { client } = station;
+  const [summary, setSummary] = useState<Result<'observations.summary'> | null>(null);
+  const [confirm, setConfirm] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  useEffect(() => {
+    if (obs && obs.integrations > 0) client.call('observations.summary', { id: obs.id }).then(setSummary, (err) => station.report(err, `read observation ${obs.id}`));
+  }, [obs?.id, obs?.integrations]);
+  if (!obs) return null;
+
+  const spectrum = summary && {
+    data: [{ x: summary.frequency.map((f) => f / 1e6), y: Array.from(decibels(summary.spectrum[0] ?? [])), type: 'scatter', mode: 'lines', line: { color: colors.trace, width: 1.2 }, hovertemplate: '%{x:.4f} MHz<br>%{y:.2f} dB<extra></extra>' }] as Partial<Plotly.PlotData>[],
+    layout: nightLayout({ xaxis: { title: { text: 'Frequency (MHz)' }, tickformat: '.2f' }, yaxis: { title: { text: 'Mean power (dB, arbitrary)' } } }),
+  };
+  const power = summary && {
+    data: [{ x: summary.time.map((t) => t * 1000), y: Array.from(decibels(summary.power[0] ?? [])), type: 'scatter', mode: 'lines', line: { color: colors.second, width: 1.4 }, hovertemplate: '%{x|%H:%M:%S} UTC<br>%{y:.3f} dB<extra></extra>' }] as Partial<Plotly.PlotData>[],
+    layout: nightLayout({ xaxis: { type: 'date', title: { text: 'Time (UTC)' } }, yaxis: { title: { text: 'Total power (dB)' } } }),
+  };
+
+  const exportInApp = async (format: 'fits' | 'csv', kind?: 'power' | 'spectrum') => {
+    const r = await client.call('observations.export', { id: obs.id, format, ...(kind ? { kind } : {}) }).catch((err) => station.report(err, 'export'));
+    if (r) setSaved(`Saved ${r.name} (${(r.bytes / 1024).toFixed(0)} KiB) in ${r.path}`);
+  };
+  const exportLink = (label: string, format: 'fits' | 'csv', kind?: 'power' | 'spectrum', testId?: string) => {
+    const url = downloadUrl(obs.id, format, kind);
+    return url ? (
+      <a className="button" href={url} download data-testid={testId}>
+        {label}
+      </a>
+    ) : (
+      <button onClick={() => void exportInApp(format, kind)} data-testid={testId}>
+        {label}
+      </button>
+    );
+  };
+  const remove = async () => {
+    const r = await client.call('observations.delete', { id: obs.id }).catch((err) => station.report(err, `delete observation ${obs.id}`));
+    if (r) onDeleted();
+  };
+  const t = obs.config.tuning;
+
+  return (
+    <section className="panel detail" data-testid="obs-detail">
+      <div className="panel-head">
+        <h2>
+          Observation #{obs.id} <span className="muted">· {obs.target || 'no target'}</span>
+        </h2>
+        <div className="panel-tools">
+          {obs.integrations > 0 ? (
+            <>
+              {exportLink('FITS', 'fits', undefined, 'export-fits')}
+              {exportLink('CSV power', 'csv', 'power', 'export-csv')}
+              {exportLink('CSV spectrum', 'csv', 'spectrum')}
+            </>
+          ) : null}
+          {confirm ? (
+            <>
+              <button className="danger" onClick={() => void remove()} disabled={obs.status === 'recording'} data-testid="delete-confirm">
+                Delete #{obs.id} and its files
+              </button>
+              <button className="ghost" onClick={() => setConfirm(false)}>
+                Keep
+              </button>
+            </>
+          ) : (
+            <button className="ghost danger-text" onClick={() => setConfirm(true)} disabled={obs.status === 'recording'} data-testid="delete">
+              Delete…
+            </button>
+          )}
+        </div>
+      </div>
+      {saved ? <p className="ok-text small">{saved}</p> : null}
+      <dl className="facts wide">
+        <dt>Start</dt>
+        <dd>{when(obs.start)} UTC</dd>
+        <dt>Length</dt>
+        <dd>{duration(obs)}</dd>
+        <dt>Tuning</dt>
+        <dd>
+          {formatMHz(t.centerFrequency)} · {(t.sampleRate / 1e6).toFixed(3)} MS/s · gain {t.gain ?? 'auto'} {t.gain !== undefined ? 'dB' : ''}
+        </dd>
+        <dt>Correlator</dt>
+        <dd>
+          {obs.config.fx.channels} channels · {obs.config.fx.taps} taps · {obs.config.fx.spectraPerIntegration} spectra per integration
+        </dd>
+        <dt>Integrations</dt>
+        <dd>{obs.integrations}</dd>
+        <dt>Status</dt>
+        <dd>
+          {obs.status}
+          {obs.interruptedReason ? ` (${obs.interruptedReason})` : ''}
+        </dd>
+      </dl>
+      {obs.integrations === 0 ? (
+        <p className="muted">This observation holds no integrations.</p>
+      ) : summary && spectrum && power ? (
+        <div className="detail-plots">
+          <div>
+            <h3>Mean spectrum</h3>
+            <Plot testId="obs-spectrum" data={spectrum.data} layout={spectrum.layout} className="plot medium" />
+          </div>
+          <div>
+            <h3>Total power {summary.step > 1 ? <span className="muted small">(means of {summary.step} integrations)</span> : null}</h3>
+            <Plot testId="obs-power" data={power.data} layout={power.layout} className="plot medium" />
+          </div>
+        </div>
+      ) : (
+        <p className="muted">Reading…</p>
+      )}
+    </section>
+  );
+}

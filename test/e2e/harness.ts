@@ -1,0 +1,57 @@
+/**
+ * What the UI's end-to-end tests share: the UI built when stale
+ * (electron/ui-build.ts), a real `fringe serve` on the simulator on a free
+ * port with a temporary data folder (electron/engine.ts, as the desktop
+ * shell starts it), and Debian's Chromium through playwright-core (no
+ * browser download).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startEngine } from '../../electron/engine.ts';
+import { repoRoot } from '../../electron/ui-build.ts';
+
+export { ensureUiBuilt } from '../../electron/ui-build.ts';
+
+export const shots = join(repoRoot, 'test-output');
+mkdirSync(shots, { recursive: true });
+
+export interface Served {
+  /** The address `fringe serve` printed (with ?token= when one is needed). */
+  url: string;
+  /** The same without the query: http://127.0.0.1:PORT/ */
+  base: string;
+  port: number;
+  /** The data folder. */
+  dir: string;
+  stderr: () => string;
+  stop(): Promise<void>;
+}
+
+/** `fringe serve` on the simulator (cpu backend), on a free port, in a new data folder. */
+export async function startServer(extra: string[] = []): Promise<Served> {
+  const dir = mkdtempSync(join(tmpdir(), 'fringe-e2e-'));
+  const engine = await startEngine({ root: repoRoot, args: ['--db', dir, '--source', 'sim', '--backend', 'cpu', ...extra] }).catch((err) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
+  return {
+    url: engine.url,
+    base: `${new URL(engine.url).origin}/`,
+    port: engine.port,
+    dir,
+    stderr: engine.stderr,
+    async stop() {
+      await engine.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}

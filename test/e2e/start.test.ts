@@ -1,0 +1,45 @@
+/**
+ * `npm start` where the Electron binary is absent (this checkout installs
+ * electron with ELECTRON_SKIP_BINARY_DOWNLOAD=1): it says so, serves the
+ * built UI with `fringe serve` and prints the address, and stops on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { electronBinary } from '../../electron/start.ts';
+import { ensureUiBuilt, repoRoot } from '../../electron/ui-build.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fringe-start-'));
+beforeAll(() => ensureUiBuilt(), 180_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(electronBinary().path !== null)('npm start without the Electron binary', () => {
+  it('serves the UI and prints its address', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'electron/start.ts'), '--port', '0', '--db', dir, '--source', 'sim', '--backend', 'cpu'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /^(http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        void exited.then((code) => reject(new Error(`npm start exited (${code}): ${err}`)));
+      });
+      expect(err).toMatch(/Electron is not installed here|Electron binary is missing/);
+      expect(err).toMatch(/serving the UI instead/);
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+      expect(await page.text()).toMatch(/<div id="root"><\/div>/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  }, 90_000);
+});

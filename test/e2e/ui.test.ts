@@ -1,0 +1,214 @@
+/**
+ * The UI end to end: a real `fringe serve` on the simulator, Debian's
+ * Chromium driven by playwright-core, no mocks. Screenshots go to
+ * test-output/ (look at them: the UI should read as an instrument).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless, tools } from '../helpers/tools.ts';
+import { ensureUiBuilt, launchChromium, shots, startServer, type Served } from './harness.ts';
+
+const skip = skipUnless(tools.command('chromium'));
+/** The 21 cm line's rest frequency (MHz), Hellwig et al. 1970. */
+const hiRest = 1420.405751768;
+
+/** The spectrum as plotted: x (MHz) and y (dB) of the live spectrum's trace. */
+async function plotted(page: Page, testId = 'spectrum-plot'): Promise<{ x: number[]; y: number[] }> {
+  return page.$eval(`[data-testid=${testId}]`, (el) => {
+    const d = (el as unknown as { data?: { x: number[]; y: number[] }[] }).data?.[0];
+    return { x: Array.from(d?.x ?? []), y: Array.from(d?.y ?? []) };
+  });
+}
+
+describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
+  let server: Served;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    const [s] = await Promise.all([startServer(), ensureUiBuilt()]);
+    server = s;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('opens on the live spectrum of the simulator, which updates', async () => {
+    await page.goto(server.url);
+    await page.getByTestId('sim-banner').waitFor();
+    expect(await page.getByTestId('sim-banner').textContent()).toMatch(/Simulator/);
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=spectrum-plot]') as unknown as { data?: { y: number[] }[] })?.data?.[0]?.y.length ?? 0) === 1024);
+    const first = await plotted(page);
+    await page.waitForFunction((y0) => {
+      const y = (document.querySelector('[data-testid=spectrum-plot]') as unknown as { data: { y: number[] }[] }).data[0]!.y;
+      return y.some((v, i) => v !== y0[i]);
+    }, first.y);
+    const second = await plotted(page);
+    expect(second.y).toHaveLength(1024);
+    expect(second.y.filter((v, i) => v !== first.y[i]).length).toBeGreaterThan(500);
+    // The frequency axis spans the sim's 2.4 MHz around 1420.4058 MHz.
+    expect(first.x[0]).toBeCloseTo(1420.405752 - 1.2, 3);
+    expect(first.x[1023]! - first.x[0]!).toBeCloseTo((2.4 * 1023) / 1024, 3);
+    expect(await page.getByTestId('connection').textContent()).toBe('Connected');
+    expect(await page.getByTestId('dropped').textContent()).toMatch(/^\d/);
+    expect(await page.getByTestId('sun').textContent()).toMatch(/^-?\d+\.\d° elevation$/);
+  });
+
+  it('shows the hydrogen line near 1420.4 MHz', async () => {
+    // Let the running mean (8 spectra) fill, then read the plotted spectrum.
+    await page.waitForTimeout(2500);
+    await page.waitForFunction(() => /^1420\.\d{4}/.test(document.querySelector('[data-testid=hi-peak]')?.textContent ?? ''));
+    const { x, y } = await plotted(page);
+    const p = y.map((db) => 10 ** (db / 10));
+    // Our own look for the line: a 15-channel (35 kHz) running median, which removes narrow RFI tones
+    // (the sim has some) and the DC spike but keeps a line hundreds of kHz wide, leaving out the band
+    // edges (the dongle's rolloff) and the centre channels.
+    const skip = (j: number) => j < 102 || j > 921 || Math.abs(j - 512) <= 2;
+    const s = p.map((_, j) => {
+      const w: number[] = [];
+      for (let k = j - 7; k <= j + 7; k++) if (k >= 0 && k < p.length && !skip(k)) w.push(p[k]!);
+      w.sort((a, b) => a - b);
+      return w.length ? w[w.length >> 1]! : NaN;
+    });
+    const kept = s.filter((_, j) => !skip(j)).sort((a, b) => a - b);
+    const baseline = kept[Math.floor(kept.length / 2)]!;
+    let peak = -1;
+    for (let j = 0; j < s.length; j++) if (!skip(j) && (peak < 0 || s[j]! > s[peak]!)) peak = j;
+    // The sim's line (1 m dish toward the sun in Taurus/Gemini, near the anticentre) lies within
+    // ±30 km/s (±0.14 MHz) of the rest frequency, 10–60 % over the receiver noise.
+    expect(Math.abs(x[peak]! - hiRest)).toBeLessThan(0.14);
+    expect(s[peak]! / baseline - 1).toBeGreaterThan(0.1);
+    expect(s[peak]! / baseline - 1).toBeLessThan(0.6);
+    // The UI's readout agrees with ours to a few channels (2.3 kHz each).
+    const shown = Number((await page.getByTestId('hi-peak').textContent())!.slice(0, 9));
+    expect(Math.abs(shown - x[peak]!)).toBeLessThan(0.03);
+    await page.screenshot({ path: join(shots, 'ui-live.png'), fullPage: true });
+
+    // The velocity axis: radio convention, v = c (f0 − f) / f0.
+    await page.getByTestId('axis-velocity').click();
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=spectrum-plot]') as unknown as { data: { x: number[] }[] }).data[0]!.x[512] ?? 99) < 1);
+    const v = await plotted(page);
+    expect(v.x[0]).toBeCloseTo((299792.458 * (hiRest - x[0]!)) / hiRest, 1);
+    await page.screenshot({ path: join(shots, 'ui-live-velocity.png') });
+    await page.getByTestId('axis-frequency').click();
+  });
+
+  it('records 10 s into an observation that is listed, plotted and exports to FITS', async () => {
+    await page.getByTestId('target').fill('Sun, e2e');
+    await page.getByTestId('record').click();
+    await page.getByTestId('rec-pill').waitFor();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=rec-count]')?.textContent) >= 3);
+    await page.screenshot({ path: join(shots, 'ui-recording.png') });
+    await page.waitForTimeout(10_000);
+    await page.getByTestId('record').click();
+    await page.getByTestId('rec-pill').waitFor({ state: 'detached' });
+
+    await page.getByTestId('nav-observations').click();
+    const row = page.getByTestId('obs-row-1');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/Sun, e2e.*spectrum.*1420\.406 MHz/);
+    const integrations = Number(await row.locator('td.num').nth(1).textContent());
+    // 10 s at 0.25 s per integration (the sim paced in real time), give or take the start and stop.
+    expect(integrations).toBeGreaterThanOrEqual(30);
+    expect(integrations).toBeLessThanOrEqual(60);
+    await row.click();
+    await page.getByTestId('obs-spectrum').locator('.main-svg').first().waitFor();
+    const mean = await plotted(page, 'obs-spectrum');
+    expect(mean.x).toHaveLength(1024);
+    const power = await plotted(page, 'obs-power');
+    expect(power.x).toHaveLength(integrations);
+    await page.getByTestId('obs-filter').fill('e2e');
+    expect(await page.getByTestId('obs-row-1').count()).toBe(1);
+    await page.screenshot({ path: join(shots, 'ui-observations.png') });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-fits').click()]);
+    expect(download.suggestedFilename()).toBe('fringe-obs1.fits');
+    const fits = readFileSync((await download.path())!);
+    expect(fits.subarray(0, 9).toString('latin1')).toBe('SIMPLE  =');
+    expect(fits.length % 2880).toBe(0);
+
+    await page.getByTestId('obs-filter').fill('no such target');
+    expect(await page.getByTestId('obs-row-1').count()).toBe(0);
+    await page.getByTestId('obs-filter').fill('');
+    await page.getByTestId('delete').click();
+    await page.getByTestId('delete-confirm').click();
+    await page.getByText('No observations yet').waitFor();
+  });
+
+  it('sets the site on the Station page and shows the source in use', async () => {
+    await page.getByTestId('nav-station').click();
+    expect(await page.getByTestId('source-in-use').textContent()).toMatch(/\(sim\)/);
+    await page.getByTestId('site-name').fill('Dwingeloo');
+    await page.getByTestId('site-lat').fill('52.8120');
+    await page.getByTestId('site-lon').fill('6.3963');
+    await page.getByTestId('site-alt').fill('25');
+    await page.getByTestId('site-save').click();
+    await page.getByText(/Saved Dwingeloo/).waitFor();
+    const settings = JSON.parse(readFileSync(join(server.dir, 'station.json'), 'utf8'));
+    expect(settings.site).toEqual({ name: 'Dwingeloo', lat: 52.812, lon: 6.3963, altitude: 25 });
+    await page.getByTestId('site-lat').fill('95');
+    await page.getByTestId('site-save').click();
+    await page.getByTestId('error-banner').filter({ hasText: /Could not save the site: .*lat/ }).waitFor();
+    await page.screenshot({ path: join(shots, 'ui-station.png') });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(skip)('a station with a token', () => {
+  let locked: Served;
+  let browser: Browser;
+  const token = 'e2e-token-0123456789abcdef';
+
+  beforeAll(async () => {
+    [locked] = await Promise.all([startServer(['--token', token]), ensureUiBuilt()]);
+    browser = await launchChromium();
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await locked?.stop();
+  });
+
+  /** Opens a WebSocket from inside the page; resolves 'open' or 'refused'. */
+  const tryWebSocket = (page: Page, url: string) =>
+    page.evaluate(
+      (u) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(u);
+          ws.onopen = () => (ws.close(), resolve('open'));
+          ws.onerror = () => resolve('refused');
+        }),
+      url,
+    );
+
+  it('refuses a page without the token, and one from another origin even with it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    expect(locked.url).toBe(`${locked.base}?token=${token}`);
+    await page.goto(locked.base);
+    await page.getByTestId('error-banner').filter({ hasText: /Cannot reach the station's API.*token/ }).waitFor();
+    expect(await page.getByTestId('connection').textContent()).not.toBe('Connected');
+    await page.screenshot({ path: join(shots, 'ui-no-token.png') });
+    expect(await tryWebSocket(page, `ws://127.0.0.1:${locked.port}/api`)).toBe('refused');
+    expect(await tryWebSocket(page, `ws://127.0.0.1:${locked.port}/api?token=${token}`)).toBe('open');
+
+    // The same station reached from a page whose origin is another host name: refused, token or not.
+    const foreign = await browser.newPage();
+    await foreign.goto(`http://localhost:${locked.port}/`);
+    expect(await tryWebSocket(foreign, `ws://127.0.0.1:${locked.port}/api?token=${token}`)).toBe('refused');
+
+    // With the token in the page's address, as `fringe serve` prints it, the UI connects.
+    await page.goto(locked.url);
+    await page.waitForFunction(() => document.querySelector('[data-testid=connection]')?.textContent === 'Connected');
+    expect(locked.stderr()).not.toContain(token);
+  });
+});

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatcher } from '../../../src/api/dispatch.ts';
+import { Station } from '../../../src/engine/station.ts';
+import { config, integration, tempDir } from '../../observations/fixtures.ts';
+
+const { dir, cleanup } = tempDir('fringe-summary-');
+let station: Station;
+let call: ReturnType<typeof dispatcher>;
+let id: number;
+const cfg = config({ inputs: 1, channels: 16, mode: 'autos' });
+
+beforeAll(() => {
+  station = Station.open(dir);
+  call = dispatcher(station);
+  const rec = station.store.startObservation({ mode: 'spectrum', target: 'Sun', start: 1_790_000_000, config: cfg });
+  for (let i = 0; i < 3; i++) rec.append(integration(cfg, i));
+  rec.complete();
+  id = rec.id;
+});
+afterAll(async () => {
+  await station.close();
+  cleanup();
+});
+
+describe('observations.summary and observations.export', () => {
+  it('gives the mean spectrum and the total power per integration, known values', async () => {
+    const s = (await call('observations.summary', { id })) as { frequency: number[]; spectrum: number[][]; time: number[]; power: number[][]; step: number };
+    // Integration i holds 1 + 1000 i + j/2 in channel j, over 1000 spectra (fixtures.ts).
+    expect(s.spectrum).toHaveLength(1);
+    s.spectrum[0]!.forEach((v, j) => expect(v).toBeCloseTo((1 + 1000 + j / 2) / 1000, 9));
+    s.power[0]!.forEach((v, i) => expect(v).toBeCloseTo((16 + 16_000 * i + 60) / 1000, 6));
+    expect(s.frequency[8]).toBe(1420.4e6);
+    expect(s.frequency[1]! - s.frequency[0]!).toBe(2.048e6 / 16);
+    // Integration i starts at start + i·C·K / rate.
+    expect(s.time).toEqual([0, 1, 2].map((i) => 1_790_000_000 + (i * 16 * 1000) / 2.048e6));
+    expect(s.step).toBe(1);
+  });
+
+  it('writes FITS and CSV exports into the data folder', async () => {
+    const fits = (await call('observations.export', { id, format: 'fits' })) as { name: string; path: string; bytes: number };
+    expect(fits.name).toBe(`fringe-obs${id}.fits`);
+    expect(fits.path.startsWith(dir)).toBe(true);
+    expect(readFileSync(fits.path).subarray(0, 9).toString('latin1')).toBe('SIMPLE  =');
+    const csv = (await call('observations.export', { id, format: 'csv', kind: 'spectrum' })) as { path: string };
+    expect(readFileSync(csv.path, 'utf8')).toMatch(/^# Fringe .* CSV export \(spectrum\)/);
+    await expect(call('observations.export', { id, format: 'sigmf' })).rejects.toThrow(/format/);
+    await expect(call('observations.summary', { id: 999 })).rejects.toMatchObject({ kind: 'failed' });
+  });
+});
