@@ -10,17 +10,8 @@
 import net from 'node:net';
 import { SerialPort } from 'serialport';
 import { DeviceError } from '../errors.ts';
+import { SerialQueue } from '../serial-queue.ts';
 import type { Parsed } from './codec.ts';
-
-/** Runs async jobs one after another, in the order they were queued. */
-export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(job: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(job, job);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
 
 /** How one command is sent and its reply awaited. */
 export interface Exchange<T> {

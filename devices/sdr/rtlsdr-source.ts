@@ -14,7 +14,7 @@ import { BlockQueue } from './block-queue.ts';
 import { DropDetector } from './drop-detector.ts';
 import { type DevicePointer, type LibRtlSdr, loadLibRtlSdr, openError } from './librtlsdr.ts';
 import { indexBySerial, listRtlSdrDevices } from './rtlsdr-devices.ts';
-import { SerialQueue } from './serial-queue.ts';
+import { SerialQueue } from '../serial-queue.ts';
 import { type Block, type SampleSource, type SourceInfo, type Tuning, defaultTuning } from './source.ts';
 import { nearestGain, tunerName } from './tuners.ts';
 

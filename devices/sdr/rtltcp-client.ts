@@ -16,7 +16,7 @@ import { DeviceError } from '../errors.ts';
 import { BlockQueue } from './block-queue.ts';
 import { IqAssembler } from './iq-assembler.ts';
 import { GREETING_LENGTH, type Greeting, RtlTcpCommand, decodeGreeting, encodeCommand, ifGainParam } from './rtltcp-codec.ts';
-import { SerialQueue } from './serial-queue.ts';
+import { SerialQueue } from '../serial-queue.ts';
 import { type Block, type SampleSource, type SourceInfo, type Tuning, defaultTuning } from './source.ts';
 import { nearestGain, tunerGains, tunerName } from './tuners.ts';
 

@@ -14,7 +14,7 @@ import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import { DeviceError } from '../errors.ts';
 import { CommandDecoder, type DecodedCommand, RtlTcpCommand, encodeGreeting } from './rtltcp-codec.ts';
-import { SerialQueue } from './serial-queue.ts';
+import { SerialQueue } from '../serial-queue.ts';
 import type { SampleSource } from './source.ts';
 import { TunerType, tunerGains } from './tuners.ts';
 

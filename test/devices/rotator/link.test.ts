@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Link, SerialQueue, showBytes } from '../../../devices/rotator/link.ts';
+import { Link, showBytes } from '../../../devices/rotator/link.ts';
 import { parsePosition } from '../../../devices/rotator/codec-gs232.ts';
 
 /** A peer that answers each line it hears with `answer(line, n)` (n counts from 1); undefined: silence. */
@@ -105,21 +105,6 @@ describe('Link', () => {
     const { link } = await open(() => ['AZ=001  EL=001\r\n']);
     await link.close();
     await expect(link.exchange(C2)).rejects.toMatchObject({ kind: 'closed' });
-  });
-});
-
-describe('SerialQueue', () => {
-  it('runs jobs one at a time in order, even when one fails', async () => {
-    const q = new SerialQueue();
-    const log: string[] = [];
-    const job = (name: string, ms: number, fail = false) => () =>
-      new Promise<string>((resolve, reject) => {
-        log.push(`start ${name}`);
-        setTimeout(() => (log.push(`end ${name}`), fail ? reject(new Error(name)) : resolve(name)), ms);
-      });
-    const results = await Promise.allSettled([q.run(job('a', 40)), q.run(job('b', 5, true)), q.run(job('c', 1))]);
-    expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 });
 

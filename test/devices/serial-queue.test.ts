@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SerialQueue } from '../../../devices/sdr/serial-queue.ts';
+import { SerialQueue } from '../../devices/serial-queue.ts';
 
 describe('SerialQueue', () => {
   it('runs tasks one at a time in order, and carries on after a failure', async () => {

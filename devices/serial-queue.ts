@@ -1,5 +1,6 @@
 /**
- * One command at a time per device (jtarrio/signals `single_thread.ts`):
+ * One command at a time per device (jtarrio/signals `single_thread.ts`), for
+ * every device: dongles, rtl_tcp connections, rotator links:
  * each task starts when the previous one has settled, so retunes and gain
  * changes never interleave.
  */
