@@ -3,6 +3,7 @@
  * src/cli/commands/, named after the command, and is found by main.ts, so
  * adding a command touches no shared file.
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 export interface Command {
   /** The word after `fringe`. */
   name: string;
@@ -26,4 +27,13 @@ export const exitCodes = {
 /** An error the user caused by how they called a command: printed as is, exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** node:util's parseArgs, with its complaints (unknown option, missing value) turned into UsageErrors: exit code 2. */
+export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }

@@ -1,7 +1,6 @@
 /** `fringe delete ID`: removes an observation and the files it holds in the data folder. */
-import { parseArgs } from 'node:util';
 import { isUsageProblem, openStore, parseId } from '../../../observations/cli-support.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe delete ID --yes [--db DIR]
 
@@ -20,12 +19,7 @@ export const command: Command = {
   summary: 'Delete an observation with its files',
   help,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { yes: { type: 'boolean' }, db: { type: 'string' } } });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { yes: { type: 'boolean' }, db: { type: 'string' } } });
     const { values, positionals } = parsed;
     const id = parseId(positionals[0]);
     if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');

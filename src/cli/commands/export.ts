@@ -1,11 +1,10 @@
 /** `fringe export ID --format F --out PATH`: writes an observation in an archive format. */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isUsageProblem, openStore, parseId, stderrProgress } from '../../../observations/cli-support.ts';
 import { callistoFileName, exportCallistoSeries, stationOf } from '../../../observations/export/callisto.ts';
 import { exportFormats, exportObservation, isExportFormat, type AnyExportOptions } from '../../../observations/export/index.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe export ID --format FORMAT --out PATH [options]
 
@@ -42,19 +41,14 @@ export const command: Command = {
   summary: 'Export an observation as FITS, e-CALLISTO, SigMF, CSV, UVFITS or Radio-SkyPipe',
   help,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv, allowPositionals: true,
-        options: {
-          format: { type: 'string' }, out: { type: 'string' }, station: { type: 'string' }, focus: { type: 'string' },
-          channels: { type: 'string' }, input: { type: 'string' }, gzip: { type: 'boolean' }, split: { type: 'boolean' }, 'iso-dates': { type: 'boolean' },
-          kind: { type: 'string' }, recording: { type: 'string' }, db: { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseCommandLine({
+      args: argv, allowPositionals: true,
+      options: {
+        format: { type: 'string' }, out: { type: 'string' }, station: { type: 'string' }, focus: { type: 'string' },
+        channels: { type: 'string' }, input: { type: 'string' }, gzip: { type: 'boolean' }, split: { type: 'boolean' }, 'iso-dates': { type: 'boolean' },
+        kind: { type: 'string' }, recording: { type: 'string' }, db: { type: 'string' },
+      },
+    });
     const { values, positionals } = parsed;
     const id = parseId(positionals[0]);
     if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');

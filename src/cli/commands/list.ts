@@ -1,8 +1,7 @@
 /** `fringe list`: the observations in the store. */
-import { parseArgs } from 'node:util';
 import { isUsageProblem, observationSummary, openStore } from '../../../observations/cli-support.ts';
 import type { ObservationStatus } from '../../../observations/store/types.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe list [--json] [--mode M] [--status S] [--target T] [--limit N] [--db DIR]
 
@@ -24,15 +23,10 @@ export const command: Command = {
   summary: 'List the observations in the store',
   help,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv, allowPositionals: false,
-        options: { json: { type: 'boolean' }, mode: { type: 'string' }, status: { type: 'string' }, target: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' } },
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandLine({
+      args: argv, allowPositionals: false,
+      options: { json: { type: 'boolean' }, mode: { type: 'string' }, status: { type: 'string' }, target: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' } },
+    });
     if (values.status !== undefined && !['recording', 'complete', 'interrupted'].includes(values.status)) {
       throw new UsageError('--status must be recording, complete or interrupted.');
     }

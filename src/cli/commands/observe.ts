@@ -1,10 +1,9 @@
 /** `fringe observe`: records an observation into the store, with progress, and prints its id. */
-import { parseArgs } from 'node:util';
 import type { BackendChoice } from '../../../correlator/types.ts';
 import { resolveDataDir } from '../../../observations/paths.ts';
 import { backendChoices } from '../../engine/backend.ts';
 import { observe, type ObserveMode } from '../../engine/observe.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
 import { Progress } from '../progress.ts';
 
 const help = `Usage: fringe observe [options]
@@ -43,32 +42,27 @@ export const command: Command = {
   summary: 'Record an observation (spectrum or total power) into the store',
   help,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          source: { type: 'string', default: 'sim' },
-          mode: { type: 'string', default: 'spectrum' },
-          freq: { type: 'string' },
-          rate: { type: 'string' },
-          gain: { type: 'string' },
-          channels: { type: 'string' },
-          taps: { type: 'string' },
-          integration: { type: 'string' },
-          seconds: { type: 'string' },
-          backend: { type: 'string', default: 'auto' },
-          threads: { type: 'string' },
-          target: { type: 'string' },
-          scenario: { type: 'string' },
-          fast: { type: 'boolean', default: false },
-          db: { type: 'string' },
-          json: { type: 'boolean', default: false },
-        },
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandLine({
+      args: argv,
+      options: {
+        source: { type: 'string', default: 'sim' },
+        mode: { type: 'string', default: 'spectrum' },
+        freq: { type: 'string' },
+        rate: { type: 'string' },
+        gain: { type: 'string' },
+        channels: { type: 'string' },
+        taps: { type: 'string' },
+        integration: { type: 'string' },
+        seconds: { type: 'string' },
+        backend: { type: 'string', default: 'auto' },
+        threads: { type: 'string' },
+        target: { type: 'string' },
+        scenario: { type: 'string' },
+        fast: { type: 'boolean', default: false },
+        db: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
     if (values.mode !== 'spectrum' && values.mode !== 'totalpower') throw new UsageError(`--mode must be spectrum or totalpower (got '${values.mode}')`);
     if (!backendChoices.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${backendChoices.join(', ')} (got '${values.backend}')`);
     const positive = (n: number) => n > 0;

@@ -1,10 +1,9 @@
 /** `fringe serve`: the headless station: the UI and the WebSocket API over HTTP. */
-import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../../../observations/paths.ts';
 import { Station } from '../../engine/station.ts';
 import { serve } from '../../server/server.ts';
 import { isLoopback } from '../../server/guard.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe serve [--host H] [--port P] [--token T] [--db DIR] [--source SPEC] [--backend cpu|gpu|auto]
 
@@ -24,22 +23,17 @@ export const command: Command = {
   summary: 'Run the station headless: UI and API over HTTP/WebSocket',
   help,
   async run(argv) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          host: { type: 'string', default: '127.0.0.1' },
-          port: { type: 'string', default: '8417' },
-          token: { type: 'string' },
-          db: { type: 'string' },
-          source: { type: 'string' },
-          backend: { type: 'string', default: 'auto' },
-        },
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandLine({
+      args: argv,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '8417' },
+        token: { type: 'string' },
+        db: { type: 'string' },
+        source: { type: 'string' },
+        backend: { type: 'string', default: 'auto' },
+      },
+    });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0 to 65535 (got '${values.port}')`);
     if (values.token !== undefined && values.token.length < 16) throw new UsageError('--token must be at least 16 characters');

@@ -1,8 +1,7 @@
 /** `fringe show ID`: one observation in full. */
-import { parseArgs } from 'node:util';
 import { isUsageProblem, observationSummary, openStore, parseId } from '../../../observations/cli-support.ts';
 import { UploadQueue } from '../../../observations/upload/queue.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe show ID [--json] [--db DIR]
 
@@ -20,12 +19,7 @@ export const command: Command = {
   summary: 'Show one observation with its configuration, events, files and uploads',
   help,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
     const { values, positionals } = parsed;
     const id = parseId(positionals[0]);
     if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');

@@ -1,10 +1,9 @@
 /** `fringe targets add|list|remove`: where uploads go, with credentials kept outside the database. */
-import { parseArgs } from 'node:util';
 import { isUsageProblem } from '../../../observations/cli-support.ts';
 import { resolveDataDir } from '../../../observations/paths.ts';
 import { TargetStore, type Target } from '../../../observations/upload/targets.ts';
 import { mkdirSync } from 'node:fs';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe targets add NAME --url URL [options]
        fringe targets list [--json]
@@ -29,18 +28,13 @@ export const command: Command = {
   summary: 'Add, list or remove upload targets (HTTP, FTP)',
   help,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv, allowPositionals: true,
-        options: {
-          url: { type: 'string' }, method: { type: 'string' }, token: { type: 'string' }, 'token-env': { type: 'string' },
-          user: { type: 'string' }, 'password-env': { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseCommandLine({
+      args: argv, allowPositionals: true,
+      options: {
+        url: { type: 'string' }, method: { type: 'string' }, token: { type: 'string' }, 'token-env': { type: 'string' },
+        user: { type: 'string' }, 'password-env': { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
+      },
+    });
     const { values, positionals } = parsed;
     const [action, name, ...rest] = positionals;
     if (rest.length) throw new UsageError(`unexpected '${rest.join(' ')}'.`);

@@ -1,7 +1,6 @@
 /** `fringe upload ID --target NAME`: sends an observation's exports through the persistent queue. */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isUsageProblem, openStore, parseId, stderrProgress } from '../../../observations/cli-support.ts';
 import { callistoFileName } from '../../../observations/export/callisto.ts';
 import { exportFormats, exportObservation, isExportFormat } from '../../../observations/export/index.ts';
@@ -10,7 +9,7 @@ import { FtpTransport } from '../../../observations/upload/ftp.ts';
 import { HttpTransport } from '../../../observations/upload/http.ts';
 import { UploadQueue } from '../../../observations/upload/queue.ts';
 import { TargetStore } from '../../../observations/upload/targets.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe upload ID --target NAME [--format F] [options]
 
@@ -38,18 +37,13 @@ export const command: Command = {
   summary: 'Upload an observation’s exports to an HTTP or FTP target, with retries',
   help,
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv, allowPositionals: true,
-        options: {
-          target: { type: 'string' }, format: { type: 'string' }, station: { type: 'string' }, attempts: { type: 'string' },
-          backoff: { type: 'string' }, timeout: { type: 'string' }, ca: { type: 'string' }, db: { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const parsed = parseCommandLine({
+      args: argv, allowPositionals: true,
+      options: {
+        target: { type: 'string' }, format: { type: 'string' }, station: { type: 'string' }, attempts: { type: 'string' },
+        backoff: { type: 'string' }, timeout: { type: 'string' }, ca: { type: 'string' }, db: { type: 'string' },
+      },
+    });
     const { values, positionals } = parsed;
     const id = parseId(positionals[0]);
     if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');
