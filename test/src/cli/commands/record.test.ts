@@ -2,10 +2,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RtlTcpServer } from '../../../devices/sdr/rtltcp-server.ts';
-import { skipUnless, tools } from '../../helpers/tools.ts';
-import { CounterSource } from '../../devices/sdr/helpers/counter-source.ts';
-import { buildFakeLibRtlSdr, counterBytes, firstDifference } from '../../devices/sdr/helpers/fake-librtlsdr.ts';
+import { RtlTcpServer } from '../../../../devices/sdr/rtltcp-server.ts';
+import { skipUnless, tools } from '../../../helpers/tools.ts';
+import { CounterSource } from '../../../devices/sdr/helpers/counter-source.ts';
+import { buildFakeLibRtlSdr, counterBytes, firstDifference } from '../../../devices/sdr/helpers/fake-librtlsdr.ts';
 import { fringe, fringeBin } from './run-fringe.ts';
 import { spawn } from 'node:child_process';
 

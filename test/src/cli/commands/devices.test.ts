@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { skipUnless, tools } from '../../helpers/tools.ts';
-import { buildFakeLibRtlSdr } from '../../devices/sdr/helpers/fake-librtlsdr.ts';
+import { skipUnless, tools } from '../../../helpers/tools.ts';
+import { buildFakeLibRtlSdr } from '../../../devices/sdr/helpers/fake-librtlsdr.ts';
 import { fringe } from './run-fringe.ts';
 
 

@@ -2,11 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../../observations/store/store.ts';
-import { config, integration, tempDir } from '../fixtures.ts';
-import { UploadServer } from '../upload/http-server.ts';
+import { Store } from '../../../../observations/store/store.ts';
+import { config, integration, tempDir } from '../../../observations/fixtures.ts';
+import { UploadServer } from '../../../observations/upload/http-server.ts';
 
-const bin = new URL('../../../bin/fringe.js', import.meta.url).pathname;
+const bin = new URL('../../../../bin/fringe.js', import.meta.url).pathname;
 let tmp: ReturnType<typeof tempDir>;
 let db: string;
 let server: UploadServer;

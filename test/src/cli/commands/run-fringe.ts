@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const fringeBin = fileURLToPath(new URL('../../../bin/fringe.js', import.meta.url));
+export const fringeBin = fileURLToPath(new URL('../../../../bin/fringe.js', import.meta.url));
 
 /** Runs `fringe args…`; resolves to its exit code and output. */
 export function fringe(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
