@@ -26,7 +26,8 @@ export function electronBinary(): { path: string } | { path: null; why: string }
   }
 }
 
-async function bundleShell(): Promise<string> {
+/** Bundles the shell (main, preload) into dist/electron/ as CommonJS, as Electron loads it; returns main's path. */
+export async function bundleShell(): Promise<string> {
   const { build } = await import('esbuild');
   const out = join(repoRoot, 'dist/electron');
   const common: BuildOptions = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['electron'], logLevel: 'warning' };

@@ -17,10 +17,14 @@ export interface Banner {
 
 /** Total power points kept for the strip chart: 20 minutes at 4 per second. */
 const historyLength = 4800;
+/** Spectra kept for the waterfall: a minute at 4 per second. */
+export const waterfallRows = 240;
 
 export interface PowerHistory {
   time: number[];
   power: number[];
+  /** The last `waterfallRows` spectra of input 0, oldest first, for the waterfall (kept while other pages show). */
+  rows: Float32Array[];
   /** Bumped on each new point, so plots know to redraw. */
   version: number;
 }
@@ -45,7 +49,7 @@ export function useStation(): StationView {
   const [status, setStatus] = useState<Status | null>(null);
   const [spectrum, setSpectrum] = useState<SpectrumEvent | null>(null);
   const [banners, setBanners] = useState<Banner[]>([]);
-  const history = useRef<PowerHistory>({ time: [], power: [], version: 0 });
+  const history = useRef<PowerHistory>({ time: [], power: [], rows: [], version: 0 });
 
   const push = (kind: Banner['kind'], text: string) =>
     setBanners((b) => (b.some((x) => x.text === text) ? b : [...b.slice(-4), { id: bannerId++, kind, text }]));
@@ -79,6 +83,10 @@ export function useStation(): StationView {
           h.time.splice(0, h.time.length - historyLength);
           h.power.splice(0, h.power.length - historyLength);
         }
+        const last = h.rows.at(-1);
+        if (last && last.length !== e.channels) h.rows.length = 0;
+        h.rows.push(e.power[0]!);
+        if (h.rows.length > waterfallRows) h.rows.shift();
         h.version++;
         setSpectrum(e);
       }),

@@ -4,11 +4,11 @@
  * built UI with `fringe serve` and prints the address, and stops on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { electronBinary } from '../../electron/start.ts';
+import { bundleShell, electronBinary } from '../../electron/start.ts';
 import { ensureUiBuilt, repoRoot } from '../../electron/ui-build.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-start-'));
@@ -42,4 +42,17 @@ describe.skipIf(electronBinary().path !== null)('npm start without the Electron 
     }
     expect(await exited).toBe(0);
   }, 90_000);
+});
+
+describe('the Electron shell', () => {
+  it('bundles into CommonJS, the preload requiring nothing but electron', async () => {
+    const main = await bundleShell();
+    const preload = readFileSync(join(main, '..', 'preload.cjs'), 'utf8');
+    expect([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
+    expect(preload).toMatch(/exposeInMainWorld\("fringe"/);
+    const code = readFileSync(main, 'utf8');
+    for (const setting of ['contextIsolation: true', 'sandbox: true', 'nodeIntegration: false']) expect(code).toContain(setting);
+    expect(code).toMatch(/setWindowOpenHandler\(\(\) => \(\{ action: "deny" \}\)\)/);
+    expect(code).toMatch(/will-navigate/);
+  }, 60_000);
 });

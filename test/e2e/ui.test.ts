@@ -161,6 +161,35 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
     await page.getByTestId('site-save').click();
     await page.getByTestId('error-banner').filter({ hasText: /Could not save the site: .*lat/ }).waitFor();
     await page.screenshot({ path: join(shots, 'ui-station.png') });
+  });
+
+  it('switches the source: a refused rtl_tcp server is an error banner, the simulator comes back', async () => {
+    await page.getByTestId('source-rtltcp').check();
+    await page.getByTestId('rtltcp-endpoint').fill('127.0.0.1:1');
+    await page.getByTestId('source-use').click();
+    await page.getByTestId('error-banner').filter({ hasText: /Could not switch to rtltcp:127\.0\.0\.1:1: .+/ }).waitFor();
+    expect(await page.getByTestId('source-in-use').textContent()).toMatch(/none/);
+    await page.screenshot({ path: join(shots, 'ui-source-error.png') });
+    await page.getByTestId('source-sim').check();
+    await page.getByTestId('source-use').click();
+    await page.waitForFunction(() => /\(sim\)/.test(document.querySelector('[data-testid=source-in-use]')?.textContent ?? ''));
+    await page.getByTestId('nav-live').click();
+    await page.getByTestId('spectrum-plot').locator('.main-svg').first().waitFor();
+    // The waterfall kept the rows painted before the visits to the other pages (tens of seconds of spectra).
+    const painted = await page.$eval('[data-testid=waterfall]', (el) => {
+      const cv = el as HTMLCanvasElement;
+      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      let rows = 0;
+      for (let r = 0; r < cv.height; r++) {
+        let lit = 0;
+        for (let j = 0; j < cv.width; j++) lit += d[4 * (r * cv.width + j)]! + d[4 * (r * cv.width + j) + 1]! > 20 ? 1 : 0;
+        if (lit > cv.width / 4) rows++;
+      }
+      return rows;
+    });
+    expect(painted).toBeGreaterThan(60);
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(shots, 'ui-live-later.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -1,14 +1,14 @@
 /**
  * The waterfall: one row per spectrum, newest at the top, on a canvas
  * (plotly redrawing a heatmap of hundreds of rows at several per second
- * cannot keep up). Colours span a few dB about the band's median.
+ * cannot keep up). Colours span a few dB about the band's median. The rows
+ * live in the station's history, so the picture survives a visit to
+ * another page.
  */
 import { useEffect, useRef } from 'react';
 import type { SpectrumEvent } from '../../engine/station.ts';
 import { formatMHz } from '../spectrum.ts';
-
-/** Rows kept: at 4 spectra/s, about a minute. */
-const rows = 240;
+import { waterfallRows as rows } from '../station.ts';
 
 /** A perceptual dark-to-bright ramp (inferno-like), 256 RGB entries. */
 const palette = (() => {
@@ -25,51 +25,60 @@ const palette = (() => {
   return out;
 })();
 
-export function Waterfall(props: { spectrum: SpectrumEvent | null; input?: number }) {
+const toDb = (p: number) => (p > 0 ? 10 * Math.log10(p) : -100);
+
+/** Colours from 1 dB under to 2.5 dB over the median: the noise floor mid-dark, the hydrogen line (a few tenths of a dB) a visible band, tones and the DC spike bright. */
+function scaleOf(power: Float32Array): { lo: number; hi: number } {
+  const sorted = Array.from(power, toDb).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return { lo: median - 1, hi: median + 2.5 };
+}
+
+function paintRow(d: Uint8ClampedArray, row: number, power: Float32Array, lo: number, hi: number): void {
+  const C = power.length;
+  for (let j = 0; j < C; j++) {
+    const v = Math.max(0, Math.min(255, Math.round(((toDb(power[j]!) - lo) / (hi - lo)) * 255)));
+    const o = 4 * (row * C + j);
+    d[o] = palette[3 * v]!;
+    d[o + 1] = palette[3 * v + 1]!;
+    d[o + 2] = palette[3 * v + 2]!;
+    d[o + 3] = 255;
+  }
+}
+
+export function Waterfall(props: { spectrum: SpectrumEvent | null; rows: Float32Array[] }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const state = useRef<{ image: ImageData | null; lo: number; hi: number; width: number; rows: number }>({ image: null, lo: 0, hi: 1, width: 0, rows: 0 });
+  const state = useRef<{ image: ImageData | null; lo: number; hi: number; last: Float32Array | null }>({ image: null, lo: 0, hi: 1, last: null });
   const e = props.spectrum;
 
   useEffect(() => {
     const cv = canvas.current;
-    if (!cv || !e) return;
-    const power = e.power[props.input ?? 0]!;
-    const C = power.length;
+    const newest = props.rows.at(-1);
+    if (!cv || !newest) return;
     const ctx = cv.getContext('2d');
     if (!ctx) return;
+    const C = newest.length;
     const s = state.current;
-    if (cv.width !== C || cv.height !== rows || !s.image || s.width !== C) {
+    const target = scaleOf(newest);
+    if (!s.image || s.image.width !== C) {
+      // First paint (or a new channel count): draw every row kept, newest at the top.
       cv.width = C;
       cv.height = rows;
       s.image = ctx.createImageData(C, rows);
-      s.image.data.fill(0);
       for (let i = 3; i < s.image.data.length; i += 4) s.image.data[i] = 255;
-      s.width = C;
-      s.rows = 0;
+      ({ lo: s.lo, hi: s.hi } = target);
+      props.rows.forEach((r, k) => r.length === C && paintRow(s.image!.data, props.rows.length - 1 - k, r, s.lo, s.hi));
+    } else if (s.last !== newest) {
+      // Ease the scale so a retune or a gain change does not make the picture flicker.
+      s.lo = 0.95 * s.lo + 0.05 * target.lo;
+      s.hi = 0.95 * s.hi + 0.05 * target.hi;
+      s.image.data.copyWithin(4 * C, 0, 4 * C * (rows - 1));
+      paintRow(s.image.data, 0, newest, s.lo, s.hi);
     }
-    const db = Array.from(power, (p) => (p > 0 ? 10 * Math.log10(p) : -100));
-    // Colours from 1 dB under to 2.5 dB over the band's median: the noise floor mid-dark, the
-    // hydrogen line (a few tenths of a dB) a visible band, tones and the DC spike bright.
-    const sorted = [...db].sort((a, b) => a - b);
-    const median = sorted[Math.floor(C / 2)]!;
-    const fresh = s.rows === 0;
-    // Ease the scale so a changing gain does not make the picture flicker.
-    s.lo = fresh ? median - 1 : 0.95 * s.lo + 0.05 * (median - 1);
-    s.hi = fresh ? median + 2.5 : 0.95 * s.hi + 0.05 * (median + 2.5);
-    s.rows++;
-    const d = s.image.data;
-    d.copyWithin(4 * C, 0, 4 * C * (rows - 1));
-    for (let j = 0; j < C; j++) {
-      const v = Math.max(0, Math.min(255, Math.round(((db[j]! - s.lo) / (s.hi - s.lo)) * 255)));
-      d[4 * j] = palette[3 * v]!;
-      d[4 * j + 1] = palette[3 * v + 1]!;
-      d[4 * j + 2] = palette[3 * v + 2]!;
-      d[4 * j + 3] = 255;
-    }
+    s.last = newest;
     ctx.putImageData(s.image, 0, 0);
-  }, [e, props.input]);
+  }, [e, props.rows]);
 
-  const span = e ? e.sampleRate / 1e6 : 0;
   const seconds = e ? Math.round((rows * e.spectra * e.channels) / e.sampleRate) : 0;
   return (
     <div className="waterfall">
@@ -89,13 +98,13 @@ export function Waterfall(props: { spectrum: SpectrumEvent | null; input?: numbe
       <div className="waterfall-axis">
         {e ? (
           <>
-            <span>{formatMHz(e.centerFrequency - (e.sampleRate / 2), 3)}</span>
+            <span>{formatMHz(e.centerFrequency - e.sampleRate / 2, 3)}</span>
             <span>{formatMHz(e.centerFrequency, 3)}</span>
             <span>{formatMHz(e.centerFrequency + e.sampleRate / 2, 3)}</span>
           </>
         ) : null}
       </div>
-      <div className="axis-title">Frequency (MHz) · {span.toFixed(2)} MHz wide · time (s) downward</div>
+      <div className="axis-title">Frequency (MHz) · {e ? (e.sampleRate / 1e6).toFixed(2) : '—'} MHz wide · time downward</div>
     </div>
   );
 }

@@ -49,6 +49,8 @@ export function Live({ station }: { station: StationView }) {
   const rec = status?.recording ?? null;
   const [axis, setAxis] = useState<Axis>('frequency');
   const [average, setAverage] = useState(8);
+  const [scale, setScale] = useState<'band' | 'full'>('band');
+  const bandRange = useRef<number[] | null>(null);
   const avg = useAveraged(e, average);
 
   // The sun: where it is now and when it next crosses the meridian (refreshed each 30 s).
@@ -77,19 +79,27 @@ export function Live({ station }: { station: StationView }) {
     const x = axis === 'frequency' ? Array.from(f, (v) => v / 1e6) : Array.from(f, (v) => radioVelocity(v));
     const y = Array.from(decibels(avg.power));
     const restX = axis === 'frequency' ? hydrogenLine / 1e6 : 0;
+    // 'band': the passband's level ± a few dB, so a line a few tenths of a dB high is plain to see
+    // (tones and the DC spike run off the top); 'full': everything, rolloff included.
+    const middle = y.slice(Math.floor(y.length * 0.12), Math.ceil(y.length * 0.88)).filter(Number.isFinite).sort((a, b) => a - b);
+    const fresh = middle.length ? [middle[Math.floor(middle.length * 0.01)]! - 0.4, middle[Math.floor(middle.length * 0.99)]! + 1] : undefined;
+    // Hold the range until it is off by more than 0.3 dB, so the axis does not twitch with the noise.
+    const held = bandRange.current;
+    if (fresh && (!held || Math.abs(held[0]! - fresh[0]!) > 0.3 || Math.abs(held[1]! - fresh[1]!) > 0.3)) bandRange.current = fresh;
+    const band = bandRange.current ?? undefined;
     const inBand = Math.abs(hydrogenLine - e.centerFrequency) < e.sampleRate / 2;
     const data: Partial<Plotly.PlotData>[] = [
       { x, y, type: 'scatter', mode: 'lines', line: { color: colors.trace, width: 1.2 }, hovertemplate: axis === 'frequency' ? '%{x:.4f} MHz<br>%{y:.2f} dB<extra></extra>' : '%{x:.1f} km/s<br>%{y:.2f} dB<extra></extra>' },
     ];
     const layout = nightLayout({
       xaxis: { title: { text: axis === 'frequency' ? 'Frequency (MHz)' : 'Radio velocity, HI (km/s)' }, autorange: axis === 'velocity' ? 'reversed' : true, tickformat: axis === 'frequency' ? '.2f' : undefined },
-      yaxis: { title: { text: 'Power (dB, arbitrary)' } },
+      yaxis: { title: { text: 'Power (dB, arbitrary)' }, ...(scale === 'band' && band ? { range: band, autorange: false } : { autorange: true }) },
       shapes: inBand ? [{ type: 'line', x0: restX, x1: restX, yref: 'paper', y0: 0, y1: 1, line: { color: colors.line, width: 1, dash: 'dot' } }] : [],
       annotations: inBand ? [{ x: restX, yref: 'paper', y: 1, text: 'HI rest', showarrow: false, xanchor: 'left', yanchor: 'top', font: { color: colors.line, size: 10 } }] : [],
-      uirevision: axis,
+      uirevision: `${axis}/${scale}`,
     });
     return { data, layout };
-  }, [avg, e, axis]);
+  }, [avg, e, axis, scale]);
 
   const powerPlot = useMemo(() => {
     const x = history.time.map((t) => t * 1000);
@@ -137,6 +147,14 @@ export function Live({ station }: { station: StationView }) {
                 Velocity
               </button>
             </div>
+            <div className="seg" role="group" aria-label="power scale">
+              <button className={scale === 'band' ? 'on' : ''} onClick={() => setScale('band')} title="the passband's level, a few dB either side">
+                Band
+              </button>
+              <button className={scale === 'full' ? 'on' : ''} onClick={() => setScale('full')} title="everything, the band edges included">
+                Full
+              </button>
+            </div>
             <label className="inline">
               Average
               <select value={average} onChange={(ev) => setAverage(Number(ev.target.value))}>
@@ -162,7 +180,7 @@ export function Live({ station }: { station: StationView }) {
         <div className="panel-head">
           <h2>Waterfall</h2>
         </div>
-        <Waterfall spectrum={e} />
+        <Waterfall spectrum={e} rows={history.rows} />
       </section>
 
       <section className="panel power-panel">
@@ -174,6 +192,11 @@ export function Live({ station }: { station: StationView }) {
       </section>
     </div>
   );
+}
+
+/** Restarts keep the backend in use (the CPU the station fell back to stays the CPU, without a new notice). */
+export function sameBackend(live: { backend: string } | null | undefined): { backend?: 'cpu' | 'gpu' } {
+  return live?.backend === 'cpu' || live?.backend === 'gpu' ? { backend: live.backend } : {};
 }
 
 const gains = ['auto', 0, 9, 14, 20, 25, 29.7, 33.8, 37.2, 40.2, 42.1, 44.5, 48, 49.6] as const;
@@ -198,7 +221,7 @@ function Controls({ station }: { station: StationView }) {
     if (!Number.isFinite(f) || f <= 0) return station.report(new Error(`'${freq}' is not a frequency in MHz`), 'tune');
     setBusy(true);
     await station.client
-      .call('live.start', { source: live?.source ?? 'sim', tuning: { centerFrequency: f, sampleRate: rate, gain: gain === 'auto' ? 'auto' : Number(gain) } })
+      .call('live.start', { source: live?.source ?? 'sim', ...sameBackend(live), tuning: { centerFrequency: f, sampleRate: rate, gain: gain === 'auto' ? 'auto' : Number(gain) } })
       .catch((err) => station.report(err, 'retune'));
     setBusy(false);
   };

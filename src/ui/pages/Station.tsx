@@ -1,6 +1,7 @@
 /** The Station page: where the dish is, and what the live view listens to. */
 import { useEffect, useState } from 'react';
 import type { StationView } from '../station.ts';
+import { sameBackend } from './Live.tsx';
 
 type SourceKind = 'sim' | 'rtlsdr' | 'rtltcp';
 
@@ -85,7 +86,7 @@ function SourcePanel({ station }: { station: StationView }) {
   const spec = kind === 'sim' ? 'sim' : kind === 'rtlsdr' ? `rtlsdr:${index.trim() || '0'}` : `rtltcp:${endpoint.trim()}`;
   const use = async () => {
     setBusy(true);
-    await station.client.call('live.start', { source: spec, ...(live ? { tuning: { centerFrequency: live.tuning.centerFrequency, gain: live.tuning.gain } } : {}) }).catch((err) => station.report(err, `switch to ${spec}`));
+    await station.client.call('live.start', { source: spec, ...sameBackend(live), ...(live ? { tuning: { centerFrequency: live.tuning.centerFrequency, gain: live.tuning.gain } } : {}) }).catch((err) => station.report(err, `switch to ${spec}`));
     setBusy(false);
   };
 
@@ -108,7 +109,7 @@ function SourcePanel({ station }: { station: StationView }) {
       </dl>
       <div className="choices" role="radiogroup">
         <label className={`choice ${kind === 'sim' ? 'on' : ''}`}>
-          <input type="radio" checked={kind === 'sim'} onChange={() => setKind('sim')} />
+          <input type="radio" checked={kind === 'sim'} onChange={() => setKind('sim')} data-testid="source-sim" />
           <div>
             <strong>Simulator</strong>
             <div className="muted small">
@@ -118,7 +119,7 @@ function SourcePanel({ station }: { station: StationView }) {
           </div>
         </label>
         <label className={`choice ${kind === 'rtlsdr' ? 'on' : ''}`}>
-          <input type="radio" checked={kind === 'rtlsdr'} onChange={() => setKind('rtlsdr')} />
+          <input type="radio" checked={kind === 'rtlsdr'} onChange={() => setKind('rtlsdr')} data-testid="source-rtlsdr" />
           <div>
             <strong>RTL-SDR dongle</strong>
             <div className="muted small">Plugged into this machine (librtlsdr). Index or serial number:</div>
@@ -126,11 +127,11 @@ function SourcePanel({ station }: { station: StationView }) {
           </div>
         </label>
         <label className={`choice ${kind === 'rtltcp' ? 'on' : ''}`}>
-          <input type="radio" checked={kind === 'rtltcp'} onChange={() => setKind('rtltcp')} />
+          <input type="radio" checked={kind === 'rtltcp'} onChange={() => setKind('rtltcp')} data-testid="source-rtltcp" />
           <div>
             <strong>rtl_tcp server</strong>
             <div className="muted small">A dongle on another machine (rtl_tcp, or `fringe sim --rtl-tcp`). HOST:PORT:</div>
-            <input value={endpoint} onChange={(e) => setEndpoint(e.target.value)} disabled={kind !== 'rtltcp'} className="narrow" />
+            <input value={endpoint} onChange={(e) => setEndpoint(e.target.value)} disabled={kind !== 'rtltcp'} className="narrow" data-testid="rtltcp-endpoint" />
           </div>
         </label>
       </div>
