@@ -282,6 +282,7 @@ function Recorder({ station, count }: { station: StationView; count: number | nu
   const { status, client } = station;
   const rec = status?.recording ?? null;
   const [target, setTarget] = useState('');
+  const [mode, setMode] = useState<'spectrum' | 'totalpower'>('spectrum');
   const [since, setSince] = useState<number | null>(null);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -291,7 +292,7 @@ function Recorder({ station, count }: { station: StationView; count: number | nu
     return () => clearInterval(t);
   }, [rec?.id]);
 
-  const start = () => client.call('record.start', target.trim() ? { target: target.trim() } : {}).catch((err) => station.report(err, 'start recording'));
+  const start = () => client.call('record.start', { mode, ...(target.trim() ? { target: target.trim() } : {}) }).catch((err) => station.report(err, 'start recording'));
   const stop = () => client.call('record.stop').catch((err) => station.report(err, 'stop recording'));
   const elapsed = since ? Math.max(0, (now - since) / 1000) : 0;
 
@@ -328,10 +329,17 @@ function Recorder({ station, count }: { station: StationView; count: number | nu
             <span>Target <span className="unit">optional</span></span>
             <input value={target} placeholder={status?.live?.kind === 'sim' ? 'Sun' : 'e.g. Cygnus arm, l = 80°'} onChange={(ev) => setTarget(ev.target.value)} maxLength={120} data-testid="target" />
           </label>
+          <label>
+            <span>Mode</span>
+            <select value={mode} onChange={(ev) => setMode(ev.target.value as 'spectrum' | 'totalpower')} data-testid="rec-mode">
+              <option value="spectrum">spectrum (spectral line, e.g. HI)</option>
+              <option value="totalpower">total power (drift scan, sun)</option>
+            </select>
+          </label>
           <button className="record" disabled={!status?.live} onClick={start} data-testid="record">
             <span className="dot" /> Record
           </button>
-          <div className="muted small">Each spectrum shown is stored as one integration until you stop.</div>
+          <div className="muted small">Each spectrum shown is stored as one integration (all channels, either mode) until you stop.</div>
         </>
       )}
     </div>
