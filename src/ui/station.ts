@@ -94,6 +94,15 @@ export function useStation(): StationView {
     return () => offs.forEach((off) => off());
   }, [client]);
 
+  // While recording, refresh the status each second: the engine emits it on changes only, and the
+  // recording's integration count (header and Record panel) should count up.
+  const recId = status?.recording?.id;
+  useEffect(() => {
+    if (recId === undefined) return;
+    const t = setInterval(() => client.call('station.status').then(setStatus, () => {}), 1000);
+    return () => clearInterval(t);
+  }, [client, recId]);
+
   return {
     client,
     connection,

@@ -109,6 +109,8 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
     await page.getByTestId('record').click();
     await page.getByTestId('rec-pill').waitFor();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid=rec-count]')?.textContent) >= 3);
+    // The header's REC pill counts along with the Record panel.
+    await page.waitForFunction(() => Number(/(\d+) int/.exec(document.querySelector('[data-testid=rec-pill]')?.textContent ?? '')?.[1]) >= 3);
     await page.screenshot({ path: join(shots, 'ui-recording.png') });
     await page.waitForTimeout(10_000);
     await page.getByTestId('record').click();

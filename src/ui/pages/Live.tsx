@@ -63,14 +63,6 @@ export function Live({ station }: { station: StationView }) {
     return () => clearInterval(t);
   }, [client, station.connection, status?.site]);
 
-  // The recording's integration count as the store has it (the status event comes on changes only).
-  const [recCount, setRecCount] = useState<number | null>(null);
-  useEffect(() => {
-    if (!rec) return setRecCount(null);
-    const t = setInterval(() => client.call('station.status').then((s) => setRecCount(s.recording?.integrations ?? null), () => {}), 1000);
-    return () => clearInterval(t);
-  }, [client, rec?.id]);
-
   const line = useMemo(() => (avg && e ? findHydrogenLine(avg.power, e.centerFrequency, e.sampleRate, avg.sk) : null), [avg, e]);
 
   const spectrumPlot = useMemo(() => {
@@ -173,7 +165,7 @@ export function Live({ station }: { station: StationView }) {
 
       <aside className="side">
         <Controls station={station} />
-        <Recorder station={station} count={recCount} />
+        <Recorder station={station} />
       </aside>
 
       <section className="panel waterfall-panel">
@@ -278,7 +270,7 @@ function Controls({ station }: { station: StationView }) {
   );
 }
 
-function Recorder({ station, count }: { station: StationView; count: number | null }) {
+function Recorder({ station }: { station: StationView }) {
   const { status, client } = station;
   const rec = status?.recording ?? null;
   const [target, setTarget] = useState('');
@@ -308,7 +300,7 @@ function Recorder({ station, count }: { station: StationView; count: number | nu
             <div>
               <div className="readout-label">Integrations</div>
               <div className="big" data-testid="rec-count">
-                {count ?? rec.integrations}
+                {rec.integrations}
               </div>
             </div>
             <div>
