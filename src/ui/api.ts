@@ -51,6 +51,7 @@ export class StationClient {
   state: ConnectionState = 'connecting';
   private transport: Transport | null = null;
   private closing = false;
+  private retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly open: () => Transport) {
     this.connect();
@@ -66,7 +67,7 @@ export class StationClient {
       this.pending.clear();
       this.setState('closed', why);
       // Try again while the page is open: the station may be restarting.
-      if (!this.closing) setTimeout(() => this.connect(), 2000);
+      if (!this.closing) this.retry = setTimeout(() => this.connect(), 2000);
     };
   }
 
@@ -98,6 +99,7 @@ export class StationClient {
 
   close(): void {
     this.closing = true;
+    if (this.retry) clearTimeout(this.retry);
     this.transport?.close();
   }
 

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
 import { downloadUrl } from '../api.ts';
 import { Plot, colors, nightLayout } from '../components/Plot.tsx';
-import { decibels, formatMHz } from '../spectrum.ts';
+import { decibels, formatMHz, radioVelocity } from '../spectrum.ts';
 import type { StationView } from '../station.ts';
 
 type Obs = Result<'observations.list'>[number];
@@ -114,14 +114,28 @@ function Detail({ station, obs, onDeleted }: { station: StationView; obs: Obs | 
   const [summary, setSummary] = useState<Result<'observations.summary'> | null>(null);
   const [confirm, setConfirm] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  const [axis, setAxis] = useState<'frequency' | 'velocity'>('frequency');
   useEffect(() => {
     if (obs && obs.integrations > 0) client.call('observations.summary', { id: obs.id }).then(setSummary, (err) => station.report(err, `read observation ${obs.id}`));
   }, [obs?.id, obs?.integrations]);
   if (!obs) return null;
 
+  const velocity = axis === 'velocity';
   const spectrum = summary && {
-    data: [{ x: summary.frequency.map((f) => f / 1e6), y: Array.from(decibels(summary.spectrum[0] ?? [])), type: 'scatter', mode: 'lines', line: { color: colors.trace, width: 1.2 }, hovertemplate: '%{x:.4f} MHz<br>%{y:.2f} dB<extra></extra>' }] as Partial<Plotly.PlotData>[],
-    layout: nightLayout({ xaxis: { title: { text: 'Frequency (MHz)' }, tickformat: '.2f' }, yaxis: { title: { text: 'Mean power (dB, arbitrary)' } } }),
+    data: [
+      {
+        x: summary.frequency.map((f) => (velocity ? radioVelocity(f) : f / 1e6)),
+        y: Array.from(decibels(summary.spectrum[0] ?? [])),
+        type: 'scatter',
+        mode: 'lines',
+        line: { color: colors.trace, width: 1.2 },
+        hovertemplate: velocity ? '%{x:.1f} km/s<br>%{y:.2f} dB<extra></extra>' : '%{x:.4f} MHz<br>%{y:.2f} dB<extra></extra>',
+      },
+    ] as Partial<Plotly.PlotData>[],
+    layout: nightLayout({
+      xaxis: velocity ? { title: { text: 'Radio velocity, HI (km/s)' }, autorange: 'reversed' } : { title: { text: 'Frequency (MHz)' }, tickformat: '.2f' },
+      yaxis: { title: { text: 'Mean power (dB, arbitrary)' } },
+    }),
   };
   const power = summary && {
     data: [{ x: summary.time.map((t) => t * 1000), y: Array.from(decibels(summary.power[0] ?? [])), type: 'scatter', mode: 'lines', line: { color: colors.second, width: 1.4 }, hovertemplate: '%{x|%H:%M:%S} UTC<br>%{y:.3f} dB<extra></extra>' }] as Partial<Plotly.PlotData>[],
@@ -207,7 +221,17 @@ function Detail({ station, obs, onDeleted }: { station: StationView; obs: Obs | 
       ) : summary && spectrum && power ? (
         <div className="detail-plots">
           <div>
-            <h3>Mean spectrum</h3>
+            <h3 className="with-tools">
+              Mean spectrum
+              <span className="seg" role="group" aria-label="axis">
+                <button className={velocity ? '' : 'on'} onClick={() => setAxis('frequency')}>
+                  Frequency
+                </button>
+                <button className={velocity ? 'on' : ''} onClick={() => setAxis('velocity')}>
+                  Velocity
+                </button>
+              </span>
+            </h3>
             <Plot testId="obs-spectrum" data={spectrum.data} layout={spectrum.layout} className="plot medium" />
           </div>
           <div>
