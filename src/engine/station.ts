@@ -74,6 +74,8 @@ interface LiveSession {
   done: Promise<void>;
   /** Unix time of sample 0 (s). */
   t0: number | null;
+  /** First sample of the next integration (samples since sample 0). */
+  next: number;
 }
 
 export class StationError extends Error {
@@ -82,7 +84,8 @@ export class StationError extends Error {
 
 export class Station extends EventEmitter<StationEvents> {
   private live: LiveSession | null = null;
-  private recording: { rec: Recording; mode: string; target: string; integrations: number } | null = null;
+  /** `offset`: the live stream's sample at which the recording starts; the store counts samples from there. */
+  private recording: { rec: Recording; mode: string; target: string; integrations: number; offset: number } | null = null;
   private notices: string[] = [];
   private settings: StationSettings;
 
@@ -179,7 +182,7 @@ export class Station extends EventEmitter<StationEvents> {
     }
     this.notices = opened.notice ? [opened.notice] : [];
     if (source.info.kind === 'sim') this.notices.push('No dongle in use: showing the built-in simulator.');
-    const session: LiveSession = { options: o, source, pipeline: new Pipeline(opened.backend), stopped: false, done: Promise.resolve(), t0: null };
+    const session: LiveSession = { options: o, source, pipeline: new Pipeline(opened.backend), stopped: false, done: Promise.resolve(), t0: null, next: 0 };
     session.done = this.run(session);
     this.live = session;
     this.emitStatus();
@@ -203,9 +206,13 @@ export class Station extends EventEmitter<StationEvents> {
     if (this.recording) throw new StationError(`already recording observation ${this.recording.rec.id}`);
     const cfg = l.pipeline.config;
     const target = spec.target ?? (l.source.info.kind === 'sim' ? 'Sun' : '');
+    // The recording begins with the next integration: its start, from the sample count, is the
+    // observation's start, and the store's sample indices count from there.
+    const offset = l.t0 === null ? 0 : l.next;
     const rec = this.store.startObservation({
       mode: spec.mode ?? 'spectrum',
       target,
+      start: (l.t0 ?? Date.now() / 1000) + offset / l.source.tuning.sampleRate,
       config: {
         softwareVersion,
         tuning: { ...l.source.tuning, gain: l.source.tuning.gain === 'auto' ? undefined : l.source.tuning.gain },
@@ -214,7 +221,7 @@ export class Station extends EventEmitter<StationEvents> {
         backend: l.pipeline.backend.name,
       },
     });
-    this.recording = { rec, mode: spec.mode ?? 'spectrum', target, integrations: 0 };
+    this.recording = { rec, mode: spec.mode ?? 'spectrum', target, integrations: 0, offset };
     this.emitStatus();
     return rec.id;
   }
@@ -259,9 +266,10 @@ export class Station extends EventEmitter<StationEvents> {
 
   private integration(l: LiveSession, i: Integration): void {
     const C = l.pipeline.config.channels;
+    l.next = i.firstSample + i.spectra * C;
     if (this.recording) {
       try {
-        this.recording.rec.append(i);
+        this.recording.rec.append(this.recording.offset ? { ...i, firstSample: i.firstSample - this.recording.offset } : i);
         this.recording.integrations++;
       } catch (err) {
         // Disk full, read-only: the recording stops with what it has; the live view goes on.
