@@ -118,10 +118,8 @@ function Detail({ station, obs, onDeleted }: { station: StationView; obs: Obs | 
   useEffect(() => {
     if (obs && obs.integrations > 0) client.call('observations.summary', { id: obs.id }).then(setSummary, (err) => station.report(err, `read observation ${obs.id}`));
   }, [obs?.id, obs?.integrations]);
-  if (!obs) return null;
-
   const velocity = axis === 'velocity';
-  const spectrum = summary && {
+  const spectrum = useMemo(() => summary && {
     data: [
       {
         x: summary.frequency.map((f) => (velocity ? radioVelocity(f) : f / 1e6)),
@@ -136,11 +134,13 @@ function Detail({ station, obs, onDeleted }: { station: StationView; obs: Obs | 
       xaxis: velocity ? { title: { text: 'Radio velocity, HI (km/s)' }, autorange: 'reversed' } : { title: { text: 'Frequency (MHz)' }, tickformat: '.2f' },
       yaxis: { title: { text: 'Mean power (dB, arbitrary)' } },
     }),
-  };
-  const power = summary && {
+  }, [summary, velocity]);
+  const power = useMemo(() => summary && {
     data: [{ x: summary.time.map((t) => t * 1000), y: Array.from(decibels(summary.power[0] ?? [])), type: 'scatter', mode: 'lines', line: { color: colors.second, width: 1.4 }, hovertemplate: '%{x|%H:%M:%S} UTC<br>%{y:.3f} dB<extra></extra>' }] as Partial<Plotly.PlotData>[],
     layout: nightLayout({ xaxis: { type: 'date', title: { text: 'Time (UTC)' } }, yaxis: { title: { text: 'Total power (dB)' } } }),
-  };
+  }, [summary]);
+
+  if (!obs) return null;
 
   const exportInApp = async (format: 'fits' | 'csv', kind?: 'power' | 'spectrum') => {
     const r = await client.call('observations.export', { id: obs.id, format, ...(kind ? { kind } : {}) }).catch((err) => station.report(err, 'export'));
