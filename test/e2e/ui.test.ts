@@ -121,6 +121,10 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
     await row.waitFor();
     expect(await row.textContent()).toMatch(/Sun, e2e.*spectrum.*1420\.406 MHz/);
     const integrations = Number(await row.locator('td.num').nth(1).textContent());
+    // Its length, from the sample count: the ~11 s between Record and Stop (not the live view's age).
+    const length = Number(/^(\d+) s$/.exec((await row.locator('td').nth(2).textContent())!)?.[1]);
+    expect(length).toBeGreaterThanOrEqual(9);
+    expect(length).toBeLessThanOrEqual(16);
     // 10 s at 0.245 s per integration (586 spectra of 1024 at 2.4 MS/s; the sim paced in real time) is 41,
     // plus the seconds before the first wait and the stop; fewer only if a loaded machine dropped blocks.
     expect(integrations).toBeGreaterThanOrEqual(20);
