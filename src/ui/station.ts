@@ -25,6 +25,9 @@ export interface PowerHistory {
   power: number[];
   /** The last `waterfallRows` spectra of input 0, oldest first, for the waterfall (kept while other pages show). */
   rows: Float32Array[];
+  /** Samples dropped and spectra seen since this page connected. */
+  dropped: number;
+  spectra: number;
   /** Bumped on each new point, so plots know to redraw. */
   version: number;
 }
@@ -49,7 +52,7 @@ export function useStation(): StationView {
   const [status, setStatus] = useState<Status | null>(null);
   const [spectrum, setSpectrum] = useState<SpectrumEvent | null>(null);
   const [banners, setBanners] = useState<Banner[]>([]);
-  const history = useRef<PowerHistory>({ time: [], power: [], rows: [], version: 0 });
+  const history = useRef<PowerHistory>({ time: [], power: [], rows: [], dropped: 0, spectra: 0, version: 0 });
 
   const push = (kind: Banner['kind'], text: string) =>
     setBanners((b) => (b.some((x) => x.text === text) ? b : [...b.slice(-4), { id: bannerId++, kind, text }]));
@@ -87,6 +90,8 @@ export function useStation(): StationView {
         if (last && last.length !== e.channels) h.rows.length = 0;
         h.rows.push(e.power[0]!);
         if (h.rows.length > waterfallRows) h.rows.shift();
+        h.dropped += e.dropped.reduce((a, b) => a + b, 0);
+        h.spectra++;
         h.version++;
         setSpectrum(e);
       }),

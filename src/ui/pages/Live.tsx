@@ -121,7 +121,7 @@ export function Live({ station }: { station: StationView }) {
           sub={line ? `${line.velocity >= 0 ? '+' : '−'}${Math.abs(line.velocity).toFixed(1)} km/s · +${(line.excess * 100).toFixed(0)} %` : 'no line above the noise'}
           title="the smoothed spectrum's highest point within ±1 MHz of the rest frequency, radio velocity, and how far it stands over the band's median"
         />
-        <Readout label="Dropped" testId="dropped" value={formatCount(dropped)} unit="samples" sub="last spectrum" tone={dropped > 0 ? 'bad' : 'ok'} title="samples lost because processing fell behind" />
+        <Readout label="Dropped" testId="dropped" value={formatCount(dropped)} unit="samples" sub={`${formatCount(history.dropped)} in ${formatCount(history.spectra)} spectra`} tone={dropped > 0 ? 'bad' : history.dropped > 0 ? 'warn' : 'ok'} title="samples lost because processing fell behind: in the last spectrum, and since this page opened" />
         <Readout label="Clipped" testId="clipped" value={(clipFraction * 100).toFixed(clipFraction > 0 && clipFraction < 0.001 ? 4 : 2)} unit="%" sub={`${formatCount(clipped)} samples`} tone={clipFraction > 0.001 ? 'warn' : 'ok'} title="samples at the 8-bit limits in the last spectrum: lower the gain if this grows" />
         <Readout label="Sun" testId="sun" value={sun ? `${sun.el.toFixed(1)}°` : '—'} unit="elevation" sub={sun ? `azimuth ${sun.az.toFixed(1)}°${sun.el < 0 ? ', set' : ''}` : ''} title={status ? `seen from ${status.site.name}` : ''} />
         <Readout label="Next transit" value={sun ? utc(sun.nextTransit.time) : '—'} sub={sun ? `at elevation ${sun.nextTransit.el.toFixed(1)}°` : ''} title="the sun crosses the meridian: the middle of a drift scan" />
