@@ -20,9 +20,9 @@ export function electronBinary(): { path: string } | { path: null; why: string }
     // The electron package's main export is the binary's path; it throws when the binary was never downloaded.
     const path = createRequire(import.meta.url)('electron') as unknown;
     if (typeof path === 'string' && existsSync(path)) return { path };
-    return { path: null, why: `the Electron binary is missing (${String(path)})` };
-  } catch (err) {
-    return { path: null, why: `Electron is not installed here (${(err as Error).message.split('\n')[0]})` };
+    return { path: null, why: `The Electron binary is not installed here (no ${String(path)})` };
+  } catch {
+    return { path: null, why: 'The Electron binary is not installed here (npm installs it unless ELECTRON_SKIP_BINARY_DOWNLOAD=1)' };
   }
 }
 
