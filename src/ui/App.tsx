@@ -67,15 +67,17 @@ export function App() {
       <div className="banners">
         {simulated ? (
           <div className="banner notice" data-testid="sim-banner">
-            <strong>Simulator.</strong> No dongle is in use: this is Fringe's simulated sky (a 1 m dish tracking the sun, the hydrogen line, an RFI tone).
-            Plug in an RTL-SDR or connect an rtl_tcp server on the <a href="#/station">Station</a> page.
+            <span>
+              <strong>Simulator.</strong> No dongle is in use: this is Fringe's simulated sky (a 1 m dish tracking the sun, the hydrogen line, an RFI tone).
+              Plug in an RTL-SDR or connect an rtl_tcp server on the <a href="#/station">Station</a> page.
+            </span>
           </div>
         ) : null}
         {status?.notices
           .filter((n) => !/simulator/i.test(n))
           .map((n) => (
             <div key={n} className="banner notice">
-              {n}
+              <span>{n}</span>
             </div>
           ))}
         {station.banners.map((b) => (

@@ -202,6 +202,11 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
     expect(painted).toBeGreaterThan(60);
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(shots, 'ui-live-later.png'), fullPage: true });
+    // A laptop-narrow window: the side panel moves under the spectrum.
+    await page.setViewportSize({ width: 900, height: 1100 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(shots, 'ui-live-narrow.png') });
+    await page.setViewportSize({ width: 1440, height: 1000 });
     expect(consoleErrors).toEqual([]);
   });
 });
