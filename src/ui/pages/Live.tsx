@@ -50,6 +50,7 @@ export function Live({ station }: { station: StationView }) {
   const [axis, setAxis] = useState<Axis>('frequency');
   const [average, setAverage] = useState(8);
   const [scale, setScale] = useState<'band' | 'full'>('band');
+  const [stripSeconds, setStripSeconds] = useState(300);
   const bandRange = useRef<number[] | null>(null);
   const avg = useAveraged(e, average);
 
@@ -94,14 +95,18 @@ export function Live({ station }: { station: StationView }) {
   }, [avg, e, axis, scale]);
 
   const powerPlot = useMemo(() => {
-    const x = history.time.map((t) => t * 1000);
-    const y = Array.from(decibels(history.power));
+    // The last `stripSeconds` of the history (kept for 20 minutes).
+    const newest = history.time.at(-1) ?? 0;
+    let first = history.time.length;
+    while (first > 0 && history.time[first - 1]! >= newest - stripSeconds) first--;
+    const x = history.time.slice(first).map((t) => t * 1000);
+    const y = Array.from(decibels(history.power.slice(first)));
     return {
       data: [{ x, y, type: 'scatter', mode: 'lines', line: { color: colors.second, width: 1.4 }, hovertemplate: '%{x|%H:%M:%S} UTC<br>%{y:.3f} dB<extra></extra>' }] as Partial<Plotly.PlotData>[],
       layout: nightLayout({ xaxis: { type: 'date', title: { text: 'Time (UTC)' } }, yaxis: { title: { text: 'Total power (dB)' } }, uirevision: 'tp' }),
     };
     // history is mutated in place; its version says when it changed
-  }, [history.version]);
+  }, [history.version, stripSeconds]);
 
   const dropped = e?.dropped.reduce((a, b) => a + b, 0) ?? 0;
   const clipped = e?.clipped.reduce((a, b) => a + b, 0) ?? 0;
@@ -179,6 +184,16 @@ export function Live({ station }: { station: StationView }) {
         <div className="panel-head">
           <h2>Total power</h2>
           <span className="muted small">band power, DC, band edges and RFI-flagged channels excluded</span>
+          <div className="panel-tools">
+            <label className="inline">
+              Window
+              <select value={stripSeconds} onChange={(ev) => setStripSeconds(Number(ev.target.value))}>
+                <option value={60}>1 min</option>
+                <option value={300}>5 min</option>
+                <option value={1200}>20 min</option>
+              </select>
+            </label>
+          </div>
         </div>
         <Plot testId="power-plot" className="plot short" data={powerPlot.data} layout={powerPlot.layout} />
       </section>
