@@ -26,6 +26,15 @@ export interface GuardOptions {
   token: string | null;
 }
 
+/** host[:port] of an Origin value as a browser sends it (no default port), or null when it is not a URL. */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
 export type Verdict = { ok: true } | { ok: false; status: 400 | 401 | 403; reason: string };
 
 /** Checks Host (all requests), Origin (when a browser sends one) and, for the API, the token. */
@@ -34,8 +43,9 @@ export function checkRequest(req: IncomingMessage, o: GuardOptions, api: boolean
   if (!host) return { ok: false, status: 400, reason: 'missing Host header' };
   const name = hostnameOf(host);
   if (isLoopback(o.bind) && !isLoopback(name)) return { ok: false, status: 403, reason: `Host '${name}' is not this station's loopback address` };
+  // Same origin means same host and port: another port on 127.0.0.1 is another site.
   const origin = req.headers.origin;
-  if (origin !== undefined && hostnameOf(origin) !== name) return { ok: false, status: 403, reason: 'cross-origin request refused' };
+  if (origin !== undefined && originHost(origin) !== host.toLowerCase()) return { ok: false, status: 403, reason: 'cross-origin request refused' };
   if (api && o.token !== null && !tokenMatches(req, o.token)) return { ok: false, status: 401, reason: 'missing or wrong token' };
   return { ok: true };
 }

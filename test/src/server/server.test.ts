@@ -105,8 +105,11 @@ describe('fringe serve: the API over a WebSocket', () => {
     ws.close();
   });
 
-  it('refuses a cross-origin page and a foreign Host (DNS rebinding)', async () => {
+  it('refuses a cross-origin page (another host, or another port of this one) and a foreign Host (DNS rebinding)', async () => {
     await expect(connect(open, { headers: { Origin: 'http://evil.example' } })).rejects.toThrow('HTTP 403');
+    await expect(connect(open, { headers: { Origin: `http://127.0.0.1:${open.port + 1}` } })).rejects.toThrow('HTTP 403');
+    await expect(connect(open, { headers: { Origin: 'null' } })).rejects.toThrow('HTTP 403');
+    (await connect(open, { headers: { Origin: `http://127.0.0.1:${open.port}` } })).close();
     await expect(connect(open, { headers: { Host: 'evil.example:8417' } })).rejects.toThrow('HTTP 403');
     const status = await new Promise<number>((r) =>
       request({ host: '127.0.0.1', port: open.port, path: '/', headers: { Host: 'rebound.example' } }, (res) => r(res.statusCode!)).end(),
