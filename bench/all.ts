@@ -7,6 +7,8 @@
  * where there is one.
  *
  * Options: --samples S (per input), --repeat R (median of R runs), --threads 1,2
+ * Fringe: one warm-up pass, then R timed passes on the same backend (the
+ * steady state of a running station); the peers: R runs each.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,8 +16,8 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { correlateFile } from './fx-run.ts';
-import { median, peersDir, runPeers, type BenchLine } from './peers.ts';
+import { benchFile } from './fx-run.ts';
+import { peersDir, runPeers, type BenchLine } from './peers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -56,10 +58,9 @@ for (const w of workloads) {
   const raw = new Uint8Array(readFileSync(file));
   for (const threads of threadCounts) {
     process.stderr.write(`fringe ${threads} thread(s)… `);
-    const runs = [];
-    for (let i = 0; i < repeat; i++) runs.push(await correlateFile(raw, { ...w, threads, backend: 'cpu' }));
-    const r = median(runs, (x) => x.seconds);
-    const line: BenchLine = { impl: 'fringe-cpu', threads, cores: cpus().length, ...w, samples: r.samples, spectra: r.spectra, seconds: Number(r.seconds.toFixed(4)), msps_per_input: Number((r.samples / r.seconds / 1e6).toFixed(3)) };
+    const { cold, warm: r } = await benchFile(raw, { ...w, threads, backend: 'cpu' }, repeat);
+    const msps = (x: { samples: number; seconds: number }) => Number((x.samples / x.seconds / 1e6).toFixed(3));
+    const line: BenchLine = { impl: 'fringe-cpu', threads, cores: cpus().length, ...w, samples: r.samples, spectra: r.spectra, seconds: Number(r.seconds.toFixed(4)), msps_per_input: msps(r), cold_msps_per_input: msps(cold) };
     ours.push(line);
     lines.push(line);
   }
@@ -68,7 +69,7 @@ for (const w of workloads) {
   rows.push(`| ${w.inputs} | ${w.channels} | ${w.taps} | ${f(numpy.msps_per_input)} | ${f(fftw.msps_per_input)} | ${ours.map((o) => f(o.msps_per_input)).join(' | ')} | ${ours.map((o) => (o.msps_per_input / fftw.msps_per_input).toFixed(2)).join(' | ')} |`);
 }
 writeFileSync(join(out, 'fx.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-console.log(`FX core, MS/s per input (median of ${repeat}), ${samples} samples per input, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}):\n`);
+console.log(`FX core, MS/s per input (median of ${repeat}; Fringe after one warm-up pass), ${samples} samples per input, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}):\n`);
 console.log(rows.join('\n'));
 
 const sim = join(root, 'bench', 'sim.ts');

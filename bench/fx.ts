@@ -7,14 +7,15 @@
  * one JSON line with the peers' fields. --out writes the visibilities in the
  * peers' layout (baseline-major, channel in fft-shifted order, float32 re/im,
  * sums). --peers also runs numpy_fx.py and fftw_fx.c on the same file and
- * prints each one's line and our ratio to it. Every implementation runs R
- * times (default 3) on the same file and reports its median time.
+ * prints each one's line and our ratio to it. Fringe makes one warm-up pass
+ * (JIT, WebAssembly tier-up), then R timed passes (default 3) on the same
+ * backend; the peers run R times; each reports its median time.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
-import { median, runPeers, type BenchLine } from './peers.ts';
-import { correlateFile } from './fx-run.ts';
+import { runPeers, type BenchLine } from './peers.ts';
+import { benchFile } from './fx-run.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,9 +49,7 @@ const threads = int('threads', values.threads);
 const raw = new Uint8Array(readFileSync(values.file));
 
 const repeat = Math.max(1, int('repeat', values.repeat));
-const runs = [];
-for (let i = 0; i < repeat; i++) runs.push(await correlateFile(raw, { inputs, channels, taps, threads, backend: values.backend! }));
-const result = median(runs, (r) => r.seconds);
+const { cold, warm: result } = await benchFile(raw, { inputs, channels, taps, threads, backend: values.backend! }, repeat);
 const line: BenchLine = {
   impl: `fringe-${result.backend}`,
   threads: result.backend === 'cpu' ? threads : undefined,
@@ -62,6 +61,7 @@ const line: BenchLine = {
   spectra: result.spectra,
   seconds: Number(result.seconds.toFixed(4)),
   msps_per_input: Number((result.samples / result.seconds / 1e6).toFixed(3)),
+  cold_msps_per_input: Number((cold.samples / cold.seconds / 1e6).toFixed(3)),
 };
 console.log(JSON.stringify(line));
 if (values.out) {

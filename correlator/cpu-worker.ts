@@ -3,7 +3,7 @@
  * shared memory that the main thread fills with a batch's samples; it sums
  * the batches it is given and hands its sums over on 'drain'.
  *
- * Messages in:  {type:'batch', spectra}      — samples are in the shared slot
+ * Messages in:  {type:'batch', spectra, slot} — samples are in shared slot `slot`
  *               {type:'gains', gains}         — Float32Array[] | null
  *               {type:'drain'}                — reply with the sums, reset
  * Messages out: {type:'ready'} | {type:'done'} | {type:'sums', sums} | {type:'error', message}
@@ -16,20 +16,20 @@ import type { ResolvedFxConfig } from './types.ts';
 interface Init {
   config: ResolvedFxConfig;
   batch: number;
-  /** inputs × slotBytes bytes, input a's window at a·slotBytes. */
-  slot: SharedArrayBuffer;
+  /** Slots the main thread fills in turn; each inputs × slotBytes bytes, input a's window at a·slotBytes. */
+  slots: SharedArrayBuffer[];
   slotBytes: number;
 }
 
-const { config, batch, slot, slotBytes } = workerData as Init;
+const { config, batch, slots, slotBytes } = workerData as Init;
 const port = parentPort!;
 const engine = await createEngine(config, batch);
-const views = Array.from({ length: config.inputs }, (_, a) => new Uint8Array(slot, a * slotBytes, slotBytes));
+const views = slots.map((slot) => Array.from({ length: config.inputs }, (_, a) => new Uint8Array(slot, a * slotBytes, slotBytes)));
 
-port.on('message', (msg: { type: string; spectra?: number; gains?: Float32Array[] | null }) => {
+port.on('message', (msg: { type: string; spectra?: number; slot?: number; gains?: Float32Array[] | null }) => {
   try {
     if (msg.type === 'batch') {
-      engine.accumulate(views, msg.spectra!);
+      engine.accumulate(views[msg.slot!], msg.spectra!);
       port.postMessage({ type: 'done' });
     } else if (msg.type === 'gains') {
       engine.setGains(msg.gains ?? null);

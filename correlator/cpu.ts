@@ -6,7 +6,9 @@
  * With K threads, the batches of an integration go to the workers in turn
  * (batch i to worker i mod K), so the result depends only on the data and K,
  * never on timing. Each worker sums its own batches; `take` adds the
- * workers' sums in worker order.
+ * workers' sums in worker order. Each worker has two slots of shared memory,
+ * so the next batch is copied in while it computes the current one and it
+ * never waits on this thread between batches.
  */
 import type { Worker } from 'node:worker_threads';
 import { emptySums, type FxBackend, type IntegrationSums } from './backend.ts';
@@ -23,12 +25,18 @@ export interface CpuOptions {
   batch?: number;
 }
 
+/** Slots of shared memory per worker: one being computed, one being filled. */
+const slotsPerWorker = 2;
+
 interface Lane {
   worker: Worker;
-  slot: Uint8Array;
-  /** Resolves when the worker has finished what it was last given. */
-  idle: Promise<void>;
-  reply: ((msg: WorkerReply) => void) | null;
+  slots: Uint8Array[];
+  /** Per slot: resolves when the worker has finished the batch last put in it. */
+  busy: Promise<void>[];
+  /** The slot to fill next. */
+  next: number;
+  /** The worker answers every message once, in order: one waiting reply handler per message sent. */
+  replies: Array<(msg: WorkerReply) => void>;
 }
 
 type WorkerReply = { type: 'ready' | 'done' } | { type: 'sums'; sums: IntegrationSums } | { type: 'error'; message: string };
@@ -60,30 +68,42 @@ export class CpuBackend implements FxBackend {
     const slotBytes = 2 * windowSamples(resolved, batch);
     const lanes = await Promise.all(
       Array.from({ length: threads }, async () => {
-        const shared = new SharedArrayBuffer(resolved.inputs * slotBytes);
+        const shared = Array.from({ length: slotsPerWorker }, () => new SharedArrayBuffer(resolved.inputs * slotBytes));
         const worker = startWorker(new URL('./cpu-worker.ts', import.meta.url), {
-          workerData: { config: resolved, batch, slot: shared, slotBytes },
+          workerData: { config: resolved, batch, slots: shared, slotBytes },
         });
-        const lane: Lane = { worker, slot: new Uint8Array(shared), idle: Promise.resolve(), reply: null };
-        worker.on('message', (msg: WorkerReply) => lane.reply?.(msg));
-        worker.on('error', (err) => lane.reply?.({ type: 'error', message: err.message }));
-        await CpuBackend.expect(lane, () => {});
+        const lane: Lane = {
+          worker,
+          slots: shared.map((b) => new Uint8Array(b)),
+          busy: shared.map(() => Promise.resolve()),
+          next: 0,
+          replies: [],
+        };
+        worker.on('message', (msg: WorkerReply) => lane.replies.shift()?.(msg));
+        worker.on('error', (err) => {
+          for (const reply of lane.replies.splice(0)) reply({ type: 'error', message: err.message });
+        });
+        await CpuBackend.expect(lane, () => {}); // 'ready'
         return lane;
       }),
     );
     return new CpuBackend(resolved, batch, null, lanes, slotBytes);
   }
 
-  /** Sends (via `send`) and resolves with the worker's next reply, rejecting on an error reply. */
+  /** Sends (via `send`) and resolves with the worker's reply to it, rejecting on an error reply. */
   private static expect(lane: Lane, send: () => void): Promise<WorkerReply> {
     return new Promise((resolve, reject) => {
-      lane.reply = (msg) => {
-        lane.reply = null;
+      lane.replies.push((msg) => {
         if (msg.type === 'error') reject(new CorrelatorError('backend', `CPU worker failed: ${msg.message}`));
         else resolve(msg);
-      };
+      });
       send();
     });
+  }
+
+  /** Resolves when every batch given to the lane is done. */
+  private static idle(lane: Lane): Promise<void> {
+    return Promise.all(lane.busy).then(() => {});
   }
 
   private check(): void {
@@ -101,12 +121,14 @@ export class CpuBackend implements FxBackend {
       const n = Math.min(this.batch, spectra - s0);
       const lane = this.lanes[this.next];
       this.next = (this.next + 1) % this.lanes.length;
-      await lane.idle;
+      const slot = lane.next;
+      lane.next = (slot + 1) % slotsPerWorker;
+      await lane.busy[slot];
       const bytes = 2 * windowSamples(this.config, n);
       for (let a = 0; a < this.config.inputs; a++) {
-        lane.slot.set(samples[a].subarray(2 * s0 * C, 2 * s0 * C + bytes), a * this.slotBytes);
+        lane.slots[slot].set(samples[a].subarray(2 * s0 * C, 2 * s0 * C + bytes), a * this.slotBytes);
       }
-      lane.idle = CpuBackend.expect(lane, () => lane.worker.postMessage({ type: 'batch', spectra: n })).then(() => {});
+      lane.busy[slot] = CpuBackend.expect(lane, () => lane.worker.postMessage({ type: 'batch', spectra: n, slot })).then(() => {});
     }
   }
 
@@ -117,7 +139,7 @@ export class CpuBackend implements FxBackend {
       this.inline.drain(sums);
       return sums;
     }
-    await Promise.all(this.lanes.map((l) => l.idle));
+    await Promise.all(this.lanes.map(CpuBackend.idle));
     for (const lane of this.lanes) {
       const reply = await CpuBackend.expect(lane, () => lane.worker.postMessage({ type: 'drain' }));
       if (reply.type !== 'sums') throw new CorrelatorError('backend', `CPU worker answered '${reply.type}' to drain`);
@@ -135,7 +157,7 @@ export class CpuBackend implements FxBackend {
     this.check();
     const checked = gains ? validateGains(gains, this.config.inputs, this.config.channels) : null;
     if (this.inline) return this.inline.setGains(checked);
-    await Promise.all(this.lanes.map((l) => l.idle));
+    await Promise.all(this.lanes.map(CpuBackend.idle));
     await Promise.all(this.lanes.map((l) => CpuBackend.expect(l, () => l.worker.postMessage({ type: 'gains', gains: checked }))));
   }
 
