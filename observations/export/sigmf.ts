@@ -5,12 +5,12 @@
  * inside the recording become annotations (sample_start from the sample rate).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ObservationError, check } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { RawRecording } from '../store/types.ts';
-import { FileSink } from './sink.ts';
+import { FileSink, forEachChunk } from './sink.ts';
 import { tarBytes, tarEnd, tarFile } from './tar.ts';
 import type { ExportOptions, ExportResult } from './common.ts';
 
@@ -33,20 +33,7 @@ export function sampleBytes(datatype: string, channels: number): number {
 
 function sha512File(path: string, size: number, onBytes?: (n: number) => void): string {
   const h = createHash('sha512');
-  const fd = openSync(path, 'r');
-  try {
-    const chunk = Buffer.alloc(1 << 20);
-    let done = 0;
-    while (done < size) {
-      const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - done), done);
-      if (n <= 0) break;
-      h.update(chunk.subarray(0, n));
-      done += n;
-      onBytes?.(done);
-    }
-  } finally {
-    closeSync(fd);
-  }
+  forEachChunk(path, size, (chunk) => h.update(chunk), onBytes);
   return h.digest('hex');
 }
 
@@ -114,7 +101,7 @@ export function exportSigmf(store: Store, id: number, out: string, options: Sigm
   const metaOut = `${base}.sigmf-meta`;
   const dataSink = FileSink.create(dataOut);
   try {
-    copyInto(dataSink, dataPath, size, (n) => progress?.(size + n, 2 * size));
+    dataSink.copyFrom(dataPath, size, (n) => progress?.(size + n, 2 * size));
     dataSink.close();
   } catch (err) {
     dataSink.abort();
@@ -127,19 +114,3 @@ export function exportSigmf(store: Store, id: number, out: string, options: Sigm
   return { path: metaOut, files: [metaOut, dataOut], ...r };
 }
 
-function copyInto(sink: FileSink, path: string, size: number, onBytes: (n: number) => void): void {
-  const fd = openSync(path, 'r');
-  try {
-    const chunk = Buffer.alloc(1 << 20);
-    let done = 0;
-    while (done < size) {
-      const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - done), done);
-      check(n > 0, `${path} ended before its recorded size`);
-      sink.write(chunk.subarray(0, n));
-      done += n;
-      onBytes(done);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}

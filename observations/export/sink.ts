@@ -1,7 +1,29 @@
 /** A buffered, synchronous file writer that counts bytes and hashes (SHA-256) as it writes. */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { ObservationError } from '../errors.ts';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { ObservationError, check } from '../errors.ts';
+
+/**
+ * Reads the first `size` bytes of the file at `path` in 1 MiB chunks (each
+ * valid only during the call), so big recordings never sit in memory whole.
+ * A file shorter than `size` is an error: its metadata no longer matches it.
+ */
+export function forEachChunk(path: string, size: number, each: (chunk: Buffer) => void, onBytes?: (n: number) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - done), done);
+      check(n > 0, `${path} ended before its recorded size`);
+      each(chunk.subarray(0, n));
+      done += n;
+      onBytes?.(done);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export class FileSink {
   private readonly hash: Hash = createHash('sha256');
@@ -19,6 +41,11 @@ export class FileSink {
     } catch (err) {
       throw new ObservationError('io', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /** Copies the first `size` bytes of the file at `path`; `onBytes` reports progress (bytes). */
+  copyFrom(path: string, size: number, onBytes?: (n: number) => void): void {
+    forEachChunk(path, size, (chunk) => this.write(chunk), onBytes);
   }
 
   write(data: Uint8Array | string): void {

@@ -1,5 +1,4 @@
 /** A minimal POSIX ustar writer (IEEE Std 1003.1 pax "ustar" format), enough for a SigMF archive. */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { check } from '../errors.ts';
 import type { FileSink } from './sink.ts';
 
@@ -38,20 +37,7 @@ export function tarBytes(sink: FileSink, name: string, data: Uint8Array, mtime: 
 /** Appends a member copied from a file in chunks; `onBytes` reports progress (bytes). */
 export function tarFile(sink: FileSink, name: string, path: string, size: number, mtime: number, onBytes?: (n: number) => void): void {
   sink.write(ustarHeader(name, size, mtime));
-  const fd = openSync(path, 'r');
-  try {
-    const chunk = Buffer.alloc(1 << 20);
-    let done = 0;
-    while (done < size) {
-      const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - done), done);
-      check(n > 0, `${path} ended before its recorded size`);
-      sink.write(chunk.subarray(0, n));
-      done += n;
-      onBytes?.(done);
-    }
-  } finally {
-    closeSync(fd);
-  }
+  sink.copyFrom(path, size, onBytes);
   padTo512(sink, size);
 }
 
