@@ -13,7 +13,7 @@ import type { Recording } from '../../observations/store/recording.ts';
 import { openBackend } from './backend.ts';
 import { softwareVersion } from './version.ts';
 
-export type ObserveMode = 'spectrum' | 'totalpower';
+export type ObserveMode = 'spectrum' | 'totalpower' | 'raw';
 
 export interface ObserveOptions {
   /** A source spec (devices/sdr/open.ts): sim, rtlsdr:0, rtltcp:HOST:PORT, file:PATH. */
@@ -38,6 +38,10 @@ export interface ObserveOptions {
   scenario?: string;
   /** Multiple of real time for sim and file sources, or false for as fast as possible. */
   pacing?: number | false;
+  /** Time of sample 0 (Unix s) when it is not now (reprocessing a recording). */
+  start?: number;
+  /** Kept in the observation's configuration beside the rest (e.g. what it was reprocessed from). */
+  extraConfig?: Record<string, unknown>;
 }
 
 export interface ObserveProgress {
@@ -66,6 +70,7 @@ export async function observe(
   o: ObserveOptions,
   hooks: { onProgress?: (p: ObserveProgress) => void; onNotice?: (notice: string) => void; signal?: AbortSignal } = {},
 ): Promise<ObserveResult> {
+  if (o.mode === 'raw') return (await import('./raw.ts')).recordRaw(o, hooks);
   const store = Store.open(o.dataDir);
   const notices: string[] = [];
   let source: SampleSource | null = null;
@@ -92,7 +97,9 @@ export async function observe(
     recording = store.startObservation({
       mode: o.mode,
       target: o.target ?? (source.info.kind === 'sim' ? 'Sun' : ''),
+      start: o.start,
       config: {
+        ...o.extraConfig,
         softwareVersion,
         tuning: { ...source.tuning, gain: source.tuning.gain === 'auto' ? undefined : source.tuning.gain },
         fx: { ...fx, gains: null },
@@ -124,8 +131,8 @@ export async function observe(
     } finally {
       await backend.close();
     }
-    if (hooks.signal?.aborted) {
-      const reason = 'stopped before the requested duration';
+    if (hooks.signal?.aborted || progress.samples < total) {
+      const reason = hooks.signal?.aborted ? 'stopped before the requested duration' : 'the source ended before the requested duration';
       recording.interrupt(reason);
       notices.push(reason);
       return { observationId: recording.id, integrations: progress.integrations, status: 'interrupted', notices };

@@ -2,7 +2,7 @@
 import type { BackendChoice } from '../../../correlator/types.ts';
 import { resolveDataDir } from '../../../observations/paths.ts';
 import { backendChoices } from '../../engine/backend.ts';
-import { observe, type ObserveMode } from '../../engine/observe.ts';
+import { observe, type ObserveMode, type ObserveProgress } from '../../engine/observe.ts';
 import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
 import { Progress } from '../progress.ts';
 
@@ -14,7 +14,8 @@ recorded is kept and the observation is marked interrupted.
 
 Options (defaults in brackets):
   --source SPEC      sim | sim:ANTENNA | rtlsdr:INDEX | rtlsdr:SERIAL | rtltcp:HOST:PORT | file:PATH  [sim]
-  --mode MODE        spectrum | totalpower                                    [spectrum]
+  --mode MODE        spectrum | totalpower | raw (cu8 to SigMF in the store,
+                     for fringe reprocess)                                    [spectrum]
   --freq HZ          centre frequency (Hz)                                     [1420405752]
   --rate HZ          sample rate (Hz)                                          [2400000]
   --gain DB          tuner gain (dB) or 'auto'                                 [40]
@@ -35,6 +36,14 @@ function number(name: string, value: string | undefined, fallback: number, check
   const n = Number(value);
   if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${what} (got '${value}')`);
   return n;
+}
+
+/** What the progress bar says beside the bar. */
+export function progressDetail(p: ObserveProgress): string {
+  const parts = [p.integrations > 0 || p.samples === 0 ? `${p.integrations} integrations` : `${(p.samples / 1e6).toFixed(1)} M samples`];
+  if (p.dropped) parts.push(`${p.dropped} samples dropped`);
+  if (p.clipped) parts.push(`${p.clipped} clipped`);
+  return parts.join(', ');
 }
 
 export const command: Command = {
@@ -63,7 +72,7 @@ export const command: Command = {
         json: { type: 'boolean', default: false },
       },
     });
-    if (values.mode !== 'spectrum' && values.mode !== 'totalpower') throw new UsageError(`--mode must be spectrum or totalpower (got '${values.mode}')`);
+    if (!['spectrum', 'totalpower', 'raw'].includes(values.mode!)) throw new UsageError(`--mode must be spectrum, totalpower or raw (got '${values.mode}')`);
     if (!backendChoices.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${backendChoices.join(', ')} (got '${values.backend}')`);
     const positive = (n: number) => n > 0;
     const gain: number | 'auto' = values.gain === 'auto' ? 'auto' : number('gain', values.gain, 40, (n) => n >= 0 && n <= 60, 'a gain in dB from 0 to 60, or auto');
@@ -97,9 +106,9 @@ export const command: Command = {
           bar.interrupt();
           process.stderr.write(`note: ${n}\n`);
         },
-        onProgress: (p) => bar.update(p.samples / p.total, `${p.integrations} integrations${p.dropped ? `, ${p.dropped} samples dropped` : ''}${p.clipped ? `, ${p.clipped} clipped` : ''}`),
+        onProgress: (p) => bar.update(p.samples / p.total, progressDetail(p)),
       });
-      bar.update(1, `${result.integrations} integrations`, true);
+      bar.update(1, options.mode === 'raw' ? 'recorded' : `${result.integrations} integrations`, true);
       if (result.notices[0]) process.stderr.write(`note: ${result.notices[0]}\n`);
       console.log(values.json ? JSON.stringify({ id: result.observationId, integrations: result.integrations, status: result.status }) : String(result.observationId));
       return result.status === 'complete' ? exitCodes.ok : exitCodes.failure;

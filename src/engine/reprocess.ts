@@ -1,0 +1,71 @@
+/**
+ * Reprocessing: a raw observation's SigMF recording run again through the FX
+ * core with new settings (channels, taps, integration time, backend), as fast
+ * as the machine allows, into a new observation that keeps the original's
+ * target and start time and says where it came from.
+ */
+import { statSync } from 'node:fs';
+import { Store } from '../../observations/store/store.ts';
+import type { BackendChoice } from '../../correlator/types.ts';
+import { observe, type ObserveProgress, type ObserveResult } from './observe.ts';
+
+export interface ReprocessOptions {
+  /** The raw observation to reprocess. */
+  observationId: number;
+  dataDir: string;
+  /** Correlator settings; each defaults to the raw observation's. */
+  channels?: number;
+  taps?: number;
+  /** Integration time (s). */
+  integration?: number;
+  backend: BackendChoice;
+  threads?: number;
+}
+
+export class ReprocessError extends Error {
+  override name = 'ReprocessError';
+}
+
+export async function reprocess(o: ReprocessOptions, hooks: { onProgress?: (p: ObserveProgress) => void; signal?: AbortSignal } = {}): Promise<ObserveResult> {
+  const store = Store.open(o.dataDir);
+  let plan;
+  try {
+    const obs = store.getObservation(o.observationId);
+    const [raw] = store.rawRecordings(o.observationId);
+    if (!raw) throw new ReprocessError(`observation ${o.observationId} (${obs.mode}) has no raw recording to reprocess; record one with fringe observe --mode raw`);
+    const data = store.filePath(raw.path);
+    const samples = Math.floor(statSync(data).size / 2);
+    const fx = obs.config.fx;
+    plan = {
+      meta: data.replace(/\.sigmf-data$/, '.sigmf-meta'),
+      seconds: samples / raw.sampleRate,
+      start: raw.start,
+      target: obs.target,
+      channels: o.channels ?? fx.channels,
+      taps: o.taps ?? fx.taps,
+      integration: o.integration ?? (fx.spectraPerIntegration * fx.channels) / raw.sampleRate,
+      sampleRate: raw.sampleRate,
+    };
+  } finally {
+    store.close();
+  }
+  return observe(
+    {
+      source: `file:${plan.meta}`,
+      mode: 'spectrum',
+      tuning: {},
+      channels: plan.channels,
+      taps: plan.taps,
+      integration: plan.integration,
+      seconds: plan.seconds,
+      backend: o.backend,
+      threads: o.threads,
+      dataDir: o.dataDir,
+      target: plan.target,
+      pacing: false,
+      start: plan.start,
+      extraConfig: { reprocessedFrom: o.observationId },
+    },
+    hooks,
+  );
+}
