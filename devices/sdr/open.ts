@@ -73,11 +73,13 @@ export interface OpenSourceOptions {
   pacing?: number | false;
   /** For sim: a scenario JSON file. */
   scenario?: string;
+  /** For sim: drives the dish's pointing (degrees at sky time, ms), e.g. a rotator's last position; default the scenario's. */
+  pointing?: { pointingAt(timeMs: number): { az: number; el: number } };
 }
 
 /** The part of devices/sim that open.ts uses, loaded lazily so devices/sdr does not depend on it. */
 interface SimModule {
-  openSimSource(options: { antenna?: number; pacing?: number | false; scenario?: string }): Promise<SampleSource>;
+  openSimSource(options: { antenna?: number; pacing?: number | false; scenario?: string; pointing?: OpenSourceOptions['pointing'] }): Promise<SampleSource>;
 }
 
 async function loadSim(): Promise<SimModule> {
@@ -125,6 +127,7 @@ export async function openSource(spec: string | SourceSpec, options: OpenSourceO
         antenna: s.antenna,
         pacing: options.pacing ?? 1,
         ...(options.scenario ? { scenario: options.scenario } : {}),
+        ...(options.pointing ? { pointing: options.pointing } : {}),
       });
       try {
         await applyTuning(source, tuning);

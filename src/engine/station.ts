@@ -16,6 +16,9 @@ import { bandPower, channelFlags } from '../analysis/rfi.ts';
 import type { Site } from '../astro/site.ts';
 import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import { openBackend } from './backend.ts';
+import { RotatorControl, type RotatorConnect, type RotatorEvent, type RotatorStatus } from './rotator.ts';
+import { sunHorizontal } from '../../devices/sim/pointing.ts';
+import type { SimEngine } from '../../devices/sim/engine.ts';
 import { loadSettings, saveSettings, type StationSettings } from './settings.ts';
 import { softwareVersion } from './version.ts';
 
@@ -58,12 +61,15 @@ export interface StationStatus {
   recording: null | { id: number; mode: string; target: string; integrations: number };
   site: Site;
   notices: string[];
+  /** The connected rotator, or null. */
+  rotator: RotatorStatus | null;
 }
 
 export interface StationEvents {
   spectrum: [SpectrumEvent];
   status: [StationStatus];
   error: [{ kind: string; message: string }];
+  rotator: [RotatorEvent];
 }
 
 interface LiveSession {
@@ -88,6 +94,7 @@ export class Station extends EventEmitter<StationEvents> {
   private recording: { rec: Recording; mode: string; target: string; integrations: number; offset: number } | null = null;
   private notices: string[] = [];
   private settings: StationSettings;
+  private rotatorCtl: RotatorControl | null = null;
 
   private constructor(
     readonly store: Store,
@@ -143,6 +150,7 @@ export class Station extends EventEmitter<StationEvents> {
       recording: this.recording && { id: this.recording.rec.id, mode: this.recording.mode, target: this.recording.target, integrations: this.recording.integrations },
       site: this.site,
       notices: [...this.notices],
+      rotator: this.rotatorCtl?.status() ?? null,
     };
   }
 
@@ -159,7 +167,10 @@ export class Station extends EventEmitter<StationEvents> {
       threads: options.threads,
       pacing: options.pacing,
     };
-    const source = await openSource(o.source, { tuning: options.tuning, pacing: o.pacing, scenario: this.settings.scenario ?? undefined });
+    const ctl = this.rotatorCtl;
+    // A simulated dish follows a connected rotator's last reported position (read at 2 Hz by the rotator's poll).
+    const pointing = ctl && o.source.startsWith('sim') ? { pointingAt: () => ctl.last } : undefined;
+    const source = await openSource(o.source, { tuning: options.tuning, pacing: o.pacing, scenario: this.settings.scenario ?? undefined, pointing });
     let opened;
     try {
       const fx: FxConfig = {
@@ -182,6 +193,7 @@ export class Station extends EventEmitter<StationEvents> {
     }
     this.notices = opened.notice ? [opened.notice] : [];
     if (source.info.kind === 'sim') this.notices.push('No dongle in use: showing the built-in simulator.');
+    if (pointing) this.notices.push(`The simulated dish follows the rotator (${ctl!.driver}).`);
     const session: LiveSession = { options: o, source, pipeline: new Pipeline(opened.backend), stopped: false, done: Promise.resolve(), t0: null, next: 0 };
     session.done = this.run(session);
     this.live = session;
@@ -235,7 +247,108 @@ export class Station extends EventEmitter<StationEvents> {
     return r.rec.id;
   }
 
+  /**
+   * Connects a rotator (replacing any connected one) and streams its position
+   * as 'rotator' events at 2 Hz. With the simulator live and nothing being
+   * recorded, the live view restarts so the simulated dish follows it.
+   */
+  async connectRotator(spec: RotatorConnect): Promise<StationStatus> {
+    await this.disconnectRotator();
+    const ctl = await RotatorControl.connect(spec);
+    this.rotatorCtl = ctl;
+    ctl.on('position', () => this.emit('rotator', this.rotatorEvent(ctl)));
+    ctl.on('arrived', (p) => {
+      // A recording keeps where the dish pointed: one event per arrival.
+      const r = this.recording;
+      if (r?.rec.active) {
+        try {
+          r.rec.event('pointing', { az: p.az, el: p.el, target: p.target, driver: ctl.driver });
+        } catch (err) {
+          this.fail(err);
+        }
+      }
+      this.emitStatus();
+    });
+    ctl.on('error', (err) => {
+      // The controller stopped answering (or failed): it is closed; say so, and the station carries on without it.
+      if (this.rotatorCtl === ctl) this.rotatorCtl = null;
+      this.emit('error', { kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}` });
+      this.emitStatus();
+    });
+    await this.followRotator();
+    this.emitStatus();
+    this.emit('rotator', this.rotatorEvent(ctl));
+    return this.status();
+  }
+
+  async disconnectRotator(): Promise<StationStatus> {
+    const ctl = this.rotatorCtl;
+    if (ctl) {
+      this.rotatorCtl = null;
+      await ctl.close();
+      this.emitStatus();
+    }
+    return this.status();
+  }
+
+  /** Commands a move; resolves once the controller took it (the 'rotator' events show the slew). */
+  async rotatorGoto(az: number, el: number): Promise<{ az: number; el: number }> {
+    return this.needRotator().goto(az, el);
+  }
+
+  async rotatorStop(): Promise<StationStatus> {
+    await this.needRotator().stop();
+    return this.status();
+  }
+
+  async rotatorPark(): Promise<StationStatus> {
+    await this.needRotator().park();
+    return this.status();
+  }
+
+  /**
+   * The sun in the sky the dish sees, degrees: the simulator's (its site and
+   * sky time) when the live source is the simulator, else the station site's now.
+   */
+  skySun(): { az: number; el: number; sky: 'simulator' | 'site' } {
+    const engine = this.live?.source.info.kind === 'sim' ? (this.live.source as unknown as { engine?: SimEngine }).engine : undefined;
+    if (engine) {
+      const p = sunHorizontal(engine.scenario.site, engine.skyTimeAt(engine.position(0)));
+      return { az: p.az, el: p.el, sky: 'simulator' };
+    }
+    const p = sunPosition(this.site, new Date());
+    return { az: p.az, el: p.el, sky: 'site' };
+  }
+
+  private needRotator(): RotatorControl {
+    if (!this.rotatorCtl) throw new StationError('no rotator connected: connect one on the Station page first');
+    return this.rotatorCtl;
+  }
+
+  private rotatorEvent(ctl: RotatorControl): RotatorEvent {
+    let sun: RotatorEvent['sun'] = null;
+    try {
+      sun = this.skySun();
+    } catch {
+      sun = null;
+    }
+    return { ...ctl.snapshot(), driver: ctl.driver, port: ctl.port, sun };
+  }
+
+  /** Restarts a simulated live view with the same settings so its dish follows the connected rotator. */
+  private async followRotator(): Promise<void> {
+    const l = this.live;
+    if (!l || l.source.info.kind !== 'sim') return;
+    if (this.recording) {
+      this.notices.push('The simulated dish follows the rotator from the next live start (a recording is running).');
+      return;
+    }
+    const o = l.options;
+    await this.startLive({ source: o.source, channels: o.channels, taps: o.taps, integration: o.integration, backend: o.backend, threads: o.threads, pacing: o.pacing, tuning: { ...l.source.tuning } });
+  }
+
   async close(): Promise<void> {
+    await this.disconnectRotator();
     this.stopRecording();
     await this.stopLive();
     this.store.close();
