@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
+import type { RotatorEvent } from '../engine/rotator.ts';
 import type { SpectrumEvent, StationStatus } from '../engine/station.ts';
 import type { ExportedFile, ObservationSummary } from './summary.ts';
 
@@ -28,6 +29,10 @@ const tuning = z
     biasTee: z.boolean(),
   })
   .partial();
+
+/** Azimuth as rotators take it (degrees; overlap ranges reach −180 and 540) and elevation (degrees). */
+const azimuth = z.number().min(-180).max(540);
+const elevation = z.number().min(-5).max(95);
 
 const sourceSpec = z.string().regex(/^(sim(:\d+)?|rtlsdr(:[^\s]+)?|rtltcp:[^\s]+)$/, 'a source is sim, sim:N, rtlsdr:INDEX|SERIAL or rtltcp:HOST:PORT');
 
@@ -54,6 +59,16 @@ export const methods = {
   'observations.delete': z.object({ id: z.number().int().positive() }),
   'observations.summary': z.object({ id: z.number().int().positive() }),
   'observations.export': z.object({ id: z.number().int().positive(), format: z.enum(['fits', 'csv']), kind: z.enum(['power', 'spectrum']).optional() }),
+  'rotator.connect': z.object({
+    driver: z.enum(['rotctld', 'gs232a', 'gs232b', 'easycomm', 'rot2prog', 'sim']),
+    // A serial device path or HOST:PORT; no spaces or control characters.
+    port: z.string().trim().min(1).max(200).regex(/^[^\s\x00-\x1f]+$/, 'a port is a serial device path or HOST:PORT').optional(),
+    baud: z.number().int().min(50).max(921_600).optional(),
+  }),
+  'rotator.disconnect': z.object({}),
+  'rotator.goto': z.object({ az: azimuth, el: elevation }),
+  'rotator.stop': z.object({}),
+  'rotator.park': z.object({}),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -76,6 +91,11 @@ export interface Results {
   'observations.delete': { id: number };
   'observations.summary': ObservationSummary;
   'observations.export': ExportedFile;
+  'rotator.connect': Json<StationStatus>;
+  'rotator.disconnect': Json<StationStatus>;
+  'rotator.goto': { az: number; el: number };
+  'rotator.stop': Json<StationStatus>;
+  'rotator.park': Json<StationStatus>;
 }
 export type Result<M extends MethodName> = Results[M];
 
@@ -84,10 +104,11 @@ export interface Events {
   spectrum: SpectrumEvent;
   status: Json<StationStatus>;
   error: { kind: string; message: string };
+  rotator: RotatorEvent;
 }
 
 /** Event names the engine sends. `spectrum` travels as a binary frame (codec.ts). */
-export const eventNames = ['spectrum', 'status', 'error'] as const;
+export const eventNames = ['spectrum', 'status', 'error', 'rotator'] as const;
 export type EventName = (typeof eventNames)[number];
 
 export class ApiError extends Error {

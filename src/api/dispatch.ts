@@ -28,6 +28,11 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     },
     'observations.summary': (p) => summarize(station.store, p.id),
     'observations.export': (p) => exportForDownload(station.store, p.id, p.format, p.kind),
+    'rotator.connect': (p) => station.connectRotator(p),
+    'rotator.disconnect': () => station.disconnectRotator(),
+    'rotator.goto': (p) => station.rotatorGoto(p.az, p.el),
+    'rotator.stop': () => station.rotatorStop(),
+    'rotator.park': () => station.rotatorPark(),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

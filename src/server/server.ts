@@ -82,11 +82,14 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     };
     const onStatus = (s: unknown) => send('status', s);
     const onError = (e: unknown) => send('error', e);
+    const onRotator = (e: unknown) => send('rotator', e);
     o.station.on('spectrum', onSpectrum);
+    o.station.on('rotator', onRotator);
     o.station.on('status', onStatus);
     o.station.on('error', onError);
     ws.on('close', () => {
       o.station.off('spectrum', onSpectrum);
+      o.station.off('rotator', onRotator);
       o.station.off('status', onStatus);
       o.station.off('error', onError);
     });

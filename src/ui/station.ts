@@ -8,6 +8,7 @@ import type { SpectrumEvent } from '../engine/station.ts';
 import { CallError, connectStation, type ConnectionState, type StationClient } from './api.ts';
 
 export type Status = Events['status'];
+export type RotatorView = Events['rotator'];
 
 export interface Banner {
   id: number;
@@ -37,6 +38,8 @@ export interface StationView {
   connection: ConnectionState;
   status: Status | null;
   spectrum: SpectrumEvent | null;
+  /** The rotator's latest position event while one is connected (null otherwise). */
+  rotator: RotatorView | null;
   history: PowerHistory;
   banners: Banner[];
   dismiss(id: number): void;
@@ -51,6 +54,7 @@ export function useStation(): StationView {
   const [connection, setConnection] = useState<ConnectionState>(client.state);
   const [status, setStatus] = useState<Status | null>(null);
   const [spectrum, setSpectrum] = useState<SpectrumEvent | null>(null);
+  const [rotator, setRotator] = useState<RotatorView | null>(null);
   const [banners, setBanners] = useState<Banner[]>([]);
   const history = useRef<PowerHistory>({ time: [], power: [], rows: [], dropped: 0, spectra: 0, version: 0 });
 
@@ -76,7 +80,11 @@ export function useStation(): StationView {
           );
         }
       }),
-      client.on('status', setStatus),
+      client.on('status', (s) => {
+        setStatus(s);
+        if (!s.rotator) setRotator(null);
+      }),
+      client.on('rotator', setRotator),
       client.on('error', (e) => push('error', e.message)),
       client.on('spectrum', (e) => {
         const h = history.current;
@@ -113,6 +121,7 @@ export function useStation(): StationView {
     connection,
     status,
     spectrum,
+    rotator: status?.rotator ? rotator : null,
     history: history.current,
     banners,
     dismiss: (id) => setBanners((b) => b.filter((x) => x.id !== id)),

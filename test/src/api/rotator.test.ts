@@ -1,0 +1,72 @@
+/**
+ * The rotator methods and event through the real dispatcher, and the event
+ * as `fringe serve` sends it: a JSON text frame on the WebSocket.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ApiError, checkParams } from '../../../src/api/contract.ts';
+import { dispatcher } from '../../../src/api/dispatch.ts';
+import { Station } from '../../../src/engine/station.ts';
+import { serve, type RunningServer } from '../../../src/server/server.ts';
+import { tempDir } from '../../observations/fixtures.ts';
+
+const { dir, cleanup } = tempDir('fringe-api-rotator-');
+let station: Station;
+let server: RunningServer;
+beforeAll(async () => {
+  station = Station.open(dir);
+  server = await serve({ station, port: 0, log: () => {} });
+});
+afterAll(async () => {
+  await server.close();
+  await station.close();
+  cleanup();
+});
+
+describe('api: rotator methods', () => {
+  it('refuses what is out of range before it reaches the station, naming the field', () => {
+    expect(checkParams('rotator.goto', { az: 540, el: -5 }).params).toEqual({ az: 540, el: -5 });
+    expect(() => checkParams('rotator.goto', { az: 541, el: 10 })).toThrow(/rotator.goto: az:/);
+    expect(() => checkParams('rotator.goto', { az: 10, el: 95.5 })).toThrow(/el:/);
+    expect(() => checkParams('rotator.goto', { az: '10', el: 10 })).toThrow(/az:/);
+    expect(() => checkParams('rotator.connect', { driver: 'yaesu' })).toThrow(/driver:/);
+    expect(() => checkParams('rotator.connect', { driver: 'gs232b', port: '/dev/ttyUSB0; reboot' })).toThrow(/port: a port is a serial device path/);
+    expect(() => checkParams('rotator.connect', { driver: 'gs232b', port: '/dev/ttyUSB0', baud: 9600.5 })).toThrow(/baud:/);
+    expect(checkParams('rotator.connect', { driver: 'rotctld', port: '127.0.0.1:4533' }).params).toEqual({ driver: 'rotctld', port: '127.0.0.1:4533' });
+  });
+
+  it('connects, moves and disconnects the sim rotator through the dispatcher; a limit and a missing rotator are refusals with their messages', async () => {
+    const call = dispatcher(station);
+    await expect(call('rotator.goto', { az: 10, el: 10 })).rejects.toMatchObject({ kind: 'failed', message: expect.stringMatching(/no rotator connected/) });
+    const status = (await call('rotator.connect', { driver: 'sim' })) as ReturnType<Station['status']>;
+    // The simulated mount starts parked: az 0, el 90.
+    expect(status.rotator).toMatchObject({ driver: 'sim', port: 'simulated mount', az: 0, el: 90, moving: false });
+    expect(await call('rotator.goto', { az: 2, el: 89 })).toEqual({ az: 2, el: 89 });
+    // −5° passes the schema (a rotator may go below the horizon) but not the sim mount's limits.
+    const refused = await call('rotator.goto', { az: 10, el: -5 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ kind: 'failed', message: 'elevation -5° is below the lower limit elMin=0°' });
+    expect(((await call('rotator.stop', {})) as ReturnType<Station['status']>).rotator?.driver).toBe('sim');
+    expect(((await call('rotator.park', {})) as ReturnType<Station['status']>).rotator?.driver).toBe('sim');
+    expect(((await call('rotator.disconnect', {})) as ReturnType<Station['status']>).rotator).toBeNull();
+  });
+
+  it('sends the position as JSON text frames over the WebSocket at about 2 Hz', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`);
+    const frames: { event?: string; data?: Record<string, unknown>; id?: number; result?: unknown }[] = [];
+    ws.on('message', (d, binary) => {
+      if (!binary) frames.push(JSON.parse(d.toString()));
+    });
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    ws.send(JSON.stringify({ id: 1, method: 'rotator.connect', params: { driver: 'sim' } }));
+    const deadline = Date.now() + 10_000;
+    while (frames.filter((f) => f.event === 'rotator').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const rot = frames.filter((f) => f.event === 'rotator');
+    expect(rot.length).toBeGreaterThanOrEqual(3);
+    expect(rot[0].data).toMatchObject({ az: 0, el: 90, moving: false, target: null, driver: 'sim', port: 'simulated mount' });
+    expect(frames.find((f) => f.id === 1)?.result).toMatchObject({ rotator: { driver: 'sim' } });
+    ws.send(JSON.stringify({ id: 2, method: 'rotator.disconnect', params: {} }));
+    while (!frames.some((f) => f.id === 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    ws.close();
+  });
+});
