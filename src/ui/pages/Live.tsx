@@ -6,6 +6,7 @@ import { Plot, colors, nightLayout } from '../components/Plot.tsx';
 import { Waterfall } from '../components/Waterfall.tsx';
 import { channelFrequencies, decibels, findHydrogenLine, formatCount, formatMHz, hydrogenLine, radioVelocity } from '../spectrum.ts';
 import type { StationView } from '../station.ts';
+import { dishReadout } from './Rotator.tsx';
 
 type Axis = 'frequency' | 'velocity';
 
@@ -129,6 +130,7 @@ export function Live({ station }: { station: StationView }) {
         <Readout label="Dropped" testId="dropped" value={formatCount(dropped)} unit="samples" sub={`${formatCount(history.dropped)} in ${formatCount(history.spectra)} spectra`} tone={dropped > 0 ? 'bad' : history.dropped > 0 ? 'warn' : 'ok'} title="samples lost because processing fell behind: in the last spectrum, and since this page opened" />
         <Readout label="Clipped" testId="clipped" value={(clipFraction * 100).toFixed(clipFraction > 0 && clipFraction < 0.001 ? 4 : 2)} unit="%" sub={`${formatCount(clipped)} samples`} tone={clipFraction > 0.001 ? 'warn' : 'ok'} title="samples at the 8-bit limits in the last spectrum: lower the gain if this grows" />
         <Readout label="Sun" testId="sun" value={sun ? `${sun.el.toFixed(1)}°` : '—'} unit="elevation" sub={sun ? `azimuth ${sun.az.toFixed(1)}°${sun.el < 0 ? ', set' : ''}` : ''} title={status ? `seen from ${status.site.name}` : ''} />
+        <Readout label="Dish" testId="dish" {...dishReadout(station)} title="where the rotator points (azimuth / elevation, degrees); connect and move it on the Station page" />
         <Readout label="Next transit" value={sun ? utc(sun.nextTransit.time) : '—'} sub={sun ? `at elevation ${sun.nextTransit.el.toFixed(1)}°` : ''} title="the sun crosses the meridian: the middle of a drift scan" />
       </section>
 

@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { StationView } from '../station.ts';
 import { sameBackend } from './Live.tsx';
+import { RotatorPanel } from './Rotator.tsx';
 
 type SourceKind = 'sim' | 'rtlsdr' | 'rtltcp';
 
@@ -10,6 +11,7 @@ export function StationPage({ station }: { station: StationView }) {
     <div className="station-page">
       <SiteForm station={station} />
       <SourcePanel station={station} />
+      <RotatorPanel station={station} />
     </div>
   );
 }
