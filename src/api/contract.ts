@@ -81,7 +81,8 @@ export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[
 export interface Results {
   'station.status': Json<StationStatus>;
   'station.setSite': Json<Site>;
-  'station.sun': Json<SkyPosition & { nextTransit: Transit }>;
+  /** `sky`: the sun in the sky the dish sees (the simulator's when it is live), for pointing. */
+  'station.sun': Json<SkyPosition & { nextTransit: Transit; sky: { az: number; el: number; sky: 'simulator' | 'site' } }>;
   'live.start': Json<StationStatus>;
   'live.stop': Json<StationStatus>;
   'record.start': { id: number };

@@ -131,7 +131,7 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   sun(at = new Date()) {
-    return { ...sunPosition(this.site, at), nextTransit: nextSunTransit(this.site, at) };
+    return { ...sunPosition(this.site, at), nextTransit: nextSunTransit(this.site, at), sky: this.skySun() };
   }
 
   status(): StationStatus {
@@ -272,6 +272,7 @@ export class Station extends EventEmitter<StationEvents> {
     ctl.on('error', (err) => {
       // The controller stopped answering (or failed): it is closed; say so, and the station carries on without it.
       if (this.rotatorCtl === ctl) this.rotatorCtl = null;
+      this.replaceFollowNotice(`The rotator stopped answering: the simulated dish stays at az ${ctl.last.az.toFixed(1)}° el ${ctl.last.el.toFixed(1)}° until the live view restarts.`);
       this.emit('error', { kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}` });
       this.emitStatus();
     });
@@ -286,9 +287,19 @@ export class Station extends EventEmitter<StationEvents> {
     if (ctl) {
       this.rotatorCtl = null;
       await ctl.close();
+      // A simulated dish that followed it goes back to the scenario's pointing.
+      if (this.live?.source.info.kind === 'sim' && this.notices.some((n) => n.startsWith('The simulated dish follows the rotator'))) {
+        if (this.recording) this.replaceFollowNotice(`Rotator disconnected: the simulated dish stays at az ${ctl.last.az.toFixed(1)}° el ${ctl.last.el.toFixed(1)}° until the live view restarts.`);
+        else await this.followRotator();
+      }
       this.emitStatus();
     }
     return this.status();
+  }
+
+  private replaceFollowNotice(text: string): void {
+    const i = this.notices.findIndex((n) => n.startsWith('The simulated dish follows the rotator'));
+    if (i >= 0) this.notices[i] = text;
   }
 
   /** Commands a move; resolves once the controller took it (the 'rotator' events show the slew). */

@@ -7,10 +7,12 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ControllerSim, gs232Responder } from '../../devices/rotator/index.ts';
+import { ptyPair } from '../devices/rotator/helpers.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
 import { ensureUiBuilt, launchChromium, shots, startServer, type Served } from './harness.ts';
 
-const skip = skipUnless(tools.command('chromium'));
+const skip = skipUnless(tools.command('chromium') ?? tools.command('socat'));
 
 const degrees = (s: string | null) => Number((s ?? '').replace('°', ''));
 
@@ -94,4 +96,28 @@ describe.skipIf(skip)('the rotator on the Station page', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=rotator-az]')?.textContent === '—');
     expect(consoleErrors).toEqual([]);
   }, 150_000);
+
+  it('shows a GS-232B controller that stops answering mid-move as a banner, and the rotator as disconnected', async () => {
+    const pair = await ptyPair();
+    const sim = await ControllerSim.start((m) => gs232Responder('b', m), { path: pair.b, mount: { azRate: 5, elRate: 5, start: { az: 10, el: 10 } } });
+    try {
+      await page.getByTestId('rotator-driver').selectOption('gs232b');
+      await page.getByTestId('rotator-port').fill(pair.a);
+      await page.getByTestId('rotator-connect').click();
+      await page.getByTestId('rotator-connected').filter({ hasText: `Yaesu GS-232B · ${pair.a}` }).waitFor();
+      await page.getByTestId('rotator-goto-az').fill('150');
+      await page.getByTestId('rotator-goto-el').fill('40');
+      await page.getByTestId('rotator-goto').click();
+      await page.getByTestId('rotator-state').filter({ hasText: 'slewing to az 150.0° el 40.0°' }).waitFor();
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid=rotator-az]')?.textContent?.replace('°', '')) > 11);
+      sim.muted = true;
+      await page.getByTestId('error-banner').filter({ hasText: `Rotator disconnected: ${pair.a}: no ` }).waitFor({ timeout: 20_000 });
+      await page.getByTestId('rotator-panel').getByText('not connected').waitFor();
+      expect(await page.getByTestId('rotator-az').textContent()).toBe('—');
+      await page.screenshot({ path: join(shots, 'ui-rotator-silent.png') });
+    } finally {
+      await sim.close();
+      await pair.close();
+    }
+  }, 60_000);
 });

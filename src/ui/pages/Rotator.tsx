@@ -30,7 +30,7 @@ function useSun(station: StationView): { az: number; el: number; sky: 'simulator
     return () => clearInterval(t);
   }, [station.client, station.connection]);
   if (station.rotator?.sun) return station.rotator.sun;
-  return site ? { az: site.az, el: site.el, sky: 'site' } : null;
+  return site?.sky ?? null;
 }
 
 /** Sky plot: zenith at the centre, the horizon at radius R, north up, east to the right. */
@@ -187,7 +187,7 @@ export function RotatorPanel({ station }: { station: StationView }) {
               <div className="big-number" data-testid="rotator-el">{pos ? fmt(pos.el) : '—'}</div>
             </div>
           </div>
-          <div className={`rotator-state small ${rot?.moving ? 'moving' : ''}`} data-testid="rotator-state">
+          <div className={`rotator-state small ${!connected ? 'idle' : rot?.moving ? 'moving' : ''}`} data-testid="rotator-state">
             {!connected ? 'Connect a rotator to point the dish.' : rot?.moving ? (rot.target ? `slewing to az ${fmt(rot.target.az)} el ${fmt(rot.target.el)}` : 'moving') : 'stopped'}
           </div>
           <form className="row goto" onSubmit={onGoto}>

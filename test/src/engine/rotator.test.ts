@@ -131,6 +131,12 @@ describe('station rotator', () => {
       expect(ratio30).toBeGreaterThan(1.5);
       expect(Math.abs(ratio30 / predicted30 - 1)).toBeLessThan(0.1);
       expect(Math.abs(ratio10 / predicted10 - 1)).toBeLessThan(0.1);
+      // Disconnected, the simulated dish goes back to the scenario's pointing (tracking the sun): the power comes back.
+      const after = await station.disconnectRotator();
+      expect(after.notices.join(' ')).not.toMatch(/follows the rotator/);
+      expect(after.live?.kind).toBe('sim');
+      expect(station.sun().sky.sky).toBe('simulator');
+      expect(Math.abs((await meanPower(station, 8, 4)) / onSun - 1)).toBeLessThan(0.05);
     } finally {
       await station.close();
     }
