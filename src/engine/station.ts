@@ -371,6 +371,8 @@ export class Station extends EventEmitter<StationEvents> {
         if (l.stopped) break;
         l.t0 ??= block.receivedAt / 1000 - block.firstSample / l.source.tuning.sampleRate;
         for (const i of await l.pipeline.push(block)) this.integration(l, i);
+        // An unpaced source (pacing: false) never leaves the microtask queue: let the rotator's poll timer run.
+        if (this.rotatorCtl) await new Promise<void>((r) => setImmediate(r));
       }
     } catch (err) {
       if (!l.stopped) this.fail(err);

@@ -142,6 +142,19 @@ describe('station rotator', () => {
     }
   });
 
+  it('keeps polling the rotator while an unpaced simulator runs as fast as it can (pacing: false)', async () => {
+    const station = Station.open(join(dir, 'e'));
+    try {
+      await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
+      await station.connectRotator({ driver: 'sim', azRate: 60, elRate: 60, start: { az: 100, el: 30 } });
+      await station.rotatorGoto(130, 30);
+      const arrived = await next(onRotator(station), (e) => !e.moving && e.target === null, 'arrival', 20_000);
+      expect(Math.abs(arrived.az - 130)).toBeLessThanOrEqual(1);
+    } finally {
+      await station.close();
+    }
+  });
+
   it('records a pointing event into the observation when the rotator arrives', async () => {
     const station = Station.open(join(dir, 'c'));
     try {
