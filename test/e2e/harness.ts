@@ -8,9 +8,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { startEngine } from '../../electron/engine.ts';
-import { repoRoot } from '../../electron/ui-build.ts';
+import { ensureUiBuilt, repoRoot } from '../../electron/ui-build.ts';
 
 export { ensureUiBuilt } from '../../electron/ui-build.ts';
 
@@ -54,4 +54,20 @@ export function launchChromium(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A fresh station (`fringe serve` on the simulator), the built UI, Chromium and one page whose console errors are collected. */
+export async function openSession(
+  viewport: { width: number; height: number },
+  options: { acceptDownloads?: boolean } = {},
+): Promise<{ server: Served; browser: Browser; page: Page; consoleErrors: string[] }> {
+  const [server] = await Promise.all([startServer(), ensureUiBuilt()]);
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport, ...options });
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  return { server, browser, page, consoleErrors };
 }

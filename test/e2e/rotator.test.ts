@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControllerSim, gs232Responder } from '../../devices/rotator/index.ts';
 import { ptyPair } from '../devices/rotator/helpers.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { ensureUiBuilt, launchChromium, shots, startServer, type Served } from './harness.ts';
+import { openSession, shots, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium') ?? tools.command('socat'));
 
@@ -20,17 +20,10 @@ describe.skipIf(skip)('the rotator on the Station page', () => {
   let server: Served;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    const [s] = await Promise.all([startServer(), ensureUiBuilt()]);
-    server = s;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    ({ server, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1100 }));
   }, 180_000);
 
   afterAll(async () => {

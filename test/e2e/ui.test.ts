@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { ensureUiBuilt, launchChromium, shots, startServer, type Served } from './harness.ts';
+import { ensureUiBuilt, launchChromium, openSession, shots, startServer, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 /** The 21 cm line's rest frequency (MHz), Hellwig et al. 1970. */
@@ -26,17 +26,10 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
   let server: Served;
   let browser: Browser;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    const [s] = await Promise.all([startServer(), ensureUiBuilt()]);
-    server = s;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    ({ server, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1000 }, { acceptDownloads: true }));
   }, 180_000);
 
   afterAll(async () => {
