@@ -11,7 +11,7 @@ import type { SampleSource, Tuning } from '../../devices/sdr/source.ts';
 import { Store } from '../../observations/store/store.ts';
 import type { Recording } from '../../observations/store/recording.ts';
 import { openBackend } from './backend.ts';
-import { softwareVersion } from './version.ts';
+import { defaultTarget, provenance } from './provenance.ts';
 
 export type ObserveMode = 'spectrum' | 'totalpower' | 'raw';
 
@@ -96,14 +96,12 @@ export async function observe(
     const pipeline = new Pipeline(backend);
     recording = store.startObservation({
       mode: o.mode,
-      target: o.target ?? (source.info.kind === 'sim' ? 'Sun' : ''),
+      target: o.target ?? defaultTarget(source),
       start: o.start,
       config: {
         ...o.extraConfig,
-        softwareVersion,
-        tuning: { ...source.tuning, gain: source.tuning.gain === 'auto' ? undefined : source.tuning.gain },
+        ...provenance(source, o.source),
         fx: { ...fx, gains: null },
-        source: { spec: o.source, ...source.info },
         backend: backend.name,
       },
     });

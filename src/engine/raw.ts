@@ -9,7 +9,8 @@ import { openSource } from '../../devices/sdr/open.ts';
 import type { SampleSource } from '../../devices/sdr/source.ts';
 import type { Recording } from '../../observations/store/recording.ts';
 import { Store } from '../../observations/store/store.ts';
-import type { ObserveOptions, ObserveProgress, ObserveResult } from './observe.ts';
+import { spectraFor, type ObserveOptions, type ObserveProgress, type ObserveResult } from './observe.ts';
+import { defaultTarget, provenance } from './provenance.ts';
 import { softwareVersion } from './version.ts';
 
 export async function recordRaw(
@@ -25,13 +26,11 @@ export async function recordRaw(
     const total = Math.round(o.seconds * tuning.sampleRate);
     recording = store.startObservation({
       mode: 'raw',
-      target: o.target ?? (source.info.kind === 'sim' ? 'Sun' : ''),
+      target: o.target ?? defaultTarget(source),
       config: {
-        softwareVersion,
-        tuning: { ...tuning, gain: tuning.gain === 'auto' ? undefined : tuning.gain },
+        ...provenance(source, o.source),
         // The correlator settings to reprocess with by default.
-        fx: { inputs: 1, channels: o.channels, taps: o.taps, spectraPerIntegration: Math.max(1, Math.round((o.integration * tuning.sampleRate) / o.channels)), mode: 'autos' },
-        source: { spec: o.source, ...source.info },
+        fx: { inputs: 1, channels: o.channels, taps: o.taps, spectraPerIntegration: spectraFor(o.integration, tuning.sampleRate, o.channels), mode: 'autos' },
       },
     });
     const file = store.rawRecordingPath(recording.id, 'iq');

@@ -20,7 +20,8 @@ import { RotatorControl, type RotatorConnect, type RotatorEvent, type RotatorSta
 import { sunHorizontal } from '../../devices/sim/pointing.ts';
 import type { SimEngine } from '../../devices/sim/engine.ts';
 import { loadSettings, saveSettings, type StationSettings } from './settings.ts';
-import { softwareVersion } from './version.ts';
+import { spectraFor } from './observe.ts';
+import { defaultTarget, provenance } from './provenance.ts';
 
 export interface LiveOptions {
   /** Source spec (devices/sdr/open.ts); default 'sim'. */
@@ -177,7 +178,8 @@ export class Station extends EventEmitter<StationEvents> {
         inputs: 1,
         channels: o.channels,
         taps: o.taps,
-        spectraPerIntegration: Math.max(2, Math.round((o.integration * source.tuning.sampleRate) / o.channels)),
+        // At least 2 spectra: spectral kurtosis needs them.
+        spectraPerIntegration: Math.max(2, spectraFor(o.integration, source.tuning.sampleRate, o.channels)),
         mode: 'autos',
       };
       opened = await openBackend(o.backend, fx, {
@@ -217,7 +219,7 @@ export class Station extends EventEmitter<StationEvents> {
     if (!l) throw new StationError('nothing to record: start the live view first');
     if (this.recording) throw new StationError(`already recording observation ${this.recording.rec.id}`);
     const cfg = l.pipeline.config;
-    const target = spec.target ?? (l.source.info.kind === 'sim' ? 'Sun' : '');
+    const target = spec.target ?? defaultTarget(l.source);
     // The recording begins with the next integration: its start, from the sample count, is the
     // observation's start, and the store's sample indices count from there.
     const offset = l.t0 === null ? 0 : l.next;
@@ -226,10 +228,8 @@ export class Station extends EventEmitter<StationEvents> {
       target,
       start: (l.t0 ?? Date.now() / 1000) + offset / l.source.tuning.sampleRate,
       config: {
-        softwareVersion,
-        tuning: { ...l.source.tuning, gain: l.source.tuning.gain === 'auto' ? undefined : l.source.tuning.gain },
+        ...provenance(l.source, l.options.source),
         fx: { inputs: cfg.inputs, channels: cfg.channels, taps: cfg.taps, spectraPerIntegration: cfg.spectraPerIntegration, mode: cfg.mode, delays: cfg.delays, gains: null },
-        source: { spec: l.options.source, ...l.source.info },
         backend: l.pipeline.backend.name,
       },
     });
