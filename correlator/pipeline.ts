@@ -76,33 +76,32 @@ export class Pipeline {
       const batch = Math.min(B - (this.spectra % B), K - this.spectra);
       let avail = Infinity;
       for (const s of this.streams) avail = Math.min(avail, s.end);
-      if (this.next + windowSamples(this.config, batch) <= avail) {
-        await this.compute(batch);
-        if (this.spectra === K) out.push(await this.emit('full'));
-        continue;
+      let n = this.next + windowSamples(this.config, batch) <= avail ? batch : 0;
+      if (n === 0) {
+        // Not a whole batch. Is a gap in the way, or is it the end of the stream?
+        const gaps = this.streams.map((s) => s.gapAt());
+        let g = Infinity, at = -1;
+        gaps.forEach((p, a) => {
+          if (p !== null && p < g) [g, at] = [p, a];
+        });
+        if (at < 0 && !ending) break;
+        // More data may still come for inputs below the gap: wait for it (unless ending).
+        if (!ending && this.streams.some((s, a) => gaps[a] === null && s.end < g)) break;
+        // Whatever fits before the gap (or the end) is computed; only then is the gap resolved.
+        const limit = Math.min(g, avail);
+        n = limit - this.next >= M ? Math.min(batch, Math.floor((limit - this.next - M) / C) + 1) : 0;
+        if (n === 0) {
+          if (at < 0) break; // ending, and nothing more fits
+          const { resume, dropped } = this.streams[at].resumeAfterGap();
+          this.dropped[at] += dropped;
+          if (this.spectra > 0) out.push(await this.emit('gap'));
+          this.next = this.first = Math.max(resume, this.next);
+          for (const s of this.streams) s.discardBelow(this.next);
+          continue;
+        }
       }
-      // Not a whole batch. Is a gap in the way, or is it the end of the stream?
-      const gaps = this.streams.map((s) => s.gapAt());
-      let g = Infinity, at = -1;
-      gaps.forEach((p, a) => {
-        if (p !== null && p < g) [g, at] = [p, a];
-      });
-      if (at < 0 && !ending) break;
-      // More data may still come for inputs below the gap: wait for it (unless ending).
-      if (!ending && this.streams.some((s, a) => gaps[a] === null && s.end < g)) break;
-      const limit = Math.min(g, avail);
-      const fit = limit - this.next >= M ? Math.min(batch, Math.floor((limit - this.next - M) / C) + 1) : 0;
-      if (fit > 0) {
-        await this.compute(fit);
-        if (this.spectra === K) out.push(await this.emit('full'));
-        continue;
-      }
-      if (at < 0) break; // ending, and nothing more fits
-      const { resume, dropped } = this.streams[at].resumeAfterGap();
-      this.dropped[at] += dropped;
-      if (this.spectra > 0) out.push(await this.emit('gap'));
-      this.next = this.first = Math.max(resume, this.next);
-      for (const s of this.streams) s.discardBelow(this.next);
+      await this.compute(n);
+      if (this.spectra === K) out.push(await this.emit('full'));
     }
     return out;
   }
