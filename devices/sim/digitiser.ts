@@ -73,6 +73,36 @@ export class Digitiser {
     return first;
   }
 
+  /**
+   * Skips the dongle's next `samples` samples without making the whole
+   * segments among them (a gap costs one segment, however long): the
+   * samples after it are those reading through would give.
+   */
+  skip(samples: number): void {
+    const H = this.env.ctx.H;
+    const inSegment = Math.min(samples, H - this.used);
+    this.used += inSegment;
+    this.next += inSegment;
+    let left = samples - inSegment;
+    const whole = Math.floor(left / H);
+    if (whole > 0) {
+      // As if the skipped segments were made: the last of them is the current one, used up.
+      this.first = (this.first < 0 ? 0 : this.first + H) + (whole - 1) * H;
+      this.used = H;
+      this.next += whole * H;
+      left -= whole * H;
+      const eps = (this.clockPpm - this.env.tuning.ppm) * 1e-6;
+      const n0 = this.first + H;
+      // The ring must hold the common samples the next segment reads, from its first on.
+      this.synth.seek(eps === 0 ? n0 + this.offset : Math.round((n0 + this.offset) / (1 + eps)) - 1);
+    }
+    if (left > 0) {
+      this.segment(this.first < 0 ? 0 : this.first + H);
+      this.used = left;
+      this.next += left;
+    }
+  }
+
   /** Makes the bytes of the H samples from `n0` of one dongle. */
   private segment(n0: number): void {
     const H = this.env.ctx.H;

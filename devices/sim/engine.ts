@@ -189,12 +189,15 @@ export class SimEngine {
     return this.tuning.ppm;
   }
 
-  private scratch = new Uint8Array(0);
-
-  /** Skips (computes and discards) input i's next `samples` samples: a gap, as when a dongle loses samples. */
+  /**
+   * Skips input i's next `samples` samples: a gap, as when a dongle loses
+   * samples. Costs at most two segments however long the gap; what follows
+   * is what reading through would give.
+   */
   skip(i: number, samples: number): void {
-    if (this.scratch.length < 2 * samples) this.scratch = new Uint8Array(2 * samples);
-    this.read(i, this.scratch.subarray(0, 2 * samples));
+    const d = this.inputs[i];
+    if (!d) throw new DeviceError('not-found', `input ${i} does not exist; this simulator has inputs 0…${this.inputs.length - 1}.`);
+    d.skip(samples);
   }
 
   /**

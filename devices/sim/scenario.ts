@@ -45,6 +45,8 @@ export interface RfiTone {
 }
 
 export interface Scenario {
+  /** One line saying what the scenario shows, for lists of scenarios (optional; no effect on the sky). */
+  description?: string;
   /** Seed of every random stream (integer ≥ 0). */
   seed: number;
   site: { lat: number; lon: number };
@@ -84,6 +86,9 @@ export const defaultAntenna: Readonly<AntennaConfig> = Object.freeze({
   loPhase: 0,
   clockPpm: 0,
 });
+
+/** What the default scenario (no file) shows, in the words a scenario file's `description` would use. */
+export const defaultScenarioDescription = 'A 1 m dish at 52° N tracking the sun at noon on the June solstice: the sun, the hydrogen line and one RFI tone.';
 
 export function defaultScenario(): Scenario {
   return {
@@ -170,8 +175,12 @@ function antenna(v: unknown, path: string): AntennaConfig {
 /** Checks a parsed scenario and fills in defaults. Throws DeviceError('invalid') naming the first bad field. */
 export function parseScenario(input: unknown, origin = 'scenario'): Scenario {
   const d = defaultScenario();
-  const o = object(input ?? {}, origin, Object.keys(d));
+  const o = object(input ?? {}, origin, ['description', ...Object.keys(d)]);
   const s: Scenario = { ...d };
+  if (o.description !== undefined) {
+    if (typeof o.description !== 'string' || o.description.length > 200 || /[\n\r]/.test(o.description)) fail('description', 'one line of text (at most 200 characters)', o.description);
+    s.description = o.description;
+  }
   s.seed = num(o.seed, 'seed', d.seed, 0, 2 ** 53 - 1, 'integer', true);
   if (o.site !== undefined) {
     const x = object(o.site, 'site', ['lat', 'lon']);

@@ -15,6 +15,13 @@ import { r820tGains } from './frontend.ts';
 import type { PointingInput } from './pointing.ts';
 import { loadScenario, parseScenario, type Scenario } from './scenario.ts';
 
+/**
+ * How far behind (ms of samples) a consumer of a paced simulator may fall
+ * before samples are lost: what librtlsdr's 15 transfers of 256 KiB hold at
+ * 2.4 MS/s (0.82 s).
+ */
+const bufferMs = 800;
+
 export interface SimOptions {
   /** A scenario: a file path (JSON), or an object checked like a file; default: the default station. */
   scenario?: string | Partial<Scenario> | Record<string, unknown>;
@@ -116,14 +123,22 @@ abstract class SimDevice {
    * Waits until `samples` more samples are due at the pacing rate, counting
    * from `clock.due` (ms, performance.now()), which it advances; the rate is
    * the one applied now, so a retune changes the pace from the next block on.
+   * A consumer that falls further behind than a dongle's buffers hold
+   * (`bufferMs` of samples) loses the samples that did not fit, as it would
+   * with a dongle: returns how many, for the next block's `dropped`.
    */
-  protected async pace(clock: { due: number }, samples: number): Promise<void> {
-    if (this.pacing === false) return;
-    clock.due += (samples / this.engine.tuning.sampleRate / this.pacing) * 1000;
+  protected async pace(clock: { due: number }, samples: number): Promise<number> {
+    if (this.pacing === false) return 0;
+    const perMs = (this.engine.tuning.sampleRate * this.pacing) / 1000;
+    clock.due += samples / perMs;
     const wait = clock.due - performance.now();
-    // A consumer that fell far behind does not get a burst to catch up: like a dongle, the source keeps its pace.
-    if (wait < -1000) clock.due = performance.now();
-    else if (wait > 1) await sleep(wait);
+    if (wait < -bufferMs) {
+      const lost = Math.floor((-wait - bufferMs) * perMs);
+      clock.due += lost / perMs;
+      return lost;
+    }
+    if (wait > 1) await sleep(wait);
+    return 0;
   }
 
   protected startStreaming(): void {
@@ -153,10 +168,14 @@ export class SimSource extends SimDevice implements SampleSource {
 
   private blockCount = 0;
 
-  /** The next `samples` samples as a block, computed now (no pacing); a simulated gap before it when the scenario drops samples. */
-  read(samples = this.blockSamples): Block {
+  /**
+   * The next `samples` samples as a block, computed now (no pacing); a
+   * simulated gap before it when the scenario drops samples, and `lost`
+   * more samples skipped (a consumer that fell behind).
+   */
+  read(samples = this.blockSamples, lost = 0): Block {
     this.check();
-    const dropped = this.engine.dropBefore(0, this.blockCount++);
+    const dropped = this.engine.dropBefore(0, this.blockCount++) + lost;
     if (dropped) this.engine.skip(0, dropped);
     const data = new Uint8Array(2 * samples);
     const firstSample = this.engine.read(0, data);
@@ -167,10 +186,11 @@ export class SimSource extends SimDevice implements SampleSource {
     this.startStreaming();
     try {
       const clock = { due: performance.now() };
+      let lost = 0;
       while (!this.closed) {
-        const b = this.read();
+        const b = this.read(this.blockSamples, lost);
         yield b;
-        await this.pace(clock, b.data.length / 2);
+        lost = await this.pace(clock, b.data.length / 2);
       }
     } finally {
       this.streaming = false;
@@ -210,12 +230,13 @@ export class SimGroup extends SimDevice {
    * 0…N−1), computed now. With drops in the scenario each dongle loses its
    * own gaps, so their first samples part.
    */
-  read(samples = this.blockSamples): Block[] {
+  read(samples = this.blockSamples, lost = 0): Block[] {
     this.check();
     const block = this.blockCount++;
     const data = Array.from({ length: this.inputs }, () => new Uint8Array(2 * samples));
     const now = Date.now();
-    const drops = data.map((_, i) => this.engine.dropBefore(i, block));
+    // The dongles share a clock: a consumer that fell behind loses the same samples on every input.
+    const drops = data.map((_, i) => this.engine.dropBefore(i, block) + lost);
     if (drops.every((d) => d === 0) && data.every((_, i) => this.engine.position(i) === this.engine.position(0))) {
       const firstSample = this.engine.readAll(data);
       return data.map((d, i) => ({ input: i, firstSample, data: d, receivedAt: now, dropped: 0 }));
@@ -232,10 +253,11 @@ export class SimGroup extends SimDevice {
     this.startStreaming();
     try {
       const clock = { due: performance.now() };
+      let lost = 0;
       while (!this.closed) {
-        const group = this.read();
+        const group = this.read(this.blockSamples, lost);
         for (const b of group) yield b;
-        await this.pace(clock, this.blockSamples);
+        lost = await this.pace(clock, this.blockSamples);
       }
     } finally {
       this.streaming = false;

@@ -138,9 +138,27 @@ export class AntennaSynth {
     this.zeroSpectrum = new Float32Array(2 * L);
     this.window = new Float32Array(F);
     for (let n = 0; n < F; n++) this.window[n] = Math.sin((Math.PI / 2) * ((n + 0.5) / F));
+    this.nextFrame = 0;
+    this.end = 0;
+    this.startAt(startSample);
+  }
+
+  /**
+   * Moves the stream on to deliver common samples from `c` without making
+   * those before it: the same samples as producing every hop up to there,
+   * since each frame depends only on its index. Ignored when c is not ahead.
+   */
+  seek(c: number): void {
+    if (c > this.end + this.ctx.H) this.startAt(c);
+  }
+
+  /** Starts the ring at the hop holding common sample `startSample`: frame j0 − 1's tail, then frame j0 next. */
+  private startAt(startSample: number): void {
+    const { L, H } = this.ctx;
+    const F = L - H;
     const j0 = Math.floor(startSample / H);
     this.synthesise(j0 - 1);
-    const out = ctx.fft.output;
+    const out = this.ctx.fft.output;
     for (let i = 0; i < F; i++) {
       const w = this.window[F - 1 - i];
       this.tail[2 * i] = out[2 * (H + i)] * w;
@@ -188,8 +206,12 @@ export class AntennaSynth {
     this.nextFrame++;
   }
 
+  /** Frames synthesised so far (the work done), for tests and logs. */
+  framesMade = 0;
+
   /** Builds frame j's spectrum in the FFT input and transforms it. */
   private synthesise(j: number): void {
+    this.framesMade++;
     const ctx = this.ctx;
     const { L, H, fc, fs } = ctx;
     const block = Math.floor(j / refreshFrames);

@@ -28,7 +28,11 @@ export class FtpTransport implements Transport {
     const url = new URL(target.url);
     const where = `ftp://${url.host}${url.pathname}`;
     const client = new Client(this.options.timeoutMs ?? 30_000);
+    // Stopping closes the connection: whatever basic-ftp was doing rejects, and the queue sees the signal.
+    const onAbort = (): void => client.close();
+    req.signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      if (req.signal?.aborted) throw new TransportError(`${where}: stopped before the upload started`);
       try {
         await client.access({
           host: url.hostname, port: url.port ? Number(url.port) : 21,
@@ -55,6 +59,7 @@ export class FtpTransport implements Transport {
       if (err instanceof TransportError) throw err;
       throw new TransportError(`${where}: ${describe(err)}`, false, { cause: err });
     } finally {
+      req.signal?.removeEventListener('abort', onAbort);
       client.close();
     }
   }

@@ -106,6 +106,10 @@ export class HttpTransport implements Transport {
         });
       });
       file.on('error', (err) => fail(`reading ${req.path}: ${err.message}`, true, err));
+      const onAbort = (): void => fail('stopped before the upload finished');
+      if (req.signal?.aborted) return onAbort();
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      r.on('close', () => req.signal?.removeEventListener('abort', onAbort));
       r.write(head);
       file.on('data', (chunk) => {
         sent += chunk.length;

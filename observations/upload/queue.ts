@@ -5,7 +5,10 @@
  * job atomically (queued → running with its pid), so two queues on one
  * database never send the same job; jobs left `running` by a process that
  * died are queued again when a queue is opened; failed attempts retry with
- * exponential backoff.
+ * exponential backoff. A drain that is stopped (its signal aborts) cuts the
+ * attempt in flight short and puts that job back in the queue without
+ * counting the attempt; a job queued or retried on the same queue while a
+ * drain sleeps wakes it.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
@@ -42,7 +45,9 @@ export type UploadEvent =
   | { type: 'progress'; job: UploadJob; sent: number; total: number }
   | { type: 'retry'; job: UploadJob; error: string; delay: number }
   | { type: 'done'; job: UploadJob; alreadyThere: boolean }
-  | { type: 'failed'; job: UploadJob; error: string };
+  | { type: 'failed'; job: UploadJob; error: string }
+  /** The drain stopped during this attempt: the job is queued again, the attempt not counted. */
+  | { type: 'interrupted'; job: UploadJob };
 
 export interface QueueOptions {
   /** Attempts before a job fails for good (default 8). */
@@ -83,6 +88,8 @@ export class UploadQueue {
   private readonly backoffBase: number;
   private readonly backoffMax: number;
   private readonly now: () => number;
+  /** Ends the sleep of a drain waiting for a retry to fall due, when there is one. */
+  private wake: (() => void) | null = null;
 
   /** Opens the queue on a store and requeues jobs a dead process left running. */
   constructor(private readonly store: Store, options: QueueOptions = {}) {
@@ -135,6 +142,7 @@ export class UploadQueue {
         .prepare(`INSERT INTO upload_jobs (observation_id, export_id, target, path, remote_name, bytes, sha256, idempotency_key, state, next_attempt_s, created_s, updated_s)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`)
         .run(spec.observationId ?? null, spec.exportId ?? null, spec.target, path, remoteName, bytes, sha256, key, t, t, t);
+      this.wake?.();
       return this.get(Number(info.lastInsertRowid));
     } catch (err) {
       throw fromSqliteError(err, `queueing ${path}`);
@@ -157,6 +165,7 @@ export class UploadQueue {
     const job = this.get(id);
     check(job.state === 'failed', `job ${id} is ${job.state}, not failed`);
     this.update(id, { state: 'queued', attempts: 0, next_attempt_s: this.now() });
+    this.wake?.();
     return this.get(id);
   }
 
@@ -167,13 +176,17 @@ export class UploadQueue {
 
   /**
    * Runs one attempt of every job that is due. `resolveTarget` gives the
-   * target (with credentials) and `transport` the way to send to it.
+   * target (with credentials) and `transport` the way to send to it; when
+   * `signal` aborts, the attempt in flight stops and no further one starts.
    */
-  async runDue(resolveTarget: (name: string) => Target, transports: Record<Target['kind'], Transport>, onEvent?: (e: UploadEvent) => void): Promise<number> {
+  async runDue(resolveTarget: (name: string) => Target, transports: Record<Target['kind'], Transport>, onEvent?: (e: UploadEvent) => void, signal?: AbortSignal): Promise<number> {
     const due = this.store.db
       .prepare("SELECT * FROM upload_jobs WHERE state = 'queued' AND next_attempt_s <= ? ORDER BY id")
       .all(this.now()) as JobRow[];
-    for (const row of due) await this.attempt(toJob(row), resolveTarget, transports, onEvent);
+    for (const row of due) {
+      if (signal?.aborted) break;
+      await this.attempt(toJob(row), resolveTarget, transports, onEvent, signal);
+    }
     return due.length;
   }
 
@@ -188,16 +201,17 @@ export class UploadQueue {
       const queued = this.jobs({ state: 'queued' });
       if (queued.length === 0) break;
       queued.forEach((j) => touched.add(j.id));
-      const ran = await this.runDue(resolveTarget, transports, onEvent);
+      const ran = await this.runDue(resolveTarget, transports, onEvent, signal);
       if (ran === 0) {
         const next = Math.min(...queued.map((j) => j.nextAttempt));
-        await sleep(Math.max(10, (next - this.now()) * 1000), signal);
+        await sleep(Math.max(10, (next - this.now()) * 1000), signal, (wake) => (this.wake = wake));
+        this.wake = null;
       }
     }
     return [...touched].map((id) => this.get(id));
   }
 
-  private async attempt(job: UploadJob, resolveTarget: (name: string) => Target, transports: Record<Target['kind'], Transport>, onEvent?: (e: UploadEvent) => void): Promise<void> {
+  private async attempt(job: UploadJob, resolveTarget: (name: string) => Target, transports: Record<Target['kind'], Transport>, onEvent?: (e: UploadEvent) => void, signal?: AbortSignal): Promise<void> {
     const attempts = job.attempts + 1;
     // Claim it: only one runner turns a queued job into a running one.
     const claimed = this.store.db
@@ -216,6 +230,7 @@ export class UploadQueue {
       const outcome = await transports[target.kind].upload(target, {
         path: job.path, remoteName: job.remoteName, bytes: job.bytes, sha256: job.sha256, idempotencyKey: job.idempotencyKey,
         onProgress: (sent) => onEvent?.({ type: 'progress', job: running, sent, total: job.bytes }),
+        signal,
       });
       this.update(job.id, { state: 'done', last_error: null });
       onEvent?.({ type: 'done', job: this.get(job.id), alreadyThere: outcome.alreadyThere });
@@ -223,6 +238,12 @@ export class UploadQueue {
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
       permanent = (err instanceof TransportError && err.permanent) || (err instanceof ObservationError && err.kind === 'not-found');
+    }
+    if (signal?.aborted) {
+      // Stopped, not failed: the next drain starts it afresh, and this attempt does not count.
+      this.update(job.id, { state: 'queued', attempts: job.attempts, last_error: 'interrupted: the uploader stopped', next_attempt_s: this.now() });
+      onEvent?.({ type: 'interrupted', job: this.get(job.id) });
+      return;
     }
     if (permanent || attempts >= this.maxAttempts) {
       this.update(job.id, { state: 'failed', last_error: error });
@@ -257,8 +278,8 @@ function alive(pid: number | null): boolean {
   }
 }
 
-/** Waits `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts or the function handed to `onWake` is called. */
+function sleep(ms: number, signal?: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
     const done = (): void => {
@@ -268,5 +289,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
+    onWake?.(done);
   });
 }

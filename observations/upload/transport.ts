@@ -13,6 +13,8 @@ export interface UploadRequest {
   idempotencyKey: string;
   /** Bytes sent so far in this attempt. */
   onProgress: (sent: number) => void;
+  /** Aborts the attempt (the uploader is stopping): the transport rejects promptly. */
+  signal?: AbortSignal;
 }
 
 export interface UploadOutcome {

@@ -11,6 +11,8 @@ import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
 import type { RotatorEvent } from '../engine/rotator.ts';
 import type { SpectrumEvent, StationStatus } from '../engine/station.ts';
+import type { ExportFormat, TargetSummary, UploadJobView } from '../engine/uploads.ts';
+import type { Sources } from '../engine/sources.ts';
 import type { ExportedFile, ObservationSummary } from './summary.ts';
 
 const site = z.object({
@@ -30,17 +32,61 @@ const tuning = z
   })
   .partial();
 
+/** An upload target's name, as observations/upload/targets.ts takes it. */
+const targetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a target name is 1–64 letters, digits, ., _ or -');
+/** Secrets and user names: no control characters (they go into a header or an FTP command); never echoed in an error. */
+const credential = z.string().min(1).max(512).regex(/^[^\x00-\x1f\x7f]+$/, 'no control characters');
+const targetUrl = (scheme: RegExp, what: string) => z.string().trim().min(1).max(2048).regex(scheme, what);
+const uploadTarget = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('http'),
+    name: targetName,
+    url: targetUrl(/^https?:\/\//i, 'an HTTP target needs an http:// or https:// URL'),
+    method: z.enum(['PUT', 'POST']),
+    // A bearer token: printable ASCII without spaces (RFC 6750's b64token is narrower still).
+    token: z.string().min(1).max(512).regex(/^[\x21-\x7e]+$/, 'the token must be printable ASCII without spaces').optional(),
+  }),
+  z.object({
+    kind: z.literal('ftp'),
+    name: targetName,
+    url: targetUrl(/^ftp:\/\//i, 'an FTP target needs an ftp:// URL'),
+    username: credential.max(128).optional(),
+    password: credential.optional(),
+  }),
+]);
+/** The export formats (observations/export/index.ts), spelled out so the UI's bundle needs no exporter. */
+const uploadFormat = z.enum(['fits', 'callisto', 'sigmf', 'csv', 'uvfits', 'spd']);
+// Fails to compile when the list above and the exporters' drift apart.
+const sameFormats: [ExportFormat, z.infer<typeof uploadFormat>] extends [z.infer<typeof uploadFormat>, ExportFormat] ? true : never = true;
+void sameFormats;
+
 /** Azimuth as rotators take it (degrees; overlap ranges reach −180 and 540) and elevation (degrees). */
 const azimuth = z.number().min(-180).max(540);
 const elevation = z.number().min(-5).max(95);
 
 const sourceSpec = z.string().regex(/^(sim(:\d+)?|rtlsdr(:[^\s]+)?|rtltcp:[^\s]+)$/, 'a source is sim, sim:N, rtlsdr:INDEX|SERIAL or rtltcp:HOST:PORT');
 
+/** An rtl_tcp server as HOST:PORT (a host name or IPv4 address, or IPv6 in brackets; port 1–65535). */
+const endpoint = z
+  .string()
+  .trim()
+  .max(262)
+  .superRefine((e, ctx) => {
+    const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/.exec(e);
+    if (!m) ctx.addIssue({ code: 'custom', message: `'${e}' is not HOST:PORT, e.g. 192.168.1.20:1234 or [::1]:1234` });
+    else if (!(Number(m[2]) >= 1 && Number(m[2]) <= 65535)) ctx.addIssue({ code: 'custom', message: `port ${m[2]} is not 1–65535` });
+  });
+
 /** Methods: name → parameter schema. Results are typed in `Results`. */
 export const methods = {
   'station.status': z.object({}),
   'station.setSite': site,
   'station.sun': z.object({}),
+  'sources.list': z.object({}),
+  'station.addEndpoint': z.object({ endpoint }),
+  'station.removeEndpoint': z.object({ endpoint: z.string().trim().min(1).max(262) }),
+  /** A built-in scenario's name, or null for the default. */
+  'station.setScenario': z.object({ scenario: z.string({ error: "a built-in scenario's name, or null for the default" }).regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a scenario is a built-in one\'s name, e.g. sun-drift, or null for the default').nullable() }),
   'live.start': z
     .object({
       source: sourceSpec,
@@ -69,6 +115,13 @@ export const methods = {
   'rotator.goto': z.object({ az: azimuth, el: elevation }),
   'rotator.stop': z.object({}),
   'rotator.park': z.object({}),
+  'targets.list': z.object({}),
+  'targets.add': uploadTarget,
+  'targets.remove': z.object({ name: targetName }),
+  'uploads.formats': z.object({ id: z.number().int().positive() }),
+  'uploads.start': z.object({ id: z.number().int().positive(), format: uploadFormat, target: targetName }),
+  'uploads.list': z.object({ id: z.number().int().positive().optional() }),
+  'uploads.retry': z.object({ job: z.number().int().positive() }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -83,6 +136,11 @@ export interface Results {
   'station.setSite': Json<Site>;
   /** `sky`: the sun in the sky the dish sees (the simulator's when it is live), for pointing. */
   'station.sun': Json<SkyPosition & { nextTransit: Transit; sky: { az: number; el: number; sky: 'simulator' | 'site' } }>;
+  /** Dongles, rtl_tcp endpoints (probed) and the simulator's scenarios. */
+  'sources.list': Json<Sources>;
+  'station.addEndpoint': Json<Sources>;
+  'station.removeEndpoint': Json<Sources>;
+  'station.setScenario': Json<StationStatus>;
   'live.start': Json<StationStatus>;
   'live.stop': Json<StationStatus>;
   'record.start': { id: number };
@@ -97,6 +155,15 @@ export interface Results {
   'rotator.goto': { az: number; el: number };
   'rotator.stop': Json<StationStatus>;
   'rotator.park': Json<StationStatus>;
+  /** Targets without their secrets (`secret`: whether one is set). */
+  'targets.list': TargetSummary[];
+  'targets.add': TargetSummary;
+  'targets.remove': { name: string };
+  /** The formats the observation can be uploaded as, best first. */
+  'uploads.formats': { id: number; formats: ExportFormat[] };
+  'uploads.start': UploadJobView;
+  'uploads.list': UploadJobView[];
+  'uploads.retry': UploadJobView;
 }
 export type Result<M extends MethodName> = Results[M];
 
@@ -106,10 +173,11 @@ export interface Events {
   status: Json<StationStatus>;
   error: { kind: string; message: string };
   rotator: RotatorEvent;
+  upload: UploadJobView;
 }
 
 /** Event names the engine sends. `spectrum` travels as a binary frame (codec.ts). */
-export const eventNames = ['spectrum', 'status', 'error', 'rotator'] as const;
+export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload'] as const;
 export type EventName = (typeof eventNames)[number];
 
 export class ApiError extends Error {

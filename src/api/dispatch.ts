@@ -13,6 +13,10 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'station.status': () => station.status(),
     'station.setSite': (p) => station.setSite(p),
     'station.sun': () => station.sun(),
+    'sources.list': () => station.sources(),
+    'station.addEndpoint': (p) => station.addEndpoint(p.endpoint),
+    'station.removeEndpoint': (p) => station.removeEndpoint(p.endpoint),
+    'station.setScenario': (p) => station.setScenario(p.scenario),
     'live.start': (p) => station.startLive(p),
     'live.stop': async () => {
       await station.stopLive();
@@ -33,6 +37,16 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'rotator.goto': (p) => station.rotatorGoto(p.az, p.el),
     'rotator.stop': () => station.rotatorStop(),
     'rotator.park': () => station.rotatorPark(),
+    'targets.list': () => station.uploads.listTargets(),
+    'targets.add': (p) => station.uploads.addTarget(p),
+    'targets.remove': (p) => {
+      station.uploads.removeTarget(p.name);
+      return { name: p.name };
+    },
+    'uploads.formats': (p) => ({ id: p.id, formats: station.uploads.formats(p.id) }),
+    'uploads.start': (p) => station.uploads.start(p),
+    'uploads.list': (p) => station.uploads.jobs(p.id),
+    'uploads.retry': (p) => station.uploads.retry(p.job),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

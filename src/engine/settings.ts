@@ -11,7 +11,7 @@ export interface StationSettings {
   site: Site;
   /** rtl_tcp servers to offer as sources, as HOST:PORT. */
   rtlTcpEndpoints: string[];
-  /** Simulator scenario file, or null for the default station. */
+  /** Simulator scenario: a built-in one's name (devices/sim/scenarios/NAME.json), or a scenario file's path; null for the default station. */
   scenario: string | null;
 }
 
@@ -50,7 +50,7 @@ export function checkSettings(raw: unknown, where: string): StationSettings {
     throw new SettingsError(`${where}: rtlTcpEndpoints must be a list of HOST:PORT strings`);
   }
   if (o.scenario !== undefined && o.scenario !== null && typeof o.scenario !== 'string') {
-    throw new SettingsError(`${where}: scenario must be a file path or null`);
+    throw new SettingsError(`${where}: scenario must be a built-in scenario's name, a scenario file's path, or null`);
   }
   try {
     return { site: validateSite(o.site ?? defaultSettings.site), rtlTcpEndpoints: endpoints, scenario: o.scenario ?? null };

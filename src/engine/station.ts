@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { Pipeline } from '../../correlator/pipeline.ts';
+import { BlockStage, Stage, type StageCounts } from './stages.ts';
 import { spectralKurtosis } from '../../correlator/sk.ts';
 import type { BackendChoice, FxConfig, Integration } from '../../correlator/types.ts';
 import { openSource } from '../../devices/sdr/open.ts';
@@ -20,8 +21,11 @@ import { RotatorControl, type RotatorConnect, type RotatorEvent, type RotatorSta
 import { sunHorizontal } from '../../devices/sim/pointing.ts';
 import type { SimEngine } from '../../devices/sim/engine.ts';
 import { loadSettings, saveSettings, type StationSettings } from './settings.ts';
+import { builtInScenarioNames, discoverSources, endpointProblem, listDongles, scenarioFile, type Sources } from './sources.ts';
+import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { spectraFor } from './observe.ts';
 import { defaultTarget, provenance } from './provenance.ts';
+import { Uploads, type UploadJobView } from './uploads.ts';
 
 export interface LiveOptions {
   /** Source spec (devices/sdr/open.ts); default 'sim'. */
@@ -55,12 +59,29 @@ export interface SpectrumEvent {
   dropped: number[];
   /** The observation being recorded, or null. */
   recording: number | null;
+  /** The live session's queues so far (source → FX core → store and subscribers), with what they dropped. */
+  stages: StageCounts[];
 }
 
 export interface StationStatus {
-  live: null | { source: string; kind: string; name: string; tuning: Tuning; channels: number; taps: number; integration: number; backend: string };
+  live: null | {
+    source: string;
+    kind: string;
+    name: string;
+    tuning: Tuning;
+    channels: number;
+    taps: number;
+    integration: number;
+    backend: string;
+    /** The session's queues (see SpectrumEvent.stages). */
+    stages: StageCounts[];
+    /** Samples the blocks stage refused because the FX core fell behind. */
+    droppedSamples: number;
+  };
   recording: null | { id: number; mode: string; target: string; integrations: number };
   site: Site;
+  /** The simulator's scenario: a built-in name (sources.ts), a file set by hand in station.json, or null for the default. */
+  scenario: string | null;
   notices: string[];
   /** The connected rotator, or null. */
   rotator: RotatorStatus | null;
@@ -71,6 +92,7 @@ export interface StationEvents {
   status: [StationStatus];
   error: [{ kind: string; message: string }];
   rotator: [RotatorEvent];
+  upload: [UploadJobView];
 }
 
 interface LiveSession {
@@ -83,6 +105,25 @@ interface LiveSession {
   t0: number | null;
   /** First sample of the next integration (samples since sample 0). */
   next: number;
+  /** Source → FX core: drops when full for a source that cannot wait (a dongle, the paced simulator), else waits. */
+  blocks: BlockStage;
+  /** FX core → store and subscribers: waits (nothing computed is lost). */
+  integrations: Stage<Integration>;
+}
+
+/**
+ * The bounded queues of a live session. A source that cannot wait (a
+ * dongle, rtl_tcp, the paced simulator, which keeps its pace like a dongle)
+ * feeds a stage that drops when the FX core falls behind; a recording or an
+ * unpaced simulator is read no faster than the FX core takes it.
+ */
+function liveStages(source: SampleSource, pacing: number | false | undefined): Pick<LiveSession, 'blocks' | 'integrations'> {
+  const inputs = (source as { inputs?: number }).inputs ?? 1;
+  const lossless = source.info.kind === 'file' || pacing === false;
+  return {
+    blocks: new BlockStage('blocks', 16 * inputs, lossless ? 'wait' : 'drop'),
+    integrations: new Stage<Integration>('integrations', 8, 'wait'),
+  };
 }
 
 export class StationError extends Error {
@@ -96,6 +137,8 @@ export class Station extends EventEmitter<StationEvents> {
   private notices: string[] = [];
   private settings: StationSettings;
   private rotatorCtl: RotatorControl | null = null;
+  /** Upload targets and jobs (uploads.ts). */
+  readonly uploads: Uploads;
 
   private constructor(
     readonly store: Store,
@@ -103,6 +146,11 @@ export class Station extends EventEmitter<StationEvents> {
   ) {
     super();
     this.settings = loadSettings(dataDir);
+    this.uploads = new Uploads(store);
+    this.uploads.on('upload', (e) => this.emit('upload', e));
+    this.uploads.on('queue-error', (e) => this.emit('error', e));
+    // Jobs queued when the station last stopped go on now.
+    this.uploads.resume();
   }
 
   static open(dataDir: string): Station {
@@ -111,13 +159,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   /** The first dongle librtlsdr finds, as a source spec, or null (none, or no librtlsdr). */
   static async firstDongle(): Promise<string | null> {
-    try {
-      const { listRtlSdrDevices } = await import('../../devices/sdr/rtlsdr-devices.ts');
-      const found = listRtlSdrDevices();
-      return found.length > 0 ? 'rtlsdr:0' : null;
-    } catch {
-      return null;
-    }
+    return (await listDongles()).devices.length > 0 ? 'rtlsdr:0' : null;
   }
 
   get site(): Site {
@@ -129,6 +171,63 @@ export class Station extends EventEmitter<StationEvents> {
     this.settings = loadSettings(this.dataDir);
     this.emitStatus();
     return this.settings.site;
+  }
+
+  /** What the station can listen to (sources.ts): dongles, the rtl_tcp endpoints (each probed, but not the one in use), the simulator's scenarios. */
+  sources(): Promise<Sources> {
+    const l = this.live;
+    const live = l && { source: l.options.source, greeting: (l.source as { greeting?: Greeting | null }).greeting ?? null };
+    return discoverSources({ endpoints: this.settings.rtlTcpEndpoints, scenario: this.settings.scenario, live });
+  }
+
+  /** Adds an rtl_tcp server (HOST:PORT) to the sources offered, persisted; resolves to the sources with it probed. */
+  async addEndpoint(text: string): Promise<Sources> {
+    const problem = endpointProblem(text);
+    if (problem) throw new StationError(problem);
+    const endpoint = text.trim();
+    const list = this.settings.rtlTcpEndpoints;
+    if (list.some((e) => e.toLowerCase() === endpoint.toLowerCase())) throw new StationError(`${endpoint} is already listed`);
+    if (list.length >= 32) throw new StationError('32 rtl_tcp endpoints are listed already: remove one first');
+    this.changeSettings({ rtlTcpEndpoints: [...list, endpoint] });
+    return this.sources();
+  }
+
+  /** Removes an rtl_tcp server from the sources offered (a live view using it carries on). */
+  async removeEndpoint(text: string): Promise<Sources> {
+    const endpoint = text.trim();
+    const list = this.settings.rtlTcpEndpoints;
+    if (!list.some((e) => e.toLowerCase() === endpoint.toLowerCase())) throw new StationError(`${endpoint} is not in the list of rtl_tcp endpoints`);
+    this.changeSettings({ rtlTcpEndpoints: list.filter((e) => e.toLowerCase() !== endpoint.toLowerCase()) });
+    return this.sources();
+  }
+
+  /**
+   * Chooses the simulator's scenario: a built-in name, or null for the
+   * default; persisted. A live simulator restarts on it (the scenario's own
+   * tuning; channels, taps, integration and backend kept); while the
+   * simulator is recording it is refused.
+   */
+  async setScenario(name: string | null): Promise<StationStatus> {
+    if (name !== null && !builtInScenarioNames().includes(name)) {
+      throw new StationError(`there is no built-in scenario '${name}': choose one of ${builtInScenarioNames().join(', ')}, or the default`);
+    }
+    const l = this.live;
+    const simLive = l?.source.info.kind === 'sim';
+    if (simLive && this.recording) {
+      throw new StationError(`the simulator is recording observation ${this.recording.rec.id}: stop the recording before changing its scenario`);
+    }
+    this.changeSettings({ scenario: name });
+    if (l && simLive) {
+      const o = l.options;
+      await this.startLive({ source: o.source, channels: o.channels, taps: o.taps, integration: o.integration, backend: o.backend, threads: o.threads, pacing: o.pacing });
+    }
+    this.emitStatus();
+    return this.status();
+  }
+
+  private changeSettings(change: Partial<StationSettings>): void {
+    saveSettings(this.dataDir, { ...this.settings, ...change });
+    this.settings = loadSettings(this.dataDir);
   }
 
   sun(at = new Date()) {
@@ -147,9 +246,12 @@ export class Station extends EventEmitter<StationEvents> {
         taps: l.options.taps,
         integration: l.options.integration,
         backend: l.pipeline.backend.name,
+        stages: [l.blocks.snapshot(), l.integrations.snapshot()],
+        droppedSamples: l.blocks.droppedSamples,
       },
       recording: this.recording && { id: this.recording.rec.id, mode: this.recording.mode, target: this.recording.target, integrations: this.recording.integrations },
       site: this.site,
+      scenario: this.settings.scenario,
       notices: [...this.notices],
       rotator: this.rotatorCtl?.status() ?? null,
     };
@@ -171,7 +273,7 @@ export class Station extends EventEmitter<StationEvents> {
     const ctl = this.rotatorCtl;
     // A simulated dish follows a connected rotator's last reported position (read at 2 Hz by the rotator's poll).
     const pointing = ctl && o.source.startsWith('sim') ? { pointingAt: () => ctl.last } : undefined;
-    const source = await openSource(o.source, { tuning: options.tuning, pacing: o.pacing, scenario: this.settings.scenario ?? undefined, pointing });
+    const source = await openSource(o.source, { tuning: options.tuning, pacing: o.pacing, scenario: scenarioFile(this.settings.scenario), pointing });
     let opened;
     try {
       const fx: FxConfig = {
@@ -196,7 +298,16 @@ export class Station extends EventEmitter<StationEvents> {
     this.notices = opened.notice ? [opened.notice] : [];
     if (source.info.kind === 'sim') this.notices.push('No dongle in use: showing the built-in simulator.');
     if (pointing) this.notices.push(`The simulated dish follows the rotator (${ctl!.driver}).`);
-    const session: LiveSession = { options: o, source, pipeline: new Pipeline(opened.backend), stopped: false, done: Promise.resolve(), t0: null, next: 0 };
+    const session: LiveSession = {
+      options: o,
+      source,
+      pipeline: new Pipeline(opened.backend),
+      stopped: false,
+      done: Promise.resolve(),
+      t0: null,
+      next: 0,
+      ...liveStages(source, o.pacing),
+    };
     session.done = this.run(session);
     this.live = session;
     this.emitStatus();
@@ -207,6 +318,7 @@ export class Station extends EventEmitter<StationEvents> {
     const l = this.live;
     if (!l) return;
     l.stopped = true;
+    l.blocks.drain();
     await l.source.close();
     await l.done;
     this.live = null;
@@ -231,6 +343,8 @@ export class Station extends EventEmitter<StationEvents> {
         ...provenance(l.source, l.options.source),
         fx: { inputs: cfg.inputs, channels: cfg.channels, taps: cfg.taps, spectraPerIntegration: cfg.spectraPerIntegration, mode: cfg.mode, delays: cfg.delays, gains: null },
         backend: l.pipeline.backend.name,
+        stages: [l.blocks.snapshot(), l.integrations.snapshot()],
+        droppedSamples: l.blocks.droppedSamples,
       },
     });
     this.recording = { rec, mode: spec.mode ?? 'spectrum', target, integrations: 0, offset };
@@ -359,34 +473,77 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   async close(): Promise<void> {
+    await this.uploads.close();
     await this.disconnectRotator();
     this.stopRecording();
     await this.stopLive();
     this.store.close();
   }
 
+  /**
+   * The live session's three stages, each a loop over a bounded queue:
+   * the reader takes blocks from the source, the correlator turns them into
+   * integrations, the sink records them and tells subscribers. A failure in
+   * one ends the stages after it once they have used what was queued, so an
+   * integration computed before a dongle fails is still recorded.
+   */
   private async run(l: LiveSession): Promise<void> {
+    const reading = this.read(l);
+    const correlating = this.correlate(l);
+    let failure: unknown = null;
+    try {
+      for await (const i of l.integrations) this.integration(l, i);
+    } catch (err) {
+      failure = err;
+    }
+    l.blocks.drain();
+    l.integrations.drain();
+    // The source ended or failed on its own, or the FX core failed: release the device.
+    if (!l.stopped) await l.source.close().catch(() => {});
+    await Promise.all([reading, correlating]);
+    await l.pipeline.backend.close();
+    if (l.stopped) return;
+    if (failure) this.fail(failure);
+    // Keep what was recorded, and say so.
+    if (this.recording) {
+      this.recording.rec.interrupt(failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped');
+      this.recording = null;
+    }
+    this.live = null;
+    this.emitStatus();
+  }
+
+  /** Source → blocks stage (which counts what it drops and tells the correlator where). */
+  private async read(l: LiveSession): Promise<void> {
+    let yielded = performance.now();
     try {
       for await (const block of l.source.blocks()) {
-        if (l.stopped) break;
+        if (l.stopped || l.blocks.ended) break;
         l.t0 ??= block.receivedAt / 1000 - block.firstSample / l.source.tuning.sampleRate;
-        for (const i of await l.pipeline.push(block)) this.integration(l, i);
-        // An unpaced source (pacing: false) never leaves the microtask queue: let the rotator's poll timer run.
-        if (this.rotatorCtl) await new Promise<void>((r) => setImmediate(r));
-      }
-    } catch (err) {
-      if (!l.stopped) this.fail(err);
-    } finally {
-      await l.pipeline.backend.close();
-      if (!l.stopped) {
-        // The source ended or failed on its own: keep what was recorded, say so.
-        if (this.recording) {
-          this.recording.rec.interrupt('the source stopped');
-          this.recording = null;
+        await l.blocks.putBlock(block);
+        // An unpaced source (pacing: false) and the FX core can keep to the microtask queue for good:
+        // every 20 ms let timers and I/O run (the rotator's poll, the API's sockets).
+        if (performance.now() - yielded > 20) {
+          await new Promise<void>((r) => setImmediate(r));
+          yielded = performance.now();
         }
-        this.live = null;
-        this.emitStatus();
       }
+      l.blocks.end();
+    } catch (err) {
+      l.blocks.fail(err);
+    }
+  }
+
+  /** Blocks stage → FX core → integrations stage (which waits: nothing computed is dropped); the sink is the loop in run(). */
+  private async correlate(l: LiveSession): Promise<void> {
+    try {
+      for await (const block of l.blocks) {
+        for (const i of await l.pipeline.push(block)) await l.integrations.put(i);
+      }
+      l.integrations.end();
+    } catch (err) {
+      l.integrations.fail(err);
+      l.blocks.drain();
     }
   }
 
@@ -421,6 +578,7 @@ export class Station extends EventEmitter<StationEvents> {
       totalPower: [bandPower(power, flags)],
       clipped: i.clipped,
       dropped: i.dropped,
+      stages: [l.blocks.snapshot(), l.integrations.snapshot()],
       recording: this.recording?.rec.id ?? null,
     });
   }

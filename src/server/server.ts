@@ -83,13 +83,16 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     const onStatus = (s: unknown) => send('status', s);
     const onError = (e: unknown) => send('error', e);
     const onRotator = (e: unknown) => send('rotator', e);
+    const onUpload = (e: unknown) => send('upload', e);
     o.station.on('spectrum', onSpectrum);
     o.station.on('rotator', onRotator);
+    o.station.on('upload', onUpload);
     o.station.on('status', onStatus);
     o.station.on('error', onError);
     ws.on('close', () => {
       o.station.off('spectrum', onSpectrum);
       o.station.off('rotator', onRotator);
+      o.station.off('upload', onUpload);
       o.station.off('status', onStatus);
       o.station.off('error', onError);
     });

@@ -52,8 +52,8 @@ export function App() {
             </span>
           ) : null}
           {live ? (
-            <span className={`pill ${simulated ? 'sim' : 'ok'}`} title={live.source}>
-              {simulated ? 'Simulator' : live.name}
+            <span className={`pill ${simulated ? 'sim' : 'ok'}`} title={live.source} data-testid="source-pill">
+              {simulated ? `Simulator${status?.scenario ? ` · ${status.scenario}` : ''}` : live.name}
             </span>
           ) : status ? (
             <span className="pill off">Live view stopped</span>
@@ -68,7 +68,8 @@ export function App() {
         {simulated ? (
           <div className="banner notice" data-testid="sim-banner">
             <span>
-              <strong>Simulator.</strong> No dongle is in use: this is Fringe's simulated sky (a 1 m dish tracking the sun, the hydrogen line, an RFI tone).
+              <strong>Simulator.</strong> No dongle is in use: this is Fringe's simulated sky (
+              {status?.scenario ? `scenario ${status.scenario}` : 'a 1 m dish tracking the sun, the hydrogen line, an RFI tone'}).
               Plug in an RTL-SDR or connect an rtl_tcp server on the <a href="#/station">Station</a> page.
             </span>
           </div>

@@ -169,14 +169,15 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
   });
 
   it('switches the source: a refused rtl_tcp server is an error banner, the simulator comes back', async () => {
-    await page.getByTestId('source-rtltcp').check();
-    await page.getByTestId('rtltcp-endpoint').fill('127.0.0.1:1');
-    await page.getByTestId('source-use').click();
+    await page.getByTestId('endpoint-input').fill('127.0.0.1:1');
+    await page.getByTestId('endpoint-add').click();
+    const refused = page.getByTestId('endpoint-127.0.0.1:1');
+    await refused.getByTestId('endpoint-state').filter({ hasText: /^refused/ }).waitFor();
+    await refused.getByTestId('endpoint-use').click();
     await page.getByTestId('error-banner').filter({ hasText: /Could not switch to rtltcp:127\.0\.0\.1:1: .+/ }).waitFor();
     expect(await page.getByTestId('source-in-use').textContent()).toMatch(/none/);
     await page.screenshot({ path: join(shots, 'ui-source-error.png') });
-    await page.getByTestId('source-sim').check();
-    await page.getByTestId('source-use').click();
+    await page.getByTestId('sim-use').click();
     await page.waitForFunction(() => /\(sim\)/.test(document.querySelector('[data-testid=source-in-use]')?.textContent ?? ''));
     await page.getByTestId('nav-live').click();
     await page.getByTestId('spectrum-plot').locator('.main-svg').first().waitFor();

@@ -1,10 +1,8 @@
 /** `fringe upload ID --target NAME`: sends an observation's exports through the persistent queue. */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { isUsageProblem, openStore, parseId, stderrProgress } from '../../../observations/cli-support.ts';
-import { callistoFileName } from '../../../observations/export/callisto.ts';
-import { exportFormats, exportObservation, isExportFormat } from '../../../observations/export/index.ts';
-import { dataFiles } from '../../../observations/paths.ts';
+import { exportFormats, isExportFormat } from '../../../observations/export/index.ts';
+import { exportForUpload } from '../../../observations/upload/export.ts';
 import { FtpTransport } from '../../../observations/upload/ftp.ts';
 import { HttpTransport } from '../../../observations/upload/http.ts';
 import { UploadQueue } from '../../../observations/upload/queue.ts';
@@ -78,16 +76,10 @@ export const command: Command = {
         const queue = new UploadQueue(store, { maxAttempts: attempts, backoffBase: backoff, backoffMax: Math.max(backoff, 900) });
         let files: { path: string; exportId?: number }[];
         if (values.format) {
-          const dir = join(store.dir, dataFiles.exports);
-          mkdirSync(dir, { recursive: true });
-          const obs = store.getObservation(id);
-          const name = values.format === 'callisto'
-            ? callistoFileName(values.station ?? obs.config.station ?? 'FRINGE', obs.start) + '.gz'
-            : `observation-${id}.${({ fits: 'fits', sigmf: 'sigmf', csv: 'csv', uvfits: 'uvfits', spd: 'spd' } as Record<string, string>)[values.format]}`;
           const progress = stderrProgress(`exporting ${id} as ${values.format}`);
-          const r = exportObservation(store, id, values.format, join(dir, name), { station: values.station, gzip: true, onProgress: progress.update });
+          const r = exportForUpload(store, id, values.format, { station: values.station, onProgress: progress.update });
           progress.end();
-          files = [{ path: r.path, exportId: r.id }];
+          files = [{ path: r.path, exportId: r.exportId }];
         } else {
           store.getObservation(id);
           files = store.exports(id).filter((e) => existsSync(store.filePath(e.path))).map((e) => ({ path: store.filePath(e.path), exportId: e.id }));

@@ -1,10 +1,11 @@
-/** The Observations page: the archive, one observation's plots, export and delete. */
+/** The Observations page: the archive, one observation's plots, export, upload and delete; the upload targets. */
 import { useEffect, useMemo, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
 import { downloadUrl } from '../api.ts';
 import { Plot, colors, nightLayout } from '../components/Plot.tsx';
 import { decibels, formatMHz, radioVelocity } from '../spectrum.ts';
 import type { StationView } from '../station.ts';
+import { TargetsPanel, UploadPanel, useTargets, type TargetSummary } from './Uploads.tsx';
 
 type Obs = Result<'observations.list'>[number];
 type Status = '' | 'recording' | 'complete' | 'interrupted';
@@ -25,6 +26,7 @@ export function Observations({ station }: { station: StationView }) {
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<number | null>(null);
   const recId = station.status?.recording?.id ?? null;
+  const targets = useTargets(station);
 
   const load = () =>
     client.call('observations.list', status ? { status } : {}).then(setList, (err) => station.report(err, 'list the observations'));
@@ -99,17 +101,19 @@ export function Observations({ station }: { station: StationView }) {
           key={selected}
           station={station}
           obs={list?.find((o) => o.id === selected) ?? null}
+          targets={targets.targets}
           onDeleted={() => {
             setSelected(null);
             void load();
           }}
         />
       ) : null}
+      <TargetsPanel station={station} targets={targets.targets} reload={targets.reload} />
     </div>
   );
 }
 
-function Detail({ station, obs, onDeleted }: { station: StationView; obs: Obs | null; onDeleted: () => void }) {
+function Detail({ station, obs, targets, onDeleted }: { station: StationView; obs: Obs | null; targets: TargetSummary[] | null; onDeleted: () => void }) {
   const { client } = station;
   const [summary, setSummary] = useState<Result<'observations.summary'> | null>(null);
   const [confirm, setConfirm] = useState(false);
@@ -242,6 +246,7 @@ function Detail({ station, obs, onDeleted }: { station: StationView; obs: Obs | 
       ) : (
         <p className="muted">Reading…</p>
       )}
+      <UploadPanel station={station} obsId={obs.id} targets={targets} />
     </section>
   );
 }

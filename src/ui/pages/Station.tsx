@@ -1,16 +1,15 @@
 /** The Station page: where the dish is, and what the live view listens to. */
 import { useEffect, useState } from 'react';
+import type { Result } from '../../api/contract.ts';
 import type { StationView } from '../station.ts';
 import { sameBackend } from './Live.tsx';
 import { RotatorPanel } from './Rotator.tsx';
-
-type SourceKind = 'sim' | 'rtlsdr' | 'rtltcp';
 
 export function StationPage({ station }: { station: StationView }) {
   return (
     <div className="station-page">
       <SiteForm station={station} />
-      <SourcePanel station={station} />
+      <SourcesPanel station={station} />
       <RotatorPanel station={station} />
     </div>
   );
@@ -68,34 +67,102 @@ function SiteForm({ station }: { station: StationView }) {
   );
 }
 
-function SourcePanel({ station }: { station: StationView }) {
+type Sources = Result<'sources.list'>;
+type Endpoint = Sources['rtlTcp'][number];
+
+/** Whether a live source spec is this dongle (rtlsdr:INDEX, rtlsdr:SERIAL, rtlsdr:serial=SERIAL; bare rtlsdr is index 0). */
+function isDongle(spec: string, d: { index: number; serial: string }): boolean {
+  if (spec === 'rtlsdr') return d.index === 0;
+  const rest = spec.startsWith('rtlsdr:') ? spec.slice(7) : null;
+  if (rest === null) return false;
+  return rest === String(d.index) || (d.serial !== '' && (rest === d.serial || rest === `serial=${d.serial}`));
+}
+
+/** Whether a live source spec is this rtl_tcp endpoint (rtltcp:HOST means port 1234). */
+function isEndpoint(spec: string, endpoint: string): boolean {
+  if (!spec.startsWith('rtltcp:')) return false;
+  const live = spec.slice(7);
+  const norm = (e: string) => (/:\d+$/.test(e) && !/^\[[^\]]*\]$/.test(e) ? e : `${e}:1234`).toLowerCase();
+  return norm(live) === norm(endpoint);
+}
+
+/**
+ * What the station can listen to (`sources.list`): the dongles librtlsdr
+ * sees, the rtl_tcp servers listed (each probed: reachable with its tuner, or
+ * why not), and the simulator with its scenarios. The source in use is
+ * highlighted; Use restarts the live view on another.
+ */
+function SourcesPanel({ station }: { station: StationView }) {
   const live = station.status?.live ?? null;
   const current = live?.source ?? '';
-  const [kind, setKind] = useState<SourceKind>('sim');
-  const [index, setIndex] = useState('0');
-  const [endpoint, setEndpoint] = useState('127.0.0.1:1234');
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    if (current.startsWith('rtltcp:')) {
-      setKind('rtltcp');
-      setEndpoint(current.slice(7));
-    } else if (current.startsWith('rtlsdr')) {
-      setKind('rtlsdr');
-      setIndex(current.split(':')[1] ?? '0');
-    } else if (current) setKind('sim');
-  }, [current]);
+  const recording = !!station.status?.recording;
+  const scenario = station.status?.scenario ?? null;
+  const [sources, setSources] = useState<Sources | null>(null);
+  const [probing, setProbing] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [draft, setDraft] = useState('');
+  const [draftError, setDraftError] = useState<string | null>(null);
+  const open = station.connection === 'open';
 
-  const spec = kind === 'sim' ? 'sim' : kind === 'rtlsdr' ? `rtlsdr:${index.trim() || '0'}` : `rtltcp:${endpoint.trim()}`;
-  const use = async () => {
-    setBusy(true);
-    await station.client.call('live.start', { source: spec, ...sameBackend(live), ...(live ? { tuning: { centerFrequency: live.tuning.centerFrequency, gain: live.tuning.gain } } : {}) }).catch((err) => station.report(err, `switch to ${spec}`));
-    setBusy(false);
+  const refresh = async () => {
+    setProbing(true);
+    const s = await station.client.call('sources.list').catch((err) => station.report(err, 'list the sources'));
+    if (s) setSources(s);
+    setProbing(false);
+  };
+  // On connecting, and whenever the live view changes source (an endpoint in use is not probed; a released one is).
+  useEffect(() => {
+    if (open) void refresh();
+  }, [open, current]);
+
+  const use = async (spec: string, keepTuning = true) => {
+    setBusy(spec);
+    const tuning = keepTuning && live ? { tuning: { centerFrequency: live.tuning.centerFrequency, gain: live.tuning.gain } } : {};
+    await station.client.call('live.start', { source: spec, ...sameBackend(live), ...tuning }).catch((err) => station.report(err, `switch to ${spec}`));
+    setBusy(null);
   };
 
+  const add = async (ev: React.FormEvent) => {
+    ev.preventDefault();
+    setDraftError(null);
+    setProbing(true);
+    const s = await station.client.call('station.addEndpoint', { endpoint: draft.trim() }).catch((err: Error) => {
+      setDraftError(err.message.replace(/^station\.addEndpoint: (endpoint: )?/, ''));
+      return undefined;
+    });
+    setProbing(false);
+    if (s) {
+      setSources(s);
+      setDraft('');
+    }
+  };
+
+  const remove = async (endpoint: string) => {
+    const s = await station.client.call('station.removeEndpoint', { endpoint }).catch((err) => station.report(err, `remove ${endpoint}`));
+    if (s) setSources(s);
+  };
+
+  const choose = async (name: string | null) => {
+    setBusy('scenario');
+    await station.client.call('station.setScenario', { scenario: name }).catch((err) => station.report(err, `choose the scenario ${name ?? 'default'}`));
+    setBusy(null);
+  };
+
+  const simLive = live?.kind === 'sim';
+  const scenarios = sources?.simulator.scenarios ?? [];
+  const chosen = scenarios.find((c) => c.name === scenario);
+  const lockedOut = recording ? 'Stop the recording to change the source.' : undefined;
+
   return (
-    <div className="panel form">
+    <div className="panel form sources-panel" data-testid="sources-panel">
       <div className="panel-head">
-        <h2>Source</h2>
+        <h2>Sources</h2>
+        <div className="panel-tools">
+          {probing ? <span className="muted small">probing…</span> : null}
+          <button onClick={() => void refresh()} disabled={probing || !open} data-testid="sources-refresh" title="List the dongles again and probe every rtl_tcp server">
+            Refresh
+          </button>
+        </div>
       </div>
       <dl className="facts">
         <dt>In use</dt>
@@ -109,40 +176,130 @@ function SourcePanel({ station }: { station: StationView }) {
           </>
         ) : null}
       </dl>
-      <div className="choices" role="radiogroup">
-        <label className={`choice ${kind === 'sim' ? 'on' : ''}`}>
-          <input type="radio" checked={kind === 'sim'} onChange={() => setKind('sim')} data-testid="source-sim" />
-          <div>
-            <strong>Simulator</strong>
-            <div className="muted small">
-              A seeded model of a 1 m dish tracking the sun at the June solstice: receiver noise, the sun, the galactic hydrogen line with its Doppler shift, an RFI tone, and the
-              dongle's bandpass, DC spike and 8-bit clipping. Use it to learn the instrument with no hardware.
+      {recording ? <p className="muted small">{lockedOut}</p> : null}
+
+      <h3 className="source-group">RTL-SDR dongles</h3>
+      <div className="source-list" data-testid="dongles">
+        {sources?.dongles.devices.map((d) => {
+          const spec = `rtlsdr:${d.index}`;
+          const on = isDongle(current, d);
+          return (
+            <div key={d.index} className={`source-row ${on ? 'on' : ''}`} data-testid={`dongle-${d.index}`}>
+              <span className="dot ok" />
+              <div className="source-main">
+                <strong>
+                  #{d.index} {d.name}
+                </strong>
+                <div className="muted small">
+                  {[d.manufacturer, d.product].filter(Boolean).join(' ')} · serial {d.serial || '(unreadable: in use?)'}
+                </div>
+              </div>
+              {on ? <span className="tag">in use</span> : null}
+              <button className="primary" disabled={on || recording || busy !== null} title={lockedOut} onClick={() => void use(spec)} data-testid="dongle-use">
+                {busy === spec ? 'Opening…' : 'Use'}
+              </button>
             </div>
-          </div>
-        </label>
-        <label className={`choice ${kind === 'rtlsdr' ? 'on' : ''}`}>
-          <input type="radio" checked={kind === 'rtlsdr'} onChange={() => setKind('rtlsdr')} data-testid="source-rtlsdr" />
-          <div>
-            <strong>RTL-SDR dongle</strong>
-            <div className="muted small">Plugged into this machine (librtlsdr). Index or serial number:</div>
-            <input value={index} onChange={(e) => setIndex(e.target.value)} disabled={kind !== 'rtlsdr'} className="narrow" />
-          </div>
-        </label>
-        <label className={`choice ${kind === 'rtltcp' ? 'on' : ''}`}>
-          <input type="radio" checked={kind === 'rtltcp'} onChange={() => setKind('rtltcp')} data-testid="source-rtltcp" />
-          <div>
-            <strong>rtl_tcp server</strong>
-            <div className="muted small">A dongle on another machine (rtl_tcp, or `fringe sim --rtl-tcp`). HOST:PORT:</div>
-            <input value={endpoint} onChange={(e) => setEndpoint(e.target.value)} disabled={kind !== 'rtltcp'} className="narrow" data-testid="rtltcp-endpoint" />
-          </div>
-        </label>
+          );
+        })}
+        {sources && sources.dongles.devices.length === 0 ? (
+          <p className="muted small source-note" data-testid="dongles-note">
+            {sources.dongles.note}
+          </p>
+        ) : null}
+        {!sources ? <p className="muted small source-note">Looking…</p> : null}
       </div>
-      <div className="row buttons">
-        <button className="primary" disabled={busy || !!station.status?.recording} onClick={use} data-testid="source-use">
-          {busy ? 'Opening…' : `Use ${spec}`}
+
+      <h3 className="source-group">rtl_tcp servers</h3>
+      <div className="source-list" data-testid="endpoints">
+        {sources?.rtlTcp.map((e) => (
+          <EndpointRow
+            key={e.endpoint}
+            e={e}
+            on={isEndpoint(current, e.endpoint)}
+            disabled={recording || busy !== null}
+            opening={busy === `rtltcp:${e.endpoint}`}
+            title={lockedOut}
+            onUse={() => void use(`rtltcp:${e.endpoint}`)}
+            onRemove={() => void remove(e.endpoint)}
+          />
+        ))}
+        {sources && sources.rtlTcp.length === 0 ? <p className="muted small source-note">None listed. Add a dongle on another machine (rtl_tcp, or `fringe sim --rtl-tcp`):</p> : null}
+        <form className="row endpoint-add" onSubmit={add}>
+          <input
+            value={draft}
+            onChange={(ev) => {
+              setDraft(ev.target.value);
+              setDraftError(null);
+            }}
+            placeholder="HOST:PORT, e.g. 192.168.1.20:1234"
+            aria-label="rtl_tcp server, HOST:PORT"
+            required
+            maxLength={262}
+            data-testid="endpoint-input"
+          />
+          <button type="submit" disabled={!open || probing || draft.trim() === ''} data-testid="endpoint-add">
+            Add
+          </button>
+        </form>
+        {draftError ? (
+          <p className="danger-text small source-note" data-testid="endpoint-error">
+            {draftError}
+          </p>
+        ) : null}
+      </div>
+
+      <h3 className="source-group">Simulator</h3>
+      <div className={`source-row sim ${simLive ? 'on' : ''}`} data-testid="sim-row">
+        <span className="dot sim" />
+        <div className="source-main">
+          <label className="inline scenario-pick">
+            Scenario
+            <select
+              value={scenario ?? ''}
+              disabled={!sources || busy !== null || (recording && simLive)}
+              title={recording && simLive ? 'Stop the recording to change the scenario.' : undefined}
+              onChange={(ev) => void choose(ev.target.value === '' ? null : ev.target.value)}
+              data-testid="scenario-select"
+            >
+              {scenarios.map((c) => (
+                <option key={c.name ?? ''} value={c.name ?? ''}>
+                  {c.name ?? 'default'}
+                </option>
+              ))}
+              {scenario !== null && sources && !chosen ? <option value={scenario}>{scenario} (file)</option> : null}
+            </select>
+          </label>
+          <div className="muted small" data-testid="scenario-description">
+            {chosen?.description ?? (scenario ? `A scenario file set in station.json: ${scenario}` : '')}
+          </div>
+        </div>
+        {simLive ? <span className="tag">in use</span> : null}
+        <button className="primary" disabled={simLive || recording || busy !== null} title={lockedOut} onClick={() => void use('sim', false)} data-testid="sim-use">
+          {busy === 'sim' ? 'Opening…' : 'Use'}
         </button>
-        {station.status?.recording ? <span className="muted small">Stop the recording to change the source.</span> : null}
       </div>
+    </div>
+  );
+}
+
+function EndpointRow(p: { e: Endpoint; on: boolean; disabled: boolean; opening: boolean; title?: string; onUse(): void; onRemove(): void }) {
+  const { e } = p;
+  return (
+    <div className={`source-row ${p.on ? 'on' : ''}`} data-testid={`endpoint-${e.endpoint}`}>
+      <span className={`dot ${e.reachable ? 'ok' : 'bad'}`} data-testid="endpoint-dot" title={e.reachable ? 'reachable' : 'unreachable'} />
+      <div className="source-main">
+        <strong className="mono">{e.endpoint}</strong>
+        <div className={`small ${e.reachable ? 'muted' : 'danger-text'}`} data-testid="endpoint-state" title={e.reachable ? undefined : e.detail}>
+          {e.reachable ? `${e.inUse ? 'connected' : 'reachable'} · ${e.tuner} tuner · ${e.gains} gains` : `${e.reason} — ${e.detail}`}
+        </div>
+      </div>
+      {p.on ? <span className="tag">in use</span> : null}
+      <button className="primary" disabled={p.on || p.disabled} title={p.title} onClick={p.onUse} data-testid="endpoint-use">
+        {p.opening ? 'Opening…' : 'Use'}
+      </button>
+      <button className="ghost" onClick={p.onRemove} data-testid="endpoint-remove" aria-label={`remove ${e.endpoint}`} title="Remove from the list">
+        Remove
+      </button>
     </div>
   );
 }

@@ -62,6 +62,15 @@ describe('scenario', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const f of files) expect(loadScenario(join(dir, f)).antennas.length).toBeGreaterThan(0);
   });
+
+  it('keeps a one-line description for lists of scenarios, and each shipped scenario has one', () => {
+    expect(parseScenario({ description: 'a quiet night' }).description).toBe('a quiet night');
+    expect(parseScenario({}).description).toBeUndefined();
+    expect(errorOf(() => parseScenario({ description: 'two\nlines' })).message).toMatch(/description: expected one line of text/);
+    expect(errorOf(() => parseScenario({ description: 7 })).message).toMatch(/description: expected one line of text/);
+    const dir = join(import.meta.dirname, '../../../devices/sim/scenarios');
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.json'))) expect(loadScenario(join(dir, f)).description?.length).toBeGreaterThan(20);
+  });
 });
 
 describe('sources', () => {

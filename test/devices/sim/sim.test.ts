@@ -59,6 +59,39 @@ describe('determinism', () => {
   });
 });
 
+describe('a gap', () => {
+  // With a clock error too (ε = 3 ppm: sample times and LO turn) and an RFI tone, both of which depend on the sample index.
+  const drifting = { seed: 11, antennas: [{ clockPpm: 3, sampleOffset: 7 }], rfi: [{ frequency: 1420.2e6, temperature: 50 }] };
+
+  it('skipped gives the same samples after it as reading through, for gaps inside a segment, across many, and of a second', async () => {
+    for (const sc of [{ seed: 11 }, drifting]) {
+      for (const [lead, gap, tail] of [[100, 50, 3000], [1000, 70_000, 5000], [3, 2_400_000, 4096], [4096, 4096 * 40, 1]]) {
+        const through = await openSimSource({ scenario: sc, pacing: false });
+        through.read(lead);
+        const all = through.read(gap + tail).data.subarray(2 * gap);
+        const skipping = await openSimSource({ scenario: sc, pacing: false });
+        skipping.read(lead);
+        skipping.engine.skip(0, gap);
+        const after = skipping.read(tail);
+        expect(after.firstSample).toBe(lead + gap);
+        expect(Buffer.compare(after.data, all), `gap ${gap} after ${lead}`).toBe(0);
+      }
+    }
+  });
+
+  it('of ten minutes is skipped without making its samples (reading through them would take minutes)', async () => {
+    const src = await openSimSource({ scenario: { seed: 3 }, pacing: false });
+    src.read(1000);
+    const before = src.engine.synth(0).framesMade;
+    src.engine.skip(0, 2_400_000 * 600);
+    // One frame for the tail before the new start (the segment after the gap makes its own when read).
+    expect(src.engine.synth(0).framesMade - before).toBeLessThanOrEqual(2);
+    const b = src.read(4096);
+    expect(b.firstSample).toBe(1000 + 2_400_000 * 600);
+    expect(src.engine.position(0)).toBe(1000 + 2_400_000 * 600 + 4096);
+  });
+});
+
 describe('sample loss', () => {
   it('loses whole gaps before blocks, reports them in Block.dropped, and keeps every other sample where it was', async () => {
     const scenario = { seed: 5, frontend: { dropProbability: 0.3, dropSamples: 1000 } };

@@ -12,6 +12,7 @@ describe('spectrum frames', () => {
         power: Array.from({ length: inputs }, (_, a) => Float32Array.from({ length: C }, (_, j) => a * 100 + j + 0.5)),
         sk: Array.from({ length: inputs }, (_, a) => Float32Array.from({ length: C }, (_, j) => 1 + (a + j) / 1000)),
         totalPower: Array.from({ length: inputs }, (_, a) => 1e3 * a), clipped: new Array(inputs).fill(2), dropped: new Array(inputs).fill(0), recording: 7,
+        stages: [{ name: 'blocks', policy: 'drop', capacity: 16, queued: 3, highWater: 9, in: 1200, out: 1197, dropped: 4 }],
       };
       const bytes = encodeSpectrum(e);
       expect(new DataView(bytes.buffer).getUint32(0, true) % 4).toBe(0);

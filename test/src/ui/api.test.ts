@@ -74,7 +74,7 @@ describe('ui/api: the StationClient', () => {
     line.push(JSON.stringify({ event: 'error', data: { kind: 'device', message: 'the dongle was unplugged' } }));
     const sent: SpectrumEvent = {
       time: 1.79e9, centerFrequency: 1_420_405_752, sampleRate: 2.4e6, channels: 8, spectra: 586,
-      power: [Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8])], sk: [new Float32Array(8).fill(1)], totalPower: [36], clipped: [0], dropped: [2], recording: null,
+      power: [Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8])], sk: [new Float32Array(8).fill(1)], totalPower: [36], clipped: [0], dropped: [2], recording: null, stages: [],
     };
     const bytes = encodeSpectrum(sent);
     line.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
