@@ -7,11 +7,14 @@
  *   rtltcp:HOST[:PORT]    an rtl_tcp server (port 1234 by default; IPv6 as [::1]:1234)
  *   file:PATH             a SigMF recording (.sigmf-meta) or raw cu8 file
  *   sim[:ANTENNA]         the simulated sky (devices/sim), antenna 0 by default
+ *   group:SPEC,SPEC[,…]   a coherent group (group.ts) of sources sharing a clock, e.g.
+ *                         group:rtlsdr:0,rtlsdr:1 or group:sim:0,sim:1 (one sky, seen by two antennas)
  *
  * To add a kind: a case in parseSourceSpec and one in openSource.
  */
 import { DeviceError } from '../errors.ts';
 import { FileSource } from './file-source.ts';
+import { CoherentGroup } from './group.ts';
 import { RtlSdrSource } from './rtlsdr-source.ts';
 import { RtlTcpSource } from './rtltcp-client.ts';
 import type { SampleSource, Tuning } from './source.ts';
@@ -20,9 +23,13 @@ export type SourceSpec =
   | { kind: 'rtlsdr'; device: number | string }
   | { kind: 'rtltcp'; host: string; port: number }
   | { kind: 'file'; path: string }
-  | { kind: 'sim'; antenna: number };
+  | { kind: 'sim'; antenna: number }
+  | { kind: 'group'; members: Exclude<SourceSpec, { kind: 'group' }>[] };
 
-export const sourceSpecHelp = 'rtlsdr:INDEX | rtlsdr:SERIAL | rtltcp:HOST:PORT | file:PATH | sim[:ANTENNA]';
+export const sourceSpecHelp = 'rtlsdr:INDEX | rtlsdr:SERIAL | rtltcp:HOST:PORT | file:PATH | sim[:ANTENNA] | group:SPEC,SPEC[,…]';
+
+/** Most inputs a group takes (the correlator's and the UI's limit for interferometers). */
+export const maxGroupMembers = 8;
 
 function invalid(spec: string, why: string): DeviceError {
   return new DeviceError('invalid', `Source '${spec}': ${why}. Write one of ${sourceSpecHelp}.`);
@@ -54,6 +61,13 @@ export function parseSourceSpec(spec: string): SourceSpec {
     case 'file':
       if (!rest) throw invalid(spec, 'the path is empty');
       return { kind, path: rest };
+    case 'group': {
+      const parts = rest.split(',');
+      if (parts.length < 2 || parts.length > maxGroupMembers) throw invalid(spec, `a group has 2–${maxGroupMembers} members separated by commas`);
+      const members = parts.map((p) => parseSourceSpec(p));
+      if (members.some((m) => m.kind === 'group')) throw invalid(spec, 'a group cannot contain a group');
+      return { kind, members: members as Exclude<SourceSpec, { kind: 'group' }>[] };
+    }
     case 'sim': {
       if (rest === '') return { kind, antenna: 0 };
       if (!/^\d+$/.test(rest)) throw invalid(spec, `antenna '${rest}' is not a number`);
@@ -121,6 +135,16 @@ export async function openSource(spec: string | SourceSpec, options: OpenSourceO
         ...(tuning.sampleRate !== undefined ? { sampleRate: tuning.sampleRate } : {}),
         ...(tuning.centerFrequency !== undefined ? { centerFrequency: tuning.centerFrequency } : {}),
       });
+    case 'group': {
+      const members: SampleSource[] = [];
+      try {
+        for (const m of s.members) members.push(await openSource(m, options));
+      } catch (err) {
+        await Promise.all(members.map((m) => m.close()));
+        throw err;
+      }
+      return CoherentGroup.join(members);
+    }
     case 'sim': {
       const sim = await loadSim();
       const source = await sim.openSimSource({

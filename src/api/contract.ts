@@ -64,7 +64,12 @@ void sameFormats;
 const azimuth = z.number().min(-180).max(540);
 const elevation = z.number().min(-5).max(95);
 
-const sourceSpec = z.string().regex(/^(sim(:\d+)?|rtlsdr(:[^\s]+)?|rtltcp:[^\s]+)$/, 'a source is sim, sim:N, rtlsdr:INDEX|SERIAL or rtltcp:HOST:PORT');
+/** One dongle (no commas: they separate a group's members). */
+const single = String.raw`sim(:\d+)?|rtlsdr(:[^\s,]+)?|rtltcp:[^\s,]+`;
+const sourceSpec = z
+  .string()
+  .max(1000)
+  .regex(new RegExp(`^(${single}|group:(${single})(,(${single})){1,7})$`), 'a source is sim, sim:N, rtlsdr:INDEX|SERIAL, rtltcp:HOST:PORT, or group: and 2–8 of those separated by commas');
 
 /** An rtl_tcp server as HOST:PORT (a host name or IPv4 address, or IPv6 in brackets; port 1–65535). */
 const endpoint = z

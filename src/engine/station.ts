@@ -8,7 +8,10 @@ import { EventEmitter } from 'node:events';
 import { Pipeline } from '../../correlator/pipeline.ts';
 import { BlockStage, Stage, type StageCounts } from './stages.ts';
 import { spectralKurtosis } from '../../correlator/sk.ts';
-import type { BackendChoice, FxConfig, Integration } from '../../correlator/types.ts';
+import type { BackendChoice, Block, FxConfig, Integration } from '../../correlator/types.ts';
+import { baselineIndex } from '../../correlator/baselines.ts';
+import { CoherentGroup } from '../../devices/sdr/group.ts';
+import { DelayError, measureDelays, type DelayFit } from '../analysis/delay.ts';
 import { openSource } from '../../devices/sdr/open.ts';
 import type { SampleSource, Tuning } from '../../devices/sdr/source.ts';
 import type { Recording } from '../../observations/store/recording.ts';
@@ -39,6 +42,8 @@ export interface LiveOptions {
   threads?: number;
   /** Sim and file sources: multiple of real time, or false for as fast as possible. */
   pacing?: number | false;
+  /** A group: measure its delays before correlating (default true). */
+  calibrate?: boolean;
 }
 
 /** One integration as subscribers see it: per-input mean power spectra and what flags them. */
@@ -61,6 +66,38 @@ export interface SpectrumEvent {
   recording: number | null;
   /** The live session's queues so far (source → FX core → store and subscribers), with what they dropped. */
   stages: StageCounts[];
+  /** A group's baselines: the band-averaged coherence and its phase (see bandCoherence). */
+  baselines?: BaselineCoherence[];
+}
+
+export interface BaselineCoherence {
+  a: number;
+  b: number;
+  /** |Σ_j V_ab| / √(Σ_j V_aa · Σ_j V_bb) over the channels neither input flags: 0 (none) … 1 (one common source). */
+  coherence: number;
+  /** arg Σ_j V_ab (degrees). */
+  phase: number;
+}
+
+/** Each baseline's cross power summed over the band (channels flagged on either input left out), normalised by the autos. */
+export function bandCoherence(i: Pick<Integration, 'visibilities'>, N: number, C: number, flags: readonly Uint8Array[]): BaselineCoherence[] {
+  const out: BaselineCoherence[] = [];
+  const v = i.visibilities;
+  for (let a = 0; a < N; a++) {
+    for (let b = a + 1; b < N; b++) {
+      const pab = baselineIndex(N, a, b), paa = baselineIndex(N, a, a), pbb = baselineIndex(N, b, b);
+      let re = 0, im = 0, sa = 0, sb = 0;
+      for (let j = 0; j < C; j++) {
+        if (flags[a]![j] || flags[b]![j]) continue;
+        re += v[2 * (pab * C + j)]!;
+        im += v[2 * (pab * C + j) + 1]!;
+        sa += v[2 * (paa * C + j)]!;
+        sb += v[2 * (pbb * C + j)]!;
+      }
+      out.push({ a, b, coherence: sa > 0 && sb > 0 ? Math.hypot(re, im) / Math.sqrt(sa * sb) : 0, phase: (Math.atan2(im, re) * 180) / Math.PI });
+    }
+  }
+  return out;
 }
 
 export interface StationStatus {
@@ -96,7 +133,7 @@ export interface StationEvents {
 }
 
 interface LiveSession {
-  options: Required<Omit<LiveOptions, 'threads' | 'pacing' | 'tuning'>> & Pick<LiveOptions, 'threads' | 'pacing'>;
+  options: Required<Omit<LiveOptions, 'threads' | 'pacing' | 'tuning' | 'calibrate'>> & Pick<LiveOptions, 'threads' | 'pacing' | 'calibrate'>;
   source: SampleSource;
   pipeline: Pipeline;
   stopped: boolean;
@@ -109,6 +146,86 @@ interface LiveSession {
   blocks: BlockStage;
   /** FX core → store and subscribers: waits (nothing computed is lost). */
   integrations: Stage<Integration>;
+  /** The source's blocks (after those a group's calibration read). */
+  stream: AsyncIterable<Block>;
+  /** A group's delay calibration, or null for a single input. */
+  calibration: GroupCalibration | null;
+}
+
+/** A group's delays as measured when the live view started (src/analysis/delay.ts). */
+export interface GroupCalibration {
+  /** The fit, or null when no common signal was found (the inputs are correlated without delays). */
+  fit: DelayFit | null;
+  notice: string;
+  /** The blocks read to measure, correlated next. */
+  held: Block[];
+}
+
+/** Samples per input a group's delay calibration reads (0.44 s at 2.4 MS/s). */
+const calibrationSamples = 1 << 20;
+
+/**
+ * Reads the first `calibrationSamples` of every input of a group and
+ * measures their delays. The blocks read are kept for the correlator. A
+ * gap in them, or no common signal, leaves the delays at 0 and says so.
+ */
+async function calibrateGroup(stream: AsyncIterator<Block>, inputs: number): Promise<GroupCalibration> {
+  const held: Block[] = [];
+  const got = new Array<number>(inputs).fill(0);
+  let gap = false;
+  while (got.some((n) => n < calibrationSamples)) {
+    const r = await stream.next();
+    if (r.done) break;
+    held.push(r.value);
+    if (r.value.dropped > 0 || r.value.firstSample !== got[r.value.input]) gap = true;
+    got[r.value.input] = r.value.firstSample + r.value.data.length / 2;
+  }
+  if (gap || got.some((n) => n < calibrationSamples)) {
+    return { fit: null, held, notice: 'The group’s delays could not be measured (samples were lost while calibrating): its inputs are correlated without delays; restart the live view to try again.' };
+  }
+  const captures = Array.from({ length: inputs }, () => new Uint8Array(2 * calibrationSamples));
+  for (const b of held) {
+    if (b.firstSample < calibrationSamples) captures[b.input]!.set(b.data.subarray(0, 2 * (calibrationSamples - b.firstSample)), 2 * b.firstSample);
+  }
+  try {
+    const fit = measureDelays(captures);
+    const list = fit.delays.map((d, a) => `${a}: ${d}`).join(', ');
+    const rho = fit.coefficient.slice(1).map((c) => c.toFixed(3)).join(', ');
+    return { fit, held, notice: `Group delays measured from ${fit.samples.toLocaleString('en')} samples: ${list} samples (correlation ${rho} against input 0).` };
+  } catch (err) {
+    if (!(err instanceof DelayError)) throw err;
+    return { fit: null, held, notice: `The group’s inputs are correlated without delays: ${err.message}.` };
+  }
+}
+
+/** The blocks already read, then the rest of the stream; stopping stops the stream. */
+async function* resume(held: Block[], stream: AsyncIterator<Block>): AsyncGenerator<Block> {
+  try {
+    yield* held.splice(0);
+    for (;;) {
+      const r = await stream.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await stream.return?.();
+  }
+}
+
+/** Inputs a source delivers: a group's members, else 1. */
+function inputsOf(source: SampleSource): number {
+  return (source as { inputs?: number }).inputs ?? 1;
+}
+
+/** Whether the source is the simulator: its own, or a group of simulated antennas. */
+function isSimulated(source: SampleSource): boolean {
+  return source.info.kind === 'sim' || (source instanceof CoherentGroup && source.members.every((m) => m.info.kind === 'sim'));
+}
+
+/** The simulator engine behind a source (a group's first member's), if any. */
+function simEngine(source: SampleSource): SimEngine | undefined {
+  const s = source instanceof CoherentGroup ? source.members[0]! : source;
+  return s.info.kind === 'sim' ? (s as unknown as { engine?: SimEngine }).engine : undefined;
 }
 
 /**
@@ -118,7 +235,7 @@ interface LiveSession {
  * unpaced simulator is read no faster than the FX core takes it.
  */
 function liveStages(source: SampleSource, pacing: number | false | undefined): Pick<LiveSession, 'blocks' | 'integrations'> {
-  const inputs = (source as { inputs?: number }).inputs ?? 1;
+  const inputs = inputsOf(source);
   const lossless = source.info.kind === 'file' || pacing === false;
   return {
     blocks: new BlockStage('blocks', 16 * inputs, lossless ? 'wait' : 'drop'),
@@ -212,7 +329,7 @@ export class Station extends EventEmitter<StationEvents> {
       throw new StationError(`there is no built-in scenario '${name}': choose one of ${builtInScenarioNames().join(', ')}, or the default`);
     }
     const l = this.live;
-    const simLive = l?.source.info.kind === 'sim';
+    const simLive = !!l && isSimulated(l.source);
     if (simLive && this.recording) {
       throw new StationError(`the simulator is recording observation ${this.recording.rec.id}: stop the recording before changing its scenario`);
     }
@@ -272,17 +389,23 @@ export class Station extends EventEmitter<StationEvents> {
     };
     const ctl = this.rotatorCtl;
     // A simulated dish follows a connected rotator's last reported position (read at 2 Hz by the rotator's poll).
-    const pointing = ctl && o.source.startsWith('sim') ? { pointingAt: () => ctl.last } : undefined;
+    const pointing = ctl && /^(group:)?sim(:|,|$)/.test(o.source) ? { pointingAt: () => ctl.last } : undefined;
     const source = await openSource(o.source, { tuning: options.tuning, pacing: o.pacing, scenario: scenarioFile(this.settings.scenario), pointing });
-    let opened;
+    const inputs = inputsOf(source);
+    const stream = source.blocks()[Symbol.asyncIterator]();
+    let opened, calibration: GroupCalibration | null = null;
     try {
+      // A group's inputs are lined up before correlating: integer delays from a common signal.
+      if (inputs > 1 && options.calibrate !== false) calibration = await calibrateGroup(stream, inputs);
+      else if (inputs > 1) calibration = { fit: null, held: [], notice: 'The group’s delays are not calibrated (asked not to): its inputs are correlated as they come.' };
       const fx: FxConfig = {
-        inputs: 1,
+        inputs,
         channels: o.channels,
         taps: o.taps,
         // At least 2 spectra: spectral kurtosis needs them.
         spectraPerIntegration: Math.max(2, spectraFor(o.integration, source.tuning.sampleRate, o.channels)),
-        mode: 'autos',
+        mode: inputs > 1 ? 'full' : 'autos',
+        ...(calibration?.fit ? { delays: calibration.fit.delays } : {}),
       };
       opened = await openBackend(o.backend, fx, {
         threads: o.threads,
@@ -292,11 +415,13 @@ export class Station extends EventEmitter<StationEvents> {
         },
       });
     } catch (err) {
+      await stream.return?.();
       await source.close();
       throw err;
     }
     this.notices = opened.notice ? [opened.notice] : [];
-    if (source.info.kind === 'sim') this.notices.push('No dongle in use: showing the built-in simulator.');
+    if (calibration) this.notices.push(calibration.notice);
+    if (isSimulated(source)) this.notices.push('No dongle in use: showing the built-in simulator.');
     if (pointing) this.notices.push(`The simulated dish follows the rotator (${ctl!.driver}).`);
     const session: LiveSession = {
       options: o,
@@ -307,6 +432,8 @@ export class Station extends EventEmitter<StationEvents> {
       t0: null,
       next: 0,
       ...liveStages(source, o.pacing),
+      stream: resume(calibration?.held ?? [], stream),
+      calibration,
     };
     session.done = this.run(session);
     this.live = session;
@@ -343,8 +470,7 @@ export class Station extends EventEmitter<StationEvents> {
         ...provenance(l.source, l.options.source),
         fx: { inputs: cfg.inputs, channels: cfg.channels, taps: cfg.taps, spectraPerIntegration: cfg.spectraPerIntegration, mode: cfg.mode, delays: cfg.delays, gains: null },
         backend: l.pipeline.backend.name,
-        stages: [l.blocks.snapshot(), l.integrations.snapshot()],
-        droppedSamples: l.blocks.droppedSamples,
+        ...(l.calibration?.fit ? { calibration: { method: 'cross-correlation peak against input 0 (src/analysis/delay.ts)', ...l.calibration.fit } } : {}),
       },
     });
     this.recording = { rec, mode: spec.mode ?? 'spectrum', target, integrations: 0, offset };
@@ -402,7 +528,7 @@ export class Station extends EventEmitter<StationEvents> {
       this.rotatorCtl = null;
       await ctl.close();
       // A simulated dish that followed it goes back to the scenario's pointing.
-      if (this.live?.source.info.kind === 'sim' && this.notices.some((n) => n.startsWith('The simulated dish follows the rotator'))) {
+      if (this.live && isSimulated(this.live.source) && this.notices.some((n) => n.startsWith('The simulated dish follows the rotator'))) {
         if (this.recording) this.replaceFollowNotice(`Rotator disconnected: the simulated dish stays at az ${ctl.last.az.toFixed(1)}° el ${ctl.last.el.toFixed(1)}° until the live view restarts.`);
         else await this.followRotator();
       }
@@ -436,7 +562,7 @@ export class Station extends EventEmitter<StationEvents> {
    * sky time) when the live source is the simulator, else the station site's now.
    */
   skySun(): { az: number; el: number; sky: 'simulator' | 'site' } {
-    const engine = this.live?.source.info.kind === 'sim' ? (this.live.source as unknown as { engine?: SimEngine }).engine : undefined;
+    const engine = this.live ? simEngine(this.live.source) : undefined;
     if (engine) {
       const p = sunHorizontal(engine.scenario.site, engine.skyTimeAt(engine.position(0)));
       return { az: p.az, el: p.el, sky: 'simulator' };
@@ -463,7 +589,7 @@ export class Station extends EventEmitter<StationEvents> {
   /** Restarts a simulated live view with the same settings so its dish follows the connected rotator. */
   private async followRotator(): Promise<void> {
     const l = this.live;
-    if (!l || l.source.info.kind !== 'sim') return;
+    if (!l || !isSimulated(l.source)) return;
     if (this.recording) {
       this.notices.push('The simulated dish follows the rotator from the next live start (a recording is running).');
       return;
@@ -517,7 +643,7 @@ export class Station extends EventEmitter<StationEvents> {
   private async read(l: LiveSession): Promise<void> {
     let yielded = performance.now();
     try {
-      for await (const block of l.source.blocks()) {
+      for await (const block of l.stream) {
         if (l.stopped || l.blocks.ended) break;
         l.t0 ??= block.receivedAt / 1000 - block.firstSample / l.source.tuning.sampleRate;
         await l.blocks.putBlock(block);
@@ -563,23 +689,31 @@ export class Station extends EventEmitter<StationEvents> {
     }
     if (this.listenerCount('spectrum') === 0) return;
     const K = i.spectra;
-    const sk = K >= 2 ? spectralKurtosis(i, 1, C, 'autos') : new Float64Array(C).fill(1);
-    const power = new Float32Array(C);
-    for (let j = 0; j < C; j++) power[j] = i.visibilities[2 * j] / K;
-    const flags = channelFlags(C, sk, K);
+    const N = l.pipeline.config.inputs, mode = l.pipeline.config.mode;
+    const sk = K >= 2 ? spectralKurtosis(i, N, C, mode) : new Float64Array(N * C).fill(1);
+    const power: Float32Array[] = [], skOf: Float32Array[] = [], flagsOf: Uint8Array[] = [];
+    for (let a = 0; a < N; a++) {
+      const p = mode === 'full' ? baselineIndex(N, a, a) : a;
+      const pw = new Float32Array(C);
+      for (let j = 0; j < C; j++) pw[j] = i.visibilities[2 * (p * C + j)]! / K;
+      power.push(pw);
+      skOf.push(Float32Array.from(sk.subarray(a * C, (a + 1) * C)));
+      flagsOf.push(channelFlags(C, sk.subarray(a * C, (a + 1) * C), K));
+    }
     this.emit('spectrum', {
       time: (l.t0 ?? Date.now() / 1000) + i.firstSample / l.source.tuning.sampleRate,
       centerFrequency: l.source.tuning.centerFrequency,
       sampleRate: l.source.tuning.sampleRate,
       channels: C,
       spectra: K,
-      power: [power],
-      sk: [Float32Array.from(sk)],
-      totalPower: [bandPower(power, flags)],
+      power,
+      sk: skOf,
+      totalPower: power.map((pw, a) => bandPower(pw, flagsOf[a]!)),
       clipped: i.clipped,
       dropped: i.dropped,
       stages: [l.blocks.snapshot(), l.integrations.snapshot()],
       recording: this.recording?.rec.id ?? null,
+      ...(mode === 'full' && N > 1 ? { baselines: bandCoherence(i, N, C, flagsOf) } : {}),
     });
   }
 
