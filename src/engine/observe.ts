@@ -4,7 +4,7 @@
  * engine's record button. Whatever fails (the source, the disk, a stop
  * request), what was recorded stays and the observation says how it ended.
  */
-import type { BackendChoice, FxConfig, Integration } from '../../correlator/types.ts';
+import type { BackendChoice, Block, FxConfig, Integration } from '../../correlator/types.ts';
 import { Pipeline } from '../../correlator/pipeline.ts';
 import { openSource } from '../../devices/sdr/open.ts';
 import type { SampleSource, Tuning } from '../../devices/sdr/source.ts';
@@ -12,11 +12,12 @@ import { Store } from '../../observations/store/store.ts';
 import type { Recording } from '../../observations/store/recording.ts';
 import { openBackend } from './backend.ts';
 import { defaultTarget, provenance } from './provenance.ts';
+import { calibrateGroup, calibrationConfig, inputsOf, resume } from './group.ts';
 
 export type ObserveMode = 'spectrum' | 'totalpower' | 'raw';
 
 export interface ObserveOptions {
-  /** A source spec (devices/sdr/open.ts): sim, rtlsdr:0, rtltcp:HOST:PORT, file:PATH. */
+  /** A source spec (devices/sdr/open.ts): sim, rtlsdr:0, rtltcp:HOST:PORT, file:PATH, group:SPEC,SPEC. */
   source: string;
   mode: ObserveMode;
   tuning: Partial<Tuning>;
@@ -78,12 +79,21 @@ export async function observe(
   try {
     source = await openSource(o.source, { tuning: o.tuning, pacing: o.pacing, scenario: o.scenario });
     const rate = source.tuning.sampleRate;
+    const inputs = inputsOf(source);
+    const stream: AsyncIterator<Block> = source.blocks()[Symbol.asyncIterator]();
+    // A group: its delays, measured on its first samples (which are recorded too).
+    const calibration = inputs > 1 ? await calibrateGroup(stream, inputs) : null;
+    if (calibration) {
+      notices.push(calibration.notice);
+      hooks.onNotice?.(calibration.notice);
+    }
     const fx: FxConfig = {
-      inputs: 1,
+      inputs,
       channels: o.channels,
       taps: o.taps,
       spectraPerIntegration: spectraFor(o.integration, rate, o.channels),
-      mode: 'autos',
+      mode: inputs > 1 ? 'full' : 'autos',
+      ...(calibration?.fit ? { delays: calibration.fit.delays } : {}),
     };
     const { backend, notice } = await openBackend(o.backend, fx, {
       threads: o.threads,
@@ -103,6 +113,7 @@ export async function observe(
         ...provenance(source, o.source),
         fx: { ...fx, gains: null },
         backend: backend.name,
+        ...calibrationConfig(calibration),
       },
     });
     const total = Math.round(o.seconds * rate);
@@ -111,17 +122,22 @@ export async function observe(
       for (const i of list) {
         recording!.append(i);
         progress.integrations++;
-        progress.dropped += i.dropped[0];
-        progress.clipped += i.clipped[0];
+        progress.dropped += i.dropped.reduce((a, b) => a + b, 0);
+        progress.clipped += i.clipped.reduce((a, b) => a + b, 0);
       }
     };
+    // Samples taken so far per input: the recording has `total` of every input.
+    const taken = new Array<number>(inputs).fill(0);
     try {
-      for await (const block of source.blocks()) {
+      for await (const block of resume(calibration?.held ?? [], stream)) {
         if (hooks.signal?.aborted) break;
-        const n = Math.min(block.data.length / 2, total - progress.samples);
-        const data = n < block.data.length / 2 ? block.data.subarray(0, 2 * n) : block.data;
-        keep(await pipeline.push({ ...block, input: 0, data }));
-        progress.samples = block.firstSample + n;
+        const n = Math.max(0, Math.min(block.data.length / 2, total - block.firstSample));
+        if (n > 0) {
+          const data = n < block.data.length / 2 ? block.data.subarray(0, 2 * n) : block.data;
+          keep(await pipeline.push({ ...block, data }));
+        }
+        taken[block.input] = Math.max(taken[block.input]!, Math.min(total, block.firstSample + n));
+        progress.samples = Math.min(...taken);
         hooks.onProgress?.(progress);
         if (progress.samples >= total) break;
       }

@@ -11,7 +11,6 @@ import { spectralKurtosis } from '../../correlator/sk.ts';
 import type { BackendChoice, Block, FxConfig, Integration } from '../../correlator/types.ts';
 import { baselineIndex } from '../../correlator/baselines.ts';
 import { CoherentGroup } from '../../devices/sdr/group.ts';
-import { DelayError, measureDelays, type DelayFit } from '../analysis/delay.ts';
 import { openSource } from '../../devices/sdr/open.ts';
 import type { SampleSource, Tuning } from '../../devices/sdr/source.ts';
 import type { Recording } from '../../observations/store/recording.ts';
@@ -28,6 +27,7 @@ import { builtInScenarioNames, discoverSources, endpointProblem, listDongles, sc
 import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { spectraFor } from './observe.ts';
 import { defaultTarget, provenance } from './provenance.ts';
+import { calibrateGroup, calibrationConfig, inputsOf, resume, type GroupCalibration } from './group.ts';
 import { Uploads, type UploadJobView } from './uploads.ts';
 
 export interface LiveOptions {
@@ -150,71 +150,6 @@ interface LiveSession {
   stream: AsyncIterable<Block>;
   /** A group's delay calibration, or null for a single input. */
   calibration: GroupCalibration | null;
-}
-
-/** A group's delays as measured when the live view started (src/analysis/delay.ts). */
-export interface GroupCalibration {
-  /** The fit, or null when no common signal was found (the inputs are correlated without delays). */
-  fit: DelayFit | null;
-  notice: string;
-  /** The blocks read to measure, correlated next. */
-  held: Block[];
-}
-
-/** Samples per input a group's delay calibration reads (0.44 s at 2.4 MS/s). */
-const calibrationSamples = 1 << 20;
-
-/**
- * Reads the first `calibrationSamples` of every input of a group and
- * measures their delays. The blocks read are kept for the correlator. A
- * gap in them, or no common signal, leaves the delays at 0 and says so.
- */
-async function calibrateGroup(stream: AsyncIterator<Block>, inputs: number): Promise<GroupCalibration> {
-  const held: Block[] = [];
-  const got = new Array<number>(inputs).fill(0);
-  let gap = false;
-  while (got.some((n) => n < calibrationSamples)) {
-    const r = await stream.next();
-    if (r.done) break;
-    held.push(r.value);
-    if (r.value.dropped > 0 || r.value.firstSample !== got[r.value.input]) gap = true;
-    got[r.value.input] = r.value.firstSample + r.value.data.length / 2;
-  }
-  if (gap || got.some((n) => n < calibrationSamples)) {
-    return { fit: null, held, notice: 'The group’s delays could not be measured (samples were lost while calibrating): its inputs are correlated without delays; restart the live view to try again.' };
-  }
-  const captures = Array.from({ length: inputs }, () => new Uint8Array(2 * calibrationSamples));
-  for (const b of held) {
-    if (b.firstSample < calibrationSamples) captures[b.input]!.set(b.data.subarray(0, 2 * (calibrationSamples - b.firstSample)), 2 * b.firstSample);
-  }
-  try {
-    const fit = measureDelays(captures);
-    const list = fit.delays.map((d, a) => `${a}: ${d}`).join(', ');
-    const rho = fit.coefficient.slice(1).map((c) => c.toFixed(3)).join(', ');
-    return { fit, held, notice: `Group delays measured from ${fit.samples.toLocaleString('en')} samples: ${list} samples (correlation ${rho} against input 0).` };
-  } catch (err) {
-    if (!(err instanceof DelayError)) throw err;
-    return { fit: null, held, notice: `The group’s inputs are correlated without delays: ${err.message}.` };
-  }
-}
-
-/** The blocks already read, then the rest of the stream; stopping stops the stream. */
-async function* resume(held: Block[], stream: AsyncIterator<Block>): AsyncGenerator<Block> {
-  try {
-    yield* held.splice(0);
-    for (;;) {
-      const r = await stream.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  } finally {
-    await stream.return?.();
-  }
-}
-
-/** Inputs a source delivers: a group's members, else 1. */
-function inputsOf(source: SampleSource): number {
-  return (source as { inputs?: number }).inputs ?? 1;
 }
 
 /** Whether the source is the simulator: its own, or a group of simulated antennas. */
@@ -470,7 +405,7 @@ export class Station extends EventEmitter<StationEvents> {
         ...provenance(l.source, l.options.source),
         fx: { inputs: cfg.inputs, channels: cfg.channels, taps: cfg.taps, spectraPerIntegration: cfg.spectraPerIntegration, mode: cfg.mode, delays: cfg.delays, gains: null },
         backend: l.pipeline.backend.name,
-        ...(l.calibration?.fit ? { calibration: { method: 'cross-correlation peak against input 0 (src/analysis/delay.ts)', ...l.calibration.fit } } : {}),
+        ...calibrationConfig(l.calibration),
       },
     });
     this.recording = { rec, mode: spec.mode ?? 'spectrum', target, integrations: 0, offset };

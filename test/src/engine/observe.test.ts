@@ -53,6 +53,25 @@ describe('observe', () => {
     store.close();
   });
 
+  it('records a group: its delays measured first, every baseline correlated, the same duration of every input', async () => {
+    const notices: string[] = [];
+    const result = await observe(
+      { ...base, source: 'group:sim:0,sim:1,sim:2', scenario: 'devices/sim/scenarios/interferometer.json', channels: 256, seconds: 1, integration: 0.25, dataDir: join(dir, 'group') },
+      { onNotice: (n) => notices.push(n) },
+    );
+    expect(notices.join(' ')).toMatch(/Group delays measured from 1,048,576 samples: 0: 1234, 1: 0, 2: 717 samples/);
+    expect(result.status).toBe('complete');
+    const store = Store.open(join(dir, 'group'));
+    const obs = store.getObservation(result.observationId);
+    expect(obs.config).toMatchObject({ fx: { inputs: 3, mode: 'full', delays: [1234, 0, 717] }, calibration: { lags: [0, -1234, -517] } });
+    const stored = [...store.integrations(result.observationId)];
+    // 1 s of each input, less the largest delay and the filter's first taps: 4 integrations of 2344 spectra, the last short.
+    expect(stored.length).toBe(4);
+    expect(stored.slice(0, 3).every((i) => i.spectra === 2344)).toBe(true);
+    expect(stored[0]!.visibilities.length).toBe(2 * 6 * 256);
+    store.close();
+  }, 60_000);
+
   it('keeps what it recorded and marks the observation interrupted when stopped early', async () => {
     const stop = new AbortController();
     const result = await observe({ ...base, dataDir: join(dir, 'b'), seconds: 60 }, {
