@@ -102,6 +102,36 @@ function describe(adapter: GPUAdapter): string {
 }
 
 /**
+ * Whether Dawn's default backend finds an adapter, asked in a child
+ * process. Probing loads every driver Dawn knows, and some (Mesa's Vulkan
+ * and EGL on a machine without a GPU) print warnings straight to the
+ * process's stderr, where they would mix with a command's output and
+ * progress. Asked once per process.
+ */
+export function probeNativeGpu(): Promise<boolean> {
+  nativeProbe ??= (async () => {
+    if (typeof process === 'undefined') return true; // a browser: nothing to probe out of process
+    // Loaded here, not at the top: this module also runs where there is no Node.
+    const [{ execFile }, { createRequire }, { pathToFileURL }] = await Promise.all([import('node:child_process'), import('node:module'), import('node:url')]);
+    let entry: string;
+    try {
+      entry = createRequire(import.meta.url).resolve('webgpu');
+    } catch {
+      return false;
+    }
+    const script =
+      `const m = await import(${JSON.stringify(pathToFileURL(entry).href)});` +
+      `const a = await m.create([]).requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);` +
+      `process.stdout.write(a ? 'found' : 'none'); process.exit(0);`;
+    return new Promise<boolean>((resolve) =>
+      execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000 }, (err, stdout) => resolve(!err && stdout.trim() === 'found')),
+    );
+  })();
+  return nativeProbe;
+}
+let nativeProbe: Promise<boolean> | null = null;
+
+/**
  * A GPU device: the normal adapter first, then llvmpipe. Throws a
  * CorrelatorError ('backend') that says what was tried when there is none.
  */
@@ -117,12 +147,12 @@ export async function acquireGpu(options: AcquireOptions = {}): Promise<GpuConte
       path = 'navigator';
       tried.push('navigator.gpu');
     }
-    if (!adapter) {
+    if (!adapter && (await probeNativeGpu())) {
       instance = await dawnGpu([]);
       adapter = await tryAdapter(instance, { powerPreference: 'high-performance' });
       path = 'native';
       tried.push('Dawn default backend');
-    }
+    } else if (!adapter) tried.push('Dawn default backend (none, asked in a child process)');
   }
   if (!adapter && !options.hardwareOnly) {
     // Must be set before Dawn opens EGL; Node's process.env writes through to the C environment.

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,14 @@ describe('fringe observe', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     expect(JSON.parse(out)).toEqual({ id: 1, integrations: 2, status: 'complete' });
+  });
+
+  it('with --backend auto, keeps the GPU drivers’ own warnings off its stderr (the adapter is probed in a child process)', () => {
+    const r = spawnSync(process.execPath, ['bin/fringe.js', 'observe', '--seconds', '1', '--fast', '--backend', 'auto', '--db', join(dir, 'auto')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    // Progress and our own notes only: Mesa's and Dawn's messages (XDG_RUNTIME_DIR, Vulkan adapter warnings) stay in the probe.
+    const foreign = r.stderr.split(/[\r\n]+/).filter((l) => l.trim() && !/^(observing|note:)/.test(l.trim()) && !/nodedir/.test(l));
+    expect(foreign).toEqual([]);
   });
 
   it('exits 2 with a usage message on a bad option', () => {
