@@ -1,27 +1,16 @@
 /** The upload methods at the API boundary: every field checked, secrets never in a reply. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dispatcher } from '../../../src/api/dispatch.ts';
-import { Station } from '../../../src/engine/station.ts';
-import { config, integration, tempDir } from '../../observations/fixtures.ts';
+import { stationWithObservation } from '../../helpers/station.ts';
 
-const { dir, cleanup } = tempDir('fringe-api-uploads-');
-let station: Station;
-let call: ReturnType<typeof dispatcher>;
+let fixture: ReturnType<typeof stationWithObservation>;
+let call: ReturnType<typeof stationWithObservation>['call'];
 let id: number;
 
 beforeAll(() => {
-  station = Station.open(dir);
-  call = dispatcher(station);
-  const cfg = config({ inputs: 1, channels: 16, mode: 'autos' });
-  const rec = station.store.startObservation({ mode: 'spectrum', target: 'Sun', start: 1_790_000_000, config: cfg });
-  for (let i = 0; i < 3; i++) rec.append(integration(cfg, i));
-  rec.complete();
-  id = rec.id;
+  fixture = stationWithObservation('fringe-api-uploads-');
+  ({ call, id } = fixture);
 });
-afterAll(async () => {
-  await station.close();
-  cleanup();
-});
+afterAll(() => fixture.close());
 
 describe('targets.* and uploads.*', () => {
   it('adds, lists and removes targets; replies carry no secret', async () => {

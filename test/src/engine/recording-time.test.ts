@@ -5,8 +5,9 @@
  * session's age (seen in the UI as a 10 s observation 38 s long). Stored
  * times must be the live spectra's times, from the sample count.
  */
+import { spectra } from '../../helpers/station.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Station, type SpectrumEvent } from '../../../src/engine/station.ts';
+import { Station } from '../../../src/engine/station.ts';
 import { tempDir } from '../../observations/fixtures.ts';
 
 const { dir, cleanup } = tempDir('fringe-rectime-');
@@ -19,27 +20,13 @@ afterAll(async () => {
   cleanup();
 });
 
-function spectra(n: number, keep: (e: SpectrumEvent) => boolean = () => true): Promise<SpectrumEvent[]> {
-  return new Promise((resolve) => {
-    const got: SpectrumEvent[] = [];
-    const on = (e: SpectrumEvent) => {
-      if (!keep(e)) return;
-      got.push(e);
-      if (got.length === n) {
-        station.off('spectrum', on);
-        resolve(got);
-      }
-    };
-    station.on('spectrum', on);
-  });
-}
 
 describe('recording times', () => {
   it('a recording started mid-stream stores the live spectra times and starts at its first integration', async () => {
     await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
-    await spectra(12); // the live view runs a while (12 × 0.245 s of samples) before recording
+    await spectra(station, 12); // the live view runs a while (12 × 0.245 s of samples) before recording
     const id = station.startRecording({ target: 'Sun' });
-    const recorded = await spectra(4, (e) => e.recording === id);
+    const recorded = await spectra(station, 4, (e) => e.recording === id);
     station.stopRecording();
     await station.stopLive();
     const obs = station.store.getObservation(id);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spectra } from '../../helpers/station.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Pipeline } from '../../../correlator/pipeline.ts';
 import { ReferenceBackend } from '../../../correlator/reference.ts';
@@ -97,19 +98,6 @@ describe('the blocks stage', () => {
   });
 });
 
-function collect(station: Station, n: number): Promise<SpectrumEvent[]> {
-  return new Promise((resolve) => {
-    const got: SpectrumEvent[] = [];
-    const on = (e: SpectrumEvent) => {
-      got.push(e);
-      if (got.length === n) {
-        station.off('spectrum', on);
-        resolve(got);
-      }
-    };
-    station.on('spectrum', on);
-  });
-}
 
 describe('the station’s stages', () => {
   // The simulator paced at 50× real time (120 MS/s) with the float64 reference backend: the FX core cannot keep up,
@@ -153,7 +141,7 @@ describe('the station’s stages', () => {
   it('wait instead of dropping for a source that can wait (the unpaced simulator)', async () => {
     const station = Station.open(join(dir, 'unpaced'));
     await station.startLive({ backend: 'reference', channels: 256, integration: 0.02, pacing: false });
-    const events = await collect(station, 4);
+    const events = await spectra(station, 4);
     const live = station.status().live!;
     expect(live.stages[0]).toMatchObject({ policy: 'wait', dropped: 0 });
     expect(live.droppedSamples).toBe(0);

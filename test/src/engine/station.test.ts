@@ -1,26 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spectra } from '../../helpers/station.ts';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Station, type SpectrumEvent } from '../../../src/engine/station.ts';
+import { Station } from '../../../src/engine/station.ts';
 import { SettingsError } from '../../../src/engine/settings.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-station-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function spectra(station: Station, n: number): Promise<SpectrumEvent[]> {
-  return new Promise((resolve) => {
-    const got: SpectrumEvent[] = [];
-    const on = (e: SpectrumEvent) => {
-      got.push(e);
-      if (got.length === n) {
-        station.off('spectrum', on);
-        resolve(got);
-      }
-    };
-    station.on('spectrum', on);
-  });
-}
 
 describe('station', () => {
   it('starts on the simulator, says so, and streams spectra with the hydrogen line and total power', async () => {
