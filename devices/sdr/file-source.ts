@@ -2,8 +2,9 @@
  * Replays a recording as a SampleSource: a SigMF pair (cu8) or a raw .cu8
  * file, paced at the sample rate (real time, or a multiple of it) or as fast
  * as it can be read. SigMF captures give back the recording's stream
- * indices, so Block.firstSample and Block.dropped are those of the original
- * stream. A recording cannot be retuned: setters resolve to the recording's
+ * indices counted from its first sample (a recording that began mid-stream,
+ * at global index G, starts at 0 here), so Block.dropped and the gaps
+ * between blocks are those of the original stream. A recording cannot be retuned: setters resolve to the recording's
  * values, which is how a caller sees that nothing changed.
  */
 import { open, readFile, stat } from 'node:fs/promises';
@@ -121,10 +122,10 @@ export class FileSource implements SampleSource {
           if (bytesRead < data.length) {
             throw new DeviceError('invalid', `${this.dataPath} ended early (read ${bytesRead} of ${data.length} bytes at sample ${seg.dataStart + done}); was it truncated while replaying?`);
           }
-          const firstSample = seg.streamStart + done;
+          const firstSample = seg.streamStart - origin + done;
           if (this.pacing !== false) {
             // Each block is due when its last sample would have been taken.
-            const due = t0 + ((firstSample + n - origin) / (this.tuning.sampleRate * this.pacing)) * 1000;
+            const due = t0 + ((firstSample + n) / (this.tuning.sampleRate * this.pacing)) * 1000;
             const wait = due - performance.now();
             if (wait > 1) await sleep(wait);
           } else if (++sinceYield >= 8) {

@@ -10,7 +10,7 @@ import type { Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
 import type { RotatorEvent } from '../engine/rotator.ts';
-import type { SpectrumEvent, StationStatus } from '../engine/station.ts';
+import type { SpectrumEvent, StationStatus, TaskEvent } from '../engine/station.ts';
 import type { ExportFormat, TargetSummary, UploadJobView } from '../engine/uploads.ts';
 import type { Sources } from '../engine/sources.ts';
 import type { ExportedFile, ObservationSummary } from './summary.ts';
@@ -103,12 +103,19 @@ export const methods = {
     })
     .partial(),
   'live.stop': z.object({}),
-  'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower']).optional(), target: z.string().max(120).optional() }),
+  'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: z.string().max(120).optional() }),
   'record.stop': z.object({}),
   'observations.list': z.object({ status: z.enum(['recording', 'complete', 'interrupted']).optional(), mode: z.string().max(40).optional() }),
   'observations.get': z.object({ id: z.number().int().positive() }),
   'observations.delete': z.object({ id: z.number().int().positive() }),
   'observations.summary': z.object({ id: z.number().int().positive() }),
+  'observations.reprocess': z.object({
+    id: z.number().int().positive(),
+    channels: z.number().int().min(16).max(65536).refine((c) => (c & (c - 1)) === 0, 'channels must be a power of two').optional(),
+    taps: z.number().int().min(1).max(64).optional(),
+    integration: z.number().min(0.01).max(3600).optional(),
+    backend: z.enum(['cpu', 'gpu', 'auto']).optional(),
+  }),
   'observations.export': z.object({ id: z.number().int().positive(), format: z.enum(['fits', 'csv']), kind: z.enum(['power', 'spectrum']).optional() }),
   'rotator.connect': z.object({
     driver: z.enum(['rotctld', 'gs232a', 'gs232b', 'easycomm', 'rot2prog', 'sim']),
@@ -155,6 +162,8 @@ export interface Results {
   'observations.delete': { id: number };
   'observations.summary': ObservationSummary;
   'observations.export': ExportedFile;
+  /** The new observation. */
+  'observations.reprocess': { id: number; integrations: number; status: string };
   'rotator.connect': Json<StationStatus>;
   'rotator.disconnect': Json<StationStatus>;
   'rotator.goto': { az: number; el: number };
@@ -179,10 +188,11 @@ export interface Events {
   error: { kind: string; message: string };
   rotator: RotatorEvent;
   upload: UploadJobView;
+  task: TaskEvent;
 }
 
 /** Event names the engine sends. `spectrum` travels as a binary frame (codec.ts). */
-export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload'] as const;
+export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task'] as const;
 export type EventName = (typeof eventNames)[number];
 
 export class ApiError extends Error {

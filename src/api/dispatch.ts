@@ -23,7 +23,11 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return station.status();
     },
     'record.start': (p) => ({ id: station.startRecording(p) }),
-    'record.stop': () => ({ id: station.stopRecording() }),
+    'record.stop': async () => {
+      const id = station.stopRecording();
+      await station.recordingsClosed();
+      return { id };
+    },
     'observations.list': (p) => station.store.listObservations(p),
     'observations.get': (p) => station.store.getObservation(p.id),
     'observations.delete': (p) => {
@@ -31,6 +35,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return { id: p.id };
     },
     'observations.summary': (p) => summarize(station.store, p.id),
+    'observations.reprocess': (p) => station.reprocess(p),
     'observations.export': (p) => exportForDownload(station.store, p.id, p.format, p.kind),
     'rotator.connect': (p) => station.connectRotator(p),
     'rotator.disconnect': () => station.disconnectRotator(),

@@ -26,6 +26,9 @@ import { loadSettings, saveSettings, type StationSettings } from './settings.ts'
 import { builtInScenarioNames, discoverSources, endpointProblem, listDongles, scenarioFile, type Sources } from './sources.ts';
 import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { spectraFor } from './observe.ts';
+import { reprocess } from './reprocess.ts';
+import { recordSigmf } from '../../devices/sdr/recorder.ts';
+import { softwareVersion } from './version.ts';
 import { defaultTarget, provenance } from './provenance.ts';
 import { calibrateGroup, calibrationConfig, inputsOf, resume, type GroupCalibration } from './group.ts';
 import { Uploads, type UploadJobView } from './uploads.ts';
@@ -115,7 +118,8 @@ export interface StationStatus {
     /** Samples the blocks stage refused because the FX core fell behind. */
     droppedSamples: number;
   };
-  recording: null | { id: number; mode: string; target: string; integrations: number };
+  /** `samples`: written so far by a raw recording (which has no integrations). */
+  recording: null | { id: number; mode: string; target: string; integrations: number; samples?: number };
   site: Site;
   /** The simulator's scenario: a built-in name (sources.ts), a file set by hand in station.json, or null for the default. */
   scenario: string | null;
@@ -130,6 +134,19 @@ export interface StationEvents {
   error: [{ kind: string; message: string }];
   rotator: [RotatorEvent];
   upload: [UploadJobView];
+  task: [TaskEvent];
+}
+
+/** Progress of long work the station does for the UI (reprocessing). */
+export interface TaskEvent {
+  kind: 'reprocess';
+  observation: number;
+  /** 0…1 */
+  fraction: number;
+  message: string;
+  /** The observation it made, when done. */
+  result?: number;
+  failed?: boolean;
 }
 
 interface LiveSession {
@@ -142,6 +159,8 @@ interface LiveSession {
   t0: number | null;
   /** First sample of the next integration (samples since sample 0). */
   next: number;
+  /** First sample of the next block the reader takes (samples since sample 0). */
+  nextBlock: number;
   /** Source → FX core: drops when full for a source that cannot wait (a dongle, the paced simulator), else waits. */
   blocks: BlockStage;
   /** FX core → store and subscribers: waits (nothing computed is lost). */
@@ -178,6 +197,19 @@ function liveStages(source: SampleSource, pacing: number | false | undefined): P
   };
 }
 
+/** A raw recording's share of the live stream. */
+interface RawTap {
+  tap: BlockStage;
+  /** Samples written so far. */
+  samples: number;
+  /** Why it ended early (the source stopped), or null. */
+  ended: string | null;
+}
+
+function refuseTuning(): never {
+  throw new StationError('a raw recording follows the live view: retune the live view, not the recording');
+}
+
 export class StationError extends Error {
   override name = 'StationError';
 }
@@ -185,7 +217,9 @@ export class StationError extends Error {
 export class Station extends EventEmitter<StationEvents> {
   private live: LiveSession | null = null;
   /** `offset`: the live stream's sample at which the recording starts; the store counts samples from there. */
-  private recording: { rec: Recording; mode: string; target: string; integrations: number; offset: number } | null = null;
+  private recording: { rec: Recording; mode: string; target: string; integrations: number; offset: number; raw: RawTap | null } | null = null;
+  /** Raw recordings still being closed (their SigMF meta written, the observation ended). */
+  private finishing = new Set<Promise<void>>();
   private notices: string[] = [];
   private settings: StationSettings;
   private rotatorCtl: RotatorControl | null = null;
@@ -301,7 +335,13 @@ export class Station extends EventEmitter<StationEvents> {
         stages: [l.blocks.snapshot(), l.integrations.snapshot()],
         droppedSamples: l.blocks.droppedSamples,
       },
-      recording: this.recording && { id: this.recording.rec.id, mode: this.recording.mode, target: this.recording.target, integrations: this.recording.integrations },
+      recording: this.recording && {
+        id: this.recording.rec.id,
+        mode: this.recording.mode,
+        target: this.recording.target,
+        integrations: this.recording.integrations,
+        ...(this.recording.raw ? { samples: this.recording.raw.samples } : {}),
+      },
       site: this.site,
       scenario: this.settings.scenario,
       notices: [...this.notices],
@@ -366,6 +406,7 @@ export class Station extends EventEmitter<StationEvents> {
       done: Promise.resolve(),
       t0: null,
       next: 0,
+      nextBlock: 0,
       ...liveStages(source, o.pacing),
       stream: resume(calibration?.held ?? [], stream),
       calibration,
@@ -387,11 +428,16 @@ export class Station extends EventEmitter<StationEvents> {
     this.emitStatus();
   }
 
-  /** Records the live stream into the store from the next integration on; returns the observation id. */
+  /**
+   * Records the live stream into the store from the next integration on
+   * (mode spectrum or totalpower), or its samples as they come to SigMF in
+   * the data folder (mode raw); returns the observation id.
+   */
   startRecording(spec: { mode?: string; target?: string } = {}): number {
     const l = this.live;
     if (!l) throw new StationError('nothing to record: start the live view first');
     if (this.recording) throw new StationError(`already recording observation ${this.recording.rec.id}`);
+    if (spec.mode === 'raw') return this.startRaw(l, spec.target);
     const cfg = l.pipeline.config;
     const target = spec.target ?? defaultTarget(l.source);
     // The recording begins with the next integration: its start, from the sample count, is the
@@ -408,18 +454,111 @@ export class Station extends EventEmitter<StationEvents> {
         ...calibrationConfig(l.calibration),
       },
     });
-    this.recording = { rec, mode: spec.mode ?? 'spectrum', target, integrations: 0, offset };
+    this.recording = { rec, mode: spec.mode ?? 'spectrum', target, integrations: 0, offset, raw: null };
     this.emitStatus();
     return rec.id;
   }
 
+  /** Raw IQ: the blocks the reader takes from here on, through a stage of their own (a slow disk drops blocks, recorded as gaps), to SigMF. */
+  private startRaw(l: LiveSession, target = defaultTarget(l.source)): number {
+    if (l.pipeline.config.inputs > 1) throw new StationError('raw recording takes one dongle; record the group in spectrum mode, or each dongle on its own');
+    const cfg = l.pipeline.config;
+    const rate = l.source.tuning.sampleRate;
+    const rec = this.store.startObservation({
+      mode: 'raw',
+      target,
+      start: (l.t0 ?? Date.now() / 1000) + l.nextBlock / rate,
+      config: {
+        ...provenance(l.source, l.options.source),
+        // The correlator settings to reprocess with by default.
+        fx: { inputs: 1, channels: cfg.channels, taps: cfg.taps, spectraPerIntegration: cfg.spectraPerIntegration, mode: 'autos' },
+      },
+    });
+    const file = this.store.rawRecordingPath(rec.id, 'iq');
+    const tap = new BlockStage('raw', 64, 'drop');
+    const source = l.source;
+    const tee: SampleSource = {
+      info: source.info,
+      get tuning() {
+        return source.tuning;
+      },
+      gains: source.gains,
+      setCenterFrequency: refuseTuning,
+      setSampleRate: refuseTuning,
+      setGain: refuseTuning,
+      setPpm: refuseTuning,
+      setBiasTee: refuseTuning,
+      blocks: () => tap,
+      close: async () => tap.end(),
+    };
+    const raw: RawTap = { tap, samples: 0, ended: null };
+    const finish = recordSigmf(tee, { metaPath: file.absolute.replace(/\.sigmf-data$/, '.sigmf-meta'), recorder: `fringe ${softwareVersion}`, onProgress: (p) => (raw.samples = p.samples) })
+      .then(
+        () => null,
+        (err: unknown) => err,
+      )
+      .then((failure) => {
+        // Whatever reached the disk is referenced, complete or not.
+        this.store.addRawRecording({ observationId: rec.id, path: file.relative, datatype: 'cu8', sampleRate: rate, frequency: source.tuning.centerFrequency, numChannels: 1, start: rec.start, meta: { samples: raw.samples, dropped: tap.droppedSamples } });
+        if (failure) {
+          rec.interrupt((failure as Error).message ?? String(failure));
+          this.fail(failure);
+        } else if (raw.ended) rec.interrupt(raw.ended);
+        else rec.complete(rec.start + raw.samples / rate);
+      })
+      .catch((err: unknown) => this.fail(err))
+      .finally(() => {
+        this.finishing.delete(finish);
+        this.emitStatus();
+      });
+    this.finishing.add(finish);
+    this.recording = { rec, mode: 'raw', target, integrations: 0, offset: 0, raw };
+    this.emitStatus();
+    return rec.id;
+  }
+
+  /** Stops recording; returns the observation's id. A raw recording is closed in the background: await `recordingsClosed()`. */
   stopRecording(): number | null {
     const r = this.recording;
     if (!r) return null;
-    if (r.rec.active) r.rec.complete();
+    if (r.raw) r.raw.tap.end();
+    else if (r.rec.active) r.rec.complete();
     this.recording = null;
     this.emitStatus();
     return r.rec.id;
+  }
+
+  /**
+   * A raw observation through the FX core again with new settings (reprocess.ts), as fast as the
+   * machine allows, into a new observation; 'task' events report its progress.
+   */
+  async reprocess(spec: { id: number; channels?: number; taps?: number; integration?: number; backend?: BackendChoice }): Promise<{ id: number; integrations: number; status: string }> {
+    const task: TaskEvent = { kind: 'reprocess', observation: spec.id, fraction: 0, message: `reprocessing observation ${spec.id}` };
+    this.emit('task', task);
+    let last = 0;
+    try {
+      const result = await reprocess(
+        { observationId: spec.id, dataDir: this.dataDir, channels: spec.channels, taps: spec.taps, integration: spec.integration, backend: spec.backend ?? 'cpu' },
+        {
+          onProgress: (p) => {
+            const now = performance.now();
+            if (now - last < 200) return;
+            last = now;
+            this.emit('task', { ...task, fraction: p.samples / p.total, message: `${p.integrations} integrations` });
+          },
+        },
+      );
+      this.emit('task', { ...task, fraction: 1, message: `done: observation ${result.observationId}, ${result.integrations} integrations`, result: result.observationId });
+      return { id: result.observationId, integrations: result.integrations, status: result.status };
+    } catch (err) {
+      this.emit('task', { ...task, message: `failed: ${(err as Error).message}`, failed: true });
+      throw err;
+    }
+  }
+
+  /** Resolves once every stopped raw recording has its SigMF meta written and its observation ended. */
+  async recordingsClosed(): Promise<void> {
+    while (this.finishing.size > 0) await Promise.all([...this.finishing]);
   }
 
   /**
@@ -537,6 +676,7 @@ export class Station extends EventEmitter<StationEvents> {
     await this.uploads.close();
     await this.disconnectRotator();
     this.stopRecording();
+    await this.recordingsClosed();
     await this.stopLive();
     this.store.close();
   }
@@ -567,7 +707,12 @@ export class Station extends EventEmitter<StationEvents> {
     if (failure) this.fail(failure);
     // Keep what was recorded, and say so.
     if (this.recording) {
-      this.recording.rec.interrupt(failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped');
+      const why = failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped';
+      const raw = this.recording.raw;
+      if (raw) {
+        raw.ended = why;
+        raw.tap.end();
+      } else this.recording.rec.interrupt(why);
       this.recording = null;
     }
     this.live = null;
@@ -581,6 +726,8 @@ export class Station extends EventEmitter<StationEvents> {
       for await (const block of l.stream) {
         if (l.stopped || l.blocks.ended) break;
         l.t0 ??= block.receivedAt / 1000 - block.firstSample / l.source.tuning.sampleRate;
+        void this.recording?.raw?.tap.putBlock(block);
+        l.nextBlock = block.firstSample + block.data.length / 2;
         await l.blocks.putBlock(block);
         // An unpaced source (pacing: false) and the FX core can keep to the microtask queue for good:
         // every 20 ms let timers and I/O run (the rotator's poll, the API's sockets).
@@ -611,7 +758,7 @@ export class Station extends EventEmitter<StationEvents> {
   private integration(l: LiveSession, i: Integration): void {
     const C = l.pipeline.config.channels;
     l.next = i.firstSample + i.spectra * C;
-    if (this.recording) {
+    if (this.recording && !this.recording.raw) {
       try {
         this.recording.rec.append(this.recording.offset ? { ...i, firstSample: i.firstSample - this.recording.offset } : i);
         this.recording.integrations++;

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeSpectrum } from '../api/codec.ts';
-import { ApiError, checkParams } from '../api/contract.ts';
+import { ApiError, checkParams, eventNames } from '../api/contract.ts';
 import { dispatcher } from '../api/dispatch.ts';
 import { downloadFormats, exportForDownload, type ExportedFile } from '../api/summary.ts';
 import type { SpectrumEvent, Station, StationEvents } from '../engine/station.ts';
@@ -46,6 +46,8 @@ const defaultUiDir = resolve(new URL('../../dist/ui', import.meta.url).pathname)
 const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2' };
 /** A client with more than this many bytes unsent gets no more spectra until it catches up. */
 const maxBuffered = 4 << 20;
+/** The events sent as JSON text frames (spectra go as binary frames). */
+const jsonEvents = eventNames.filter((e): e is Exclude<(typeof eventNames)[number], 'spectrum'> => e !== 'spectrum');
 
 export async function serve(o: ServeOptions): Promise<RunningServer> {
   const host = o.host ?? '127.0.0.1';
@@ -80,21 +82,13 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       if (ws.bufferedAmount > maxBuffered) dropped++;
       else ws.send(encodeSpectrum(e));
     };
-    const onStatus = (s: unknown) => send('status', s);
-    const onError = (e: unknown) => send('error', e);
-    const onRotator = (e: unknown) => send('rotator', e);
-    const onUpload = (e: unknown) => send('upload', e);
+    // Every other event goes as JSON text, as the contract names them.
+    const forward = jsonEvents.map((name) => [name, (data: unknown) => send(name, data)] as const);
     o.station.on('spectrum', onSpectrum);
-    o.station.on('rotator', onRotator);
-    o.station.on('upload', onUpload);
-    o.station.on('status', onStatus);
-    o.station.on('error', onError);
+    for (const [name, listener] of forward) o.station.on(name, listener);
     ws.on('close', () => {
       o.station.off('spectrum', onSpectrum);
-      o.station.off('rotator', onRotator);
-      o.station.off('upload', onUpload);
-      o.station.off('status', onStatus);
-      o.station.off('error', onError);
+      for (const [name, listener] of forward) o.station.off(name, listener);
     });
     ws.on('message', async (raw, binary) => {
       let id: unknown = null;

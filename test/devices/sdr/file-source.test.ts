@@ -94,6 +94,19 @@ describe('FileSource', () => {
     }
   });
 
+  it('counts a recording that began mid-stream from its own first sample, keeping its gaps', async () => {
+    // Captures at global indices 606208 and 606208 + 600 + 250: the second after 250 lost samples.
+    const meta = { ...goodMeta, captures: [{ 'core:sample_start': 0, 'core:global_index': 606_208 }, { 'core:sample_start': 600, 'core:global_index': 607_058 }] };
+    const src = await FileSource.open({ path: pair('midstream', meta), pacing: false, blockSamples: 400 });
+    const got: Block[] = [];
+    for await (const b of src.blocks()) got.push(b);
+    expect(got.map((b) => [b.firstSample, b.data.length / 2, b.dropped])).toEqual([
+      [0, 400, 0],
+      [400, 200, 0],
+      [850, 400, 250],
+    ]);
+  });
+
   it('says a truncated data file is truncated, naming it', async () => {
     const meta = { ...goodMeta, captures: [{ 'core:sample_start': 0 }, { 'core:sample_start': 1500, 'core:global_index': 2000 }] };
     const err = await openError(pair('short', meta, counterBytes(0, 1000)));
