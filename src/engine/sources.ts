@@ -13,7 +13,7 @@ import type { RtlSdrDeviceInfo } from '../../devices/sdr/rtlsdr-devices.ts';
 import { GREETING_LENGTH, type Greeting, decodeGreeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { parseSourceSpec } from '../../devices/sdr/open.ts';
 import { tunerName } from '../../devices/sdr/tuners.ts';
-import { defaultScenarioDescription, loadScenario } from '../../devices/sim/scenario.ts';
+import { defaultScenario, defaultScenarioDescription, loadScenario } from '../../devices/sim/scenario.ts';
 
 export interface Dongles {
   /** Whether librtlsdr loaded (false: `note` says why, and how to install it). */
@@ -52,6 +52,8 @@ export interface ScenarioInfo {
   name: string | null;
   /** One line, from the scenario file's `description`. */
   description: string;
+  /** Antennas the scenario simulates: more than one can be opened as a group (group:sim:0,…,sim:N−1). */
+  antennas: number;
 }
 
 export interface SimulatorInfo {
@@ -100,12 +102,13 @@ export function builtInScenarioNames(): string[] {
     .sort();
 }
 
-/** The default, then each built-in scenario with its description. */
+/** The default, then each built-in scenario with its description and antenna count. */
 export function listScenarios(): ScenarioInfo[] {
-  return [
-    { name: null, description: defaultScenarioDescription },
-    ...builtInScenarioNames().map((name) => ({ name, description: loadScenario(join(scenarioDir, `${name}.json`)).description ?? '' })),
-  ];
+  const info = (name: string): ScenarioInfo => {
+    const s = loadScenario(join(scenarioDir, `${name}.json`));
+    return { name, description: s.description ?? '', antennas: s.antennas.length };
+  };
+  return [{ name: null, description: defaultScenarioDescription, antennas: defaultScenario().antennas.length }, ...builtInScenarioNames().map(info)];
 }
 
 /**
@@ -228,20 +231,24 @@ export interface DiscoverOptions {
   endpoints: string[];
   /** The simulator's scenario setting. */
   scenario: string | null;
-  /** The live view's source spec and, for rtl_tcp, the greeting it got: that endpoint is reported in use, not probed. */
+  /**
+   * The live view's source spec and, for rtl_tcp, the greeting it got: the endpoints it uses (alone or as a
+   * group's members) are reported in use, not probed; a group's members with an unknown tuner (no greeting given).
+   */
   live?: { source: string; greeting?: Greeting | null } | null;
   /** librtlsdr file (default: $FRINGE_LIBRTLSDR, else the system's). */
   library?: string;
   timeoutMs?: number;
 }
 
-/** Whether a live source spec names this endpoint (rtltcp:HOST defaults to port 1234). */
+/** Whether a live source spec names this endpoint, alone or as a group's member (rtltcp:HOST defaults to port 1234). */
 function isLiveEndpoint(endpoint: string, liveSource: string | undefined): boolean {
-  if (!liveSource?.startsWith('rtltcp:')) return false;
+  if (!liveSource?.includes('rtltcp:')) return false;
   try {
     const live = parseSourceSpec(liveSource);
     const e = splitEndpoint(endpoint);
-    return live.kind === 'rtltcp' && live.host.toLowerCase() === e.host.toLowerCase() && live.port === e.port;
+    const members = live.kind === 'group' ? live.members : [live];
+    return members.some((m) => m.kind === 'rtltcp' && m.host.toLowerCase() === e.host.toLowerCase() && m.port === e.port);
   } catch {
     return false;
   }

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import { Live } from './pages/Live.tsx';
 import { Observations } from './pages/Observations.tsx';
 import { StationPage } from './pages/Station.tsx';
-import { useStation } from './station.ts';
+import { groupMembers, isSimulated, sourceTitle } from './inputs.ts';
+import { useStation, type Status } from './station.ts';
 
 const pages = { live: 'Live', station: 'Station', observations: 'Observations' } as const;
 type Page = keyof typeof pages;
@@ -24,7 +25,8 @@ export function App() {
   const { status, connection } = station;
   const live = status?.live;
   const rec = status?.recording;
-  const simulated = live?.kind === 'sim';
+  const simulated = !!live && isSimulated(live);
+  const antennas = live ? groupMembers(live.source)?.length : undefined;
 
   return (
     <div className="app">
@@ -48,12 +50,12 @@ export function App() {
         <div className="topbar-state">
           {rec ? (
             <span className="pill rec" data-testid="rec-pill">
-              <span className="dot" /> REC #{rec.id} · {rec.integrations} int.
+              <span className="dot" /> REC #{rec.id} · {rec.samples !== undefined ? `raw ${(rec.samples / (live?.tuning.sampleRate ?? 1)).toFixed(0)} s` : `${rec.integrations} int.`}
             </span>
           ) : null}
           {live ? (
             <span className={`pill ${simulated ? 'sim' : 'ok'}`} title={live.source} data-testid="source-pill">
-              {simulated ? `Simulator${status?.scenario ? ` · ${status.scenario}` : ''}` : live.name}
+              {sourceTitle(live, status?.scenario ?? null)}
             </span>
           ) : status ? (
             <span className="pill off">Live view stopped</span>
@@ -69,7 +71,8 @@ export function App() {
           <div className="banner notice" data-testid="sim-banner">
             <span>
               <strong>Simulator.</strong> No dongle is in use: this is Fringe's simulated sky (
-              {status?.scenario ? `scenario ${status.scenario}` : 'a 1 m dish tracking the sun, the hydrogen line, an RFI tone'}).
+              {status?.scenario ? `scenario ${status.scenario}` : 'a 1 m dish tracking the sun, the hydrogen line, an RFI tone'}
+              {antennas ? `, ${antennas} of its antennas as one coherent group` : ''}).
               Plug in an RTL-SDR or connect an rtl_tcp server on the <a href="#/station">Station</a> page.
             </span>
           </div>
@@ -77,8 +80,8 @@ export function App() {
         {status?.notices
           .filter((n) => !/simulator/i.test(n))
           .map((n) => (
-            <div key={n} className="banner notice">
-              <span>{n}</span>
+            <div key={n} className="banner notice" data-testid="notice">
+              <Notice text={n} live={live ?? null} />
             </div>
           ))}
         {station.banners.map((b) => (
@@ -95,5 +98,34 @@ export function App() {
         {page === 'live' ? <Live station={station} /> : page === 'station' ? <StationPage station={station} /> : <Observations station={station} />}
       </main>
     </div>
+  );
+}
+
+/** µs, for a delay in samples at a sample rate (Hz). */
+const microseconds = (samples: number, rate: number) => `${((samples / rate) * 1e6).toFixed(samples / rate < 1e-4 ? 1 : 0)} µs`;
+
+/**
+ * A notice from the station. A group's delay calibration (src/engine/group.ts) gets a heading and, when
+ * measured, what the largest delay is in time at the live sample rate, so the numbers read as what they are.
+ */
+function Notice({ text, live }: { text: string; live: Status['live'] }) {
+  if (/^The group’s (inputs|delays) /.test(text)) {
+    return (
+      <span>
+        <strong>Delay calibration.</strong> {text}
+      </span>
+    );
+  }
+  const delays = /^Group delays measured .*?: ((?:\d+: \d+(?:, )?)+) samples/.exec(text);
+  if (!delays || !live) return <span>{text}</span>;
+  const most = Math.max(...delays[1]!.split(', ').map((d) => Number(d.split(': ')[1])));
+  return (
+    <span>
+      <strong>Delay calibration.</strong> {text}{' '}
+      <span className="muted">
+        The correlator skips that many samples of each input so that all inputs line up
+        {most > 0 ? `: ${most.toLocaleString('en')} samples is ${microseconds(most, live.tuning.sampleRate)} at ${(live.tuning.sampleRate / 1e6).toFixed(3)} MS/s` : ''}.
+      </span>
+    </span>
   );
 }

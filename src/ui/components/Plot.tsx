@@ -11,6 +11,12 @@ export const colors = {
   line: '#ff6b5a',
 };
 
+/** One colour per input of a group (8 at most), input 0 in the single input's colour. */
+export const inputColors = ['#7fb8ff', '#ffb454', '#7ed6a0', '#d69cff', '#ff8a7a', '#5fd3d9', '#e3d26f', '#b8c2cc'];
+
+/** Colours for a group's baselines (up to 28: they repeat after 8), apart from the inputs' so a baseline is not read as an input. */
+export const baselineColors = ['#f2c14e', '#4fc3f7', '#f78fb3', '#9ccc65', '#ba68c8', '#ff9e57', '#4db6ac', '#e0e0e0'];
+
 /** The shared dark layout; callers add axes titles (with units) and ranges. */
 export function nightLayout(extra: Partial<Plotly.Layout>): Partial<Plotly.Layout> {
   const axis = { gridcolor: colors.grid, zerolinecolor: colors.grid, linecolor: '#2c3a48', tickcolor: '#2c3a48', color: colors.axis, automargin: true, title: { font: { size: 12, color: colors.axis } } };

@@ -2,8 +2,8 @@
  * The waterfall: one row per spectrum, newest at the top, on a canvas
  * (plotly redrawing a heatmap of hundreds of rows at several per second
  * cannot keep up). Colours span a few dB about the band's median. The rows
- * live in the station's history, so the picture survives a visit to
- * another page.
+ * live in the station's history (one list per input of a group), so the
+ * picture survives a visit to another page; another list is painted afresh.
  */
 import { useEffect, useRef } from 'react';
 import type { SpectrumEvent } from '../../engine/station.ts';
@@ -48,7 +48,7 @@ function paintRow(d: Uint8ClampedArray, row: number, power: Float32Array, lo: nu
 
 export function Waterfall(props: { spectrum: SpectrumEvent | null; rows: Float32Array[] }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const state = useRef<{ image: ImageData | null; lo: number; hi: number; last: Float32Array | null }>({ image: null, lo: 0, hi: 1, last: null });
+  const state = useRef<{ image: ImageData | null; lo: number; hi: number; last: Float32Array | null; rows: Float32Array[] | null }>({ image: null, lo: 0, hi: 1, last: null, rows: null });
   const e = props.spectrum;
 
   useEffect(() => {
@@ -60,8 +60,8 @@ export function Waterfall(props: { spectrum: SpectrumEvent | null; rows: Float32
     const C = newest.length;
     const s = state.current;
     const target = scaleOf(newest);
-    if (!s.image || s.image.width !== C) {
-      // First paint (or a new channel count): draw every row kept, newest at the top.
+    if (!s.image || s.image.width !== C || s.rows !== props.rows) {
+      // First paint (or a new channel count, or another input's rows): draw every row kept, newest at the top.
       cv.width = C;
       cv.height = rows;
       s.image = ctx.createImageData(C, rows);
@@ -76,6 +76,7 @@ export function Waterfall(props: { spectrum: SpectrumEvent | null; rows: Float32
       paintRow(s.image.data, 0, newest, s.lo, s.hi);
     }
     s.last = newest;
+    s.rows = props.rows;
     ctx.putImageData(s.image, 0, 0);
   }, [e, props.rows]);
 

@@ -1,30 +1,44 @@
-/** The Live page: spectrum, waterfall, total power, tuning, recording, the sun. */
+/** The Live page: spectrum, waterfall, total power, tuning, recording, the sun; for a group, one input at a time and its baselines. */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
 import type { SpectrumEvent } from '../../engine/station.ts';
-import { Plot, colors, nightLayout } from '../components/Plot.tsx';
+import { Plot, colors, inputColors, nightLayout } from '../components/Plot.tsx';
 import { Waterfall } from '../components/Waterfall.tsx';
 import { channelFrequencies, decibels, findHydrogenLine, formatCount, formatMHz, hydrogenLine, radioVelocity } from '../spectrum.ts';
+import { inputLabels, isSimulated, type InputLabel } from '../inputs.ts';
 import type { StationView } from '../station.ts';
+import { Baselines } from './Baselines.tsx';
 import { dishReadout } from './Rotator.tsx';
 
 type Axis = 'frequency' | 'velocity';
 
-/** Running mean of the last `n` spectra of one input (same tuning), so the faint line stands out of the noise. */
-function useAveraged(e: SpectrumEvent | null, n: number): { power: Float64Array; sk: Float32Array; count: number } | null {
-  const buf = useRef<{ key: string; rows: Float32Array[] }>({ key: '', rows: [] });
+/** Spectra kept per input for the running mean: the Average menu's largest. */
+const averageMost = 64;
+
+/**
+ * Running mean of the last `n` spectra of input `input` (same tuning), so the
+ * faint line stands out of the noise. Every input's spectra are kept, so
+ * switching inputs shows a full mean at once.
+ */
+function useAveraged(e: SpectrumEvent | null, n: number, input: number): { power: Float64Array; sk: Float32Array; count: number } | null {
+  const buf = useRef<{ key: string; last: SpectrumEvent | null; rows: Float32Array[][] }>({ key: '', last: null, rows: [] });
   return useMemo(() => {
-    if (!e) return null;
+    if (!e || !e.power[input]) return null;
+    const key = `${e.centerFrequency}/${e.sampleRate}/${e.channels}/${e.power.length}`;
+    if (buf.current.key !== key) buf.current = { key, last: null, rows: e.power.map(() => []) };
     const b = buf.current;
-    const key = `${e.centerFrequency}/${e.sampleRate}/${e.channels}`;
-    if (b.key !== key) buf.current = { key, rows: [] };
-    const rows = buf.current.rows;
-    rows.push(e.power[0]!);
-    while (rows.length > n) rows.shift();
+    if (b.last !== e) {
+      b.last = e;
+      b.rows.forEach((rows, i) => {
+        rows.push(e.power[i]!);
+        if (rows.length > averageMost) rows.shift();
+      });
+    }
+    const rows = b.rows[input]!.slice(-n);
     const power = new Float64Array(e.channels);
     for (const r of rows) for (let j = 0; j < power.length; j++) power[j]! += r[j]! / rows.length;
-    return { power, sk: e.sk[0]!, count: rows.length };
-  }, [e, n]);
+    return { power, sk: e.sk[input]!, count: rows.length };
+  }, [e, n, input]);
 }
 
 function Readout(props: { label: string; value: string; unit?: string; sub?: string; tone?: 'warn' | 'bad' | 'ok'; testId?: string; title?: string }) {
@@ -53,7 +67,12 @@ export function Live({ station }: { station: StationView }) {
   const [scale, setScale] = useState<'band' | 'full'>('band');
   const [stripSeconds, setStripSeconds] = useState(300);
   const bandRange = useRef<number[] | null>(null);
-  const avg = useAveraged(e, average);
+  // A group's inputs: the spectrum, its mean, the HI peak and the waterfall show one (0 for a single input).
+  const inputs = e?.power.length ?? 1;
+  const labels = useMemo(() => inputLabels(live, inputs), [live?.source, live?.name, inputs]);
+  const [chosenInput, setInput] = useState(0);
+  const input = chosenInput < inputs ? chosenInput : 0;
+  const avg = useAveraged(e, average, input);
 
   // The sun: where it is now and when it next crosses the meridian (refreshed each 30 s).
   const [sun, setSun] = useState<Result<'station.sun'> | null>(null);
@@ -83,7 +102,7 @@ export function Live({ station }: { station: StationView }) {
     const band = bandRange.current ?? undefined;
     const inBand = Math.abs(hydrogenLine - e.centerFrequency) < e.sampleRate / 2;
     const data: Partial<Plotly.PlotData>[] = [
-      { x, y, type: 'scatter', mode: 'lines', line: { color: colors.trace, width: 1.2 }, hovertemplate: axis === 'frequency' ? '%{x:.4f} MHz<br>%{y:.2f} dB<extra></extra>' : '%{x:.1f} km/s<br>%{y:.2f} dB<extra></extra>' },
+      { x, y, type: 'scatter', mode: 'lines', name: inputs > 1 ? `input ${input}` : undefined, line: { color: colors.trace, width: 1.2 }, hovertemplate: axis === 'frequency' ? '%{x:.4f} MHz<br>%{y:.2f} dB<extra></extra>' : '%{x:.1f} km/s<br>%{y:.2f} dB<extra></extra>' },
     ];
     const layout = nightLayout({
       xaxis: { title: { text: axis === 'frequency' ? 'Frequency (MHz)' : 'Radio velocity, HI (km/s)' }, autorange: axis === 'velocity' ? 'reversed' : true, tickformat: axis === 'frequency' ? '.2f' : undefined },
@@ -101,17 +120,34 @@ export function Live({ station }: { station: StationView }) {
     let first = history.time.length;
     while (first > 0 && history.time[first - 1]! >= newest - stripSeconds) first--;
     const x = history.time.slice(first).map((t) => t * 1000);
-    const y = Array.from(decibels(history.power.slice(first)));
+    const group = history.power.length > 1;
+    // A group: one trace per input, in the input's colour, the one shown above drawn heavier.
+    const data = history.power.map((p, i): Partial<Plotly.PlotData> => ({
+      x,
+      y: Array.from(decibels(p.slice(first))),
+      type: 'scatter',
+      mode: 'lines',
+      name: group ? inputName(labels[i]) : 'total power',
+      line: { color: inputColors[i % inputColors.length], width: group && i !== input ? 1 : 1.4 },
+      hovertemplate: `${group ? `${inputName(labels[i])}<br>` : ''}%{x|%H:%M:%S} UTC<br>%{y:.3f} dB<extra></extra>`,
+    }));
+    const legend = { orientation: 'h', x: 0, xanchor: 'left', y: 1, yanchor: 'bottom', font: { size: 11, color: colors.text } } as const;
     return {
-      data: [{ x, y, type: 'scatter', mode: 'lines', line: { color: colors.second, width: 1.4 }, hovertemplate: '%{x|%H:%M:%S} UTC<br>%{y:.3f} dB<extra></extra>' }] as Partial<Plotly.PlotData>[],
-      layout: nightLayout({ xaxis: { type: 'date', title: { text: 'Time (UTC)' } }, yaxis: { title: { text: 'Total power (dB)' } }, uirevision: 'tp' }),
+      data,
+      layout: nightLayout({
+        xaxis: { type: 'date', title: { text: 'Time (UTC)' } },
+        yaxis: { title: { text: 'Total power (dB)' } },
+        uirevision: 'tp',
+        ...(group ? { showlegend: true, legend, margin: { l: 64, r: 16, t: 24, b: 44 } } : {}),
+      }),
     };
     // history is mutated in place; its version says when it changed
-  }, [history.version, stripSeconds]);
+  }, [history.version, stripSeconds, labels, input]);
 
   const dropped = e?.dropped.reduce((a, b) => a + b, 0) ?? 0;
   const clipped = e?.clipped.reduce((a, b) => a + b, 0) ?? 0;
-  const clipFraction = e ? clipped / (e.spectra * e.channels) : 0;
+  // Of all the samples in the last spectrum, every input's.
+  const clipFraction = e ? clipped / (e.spectra * e.channels * inputs) : 0;
 
   return (
     <div className="live">
@@ -120,7 +156,7 @@ export function Live({ station }: { station: StationView }) {
         <Readout label="Bandwidth" value={live ? (live.tuning.sampleRate / 1e6).toFixed(3) : '—'} unit="MHz" sub={live ? `${live.channels} channels` : ''} />
         <Readout label="Resolution" value={live ? ((live.tuning.sampleRate / live.channels) / 1e3).toFixed(2) : '—'} unit="kHz" sub={live ? `${((live.tuning.sampleRate / live.channels / hydrogenLine) * 299792.458).toFixed(2)} km/s at HI` : ''} title={live ? `${live.channels} channels, ${live.taps} taps, ${live.backend} backend` : ''} />
         <Readout
-          label="HI peak"
+          label={inputs > 1 ? `HI peak · input ${input}` : 'HI peak'}
           testId="hi-peak"
           value={line ? `${(line.frequency / 1e6).toFixed(4)}` : '—'}
           unit={line ? 'MHz' : ''}
@@ -129,7 +165,15 @@ export function Live({ station }: { station: StationView }) {
         />
         <Readout label="Dropped" testId="dropped" value={formatCount(dropped)} unit="samples" sub={`${formatCount(history.dropped)} in ${formatCount(history.spectra)} spectra`} tone={dropped > 0 ? 'bad' : history.dropped > 0 ? 'warn' : 'ok'} title="samples lost because processing fell behind: in the last spectrum, and since this page opened" />
         <Readout label="Clipped" testId="clipped" value={(clipFraction * 100).toFixed(clipFraction > 0 && clipFraction < 0.001 ? 4 : 2)} unit="%" sub={`${formatCount(clipped)} samples`} tone={clipFraction > 0.001 ? 'warn' : 'ok'} title="samples at the 8-bit limits in the last spectrum: lower the gain if this grows" />
-        <Readout label="Sun" testId="sun" value={sun ? `${sun.el.toFixed(1)}°` : '—'} unit="elevation" sub={sun ? `azimuth ${sun.az.toFixed(1)}°${sun.el < 0 ? ', set' : ''}` : ''} title={status ? `seen from ${status.site.name}` : ''} />
+        {/* The sun the dish sees: the simulated sky's while the simulator is live (its own site and time), else the site's now. */}
+        <Readout
+          label={sun?.sky.sky === 'simulator' ? 'Sun · simulated sky' : 'Sun'}
+          testId="sun"
+          value={sun ? `${sun.sky.el.toFixed(1)}°` : '—'}
+          unit="elevation"
+          sub={sun ? `azimuth ${sun.sky.az.toFixed(1)}°${sun.sky.el < 0 ? ', set' : ''}` : ''}
+          title={sun?.sky.sky === 'simulator' ? `the simulator's sky; at ${status?.site.name ?? 'your site'} the sun is at elevation ${sun.el.toFixed(1)}° now` : status ? `seen from ${status.site.name}` : ''}
+        />
         <Readout label="Dish" testId="dish" {...dishReadout(station)} title="where the rotator points (azimuth / elevation, degrees); connect and move it on the Station page" />
         <Readout label="Next transit" value={sun ? utc(sun.nextTransit.time) : '—'} sub={sun ? `at elevation ${sun.nextTransit.el.toFixed(1)}°` : ''} title="the sun crosses the meridian: the middle of a drift scan" />
       </section>
@@ -137,6 +181,7 @@ export function Live({ station }: { station: StationView }) {
       <section className="panel spectrum-panel">
         <div className="panel-head">
           <h2>Spectrum</h2>
+          {inputs > 1 ? <InputPicker labels={labels} input={input} onPick={setInput} /> : null}
           <div className="panel-tools">
             <div className="seg" role="group" aria-label="axis">
               <button className={axis === 'frequency' ? 'on' : ''} onClick={() => setAxis('frequency')} data-testid="axis-frequency">
@@ -156,7 +201,7 @@ export function Live({ station }: { station: StationView }) {
             </div>
             <label className="inline">
               Average
-              <select value={average} onChange={(ev) => setAverage(Number(ev.target.value))}>
+              <select value={average} onChange={(ev) => setAverage(Number(ev.target.value))} data-testid="average">
                 {[1, 4, 8, 16, 32, 64].map((n) => (
                   <option key={n} value={n}>
                     {n === 1 ? 'off' : `${n} spectra`}
@@ -173,19 +218,21 @@ export function Live({ station }: { station: StationView }) {
       <aside className="side">
         <Controls station={station} />
         <Recorder station={station} />
+        {e?.baselines?.length ? <Baselines spectrum={e} history={history.baselines} labels={labels} /> : null}
       </aside>
 
       <section className="panel waterfall-panel">
         <div className="panel-head">
           <h2>Waterfall</h2>
+          {inputs > 1 ? <span className="muted small" data-testid="waterfall-input">{inputName(labels[input])}</span> : null}
         </div>
-        <Waterfall spectrum={e} rows={history.rows} />
+        <Waterfall spectrum={e} rows={history.rows[input] ?? []} />
       </section>
 
       <section className="panel power-panel">
         <div className="panel-head">
           <h2>Total power</h2>
-          <span className="muted small">band power, DC, band edges and RFI-flagged channels excluded</span>
+          <span className="muted small">band power{inputs > 1 ? ' of each input' : ''}, DC, band edges and RFI-flagged channels excluded</span>
           <div className="panel-tools">
             <label className="inline">
               Window
@@ -199,6 +246,26 @@ export function Live({ station }: { station: StationView }) {
         </div>
         <Plot testId="power-plot" className="plot short" data={powerPlot.data} layout={powerPlot.layout} />
       </section>
+    </div>
+  );
+}
+
+/** "input 1 · east", or "input 1" where the input has no antenna name. */
+function inputName(l: InputLabel | undefined): string {
+  return l ? `input ${l.index}${l.antenna ? ` · ${l.antenna}` : ''}` : '';
+}
+
+/** A group's inputs as segmented buttons: number, antenna name where known, and the colour of its total-power trace. */
+function InputPicker(p: { labels: InputLabel[]; input: number; onPick(i: number): void }) {
+  return (
+    <div className="seg inputs" role="group" aria-label="input shown" data-testid="input-picker">
+      {p.labels.map((l) => (
+        <button key={l.index} className={l.index === p.input ? 'on' : ''} onClick={() => p.onPick(l.index)} title={`input ${l.index}: ${l.member}`} data-testid={`input-${l.index}`}>
+          <span className="swatch" style={{ background: inputColors[l.index % inputColors.length] }} />
+          <b>{l.index}</b>
+          {l.antenna ? <span>{l.antenna}</span> : null}
+        </button>
+      ))}
     </div>
   );
 }
@@ -291,7 +358,8 @@ function Recorder({ station }: { station: StationView }) {
   const { status, client } = station;
   const rec = status?.recording ?? null;
   const [target, setTarget] = useState('');
-  const [mode, setMode] = useState<'spectrum' | 'totalpower'>('spectrum');
+  const [mode, setMode] = useState<'spectrum' | 'totalpower' | 'raw'>('spectrum');
+  const group = (status?.live && status.live.kind === 'group') || false;
   const [since, setSince] = useState<number | null>(null);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -314,12 +382,22 @@ function Recorder({ station }: { station: StationView }) {
       {rec ? (
         <>
           <div className="rec-stats">
-            <div>
-              <div className="readout-label">Integrations</div>
-              <div className="big" data-testid="rec-count">
-                {rec.integrations}
+            {rec.samples !== undefined ? (
+              <div title="samples written to the SigMF file, as seconds at the sample rate">
+                <div className="readout-label">Recorded</div>
+                <div className="big" data-testid="rec-count">
+                  {(rec.samples / (status?.live?.tuning.sampleRate ?? 1)).toFixed(1)}
+                  <span className="unit"> s</span>
+                </div>
               </div>
-            </div>
+            ) : (
+              <div>
+                <div className="readout-label">Integrations</div>
+                <div className="big" data-testid="rec-count">
+                  {rec.integrations}
+                </div>
+              </div>
+            )}
             <div>
               <div className="readout-label">Elapsed</div>
               <div className="big">
@@ -336,19 +414,26 @@ function Recorder({ station }: { station: StationView }) {
         <>
           <label>
             <span>Target <span className="unit">optional</span></span>
-            <input value={target} placeholder={status?.live?.kind === 'sim' ? 'Sun' : 'e.g. Cygnus arm, l = 80°'} onChange={(ev) => setTarget(ev.target.value)} maxLength={120} data-testid="target" />
+            <input value={target} placeholder={status?.live && isSimulated(status.live) ? 'Sun' : 'e.g. Cygnus arm, l = 80°'} onChange={(ev) => setTarget(ev.target.value)} maxLength={120} data-testid="target" />
           </label>
           <label>
             <span>Mode</span>
-            <select value={mode} onChange={(ev) => setMode(ev.target.value as 'spectrum' | 'totalpower')} data-testid="rec-mode">
+            <select value={mode} onChange={(ev) => setMode(ev.target.value as 'spectrum' | 'totalpower' | 'raw')} data-testid="rec-mode">
               <option value="spectrum">spectrum (spectral line, e.g. HI)</option>
               <option value="totalpower">total power (drift scan, sun)</option>
+              <option value="raw" disabled={group}>
+                raw IQ (SigMF, reprocess later){group ? ': one dongle only' : ''}
+              </option>
             </select>
           </label>
           <button className="record" disabled={!status?.live} onClick={start} data-testid="record">
             <span className="dot" /> Record
           </button>
-          <div className="muted small">Each spectrum shown is stored as one integration (all channels, either mode) until you stop.</div>
+          <div className="muted small">
+            {mode === 'raw'
+              ? 'The samples themselves go to a SigMF file in the data folder (4.8 MB a second at 2.4 MS/s); reprocess them on the Observations page with any settings.'
+              : 'Each spectrum shown is stored as one integration (all channels, either mode) until you stop.'}
+          </div>
         </>
       )}
     </div>

@@ -5,6 +5,7 @@ import { downloadUrl } from '../api.ts';
 import { Plot, colors, nightLayout } from '../components/Plot.tsx';
 import { decibels, formatMHz, radioVelocity } from '../spectrum.ts';
 import type { StationView } from '../station.ts';
+import { ReprocessPanel } from './Reprocess.tsx';
 import { TargetsPanel, UploadPanel, useTargets, type TargetSummary } from './Uploads.tsx';
 
 type Obs = Result<'observations.list'>[number];
@@ -106,6 +107,10 @@ export function Observations({ station }: { station: StationView }) {
             setSelected(null);
             void load();
           }}
+          onOpen={(id) => {
+            void load();
+            setSelected(id);
+          }}
         />
       ) : null}
       <TargetsPanel station={station} targets={targets.targets} reload={targets.reload} />
@@ -113,7 +118,7 @@ export function Observations({ station }: { station: StationView }) {
   );
 }
 
-function Detail({ station, obs, targets, onDeleted }: { station: StationView; obs: Obs | null; targets: TargetSummary[] | null; onDeleted: () => void }) {
+function Detail({ station, obs, targets, onDeleted, onOpen }: { station: StationView; obs: Obs | null; targets: TargetSummary[] | null; onDeleted: () => void; onOpen: (id: number) => void }) {
   const { client } = station;
   const [summary, setSummary] = useState<Result<'observations.summary'> | null>(null);
   const [confirm, setConfirm] = useState(false);
@@ -220,8 +225,9 @@ function Detail({ station, obs, targets, onDeleted }: { station: StationView; ob
           {obs.interruptedReason ? ` (${obs.interruptedReason})` : ''}
         </dd>
       </dl>
+      {obs.mode === 'raw' && obs.status !== 'recording' ? <ReprocessPanel station={station} obsId={obs.id} channels={obs.config.fx.channels} onDone={onOpen} /> : null}
       {obs.integrations === 0 ? (
-        <p className="muted">This observation holds no integrations.</p>
+        obs.mode === 'raw' ? null : <p className="muted">This observation holds no integrations.</p>
       ) : summary && spectrum && power ? (
         <div className="detail-plots">
           <div>

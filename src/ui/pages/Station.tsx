@@ -1,6 +1,7 @@
 /** The Station page: where the dish is, and what the live view listens to. */
 import { useEffect, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
+import { groupMembers, isSimulated, simGroupSpec } from '../inputs.ts';
 import type { StationView } from '../station.ts';
 import { sameBackend } from './Live.tsx';
 import { RotatorPanel } from './Rotator.tsx';
@@ -86,6 +87,11 @@ function isEndpoint(spec: string, endpoint: string): boolean {
   return norm(live) === norm(endpoint);
 }
 
+/** Whether a live group has this rtl_tcp endpoint among its members. */
+function inGroup(spec: string, endpoint: string): boolean {
+  return groupMembers(spec)?.some((m) => isEndpoint(m, endpoint)) ?? false;
+}
+
 /**
  * What the station can listen to (`sources.list`): the dongles librtlsdr
  * sees, the rtl_tcp servers listed (each probed: reachable with its tuner, or
@@ -149,8 +155,14 @@ function SourcesPanel({ station }: { station: StationView }) {
   };
 
   const simLive = live?.kind === 'sim';
+  const simGroupLive = !!live && !simLive && isSimulated(live);
   const scenarios = sources?.simulator.scenarios ?? [];
   const chosen = scenarios.find((c) => c.name === scenario);
+  // A scenario of several antennas can be opened as one coherent group of all of them.
+  const simGroup = chosen && chosen.antennas > 1 ? simGroupSpec(chosen.antennas) : null;
+  // Two or more reachable rtl_tcp servers (those in use count) can be opened as a group, in the listed order.
+  const reachable = sources?.rtlTcp.filter((e) => e.reachable).map((e) => e.endpoint) ?? [];
+  const endpointGroup = reachable.length >= 2 ? `group:${reachable.map((e) => `rtltcp:${e}`).join(',')}` : null;
   const lockedOut = recording ? 'Stop the recording to change the source.' : undefined;
 
   return (
@@ -215,7 +227,8 @@ function SourcesPanel({ station }: { station: StationView }) {
           <EndpointRow
             key={e.endpoint}
             e={e}
-            on={isEndpoint(current, e.endpoint)}
+            alone={isEndpoint(current, e.endpoint)}
+            member={inGroup(current, e.endpoint)}
             disabled={recording || busy !== null}
             opening={busy === `rtltcp:${e.endpoint}`}
             title={lockedOut}
@@ -223,6 +236,20 @@ function SourcesPanel({ station }: { station: StationView }) {
             onRemove={() => void remove(e.endpoint)}
           />
         ))}
+        {endpointGroup ? (
+          <div className="row group-use">
+            <button
+              className="primary"
+              disabled={current === endpointGroup || recording || busy !== null}
+              title={lockedOut ?? 'Open them as one coherent group: dongles sharing a clock, their delays measured from a common signal'}
+              onClick={() => void use(endpointGroup)}
+              data-testid="endpoints-group-use"
+            >
+              {busy === endpointGroup ? 'Opening…' : `Use reachable endpoints as a group (${reachable.length})`}
+            </button>
+            {current === endpointGroup ? <span className="tag">in use</span> : null}
+          </div>
+        ) : null}
         {sources && sources.rtlTcp.length === 0 ? <p className="muted small source-note">None listed. Add a dongle on another machine (rtl_tcp, or `fringe sim --rtl-tcp`):</p> : null}
         <form className="row endpoint-add" onSubmit={add}>
           <input
@@ -249,7 +276,7 @@ function SourcesPanel({ station }: { station: StationView }) {
       </div>
 
       <h3 className="source-group">Simulator</h3>
-      <div className={`source-row sim ${simLive ? 'on' : ''}`} data-testid="sim-row">
+      <div className={`source-row sim ${simLive || simGroupLive ? 'on' : ''}`} data-testid="sim-row">
         <span className="dot sim" />
         <div className="source-main">
           <label className="inline scenario-pick">
@@ -273,28 +300,43 @@ function SourcesPanel({ station }: { station: StationView }) {
             {chosen?.description ?? (scenario ? `A scenario file set in station.json: ${scenario}` : '')}
           </div>
         </div>
-        {simLive ? <span className="tag">in use</span> : null}
-        <button className="primary" disabled={simLive || recording || busy !== null} title={lockedOut} onClick={() => void use('sim', false)} data-testid="sim-use">
-          {busy === 'sim' ? 'Opening…' : 'Use'}
-        </button>
+        {simLive ? <span className="tag">in use</span> : simGroupLive ? <span className="tag">in use as a group</span> : null}
+        <div className="sim-buttons">
+          <button className="primary" disabled={simLive || recording || busy !== null} title={lockedOut} onClick={() => void use('sim', false)} data-testid="sim-use">
+            {busy === 'sim' ? 'Opening…' : 'Use'}
+          </button>
+          {simGroup ? (
+            <button
+              className="primary"
+              disabled={current === simGroup || recording || busy !== null}
+              title={lockedOut ?? `${simGroup}: every antenna of the scenario as one coherent group of inputs, their delays measured when it starts`}
+              onClick={() => void use(simGroup, false)}
+              data-testid="sim-group-use"
+            >
+              {busy === simGroup ? 'Opening…' : `Use as interferometer (${chosen!.antennas} antennas)`}
+            </button>
+          ) : null}
+        </div>
       </div>
     </div>
   );
 }
 
-function EndpointRow(p: { e: Endpoint; on: boolean; disabled: boolean; opening: boolean; title?: string; onUse(): void; onRemove(): void }) {
+/** One rtl_tcp server; `alone`: the live view uses it, `member`: the live group has it among its inputs. */
+function EndpointRow(p: { e: Endpoint; alone: boolean; member: boolean; disabled: boolean; opening: boolean; title?: string; onUse(): void; onRemove(): void }) {
   const { e } = p;
+  const on = p.alone || p.member;
   return (
-    <div className={`source-row ${p.on ? 'on' : ''}`} data-testid={`endpoint-${e.endpoint}`}>
+    <div className={`source-row ${on ? 'on' : ''}`} data-testid={`endpoint-${e.endpoint}`}>
       <span className={`dot ${e.reachable ? 'ok' : 'bad'}`} data-testid="endpoint-dot" title={e.reachable ? 'reachable' : 'unreachable'} />
       <div className="source-main">
         <strong className="mono">{e.endpoint}</strong>
         <div className={`small ${e.reachable ? 'muted' : 'danger-text'}`} data-testid="endpoint-state" title={e.reachable ? undefined : e.detail}>
-          {e.reachable ? `${e.inUse ? 'connected' : 'reachable'} · ${e.tuner} tuner · ${e.gains} gains` : `${e.reason} — ${e.detail}`}
+          {!e.reachable ? `${e.reason} — ${e.detail}` : e.inUse && e.gains === 0 ? 'connected' : `${e.inUse ? 'connected' : 'reachable'} · ${e.tuner} tuner · ${e.gains} gains`}
         </div>
       </div>
-      {p.on ? <span className="tag">in use</span> : null}
-      <button className="primary" disabled={p.on || p.disabled} title={p.title} onClick={p.onUse} data-testid="endpoint-use">
+      {on ? <span className="tag">{p.alone ? 'in use' : 'in the group'}</span> : null}
+      <button className="primary" disabled={p.alone || p.disabled} title={p.title} onClick={p.onUse} data-testid="endpoint-use">
         {p.opening ? 'Opening…' : 'Use'}
       </button>
       <button className="ghost" onClick={p.onRemove} data-testid="endpoint-remove" aria-label={`remove ${e.endpoint}`} title="Remove from the list">

@@ -117,6 +117,20 @@ describe('probing rtl_tcp endpoints', () => {
     expect(await probeRtlTcp('no-such-host.invalid:1234')).toMatchObject({ reachable: false, reason: 'unknown host', detail: expect.stringMatching(/no host named 'no-such-host\.invalid'/) });
   });
 
+  it("reports a live group's rtl_tcp members in use without probing them, and probes the others", async () => {
+    // Closed ports: a probe would say "refused", so "in use" means it was not probed.
+    const [a, b, c] = await Promise.all([closedPort(), closedPort(), closedPort()]);
+    const { rtlTcp } = await discoverSources({ endpoints: [a, b, c], scenario: null, live: { source: `group:rtltcp:${a},rtltcp:${b}` } });
+    expect(rtlTcp).toEqual([
+      { endpoint: a, reachable: true, tuner: 'unknown tuner', tunerType: 0, gains: 0, inUse: true },
+      { endpoint: b, reachable: true, tuner: 'unknown tuner', tunerType: 0, gains: 0, inUse: true },
+      expect.objectContaining({ endpoint: c, reachable: false, reason: 'refused' }),
+    ]);
+    // A group of simulated antennas uses no endpoint.
+    const sims = await discoverSources({ endpoints: [a], scenario: null, live: { source: 'group:sim:0,sim:1' } });
+    expect(sims.rtlTcp).toEqual([expect.objectContaining({ endpoint: a, reason: 'refused' })]);
+  });
+
   it('probes every endpoint at once: a listing with a silent one takes about one timeout, not one per endpoint', async () => {
     const [sim, silentA, silentB, closed] = await Promise.all([simServer(), tcpServer(() => {}), tcpServer(() => {}), closedPort()]);
     const { value, ms } = await timed(discoverSources({ endpoints: [sim.endpoint, silentA, silentB, closed], scenario: 'sun-drift', timeoutMs: 500 }));
@@ -152,15 +166,19 @@ describe('dongles and scenarios', () => {
     expect(d.note).toMatch(/librtlsdr is not installed.*apt install librtlsdr0/s);
   });
 
-  it("lists the default and each built-in scenario with its file's description", () => {
+  it("lists the default and each built-in scenario with its file's description and antenna count", () => {
     const list = listScenarios();
     expect(list.map((s) => s.name)).toEqual([null, 'hydrogen', 'interferometer', 'sun-drift']);
     for (const s of list.slice(1)) {
-      const file = JSON.parse(readFileSync(join(scenarioDir, `${s.name}.json`), 'utf8')) as { description: string };
+      const file = JSON.parse(readFileSync(join(scenarioDir, `${s.name}.json`), 'utf8')) as { description: string; antennas?: unknown[] };
       expect(s.description).toBe(file.description);
       expect(s.description.length).toBeGreaterThan(20);
+      // A file without `antennas` has the default's one dish.
+      expect(s.antennas).toBe(file.antennas?.length ?? 1);
     }
     expect(list[0]!.description).toMatch(/1 m dish .* tracking the sun/);
+    // The UI offers a scenario of several antennas as an interferometer (group:sim:0,…); interferometer.json has west, east, north.
+    expect(list.map((s) => s.antennas)).toEqual([1, 1, 3, 1]);
   });
 });
 
