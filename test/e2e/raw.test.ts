@@ -51,8 +51,9 @@ describe.skipIf(skip)('raw IQ recording and reprocessing in the UI', () => {
     await page.getByTestId('reprocess-start').click();
     await page.waitForFunction(() => /^100 % · done: observation 2/.test(document.querySelector('[data-testid=reprocess-message]')?.textContent ?? ''));
     await page.screenshot({ path: join(shots, 'raw-reprocessed.png') });
-    // The new observation is selected and plotted: 256 channels.
+    // The new observation is listed; opened, it is plotted: 256 channels.
     await page.getByTestId('obs-row-2').waitFor();
+    await page.getByTestId('reprocess-open').click();
     await page.waitForFunction(() => ((document.querySelector('[data-testid=obs-spectrum]') as unknown as { data?: { x: number[] }[] })?.data?.[0]?.x.length ?? 0) === 256);
     expect(await page.getByTestId('obs-row-2').textContent()).toMatch(/Sun raw.*spectrum.*complete/);
     await page.screenshot({ path: join(shots, 'raw-reprocessed-open.png') });

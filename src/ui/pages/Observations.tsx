@@ -107,10 +107,8 @@ export function Observations({ station }: { station: StationView }) {
             setSelected(null);
             void load();
           }}
-          onOpen={(id) => {
-            void load();
-            setSelected(id);
-          }}
+          onOpen={setSelected}
+          onReload={() => void load()}
         />
       ) : null}
       <TargetsPanel station={station} targets={targets.targets} reload={targets.reload} />
@@ -118,7 +116,7 @@ export function Observations({ station }: { station: StationView }) {
   );
 }
 
-function Detail({ station, obs, targets, onDeleted, onOpen }: { station: StationView; obs: Obs | null; targets: TargetSummary[] | null; onDeleted: () => void; onOpen: (id: number) => void }) {
+function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { station: StationView; obs: Obs | null; targets: TargetSummary[] | null; onDeleted: () => void; onOpen: (id: number) => void; onReload: () => void }) {
   const { client } = station;
   const [summary, setSummary] = useState<Result<'observations.summary'> | null>(null);
   const [confirm, setConfirm] = useState(false);
@@ -225,7 +223,7 @@ function Detail({ station, obs, targets, onDeleted, onOpen }: { station: Station
           {obs.interruptedReason ? ` (${obs.interruptedReason})` : ''}
         </dd>
       </dl>
-      {obs.mode === 'raw' && obs.status !== 'recording' ? <ReprocessPanel station={station} obsId={obs.id} channels={obs.config.fx.channels} onDone={onOpen} /> : null}
+      {obs.mode === 'raw' && obs.status !== 'recording' ? <ReprocessPanel station={station} obsId={obs.id} channels={obs.config.fx.channels} onDone={onReload} onOpen={onOpen} /> : null}
       {obs.integrations === 0 ? (
         obs.mode === 'raw' ? null : <p className="muted">This observation holds no integrations.</p>
       ) : summary && spectrum && power ? (

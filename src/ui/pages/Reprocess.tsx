@@ -9,11 +9,12 @@ import type { StationView } from '../station.ts';
 
 const channelChoices = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
-export function ReprocessPanel({ station, obsId, channels, onDone }: { station: StationView; obsId: number; channels: number; onDone: (id: number) => void }) {
+export function ReprocessPanel({ station, obsId, channels, onDone, onOpen }: { station: StationView; obsId: number; channels: number; onDone: (id: number) => void; onOpen: (id: number) => void }) {
   const [c, setC] = useState(channels);
   const [integration, setIntegration] = useState('1');
   const [task, setTask] = useState<Events['task'] | null>(null);
   const [busy, setBusy] = useState(false);
+  const [made, setMade] = useState<number | null>(null);
   useEffect(() => station.client.on('task', (t) => t.observation === obsId && setTask(t)), [station.client, obsId]);
 
   const start = async () => {
@@ -21,9 +22,13 @@ export function ReprocessPanel({ station, obsId, channels, onDone }: { station: 
     if (!(tau >= 0.01 && tau <= 3600)) return station.report(new Error(`'${integration}' is not an integration time in seconds (0.01–3600)`), 'reprocess');
     setBusy(true);
     setTask(null);
+    setMade(null);
     const r = await station.client.call('observations.reprocess', { id: obsId, channels: c, integration: tau }).catch((err) => station.report(err, `reprocess observation ${obsId}`));
     setBusy(false);
-    if (r) onDone(r.id);
+    if (r) {
+      setMade(r.id);
+      onDone(r.id);
+    }
   };
 
   return (
@@ -57,6 +62,11 @@ export function ReprocessPanel({ station, obsId, channels, onDone }: { station: 
           <div className="muted small" data-testid="reprocess-message">
             {Math.round(task.fraction * 100)} % · {task.message}
           </div>
+          {made !== null ? (
+            <button className="ghost" onClick={() => onOpen(made)} data-testid="reprocess-open">
+              Open observation #{made}
+            </button>
+          ) : null}
         </div>
       ) : null}
     </div>
