@@ -7,56 +7,19 @@
  * simulator scenarios (the status reports each; the live simulator restarts
  * on it). Screenshots in test-output/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../electron/ui-build.ts';
 import type { MethodName, Result } from '../../src/api/contract.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
+import { startSimChild, type SimChild } from '../helpers/sim-child.ts';
 import { openSession, shots, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
-interface SimChild {
-  endpoint: string;
-  log: () => string;
-  stop(): Promise<void>;
-}
-
-/** `fringe sim --rtl-tcp 127.0.0.1:0` as a child process; resolves once it says which port it serves on. */
-function startSimChild(): Promise<SimChild> {
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'bin/fringe.js'), 'sim', '--rtl-tcp', '127.0.0.1:0'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(kill);
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop();
-      reject(new Error(`fringe sim said no port in 45 s:\n${err}`));
-    }, 45_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`fringe sim exited (${code}):\n${err}`));
-    });
-    child.stderr!.on('data', (d) => {
-      err += d;
-      const m = /serving .* on 127\.0\.0\.1:(\d+) \(rtl_tcp\)/.exec(err);
-      if (!m) return;
-      clearTimeout(timer);
-      resolve({ endpoint: `127.0.0.1:${m[1]}`, log: () => err, stop });
-    });
-  });
-}
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {

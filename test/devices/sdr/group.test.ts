@@ -12,7 +12,10 @@ import { CoherentGroup } from '../../../devices/sdr/group.ts';
 import { parseSourceSpec } from '../../../devices/sdr/open.ts';
 import { RtlTcpServer } from '../../../devices/sdr/rtltcp-server.ts';
 import { openSimSource } from '../../../devices/sim/index.ts';
-import { Station, type SpectrumEvent } from '../../../src/engine/station.ts';
+import { Station } from '../../../src/engine/station.ts';
+import { spectra } from '../../helpers/station.ts';
+import { startSimChild } from '../../helpers/sim-child.ts';
+import net from 'node:net';
 import { CounterSource } from './helpers/counter-source.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-group-'));
@@ -84,15 +87,36 @@ describe('a coherent group', () => {
 });
 
 describe('two rtl_tcp servers on two antennas of the simulated interferometer', () => {
-  it('become one coherent pair: the station measures their offset over the network and the baseline is coherent', async () => {
+  it('become one coherent pair: the station measures their offset over the network and the baselines stay coherent', async () => {
+    const scenario = join(process.cwd(), 'devices/sim/scenarios/interferometer.json');
+    // Each server in its own process, as on two machines: the station's 2 s wide delay search must not stall them.
+    const servers = await Promise.all([0, 1].map((a) => startSimChild(['--scenario', scenario, '--antenna', String(a)])));
+    cleanups.push(async () => {
+      await Promise.all(servers.map((s) => s.stop()));
+    });
+    const station = Station.open(join(dir, 'pair'));
+    cleanups.push(() => station.close());
+    const status = await station.startLive({ source: `group:rtltcp:${servers[0]!.endpoint},rtltcp:${servers[1]!.endpoint}`, backend: 'cpu', channels: 256 });
+    expect(status.live!.kind).toBe('group');
+    const m = /Group delays measured from [\d,]+ samples: 0: (\d+), 1: 0 samples/.exec(status.notices.join(' '));
+    expect(m, status.notices.join(' ')).not.toBeNull();
+    // West is read later by the scenario's 1234-sample offset plus east's head start (the group connects to west first,
+    // and an rtl_tcp server streams from its client's connection).
+    expect(Number(m![1])).toBeGreaterThanOrEqual(1234);
+    // From the second integration: the first holds the noise source's first pulse, common to both without the sun's geometric phase.
+    const events = (await spectra(station, 6)).slice(1);
+    for (const e of events) {
+      expect(e.power).toHaveLength(2);
+      expect(e.baselines![0]!.coherence).toBeGreaterThan(0.3);
+    }
+  }, 120_000);
+
+  it('found far apart (east 100,000 samples ahead) by the wide search, on the samples the calibration read', async () => {
     const scenario = 'devices/sim/scenarios/interferometer.json';
     const ports: number[] = [];
     for (const antenna of [0, 1]) {
-      // At the real rate: rtl_tcp's queue (32 MiB here, 500 buffers in rtl_tcp) then holds 7 s, so the servers drop
-      // nothing while the station measures (a server's drops are invisible to its client and would misalign the pair).
       const sim = await openSimSource({ scenario, antenna, pacing: 1 });
-      // East's server has served 100,000 samples already (another client, a probe): 101,234 samples
-      // ahead of west in all, beyond the first search (±16384), within the second (±262144).
+      // East's server has served 100,000 samples already (to another client): 101,234 samples ahead of west in all.
       if (antenna === 1) sim.read(100_000);
       const server = await RtlTcpServer.listen({ source: sim, port: 0, host: '127.0.0.1' });
       cleanups.push(async () => {
@@ -101,16 +125,13 @@ describe('two rtl_tcp servers on two antennas of the simulated interferometer', 
       });
       ports.push(server.address.port);
     }
-    const station = Station.open(join(dir, 'pair'));
+    const station = Station.open(join(dir, 'far'));
     cleanups.push(() => station.close());
     const status = await station.startLive({ source: `group:rtltcp:127.0.0.1:${ports[0]},rtltcp:127.0.0.1:${ports[1]}`, backend: 'cpu', channels: 256 });
-    expect(status.live!.kind).toBe('group');
     expect(status.notices.join(' ')).toMatch(/Group delays measured from [\d,]+ samples: 0: 101234, 1: 0 samples/);
-    // The first integration, on the samples the calibration read. (Later ones lose coherence in this test after the
-    // 2 s the wide search holds the event loop: an open problem, see the closing note; the pipeline keeps alignment
-    // across one input's gap, as test/correlator/pipeline.test.ts checks.)
-    const e = await new Promise<SpectrumEvent>((resolve) => station.once('spectrum', resolve));
-    expect(e.power).toHaveLength(2);
-    expect(e.baselines![0]!.coherence).toBeGreaterThan(0.3);
+    // Only the first integration is checked: these servers share the station's process, so the 2 s the wide search
+    // holds the event loop stalls them too, and their simulated dongles lose samples rtl_tcp cannot report.
+    const [e] = await spectra(station, 1);
+    expect(e!.baselines![0]!.coherence).toBeGreaterThan(0.3);
   }, 120_000);
 });
