@@ -108,7 +108,7 @@ export function measureDelays(captures: readonly Uint8Array[], options: DelayOpt
     snr.push(best / rms);
     if (best / rms < minSnr) {
       throw new DelayError(
-        `no common signal between input 0 and input ${a} within ±${maxLag} samples (best peak ${(best / rms).toFixed(1)}× the rms, at lag ${bestLag}; ${minSnr}× needed): switch on the noise source or point every antenna at the sun, then calibrate again`,
+        `no common signal between input 0 and input ${a} within ±${maxLag} samples (best peak ${(best / rms).toFixed(1)}× the rms, at lag ${bestLag}; ${minSnr}× needed): switch on the noise source or point every antenna at the sun, then measure again (restart the live view, or the observation)`,
       );
     }
   }

@@ -38,7 +38,7 @@ export async function calibrateGroup(stream: AsyncIterator<Block>, inputs: numbe
     got[r.value.input] = r.value.firstSample + r.value.data.length / 2;
   }
   if (gap || got.some((n) => n < calibrationSamples)) {
-    return { fit: null, held, notice: 'The group’s delays could not be measured (samples were lost while calibrating): its inputs are correlated without delays; start again to try again.' };
+    return { fit: null, held, notice: 'The group’s delays could not be measured (samples were lost while calibrating): its inputs are correlated without delays; restart the live view to measure again.' };
   }
   const captures = Array.from({ length: inputs }, () => new Uint8Array(2 * calibrationSamples));
   for (const b of held) {
