@@ -19,12 +19,11 @@
 // Twiddles come from a float32 table of W_C^k computed in float64 on the host.
 //
 // Bindings (group 0):
-//   0 batch    uniform Batch (see unpack.wgsl); only `spectra` is used
+//   0 batch    uniform Batch (common.wgsl); only `spectra` is used
 //   1 src      storage, read:        array<vec2<f32>>, INPUTS × B × C, row (a·B + s)·C
 //   2 dst      storage, read_write:  array<vec2<f32>>, INPUTS × B × C; overwritten for s < spectra
 //   3 twiddle  storage, read:        array<vec2<f32>>, C: W_C^k = e^{−2πik/C}
 
-override WG: u32 = 64u;
 override C: u32;
 override B: u32;
 override INPUTS: u32;
@@ -40,13 +39,6 @@ override TWIDDLE: bool;
 override ACROSS: bool = IN_R == 1u && IN_I > 1u;
 // log2(L) is odd: one radix-2 stage before the radix-4 stages.
 override ODD: bool = (countTrailingZeros(L) & 1u) == 1u;
-
-struct Batch {
-  spectra: u32,
-  window: u32,
-  hops: u32,
-  pad: u32,
-}
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;

@@ -5,25 +5,17 @@
 // read consecutive samples and coefficients. Workgroups numbered 2-D (x fastest).
 //
 // Bindings (group 0):
-//   0 batch    uniform Batch (see unpack.wgsl); only `spectra` is used
+//   0 batch    uniform Batch (common.wgsl); only `spectra` is used
 //   1 samples  storage, read:        array<vec2<f32>>, INPUTS × SAMPLE_STRIDE complex samples
 //   2 h        storage, read:        array<f32>, T·C prototype coefficients (float32 of the float64 h)
 //   3 y        storage, read_write:  array<vec2<f32>>, INPUTS × B × C; overwritten for s < spectra
 //              at index (a·B + s)·C + m
 
-override WG: u32 = 64u;
 override C: u32;
 override T: u32;
 override B: u32;
 override INPUTS: u32;
 override SAMPLE_STRIDE: u32;
-
-struct Batch {
-  spectra: u32,
-  window: u32,
-  hops: u32,
-  pad: u32,
-}
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> samples: array<vec2<f32>>;
@@ -34,7 +26,7 @@ struct Batch {
 fn main(@builtin(workgroup_id) wid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let id = (wid.y * nwg.x + wid.x) * WG + lid;
+  let id = invocation(wid, nwg, lid);
   let perInput = batch.spectra * C;
   if (id >= INPUTS * perInput) {
     return;

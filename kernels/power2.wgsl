@@ -4,22 +4,14 @@
 // sums in registers (in blocks), then adds once into the accumulator. Workgroups 2-D (x fastest).
 //
 // Bindings (group 0):
-//   0 batch    uniform Batch (see unpack.wgsl); only `spectra` is used
+//   0 batch    uniform Batch (common.wgsl); only `spectra` is used
 //   1 X        storage, read:        array<vec2<f32>>, INPUTS × B × C spectra, fft-shifted, gains applied
 //   2 p2       storage, read_write:  array<f32>, INPUTS × C; accumulated
 
-override WG: u32 = 64u;
 override C: u32;
 override B: u32;
 override INPUTS: u32;
 override BLOCK: u32 = 64u;
-
-struct Batch {
-  spectra: u32,
-  window: u32,
-  hops: u32,
-  pad: u32,
-}
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> X: array<vec2<f32>>;
@@ -29,7 +21,7 @@ struct Batch {
 fn main(@builtin(workgroup_id) wid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let id = (wid.y * nwg.x + wid.x) * WG + lid;
+  let id = invocation(wid, nwg, lid);
   if (id >= INPUTS * C) {
     return;
   }

@@ -8,23 +8,30 @@ import { CorrelatorError } from '../correlator/errors.ts';
 
 export type KernelName = 'unpack' | 'pfb' | 'fft' | 'shift' | 'xengine' | 'power2';
 
-const sources = new Map<KernelName, Promise<string>>();
+const files = new Map<string, Promise<string>>();
 
-/**
- * The WGSL source of a kernel, read once per process: from disk in Node, by
- * fetch elsewhere (an Electron renderer or a browser, where a bundler serves
- * `new URL('./x.wgsl', import.meta.url)` as an asset).
- */
-export function kernelSource(name: KernelName): Promise<string> {
-  let code = sources.get(name);
+/** A .wgsl file beside this one, read once per process: from disk in Node, by fetch elsewhere. */
+function wgslFile(name: string): Promise<string> {
+  let code = files.get(name);
   if (code === undefined) {
     const url = new URL(`./${name}.wgsl`, import.meta.url);
     code = url.protocol === 'file:'
       ? import('node:fs/promises').then((fs) => fs.readFile(url, 'utf8'))
       : fetch(url).then((r) => r.text());
-    sources.set(name, code);
+    files.set(name, code);
   }
   return code;
+}
+
+/**
+ * The WGSL source of a kernel: common.wgsl (the workgroup size, the Batch
+ * uniform, the invocation id), then the kernel's own file. Read from disk in
+ * Node, by fetch elsewhere (an Electron renderer or a browser, where a
+ * bundler serves `new URL('./x.wgsl', import.meta.url)` as an asset).
+ */
+export async function kernelSource(name: KernelName): Promise<string> {
+  const [common, own] = await Promise.all([wgslFile('common'), wgslFile(name)]);
+  return `${common}\n${own}`;
 }
 
 const modules = new WeakMap<GPUDevice, Map<KernelName, GPUShaderModule>>();
@@ -63,6 +70,7 @@ export async function kernelPipeline(
   } catch (cause) {
     const info = await module.getCompilationInfo().catch(() => null);
     const messages = info?.messages.map((m) => `${m.type} ${m.lineNum}:${m.linePos} ${m.message}`).join('; ');
-    throw new CorrelatorError('backend', `kernel ${name}.wgsl (${label}) failed to build: ${String(cause)}${messages ? ` [${messages}]` : ''}`, { cause });
+    // Line numbers count common.wgsl's lines first.
+    throw new CorrelatorError('backend', `kernel ${name}.wgsl (${label}) failed to build: ${String(cause)}${messages ? ` [${messages}; lines count common.wgsl first]` : ''}`, { cause });
   }
 }

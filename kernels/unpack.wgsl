@@ -16,16 +16,8 @@
 //   3 clipped  storage, read_write:  array<atomic<u32>>, INPUTS; accumulated (samples whose I or Q
 //              byte is 0 or 255, among the first `hops` samples)
 
-override WG: u32 = 64u;
 override STRIDE_WORDS: u32;
 override INPUTS: u32;
-
-struct Batch {
-  spectra: u32,
-  window: u32,
-  hops: u32,
-  pad: u32,
-}
 
 @group(0) @binding(0) var<uniform> batch: Batch;
 @group(0) @binding(1) var<storage, read> raw: array<u32>;
@@ -47,7 +39,7 @@ fn isClipped(i: u32, q: u32) -> u32 {
 fn main(@builtin(workgroup_id) wid: vec3<u32>,
         @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let id = (wid.y * nwg.x + wid.x) * WG + lid;
+  let id = invocation(wid, nwg, lid);
   let a = id / STRIDE_WORDS;
   let w = id % STRIDE_WORDS;
   if (lid == 0u) {
