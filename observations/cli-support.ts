@@ -60,8 +60,3 @@ export function stderrProgress(label: string, out: NodeJS.WriteStream = process.
 export function isUsageProblem(err: unknown): boolean {
   return err instanceof ObservationError && (err.kind === 'invalid' || err.kind === 'not-found');
 }
-
-/** Parses a positive integer observation id from the command line, or null. */
-export function parseId(s: string | undefined): number | null {
-  return s !== undefined && /^[1-9]\d*$/.test(s) ? Number(s) : null;
-}

@@ -141,6 +141,24 @@ abstract class SimDevice {
     return 0;
   }
 
+  /**
+   * Streams what `next` makes, `blockSamples` per input at a time, paced;
+   * `lost`: the samples a consumer that fell behind lost before them.
+   */
+  protected async *stream(next: (lost: number) => Block[]): AsyncGenerator<Block> {
+    this.startStreaming();
+    try {
+      const clock = { due: performance.now() };
+      let lost = 0;
+      while (!this.closed) {
+        for (const b of next(lost)) yield b;
+        lost = await this.pace(clock, this.blockSamples);
+      }
+    } finally {
+      this.streaming = false;
+    }
+  }
+
   protected startStreaming(): void {
     this.check();
     if (this.streaming) throw new DeviceError('busy', 'this simulated dongle is already streaming; break out of the other blocks() loop first.');
@@ -182,19 +200,8 @@ export class SimSource extends SimDevice implements SampleSource {
     return { input: this.input, firstSample, data, receivedAt: Date.now(), dropped };
   }
 
-  async *blocks(): AsyncGenerator<Block> {
-    this.startStreaming();
-    try {
-      const clock = { due: performance.now() };
-      let lost = 0;
-      while (!this.closed) {
-        const b = this.read(this.blockSamples, lost);
-        yield b;
-        lost = await this.pace(clock, b.data.length / 2);
-      }
-    } finally {
-      this.streaming = false;
-    }
+  blocks(): AsyncGenerator<Block> {
+    return this.stream((lost) => [this.read(this.blockSamples, lost)]);
   }
 }
 
@@ -249,19 +256,8 @@ export class SimGroup extends SimDevice {
   }
 
   /** Blocks of every input in turn (0, 1, …, N−1, 0, …), paced at the sample rate. */
-  async *blocks(): AsyncGenerator<Block> {
-    this.startStreaming();
-    try {
-      const clock = { due: performance.now() };
-      let lost = 0;
-      while (!this.closed) {
-        const group = this.read(this.blockSamples, lost);
-        for (const b of group) yield b;
-        lost = await this.pace(clock, this.blockSamples);
-      }
-    } finally {
-      this.streaming = false;
-    }
+  blocks(): AsyncGenerator<Block> {
+    return this.stream((lost) => this.read(this.blockSamples, lost));
   }
 }
 

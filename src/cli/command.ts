@@ -37,3 +37,10 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnTy
     throw new UsageError((err as Error).message);
   }
 }
+
+/** The one observation id a command takes as its argument (a positive whole number), or a UsageError. */
+export function observationId(positionals: readonly string[]): number {
+  const s = positionals[0];
+  if (positionals.length !== 1 || s === undefined || !/^[1-9]\d*$/.test(s)) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');
+  return Number(s);
+}

@@ -1,6 +1,6 @@
 /** `fringe delete ID`: removes an observation and the files it holds in the data folder. */
-import { isUsageProblem, openStore, parseId } from '../../../observations/cli-support.ts';
-import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
+import { isUsageProblem, openStore } from '../../../observations/cli-support.ts';
+import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe delete ID --yes [--db DIR]
 
@@ -21,8 +21,7 @@ export const command: Command = {
   async run(argv) {
     const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { yes: { type: 'boolean' }, db: { type: 'string' } } });
     const { values, positionals } = parsed;
-    const id = parseId(positionals[0]);
-    if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');
+    const id = observationId(positionals);
     if (!values.yes) throw new UsageError(`deleting observation ${id} cannot be undone; add --yes.`);
     try {
       const store = openStore(values.db);

@@ -1,10 +1,10 @@
 /** `fringe export ID --format F --out PATH`: writes an observation in an archive format. */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isUsageProblem, openStore, parseId, stderrProgress } from '../../../observations/cli-support.ts';
+import { isUsageProblem, openStore, stderrProgress } from '../../../observations/cli-support.ts';
 import { callistoFileName, exportCallistoSeries, stationOf } from '../../../observations/export/callisto.ts';
 import { exportFormats, exportObservation, isExportFormat, type AnyExportOptions } from '../../../observations/export/index.ts';
-import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
+import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe export ID --format FORMAT --out PATH [options]
 
@@ -50,8 +50,7 @@ export const command: Command = {
       },
     });
     const { values, positionals } = parsed;
-    const id = parseId(positionals[0]);
-    if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');
+    const id = observationId(positionals);
     if (!values.format || !isExportFormat(values.format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}.`);
     if (!values.out) throw new UsageError('--out PATH is required.');
     const int = (flag: string, v: string | undefined): number | undefined => {

@@ -1,7 +1,7 @@
 /** `fringe show ID`: one observation in full. */
-import { isUsageProblem, observationSummary, openStore, parseId } from '../../../observations/cli-support.ts';
+import { isUsageProblem, observationSummary, openStore } from '../../../observations/cli-support.ts';
 import { UploadQueue } from '../../../observations/upload/queue.ts';
-import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
+import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe show ID [--json] [--db DIR]
 
@@ -21,8 +21,7 @@ export const command: Command = {
   async run(argv) {
     const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
     const { values, positionals } = parsed;
-    const id = parseId(positionals[0]);
-    if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');
+    const id = observationId(positionals);
     try {
       const store = openStore(values.db);
       try {

@@ -1,13 +1,13 @@
 /** `fringe upload ID --target NAME`: sends an observation's exports through the persistent queue. */
 import { existsSync, readFileSync } from 'node:fs';
-import { isUsageProblem, openStore, parseId, stderrProgress } from '../../../observations/cli-support.ts';
+import { isUsageProblem, openStore, stderrProgress } from '../../../observations/cli-support.ts';
 import { exportFormats, isExportFormat } from '../../../observations/export/index.ts';
 import { exportForUpload } from '../../../observations/upload/export.ts';
 import { FtpTransport } from '../../../observations/upload/ftp.ts';
 import { HttpTransport } from '../../../observations/upload/http.ts';
 import { UploadQueue } from '../../../observations/upload/queue.ts';
 import { TargetStore } from '../../../observations/upload/targets.ts';
-import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
+import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe upload ID --target NAME [--format F] [options]
 
@@ -43,8 +43,7 @@ export const command: Command = {
       },
     });
     const { values, positionals } = parsed;
-    const id = parseId(positionals[0]);
-    if (id === null || positionals.length !== 1) throw new UsageError('give one observation ID (a positive whole number); fringe list shows them.');
+    const id = observationId(positionals);
     if (!values.target) throw new UsageError('--target NAME is required (fringe targets list shows them).');
     if (values.format !== undefined && !isExportFormat(values.format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}.`);
     const num = (flag: string, v: string | undefined, def: number): number => {
