@@ -4,7 +4,7 @@
  * correlator settings (reprocess.ts) or for other programs. What was written
  * before a stop or a failure is kept and referenced.
  */
-import { recordSigmf } from '../../devices/sdr/recorder.ts';
+import { recordSigmf, type RecordProgress } from '../../devices/sdr/recorder.ts';
 import { openSource } from '../../devices/sdr/open.ts';
 import type { SampleSource } from '../../devices/sdr/source.ts';
 import type { Recording } from '../../observations/store/recording.ts';
@@ -33,37 +33,16 @@ export async function recordRaw(
         fx: { inputs: 1, channels: o.channels, taps: o.taps, spectraPerIntegration: spectraFor(o.integration, tuning.sampleRate, o.channels), mode: 'autos' },
       },
     });
-    const file = store.rawRecordingPath(recording.id, 'iq');
     const progress: ObserveProgress = { samples: 0, total, integrations: 0, dropped: 0, clipped: 0 };
-    let failure: unknown = null;
-    let result;
-    try {
-      result = await recordSigmf(source, {
-        metaPath: file.absolute.replace(/\.sigmf-data$/, '.sigmf-meta'),
-        samples: total,
-        signal: hooks.signal,
-        recorder: `fringe ${softwareVersion}`,
-        onProgress: (p) => {
-          progress.samples = p.samples;
-          progress.dropped = p.dropped;
-          hooks.onProgress?.(progress);
-        },
-      });
-    } catch (err) {
-      failure = err;
-    }
-    // Whatever reached the disk is referenced, complete or not.
-    store.addRawRecording({
-      observationId: recording.id,
-      path: file.relative,
-      datatype: 'cu8',
-      sampleRate: tuning.sampleRate,
-      frequency: tuning.centerFrequency,
-      numChannels: 1,
-      start: recording.start,
-      meta: { samples: result?.samples ?? progress.samples, dropped: result?.dropped ?? progress.dropped },
+    const { samples, failure } = await recordRawInto(store, recording, source, {
+      samples: total,
+      signal: hooks.signal,
+      onProgress: (p) => {
+        progress.samples = p.samples;
+        progress.dropped = p.dropped;
+        hooks.onProgress?.(progress);
+      },
     });
-    const samples = result?.samples ?? progress.samples;
     if (failure) throw failure;
     if (samples < total) {
       const reason = hooks.signal?.aborted ? 'stopped before the requested duration' : 'the source ended before the requested duration';
@@ -79,4 +58,47 @@ export async function recordRaw(
     await source?.close();
     store.close();
   }
+}
+
+/**
+ * Records `source` to SigMF as observation `rec`'s raw recording in the data
+ * folder, until `samples` (or `signal`, or the source's end), and references
+ * whatever reached the disk, complete or not. A failure is returned, not
+ * thrown, so that the caller ends the observation first.
+ */
+export async function recordRawInto(
+  store: Store,
+  rec: Recording,
+  source: SampleSource,
+  o: { samples?: number; signal?: AbortSignal; onProgress?: (p: RecordProgress) => void } = {},
+): Promise<{ samples: number; dropped: number; failure: unknown }> {
+  const file = store.rawRecordingPath(rec.id, 'iq');
+  const tuning = source.tuning;
+  let last: RecordProgress = { samples: 0, dropped: 0, seconds: 0 };
+  let failure: unknown = null;
+  try {
+    last = await recordSigmf(source, {
+      metaPath: file.absolute.replace(/\.sigmf-data$/, '.sigmf-meta'),
+      samples: o.samples,
+      signal: o.signal,
+      recorder: `fringe ${softwareVersion}`,
+      onProgress: (p) => {
+        last = p;
+        o.onProgress?.(p);
+      },
+    });
+  } catch (err) {
+    failure = err;
+  }
+  store.addRawRecording({
+    observationId: rec.id,
+    path: file.relative,
+    datatype: 'cu8',
+    sampleRate: tuning.sampleRate,
+    frequency: tuning.centerFrequency,
+    numChannels: 1,
+    start: rec.start,
+    meta: { samples: last.samples, dropped: last.dropped },
+  });
+  return { samples: last.samples, dropped: last.dropped, failure };
 }

@@ -27,8 +27,7 @@ import { builtInScenarioNames, discoverSources, endpointProblem, listDongles, sc
 import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { spectraFor } from './observe.ts';
 import { reprocess } from './reprocess.ts';
-import { recordSigmf } from '../../devices/sdr/recorder.ts';
-import { softwareVersion } from './version.ts';
+import { recordRawInto } from './raw.ts';
 import { defaultTarget, provenance } from './provenance.ts';
 import { calibrateGroup, calibrationConfig, inputsOf, resume, type GroupCalibration } from './group.ts';
 import { Uploads, type UploadJobView } from './uploads.ts';
@@ -474,7 +473,6 @@ export class Station extends EventEmitter<StationEvents> {
         fx: { inputs: 1, channels: cfg.channels, taps: cfg.taps, spectraPerIntegration: cfg.spectraPerIntegration, mode: 'autos' },
       },
     });
-    const file = this.store.rawRecordingPath(rec.id, 'iq');
     const tap = new BlockStage('raw', 64, 'drop');
     const source = l.source;
     const tee: SampleSource = {
@@ -492,19 +490,13 @@ export class Station extends EventEmitter<StationEvents> {
       close: async () => tap.end(),
     };
     const raw: RawTap = { tap, samples: 0, ended: null };
-    const finish = recordSigmf(tee, { metaPath: file.absolute.replace(/\.sigmf-data$/, '.sigmf-meta'), recorder: `fringe ${softwareVersion}`, onProgress: (p) => (raw.samples = p.samples) })
-      .then(
-        () => null,
-        (err: unknown) => err,
-      )
-      .then((failure) => {
-        // Whatever reached the disk is referenced, complete or not.
-        this.store.addRawRecording({ observationId: rec.id, path: file.relative, datatype: 'cu8', sampleRate: rate, frequency: source.tuning.centerFrequency, numChannels: 1, start: rec.start, meta: { samples: raw.samples, dropped: tap.droppedSamples } });
+    const finish = recordRawInto(this.store, rec, tee, { onProgress: (p) => (raw.samples = p.samples) })
+      .then(({ samples, failure }) => {
         if (failure) {
           rec.interrupt((failure as Error).message ?? String(failure));
           this.fail(failure);
         } else if (raw.ended) rec.interrupt(raw.ended);
-        else rec.complete(rec.start + raw.samples / rate);
+        else rec.complete(rec.start + samples / rate);
       })
       .catch((err: unknown) => this.fail(err))
       .finally(() => {

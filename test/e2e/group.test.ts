@@ -17,7 +17,7 @@ import { serveSim, type SimServer } from '../../src/cli/commands/sim.ts';
 import { scenarioDir } from '../../src/engine/sources.ts';
 import type { SpectrumEvent } from '../../src/engine/station.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { openSession, shots, type Served } from './harness.ts';
+import { openSession, paintedWaterfallRows, shots, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
@@ -145,17 +145,7 @@ describe.skipIf(skip)('a coherent group in the UI', () => {
       expect(await page.getByTestId('waterfall-input').textContent()).toBe('input 1 · east');
       expect(await page.locator('.readout-label').allTextContents()).toContain('HI peak · input 1');
       // The waterfall painted east's rows at once (tens of rows kept since the group started), not one new row.
-      const painted = await page.$eval('[data-testid=waterfall]', (el) => {
-        const cv = el as HTMLCanvasElement;
-        const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
-        let rows = 0;
-        for (let r = 0; r < cv.height; r++) {
-          let lit = 0;
-          for (let j = 0; j < cv.width; j++) lit += d[4 * (r * cv.width + j)]! + d[4 * (r * cv.width + j) + 1]! > 20 ? 1 : 0;
-          if (lit > cv.width / 4) rows++;
-        }
-        return rows;
-      });
+      const painted = await paintedWaterfallRows(page);
       // (One new row would light a pixel row or two; under load fewer spectra have arrived, so the bar is low.)
       expect(painted).toBeGreaterThan(3);
       await page.getByTestId('input-2').click();

@@ -71,3 +71,18 @@ export async function openSession(
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   return { server, browser, page, consoleErrors };
 }
+
+/** Pixel rows of the Live page's waterfall canvas with a quarter or more of their width lit: how many spectra it shows. */
+export function paintedWaterfallRows(page: Page): Promise<number> {
+  return page.$eval('[data-testid=waterfall]', (el) => {
+    const cv = el as HTMLCanvasElement;
+    const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+    let rows = 0;
+    for (let r = 0; r < cv.height; r++) {
+      let lit = 0;
+      for (let j = 0; j < cv.width; j++) lit += d[4 * (r * cv.width + j)]! + d[4 * (r * cv.width + j) + 1]! > 20 ? 1 : 0;
+      if (lit > cv.width / 4) rows++;
+    }
+    return rows;
+  });
+}

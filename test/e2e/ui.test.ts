@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { ensureUiBuilt, launchChromium, openSession, shots, startServer, type Served } from './harness.ts';
+import { ensureUiBuilt, launchChromium, openSession, paintedWaterfallRows, shots, startServer, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 /** The 21 cm line's rest frequency (MHz), Hellwig et al. 1970. */
@@ -182,17 +182,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
     await page.getByTestId('nav-live').click();
     await page.getByTestId('spectrum-plot').locator('.main-svg').first().waitFor();
     // The waterfall kept the rows painted before the visits to the other pages (tens of seconds of spectra).
-    const painted = await page.$eval('[data-testid=waterfall]', (el) => {
-      const cv = el as HTMLCanvasElement;
-      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
-      let rows = 0;
-      for (let r = 0; r < cv.height; r++) {
-        let lit = 0;
-        for (let j = 0; j < cv.width; j++) lit += d[4 * (r * cv.width + j)]! + d[4 * (r * cv.width + j) + 1]! > 20 ? 1 : 0;
-        if (lit > cv.width / 4) rows++;
-      }
-      return rows;
-    });
+    const painted = await paintedWaterfallRows(page);
     expect(painted).toBeGreaterThan(60);
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(shots, 'ui-live-later.png'), fullPage: true });
