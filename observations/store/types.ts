@@ -66,11 +66,49 @@ export interface ObservationConfig {
   calibration?: unknown;
   /** Antennas by input number (input a is antennas[a]); UVFITS needs them. */
   antennas?: AntennaPosition[];
-  /** Phase centre / target position (degrees, J2000), when the target has one. */
-  pointing?: { ra: number; dec: number };
+  /**
+   * Where the dish pointed when the recording started (degrees; ra/dec J2000, l/b galactic,
+   * derived from az/el with src/astro/pointing.ts), and the phase centre for UVFITS.
+   * Later moves are 'pointing' events (data: ObservationPointing, time: sky time).
+   */
+  pointing?: ObservationPointing;
+  /** The observing site (as the station's settings or the simulator's scenario had it). */
+  site?: ObservationSite;
+  /** The sky clock the times were read from: real time, or the simulator's sky running `speed`× real time. */
+  clock?: ObservationClock;
   /** e-CALLISTO station name (uppercase, no spaces) for the Callisto export. */
   station?: string;
   [key: string]: unknown;
+}
+
+/** Where an antenna pointed (degrees). ra/dec and l/b are absent only in observations older than these fields. */
+export interface ObservationPointing {
+  ra: number;
+  dec: number;
+  az?: number;
+  el?: number;
+  l?: number;
+  b?: number;
+  /** Which antenna (input), when they point differently; absent: all of them. */
+  antenna?: number;
+  /** Who said so: the rotator's reported position, the simulator's scenario, a fixed mount set by hand, or the target's catalogue position. */
+  source?: 'rotator' | 'scenario' | 'fixed' | 'target';
+}
+
+export interface ObservationSite {
+  name: string;
+  /** Geodetic latitude (degrees, north positive). */
+  lat: number;
+  /** Longitude (degrees, east positive). */
+  lon: number;
+  /** Height above sea level (m). */
+  altitude: number;
+}
+
+export interface ObservationClock {
+  kind: 'real' | 'simulated';
+  /** Sky seconds per wall-clock second (1 for real time). */
+  speed: number;
 }
 
 export interface Observation {
