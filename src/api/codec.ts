@@ -7,7 +7,7 @@
  *   u32 little-endian n, n bytes of UTF-8 JSON (the event without its arrays,
  *   plus `inputs`), then per input C float32 power, then per input C float32 SK.
  */
-import type { SpectrumEvent } from '../engine/station.ts';
+import type { SpectrumEvent } from './types.ts';
 
 export type SpectrumHeader = Omit<SpectrumEvent, 'power' | 'sk'> & { inputs: number };
 

@@ -10,7 +10,7 @@ import type { Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
 import type { RotatorEvent } from '../engine/rotator.ts';
-import type { SpectrumEvent, StationStatus, TaskEvent } from '../engine/station.ts';
+import type { SpectrumEvent, StationStatus, TaskEvent } from './types.ts';
 import type { ExportFormat, TargetSummary, UploadJobView } from '../engine/uploads.ts';
 import type { Sources } from '../engine/sources.ts';
 import type { ExportedFile, ObservationSummary } from './summary.ts';

@@ -14,7 +14,8 @@ import { encodeSpectrum } from '../api/codec.ts';
 import { ApiError, checkParams, eventNames } from '../api/contract.ts';
 import { dispatcher } from '../api/dispatch.ts';
 import { downloadFormats, exportForDownload, type ExportedFile } from '../api/summary.ts';
-import type { SpectrumEvent, Station, StationEvents } from '../engine/station.ts';
+import type { Station, StationEvents } from '../engine/station.ts';
+import type { SpectrumEvent } from '../api/types.ts';
 import { checkRequest, isLoopback } from './guard.ts';
 
 export interface ServeOptions {

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { Events } from '../api/contract.ts';
-import type { SpectrumEvent } from '../engine/station.ts';
+import type { SpectrumEvent } from '../api/types.ts';
 import { CallError, connectStation, type ConnectionState, type StationClient } from './api.ts';
 
 export type Status = Events['status'];

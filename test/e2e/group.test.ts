@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSpectrum } from '../../src/api/codec.ts';
 import { serveSim, type SimServer } from '../../src/cli/commands/sim.ts';
 import { scenarioDir } from '../../src/engine/sources.ts';
-import type { SpectrumEvent } from '../../src/engine/station.ts';
+import type { SpectrumEvent } from '../../src/api/types.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
 import { openSession, paintedWaterfallRows, shots, type Served } from './harness.ts';
 

@@ -1,6 +1,7 @@
 /** What the engine and API tests share: waiting for spectra, and a station holding one small known observation. */
 import { dispatcher } from '../../src/api/dispatch.ts';
-import { Station, type SpectrumEvent } from '../../src/engine/station.ts';
+import { Station } from '../../src/engine/station.ts';
+import type { SpectrumEvent } from '../../src/api/types.ts';
 import { config, integration, tempDir } from '../observations/fixtures.ts';
 
 /** The next `n` spectrum events the station emits (those `keep` accepts). */

@@ -6,7 +6,7 @@
  * picture survives a visit to another page; another list is painted afresh.
  */
 import { useEffect, useRef } from 'react';
-import type { SpectrumEvent } from '../../engine/station.ts';
+import type { SpectrumEvent } from '../../api/types.ts';
 import { formatMHz } from '../spectrum.ts';
 import { waterfallRows as rows } from '../station.ts';
 

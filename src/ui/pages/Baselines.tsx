@@ -5,7 +5,7 @@
  * with its phase, and the coherences of the last minutes as a strip chart.
  */
 import { useMemo } from 'react';
-import type { SpectrumEvent } from '../../engine/station.ts';
+import type { SpectrumEvent } from '../../api/types.ts';
 import { Plot, baselineColors, nightLayout } from '../components/Plot.tsx';
 import { baselineLabel, type InputLabel } from '../inputs.ts';
 import type { BaselineHistory } from '../station.ts';

@@ -1,7 +1,7 @@
 /** The Live page: spectrum, waterfall, total power, tuning, recording, the sun; for a group, one input at a time and its baselines. */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
-import type { SpectrumEvent } from '../../engine/station.ts';
+import type { SpectrumEvent } from '../../api/types.ts';
 import { Plot, colors, inputColors, nightLayout } from '../components/Plot.tsx';
 import { Waterfall } from '../components/Waterfall.tsx';
 import { channelFrequencies, decibels, findHydrogenLine, formatCount, formatMHz, hydrogenLine, radioVelocity } from '../spectrum.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSpectrum, encodeSpectrum } from '../../../src/api/codec.ts';
 import { ApiError, checkParams } from '../../../src/api/contract.ts';
-import type { SpectrumEvent } from '../../../src/engine/station.ts';
+import type { SpectrumEvent } from '../../../src/api/types.ts';
 
 describe('spectrum frames', () => {
   it('round-trip every field and array exactly, floats 4-byte aligned, for 1 and 3 inputs', () => {

@@ -7,7 +7,8 @@ import { Pipeline } from '../../../correlator/pipeline.ts';
 import { ReferenceBackend } from '../../../correlator/reference.ts';
 import type { Block, Integration } from '../../../correlator/types.ts';
 import { BlockStage, Stage } from '../../../src/engine/stages.ts';
-import { Station, type SpectrumEvent } from '../../../src/engine/station.ts';
+import { Station } from '../../../src/engine/station.ts';
+import type { SpectrumEvent } from '../../../src/api/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-stages-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeSpectrum } from '../../../src/api/codec.ts';
 import { ApiError } from '../../../src/api/contract.ts';
 import { dispatcher } from '../../../src/api/dispatch.ts';
-import type { SpectrumEvent } from '../../../src/engine/station.ts';
+import type { SpectrumEvent } from '../../../src/api/types.ts';
 import { Station } from '../../../src/engine/station.ts';
 import { CallError, StationClient, type Transport } from '../../../src/ui/api.ts';
 import { tempDir } from '../../observations/fixtures.ts';
