@@ -17,9 +17,11 @@ const eventKinds: readonly EventKind[] = ['pointing', 'calibration', 'drop', 'no
 
 export class Recording {
   readonly id: number;
-  /** Start of the recording (Unix s); integration times are start + firstSample / sampleRate. */
+  /** Start of the recording (Unix s, sky time); integration times are start + speed · firstSample / sampleRate. */
   readonly start: number;
   private readonly sampleRate: number;
+  /** Sky seconds per second of samples (config.clock.speed; 1 for real time). */
+  private readonly speed: number;
   private readonly inputs: number;
   private readonly products: number;
   private readonly channels: number;
@@ -43,6 +45,7 @@ export class Recording {
     this.start = start;
     this.lastEnd = start;
     this.sampleRate = config.tuning.sampleRate;
+    this.speed = config.clock?.speed ?? 1;
     this.inputs = config.fx.inputs;
     this.channels = config.fx.channels;
     this.products = config.fx.mode === 'autos' ? this.inputs : (this.inputs * (this.inputs + 1)) / 2;
@@ -78,8 +81,9 @@ export class Recording {
     );
     check(it.power2.length === this.inputs * this.channels, `integration ${it.index}: power2 has ${it.power2.length} values, expected inputs×channels = ${this.inputs * this.channels}`);
     check(it.clipped.length === this.inputs && it.dropped.length === this.inputs, `integration ${it.index}: clipped and dropped need one count per input (${this.inputs})`);
-    const time = this.start + it.firstSample / this.sampleRate;
-    const duration = (it.spectra * this.channels) / this.sampleRate;
+    // Sky time: the clock ran `speed` sky seconds per second of samples (the simulator's accelerated sky).
+    const time = this.start + (this.speed * it.firstSample) / this.sampleRate;
+    const duration = (this.speed * it.spectra * this.channels) / this.sampleRate;
     const droppedTotal = it.dropped.reduce((a, b) => a + b, 0);
     try {
       this.db.transaction(() => {

@@ -1,20 +1,22 @@
 /**
- * Recording an observation: source → FX pipeline → store, one integration
- * per transaction as it arrives. The recipe behind `fringe observe` and the
- * engine's record button. Whatever fails (the source, the disk, a stop
- * request), what was recorded stays and the observation says how it ended.
+ * Recording an observation: a session (session.ts) run by a mode's recipe
+ * (modes.ts) into the store, one integration per transaction as it arrives.
+ * The recipe behind `fringe observe` and reprocessing. Whatever fails (the
+ * source, the disk, a stop request), what was recorded stays, the
+ * observation says how it ended, and the session (its worker threads and
+ * device) is closed.
  */
-import type { BackendChoice, Block, FxConfig, Integration } from '../../correlator/types.ts';
-import { Pipeline } from '../../correlator/pipeline.ts';
-import { openSource } from '../../devices/sdr/open.ts';
-import type { SampleSource, Tuning } from '../../devices/sdr/source.ts';
+import type { BackendChoice } from '../../correlator/types.ts';
+import type { Tuning } from '../../devices/sdr/source.ts';
 import { Store } from '../../observations/store/store.ts';
-import type { Recording } from '../../observations/store/recording.ts';
-import { openBackend } from './backend.ts';
-import { defaultTarget, provenance } from './provenance.ts';
-import { calibrateGroup, calibrationConfig, inputsOf, resume } from './group.ts';
+import type { ObservationConfig } from '../../observations/store/types.ts';
+import { measurement, type ModeRun, type ObserveMode, type ObserveProgress, type ObserveResult } from './modes.ts';
 
-export type ObserveMode = 'spectrum' | 'totalpower' | 'raw';
+export type { ObserveMode, ObserveProgress, ObserveResult } from './modes.ts';
+import { Session } from './session.ts';
+import { loadSettings } from './settings.ts';
+
+export { spectraFor } from './session.ts';
 
 export interface ObserveOptions {
   /** A source spec (devices/sdr/open.ts): sim, rtlsdr:0, rtltcp:HOST:PORT, file:PATH, group:SPEC,SPEC. */
@@ -43,122 +45,63 @@ export interface ObserveOptions {
   start?: number;
   /** Kept in the observation's configuration beside the rest (e.g. what it was reprocessed from). */
   extraConfig?: Record<string, unknown>;
+  /** Recorded as is in place of the session's (reprocessing keeps the original's site, clock and pointing). */
+  config?: Partial<ObservationConfig>;
 }
 
-export interface ObserveProgress {
-  /** Samples recorded so far, and the total asked for. */
-  samples: number;
-  total: number;
-  integrations: number;
-  dropped: number;
-  clipped: number;
+export interface ObserveHooks {
+  onProgress?: (p: ObserveProgress) => void;
+  onNotice?: (notice: string) => void;
+  signal?: AbortSignal;
 }
 
-export interface ObserveResult {
-  observationId: number;
-  integrations: number;
-  status: 'complete' | 'interrupted';
-  /** Backend notices (a GPU fallback) and the reason for an interruption. */
-  notices: string[];
-}
-
-/** Spectra per integration for an integration time (s) at a sample rate (Hz), at least one. */
-export function spectraFor(integration: number, sampleRate: number, channels: number): number {
-  return Math.max(1, Math.round((integration * sampleRate) / channels));
-}
-
-export async function observe(
-  o: ObserveOptions,
-  hooks: { onProgress?: (p: ObserveProgress) => void; onNotice?: (notice: string) => void; signal?: AbortSignal } = {},
-): Promise<ObserveResult> {
-  if (o.mode === 'raw') return (await import('./raw.ts')).recordRaw(o, hooks);
+export async function observe(o: ObserveOptions, hooks: ObserveHooks = {}): Promise<ObserveResult> {
+  const mode = measurement(o.mode);
   const store = Store.open(o.dataDir);
-  const notices: string[] = [];
-  let source: SampleSource | null = null;
-  let recording: Recording | null = null;
+  let session: Session | null = null;
+  let run: ModeRun | null = null;
   try {
-    source = await openSource(o.source, { tuning: o.tuning, pacing: o.pacing, scenario: o.scenario });
-    const rate = source.tuning.sampleRate;
-    const inputs = inputsOf(source);
-    const stream: AsyncIterator<Block> = source.blocks()[Symbol.asyncIterator]();
-    // A group: its delays, measured on its first samples (which are recorded too).
-    const calibration = inputs > 1 ? await calibrateGroup(stream, inputs) : null;
-    if (calibration) {
-      notices.push(calibration.notice);
-      hooks.onNotice?.(calibration.notice);
-    }
-    const fx: FxConfig = {
-      inputs,
+    const notices: string[] = [];
+    const notice = (n: string) => {
+      notices.push(n);
+      hooks.onNotice?.(n);
+    };
+    session = await Session.open({
+      source: o.source,
+      tuning: o.tuning,
       channels: o.channels,
       taps: o.taps,
-      spectraPerIntegration: spectraFor(o.integration, rate, o.channels),
-      mode: inputs > 1 ? 'full' : 'autos',
-      ...(calibration?.fit ? { delays: calibration.fit.delays } : {}),
-    };
-    const { backend, notice } = await openBackend(o.backend, fx, {
+      integration: o.integration,
+      backend: mode.correlates ? o.backend : null,
       threads: o.threads,
-      onNotice: (n) => {
-        notices.push(n);
-        hooks.onNotice?.(n);
-      },
+      pacing: o.pacing,
+      scenario: o.scenario,
+      site: loadSettings(o.dataDir).site,
+      onNotice: notice,
     });
-    if (notice) notices.push(notice);
-    const pipeline = new Pipeline(backend);
-    recording = store.startObservation({
-      mode: o.mode,
-      target: o.target ?? defaultTarget(source),
-      start: o.start,
-      config: {
-        ...o.extraConfig,
-        ...provenance(source, o.source),
-        fx: { ...fx, gains: null },
-        backend: backend.name,
-        ...calibrationConfig(calibration),
-      },
-    });
-    const total = Math.round(o.seconds * rate);
-    const progress: ObserveProgress = { samples: 0, total, integrations: 0, dropped: 0, clipped: 0 };
-    const keep = (list: Integration[]) => {
-      for (const i of list) {
-        recording!.append(i);
-        progress.integrations++;
-        progress.dropped += i.dropped.reduce((a, b) => a + b, 0);
-        progress.clipped += i.clipped.reduce((a, b) => a + b, 0);
-      }
-    };
-    // Samples taken so far per input: the recording has `total` of every input.
-    const taken = new Array<number>(inputs).fill(0);
-    try {
-      for await (const block of resume(calibration?.held ?? [], stream)) {
-        if (hooks.signal?.aborted) break;
-        const n = Math.max(0, Math.min(block.data.length / 2, total - block.firstSample));
-        if (n > 0) {
-          const data = n < block.data.length / 2 ? block.data.subarray(0, 2 * n) : block.data;
-          keep(await pipeline.push({ ...block, data }));
-        }
-        taken[block.input] = Math.max(taken[block.input]!, Math.min(total, block.firstSample + n));
-        progress.samples = Math.min(...taken);
-        hooks.onProgress?.(progress);
-        if (progress.samples >= total) break;
-      }
-      keep(await pipeline.end());
-    } finally {
-      await backend.close();
-    }
-    if (hooks.signal?.aborted || progress.samples < total) {
+    for (const n of session.notices) notice(n);
+    await mode.prepare(session);
+    const start = o.start ?? session.clock.now() / 1000;
+    run = { store, session, writer: null, target: o.target, start, seconds: o.seconds, signal: hooks.signal, onProgress: hooks.onProgress, extraConfig: o.extraConfig, config: o.config };
+    const outcome = await mode.run(run);
+    const report = mode.report(mode.analyse(outcome));
+    const rec = run.writer!.rec;
+    if (outcome.samples < outcome.total) {
       const reason = hooks.signal?.aborted ? 'stopped before the requested duration' : 'the source ended before the requested duration';
-      recording.interrupt(reason);
+      rec.interrupt(reason);
       notices.push(reason);
-      return { observationId: recording.id, integrations: progress.integrations, status: 'interrupted', notices };
+      return { observationId: rec.id, integrations: outcome.integrations, status: 'interrupted', notices, report };
     }
-    recording.complete();
-    return { observationId: recording.id, integrations: progress.integrations, status: 'complete', notices };
+    rec.complete(outcome.end);
+    return { observationId: rec.id, integrations: outcome.integrations, status: 'complete', notices, report };
   } catch (err) {
     // Keep what was recorded: the observation ends as interrupted, with the reason.
-    if (recording?.active) recording.interrupt(err instanceof Error ? err.message : String(err));
+    const rec = run?.writer?.rec;
+    if (rec?.active) rec.interrupt(err instanceof Error ? err.message : String(err));
     throw err;
   } finally {
-    await source?.close();
+    // Every path: the backend's worker threads and the device are released, or the process cannot exit.
+    await session?.close();
     store.close();
   }
 }

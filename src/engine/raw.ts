@@ -1,64 +1,15 @@
 /**
  * Raw mode: the source's cu8 samples recorded to SigMF in the store's data
- * folder and referenced by an observation, for reprocessing later with other
+ * folder and referenced by an observation (the session and the observation
+ * are opened by the raw mode's recipe, modes.ts, or the live view's recorder), for reprocessing later with other
  * correlator settings (reprocess.ts) or for other programs. What was written
  * before a stop or a failure is kept and referenced.
  */
 import { recordSigmf, type RecordProgress } from '../../devices/sdr/recorder.ts';
-import { openSource } from '../../devices/sdr/open.ts';
 import type { SampleSource } from '../../devices/sdr/source.ts';
 import type { Recording } from '../../observations/store/recording.ts';
-import { Store } from '../../observations/store/store.ts';
-import { spectraFor, type ObserveOptions, type ObserveProgress, type ObserveResult } from './observe.ts';
-import { defaultTarget, provenance } from './provenance.ts';
+import type { Store } from '../../observations/store/store.ts';
 import { softwareVersion } from './version.ts';
-
-export async function recordRaw(
-  o: ObserveOptions,
-  hooks: { onProgress?: (p: ObserveProgress) => void; signal?: AbortSignal } = {},
-): Promise<ObserveResult> {
-  const store = Store.open(o.dataDir);
-  let source: SampleSource | null = null;
-  let recording: Recording | null = null;
-  try {
-    source = await openSource(o.source, { tuning: o.tuning, pacing: o.pacing, scenario: o.scenario });
-    const tuning = source.tuning;
-    const total = Math.round(o.seconds * tuning.sampleRate);
-    recording = store.startObservation({
-      mode: 'raw',
-      target: o.target ?? defaultTarget(source),
-      config: {
-        ...provenance(source, o.source),
-        // The correlator settings to reprocess with by default.
-        fx: { inputs: 1, channels: o.channels, taps: o.taps, spectraPerIntegration: spectraFor(o.integration, tuning.sampleRate, o.channels), mode: 'autos' },
-      },
-    });
-    const progress: ObserveProgress = { samples: 0, total, integrations: 0, dropped: 0, clipped: 0 };
-    const { samples, failure } = await recordRawInto(store, recording, source, {
-      samples: total,
-      signal: hooks.signal,
-      onProgress: (p) => {
-        progress.samples = p.samples;
-        progress.dropped = p.dropped;
-        hooks.onProgress?.(progress);
-      },
-    });
-    if (failure) throw failure;
-    if (samples < total) {
-      const reason = hooks.signal?.aborted ? 'stopped before the requested duration' : 'the source ended before the requested duration';
-      recording.interrupt(reason);
-      return { observationId: recording.id, integrations: 0, status: 'interrupted', notices: [reason] };
-    }
-    recording.complete(recording.start + samples / tuning.sampleRate);
-    return { observationId: recording.id, integrations: 0, status: 'complete', notices: [] };
-  } catch (err) {
-    if (recording?.active) recording.interrupt(err instanceof Error ? err.message : String(err));
-    throw err;
-  } finally {
-    await source?.close();
-    store.close();
-  }
-}
 
 /**
  * Records `source` to SigMF as observation `rec`'s raw recording in the data
