@@ -1,122 +1,220 @@
-/**
- * A bounded queue between a producer that cannot wait (a dongle's callback,
- * a socket) and one consumer iterating with `for await`. When the consumer
- * falls behind and the queue is full, the newest block is dropped whole and
- * its samples are added to the `dropped` count of the next block that gets
- * through, as DESIGN.md's concurrency section asks.
- */
 import type { Block } from './source.ts';
 
-export class BlockQueue implements AsyncIterable<Block> {
-  private readonly items: Block[] = [];
-  private head = 0;
-  private waiter: ((r: IteratorResult<Block>) => void) | null = null;
-  private failWaiter: ((e: unknown) => void) | null = null;
-  private finished = false;
+/**
+ * The bounded queues between stages (a device's callback or socket → its
+ * reader; source → FX core → store and live subscribers): the one
+ * drop-and-count queue of DESIGN.md's concurrency section. Each holds at most `capacity` items. A stage
+ * that may wait (`wait`) makes its producer wait when full, so back-pressure
+ * reaches the stage before it; one fed by something that cannot wait (a
+ * dongle keeps sampling) drops what does not fit (`drop`) and counts it.
+ * Every stage counts what went in, out and was dropped, and its high-water
+ * mark, for the station's status.
+ */
+
+export type StagePolicy = 'wait' | 'drop';
+
+export interface StageCounts {
+  name: string;
+  policy: StagePolicy;
+  capacity: number;
+  /** Items waiting now. */
+  queued: number;
+  /** Most items ever waiting at once. */
+  highWater: number;
+  /** Items accepted. */
+  in: number;
+  /** Items taken by the consumer. */
+  out: number;
+  /** Items refused because the stage was full. */
+  dropped: number;
+}
+
+export class StageClosedError extends Error {
+  override name = 'StageClosedError';
+}
+
+export class Stage<T> implements AsyncIterable<T> {
+  private readonly items: T[] = [];
+  private takers: ((r: IteratorResult<T>) => void)[] = [];
+  private failers: ((e: unknown) => void)[] = [];
+  private spaceWaiters: (() => void)[] = [];
+  private isEnded = false;
   private error: unknown = null;
-  private pendingDropped = 0;
-  private iterated = false;
-  /** Blocks dropped because the consumer fell behind. */
-  droppedBlocks = 0;
+  private counts = { in: 0, out: 0, dropped: 0, highWater: 0 };
 
-  /**
-   * @param capacity blocks held before dropping (≥ 1)
-   * @param onStop called once when the consumer stops early (break/return)
-   */
   constructor(
-    private readonly capacity: number,
-    private readonly onStop: () => void = () => {},
-  ) {}
-
-  /** Number of blocks waiting. */
-  get length(): number {
-    return this.items.length - this.head;
+    readonly name: string,
+    readonly capacity: number,
+    readonly policy: StagePolicy,
+  ) {
+    if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`stage ${name}: capacity ${capacity} must be an integer ≥ 1`);
   }
 
-  /** Offers a block; returns false when it was dropped (queue full or ended). */
-  push(block: Block): boolean {
-    if (this.finished) return false;
-    if (this.pendingDropped > 0) {
-      block = { ...block, dropped: block.dropped + this.pendingDropped };
+  /** True once ended (or failed, or drained): producers' offers are refused. */
+  get ended(): boolean {
+    return this.isEnded;
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /**
+   * Offers an item. `wait`: resolves true once it is queued (waiting while
+   * the stage is full). `drop`: resolves false at once when full. Both
+   * resolve false after `end()` or `fail()`.
+   */
+  async put(item: T): Promise<boolean> {
+    while (this.policy === 'wait' && this.items.length >= this.capacity && !this.isEnded) {
+      await new Promise<void>((r) => this.spaceWaiters.push(r));
     }
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = this.failWaiter = null;
-      this.pendingDropped = 0;
-      w({ value: block, done: false });
+    return this.offer(item);
+  }
+
+  /** Queues an item if there is room; false (and counted as dropped) when full. Never waits. */
+  offer(item: T): boolean {
+    if (this.isEnded) return false;
+    const taker = this.takers.shift();
+    if (taker) {
+      this.failers.shift();
+      this.counts.in++;
+      this.counts.out++;
+      this.counts.highWater = Math.max(this.counts.highWater, 1);
+      taker({ value: item, done: false });
       return true;
     }
-    if (this.length >= this.capacity) {
-      this.droppedBlocks++;
-      this.pendingDropped = block.dropped + block.data.length / 2;
+    if (this.items.length >= this.capacity) {
+      this.counts.dropped++;
       return false;
     }
-    this.pendingDropped = 0;
-    this.items.push(block);
+    this.items.push(item);
+    this.counts.in++;
+    this.counts.highWater = Math.max(this.counts.highWater, this.items.length);
     return true;
   }
 
-  /** Ends the stream after the blocks already queued. */
+  /** No more items: the consumer gets what is queued, then the end. */
   end(): void {
-    if (this.finished) return;
-    this.finished = true;
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = this.failWaiter = null;
-      w({ value: undefined, done: true });
-    }
+    if (this.isEnded) return;
+    this.isEnded = true;
+    for (const w of this.spaceWaiters.splice(0)) w();
+    for (const t of this.takers.splice(0)) t({ value: undefined, done: true });
+    this.failers = [];
   }
 
-  /** Ends the stream with an error, thrown after the blocks already queued. */
+  /** Ends with an error: the consumer gets what is queued, then the error. */
   fail(error: unknown): void {
-    if (this.finished) return;
+    if (this.isEnded) return;
     this.error = error;
-    this.finished = true;
-    if (this.failWaiter) {
-      const f = this.failWaiter;
-      this.waiter = this.failWaiter = null;
-      f(error);
-    }
+    this.isEnded = true;
+    for (const w of this.spaceWaiters.splice(0)) w();
+    for (const f of this.failers.splice(0)) f(error);
+    this.takers = [];
   }
 
-  private next(): Promise<IteratorResult<Block>> {
-    if (this.length > 0) {
-      const value = this.items[this.head]!;
-      this.items[this.head++] = undefined as unknown as Block;
-      if (this.head > 1024 && this.head * 2 > this.items.length) {
-        this.items.splice(0, this.head);
-        this.head = 0;
-      }
+  /** Discards what is queued (the consumer stopped), releasing waiting producers. */
+  drain(): void {
+    this.items.length = 0;
+    this.end();
+  }
+
+  /** The next item, or done once ended and empty. */
+  next(): Promise<IteratorResult<T>> {
+    if (this.items.length > 0) {
+      const value = this.items.shift()!;
+      this.counts.out++;
+      this.spaceWaiters.shift()?.();
       return Promise.resolve({ value, done: false });
     }
-    if (this.finished) {
-      if (this.error !== null) {
-        const e = this.error;
-        this.error = null;
-        return Promise.reject(e);
-      }
-      return Promise.resolve({ value: undefined, done: true });
-    }
+    if (this.isEnded) return this.error === null ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(this.error);
     return new Promise((resolve, reject) => {
-      this.waiter = resolve;
-      this.failWaiter = reject;
+      this.takers.push(resolve);
+      this.failers.push(reject);
     });
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<Block> {
-    if (this.iterated) throw new Error('BlockQueue supports one consumer');
-    this.iterated = true;
+  [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: () => this.next(),
       return: async () => {
-        if (!this.finished) {
-          this.finished = true;
-          this.onStop();
-        }
-        this.items.length = 0;
-        this.head = 0;
+        const early = !this.isEnded;
+        this.drain();
+        if (early) this.stopped();
         return { value: undefined, done: true };
       },
     };
+  }
+
+  /** Called once when the consumer stops early (break or return before the end). */
+  protected stopped(): void {}
+
+  snapshot(): StageCounts {
+    return { name: this.name, policy: this.policy, capacity: this.capacity, queued: this.items.length, ...this.counts };
+  }
+}
+
+/**
+ * The queue between a producer of blocks and their consumer: a device that
+ * cannot wait (a dongle's callback, a socket, the paced simulator) offers
+ * with `push` and the newest block is dropped whole when the queue is full;
+ * a producer that can wait (a file, an unpaced simulator) uses `putBlock`
+ * with policy 'wait'. A dropped block is not forgotten: its samples are
+ * added to the `dropped` of the next block of the same input that gets
+ * through, so the correlator sees the gap where it is and time keeps to the
+ * sample count.
+ */
+export class BlockQueue extends Stage<Block> {
+  private readonly carried = new Map<number, number>();
+  private readonly onStop: () => void;
+  /** Samples in the blocks this queue dropped. */
+  droppedSamples = 0;
+
+  /**
+   * @param capacity blocks held before dropping or waiting (≥ 1)
+   * @param options `onStop`, called once when the consumer stops early (pause
+   *   the socket, cancel the transfer), or given alone as a function; `name`
+   *   and `policy` ('drop' by default) for the station's status
+   */
+  constructor(capacity: number, options: (() => void) | { name?: string; policy?: StagePolicy; onStop?: () => void } = {}) {
+    const o = typeof options === 'function' ? { onStop: options } : options;
+    super(o.name ?? 'blocks', capacity, o.policy ?? 'drop');
+    this.onStop = o.onStop ?? (() => {});
+  }
+
+  /** Blocks dropped because the consumer fell behind. */
+  get droppedBlocks(): number {
+    return this.snapshot().dropped;
+  }
+
+  /** Offers a block without waiting; false when it was dropped (full or ended). */
+  push(block: Block): boolean {
+    return this.settle(block, (b) => this.offer(b));
+  }
+
+  /** Offers a block, waiting for room under policy 'wait'; resolves false when it was dropped. */
+  async putBlock(block: Block): Promise<boolean> {
+    const before = this.carried.get(block.input) ?? 0;
+    const b = before ? { ...block, dropped: block.dropped + before } : block;
+    return this.account(b, await this.put(b));
+  }
+
+  private settle(block: Block, offer: (b: Block) => boolean): boolean {
+    const before = this.carried.get(block.input) ?? 0;
+    const b = before ? { ...block, dropped: block.dropped + before } : block;
+    return this.account(b, offer(b));
+  }
+
+  private account(b: Block, taken: boolean): boolean {
+    if (taken) {
+      this.carried.set(b.input, 0);
+      return true;
+    }
+    this.carried.set(b.input, b.dropped + b.data.length / 2);
+    if (!this.ended) this.droppedSamples += b.data.length / 2;
+    return false;
+  }
+
+  protected override stopped(): void {
+    this.onStop();
   }
 }

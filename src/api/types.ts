@@ -5,7 +5,7 @@
  */
 import type { Tuning } from '../../devices/sdr/source.ts';
 import type { Site } from '../astro/site.ts';
-import type { StageCounts } from '../engine/stages.ts';
+import type { StageCounts } from '../engine/live.ts';
 import type { RotatorStatus } from '../engine/rotator.ts';
 
 /** One integration as subscribers see it: per-input mean power spectra and what flags them. */

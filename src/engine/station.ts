@@ -1,37 +1,36 @@
 /**
- * The running station: the only holder of devices. It runs the live
- * pipeline (source → FX core → subscribers), records what it sees into the
- * store on request, and reports everything as events. The UI, the CLI and
- * the Electron shell all drive it through src/api.
+ * The running station: the only holder of devices, and a small facade over
+ * its parts: a live session (session.ts, its stages in live.ts), a recorder
+ * (recorder.ts), the dish (dish.ts: a rotator and the simulated dish that
+ * follows it), settings (settings.ts) and uploads (uploads.ts). Every change
+ * of session (start, stop, scenario, rotator) goes through one queue, one at
+ * a time, and a refused change leaves the running session as it was. The UI,
+ * the CLI and the Electron shell all drive it through src/api.
  */
 import { EventEmitter } from 'node:events';
-import type { BaselineCoherence, SpectrumEvent, StationStatus, TaskEvent } from '../api/types.ts';
-import { Pipeline } from '../../correlator/pipeline.ts';
-import { BlockStage, Stage, type StageCounts } from './stages.ts';
-import { spectralKurtosis } from '../../correlator/sk.ts';
-import type { BackendChoice, Block, FxConfig, Integration } from '../../correlator/types.ts';
-import { baselineIndex } from '../../correlator/baselines.ts';
-import { CoherentGroup } from '../../devices/sdr/group.ts';
-import { openSource } from '../../devices/sdr/open.ts';
-import type { SampleSource, Tuning } from '../../devices/sdr/source.ts';
-import type { Recording } from '../../observations/store/recording.ts';
+import type { SpectrumEvent, StationStatus, TaskEvent } from '../api/types.ts';
+import type { BackendChoice, Block, Integration } from '../../correlator/types.ts';
+import { parseSourceSpec } from '../../devices/sdr/open.ts';
+import type { Tuning } from '../../devices/sdr/source.ts';
+import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
+import { SerialQueue } from '../../devices/serial-queue.ts';
 import { Store } from '../../observations/store/store.ts';
-import { bandPower, channelFlags } from '../analysis/rfi.ts';
 import type { Site } from '../astro/site.ts';
 import { nextSunTransit, sunPosition } from '../astro/sun.ts';
-import { openBackend } from './backend.ts';
-import { RotatorControl, type RotatorConnect, type RotatorEvent, type RotatorStatus } from './rotator.ts';
-import { sunHorizontal } from '../../devices/sim/pointing.ts';
-import type { SimEngine } from '../../devices/sim/engine.ts';
+import type { Calibration } from './calibration.ts';
+import { realClock, type SkyClock } from './clock.ts';
+import { Dish, followPrefix, stayNotice } from './dish.ts';
+import { LiveView, type LiveSink } from './live.ts';
+import { Recorder } from './recorder.ts';
+import { reprocessTask, type ReprocessSpec } from './reprocess.ts';
+import type { RotatorConnect, RotatorEvent } from './rotator.ts';
+import { Session } from './session.ts';
 import { loadSettings, saveSettings, type StationSettings } from './settings.ts';
 import { builtInScenarioNames, discoverSources, endpointProblem, listDongles, scenarioFile, type Sources } from './sources.ts';
-import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
-import { spectraFor } from './observe.ts';
-import { reprocess } from './reprocess.ts';
-import { recordRawInto } from './raw.ts';
-import { defaultTarget, provenance } from './provenance.ts';
-import { calibrateGroup, calibrationConfig, inputsOf, resume, type GroupCalibration } from './group.ts';
+import { spectrumEvent } from './spectrum.ts';
 import { Uploads, type UploadJobView } from './uploads.ts';
+
+export { bandCoherence } from '../analysis/coherence.ts';
 
 export interface LiveOptions {
   /** Source spec (devices/sdr/open.ts); default 'sim'. */
@@ -49,26 +48,7 @@ export interface LiveOptions {
   calibrate?: boolean;
 }
 
-/** Each baseline's cross power summed over the band (channels flagged on either input left out), normalised by the autos. */
-export function bandCoherence(i: Pick<Integration, 'visibilities'>, N: number, C: number, flags: readonly Uint8Array[]): BaselineCoherence[] {
-  const out: BaselineCoherence[] = [];
-  const v = i.visibilities;
-  for (let a = 0; a < N; a++) {
-    for (let b = a + 1; b < N; b++) {
-      const pab = baselineIndex(N, a, b), paa = baselineIndex(N, a, a), pbb = baselineIndex(N, b, b);
-      let re = 0, im = 0, sa = 0, sb = 0;
-      for (let j = 0; j < C; j++) {
-        if (flags[a]![j] || flags[b]![j]) continue;
-        re += v[2 * (pab * C + j)]!;
-        im += v[2 * (pab * C + j) + 1]!;
-        sa += v[2 * (paa * C + j)]!;
-        sb += v[2 * (pbb * C + j)]!;
-      }
-      out.push({ a, b, coherence: sa > 0 && sb > 0 ? Math.hypot(re, im) / Math.sqrt(sa * sb) : 0, phase: (Math.atan2(im, re) * 180) / Math.PI });
-    }
-  }
-  return out;
-}
+type Resolved = Required<Pick<LiveOptions, 'source' | 'channels' | 'taps' | 'integration' | 'backend'>> & Pick<LiveOptions, 'threads' | 'pacing' | 'calibrate' | 'tuning'>;
 
 export interface StationEvents {
   spectrum: [SpectrumEvent];
@@ -79,94 +59,47 @@ export interface StationEvents {
   task: [TaskEvent];
 }
 
-interface LiveSession {
-  options: Required<Omit<LiveOptions, 'threads' | 'pacing' | 'tuning' | 'calibrate'>> & Pick<LiveOptions, 'threads' | 'pacing' | 'calibrate'>;
-  source: SampleSource;
-  pipeline: Pipeline;
-  stopped: boolean;
-  done: Promise<void>;
-  /** Unix time of sample 0 (s). */
-  t0: number | null;
-  /** First sample of the next integration (samples since sample 0). */
-  next: number;
-  /** First sample of the next block the reader takes (samples since sample 0). */
-  nextBlock: number;
-  /** Source → FX core: drops when full for a source that cannot wait (a dongle, the paced simulator), else waits. */
-  blocks: BlockStage;
-  /** FX core → store and subscribers: waits (nothing computed is lost). */
-  integrations: Stage<Integration>;
-  /** The source's blocks (after those a group's calibration read). */
-  stream: AsyncIterable<Block>;
-  /** A group's delay calibration, or null for a single input. */
-  calibration: GroupCalibration | null;
-}
-
-/** Whether the source is the simulator: its own, or a group of simulated antennas. */
-function isSimulated(source: SampleSource): boolean {
-  return source.info.kind === 'sim' || (source instanceof CoherentGroup && source.members.every((m) => m.info.kind === 'sim'));
-}
-
-/** The simulator engine behind a source (a group's first member's), if any. */
-function simEngine(source: SampleSource): SimEngine | undefined {
-  const s = source instanceof CoherentGroup ? source.members[0]! : source;
-  return s.info.kind === 'sim' ? (s as unknown as { engine?: SimEngine }).engine : undefined;
-}
-
-/**
- * The bounded queues of a live session. A source that cannot wait (a
- * dongle, rtl_tcp, the paced simulator, which keeps its pace like a dongle)
- * feeds a stage that drops when the FX core falls behind; a recording or an
- * unpaced simulator is read no faster than the FX core takes it.
- */
-function liveStages(source: SampleSource, pacing: number | false | undefined): Pick<LiveSession, 'blocks' | 'integrations'> {
-  const inputs = inputsOf(source);
-  const lossless = source.info.kind === 'file' || pacing === false;
-  return {
-    blocks: new BlockStage('blocks', 16 * inputs, lossless ? 'wait' : 'drop'),
-    integrations: new Stage<Integration>('integrations', 8, 'wait'),
-  };
-}
-
-/** A raw recording's share of the live stream. */
-interface RawTap {
-  tap: BlockStage;
-  /** Samples written so far. */
-  samples: number;
-  /** Why it ended early (the source stopped), or null. */
-  ended: string | null;
-}
-
-function refuseTuning(): never {
-  throw new StationError('a raw recording follows the live view: retune the live view, not the recording');
-}
-
 export class StationError extends Error {
   override name = 'StationError';
 }
 
+/** The devices a source spec holds that a second session could not open beside it: dongles, rtl_tcp servers (one client each). */
+function devicesOf(spec: string): string[] {
+  const s = parseSourceSpec(spec);
+  return (s.kind === 'group' ? s.members : [s]).flatMap((m) => (m.kind === 'rtlsdr' ? ['rtlsdr'] : m.kind === 'rtltcp' ? [`rtltcp:${m.host}:${m.port}`] : []));
+}
+
 export class Station extends EventEmitter<StationEvents> {
-  private live: LiveSession | null = null;
-  /** `offset`: the live stream's sample at which the recording starts; the store counts samples from there. */
-  private recording: { rec: Recording; mode: string; target: string; integrations: number; offset: number; raw: RawTap | null } | null = null;
-  /** Raw recordings still being closed (their SigMF meta written, the observation ended). */
-  private finishing = new Set<Promise<void>>();
+  private live: { view: LiveView; options: Resolved } | null = null;
   private notices: string[] = [];
   private settings: StationSettings;
-  private rotatorCtl: RotatorControl | null = null;
+  /** Session changes, one at a time. */
+  private readonly changes = new SerialQueue();
+  private readonly recorder: Recorder;
+  private readonly dish = new Dish();
   /** Upload targets and jobs (uploads.ts). */
   readonly uploads: Uploads;
 
-  private constructor(
-    readonly store: Store,
-    readonly dataDir: string,
-  ) {
+  private constructor(readonly store: Store, readonly dataDir: string) {
     super();
     this.settings = loadSettings(dataDir);
+    this.recorder = new Recorder(store, () => this.emitStatus(), (err) => this.fail(err));
     this.uploads = new Uploads(store);
     this.uploads.on('upload', (e) => this.emit('upload', e));
     this.uploads.on('queue-error', (e) => this.emit('error', e));
     // Jobs queued when the station last stopped go on now.
     this.uploads.resume();
+    this.dish.on('position', (ctl) => this.emit('rotator', this.dish.event(ctl, this.safeSkySun())));
+    this.dish.on('arrived', (ctl, p) => {
+      // A recording keeps where the dish pointed: one event per arrival.
+      this.recorder.pointing({ target: p.target, driver: ctl.driver });
+      this.emitStatus();
+    });
+    this.dish.on('lost', (ctl, err) => {
+      this.replaceFollowNotice(stayNotice(ctl, 'stopped answering'));
+      this.emit('error', { kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}` });
+      this.emitStatus();
+    });
   }
 
   static open(dataDir: string): Station {
@@ -183,16 +116,25 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   setSite(site: Site): Site {
-    saveSettings(this.dataDir, { ...this.settings, site });
-    this.settings = loadSettings(this.dataDir);
+    this.changeSettings({ site });
     this.emitStatus();
     return this.settings.site;
+  }
+
+  /** The sky clock: the simulator's while it is live, else real time. */
+  get clock(): SkyClock {
+    return this.live?.view.session.clock ?? realClock;
+  }
+
+  /** The site the sky is seen from: the simulator's scenario's while it is live, else the station's. */
+  get skySite(): Site {
+    return this.live?.view.session.site ?? this.site;
   }
 
   /** What the station can listen to (sources.ts): dongles, the rtl_tcp endpoints (each probed, but not the one in use), the simulator's scenarios. */
   sources(): Promise<Sources> {
     const l = this.live;
-    const live = l && { source: l.options.source, greeting: (l.source as { greeting?: Greeting | null }).greeting ?? null };
+    const live = l && { source: l.options.source, greeting: (l.view.session.source as { greeting?: Greeting | null }).greeting ?? null };
     return discoverSources({ endpoints: this.settings.rtlTcpEndpoints, scenario: this.settings.scenario, live });
   }
 
@@ -223,22 +165,19 @@ export class Station extends EventEmitter<StationEvents> {
    * tuning; channels, taps, integration and backend kept); while the
    * simulator is recording it is refused.
    */
-  async setScenario(name: string | null): Promise<StationStatus> {
-    if (name !== null && !builtInScenarioNames().includes(name)) {
-      throw new StationError(`there is no built-in scenario '${name}': choose one of ${builtInScenarioNames().join(', ')}, or the default`);
-    }
-    const l = this.live;
-    const simLive = !!l && isSimulated(l.source);
-    if (simLive && this.recording) {
-      throw new StationError(`the simulator is recording observation ${this.recording.rec.id}: stop the recording before changing its scenario`);
-    }
-    this.changeSettings({ scenario: name });
-    if (l && simLive) {
-      const o = l.options;
-      await this.startLive({ source: o.source, channels: o.channels, taps: o.taps, integration: o.integration, backend: o.backend, threads: o.threads, pacing: o.pacing });
-    }
-    this.emitStatus();
-    return this.status();
+  setScenario(name: string | null): Promise<StationStatus> {
+    return this.changes.run(async () => {
+      if (name !== null && !builtInScenarioNames().includes(name)) {
+        throw new StationError(`there is no built-in scenario '${name}': choose one of ${builtInScenarioNames().join(', ')}, or the default`);
+      }
+      const l = this.live;
+      const simLive = !!l && l.view.session.simulated;
+      if (simLive && this.recorder.id !== null) throw new StationError(`the simulator is recording observation ${this.recorder.id}: stop the recording before changing its scenario`);
+      this.changeSettings({ scenario: name });
+      if (l && simLive) await this.changeLive({ ...l.options, tuning: undefined });
+      this.emitStatus();
+      return this.status();
+    });
   }
 
   private changeSettings(change: Partial<StationSettings>): void {
@@ -246,114 +185,120 @@ export class Station extends EventEmitter<StationEvents> {
     this.settings = loadSettings(this.dataDir);
   }
 
-  sun(at = new Date()) {
-    return { ...sunPosition(this.site, at), nextTransit: nextSunTransit(this.site, at), sky: this.skySun() };
+  /** The sun seen from the sky's site (the simulator's while it runs) at `at` (default: the sky clock's now). */
+  sun(at?: Date) {
+    const time = at ?? new Date(this.clock.now());
+    const site = at ? this.site : this.skySite;
+    return { ...sunPosition(site, time), nextTransit: nextSunTransit(site, time), sky: this.skySun() };
+  }
+
+  /** The sun in the sky the dish sees, degrees: the simulator's (its site and sky time) while it runs, else the station site's now. */
+  skySun(): { az: number; el: number; sky: 'simulator' | 'site' } {
+    const p = sunPosition(this.skySite, new Date(this.clock.now()));
+    return { az: p.az, el: p.el, sky: this.clock.kind === 'simulated' ? 'simulator' : 'site' };
+  }
+
+  private safeSkySun(): RotatorEvent['sun'] {
+    try {
+      return this.skySun();
+    } catch {
+      return null;
+    }
   }
 
   status(): StationStatus {
     const l = this.live;
+    const s = l?.view.session;
     return {
-      live: l && {
-        source: l.options.source,
-        kind: l.source.info.kind,
-        name: l.source.info.name,
-        tuning: { ...l.source.tuning },
-        channels: l.options.channels,
-        taps: l.options.taps,
-        integration: l.options.integration,
-        backend: l.pipeline.backend.name,
-        stages: [l.blocks.snapshot(), l.integrations.snapshot()],
-        droppedSamples: l.blocks.droppedSamples,
-      },
-      recording: this.recording && {
-        id: this.recording.rec.id,
-        mode: this.recording.mode,
-        target: this.recording.target,
-        integrations: this.recording.integrations,
-        ...(this.recording.raw ? { samples: this.recording.raw.samples } : {}),
-      },
+      live: l && s ? {
+        source: l.options.source, kind: s.source.info.kind, name: s.source.info.name, tuning: { ...s.source.tuning },
+        channels: l.options.channels, taps: l.options.taps, integration: l.options.integration, backend: s.pipeline!.backend.name,
+        stages: l.view.stages(), droppedSamples: l.view.blocks.droppedSamples,
+      } : null,
+      recording: this.recorder.status(),
       site: this.site,
       scenario: this.settings.scenario,
       notices: [...this.notices],
-      rotator: this.rotatorCtl?.status() ?? null,
+      rotator: this.dish.rotator?.status() ?? null,
     };
   }
 
-  /** Starts (or restarts with new options) the live pipeline. */
-  async startLive(options: LiveOptions = {}): Promise<StationStatus> {
-    if (this.recording) throw new StationError('stop the recording before changing the source or tuning');
-    await this.stopLive();
-    const o = {
-      source: options.source ?? 'sim',
-      channels: options.channels ?? 1024,
-      taps: options.taps ?? 4,
-      integration: options.integration ?? 0.25,
-      backend: options.backend ?? 'auto',
-      threads: options.threads,
-      pacing: options.pacing,
-    };
-    const ctl = this.rotatorCtl;
-    // A simulated dish follows a connected rotator's last reported position (read at 2 Hz by the rotator's poll).
-    const pointing = ctl && /^(group:)?sim(:|,|$)/.test(o.source) ? { pointingAt: () => ctl.last } : undefined;
-    const source = await openSource(o.source, { tuning: options.tuning, pacing: o.pacing, scenario: scenarioFile(this.settings.scenario), pointing });
-    const inputs = inputsOf(source);
-    const stream = source.blocks()[Symbol.asyncIterator]();
-    let opened, calibration: GroupCalibration | null = null;
+  /** Starts (or restarts with new options) the live pipeline; a refused change leaves the running one as it was. */
+  startLive(options: LiveOptions = {}): Promise<StationStatus> {
+    return this.changes.run(() => this.changeLive(options));
+  }
+
+  stopLive(): Promise<void> {
+    return this.changes.run(() => this.endLive());
+  }
+
+  private async changeLive(options: LiveOptions): Promise<StationStatus> {
+    if (this.recorder.id !== null) throw new StationError('stop the recording before changing the source or tuning');
+    const o: Resolved = { source: options.source ?? 'sim', channels: options.channels ?? 1024, taps: options.taps ?? 4, integration: options.integration ?? 0.25, backend: options.backend ?? 'auto', threads: options.threads, pacing: options.pacing, calibrate: options.calibrate, tuning: options.tuning };
+    const old = this.live;
+    const held = old ? devicesOf(old.options.source) : [];
+    if (!old || !devicesOf(o.source).some((d) => held.includes(d))) {
+      // Opened beside the running session: a refusal (a bad source, an impossible tuning, a dead server) leaves it running.
+      const session = await this.openSession(o);
+      await this.endLive();
+      return this.install(session, o);
+    }
+    // The same device: released first, and reopened as it was if the change is refused.
+    const previous: Resolved = { ...old.options, tuning: { ...old.view.session.source.tuning } };
+    await this.endLive();
     try {
-      // A group's inputs are lined up before correlating: integer delays from a common signal.
-      if (inputs > 1 && options.calibrate !== false) calibration = await calibrateGroup(stream, inputs);
-      else if (inputs > 1) calibration = { fit: null, held: [], notice: 'The group’s delays are not calibrated (asked not to): its inputs are correlated as they come.' };
-      const fx: FxConfig = {
-        inputs,
-        channels: o.channels,
-        taps: o.taps,
-        // At least 2 spectra: spectral kurtosis needs them.
-        spectraPerIntegration: Math.max(2, spectraFor(o.integration, source.tuning.sampleRate, o.channels)),
-        mode: inputs > 1 ? 'full' : 'autos',
-        ...(calibration?.fit ? { delays: calibration.fit.delays } : {}),
-      };
-      opened = await openBackend(o.backend, fx, {
-        threads: o.threads,
-        onNotice: (notice) => {
-          this.notices.push(notice);
-          this.emitStatus();
-        },
-      });
+      return this.install(await this.openSession(o), o);
     } catch (err) {
-      await stream.return?.();
-      await source.close();
+      await this.openSession(previous).then((s) => this.install(s, previous), (again: unknown) => this.fail(again));
       throw err;
     }
-    this.notices = opened.notice ? [opened.notice] : [];
-    if (calibration) this.notices.push(calibration.notice);
-    if (isSimulated(source)) this.notices.push('No dongle in use: showing the built-in simulator.');
-    if (pointing) this.notices.push(`The simulated dish follows the rotator (${ctl!.driver}).`);
-    const session: LiveSession = {
-      options: o,
-      source,
-      pipeline: new Pipeline(opened.backend),
-      stopped: false,
-      done: Promise.resolve(),
-      t0: null,
-      next: 0,
-      nextBlock: 0,
-      ...liveStages(source, o.pacing),
-      stream: resume(calibration?.held ?? [], stream),
-      calibration,
+  }
+
+  private openSession(o: Resolved): Promise<Session> {
+    return Session.open({
+      ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site,
+      onNotice: (notice) => {
+        this.notices.push(notice);
+        this.emitStatus();
+      },
+    });
+  }
+
+  private install(session: Session, o: Resolved): StationStatus {
+    const sink: LiveSink = {
+      block: (view, b: Block) => this.recorder.block(view, b),
+      integration: (view, i: Integration) => this.integration(view, i),
+      ended: (view, failure) => this.ended(view, failure),
     };
-    session.done = this.run(session);
-    this.live = session;
+    const view = new LiveView(session, sink, session.source.info.kind === 'file' || o.pacing === false);
+    this.live = { view, options: o };
+    this.notices = [...session.notices];
+    if (session.simulated) this.notices.push('No dongle in use: showing the built-in simulator.');
+    const ctl = this.dish.rotator;
+    if (ctl && session.simulated) this.notices.push(`${followPrefix} (${ctl.driver}).`);
     this.emitStatus();
     return this.status();
   }
 
-  async stopLive(): Promise<void> {
+  private async endLive(): Promise<void> {
     const l = this.live;
     if (!l) return;
-    l.stopped = true;
-    l.blocks.drain();
-    await l.source.close();
-    await l.done;
+    this.live = null;
+    await l.view.stop();
+    this.emitStatus();
+  }
+
+  private integration(view: LiveView, i: Integration): void {
+    if (this.live?.view !== view) return;
+    this.recorder.integration(view, i);
+    if (this.listenerCount('spectrum') > 0) this.emit('spectrum', spectrumEvent(view.session, i, view.stages(), this.recorder.id));
+  }
+
+  /** The live view ended on its own (the source stopped or failed): keep what was recorded, and say so. */
+  private ended(view: LiveView, failure: unknown): void {
+    if (this.live?.view !== view) return;
+    if (failure) this.fail(failure);
+    this.recorder.interrupt(failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped');
     this.live = null;
     this.emitStatus();
   }
@@ -364,124 +309,35 @@ export class Station extends EventEmitter<StationEvents> {
    * the data folder (mode raw); returns the observation id.
    */
   startRecording(spec: { mode?: string; target?: string } = {}): number {
-    const l = this.live;
-    if (!l) throw new StationError('nothing to record: start the live view first');
-    if (this.recording) throw new StationError(`already recording observation ${this.recording.rec.id}`);
-    if (spec.mode === 'raw') return this.startRaw(l, spec.target);
-    const cfg = l.pipeline.config;
-    const target = spec.target ?? defaultTarget(l.source);
-    // The recording begins with the next integration: its start, from the sample count, is the
-    // observation's start, and the store's sample indices count from there.
-    const offset = l.t0 === null ? 0 : l.next;
-    const rec = this.store.startObservation({
-      mode: spec.mode ?? 'spectrum',
-      target,
-      start: (l.t0 ?? Date.now() / 1000) + offset / l.source.tuning.sampleRate,
-      config: {
-        ...provenance(l.source, l.options.source),
-        fx: { inputs: cfg.inputs, channels: cfg.channels, taps: cfg.taps, spectraPerIntegration: cfg.spectraPerIntegration, mode: cfg.mode, delays: cfg.delays, gains: null },
-        backend: l.pipeline.backend.name,
-        ...calibrationConfig(l.calibration),
-      },
-    });
-    this.recording = { rec, mode: spec.mode ?? 'spectrum', target, integrations: 0, offset, raw: null };
-    this.emitStatus();
-    return rec.id;
-  }
-
-  /** Raw IQ: the blocks the reader takes from here on, through a stage of their own (a slow disk drops blocks, recorded as gaps), to SigMF. */
-  private startRaw(l: LiveSession, target = defaultTarget(l.source)): number {
-    if (l.pipeline.config.inputs > 1) throw new StationError('raw recording takes one dongle; record the group in spectrum mode, or each dongle on its own');
-    const cfg = l.pipeline.config;
-    const rate = l.source.tuning.sampleRate;
-    const rec = this.store.startObservation({
-      mode: 'raw',
-      target,
-      start: (l.t0 ?? Date.now() / 1000) + l.nextBlock / rate,
-      config: {
-        ...provenance(l.source, l.options.source),
-        // The correlator settings to reprocess with by default.
-        fx: { inputs: 1, channels: cfg.channels, taps: cfg.taps, spectraPerIntegration: cfg.spectraPerIntegration, mode: 'autos' },
-      },
-    });
-    const tap = new BlockStage('raw', 64, 'drop');
-    const source = l.source;
-    const tee: SampleSource = {
-      info: source.info,
-      get tuning() {
-        return source.tuning;
-      },
-      gains: source.gains,
-      setCenterFrequency: refuseTuning,
-      setSampleRate: refuseTuning,
-      setGain: refuseTuning,
-      setPpm: refuseTuning,
-      setBiasTee: refuseTuning,
-      blocks: () => tap,
-      close: async () => tap.end(),
-    };
-    const raw: RawTap = { tap, samples: 0, ended: null };
-    const finish = recordRawInto(this.store, rec, tee, { onProgress: (p) => (raw.samples = p.samples) })
-      .then(({ samples, failure }) => {
-        if (failure) {
-          rec.interrupt((failure as Error).message ?? String(failure));
-          this.fail(failure);
-        } else if (raw.ended) rec.interrupt(raw.ended);
-        else rec.complete(rec.start + samples / rate);
-      })
-      .catch((err: unknown) => this.fail(err))
-      .finally(() => {
-        this.finishing.delete(finish);
-        this.emitStatus();
-      });
-    this.finishing.add(finish);
-    this.recording = { rec, mode: 'raw', target, integrations: 0, offset: 0, raw };
-    this.emitStatus();
-    return rec.id;
+    if (!this.live) throw new StationError('nothing to record: start the live view first');
+    return this.recorder.start(this.live.view, spec);
   }
 
   /** Stops recording; returns the observation's id. A raw recording is closed in the background: await `recordingsClosed()`. */
   stopRecording(): number | null {
-    const r = this.recording;
-    if (!r) return null;
-    if (r.raw) r.raw.tap.end();
-    else if (r.rec.active) r.rec.complete();
-    this.recording = null;
-    this.emitStatus();
-    return r.rec.id;
-  }
-
-  /**
-   * A raw observation through the FX core again with new settings (reprocess.ts), as fast as the
-   * machine allows, into a new observation; 'task' events report its progress.
-   */
-  async reprocess(spec: { id: number; channels?: number; taps?: number; integration?: number; backend?: BackendChoice }): Promise<{ id: number; integrations: number; status: string }> {
-    const task: TaskEvent = { kind: 'reprocess', observation: spec.id, fraction: 0, message: `reprocessing observation ${spec.id}` };
-    this.emit('task', task);
-    let last = 0;
-    try {
-      const result = await reprocess(
-        { observationId: spec.id, dataDir: this.dataDir, channels: spec.channels, taps: spec.taps, integration: spec.integration, backend: spec.backend ?? 'cpu' },
-        {
-          onProgress: (p) => {
-            const now = performance.now();
-            if (now - last < 200) return;
-            last = now;
-            this.emit('task', { ...task, fraction: p.samples / p.total, message: `${p.integrations} integrations` });
-          },
-        },
-      );
-      this.emit('task', { ...task, fraction: 1, message: `done: observation ${result.observationId}, ${result.integrations} integrations`, result: result.observationId });
-      return { id: result.observationId, integrations: result.integrations, status: result.status };
-    } catch (err) {
-      this.emit('task', { ...task, message: `failed: ${(err as Error).message}`, failed: true });
-      throw err;
-    }
+    return this.recorder.stop();
   }
 
   /** Resolves once every stopped raw recording has its SigMF meta written and its observation ended. */
-  async recordingsClosed(): Promise<void> {
-    while (this.finishing.size > 0) await Promise.all([...this.finishing]);
+  recordingsClosed(): Promise<void> {
+    return this.recorder.closed();
+  }
+
+  /**
+   * Calibrates the live correlator (delays, gains, scale), from its next
+   * integration boundary; a recording keeps it as a 'calibration' event.
+   * Resolves to the calibration's count, which the integrations it applies to carry.
+   */
+  setCalibration(c: Calibration): Promise<{ calibration: number }> {
+    return this.changes.run(async () => {
+      if (!this.live) throw new StationError('nothing to calibrate: start the live view first');
+      return { calibration: this.live.view.session.setCalibration(c) };
+    });
+  }
+
+  /** A raw observation through the FX core again (reprocess.ts) into a new observation; 'task' events report its progress. */
+  reprocess(spec: ReprocessSpec): Promise<{ id: number; integrations: number; status: string }> {
+    return reprocessTask(this.dataDir, spec, (t) => this.emit('task', t));
   }
 
   /**
@@ -489,236 +345,70 @@ export class Station extends EventEmitter<StationEvents> {
    * as 'rotator' events at 2 Hz. With the simulator live and nothing being
    * recorded, the live view restarts so the simulated dish follows it.
    */
-  async connectRotator(spec: RotatorConnect): Promise<StationStatus> {
-    await this.disconnectRotator();
-    const ctl = await RotatorControl.connect(spec);
-    this.rotatorCtl = ctl;
-    ctl.on('position', () => this.emit('rotator', this.rotatorEvent(ctl)));
-    ctl.on('arrived', (p) => {
-      // A recording keeps where the dish pointed: one event per arrival.
-      const r = this.recording;
-      if (r?.rec.active) {
-        try {
-          r.rec.event('pointing', { az: p.az, el: p.el, target: p.target, driver: ctl.driver });
-        } catch (err) {
-          this.fail(err);
-        }
-      }
+  connectRotator(spec: RotatorConnect): Promise<StationStatus> {
+    return this.changes.run(async () => {
+      const ctl = await this.dish.connect(spec);
+      await this.followRotator();
       this.emitStatus();
+      this.emit('rotator', this.dish.event(ctl, this.safeSkySun()));
+      return this.status();
     });
-    ctl.on('error', (err) => {
-      // The controller stopped answering (or failed): it is closed; say so, and the station carries on without it.
-      if (this.rotatorCtl === ctl) this.rotatorCtl = null;
-      this.replaceFollowNotice(`The rotator stopped answering: the simulated dish stays at az ${ctl.last.az.toFixed(1)}° el ${ctl.last.el.toFixed(1)}° until the live view restarts.`);
-      this.emit('error', { kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}` });
-      this.emitStatus();
-    });
-    await this.followRotator();
-    this.emitStatus();
-    this.emit('rotator', this.rotatorEvent(ctl));
-    return this.status();
   }
 
-  async disconnectRotator(): Promise<StationStatus> {
-    const ctl = this.rotatorCtl;
-    if (ctl) {
-      this.rotatorCtl = null;
-      await ctl.close();
-      // A simulated dish that followed it goes back to the scenario's pointing.
-      if (this.live && isSimulated(this.live.source) && this.notices.some((n) => n.startsWith('The simulated dish follows the rotator'))) {
-        if (this.recording) this.replaceFollowNotice(`Rotator disconnected: the simulated dish stays at az ${ctl.last.az.toFixed(1)}° el ${ctl.last.el.toFixed(1)}° until the live view restarts.`);
-        else await this.followRotator();
-      }
-      this.emitStatus();
+  disconnectRotator(): Promise<StationStatus> {
+    return this.changes.run(() => this.dropRotator());
+  }
+
+  private async dropRotator(): Promise<StationStatus> {
+    const ctl = await this.dish.disconnect();
+    // A simulated dish that followed it goes back to the scenario's pointing.
+    if (ctl && this.live?.view.session.simulated && this.notices.some((n) => n.startsWith(followPrefix))) {
+      if (this.recorder.id !== null) this.replaceFollowNotice(stayNotice(ctl, 'disconnected'));
+      else await this.followRotator();
     }
+    if (ctl) this.emitStatus();
     return this.status();
   }
 
   private replaceFollowNotice(text: string): void {
-    const i = this.notices.findIndex((n) => n.startsWith('The simulated dish follows the rotator'));
+    const i = this.notices.findIndex((n) => n.startsWith(followPrefix));
     if (i >= 0) this.notices[i] = text;
+  }
+
+  /** Restarts a simulated live view with the same settings so its dish follows the connected rotator (or the scenario again). */
+  private async followRotator(): Promise<void> {
+    const l = this.live;
+    if (!l || !l.view.session.simulated) return;
+    if (this.recorder.id !== null) {
+      this.notices.push(`${followPrefix} from the next live start (a recording is running).`);
+      return;
+    }
+    await this.changeLive({ ...l.options, tuning: { ...l.view.session.source.tuning } });
   }
 
   /** Commands a move; resolves once the controller took it (the 'rotator' events show the slew). */
   async rotatorGoto(az: number, el: number): Promise<{ az: number; el: number }> {
-    return this.needRotator().goto(az, el);
+    return this.dish.need().goto(az, el);
   }
 
   async rotatorStop(): Promise<StationStatus> {
-    await this.needRotator().stop();
+    await this.dish.need().stop();
     return this.status();
   }
 
   async rotatorPark(): Promise<StationStatus> {
-    await this.needRotator().park();
+    await this.dish.need().park();
     return this.status();
   }
 
-  /**
-   * The sun in the sky the dish sees, degrees: the simulator's (its site and
-   * sky time) when the live source is the simulator, else the station site's now.
-   */
-  skySun(): { az: number; el: number; sky: 'simulator' | 'site' } {
-    const engine = this.live ? simEngine(this.live.source) : undefined;
-    if (engine) {
-      const p = sunHorizontal(engine.scenario.site, engine.skyTimeAt(engine.position(0)));
-      return { az: p.az, el: p.el, sky: 'simulator' };
-    }
-    const p = sunPosition(this.site, new Date());
-    return { az: p.az, el: p.el, sky: 'site' };
-  }
-
-  private needRotator(): RotatorControl {
-    if (!this.rotatorCtl) throw new StationError('no rotator connected: connect one on the Station page first');
-    return this.rotatorCtl;
-  }
-
-  private rotatorEvent(ctl: RotatorControl): RotatorEvent {
-    let sun: RotatorEvent['sun'] = null;
-    try {
-      sun = this.skySun();
-    } catch {
-      sun = null;
-    }
-    return { ...ctl.snapshot(), driver: ctl.driver, port: ctl.port, sun };
-  }
-
-  /** Restarts a simulated live view with the same settings so its dish follows the connected rotator. */
-  private async followRotator(): Promise<void> {
-    const l = this.live;
-    if (!l || !isSimulated(l.source)) return;
-    if (this.recording) {
-      this.notices.push('The simulated dish follows the rotator from the next live start (a recording is running).');
-      return;
-    }
-    const o = l.options;
-    await this.startLive({ source: o.source, channels: o.channels, taps: o.taps, integration: o.integration, backend: o.backend, threads: o.threads, pacing: o.pacing, tuning: { ...l.source.tuning } });
-  }
-
-  async close(): Promise<void> {
-    await this.uploads.close();
-    await this.disconnectRotator();
-    this.stopRecording();
-    await this.recordingsClosed();
-    await this.stopLive();
-    this.store.close();
-  }
-
-  /**
-   * The live session's three stages, each a loop over a bounded queue:
-   * the reader takes blocks from the source, the correlator turns them into
-   * integrations, the sink records them and tells subscribers. A failure in
-   * one ends the stages after it once they have used what was queued, so an
-   * integration computed before a dongle fails is still recorded.
-   */
-  private async run(l: LiveSession): Promise<void> {
-    const reading = this.read(l);
-    const correlating = this.correlate(l);
-    let failure: unknown = null;
-    try {
-      for await (const i of l.integrations) this.integration(l, i);
-    } catch (err) {
-      failure = err;
-    }
-    l.blocks.drain();
-    l.integrations.drain();
-    // The source ended or failed on its own, or the FX core failed: release the device.
-    if (!l.stopped) await l.source.close().catch(() => {});
-    await Promise.all([reading, correlating]);
-    await l.pipeline.backend.close();
-    if (l.stopped) return;
-    if (failure) this.fail(failure);
-    // Keep what was recorded, and say so.
-    if (this.recording) {
-      const why = failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped';
-      const raw = this.recording.raw;
-      if (raw) {
-        raw.ended = why;
-        raw.tap.end();
-      } else this.recording.rec.interrupt(why);
-      this.recording = null;
-    }
-    this.live = null;
-    this.emitStatus();
-  }
-
-  /** Source → blocks stage (which counts what it drops and tells the correlator where). */
-  private async read(l: LiveSession): Promise<void> {
-    let yielded = performance.now();
-    try {
-      for await (const block of l.stream) {
-        if (l.stopped || l.blocks.ended) break;
-        l.t0 ??= block.receivedAt / 1000 - block.firstSample / l.source.tuning.sampleRate;
-        void this.recording?.raw?.tap.putBlock(block);
-        l.nextBlock = block.firstSample + block.data.length / 2;
-        await l.blocks.putBlock(block);
-        // An unpaced source (pacing: false) and the FX core can keep to the microtask queue for good:
-        // every 20 ms let timers and I/O run (the rotator's poll, the API's sockets).
-        if (performance.now() - yielded > 20) {
-          await new Promise<void>((r) => setImmediate(r));
-          yielded = performance.now();
-        }
-      }
-      l.blocks.end();
-    } catch (err) {
-      l.blocks.fail(err);
-    }
-  }
-
-  /** Blocks stage → FX core → integrations stage (which waits: nothing computed is dropped); the sink is the loop in run(). */
-  private async correlate(l: LiveSession): Promise<void> {
-    try {
-      for await (const block of l.blocks) {
-        for (const i of await l.pipeline.push(block)) await l.integrations.put(i);
-      }
-      l.integrations.end();
-    } catch (err) {
-      l.integrations.fail(err);
-      l.blocks.drain();
-    }
-  }
-
-  private integration(l: LiveSession, i: Integration): void {
-    const C = l.pipeline.config.channels;
-    l.next = i.firstSample + i.spectra * C;
-    if (this.recording && !this.recording.raw) {
-      try {
-        this.recording.rec.append(this.recording.offset ? { ...i, firstSample: i.firstSample - this.recording.offset } : i);
-        this.recording.integrations++;
-      } catch (err) {
-        // Disk full, read-only: the recording stops with what it has; the live view goes on.
-        this.fail(err);
-        this.recording = null;
-        this.emitStatus();
-      }
-    }
-    if (this.listenerCount('spectrum') === 0) return;
-    const K = i.spectra;
-    const N = l.pipeline.config.inputs, mode = l.pipeline.config.mode;
-    const sk = K >= 2 ? spectralKurtosis(i, N, C, mode) : new Float64Array(N * C).fill(1);
-    const power: Float32Array[] = [], skOf: Float32Array[] = [], flagsOf: Uint8Array[] = [];
-    for (let a = 0; a < N; a++) {
-      const p = mode === 'full' ? baselineIndex(N, a, a) : a;
-      const pw = new Float32Array(C);
-      for (let j = 0; j < C; j++) pw[j] = i.visibilities[2 * (p * C + j)]! / K;
-      power.push(pw);
-      skOf.push(Float32Array.from(sk.subarray(a * C, (a + 1) * C)));
-      flagsOf.push(channelFlags(C, sk.subarray(a * C, (a + 1) * C), K));
-    }
-    this.emit('spectrum', {
-      time: (l.t0 ?? Date.now() / 1000) + i.firstSample / l.source.tuning.sampleRate,
-      centerFrequency: l.source.tuning.centerFrequency,
-      sampleRate: l.source.tuning.sampleRate,
-      channels: C,
-      spectra: K,
-      power,
-      sk: skOf,
-      totalPower: power.map((pw, a) => bandPower(pw, flagsOf[a]!)),
-      clipped: i.clipped,
-      dropped: i.dropped,
-      stages: [l.blocks.snapshot(), l.integrations.snapshot()],
-      recording: this.recording?.rec.id ?? null,
-      ...(mode === 'full' && N > 1 ? { baselines: bandCoherence(i, N, C, flagsOf) } : {}),
+  close(): Promise<void> {
+    return this.changes.run(async () => {
+      await this.uploads.close();
+      await this.dropRotator();
+      this.recorder.stop();
+      await this.recorder.closed();
+      await this.endLive();
+      this.store.close();
     });
   }
 

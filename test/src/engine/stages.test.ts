@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Pipeline } from '../../../correlator/pipeline.ts';
 import { ReferenceBackend } from '../../../correlator/reference.ts';
 import type { Block, Integration } from '../../../correlator/types.ts';
-import { BlockStage, Stage } from '../../../src/engine/stages.ts';
+import { BlockQueue, Stage } from '../../../devices/sdr/block-queue.ts';
 import { Station } from '../../../src/engine/station.ts';
 import type { SpectrumEvent } from '../../../src/api/types.ts';
 
@@ -71,7 +71,7 @@ describe('a stage', () => {
 describe('the blocks stage', () => {
   it('carries the samples of each block it drops into the next block of that input, so the correlator places the gap and counts it', async () => {
     const C = 16, n = 64, inputs = 2;
-    const stage = new BlockStage('blocks', 4, 'drop');
+    const stage = new BlockQueue(4, { name: 'blocks', policy: 'drop' });
     const pipeline = new Pipeline(new ReferenceBackend({ inputs, channels: C, taps: 2, spectraPerIntegration: 8, mode: 'full' }));
     const integrations: Integration[] = [];
     let next = 0;

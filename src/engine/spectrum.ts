@@ -1,0 +1,44 @@
+/**
+ * Turning a live integration into the spectrum event the UI plots: each
+ * input's power per spectrum, spectral kurtosis and its RFI flags, band
+ * power, and for a group each baseline's coherence. Time is sky time.
+ */
+import type { SpectrumEvent } from '../api/types.ts';
+import { baselineIndex } from '../../correlator/baselines.ts';
+import { spectralKurtosis } from '../../correlator/sk.ts';
+import type { Integration } from '../../correlator/types.ts';
+import { bandCoherence } from '../analysis/coherence.ts';
+import { bandPower, channelFlags } from '../analysis/rfi.ts';
+import type { StageCounts } from '../../devices/sdr/block-queue.ts';
+import type { Session } from './session.ts';
+
+export function spectrumEvent(session: Session, i: Integration, stages: StageCounts[], recording: number | null): SpectrumEvent {
+  const { inputs: N, channels: C, mode } = session.pipeline!.config;
+  const K = i.spectra;
+  const sk = K >= 2 ? spectralKurtosis(i, N, C, mode) : new Float64Array(N * C).fill(1);
+  const power: Float32Array[] = [], skOf: Float32Array[] = [], flagsOf: Uint8Array[] = [];
+  for (let a = 0; a < N; a++) {
+    const p = mode === 'full' ? baselineIndex(N, a, a) : a;
+    const pw = new Float32Array(C);
+    for (let j = 0; j < C; j++) pw[j] = i.visibilities[2 * (p * C + j)]! / K;
+    power.push(pw);
+    skOf.push(Float32Array.from(sk.subarray(a * C, (a + 1) * C)));
+    flagsOf.push(channelFlags(C, sk.subarray(a * C, (a + 1) * C), K));
+  }
+  const tuning = session.source.tuning;
+  return {
+    time: session.timeOfSample(i.firstSample),
+    centerFrequency: tuning.centerFrequency,
+    sampleRate: tuning.sampleRate,
+    channels: C,
+    spectra: K,
+    power,
+    sk: skOf,
+    totalPower: power.map((pw, a) => bandPower(pw, flagsOf[a]!)),
+    clipped: i.clipped,
+    dropped: i.dropped,
+    stages,
+    recording,
+    ...(mode === 'full' && N > 1 ? { baselines: bandCoherence(i, N, C, flagsOf) } : {}),
+  };
+}
