@@ -74,10 +74,13 @@ export class PointingTracker {
     return aims ? pointingRecords(this.site, aims, skyMs) : [];
   }
 
-  /** The records to store as events at `skyMs` when the aim moved, else []. */
+  /**
+   * The records to store as events at `skyMs` when the aim moved, else [].
+   * A rotator's moves are recorded when it arrives (`at`), not on the way.
+   */
   moved(skyMs: number): ObservationPointing[] {
     const aims = this.aimAt(skyMs);
-    if (!aims) return [];
+    if (!aims || (this.last && aims.every((a) => a.source === 'rotator'))) return [];
     const prev = this.last;
     const far = !prev || aims.some((a, i) => separation(a, prev[i] ?? a) > this.threshold);
     if (!far) return [];
