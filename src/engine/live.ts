@@ -6,11 +6,44 @@
  * what was queued, so an integration computed before a dongle fails is
  * still recorded.
  */
-import type { Block, Integration } from '../../correlator/types.ts';
+import type { BackendChoice, Block, Integration } from '../../correlator/types.ts';
+import { parseSourceSpec } from '../../devices/sdr/open.ts';
+import type { Tuning } from '../../devices/sdr/source.ts';
 import { BlockQueue, Stage, type StageCounts } from '../../devices/sdr/block-queue.ts';
 import type { Session } from './session.ts';
 
 export type { StageCounts } from '../../devices/sdr/block-queue.ts';
+
+export interface LiveOptions {
+  /** Source spec (devices/sdr/open.ts); default 'sim'. */
+  source?: string;
+  tuning?: Partial<Tuning>;
+  channels?: number;
+  taps?: number;
+  /** Seconds per spectrum shown (and per integration recorded); default 0.25. */
+  integration?: number;
+  backend?: BackendChoice;
+  threads?: number;
+  /** Sim and file sources: multiple of real time, or false for as fast as possible. */
+  pacing?: number | false;
+  /** A group: measure its delays before correlating (default true). */
+  calibrate?: boolean;
+}
+
+/** Live options with their defaults filled in. */
+export type Resolved = Required<Pick<LiveOptions, 'source' | 'channels' | 'taps' | 'integration' | 'backend'>> & Pick<LiveOptions, 'threads' | 'pacing' | 'calibrate' | 'tuning'>;
+
+/** The defaults: the simulator, 1024 channels, 4 taps, 0.25 s, the best backend. */
+export function resolveLive(options: LiveOptions): Resolved {
+  return { source: options.source ?? 'sim', channels: options.channels ?? 1024, taps: options.taps ?? 4, integration: options.integration ?? 0.25, backend: options.backend ?? 'auto', threads: options.threads, pacing: options.pacing, calibrate: options.calibrate, tuning: options.tuning };
+}
+
+/** The devices a source spec holds that a second session could not open beside it: dongles, rtl_tcp servers (one client each). */
+export function devicesOf(spec: string): string[] {
+  const s = parseSourceSpec(spec);
+  return (s.kind === 'group' ? s.members : [s]).flatMap((m) => (m.kind === 'rtlsdr' ? ['rtlsdr'] : m.kind === 'rtltcp' ? [`rtltcp:${m.host}:${m.port}`] : []));
+}
+
 
 /** What the live stages hand on. */
 export interface LiveSink {

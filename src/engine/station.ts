@@ -9,9 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { SpectrumEvent, StationStatus, TaskEvent } from '../api/types.ts';
-import type { BackendChoice, Block, Integration } from '../../correlator/types.ts';
-import { parseSourceSpec } from '../../devices/sdr/open.ts';
-import type { Tuning } from '../../devices/sdr/source.ts';
+import type { Block, Integration } from '../../correlator/types.ts';
 import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { SerialQueue } from '../../devices/serial-queue.ts';
 import { Store } from '../../observations/store/store.ts';
@@ -20,7 +18,7 @@ import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import type { Calibration } from './calibration.ts';
 import { realClock, type SkyClock } from './clock.ts';
 import { Dish, followPrefix, stayNotice } from './dish.ts';
-import { LiveView, type LiveSink } from './live.ts';
+import { devicesOf, LiveView, resolveLive, type LiveOptions, type LiveSink, type Resolved } from './live.ts';
 import { Recorder } from './recorder.ts';
 import { reprocessTask, type ReprocessSpec } from './reprocess.ts';
 import type { RotatorConnect, RotatorEvent } from './rotator.ts';
@@ -31,24 +29,7 @@ import { spectrumEvent } from './spectrum.ts';
 import { Uploads, type UploadJobView } from './uploads.ts';
 
 export { bandCoherence } from '../analysis/coherence.ts';
-
-export interface LiveOptions {
-  /** Source spec (devices/sdr/open.ts); default 'sim'. */
-  source?: string;
-  tuning?: Partial<Tuning>;
-  channels?: number;
-  taps?: number;
-  /** Seconds per spectrum shown (and per integration recorded); default 0.25. */
-  integration?: number;
-  backend?: BackendChoice;
-  threads?: number;
-  /** Sim and file sources: multiple of real time, or false for as fast as possible. */
-  pacing?: number | false;
-  /** A group: measure its delays before correlating (default true). */
-  calibrate?: boolean;
-}
-
-type Resolved = Required<Pick<LiveOptions, 'source' | 'channels' | 'taps' | 'integration' | 'backend'>> & Pick<LiveOptions, 'threads' | 'pacing' | 'calibrate' | 'tuning'>;
+export type { LiveOptions } from './live.ts';
 
 export interface StationEvents {
   spectrum: [SpectrumEvent];
@@ -61,12 +42,6 @@ export interface StationEvents {
 
 export class StationError extends Error {
   override name = 'StationError';
-}
-
-/** The devices a source spec holds that a second session could not open beside it: dongles, rtl_tcp servers (one client each). */
-function devicesOf(spec: string): string[] {
-  const s = parseSourceSpec(spec);
-  return (s.kind === 'group' ? s.members : [s]).flatMap((m) => (m.kind === 'rtlsdr' ? ['rtlsdr'] : m.kind === 'rtltcp' ? [`rtltcp:${m.host}:${m.port}`] : []));
 }
 
 export class Station extends EventEmitter<StationEvents> {
@@ -234,7 +209,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   private async changeLive(options: LiveOptions): Promise<StationStatus> {
     if (this.recorder.id !== null) throw new StationError('stop the recording before changing the source or tuning');
-    const o: Resolved = { source: options.source ?? 'sim', channels: options.channels ?? 1024, taps: options.taps ?? 4, integration: options.integration ?? 0.25, backend: options.backend ?? 'auto', threads: options.threads, pacing: options.pacing, calibrate: options.calibrate, tuning: options.tuning };
+    const o = resolveLive(options);
     const old = this.live;
     const held = old ? devicesOf(old.options.source) : [];
     if (!old || !devicesOf(o.source).some((d) => held.includes(d))) {
