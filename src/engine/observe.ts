@@ -13,6 +13,7 @@ import type { ObservationConfig } from '../../observations/store/types.ts';
 import { measurement, type ModeRun, type ObserveMode, type ObserveProgress, type ObserveResult } from './modes.ts';
 
 export type { ObserveMode, ObserveProgress, ObserveResult } from './modes.ts';
+import type { SkyClock } from './clock.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
 
@@ -45,6 +46,8 @@ export interface ObserveOptions {
   start?: number;
   /** Kept in the observation's configuration beside the rest (e.g. what it was reprocessed from). */
   extraConfig?: Record<string, unknown>;
+  /** The sky clock for a source without its own (default real time; the simulator keeps its sky). */
+  clock?: SkyClock;
   /** Recorded as is in place of the session's (reprocessing keeps the original's site, clock and pointing). */
   config?: Partial<ObservationConfig>;
 }
@@ -77,6 +80,7 @@ export async function observe(o: ObserveOptions, hooks: ObserveHooks = {}): Prom
       pacing: o.pacing,
       scenario: o.scenario,
       site: loadSettings(o.dataDir).site,
+      clock: o.clock,
       onNotice: notice,
     });
     for (const n of session.notices) notice(n);

@@ -51,6 +51,8 @@ export interface SessionSpec {
   site: Site;
   /** Told of backend changes mid-stream (a lost GPU). */
   onNotice?: (notice: string) => void;
+  /** The sky clock for a source that has none of its own (default real time); the simulator keeps its own sky. */
+  clock?: SkyClock;
 }
 
 /** Spectra per integration for an integration time (s) at a sample rate (Hz), at least one. */
@@ -155,7 +157,7 @@ export class Session {
         pipeline = new Pipeline(opened.backend);
       }
       if (group) notices.push(group.notice);
-      const clock = engine ? simulatorClock(engine) : realClock;
+      const clock = engine ? simulatorClock(engine) : (spec.clock ?? realClock);
       const session = new Session(spec, source, iterator, fx, pipeline, group, notices, clock, site, antennas, aimAt);
       return session;
     } catch (err) {

@@ -66,3 +66,19 @@ export function saveSettings(dataDir: string, settings: StationSettings): void {
   writeFileSync(temp, JSON.stringify(checked, null, 2) + '\n');
   renameSync(temp, path);
 }
+
+/** The endpoint list with `text` (HOST:PORT) added; refuses a malformed, listed or 33rd one with the reason. */
+export function withEndpoint(list: readonly string[], text: string, problem: string | null): string[] {
+  if (problem) throw new SettingsError(problem);
+  const endpoint = text.trim();
+  if (list.some((e) => e.toLowerCase() === endpoint.toLowerCase())) throw new SettingsError(`${endpoint} is already listed`);
+  if (list.length >= 32) throw new SettingsError('32 rtl_tcp endpoints are listed already: remove one first');
+  return [...list, endpoint];
+}
+
+/** The endpoint list without `text`; refuses one that is not listed. */
+export function withoutEndpoint(list: readonly string[], text: string): string[] {
+  const endpoint = text.trim();
+  if (!list.some((e) => e.toLowerCase() === endpoint.toLowerCase())) throw new SettingsError(`${endpoint} is not in the list of rtl_tcp endpoints`);
+  return list.filter((e) => e.toLowerCase() !== endpoint.toLowerCase());
+}

@@ -23,7 +23,7 @@ import { Recorder } from './recorder.ts';
 import { reprocessTask, type ReprocessSpec } from './reprocess.ts';
 import type { RotatorConnect, RotatorEvent } from './rotator.ts';
 import { Session } from './session.ts';
-import { loadSettings, saveSettings, type StationSettings } from './settings.ts';
+import { loadSettings, saveSettings, withEndpoint, withoutEndpoint, type StationSettings } from './settings.ts';
 import { builtInScenarioNames, discoverSources, endpointProblem, listDongles, scenarioFile, type Sources } from './sources.ts';
 import { spectrumEvent } from './spectrum.ts';
 import { Uploads, type UploadJobView } from './uploads.ts';
@@ -55,7 +55,12 @@ export class Station extends EventEmitter<StationEvents> {
   /** Upload targets and jobs (uploads.ts). */
   readonly uploads: Uploads;
 
-  private constructor(readonly store: Store, readonly dataDir: string) {
+  private constructor(
+    readonly store: Store,
+    readonly dataDir: string,
+    /** The sky clock when the simulator is not live (real time unless a scheduler or a test injects another). */
+    private readonly baseClock: SkyClock,
+  ) {
     super();
     this.settings = loadSettings(dataDir);
     this.recorder = new Recorder(store, () => this.emitStatus(), (err) => this.fail(err));
@@ -77,8 +82,8 @@ export class Station extends EventEmitter<StationEvents> {
     });
   }
 
-  static open(dataDir: string): Station {
-    return new Station(Store.open(dataDir), dataDir);
+  static open(dataDir: string, options: { clock?: SkyClock } = {}): Station {
+    return new Station(Store.open(dataDir), dataDir, options.clock ?? realClock);
   }
 
   /** The first dongle librtlsdr finds, as a source spec, or null (none, or no librtlsdr). */
@@ -98,7 +103,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   /** The sky clock: the simulator's while it is live, else real time. */
   get clock(): SkyClock {
-    return this.live?.view.session.clock ?? realClock;
+    return this.live?.view.session.clock ?? this.baseClock;
   }
 
   /** The site the sky is seen from: the simulator's scenario's while it is live, else the station's. */
@@ -115,22 +120,13 @@ export class Station extends EventEmitter<StationEvents> {
 
   /** Adds an rtl_tcp server (HOST:PORT) to the sources offered, persisted; resolves to the sources with it probed. */
   async addEndpoint(text: string): Promise<Sources> {
-    const problem = endpointProblem(text);
-    if (problem) throw new StationError(problem);
-    const endpoint = text.trim();
-    const list = this.settings.rtlTcpEndpoints;
-    if (list.some((e) => e.toLowerCase() === endpoint.toLowerCase())) throw new StationError(`${endpoint} is already listed`);
-    if (list.length >= 32) throw new StationError('32 rtl_tcp endpoints are listed already: remove one first');
-    this.changeSettings({ rtlTcpEndpoints: [...list, endpoint] });
+    this.changeSettings({ rtlTcpEndpoints: withEndpoint(this.settings.rtlTcpEndpoints, text, endpointProblem(text)) });
     return this.sources();
   }
 
   /** Removes an rtl_tcp server from the sources offered (a live view using it carries on). */
   async removeEndpoint(text: string): Promise<Sources> {
-    const endpoint = text.trim();
-    const list = this.settings.rtlTcpEndpoints;
-    if (!list.some((e) => e.toLowerCase() === endpoint.toLowerCase())) throw new StationError(`${endpoint} is not in the list of rtl_tcp endpoints`);
-    this.changeSettings({ rtlTcpEndpoints: list.filter((e) => e.toLowerCase() !== endpoint.toLowerCase()) });
+    this.changeSettings({ rtlTcpEndpoints: withoutEndpoint(this.settings.rtlTcpEndpoints, text) });
     return this.sources();
   }
 
@@ -231,7 +227,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   private openSession(o: Resolved): Promise<Session> {
     return Session.open({
-      ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site,
+      ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
       onNotice: (notice) => {
         this.notices.push(notice);
         this.emitStatus();

@@ -14,6 +14,7 @@ import { Pipeline } from '../../../correlator/pipeline.ts';
 import { exportObservation } from '../../../observations/export/index.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { sunPosition } from '../../../src/astro/sun.ts';
+import { fixedClock } from '../../../src/engine/clock.ts';
 import { observe } from '../../../src/engine/observe.ts';
 import { Station } from '../../../src/engine/station.ts';
 import type { SpectrumEvent } from '../../../src/api/types.ts';
@@ -181,6 +182,41 @@ describe('the sky clock, site and pointing (issue 11)', () => {
       store.close();
     }
   }, 120_000);
+
+  it("takes the sun and its next transit from the simulator's sky clock and site while it runs (was: the simulated sun with the real site's transit)", async () => {
+    const station = Station.open(join(dir, 'sky-sun'));
+    try {
+      station.setSite({ name: 'Sydney', lat: -33.87, lon: 151.21, altitude: 40 });
+      await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
+      await spectra(station, 1);
+      // The default scenario: 52° N, 0° E, from 2026-06-21 12:00 UTC; the sun transits there about 12:02 UTC at el 61.4°.
+      const sun = station.sun();
+      expect(sun.sky).toMatchObject({ sky: 'simulator' });
+      expect(sun.el).toBeGreaterThan(60);
+      expect(sun.nextTransit.el).toBeCloseTo(90 - 52 + 23.44, 0);
+      expect(Math.abs(sun.nextTransit.time.getTime() - Date.parse('2026-06-21T12:02:00Z'))).toBeLessThan(5 * 60_000);
+      expect(station.clock.kind).toBe('simulated');
+    } finally {
+      await station.close();
+    }
+  });
+
+  it('times a recording by an injected clock when the source has none of its own (a file)', async () => {
+    const file = join(dir, 'quarter-second.cu8');
+    writeFileSync(file, new Uint8Array(2 * 600_000).fill(128));
+    const at = Date.parse('2030-01-01T00:00:00Z');
+    const dataDir = join(dir, 'injected');
+    const result = await observe({ source: `file:${file}`, mode: 'spectrum', tuning: { sampleRate: 2_400_000 }, channels: 64, taps: 4, integration: 0.1, seconds: 0.25, backend: 'cpu', threads: 0, dataDir, pacing: false, clock: fixedClock(at) });
+    const store = Store.open(dataDir);
+    try {
+      const obs = store.getObservation(result.observationId);
+      expect(obs.start).toBe(at / 1000);
+      expect(obs.config.clock).toEqual({ kind: 'real', speed: 1 });
+      expect([...store.integrations(result.observationId)][1]!.time).toBeCloseTo(at / 1000 + 0.1, 2);
+    } finally {
+      store.close();
+    }
+  });
 
   it.skipIf(noAstropy() !== null)('a simulated interferometer observation records site and antennas so that UVFITS exports from it (was: "observation has no site")', async () => {
     const dataDir = join(dir, 'uv');
