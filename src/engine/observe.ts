@@ -83,7 +83,11 @@ export async function observe(o: ObserveOptions, hooks: ObserveHooks = {}): Prom
       clock: o.clock,
       onNotice: notice,
     });
-    for (const n of session.notices) notice(n);
+    // The group's delays are told as they are measured; the backend's choice only in the result (the CLI prints it last).
+    for (const n of session.notices) {
+      if (n === session.backendNotice) notices.push(n);
+      else notice(n);
+    }
     await mode.prepare(session);
     const start = o.start ?? session.clock.now() / 1000;
     run = { store, session, writer: null, target: o.target, start, seconds: o.seconds, signal: hooks.signal, onProgress: hooks.onProgress, extraConfig: o.extraConfig, config: o.config };

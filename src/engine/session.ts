@@ -88,6 +88,8 @@ export class Session {
   /** The calibration handed to the pipeline since it started, by count (1 = the first setCalibration). */
   private readonly calibrations: CalibrationRecord[] = [];
   private current: CalibrationRecord;
+  /** The backend's notice when it was opened (a GPU found, or the CPU instead), or null. */
+  backendNotice: string | null = null;
 
   private constructor(
     readonly spec: SessionSpec,
@@ -150,15 +152,18 @@ export class Session {
         mode: inputs > 1 ? 'full' : 'autos',
         ...(group?.fit ? { delays: group.fit.delays } : {}),
       };
+      if (group) notices.push(group.notice);
       let pipeline: Pipeline | null = null;
+      let backendNotice: string | null = null;
       if (spec.backend !== null) {
         const opened = await openBackend(spec.backend, fx, { threads: spec.threads, onNotice: spec.onNotice });
+        backendNotice = opened.notice;
         if (opened.notice) notices.push(opened.notice);
         pipeline = new Pipeline(opened.backend);
       }
-      if (group) notices.push(group.notice);
       const clock = engine ? simulatorClock(engine) : (spec.clock ?? realClock);
       const session = new Session(spec, source, iterator, fx, pipeline, group, notices, clock, site, antennas, aimAt);
+      session.backendNotice = backendNotice;
       return session;
     } catch (err) {
       await iterator?.return?.().catch(() => {});
