@@ -243,7 +243,8 @@ export class Station extends EventEmitter<StationEvents> {
     };
     const view = new LiveView(session, sink, session.source.info.kind === 'file' || o.pacing === false);
     this.live = { view, options: o };
-    this.notices = [...session.notices];
+    // The backend's choice first, then the group's delays, then the source.
+    this.notices = [...(session.backendNotice ? [session.backendNotice] : []), ...session.notices.filter((n) => n !== session.backendNotice)];
     if (session.simulated) this.notices.push('No dongle in use: showing the built-in simulator.');
     const ctl = this.dish.rotator;
     if (ctl && session.simulated) this.notices.push(`${followPrefix} (${ctl.driver}).`);
