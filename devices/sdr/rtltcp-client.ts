@@ -77,7 +77,13 @@ export class RtlTcpSource implements SampleSource {
     }
     const conn = await openConnection(resolved.host, resolved.port, resolved.timeoutMs);
     const source = new RtlTcpSource(resolved, conn);
-    await source.applyTuning({ ...defaultTuning, ...options.tuning });
+    try {
+      await source.applyTuning({ ...defaultTuning, ...options.tuning });
+    } catch (err) {
+      // A refused tuning (5 GHz) must not keep the connection: the server serves one client at a time.
+      await source.close();
+      throw err;
+    }
     return source;
   }
 

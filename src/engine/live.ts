@@ -8,7 +8,7 @@
  */
 import type { BackendChoice, Block, Integration } from '../../correlator/types.ts';
 import { parseSourceSpec } from '../../devices/sdr/open.ts';
-import type { Tuning } from '../../devices/sdr/source.ts';
+import type { SampleSource, Tuning } from '../../devices/sdr/source.ts';
 import { BlockQueue, Stage, type StageCounts } from '../../devices/sdr/block-queue.ts';
 import type { Session } from './session.ts';
 
@@ -52,6 +52,54 @@ export interface LiveSink {
   integration(view: LiveView, i: Integration): void;
   /** The source ended or failed on its own (not stopped): `failure` or null. */
   ended(view: LiveView, failure: unknown): void;
+}
+
+/** Whether `next` differs from `current` only in the tuning of the same source, at its sample rate (retuned in place). */
+export function retunesOnly(current: Resolved, next: Resolved, tuning: Readonly<Tuning>): boolean {
+  const same = (['source', 'channels', 'taps', 'integration', 'backend', 'threads', 'pacing', 'calibrate'] as const).every((k) => current[k] === next[k]);
+  return same && next.tuning !== undefined && (next.tuning.sampleRate === undefined || next.tuning.sampleRate === tuning.sampleRate);
+}
+
+/**
+ * Applies tuning fields to a running source; when one is refused, those
+ * already applied are set back, so the source is as it was, and the refusal is thrown.
+ */
+export async function retune(source: SampleSource, t: Partial<Tuning>): Promise<void> {
+  const before = { ...source.tuning };
+  const steps: [keyof Tuning, () => Promise<unknown>, () => Promise<unknown>][] = [
+    ['centerFrequency', () => source.setCenterFrequency(t.centerFrequency!), () => source.setCenterFrequency(before.centerFrequency)],
+    ['ppm', () => source.setPpm(t.ppm!), () => source.setPpm(before.ppm)],
+    ['gain', () => source.setGain(t.gain!), () => source.setGain(before.gain)],
+    ['biasTee', () => source.setBiasTee(t.biasTee!), () => source.setBiasTee(before.biasTee)],
+  ];
+  const undo: (() => Promise<unknown>)[] = [];
+  try {
+    for (const [key, set, reset] of steps) {
+      if (t[key] === undefined || t[key] === before[key]) continue;
+      await set();
+      undo.unshift(reset);
+    }
+  } catch (err) {
+    for (const u of undo) await u().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Opens a device just released: an rtl_tcp server (or a dongle's USB
+ * interface) takes a moment to serve again, so a refusal as busy is tried
+ * again, every 200 ms for up to 3 s.
+ */
+export async function reopening<T>(open: () => Promise<T>): Promise<T> {
+  for (let waited = 0; ; waited += 200) {
+    try {
+      return await open();
+    } catch (err) {
+      const kind = (err as { kind?: string }).kind;
+      if (waited >= 3000 || (kind !== 'busy' && kind !== 'protocol')) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 export class LiveView {

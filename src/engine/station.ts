@@ -18,7 +18,7 @@ import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import type { Calibration } from './calibration.ts';
 import { realClock, type SkyClock } from './clock.ts';
 import { Dish, followPrefix, stayNotice } from './dish.ts';
-import { devicesOf, LiveView, resolveLive, type LiveOptions, type LiveSink, type Resolved } from './live.ts';
+import { devicesOf, LiveView, reopening, resolveLive, retune, retunesOnly, type LiveOptions, type LiveSink, type Resolved } from './live.ts';
 import { Recorder } from './recorder.ts';
 import { reprocessTask, type ReprocessSpec } from './reprocess.ts';
 import type { RotatorConnect, RotatorEvent } from './rotator.ts';
@@ -203,10 +203,18 @@ export class Station extends EventEmitter<StationEvents> {
     return this.changes.run(() => this.endLive());
   }
 
-  private async changeLive(options: LiveOptions): Promise<StationStatus> {
+  /** `restart`: a new session even when only the tuning changed (the simulated dish must follow a rotator). */
+  private async changeLive(options: LiveOptions, restart = false): Promise<StationStatus> {
     if (this.recorder.id !== null) throw new StationError('stop the recording before changing the source or tuning');
     const o = resolveLive(options);
     const old = this.live;
+    // Only the tuning of the running source (not its sample rate): retuned in place; a refused setting changes nothing.
+    if (old && !restart && retunesOnly(old.options, o, old.view.session.source.tuning)) {
+      await retune(old.view.session.source, o.tuning ?? {});
+      old.options = { ...o, tuning: undefined };
+      this.emitStatus();
+      return this.status();
+    }
     const held = old ? devicesOf(old.options.source) : [];
     if (!old || !devicesOf(o.source).some((d) => held.includes(d))) {
       // Opened beside the running session: a refusal (a bad source, an impossible tuning, a dead server) leaves it running.
@@ -218,9 +226,9 @@ export class Station extends EventEmitter<StationEvents> {
     const previous: Resolved = { ...old.options, tuning: { ...old.view.session.source.tuning } };
     await this.endLive();
     try {
-      return this.install(await this.openSession(o), o);
+      return this.install(await reopening(() => this.openSession(o)), o);
     } catch (err) {
-      await this.openSession(previous).then((s) => this.install(s, previous), (again: unknown) => this.fail(again));
+      await reopening(() => this.openSession(previous)).then((s) => this.install(s, previous), (again: unknown) => this.fail(again));
       throw err;
     }
   }
@@ -355,7 +363,7 @@ export class Station extends EventEmitter<StationEvents> {
       this.notices.push(`${followPrefix} from the next live start (a recording is running).`);
       return;
     }
-    await this.changeLive({ ...l.options, tuning: { ...l.view.session.source.tuning } });
+    await this.changeLive({ ...l.options, tuning: { ...l.view.session.source.tuning } }, true);
   }
 
   /** Commands a move; resolves once the controller took it (the 'rotator' events show the slew). */
@@ -385,6 +393,8 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   private fail(err: unknown): void {
+    // Said to whoever listens; with nobody listening an 'error' event would throw out of the station.
+    if (this.listenerCount('error') === 0) return;
     const kind = (err as { kind?: string }).kind ?? 'error';
     this.emit('error', { kind, message: err instanceof Error ? err.message : String(err) });
   }

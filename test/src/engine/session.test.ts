@@ -18,6 +18,7 @@ import { fixedClock } from '../../../src/engine/clock.ts';
 import { observe } from '../../../src/engine/observe.ts';
 import { Station } from '../../../src/engine/station.ts';
 import type { SpectrumEvent } from '../../../src/api/types.ts';
+import { startSimChild } from '../../helpers/sim-child.ts';
 import { spectra } from '../../helpers/station.ts';
 import { noAstropy, python } from '../../observations/export/validators.ts';
 
@@ -110,6 +111,41 @@ describe('session changes (issue 10)', () => {
       await station.close();
     }
   });
+
+  it('a retune of an rtl_tcp server to an impossible frequency (5 GHz) stops the live view that was running (retuned in place: the refusal changes nothing)', async () => {
+    const sim = await startSimChild();
+    const station = Station.open(join(dir, 'rtltcp-retune'));
+    try {
+      const source = `rtltcp:${sim.endpoint}`;
+      await station.startLive({ source, backend: 'cpu', threads: 0, tuning: { centerFrequency: 1_420_405_752, sampleRate: 2_400_000 } });
+      await spectra(station, 1);
+      await expect(station.startLive({ source, backend: 'cpu', threads: 0, tuning: { centerFrequency: 5e9 } })).rejects.toThrow(/Centre frequency must be/);
+      expect(station.status().live).toMatchObject({ source, kind: 'rtltcp', tuning: { centerFrequency: 1_420_405_752, sampleRate: 2_400_000 } });
+      expect((await spectra(station, 1))[0]!.centerFrequency).toBe(1_420_405_752);
+    } finally {
+      await station.close();
+      await sim.stop();
+    }
+  }, 60_000);
+
+  it('a change of an rtl_tcp server\'s settings with an impossible frequency stops the live view that was running (the server released, the change refused, the session reopened as it was)', async () => {
+    const sim = await startSimChild();
+    const station = Station.open(join(dir, 'rtltcp-reopen'));
+    const errors: string[] = [];
+    station.on('error', (e) => errors.push(e.message));
+    try {
+      const source = `rtltcp:${sim.endpoint}`;
+      await station.startLive({ source, backend: 'cpu', threads: 0, channels: 1024, tuning: { centerFrequency: 1_420_405_752, sampleRate: 2_400_000 } });
+      await spectra(station, 1);
+      await expect(station.startLive({ source, backend: 'cpu', threads: 0, channels: 512, tuning: { centerFrequency: 5e9 } })).rejects.toThrow(/Centre frequency must be/);
+      expect(errors).toEqual([]);
+      expect(station.status().live).toMatchObject({ source, kind: 'rtltcp', channels: 1024, tuning: { centerFrequency: 1_420_405_752, sampleRate: 2_400_000 } });
+      expect((await spectra(station, 1))[0]!.channels).toBe(1024);
+    } finally {
+      await station.close();
+      await sim.stop();
+    }
+  }, 60_000);
 
   it('observe never exits when the store refuses the new observation after the worker threads started (a SigMF file with a negative frequency)', async () => {
     const base = join(dir, 'negative');
