@@ -283,6 +283,20 @@ describe('the sky clock, site and pointing (issue 11)', () => {
     expect(r.ra).toBeLessThan(95);
   }, 60_000);
 
+  it('refuses a calibration of the wrong shape, saying what it needs, and leaves the live correlator as it was', async () => {
+    const station = Station.open(join(dir, 'bad-calibration'));
+    try {
+      await station.startLive({ backend: 'cpu', threads: 0, pacing: false, channels: 256 });
+      await expect(station.setCalibration({ gains: [new Float32Array(10)] })).rejects.toThrow(/gains must be finite complex values, 2×256 numbers per input.*1 inputs, 256 channels/);
+      await expect(station.setCalibration({ delays: [-1] })).rejects.toThrow(/delays must be finite samples ≥ 0/);
+      await expect(station.setCalibration({ scale: [1, 2] })).rejects.toThrow(/scale must be finite and > 0/);
+      expect(station.status().live).toMatchObject({ channels: 256 });
+      await spectra(station, 1);
+    } finally {
+      await station.close();
+    }
+  });
+
   it.skipIf(typeof (Pipeline.prototype as { setCalibration?: unknown }).setCalibration !== 'function')(
     'calibrates the live correlator from the next integration and records it as a calibration event with the integration it applies from',
     async () => {
