@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { SpectrumEvent, StationStatus, TaskEvent } from '../api/types.ts';
-import type { Block, Integration } from '../../correlator/types.ts';
+import type { Integration } from '../../correlator/types.ts';
 import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { SerialQueue } from '../../devices/serial-queue.ts';
 import { Store } from '../../observations/store/store.ts';
@@ -18,7 +18,8 @@ import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import type { Calibration } from './calibration.ts';
 import { realClock, type SkyClock } from './clock.ts';
 import { Dish, followPrefix, stayNotice } from './dish.ts';
-import { devicesOf, LiveView, reopening, resolveLive, retune, retunesOnly, type LiveOptions, type LiveSink, type Resolved } from './live.ts';
+import { resolveLive, type LiveOptions, type LiveView } from './live.ts';
+import { LiveSlot } from './live-slot.ts';
 import { Recorder } from './recorder.ts';
 import { reprocessTask, type ReprocessSpec } from './reprocess.ts';
 import type { RotatorConnect, RotatorEvent } from './rotator.ts';
@@ -45,7 +46,19 @@ export class StationError extends Error {
 }
 
 export class Station extends EventEmitter<StationEvents> {
-  private live: { view: LiveView; options: Resolved } | null = null;
+  private readonly slot = new LiveSlot({
+    open: (o) =>
+      Session.open({
+        ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
+        onNotice: (notice) => {
+          this.notices.push(notice);
+          this.emitStatus();
+        },
+      }),
+    sink: { block: (view, b) => this.recorder.block(view, b), integration: (view, i) => this.integration(view, i), ended: (view, failure) => this.ended(view, failure) },
+    installed: (view) => this.installed(view),
+    fail: (err) => this.fail(err),
+  });
   private notices: string[] = [];
   private settings: StationSettings;
   /** Session changes, one at a time. */
@@ -66,7 +79,7 @@ export class Station extends EventEmitter<StationEvents> {
     this.recorder = new Recorder(store, () => this.emitStatus(), (err) => this.fail(err));
     this.uploads = new Uploads(store);
     this.uploads.on('upload', (e) => this.emit('upload', e));
-    this.uploads.on('queue-error', (e) => this.emit('error', e));
+    this.uploads.on('queue-error', (e) => this.sayError(e));
     // Jobs queued when the station last stopped go on now.
     this.uploads.resume();
     this.dish.on('position', (ctl) => this.emit('rotator', this.dish.event(ctl, this.safeSkySun())));
@@ -77,7 +90,7 @@ export class Station extends EventEmitter<StationEvents> {
     });
     this.dish.on('lost', (ctl, err) => {
       this.replaceFollowNotice(stayNotice(ctl, 'stopped answering'));
-      this.emit('error', { kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}` });
+      this.sayError({ kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}` });
       this.emitStatus();
     });
   }
@@ -103,17 +116,17 @@ export class Station extends EventEmitter<StationEvents> {
 
   /** The sky clock: the simulator's while it is live, else real time. */
   get clock(): SkyClock {
-    return this.live?.view.session.clock ?? this.baseClock;
+    return this.slot.current?.view.session.clock ?? this.baseClock;
   }
 
   /** The site the sky is seen from: the simulator's scenario's while it is live, else the station's. */
   get skySite(): Site {
-    return this.live?.view.session.site ?? this.site;
+    return this.slot.current?.view.session.site ?? this.site;
   }
 
   /** What the station can listen to (sources.ts): dongles, the rtl_tcp endpoints (each probed, but not the one in use), the simulator's scenarios. */
   sources(): Promise<Sources> {
-    const l = this.live;
+    const l = this.slot.current;
     const live = l && { source: l.options.source, greeting: (l.view.session.source as { greeting?: Greeting | null }).greeting ?? null };
     return discoverSources({ endpoints: this.settings.rtlTcpEndpoints, scenario: this.settings.scenario, live });
   }
@@ -141,7 +154,7 @@ export class Station extends EventEmitter<StationEvents> {
       if (name !== null && !builtInScenarioNames().includes(name)) {
         throw new StationError(`there is no built-in scenario '${name}': choose one of ${builtInScenarioNames().join(', ')}, or the default`);
       }
-      const l = this.live;
+      const l = this.slot.current;
       const simLive = !!l && l.view.session.simulated;
       if (simLive && this.recorder.id !== null) throw new StationError(`the simulator is recording observation ${this.recorder.id}: stop the recording before changing its scenario`);
       this.changeSettings({ scenario: name });
@@ -178,7 +191,7 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   status(): StationStatus {
-    const l = this.live;
+    const l = this.slot.current;
     const s = l?.view.session;
     return {
       live: l && s ? {
@@ -204,82 +217,41 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   /** `restart`: a new session even when only the tuning changed (the simulated dish must follow a rotator). */
+  /** `restart`: a new session even when only the tuning changed (the simulated dish must follow a rotator). */
   private async changeLive(options: LiveOptions, restart = false): Promise<StationStatus> {
     if (this.recorder.id !== null) throw new StationError('stop the recording before changing the source or tuning');
-    const o = resolveLive(options);
-    const old = this.live;
-    // Only the tuning of the running source (not its sample rate): retuned in place; a refused setting changes nothing.
-    if (old && !restart && retunesOnly(old.options, o, old.view.session.source.tuning)) {
-      await retune(old.view.session.source, o.tuning ?? {});
-      old.options = { ...o, tuning: undefined };
-      this.emitStatus();
-      return this.status();
-    }
-    const held = old ? devicesOf(old.options.source) : [];
-    if (!old || !devicesOf(o.source).some((d) => held.includes(d))) {
-      // Opened beside the running session: a refusal (a bad source, an impossible tuning, a dead server) leaves it running.
-      const session = await this.openSession(o);
-      await this.endLive();
-      return this.install(session, o);
-    }
-    // The same device: released first, and reopened as it was if the change is refused.
-    const previous: Resolved = { ...old.options, tuning: { ...old.view.session.source.tuning } };
-    await this.endLive();
-    try {
-      return this.install(await reopening(() => this.openSession(o)), o);
-    } catch (err) {
-      await reopening(() => this.openSession(previous)).then((s) => this.install(s, previous), (again: unknown) => this.fail(again));
-      throw err;
-    }
-  }
-
-  private openSession(o: Resolved): Promise<Session> {
-    return Session.open({
-      ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
-      onNotice: (notice) => {
-        this.notices.push(notice);
-        this.emitStatus();
-      },
-    });
-  }
-
-  private install(session: Session, o: Resolved): StationStatus {
-    const sink: LiveSink = {
-      block: (view, b: Block) => this.recorder.block(view, b),
-      integration: (view, i: Integration) => this.integration(view, i),
-      ended: (view, failure) => this.ended(view, failure),
-    };
-    const view = new LiveView(session, sink, session.source.info.kind === 'file' || o.pacing === false);
-    this.live = { view, options: o };
-    // The backend's choice first, then the group's delays, then the source.
-    this.notices = [...(session.backendNotice ? [session.backendNotice] : []), ...session.notices.filter((n) => n !== session.backendNotice)];
-    if (session.simulated) this.notices.push('No dongle in use: showing the built-in simulator.');
-    const ctl = this.dish.rotator;
-    if (ctl && session.simulated) this.notices.push(`${followPrefix} (${ctl.driver}).`);
+    await this.slot.change(resolveLive(options), restart);
     this.emitStatus();
     return this.status();
   }
 
   private async endLive(): Promise<void> {
-    const l = this.live;
-    if (!l) return;
-    this.live = null;
-    await l.view.stop();
+    if (!this.slot.current) return;
+    await this.slot.end();
     this.emitStatus();
   }
 
+  /** The notices of a new live view: the backend's choice first, then the group's delays, then the source. */
+  private installed(view: LiveView): void {
+    const session = view.session;
+    this.notices = [...(session.backendNotice ? [session.backendNotice] : []), ...session.notices.filter((n) => n !== session.backendNotice)];
+    if (session.simulated) this.notices.push('No dongle in use: showing the built-in simulator.');
+    const ctl = this.dish.rotator;
+    if (ctl && session.simulated) this.notices.push(`${followPrefix} (${ctl.driver}).`);
+  }
+
   private integration(view: LiveView, i: Integration): void {
-    if (this.live?.view !== view) return;
+    if (!this.slot.holds(view)) return;
     this.recorder.integration(view, i);
     if (this.listenerCount('spectrum') > 0) this.emit('spectrum', spectrumEvent(view.session, i, view.stages(), this.recorder.id));
   }
 
   /** The live view ended on its own (the source stopped or failed): keep what was recorded, and say so. */
   private ended(view: LiveView, failure: unknown): void {
-    if (this.live?.view !== view) return;
+    if (!this.slot.holds(view)) return;
     if (failure) this.fail(failure);
     this.recorder.interrupt(failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped');
-    this.live = null;
+    this.slot.current = null;
     this.emitStatus();
   }
 
@@ -289,8 +261,8 @@ export class Station extends EventEmitter<StationEvents> {
    * the data folder (mode raw); returns the observation id.
    */
   startRecording(spec: { mode?: string; target?: string } = {}): number {
-    if (!this.live) throw new StationError('nothing to record: start the live view first');
-    return this.recorder.start(this.live.view, spec);
+    if (!this.slot.current) throw new StationError('nothing to record: start the live view first');
+    return this.recorder.start(this.slot.current.view, spec);
   }
 
   /** Stops recording; returns the observation's id. A raw recording is closed in the background: await `recordingsClosed()`. */
@@ -310,8 +282,8 @@ export class Station extends EventEmitter<StationEvents> {
    */
   setCalibration(c: Calibration): Promise<{ calibration: number }> {
     return this.changes.run(async () => {
-      if (!this.live) throw new StationError('nothing to calibrate: start the live view first');
-      return { calibration: this.live.view.session.setCalibration(c) };
+      if (!this.slot.current) throw new StationError('nothing to calibrate: start the live view first');
+      return { calibration: this.slot.current.view.session.setCalibration(c) };
     });
   }
 
@@ -342,7 +314,7 @@ export class Station extends EventEmitter<StationEvents> {
   private async dropRotator(): Promise<StationStatus> {
     const ctl = await this.dish.disconnect();
     // A simulated dish that followed it goes back to the scenario's pointing.
-    if (ctl && this.live?.view.session.simulated && this.notices.some((n) => n.startsWith(followPrefix))) {
+    if (ctl && this.slot.current?.view.session.simulated && this.notices.some((n) => n.startsWith(followPrefix))) {
       if (this.recorder.id !== null) this.replaceFollowNotice(stayNotice(ctl, 'disconnected'));
       else await this.followRotator();
     }
@@ -357,7 +329,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   /** Restarts a simulated live view with the same settings so its dish follows the connected rotator (or the scenario again). */
   private async followRotator(): Promise<void> {
-    const l = this.live;
+    const l = this.slot.current;
     if (!l || !l.view.session.simulated) return;
     if (this.recorder.id !== null) {
       this.notices.push(`${followPrefix} from the next live start (a recording is running).`);
@@ -393,10 +365,12 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   private fail(err: unknown): void {
-    // Said to whoever listens; with nobody listening an 'error' event would throw out of the station.
-    if (this.listenerCount('error') === 0) return;
-    const kind = (err as { kind?: string }).kind ?? 'error';
-    this.emit('error', { kind, message: err instanceof Error ? err.message : String(err) });
+    this.sayError({ kind: (err as { kind?: string }).kind ?? 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+
+  /** Said to whoever listens; with nobody listening an 'error' event would throw out of the station. */
+  private sayError(e: { kind: string; message: string }): void {
+    if (this.listenerCount('error') > 0) this.emit('error', e);
   }
 
   private emitStatus(): void {
