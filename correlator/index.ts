@@ -1,5 +1,6 @@
 /** The FX core's public surface. */
-export type { Block, BackendChoice, BackendName, CorrelationMode, FxConfig, Integration, IntegrationEnd, ResolvedFxConfig } from './types.ts';
+export type { Block, BackendChoice, BackendName, Calibration, CalibrationState, CorrelationMode, FxConfig, Integration, IntegrationEnd, ResolvedFxConfig } from './types.ts';
+export { calibratedGains, scaleSums, validateCalibration } from './calibration.ts';
 export type { FxBackend, IntegrationSums } from './backend.ts';
 export { emptySums } from './backend.ts';
 export { baselineCount, baselineIndex, baselinePairs, productPairs } from './baselines.ts';

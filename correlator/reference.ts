@@ -5,9 +5,10 @@
  */
 import { emptySums, type FxBackend, type IntegrationSums } from './backend.ts';
 import { productPairs } from './baselines.ts';
+import { calibratedGains64, scaleSums, validateCalibration, wholeDelays } from './calibration.ts';
 import { validateConfig, validateGains, windowSamples } from './config.ts';
 import { prototypeFilter } from './pfb.ts';
-import type { FxConfig, ResolvedFxConfig } from './types.ts';
+import type { Calibration, FxConfig, ResolvedFxConfig } from './types.ts';
 
 /** x[k] = ((I − 127.5) + i(Q − 127.5)) / 127.5 */
 export function sampleValue(byte: number): number {
@@ -59,7 +60,8 @@ export class ReferenceBackend implements FxBackend {
   readonly config: ResolvedFxConfig;
   readonly batch = 16;
   private readonly h: Float64Array;
-  private gains: Float32Array[] | null;
+  /** g_a[j], fft-shifted re/im: float32 as setGains takes them, or float64 from referenceIntegrations' calibration. */
+  private gains: ArrayLike<number>[] | null;
   private sums: IntegrationSums;
 
   constructor(config: FxConfig | ResolvedFxConfig) {
@@ -129,18 +131,31 @@ export class ReferenceBackend implements FxBackend {
     this.gains = gains ? validateGains(gains, this.config.inputs, this.config.channels) : null;
   }
 
+  /** Gains kept as given (float64 allowed, not rounded to float32): the judge's calibration. Not checked. */
+  setExactGains(gains: readonly ArrayLike<number>[] | null): void {
+    this.gains = gains ? [...gains] : null;
+  }
+
   async close(): Promise<void> {}
 }
 
 /**
  * The FX definition over whole streams at once: streams[a] is input a's cu8
- * bytes from sample 0; delays and gains from the config. Returns the sums of
- * every complete integration of K spectra, then the partial last one if any.
+ * bytes from sample 0; delays and gains from the config, or from
+ * `calibration` (types.ts `Calibration`; its fields replace the config's):
+ * the whole part of each delay shifts the read, the fraction's phase slope
+ * and the gains are formed in float64 (never rounded to float32), and scale
+ * multiplies the sums. Returns the sums of every complete integration of K
+ * spectra, then the partial last one if any.
  */
-export async function referenceIntegrations(config: FxConfig, streams: readonly Uint8Array[]): Promise<IntegrationSums[]> {
+export async function referenceIntegrations(config: FxConfig, streams: readonly Uint8Array[], calibration: Calibration = {}): Promise<IntegrationSums[]> {
   const backend = new ReferenceBackend(config);
-  const { channels: C, spectraPerIntegration: K, delays } = backend.config;
-  const aligned = streams.map((bytes, a) => bytes.subarray(2 * delays[a]));
+  const { inputs, channels: C, spectraPerIntegration: K, mode } = backend.config;
+  const cal = validateCalibration(calibration, inputs, C);
+  const delays = cal.delays ?? backend.config.delays;
+  const gains = cal.gains !== undefined ? cal.gains : backend.config.gains;
+  backend.setExactGains(calibratedGains64(C, delays, gains) ?? gains);
+  const aligned = streams.map((bytes, a) => bytes.subarray(2 * wholeDelays(delays)[a]));
   const samples = Math.min(...aligned.map((b) => b.length >> 1));
   const M = windowSamples(backend.config, 1);
   const total = samples >= M ? Math.floor((samples - M) / C) + 1 : 0;
@@ -148,7 +163,9 @@ export async function referenceIntegrations(config: FxConfig, streams: readonly 
   for (let s0 = 0; s0 < total; s0 += K) {
     const n = Math.min(K, total - s0);
     await backend.accumulate(aligned.map((b) => b.subarray(2 * s0 * C)), n);
-    out.push(await backend.take());
+    const sums = await backend.take();
+    if (cal.scale) scaleSums(sums, cal.scale, C, mode);
+    out.push(sums);
   }
   return out;
 }

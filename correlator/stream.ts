@@ -31,8 +31,25 @@ export class InputStream {
 
   constructor(
     readonly input: number,
-    private readonly delay: number,
+    private delay: number,
   ) {}
+
+  /**
+   * Changes the integer read delay (samples) at an integration boundary: the
+   * samples held move on the common axis by (old − new), so common index k
+   * is this input's sample k + delay from now on. A larger delay skips
+   * samples (the caller discards below its next spectrum); a smaller one
+   * leaves a hole of (old − new) samples that were consumed under the old
+   * delay: the caller starts the next spectrum after it.
+   */
+  setDelay(delay: number): void {
+    const shift = this.delay - delay;
+    if (shift === 0) return;
+    this.delay = delay;
+    this.start += shift;
+    this.end += shift;
+    for (const h of this.held) h.at += shift;
+  }
 
   /**
    * Takes a block. Returns the samples dropped inside the discarded region

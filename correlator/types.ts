@@ -62,6 +62,40 @@ export interface ResolvedFxConfig {
   products: number;
 }
 
+/**
+ * Calibration applied to a running pipeline (`Pipeline.setCalibration`), from
+ * the next integration boundary on; fields left out keep their values. What
+ * it computes is fx.md's definition with, per input a:
+ * - the integer part of `delays[a]` as fx.md's read delay (x_a[k + ⌊d_a⌋]);
+ * - the fraction τ_a = d_a − ⌊d_a⌋ as a per-channel phase slope folded into
+ *   the gain: g'_a[j] = g_a[j] · exp(+2πi·f_j·τ_a), f_j = (j − C/2)/C cycles
+ *   per sample (fft-shifted channel j). The sign follows fx.md's read
+ *   convention: reading x_a at k + τ multiplies X_a by exp(+2πi·f·τ) (the
+ *   shift theorem), so noise that arrives τ samples late on input a lines up;
+ * - `scale[a]` on the float64 sums: V_ab × √(s_a·s_b) (autos × s_a exactly),
+ *   |X|⁴ sums × s_a², so spectral kurtosis is unchanged.
+ */
+export interface Calibration {
+  /** Per-input delays (samples, ≥ 0, may be fractional): the integer part shifts the read (x_a[k + ⌊d_a⌋]), the fraction is applied as a phase slope across the channels. */
+  delays?: readonly number[];
+  /** Per-input, per-channel complex gains g_a[j] (fft-shifted, interleaved re/im, length 2C), or null for unity. */
+  gains?: readonly Float32Array[] | null;
+  /** Per-input scale s_a (e.g. kelvin per unit of V_aa/K): V_ab is multiplied by √(s_a·s_b); null for 1. */
+  scale?: readonly number[] | null;
+}
+
+/** The calibration in force: every field resolved (`Pipeline.calibration`). */
+export interface CalibrationState {
+  /** Number of setCalibration calls in effect (0: the construction's config). */
+  count: number;
+  /** Per-input delays (samples, ≥ 0, may be fractional). */
+  delays: number[];
+  /** Per-input complex gains (fft-shifted, re/im), or null for unity. */
+  gains: Float32Array[] | null;
+  /** Per-input scale, or null for 1. */
+  scale: number[] | null;
+}
+
 /** Why an integration ended. */
 export type IntegrationEnd = 'full' | 'gap' | 'end';
 
@@ -93,4 +127,9 @@ export interface Integration {
   clipped: number[];
   /** Per-input count of samples the sources dropped within or just before this integration. */
   dropped: number[];
+  /**
+   * The calibration it was computed with: the number of `Pipeline.setCalibration`
+   * calls in effect (0 = the construction's config). One integration never mixes two.
+   */
+  calibration: number;
 }

@@ -10,8 +10,9 @@ import { baselineIndex } from '../../correlator/baselines.ts';
 import { Pipeline } from '../../correlator/pipeline.ts';
 import { referenceIntegrations } from '../../correlator/reference.ts';
 import { spectralKurtosis } from '../../correlator/sk.ts';
-import type { FxConfig, Integration } from '../../correlator/types.ts';
-import { add, chunkSamples, noise, noiseCu8, randomCu8, relativeToPeak, rng, toCu8, tone } from '../helpers/signals.ts';
+import { fft64 } from '../../correlator/reference.ts';
+import type { Calibration, FxConfig, Integration } from '../../correlator/types.ts';
+import { add, chunkSamples, gaussian, noise, noiseCu8, randomCu8, relativeToPeak, rng, toCu8, tone, type Complex } from '../helpers/signals.ts';
 
 export type BackendFactory = (config: FxConfig) => Promise<FxBackend>;
 
@@ -40,6 +41,75 @@ export async function correlate(
   out.push(...(await pipeline.end()));
   if (options.close !== false) await backend.close();
   return out;
+}
+
+/**
+ * Like `correlate`, calling `pipeline.setCalibration(c.calibration)` once
+ * input 0's samples reach `c.after` (checked before the first push and after
+ * each round of one chunk per input; `after: 0` calls it before any data). `before[i]`: integrations emitted
+ * when change i was made.
+ */
+export async function correlateCalibrated(
+  backend: FxBackend,
+  streams: Uint8Array[],
+  chunkSizes: number[],
+  changes: Array<{ after: number; calibration: Calibration }>,
+): Promise<{ integrations: Integration[]; before: number[] }> {
+  const pipeline = new Pipeline(backend);
+  const chunks = streams.map((s, a) => chunkSamples(s, chunkSizes.map((n, i) => n + ((a * 7 + i) % 3))));
+  const out: Integration[] = [];
+  const before: number[] = [];
+  const next = streams.map(() => 0);
+  let change = 0;
+  const due = () => {
+    while (change < changes.length && next[0] >= changes[change].after) {
+      before.push(out.length);
+      pipeline.setCalibration(changes[change++].calibration);
+    }
+  };
+  due();
+  for (let i = 0; chunks.some((c) => i < c.length); i++) {
+    for (let a = 0; a < streams.length; a++) {
+      const c = chunks[a][i];
+      if (!c) continue;
+      out.push(...(await pipeline.push({ input: a, firstSample: next[a], data: c, receivedAt: 0, dropped: 0 })));
+      next[a] += c.length / 2;
+    }
+    due();
+  }
+  out.push(...(await pipeline.end()));
+  await backend.close();
+  return { integrations: out, before };
+}
+
+/**
+ * Band-limited complex Gaussian noise (|f| < `band` cycles/sample, `rms` per
+ * component) and the same noise delayed by `delay` samples (any fraction):
+ * made as one periodic spectrum of L = 2^k samples, the copy multiplied by
+ * exp(−2πi·f·delay) before the inverse DFT, so the delay is exact.
+ */
+export function delayedNoise(L: number, band: number, rms: number, delay: number, seed: number): [Complex, Complex] {
+  const g = gaussian(rng(seed));
+  const re = new Float64Array(L), im = new Float64Array(L), dre = new Float64Array(L), dim = new Float64Array(L);
+  let power = 0;
+  for (let k = 0; k < L; k++) {
+    const f = k < L / 2 ? k / L : (k - L) / L;
+    if (Math.abs(f) >= band) continue;
+    re[k] = g();
+    im[k] = g();
+    power += re[k] ** 2 + im[k] ** 2;
+    const ph = -2 * Math.PI * f * delay;
+    dre[k] = re[k] * Math.cos(ph) - im[k] * Math.sin(ph);
+    dim[k] = re[k] * Math.sin(ph) + im[k] * Math.cos(ph);
+  }
+  // Inverse DFT as conj(DFT(conj X)) (the 1/L folded into k), scaled so that each component has `rms`.
+  const k = rms * Math.sqrt(2 / power); // E|x|² = Σ|X|²/L² before the 1/L is dropped here
+  const inverse = (xr: Float64Array, xi: Float64Array): Complex => {
+    const r = Float64Array.from(xr), i = xi.map((v) => -v);
+    fft64(r, i);
+    return { re: r.map((v) => v * k), im: i.map((v) => -v * k) };
+  };
+  return [inverse(re, im), inverse(dre, dim)];
 }
 
 /** Unit-modulus gains with a phase ramp and a bandpass-like amplitude, per input. */
@@ -126,6 +196,108 @@ export function describeConformance(name: string, make: BackendFactory): void {
       odd.forEach((o, i) => {
         expect(Array.from(o.visibilities)).toEqual(Array.from(whole[i].visibilities));
         expect(Array.from(o.power2)).toEqual(Array.from(whole[i].power2));
+      });
+    });
+  });
+
+  describe(`${name} backend: calibration on a running pipeline`, () => {
+    const C = 32;
+    const base: FxConfig = { inputs: 3, channels: C, taps: 4, spectraPerIntegration: 10, delays: [1, 0, 3] };
+    const changes: Calibration[] = [
+      // Whole delays grow (1→2, 3→5): samples skipped on those inputs; fractions, gains and scale set.
+      { delays: [2, 0.5, 5.75], gains: testGains(3, C, 9), scale: [2, 0.5, 4] },
+      // Whole delays shrink (2→0, 5→1): the next integration starts 4 samples later; gains and scale kept.
+      { delays: [0, 0.25, 1.25] },
+    ];
+    for (const chunks of [[1, 63, 65, 1000, 7], [4099, 3]]) {
+      it(`applies each change at the next integration boundary, equal to the reference with the new calibration (chunks ${chunks.join('/')})`, async () => {
+        const S = 40 * 10 * C + 137;
+        const streams = [noiseCu8(S, 20, 61), randomCu8(S, 62), noiseCu8(S, 30, 63)];
+        const { integrations: got, before } = await correlateCalibrated(await make(base), streams, chunks, [
+          { after: Math.round(0.3 * S), calibration: changes[0] },
+          { after: Math.round(0.65 * S), calibration: changes[1] },
+        ]);
+        // Counts never go back, and each change takes effect at the first boundary after its call.
+        expect(got.map((i) => i.index)).toEqual(got.map((_, i) => i));
+        const first = [0, 1, 2].map((n) => got.findIndex((i) => i.calibration === n));
+        expect(got.every((i, k) => k === 0 || i.calibration >= got[k - 1].calibration)).toBe(true);
+        first.slice(1).forEach((f, n) => expect([before[n], before[n] + 1]).toContain(f));
+        // Contiguous, except the 4 samples the shrinking delays consumed already.
+        const end = (i: Integration) => i.firstSample + i.spectra * C;
+        expect(got[first[1]].firstSample).toBe(end(got[first[1] - 1]));
+        expect(got[first[2]].firstSample).toBe(end(got[first[2] - 1]) + 4);
+        let merged: Calibration = { delays: base.delays };
+        for (let n = 0; n < 3; n++) {
+          if (n > 0) merged = { ...merged, ...changes[n - 1] };
+          const group = got.filter((i) => i.calibration === n);
+          expect(group.length).toBeGreaterThan(1);
+          const start = group[0].firstSample;
+          const whole = merged.delays!.map(Math.floor);
+          const expected = await referenceIntegrations(
+            { ...base, delays: undefined },
+            streams.map((s, a) => s.subarray(2 * (start + whole[a]))),
+            { ...merged, delays: merged.delays!.map((d, a) => d - whole[a]) },
+          );
+          group.forEach((g, i) => {
+            const e = expected[i];
+            expect(g.spectra).toBe(e.spectra);
+            expect(relativeToPeak(g.visibilities, e.visibilities)).toBeLessThan(tolerance);
+            expect(relativeToPeak(g.power2, e.power2)).toBeLessThan(tolerance);
+            expect(g.clipped).toEqual(e.clipped);
+          });
+        }
+      });
+    }
+
+    it('lines up noise delayed by 3.25 samples: after setCalibration({ delays: [0, 3.25] }) the cross phase is flat and the coherence at its maximum', async () => {
+      const C = 64, T = 4, L = 1 << 15, K = 400;
+      const [early, late] = delayedNoise(L, 0.4, 20 / 127.5, 3.25, 17).map(toCu8);
+      const run = async (d: number) => {
+        const backend = await make({ inputs: 2, channels: C, taps: T, spectraPerIntegration: K });
+        const { integrations } = await correlateCalibrated(backend, [early, late], [3001], [{ after: 0, calibration: { delays: [0, d] } }]);
+        const v = integrations[0];
+        expect(v).toMatchObject({ spectra: K, calibration: 1 });
+        // In-band channels (|f| < 0.35 cycles/sample; the noise fills |f| < 0.4).
+        const band = Array.from({ length: C }, (_, j) => j).filter((j) => Math.abs(j - C / 2) < 0.35 * C);
+        const at = (p: number, j: number) => [v.visibilities[2 * (p * C + j)], v.visibilities[2 * (p * C + j) + 1]];
+        let sr = 0, si = 0, norm = 0;
+        const phases = band.map((j) => {
+          const [re, im] = at(1, j);
+          sr += re;
+          si += im;
+          const rho = Math.hypot(re, im) / Math.sqrt(at(0, j)[0] * at(2, j)[0]);
+          norm += Math.sqrt(at(0, j)[0] * at(2, j)[0]);
+          return { phase: Math.atan2(im, re), rho };
+        });
+        return { phases, coherence: Math.hypot(sr, si) / norm };
+      };
+      const aligned = await run(3.25);
+      // Phase noise of one channel: σ ≈ √((1 − ρ²)/(2Kρ²)) (ρ: that channel's coherence, 8-bit quantisation
+      // noise being what decorrelates); 6σ, plus 1e-4 rad for float32 round-off.
+      for (const { phase, rho } of aligned.phases) {
+        expect(Math.abs(phase)).toBeLessThan(6 * Math.sqrt((1 - rho * rho) / (2 * K * rho * rho)) + 1e-4);
+      }
+      expect(aligned.coherence).toBeGreaterThan(0.999);
+      for (const d of [3, 3.2, 3.3, 3.5]) expect((await run(d)).coherence).toBeLessThan(aligned.coherence);
+    });
+
+    it('multiplies autos by s_a and crosses by √(s_a·s_b) exactly for setCalibration({ scale })', async () => {
+      const config: FxConfig = { inputs: 2, channels: 16, taps: 4, spectraPerIntegration: 20 };
+      const streams = [noiseCu8(16 * 60, 20, 81), noiseCu8(16 * 60, 25, 82)];
+      const s = [3.7, 0.29];
+      const plain = await correlate(await make(config), streams, [333]);
+      const { integrations: scaled } = await correlateCalibrated(await make(config), streams, [333], [{ after: 0, calibration: { scale: s } }]);
+      expect(scaled.length).toBe(plain.length);
+      const C = 16;
+      scaled.forEach((g, i) => {
+        const p = plain[i];
+        expect(g.calibration).toBe(1);
+        const [aa, ab, bb] = [0, 1, 2].map((q) => [...g.visibilities.subarray(2 * q * C, 2 * (q + 1) * C)]);
+        const [paa, pab, pbb] = [0, 1, 2].map((q) => [...p.visibilities.subarray(2 * q * C, 2 * (q + 1) * C)]);
+        expect(aa).toEqual(paa.map((v) => v * s[0]));
+        expect(bb).toEqual(pbb.map((v) => v * s[1]));
+        expect(ab).toEqual(pab.map((v) => v * Math.sqrt(s[0] * s[1])));
+        expect([...g.power2]).toEqual([...p.power2].map((v, k) => v * s[Math.floor(k / C)] ** 2));
       });
     });
   });

@@ -84,3 +84,25 @@ describe('pipeline block contract', () => {
     await expect(p.push(block(0, 10, new Uint8Array(2)))).rejects.toThrow(/ended/);
   });
 });
+
+describe('pipeline calibration input', () => {
+  it('refuses a malformed calibration with a message that says what was wrong, and keeps the one in force', async () => {
+    const p = new Pipeline(new ReferenceBackend({ inputs: 2, channels: C, taps: T, spectraPerIntegration: 4 }));
+    expect(() => p.setCalibration({ delays: [0] })).toThrow(/one entry per input: 2 expected, got 1/);
+    expect(() => p.setCalibration({ delays: [0, -1] })).toThrow(/delays\[1\] must be a finite number of samples ≥ 0 \(got -1\)/);
+    expect(() => p.setCalibration({ delays: [0, NaN] })).toThrow(/delays\[1\]/);
+    expect(() => p.setCalibration({ gains: [new Float32Array(2 * C)] })).toThrow(/gains must have one array per input/);
+    expect(() => p.setCalibration({ scale: [1, 0] })).toThrow(/scale\[1\] must be a finite number > 0 \(got 0\)/);
+    expect(() => p.setCalibration(null as never)).toThrow(CorrelatorError);
+    expect(p.calibrationPending).toBe(false);
+    expect(p.calibration).toEqual({ count: 0, delays: [0, 0], gains: null, scale: null });
+    p.setCalibration({ delays: [0, 1.5] });
+    p.setCalibration({ scale: [2, 3] });
+    expect(p.calibrationPending).toBe(true);
+    await p.push(block(0, 0, new Uint8Array(2)));
+    // Two calls, merged, applied together at the first boundary: both are in effect.
+    expect(p.calibration).toMatchObject({ count: 2, delays: [0, 1.5], scale: [2, 3] });
+    await p.end();
+    expect(() => p.setCalibration({})).toThrow(/ended/);
+  });
+});

@@ -52,6 +52,7 @@ export function integration(c: ObservationConfig, index: number, spectra = c.fx.
     power2,
     clipped: Array.from({ length: N }, (_, a) => a + index),
     dropped: Array.from({ length: N }, () => 0),
+    calibration: 0,
   };
 }
 
