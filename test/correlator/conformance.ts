@@ -11,7 +11,7 @@ import { Pipeline } from '../../correlator/pipeline.ts';
 import { referenceIntegrations } from '../../correlator/reference.ts';
 import { spectralKurtosis } from '../../correlator/sk.ts';
 import type { FxConfig, Integration } from '../../correlator/types.ts';
-import { add, chunkSamples, noise, noiseCu8, randomCu8, relativeToPeak, rng, toCu8, tone } from '../helpers/signals.ts';
+import { add, chunkSamples, noise, noiseCu8, randomCu8, relativeToPeak, rng, toCu8, tone } from '../../src/analysis/signals.ts';
 
 export type BackendFactory = (config: FxConfig) => Promise<FxBackend>;
 
