@@ -98,15 +98,39 @@ export function convolvedFwhm(beam: number, disk = sunDiameterDeg): number {
 }
 
 /**
+ * The beam whose convolution with the disk is narrowest (degrees, both the
+ * beam's FWHM and that convolved FWHM). Narrower beams widen again towards
+ * the disk's diameter: their peak falls on the disk whole while their half
+ * power sits near its edge, where the disk curves away from them.
+ */
+export function narrowestConvolution(disk = sunDiameterDeg): { beam: number; fwhm: number } {
+  let a = 1e-4 * disk, b = 2 * disk;
+  const phi = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 80; i++) {
+    const c = b - phi * (b - a), d = a + phi * (b - a);
+    if (convolvedFwhm(c, disk) < convolvedFwhm(d, disk)) b = d;
+    else a = c;
+  }
+  const beam = (a + b) / 2;
+  return { beam, fwhm: convolvedFwhm(beam, disk) };
+}
+
+/**
  * The beam's FWHM (degrees) whose convolution with the disk has the measured
- * FWHM (degrees). Throws FitError when the measured width is not wider than
- * the disk alone (a uniform disk's own FWHM is its diameter).
+ * FWHM (degrees), on the branch where a wider beam gives a wider convolution
+ * (beams wider than narrowestConvolution's; below it, widths just under the
+ * disk's diameter come from two beams, and the wider one is returned). Throws
+ * FitError when no beam gives a width that narrow.
  */
 export function deconvolvedFwhm(measured: number, disk = sunDiameterDeg): number {
-  if (!(measured > disk)) {
-    throw new FitError(`a measured width of ${measured}° is not wider than the ${disk}° disk alone: no beam can give it; check the scan's offsets`);
+  const least = narrowestConvolution(disk);
+  if (!(measured > least.fwhm)) {
+    throw new FitError(
+      `a measured width of ${measured.toPrecision(4)}° is narrower than any beam convolved with the ${disk}° disk gives (${least.fwhm.toPrecision(4)}°): check the scan's offsets`,
+    );
   }
-  let lo = 0, hi = measured;
+  let lo = least.beam, hi = Math.max(measured, least.beam);
+  while (convolvedFwhm(hi, disk) < measured) hi *= 2;
   for (let i = 0; i < 200 && hi - lo > 1e-12 * measured; i++) {
     const mid = (lo + hi) / 2;
     if (convolvedFwhm(mid, disk) < measured) lo = mid;

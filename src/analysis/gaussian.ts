@@ -173,10 +173,17 @@ export function fitPeak(x: ArrayLike<number>, y: ArrayLike<number>, shape: PeakS
   const fixed = [false, options.centre !== undefined, false, baseline === 'none', baseline !== 'linear'];
   const g = guess(xsAll, ysAll, pivot, shape, options);
   let p0 = [g.peak, g.centre, g.width, baseline === 'none' ? 0 : g.offset, baseline === 'linear' ? g.slope : 0];
+  // First rejection against a running median of 5 (no model yet, so a spike cannot pull the first fit), then against each fit.
   let keep = xsAll.map(() => true);
+  if (Number.isFinite(rejectSigma)) {
+    const dev = ysAll.map((v, i) => v - median(ysAll.slice(Math.max(0, i - 2), i + 3)));
+    const spread = localSpread(dev, keep, options.sigma === undefined ? null : sigAll);
+    const clean = dev.map((d, i) => !(spread[i]! > 0) || Math.abs(d) <= rejectSigma * spread[i]!);
+    if (clean.filter(Boolean).length >= nFree + 2) keep = clean;
+  }
   let fit!: ReturnType<typeof levenbergMarquardt>;
   let xs: number[] = [], ys: number[] = [], sig: number[] = [];
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; ; round++) {
     xs = xsAll.filter((_, i) => keep[i]);
     ys = ysAll.filter((_, i) => keep[i]);
     sig = sigAll.filter((_, i) => keep[i]);
@@ -188,7 +195,8 @@ export function fitPeak(x: ArrayLike<number>, y: ArrayLike<number>, shape: PeakS
     const spread = localSpread(raw, keep, options.sigma === undefined ? null : sigAll);
     const next = raw.map((r, i) => !(spread[i]! > 0) || Math.abs(r) <= rejectSigma * spread[i]!);
     if (next.every((v, i) => v === keep[i])) break;
-    if (next.filter(Boolean).length < nFree + 2) break;
+    // At most 10 refits; the last fit is always the one over `keep`.
+    if (round === 9 || next.filter(Boolean).length < nFree + 2) break;
     keep = next;
   }
   const given = options.sigma !== undefined;
@@ -219,7 +227,7 @@ export function fitPeak(x: ArrayLike<number>, y: ArrayLike<number>, shape: PeakS
     points: xs.length,
     model: (xv: number) => model(fit.p, xv),
   };
-  const problems = verdict(result, fit, xs, shape);
+  const problems = verdict(result, fit, xs, shape, options.centre !== undefined);
   if (problems.length) {
     const err = new FitError(`the ${shape.name} fit cannot explain the data: ${problems.join('; ')}`, problems);
     (err as FitError & { fit?: PeakFit }).fit = result;
@@ -228,7 +236,7 @@ export function fitPeak(x: ArrayLike<number>, y: ArrayLike<number>, shape: PeakS
   return result;
 }
 
-function verdict(f: PeakFit, lsq: ReturnType<typeof levenbergMarquardt>, xs: number[], shape: PeakShape): string[] {
+function verdict(f: PeakFit, lsq: ReturnType<typeof levenbergMarquardt>, xs: number[], shape: PeakShape, centreFixed: boolean): string[] {
   const problems: string[] = [];
   const span = xs[xs.length - 1]! - xs[0]!;
   const spacing = median(xs.slice(1).map((v, i) => v - xs[i]!));
@@ -239,7 +247,7 @@ function verdict(f: PeakFit, lsq: ReturnType<typeof levenbergMarquardt>, xs: num
     if (w > span) problems.push(`the width (FWHM ${w.toPrecision(3)}) is wider than the data's span (${span.toPrecision(3)}): the baseline and the peak cannot be told apart; record a longer scan`);
     if (w < 1.5 * spacing) problems.push(`the width (FWHM ${w.toPrecision(3)}) is narrower than 1.5 sample spacings (${spacing.toPrecision(3)}): the peak is not resolved`);
   }
-  if (f.centre.value < xs[0]! || f.centre.value > xs[xs.length - 1]!) {
+  if (!centreFixed && (f.centre.value < xs[0]! || f.centre.value > xs[xs.length - 1]!)) {
     problems.push(`the centre (${f.centre.value.toPrecision(4)}) is outside the data (${xs[0]!.toPrecision(4)} … ${xs[xs.length - 1]!.toPrecision(4)})`);
   }
   if (!(Math.abs(f.peak.value) >= 3 * f.peak.sigma)) {
