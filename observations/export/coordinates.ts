@@ -82,7 +82,7 @@ export function restFrequency(config: ObservationConfig): number | null {
 }
 
 /**
- * FITS cards for the site (OBSGEO-X/Y/Z in ITRF metres, and the NOAO
+ * FITS cards for the site (OBSGEO-X/Y/Z in ITRF metres from WGS84, and the NOAO
  * SITELAT/SITELONG/SITEELEV), the start pointing (RA/DEC J2000 with
  * EQUINOX/RADESYS, GLON/GLAT, AZIMUTH/ELEVATIO), the rest frequency with
  * SPECSYS/VELREF where the band holds the line, and the sky clock.
@@ -94,6 +94,8 @@ export function coordinateCards(store: Store, obs: Observation): string[] {
     const [x, y, z] = geodeticToEcef(site.lat, site.lon, site.altitude);
     cards.push(
       card('OBSGEO-X', x, 'observatory ITRF X (m)'), card('OBSGEO-Y', y, 'observatory ITRF Y (m)'), card('OBSGEO-Z', z, 'observatory ITRF Z (m)'),
+      // Not OBSGEO-B/L/H as well: wcslib checks them against X/Y/Z on an older ellipsoid than WGS84 and reports a 3 m inconsistency.
+
       card('SITENAME', fitsText(site.name)),
       card('SITELAT', site.lat, 'geodetic latitude (deg, north +)'), card('SITELONG', site.lon, 'longitude (deg, east +)'),
       card('SITEELEV', site.altitude, 'height above sea level (m)'),
