@@ -23,6 +23,11 @@ export function observationSite(store: Store, obs: Observation): ObservationSite
   return { name: row.name, lat: row.latitude, lon: row.longitude, altitude: row.altitude };
 }
 
+/** The same site in the store's row shape (latitude/longitude), for the exporters that read it that way. */
+export function siteRow(site: ObservationSite | null): { name: string; latitude: number; longitude: number; altitude: number } | null {
+  return site && { name: site.name, latitude: site.lat, longitude: site.lon, altitude: site.altitude };
+}
+
 /** A pointing with the time it took effect (Unix s, sky time). */
 export interface TimedPointing extends ObservationPointing {
   time: number;
