@@ -15,6 +15,24 @@ export function radiometerSigma(tsys: number, bandwidth: number, tau: number): n
   return tsys / Math.sqrt(bandwidth * tau);
 }
 
+/**
+ * Noise-equivalent bandwidth (Hz) of a band whose channels (each `channelWidth`
+ * Hz) hold powers P_j: (Σ P_j)²/Σ P_j²·Δν, the B of the radiometer equation
+ * for a total power summed over a band that is not flat (a receiver's
+ * bandpass). Equal to the channels' total width for a flat band.
+ */
+export function effectiveBandwidth(power: ArrayLike<number>, channelWidth: number, flags?: ArrayLike<number>): number {
+  if (!(channelWidth > 0)) throw new FitError(`the channel width must be > 0 Hz (got ${channelWidth})`);
+  let s = 0, s2 = 0;
+  for (let j = 0; j < power.length; j++) {
+    if (flags?.[j]) continue;
+    s += power[j]!;
+    s2 += power[j]! ** 2;
+  }
+  if (!(s2 > 0)) throw new FitError('the band has no power in its unflagged channels');
+  return ((s * s) / s2) * channelWidth;
+}
+
 export interface RadiometerCheck {
   /** Mean of the series (its unit, e.g. K or counts²): the T_sys it implies when the series is in kelvin. */
   mean: number;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { allanVariance, radiometerCheck, radiometerSigma } from '../../../src/analysis/radiometer.ts';
+import { referenceIntegrations } from '../../../correlator/reference.ts';
+import { openSimSource } from '../../../devices/sim/index.ts';
+import { allanVariance, effectiveBandwidth, radiometerCheck, radiometerSigma } from '../../../src/analysis/radiometer.ts';
+import { bandPower, channelFlags } from '../../../src/analysis/rfi.ts';
 import { gaussian, noise, rng } from '../../../src/analysis/signals.ts';
 
 /** Total power of complex white noise in blocks of n samples: each block a radiometer reading with B·τ = n (B = the sample rate, τ = n/B). */
@@ -61,5 +64,30 @@ describe('Allan variance', () => {
   it('refuses averaging factors that leave fewer than 3 bins', () => {
     expect(() => allanVariance([1, 2, 3, 4, 5], 1, [2])).toThrow(/leaves 2 bins of the 5 points; at least 3 are needed/);
     expect(() => allanVariance([1, 2, 3, 4, 5, 6], 0, [1])).toThrow(/sampling interval must be > 0 s/);
+  });
+});
+
+describe('radiometer check on the simulator through the correlator', () => {
+  it('passes the simulator’s thermal noise, band-summed in square-law mode, with the ratio 1 ± 0.1 (B the bandpass’s noise-equivalent width)', async () => {
+    const fs = 2.4e6, C = 256, K = 32, T = 600;
+    const scenario = { rfi: [], hydrogen: { enabled: false }, sun: { enabled: false }, frontend: { dcOffset: [0, 0] }, tuning: { sampleRate: fs } };
+    const src = await openSimSource({ scenario, pacing: false });
+    const bytes = src.read(C * (K * T + 3)).data;
+    const ints = await referenceIntegrations({ inputs: 1, channels: C, taps: 4, spectraPerIntegration: K, mode: 'autos' }, [bytes]);
+    const flags = channelFlags(C, null, K);
+    const complete = ints.filter((i) => i.spectra === K);
+    const mean = new Float64Array(C);
+    for (const it of complete) for (let j = 0; j < C; j++) mean[j] += it.visibilities[2 * j]! / complete.length;
+    const series = complete.map((it) => bandPower(Array.from({ length: C }, (_, j) => it.visibilities[2 * j]!), flags));
+    const B = effectiveBandwidth(mean, fs / C, flags);
+    const check = radiometerCheck(series, B, (K * C) / fs);
+    console.log(`sim radiometer: ${complete.length} integrations, B_eff ${(B / 1e6).toFixed(3)} MHz of ${((fs / C) * (C - flags.reduce((a, b) => a + b, 0))) / 1e6} MHz unflagged, rms/expected ${check.ratio.value.toFixed(3)} ± ${check.ratio.sigma.toFixed(3)}`);
+    expect(Math.abs(check.ratio.value - 1)).toBeLessThan(0.1);
+  });
+
+  it('gives a flat band its full width as the noise-equivalent bandwidth, and less to a sloped one', () => {
+    expect(effectiveBandwidth([2, 2, 2, 2], 1e3)).toBe(4e3);
+    expect(effectiveBandwidth([1, 2, 3, 4], 1e3)).toBeCloseTo((100 / 30) * 1e3, 9);
+    expect(effectiveBandwidth([1, 100, 1, 1], 1e3, [0, 1, 0, 0])).toBe(3e3);
   });
 });
