@@ -20,6 +20,7 @@ import type { Store, TimeRange } from '../store/store.ts';
 import type { Observation } from '../store/types.ts';
 import { FitsWriter, card, commentary, fitsText } from './fits.ts';
 import { autoProduct, channelFrequencies, checkInput, requireData, type ExportOptions, type ExportResult } from './common.ts';
+import { observationSite, siteRow } from './coordinates.ts';
 
 /** dB per digit of the e-CALLISTO log detector. */
 export const dbPerDigit = 2500 / 256 / 25;
@@ -118,7 +119,8 @@ export function exportCallisto(store: Store, id: number, out: string, options: C
     if (d < dmin) dmin = d;
     if (d > dmax) dmax = d;
   }
-  const site = obs.siteId != null ? store.getSite(obs.siteId) : null;
+  // The observation's own site (config.site), else the site row it references.
+  const site = siteRow(observationSite(store, obs));
   const sep = (options.dateStyle ?? 'callisto') === 'iso' ? '-' : '/';
   check(options.dateStyle === undefined || options.dateStyle === 'iso' || options.dateStyle === 'callisto', "dateStyle is 'callisto' or 'iso'");
   const start = dateParts(times[0]!.time, sep);

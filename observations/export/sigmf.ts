@@ -13,6 +13,15 @@ import type { RawRecording } from '../store/types.ts';
 import { FileSink, forEachChunk } from './sink.ts';
 import { tarBytes, tarEnd, tarFile } from './tar.ts';
 import type { ExportOptions, ExportResult } from './common.ts';
+import { observationSite, pointings, sourceDescription } from './coordinates.ts';
+import type { ObservationConfig } from '../store/types.ts';
+
+/** The antenna extension's required model: the first antenna's name and dish, as recorded. */
+function antennaModel(config: ObservationConfig): string {
+  const a = config.antennas?.[0];
+  if (!a) return 'not recorded';
+  return a.dishDiameter ? `${a.name} (${a.dishDiameter} m dish)` : a.name;
+}
 
 export interface SigmfOptions extends ExportOptions {
   /** Which of the observation's raw recordings (0-based, default 0). */
@@ -37,12 +46,27 @@ function sha512File(path: string, size: number, onBytes?: (n: number) => void): 
   return h.digest('hex');
 }
 
-/** The SigMF meta object for a raw recording of an observation. */
+/** What the recorder said the hardware was, when the raw recording's own meta has it. */
+function recordedHw(rec: RawRecording): string | null {
+  const m = rec.meta as { 'core:hw'?: unknown; global?: { 'core:hw'?: unknown } };
+  const hw = m?.['core:hw'] ?? m?.global?.['core:hw'];
+  return typeof hw === 'string' && hw !== '' ? hw : null;
+}
+
+/**
+ * The SigMF meta object for a raw recording of an observation: the site as
+ * `core:geolocation` (GeoJSON [lon, lat, alt]), the receiver as `core:hw`
+ * (the simulator and its scenario, the rtl_tcp server, the dongle and its
+ * serial), the start pointing and the sky clock as `fringe:` global fields,
+ * and 'pointing' events as annotations that also carry the SigMF antenna
+ * extension's `antenna:azimuth_angle`/`antenna:elevation_angle` (degrees).
+ */
 export function sigmfMeta(store: Store, rec: RawRecording, sha512: string, dataBytes: number): Record<string, unknown> {
   const obs = store.getObservation(rec.observationId);
-  const site = obs.siteId != null ? store.getSite(obs.siteId) : null;
+  const site = observationSite(store, obs);
   const perSample = sampleBytes(rec.datatype, rec.numChannels);
   const samples = Math.floor(dataBytes / perSample);
+  const hw = sourceDescription(obs.config) ?? recordedHw(rec);
   const global: Record<string, unknown> = {
     'core:datatype': rec.datatype,
     'core:version': '1.2.5',
@@ -51,15 +75,35 @@ export function sigmfMeta(store: Store, rec: RawRecording, sha512: string, dataB
     'core:sha512': sha512,
     'core:description': `Fringe observation ${obs.id}: ${obs.mode}${obs.target ? ` of ${obs.target}` : ''}`,
     'core:recorder': `Fringe ${obs.softwareVersion}`,
-    'core:hw': 'RTL-SDR',
+    ...(hw ? { 'core:hw': hw } : {}),
+    'core:extensions': [
+      { name: 'antenna', version: '1.0.0', optional: true },
+      { name: 'fringe', version: '1.0.0', optional: true },
+    ],
+    'antenna:model': antennaModel(obs.config),
   };
-  if (site) global['core:geolocation'] = { type: 'Point', coordinates: [site.longitude, site.latitude, site.altitude] };
+  if (site) global['core:geolocation'] = { type: 'Point', coordinates: [site.lon, site.lat, site.altitude] };
+  const start = pointings(store, obs).filter((p) => p.time <= rec.start).at(-1) ?? (obs.config.pointing ? { ...obs.config.pointing, time: obs.start } : null);
+  if (start) {
+    const { time: _, ...where } = start;
+    global['fringe:pointing'] = where;
+  }
+  if (obs.config.clock) global['fringe:clock'] = obs.config.clock;
+  if (site) global['fringe:site'] = site.name;
   const annotations = store
     .events(obs.id)
     .map((e) => ({ e, sample: Math.round((e.time - rec.start) * rec.sampleRate) }))
     .filter(({ sample }) => sample >= 0 && sample < samples)
     .sort((a, b) => a.sample - b.sample)
-    .map(({ e, sample }) => ({ 'core:sample_start': sample, 'core:sample_count': 1, 'core:label': e.kind, 'core:comment': JSON.stringify(e.data) }));
+    .map(({ e, sample }) => {
+      const a: Record<string, unknown> = { 'core:sample_start': sample, 'core:sample_count': 1, 'core:label': e.kind, 'core:comment': JSON.stringify(e.data) };
+      const d = e.data as { az?: unknown; el?: unknown };
+      if (e.kind === 'pointing' && typeof d.az === 'number' && typeof d.el === 'number') {
+        a['antenna:azimuth_angle'] = d.az;
+        a['antenna:elevation_angle'] = d.el;
+      }
+      return a;
+    });
   return {
     global,
     captures: [{ 'core:sample_start': 0, 'core:frequency': rec.frequency, 'core:datetime': new Date(Math.round(rec.start * 1000)).toISOString() }],

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.ts';
 import { FileSink } from './sink.ts';
 import { julianDate, requireData, type ExportOptions, type ExportResult } from './common.ts';
 import { totalPower } from './totalpower.ts';
+import { observationSite, siteRow } from './coordinates.ts';
 
 export const spdHeaderBytes = 156;
 /** JD of the Radio-SkyPipe / Delphi day zero, 1899-12-30T00:00Z. */
@@ -40,7 +41,8 @@ export function exportSpd(store: Store, id: number, out: string, options: Export
     }
   }
   if (!Number.isFinite(max)) { max = 1; min = 0; }
-  const site = obs.siteId != null ? store.getSite(obs.siteId) : null;
+  // The observation's own site (config.site), else the site row it references.
+  const site = siteRow(observationSite(store, obs));
   const noteText = `Fringe ${obs.softwareVersion}: observation ${obs.id}, ${obs.mode} of ${obs.target || 'unknown'}`;
   const note = Buffer.concat([
     Buffer.from(noteText, 'latin1'),

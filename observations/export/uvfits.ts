@@ -14,6 +14,7 @@ import type { Store } from '../store/store.ts';
 import { FitsWriter, card, commentary, fitsText } from './fits.ts';
 import { channelFrequencies, fitsDate, julianDate, productPairs, requireData, type ExportOptions, type ExportResult } from './common.ts';
 import { enuToEcefDelta, geodeticToEcef, gmstDeg, speedOfLight, uvw } from './geometry.ts';
+import { observationSite, restFrequency } from './coordinates.ts';
 
 const pcount = 7;
 
@@ -21,8 +22,9 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
   const obs = store.getObservation(id);
   requireData(obs);
   const { config } = obs;
-  check(obs.siteId != null, `observation ${id} has no site; UVFITS needs the array's position`);
-  const site = store.getSite(obs.siteId);
+  const where = observationSite(store, obs);
+  check(where, `observation ${id} has no site; UVFITS needs the array's position: set the station's site (fringe site set, or the Station page) and record again`);
+  const site = { latitude: where.lat, longitude: where.lon, altitude: where.altitude };
   const antennas = config.antennas;
   check(antennas && antennas.length === config.fx.inputs, 'UVFITS needs config.antennas with a position for every input');
   const N = config.fx.inputs;
@@ -38,6 +40,7 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
   const array = geodeticToEcef(site.latitude, site.longitude, site.altitude);
   const local = antennas.map((a) => enuToEcefDelta(site.latitude, site.longitude, a.east, a.north, a.up));
   const freqs = channelFrequencies(config);
+  const rest = restFrequency(config);
   const w = FitsWriter.create(out);
   try {
     w.header([
@@ -47,8 +50,9 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
       card('EXTEND', true), card('GROUPS', true), card('PCOUNT', { int: pcount }), card('GCOUNT', { int: T * pairs.length }),
       card('BSCALE', 1), card('BZERO', 0), card('BUNIT', 'UNCALIB'),
       card('OBJECT', fitsText(obs.target || 'ZENITH')), card('TELESCOP', 'FRINGE'), card('INSTRUME', 'FRINGE'),
-      card('DATE-OBS', fitsDate(times[0]!.time).slice(0, 10)), card('EPOCH', 2000), card('EQUINOX', 2000),
+      card('DATE-OBS', fitsDate(times[0]!.time).slice(0, 10)), card('EQUINOX', 2000, 'J2000 phase centre'), card('RADESYS', 'FK5'),
       card('OBSRA', ra, 'degrees'), card('OBSDEC', dec, 'degrees'),
+      ...(rest !== null ? [card('RESTFREQ', rest, 'HI rest frequency (Hz)')] : []), card('SPECSYS', 'TOPOCENT', 'frequencies as observed'),
       card('CTYPE2', 'COMPLEX'), card('CRVAL2', 1), card('CDELT2', 1), card('CRPIX2', 1),
       card('CTYPE3', 'STOKES'), card('CRVAL3', -5, 'XX: one polarisation per antenna'), card('CDELT3', -1), card('CRPIX3', 1),
       card('CTYPE4', 'FREQ'), card('CRVAL4', freqs[0]!, 'Hz'), card('CDELT4', config.tuning.sampleRate / C, 'Hz'), card('CRPIX4', 1),
@@ -87,7 +91,8 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
       });
       options.onProgress?.(++done, T + 1);
     }
-    writeAntennaTable(w, { array, local, names: antennas.map((a) => fitsText(a.name, 8)), dayJd, freq: freqs[0]! });
+    writeAntennaTable(w, { array, local, names: antennas.map((a) => fitsText(a.name, 8)), dayJd, freq: freqs[0]!, diameters: antennas.map((a) => a.dishDiameter ?? NaN) });
+    writeSourceTable(w, { name: fitsText(obs.target || 'ZENITH', 16), ra, dec, restFrequency: rest ?? 0, bandwidth: config.tuning.sampleRate });
     const result = w.close();
     options.onProgress?.(T + 1, T + 1);
     return { path: out, ...result };
@@ -99,13 +104,15 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
 
 function writeAntennaTable(
   w: FitsWriter,
-  an: { array: number[]; local: number[][]; names: string[]; dayJd: number; freq: number },
+  an: { array: number[]; local: number[][]; names: string[]; dayJd: number; freq: number; diameters: number[] },
 ): void {
-  const rowBytes = 8 + 24 + 4 + 4 + 4 + 1 + 4 + 1 + 4;
+  const rowBytes = 8 + 24 + 4 + 4 + 4 + 1 + 4 + 1 + 4 + 4;
   const columns: [string, string, string?][] = [
     ['ANNAME', '8A'], ['STABXYZ', '3D', 'METERS'], ['ORBPARM', '0D'], ['NOSTA', '1J'], ['MNTSTA', '1J'],
     ['STAXOF', '1E', 'METERS'], ['POLTYA', '1A'], ['POLAA', '1E', 'DEGREES'], ['POLCALA', '0E'],
     ['POLTYB', '1A'], ['POLAB', '1E', 'DEGREES'], ['POLCALB', '0E'],
+    // Dish diameters (pyuvdata and casacore read this column; without it casacore assumes 25 m). NaN: not recorded.
+    ['DIAMETER', '1E', 'METERS'],
   ];
   const cards = [
     card('XTENSION', 'BINTABLE'), card('BITPIX', { int: 8 }), card('NAXIS', { int: 2 }),
@@ -141,6 +148,51 @@ function writeAntennaTable(
     row.writeFloatBE(0, o); o += 4;
     row.write('Y', o, 'ascii'); o += 1;
     row.writeFloatBE(90, o); o += 4;
+    row.writeFloatBE(an.diameters[i]!, o); o += 4;
     w.data(row);
   });
+}
+
+/**
+ * `AIPS SU` (AIPS Memo 117): the one source, its J2000 position (also as the
+ * apparent one: the phase centre is not precessed), the rest frequency (Hz; 0
+ * when the band holds no line) and the systemic velocity (0 m/s: frequencies
+ * are topocentric, VELTYP, radio definition), so that casacore fills the
+ * SOURCE table instead of warning that both are missing.
+ */
+function writeSourceTable(w: FitsWriter, su: { name: string; ra: number; dec: number; restFrequency: number; bandwidth: number }): void {
+  const columns: [string, string, string?][] = [
+    ['ID. NO.', '1J'], ['SOURCE', '16A'], ['QUAL', '1J'], ['CALCODE', '4A'],
+    ['IFLUX', '1E', 'JY'], ['QFLUX', '1E', 'JY'], ['UFLUX', '1E', 'JY'], ['VFLUX', '1E', 'JY'],
+    ['FREQOFF', '1D', 'HZ'], ['BANDWIDTH', '1D', 'HZ'],
+    ['RAEPO', '1D', 'DEGREES'], ['DECEPO', '1D', 'DEGREES'], ['EPOCH', '1D', 'YEARS'],
+    ['RAAPP', '1D', 'DEGREES'], ['DECAPP', '1D', 'DEGREES'],
+    ['LSRVEL', '1D', 'M/SEC'], ['RESTFREQ', '1D', 'HZ'], ['PMRA', '1D', 'DEG/DAY'], ['PMDEC', '1D', 'DEG/DAY'],
+  ];
+  const rowBytes = 4 + 16 + 4 + 4 + 4 * 4 + 8 * 2 + 8 * 3 + 8 * 2 + 8 * 4;
+  const cards = [
+    card('XTENSION', 'BINTABLE'), card('BITPIX', { int: 8 }), card('NAXIS', { int: 2 }),
+    card('NAXIS1', { int: rowBytes }), card('NAXIS2', { int: 1 }),
+    card('PCOUNT', { int: 0 }), card('GCOUNT', { int: 1 }), card('TFIELDS', { int: columns.length }),
+  ];
+  columns.forEach(([name, form, unit], k) => {
+    cards.push(card(`TTYPE${k + 1}`, name), card(`TFORM${k + 1}`, form));
+    if (unit) cards.push(card(`TUNIT${k + 1}`, unit));
+  });
+  cards.push(
+    card('EXTNAME', 'AIPS SU'), card('EXTVER', { int: 1 }), card('NO_IF', { int: 1 }),
+    card('VELTYP', 'TOPOCENT', 'frequencies as observed'), card('VELDEF', 'RADIO'), card('FREQID', { int: 1 }),
+  );
+  w.header(cards);
+  const row = Buffer.alloc(rowBytes);
+  let o = 0;
+  row.writeInt32BE(1, o); o += 4;
+  row.fill(0x20, o, o + 16); row.write(su.name.slice(0, 16), o, 'ascii'); o += 16;
+  row.writeInt32BE(0, o); o += 4;
+  row.fill(0x20, o, o + 4); o += 4;
+  for (let k = 0; k < 4; k++) { row.writeFloatBE(0, o); o += 4; }
+  row.writeDoubleBE(0, o); o += 8;
+  row.writeDoubleBE(su.bandwidth, o); o += 8;
+  for (const v of [su.ra, su.dec, 2000, su.ra, su.dec, 0, su.restFrequency, 0, 0]) { row.writeDoubleBE(v, o); o += 8; }
+  w.data(row);
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { correlateFile } from '../../bench/fx-run.ts';
 import { peersDir, runFftwPeer, runNumpyPeer } from '../../bench/peers.ts';
-import { relativeToPeak } from '../helpers/signals.ts';
+import { relativeToPeak } from '../../src/analysis/signals.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
 import { tolerance } from '../correlator/conformance.ts';
 

@@ -12,7 +12,7 @@ import { referenceIntegrations } from '../../correlator/reference.ts';
 import { spectralKurtosis } from '../../correlator/sk.ts';
 import { fft64 } from '../../correlator/reference.ts';
 import type { Calibration, FxConfig, Integration } from '../../correlator/types.ts';
-import { add, chunkSamples, gaussian, noise, noiseCu8, randomCu8, relativeToPeak, rng, toCu8, tone, type Complex } from '../helpers/signals.ts';
+import { add, chunkSamples, gaussian, noise, noiseCu8, randomCu8, relativeToPeak, rng, toCu8, tone, type Complex } from '../../src/analysis/signals.ts';
 
 export type BackendFactory = (config: FxConfig) => Promise<FxBackend>;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../correlator/cpu.ts';
 import { CorrelatorError } from '../../correlator/errors.ts';
 import { correlate, describeConformance } from './conformance.ts';
-import { noiseCu8, relativeToPeak } from '../helpers/signals.ts';
+import { noiseCu8, relativeToPeak } from '../../src/analysis/signals.ts';
 
 describeConformance('cpu (inline)', (config) => CpuBackend.create(config, { threads: 0 }));
 describeConformance('cpu (2 worker threads)', (config) => CpuBackend.create(config, { threads: 2, batch: 7 }));

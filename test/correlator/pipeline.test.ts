@@ -4,7 +4,7 @@ import { CpuBackend } from '../../correlator/cpu.ts';
 import { Pipeline } from '../../correlator/pipeline.ts';
 import { CorrelatorError } from '../../correlator/errors.ts';
 import type { Block, FxConfig, Integration } from '../../correlator/types.ts';
-import { noiseCu8, relativeToPeak } from '../helpers/signals.ts';
+import { noiseCu8, relativeToPeak } from '../../src/analysis/signals.ts';
 import { tolerance } from './conformance.ts';
 
 const C = 32, T = 4, M = C * T;

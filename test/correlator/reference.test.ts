@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fft64, ReferenceBackend } from '../../correlator/reference.ts';
 import { prototypeFilter } from '../../correlator/pfb.ts';
-import { noise, relativeToPeak, rng, toCu8, tone } from '../helpers/signals.ts';
+import { noise, relativeToPeak, rng, toCu8, tone } from '../../src/analysis/signals.ts';
 
 describe('reference', () => {
   it('fft64 equals the DFT written out, for every power of two up to 256', () => {

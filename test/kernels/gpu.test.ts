@@ -12,7 +12,7 @@ import type { FxConfig } from '../../correlator/types.ts';
 import { acquireGpu } from '../../kernels/device.ts';
 import { chooseBackend, createGpuBackend, GpuBackend, type FallbackBackend } from '../../kernels/index.ts';
 import { correlate, describeConformance, testGains, tolerance } from '../correlator/conformance.ts';
-import { noiseCu8, randomCu8, relativeToPeak } from '../helpers/signals.ts';
+import { noiseCu8, randomCu8, relativeToPeak } from '../../src/analysis/signals.ts';
 import { Pipeline } from '../../correlator/pipeline.ts';
 import { gpuMissing } from './gpu-device.ts';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpu, type GpuContext } from '../../kernels/device.ts';
 import { twiddleTable } from '../../kernels/gpu.ts';
 import { fftPasses } from '../../kernels/plan.ts';
-import { rng } from '../helpers/signals.ts';
+import { rng } from '../../src/analysis/signals.ts';
 import { gpuMissing, runKernel } from './gpu-device.ts';
 
 const missing = await gpuMissing();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { command, parseHostPort, serveSim, type SimServer } from '../../../src/cli/commands/sim.ts';
 import { UsageError } from '../../../src/cli/command.ts';
-import { countsVariance } from './estimators.ts';
+import { countsVariance } from '../../../src/analysis/estimators.ts';
 
 /** A raw rtl_tcp client: collects bytes, sends 5-byte commands. */
 function connect(port: number): Promise<{ socket: net.Socket; take(n: number): Promise<Buffer>; send(cmd: number, param: number): void }> {

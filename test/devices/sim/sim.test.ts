@@ -10,7 +10,8 @@ import { bandpassPower } from '../../../devices/sim/frontend.ts';
 import { beamAveragedProfile, hiRestFrequency } from '../../../devices/sim/hydrogen.ts';
 import { diskVisibility } from '../../../devices/sim/sundisk.ts';
 import { openSimGroup, openSimSource, parseScenario, pointingFromRotator } from '../../../devices/sim/index.ts';
-import { averagedSpectrum, countsVariance, crossCorrelation, dftAt, power, toComplex } from './estimators.ts';
+import { fitGaussian } from '../../../src/analysis/gaussian.ts';
+import { averagedSpectrum, countsVariance, crossCorrelation, dftAt, power, toComplex } from '../../../src/analysis/estimators.ts';
 
 /** No sun, no line, no tones, no DC offset: receiver and continuum only. */
 const quiet = { rfi: [], frontend: { dcOffset: [0, 0] }, hydrogen: { enabled: false }, sun: { enabled: false } };
@@ -234,35 +235,19 @@ describe('a drift scan', () => {
     });
     const on = await openSimSource({ scenario: scenario(true), pacing: false });
     const off = await openSimSource({ scenario: scenario(false), pacing: false });
-    // Sun power per chunk, the same noise subtracted, against the angle from the pointing to the sun.
-    const rho2: number[] = [], logP: number[] = [];
-    let peak = 0;
-    const rows: [number, number][] = [];
+    // Sun power per chunk, the same noise subtracted, against the angle from the pointing to the sun (negative before the closest approach).
+    const offset: number[] = [], sunPower: number[] = [];
     for (let k = 0; k < chunks; k++) {
       const dp = countsVariance(on.read(chunk).data) - countsVariance(off.read(chunk).data);
       const t = t0 + (speed * ((k + 0.5) * chunk)) / rate * 1000;
       const sun = equatorialToHorizontal(sunPosition(t), site, t);
-      const rho = angularSeparation(aim, sun);
-      rows.push([rho, dp]);
-      peak = Math.max(peak, dp);
+      offset.push(Math.sign(t - mid) * angularSeparation(aim, sun));
+      sunPower.push(dp);
     }
-    for (const [rho, dp] of rows) {
-      if (dp > 0.2 * peak) {
-        rho2.push(rho * rho);
-        logP.push(Math.log(dp));
-      }
-    }
-    expect(rho2.length).toBeGreaterThan(20);
-    // ln P = c − ρ²/(2σ²): the least-squares slope gives σ.
-    const n = rho2.length;
-    const mx = rho2.reduce((s, x) => s + x, 0) / n, my = logP.reduce((s, y) => s + y, 0) / n;
-    let sxy = 0, sxx = 0;
-    for (let i = 0; i < n; i++) {
-      sxy += (rho2[i]! - mx) * (logP[i]! - my);
-      sxx += (rho2[i]! - mx) ** 2;
-    }
-    const sigma = Math.sqrt(-1 / (2 * (sxy / sxx)));
-    const fwhm = 2 * Math.sqrt(2 * Math.LN2) * sigma;
+    const fit = fitGaussian(offset, sunPower, { baseline: 'constant' });
+    expect(fit.points).toBeGreaterThan(20);
+    const fwhm = fit.fwhm.value;
+    console.log(`drift fit: FWHM ${fwhm.toFixed(3)} ± ${fit.fwhm.sigma.toFixed(3)}°, centre ${fit.centre.value.toFixed(3)}°, ${fit.points} points, ${fit.rejected.length} rejected`);
     const beam = beamFwhm(1, 1_420_405_752);
     const r = sunDiameter(sunPosition(mid).distance) / 2;
     const expected = Math.sqrt(beam * beam + 2 * Math.LN2 * r * r); // σ² = σ_b² + r²/4, in FWHM units

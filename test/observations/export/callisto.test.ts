@@ -136,4 +136,18 @@ print(json.dumps({'bitpix': hd['BITPIX'], 'shape': list(h[0].data.shape), 'data'
     expect(files.map((f) => cards(f.path)['TIME-OBS'])).toEqual(["'14:10:30.000'", "'14:15:30.000'", "'14:30:30.000'"]);
     expect(cards(files[1]!.path)['TIME-END']).toBe("'14:30:30.000'");
   });
+
+  it('writes the site the observation recorded in its config when it references no site row (OBS_LAT/OBS_LON/OBS_ALT)', () => {
+    const rec = store.startObservation({ mode: 'callisto', target: 'Sun', config: { ...c, site: { name: 'Roof', lat: -33.9, lon: 18.4, altitude: 40 } }, start });
+    for (let i = 0; i < 3; i++) rec.append(integration(c, i));
+    rec.complete();
+    const out = join(tmp.dir, 'roof.fit');
+    exportCallisto(store, rec.id, out, { channels: 8 });
+    const head = readFileSync(out).subarray(0, 2880 * 2).toString('latin1');
+    expect(head).toMatch(/OBS_LAT = +33\.9 /);
+    expect(head).toMatch(/OBS_LAC = 'S +'/);
+    expect(head).toMatch(/OBS_LON = +18\.4 /);
+    expect(head).toMatch(/OBS_LOC = 'E +'/);
+    expect(head).toMatch(/OBS_ALT = +40\.0 /);
+  });
 });

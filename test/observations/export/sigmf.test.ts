@@ -109,3 +109,55 @@ describe('SigMF export', () => {
     expect(() => exportSigmf(store, rec.id, join(tmp.dir, 'none'))).toThrow(/no raw recording/);
   });
 });
+
+describe('SigMF export: where and with what', () => {
+  /** An observation recorded from `source` with its site and pointing in the config (no site row), with a raw recording. */
+  function recorded(source: Record<string, unknown> | undefined, label: string): number {
+    const c = config({ inputs: 1 });
+    c.site = { name: 'Dwingeloo', lat: 52.8121, lon: 6.3962, altitude: 25 };
+    c.pointing = { ra: 83.63, dec: 22.01, az: 120, el: 45, l: 184.56, b: -5.78, source: 'rotator' };
+    c.clock = { kind: 'simulated', speed: 3600 };
+    c.antennas = [{ name: 'dish', east: 0, north: 0, up: 0, dishDiameter: 1 }];
+    if (source) c.source = source;
+    const rec = store.startObservation({ mode: 'raw', target: 'Crab', config: c, start });
+    rec.event('pointing', { ra: 84, dec: 22, az: 121, el: 46, source: 'rotator' }, start + 0.1);
+    rec.complete(start + 1);
+    writeFileSync(join(tmp.dir, 'recordings', `${label}.sigmf-data`), raw);
+    store.addRawRecording({ observationId: rec.id, path: `recordings/${label}.sigmf-data`, datatype: 'cu8', sampleRate: rate, frequency: 1420.405e6, numChannels: 1, start, meta: { 'core:hw': 'Generic RTL2832U OEM (R820T) (serial 00000042)' } });
+    return rec.id;
+  }
+  const metaOf = (oid: number, name: string) => {
+    const r = exportSigmf(store, oid, join(tmp.dir, name));
+    const meta = JSON.parse(readFileSync(r.files[0]!, 'utf8')) as Record<string, unknown>;
+    checkSchemaRequired(meta);
+    return meta as { global: Record<string, unknown>; annotations: Record<string, unknown>[] };
+  };
+
+  it('core:hw names the simulator and its scenario, not "RTL-SDR"', () => {
+    const { global } = metaOf(recorded({ spec: 'sim', kind: 'sim', name: 'sim: antenna 0 (dish)', scenario: 'sun-drift' }, 'sim'), 'sim');
+    expect(global['core:hw']).toBe('Fringe simulator (antenna 0 (dish); scenario sun-drift)');
+  });
+
+  it('core:hw names the rtl_tcp server, or the dongle and its serial', () => {
+    expect(metaOf(recorded({ spec: 'rtltcp:10.0.0.7:1234', kind: 'rtltcp', name: 'rtl_tcp 10.0.0.7:1234 (R820T)' }, 'tcp'), 'tcp').global['core:hw']).toBe('rtl_tcp 10.0.0.7:1234 (R820T)');
+    expect(metaOf(recorded({ spec: 'rtlsdr:0', kind: 'rtlsdr', name: 'Generic RTL2832U OEM', serial: '00000001' }, 'usb'), 'usb').global['core:hw']).toBe('Generic RTL2832U OEM serial 00000001');
+    // An observation that did not record its source: what the recorder wrote in the raw file's meta.
+    expect(metaOf(recorded(undefined, 'old'), 'old').global['core:hw']).toBe('Generic RTL2832U OEM (R820T) (serial 00000042)');
+  });
+
+  it('writes the observation’s own site as core:geolocation, the start pointing and sky clock as fringe: fields, and pointing moves as antenna-extension annotations', () => {
+    const { global, annotations } = metaOf(recorded({ spec: 'sim', kind: 'sim', name: 'sim: antenna 0 (dish)' }, 'geo'), 'geo');
+    expect(global['core:geolocation']).toEqual({ type: 'Point', coordinates: [6.3962, 52.8121, 25] });
+    expect(global['core:extensions']).toEqual([
+      { name: 'antenna', version: '1.0.0', optional: true },
+      { name: 'fringe', version: '1.0.0', optional: true },
+    ]);
+    expect(global['antenna:model']).toBe('dish (1 m dish)');
+    expect(global['fringe:pointing']).toEqual({ ra: 83.63, dec: 22.01, az: 120, el: 45, l: 184.56, b: -5.78, source: 'rotator' });
+    expect(global['fringe:clock']).toEqual({ kind: 'simulated', speed: 3600 });
+    expect(global['fringe:site']).toBe('Dwingeloo');
+    const move = annotations.find((a) => a['core:label'] === 'pointing')!;
+    expect(move).toMatchObject({ 'core:sample_start': 204800, 'antenna:azimuth_angle': 121, 'antenna:elevation_angle': 46 });
+    expect(JSON.parse(move['core:comment'] as string)).toMatchObject({ ra: 84, dec: 22 });
+  });
+});

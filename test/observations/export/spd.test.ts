@@ -78,4 +78,13 @@ describe('Radio-SkyPipe .spd export', () => {
     expect(f.chartMax).toBeCloseTo(tp(4, 2), 9);
     expect(f.chartMin).toBeCloseTo(tp(0, 0), 9);
   });
+
+  it('writes the site the observation recorded in its config when it references no site row', () => {
+    const rec = store.startObservation({ mode: 'drift', target: 'Sun', config: { ...c, site: { name: 'Roof', lat: -33.9, lon: 18.4, altitude: 40 } }, start });
+    for (let i = 0; i < 2; i++) rec.append(integration(c, i, 100));
+    rec.complete();
+    const out = join(tmp.dir, 'roof.spd');
+    exportSpd(store, rec.id, out);
+    expect(readSpd(readFileSync(out))).toMatchObject({ latitude: -33.9, longitude: 18.4 });
+  });
 });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportUvfits } from '../../../observations/export/uvfits.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { config, expectedRe, integration, tempDir } from '../fixtures.ts';
-import { fitsverify, noAstropy, noFitsverify, python } from './validators.ts';
+import { channelFrequencies } from '../../../observations/export/common.ts';
+import { fitsverify, noAstropy, noCasacore, noFitsverify, python, pythonCasacore, uvfitsToMs } from './validators.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
@@ -119,5 +120,102 @@ print(json.dumps({'groups': len(g), 'shape': list(g.data.shape), 'bl': bl.tolist
     expect(r.an.ARRAYX as number).toBeCloseTo(site[0]!, 3);
     expect(r.an.ARRAYY as number).toBeCloseTo(site[1]!, 3);
     expect(r.an.ARRAYZ as number).toBeCloseTo(site[2]!, 3);
+  });
+
+  describe('with the site, dishes and pointing the observation recorded (no site row)', () => {
+    const cs = config({ inputs: 3, channels: 8 });
+    cs.antennas = cs.antennas!.map((a, i) => ({ ...a, dishDiameter: [3, 3, 5][i] }));
+    cs.site = { name: 'Effelsberg', lat: 50.5247, lon: 6.8828, altitude: 369 };
+    cs.pointing = { ra: 83.633, dec: 22.0145, az: 120, el: 40, source: 'rotator' };
+    cs.clock = { kind: 'real', speed: 1 };
+    let sid: number;
+    beforeAll(() => {
+      const rec = store.startObservation({ mode: 'interferometer', target: 'Tau A', config: cs, start });
+      for (let i = 0; i < T; i++) rec.append(integration(cs, i, 400));
+      rec.complete();
+      sid = rec.id;
+    });
+
+    it.skipIf(noAstropy() !== null)('writes EQUINOX (not EPOCH), RESTFREQ, the dish diameters and an AIPS SU table that astropy reads', () => {
+      const out = join(tmp.dir, 'site.uvfits');
+      exportUvfits(store, sid, out);
+      const r = python<{ hdr: Record<string, unknown>; epoch: boolean; diam: number[]; arrayx: number; sitex: number; su: Record<string, unknown> }>(`
+from astropy.coordinates import EarthLocation
+import astropy.units as u
+h = fits.open(path)
+su = h['AIPS SU'].data
+print(json.dumps({'hdr': {k: h[0].header[k] for k in ['EQUINOX', 'RESTFREQ', 'OBJECT', 'CRVAL6', 'CRVAL7']}, 'epoch': 'EPOCH' in h[0].header,
+  'diam': h['AIPS AN'].data['DIAMETER'].astype(float).tolist(), 'arrayx': h['AIPS AN'].header['ARRAYX'],
+  'sitex': EarthLocation.from_geodetic(6.8828*u.deg, 50.5247*u.deg, 369*u.m).x.value,
+  'su': {'source': su['SOURCE'][0].strip(), 'restfreq': float(su['RESTFREQ'][0]), 'lsrvel': float(su['LSRVEL'][0]), 'ra': float(su['RAEPO'][0]), 'dec': float(su['DECEPO'][0]), 'epoch': float(su['EPOCH'][0]), 'veltyp': h['AIPS SU'].header['VELTYP']}}))
+`, out);
+      expect(r.epoch).toBe(false);
+      expect(r.hdr).toMatchObject({ EQUINOX: 2000, RESTFREQ: 1420405751.768, OBJECT: 'Tau A', CRVAL6: 83.633, CRVAL7: 22.0145 });
+      expect(r.diam).toEqual([3, 3, 5]);
+      expect(r.su).toEqual({ source: 'Tau A', restfreq: 1420405751.768, lsrvel: 0, ra: 83.633, dec: 22.0145, epoch: 2000, veltyp: 'TOPOCENT' });
+      // The array sits at Effelsberg (config.site), not at a site row.
+      expect(r.arrayx).toBeCloseTo(r.sitex, 2);
+      const skip = noFitsverify();
+      if (skip) return console.warn(`skipped fitsverify: ${skip}`);
+      expect(fitsverify(out).errors).toBe(0);
+    });
+
+    it.skipIf(noCasacore() !== null || noAstropy() !== null)(
+      'converts to a Measurement Set with casacore (MSFitsInput, what importuvfits runs) with no warnings: baselines, frequencies, times, visibilities, dishes, rest frequency',
+      () => {
+        const out = join(tmp.dir, 'cc.uvfits');
+        exportUvfits(store, sid, out);
+        const ms = join(tmp.dir, 'cc.ms');
+        const { warnings } = uvfitsToMs(out, ms);
+        expect(warnings).toEqual([]);
+        const r = pythonCasacore<{
+          a1: number[]; a2: number[]; time: number[]; re: number[][]; im: number[][]; flag: boolean; chan: number[]; diam: number[];
+          pos: number[][]; site: number[]; rest: number[]; sysvel: number[]; field: string; dir: number[]; corr: number[];
+        }>(`
+from astropy.coordinates import EarthLocation
+import astropy.units as u
+m = tables.table(path, ack=False)
+data = m.getcol('DATA')
+ant = tables.table(path + '/ANTENNA', ack=False)
+spw = tables.table(path + '/SPECTRAL_WINDOW', ack=False)
+src = tables.table(path + '/SOURCE', ack=False)
+fld = tables.table(path + '/FIELD', ack=False)
+pol = tables.table(path + '/POLARIZATION', ack=False)
+site = EarthLocation.from_geodetic(6.8828*u.deg, 50.5247*u.deg, 369*u.m)
+print(json.dumps({'a1': m.getcol('ANTENNA1').tolist(), 'a2': m.getcol('ANTENNA2').tolist(), 'time': m.getcol('TIME').tolist(),
+  're': data[:, :, 0].real.tolist(), 'im': data[:, :, 0].imag.tolist(), 'flag': bool(m.getcol('FLAG').any()),
+  'chan': spw.getcol('CHAN_FREQ')[0].tolist(), 'diam': ant.getcol('DISH_DIAMETER').tolist(), 'pos': ant.getcol('POSITION').tolist(),
+  'site': [site.x.value, site.y.value, site.z.value],
+  'rest': src.getcol('REST_FREQUENCY')[0].tolist(), 'sysvel': src.getcol('SYSVEL')[0].tolist(),
+  'field': fld.getcol('NAME')[0], 'dir': fld.getcol('PHASE_DIR')[0][0].tolist(), 'corr': pol.getcol('CORR_TYPE')[0].tolist()}))
+`, ms);
+        const pairs = [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]];
+        expect(r.a1).toEqual(Array.from({ length: T }, () => pairs.map((p) => p[0])).flat());
+        expect(r.a2).toEqual(Array.from({ length: T }, () => pairs.map((p) => p[1])).flat());
+        expect(r.chan).toEqual(Array.from(channelFrequencies(cs)));
+        expect(r.diam).toEqual([3, 3, 5]);
+        r.site.forEach((x, k) => expect(r.pos[0]![k]).toBeCloseTo(x, 2));
+        expect(r.rest).toEqual([1420405751.768]);
+        expect(r.sysvel).toEqual([0]);
+        expect(r.field).toBe('Tau A');
+        expect(r.dir[0]).toBeCloseTo((83.633 * Math.PI) / 180, 9);
+        expect(r.dir[1]).toBeCloseTo((22.0145 * Math.PI) / 180, 9);
+        expect(r.corr).toEqual([9]); // casacore's Stokes::XX
+        expect(r.flag).toBe(false);
+        const spf = (8 * 1000) / 2.048e6, dur = (8 * 400) / 2.048e6;
+        for (let i = 0; i < T; i++) {
+          for (let p = 0; p < 6; p++) {
+            const row = i * 6 + p;
+            // MS TIME: MJD seconds (UTC) of the integration's midpoint, within the float32 DATE's ~5 ms.
+            expect(Math.abs(r.time[row]! - ((start + i * spf + dur / 2) + 40587 * 86400))).toBeLessThan(0.01);
+            for (let j = 0; j < 8; j++) {
+              expect(r.re[row]![j]).toBeCloseTo(Math.fround(expectedRe(i, p * 8 + j)) / 400, 4);
+              expect(r.im[row]![j]).toBeCloseTo(-Math.fround(expectedRe(i, p * 8 + j)) / 4 / 400, 4);
+            }
+          }
+        }
+      },
+      120_000,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DelayError, measureDelays } from '../../../src/analysis/delay.ts';
 import { openSimGroup } from '../../../devices/sim/index.ts';
-import { add, noise, toCu8, type Complex } from '../../helpers/signals.ts';
+import { add, noise, toCu8, type Complex } from '../../../src/analysis/signals.ts';
 
 /** x delayed by d samples: y[k] = x[k − d] (d may be negative), over n samples from `from`. */
 function shifted(x: Complex, d: number, from: number, n: number): Complex {

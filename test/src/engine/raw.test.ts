@@ -7,7 +7,7 @@ import { referenceIntegrations } from '../../../correlator/reference.ts';
 import { observe, type ObserveOptions } from '../../../src/engine/observe.ts';
 import { reprocess } from '../../../src/engine/reprocess.ts';
 import { Store } from '../../../observations/store/store.ts';
-import { relativeToPeak } from '../../helpers/signals.ts';
+import { relativeToPeak } from '../../../src/analysis/signals.ts';
 import { tolerance } from '../../correlator/conformance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-raw-'));

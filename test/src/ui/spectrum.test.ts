@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hydrogenLine as engineLine, radioVelocity as engineVelocity } from '../../../src/astro/velocity.ts';
 import { channelFrequencies, decibels, findHydrogenLine, hydrogenLine, medianFilter, radioVelocity } from '../../../src/ui/spectrum.ts';
-import { gaussian, rng } from '../../helpers/signals.ts';
+import { gaussian, rng } from '../../../src/analysis/signals.ts';
 
 describe('ui/spectrum: the arithmetic behind the plots', () => {
   it('uses the same rest frequency and radio convention as src/astro', () => {

@@ -1,8 +1,10 @@
 /**
- * Shared test signals: a seeded PRNG, Gaussian noise, tones, and cu8
- * quantisation, plus error measures. One place, so every test speaks the same
- * units: complex samples in the fx.md scale (±1 full scale), bytes as cu8.
+ * Known signals: a seeded PRNG, Gaussian noise, tones, fractional delays and
+ * cu8 quantisation, plus error measures. One place, so that tests and
+ * qualification runs speak the same units: complex samples in the fx.md
+ * scale (±1 full scale), bytes as cu8.
  */
+import { fft } from './estimators.ts';
 
 /** mulberry32: a small, seeded, well-mixed 32-bit PRNG; uniform in [0, 1). */
 export function rng(seed: number): () => number {
@@ -115,4 +117,32 @@ export function chunkSamples(bytes: Uint8Array, sizes: number[]): Uint8Array[] {
     at += n;
   }
   return out;
+}
+
+/**
+ * x delayed by `samples` (may be fractional or negative): y[k] = x[k − samples],
+ * applied circularly as e^(−2πiν·samples) in the frequency domain (ν in cycles
+ * per sample, −½ … ½; the Nyquist bin is left real). The length must be a
+ * power of two; pad the signal so the wrap-around falls outside what is used.
+ */
+export function delayed(x: Complex, samples: number): Complex {
+  const n = x.re.length;
+  if (n < 2 || (n & (n - 1)) !== 0) throw new RangeError(`delayed() needs a power-of-two length (got ${n})`);
+  const re = Float64Array.from(x.re), im = Float64Array.from(x.im);
+  fft(re, im);
+  for (let k = 0; k < n; k++) {
+    const nu = k < n / 2 ? k / n : k === n / 2 ? 0 : k / n - 1;
+    const a = -2 * Math.PI * nu * samples, c = Math.cos(a), s = Math.sin(a);
+    const r = re[k]! * c - im[k]! * s;
+    im[k] = re[k]! * s + im[k]! * c;
+    re[k] = r;
+  }
+  // Inverse by conjugation: ifft(X) = conj(fft(conj(X)))/n.
+  for (let k = 0; k < n; k++) im[k] = -im[k]!;
+  fft(re, im);
+  for (let k = 0; k < n; k++) {
+    re[k] = re[k]! / n;
+    im[k] = -im[k]! / n;
+  }
+  return { re, im };
 }

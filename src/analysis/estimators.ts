@@ -1,7 +1,9 @@
 /**
- * Simple estimators for the simulator's tests, independent of the
- * correlator: power, complex cross-correlation at a lag, a direct DFT at one
- * frequency, and an averaged power spectrum by a plain radix-2 FFT.
+ * Simple estimators on raw samples, independent of the correlator: power,
+ * complex cross-correlation at a lag, a direct DFT at one frequency, and an
+ * averaged power spectrum by a plain radix-2 FFT. The simulator's tests check
+ * it with these (and a qualification run can check a dongle the same way),
+ * so that a fault in the correlator cannot hide a fault in the source.
  */
 
 /** cu8 bytes to complex samples x = (byte − 127.5)/127.5, as float64 re/im arrays. */
