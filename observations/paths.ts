@@ -13,6 +13,8 @@ export const dataFiles = {
   recordings: 'recordings',
   exports: 'exports',
   targets: 'targets.json',
+  /** The station's settings (src/engine/settings.ts). */
+  settings: 'station.json',
 } as const;
 
 /**

@@ -3,6 +3,7 @@
  * the store's exports table (path, size, SHA-256) and returns the record.
  */
 import { check } from '../errors.ts';
+import { checkOutputPath } from '../output-path.ts';
 import type { Store } from '../store/store.ts';
 import type { ExportRecord } from '../store/types.ts';
 import { exportCallisto, type CallistoOptions } from './callisto.ts';
@@ -26,6 +27,11 @@ export function isExportFormat(s: string): s is ExportFormat {
 export function exportObservation(store: Store, id: number, format: ExportFormat, out: string, options: AnyExportOptions = {}): ExportRecord & { files: string[] } {
   check(isExportFormat(format), `format must be one of ${exportFormats.join(', ')}`);
   check(typeof out === 'string' && out !== '', 'an output path is needed');
+  // Never over the store, the data folder's managed files or the raw recording being exported.
+  checkOutputPath(out, {
+    dataDir: store.dir,
+    inputs: format === 'sigmf' ? store.rawRecordings(id).map((r) => store.filePath(r.path)) : [],
+  });
   let r: ExportResult & { files?: string[] };
   switch (format) {
     case 'fits': r = exportFitsDynamicSpectrum(store, id, out, options); break;
