@@ -46,3 +46,4 @@ export function exportObservation(store: Store, id: number, format: ExportFormat
 }
 
 export { callistoFileName } from './callisto.ts';
+export { exportFileName } from './naming.ts';
