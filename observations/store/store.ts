@@ -14,6 +14,7 @@ import { decodeIntegration, type IntegrationRow } from './codec.ts';
 import { migrate, schemaVersion } from './migrate.ts';
 import { latestVersion } from './schema.ts';
 import { Recording, activeRecordings } from './recording.ts';
+import { recoverRawRecording, removeStaleTemporaries } from './raw-recovery.ts';
 import * as catalog from './catalog.ts';
 import type {
   ExportRecord, Instrument, Observation, ObservationConfig, ObservationEvent, ObservationFilter,
@@ -126,24 +127,39 @@ export class Store {
 
   /**
    * Marks observations left `recording` by a process that is gone as
-   * interrupted, ending them at their last stored integration.
+   * interrupted, ending them at their last stored integration; makes their
+   * raw recordings whole (raw-recovery.ts); removes temporary files dead
+   * writers left. On a full disk it does what it can and leaves the rest to
+   * the next open, so that the store stays readable.
    */
   recoverInterrupted(): number[] {
     const rows = this.db
       .prepare("SELECT id, recorder_pid, recorder_host FROM observations WHERE status = 'recording'")
       .all() as { id: number; recorder_pid: number | null; recorder_host: string | null }[];
     const recovered: number[] = [];
-    for (const r of rows) {
-      if (r.recorder_host && r.recorder_host !== hostname()) continue; // cannot tell from here
-      const mine = r.recorder_pid === process.pid;
-      if (mine ? activeRecordings.has(`${this.dir}#${r.id}`) : processAlive(r.recorder_pid)) continue;
-      this.db
-        .prepare(`UPDATE observations SET status = 'interrupted',
-                    interrupted_reason = 'the recording process stopped without closing it (crash or kill)',
-                    end_s = COALESCE((SELECT MAX(time_s + duration_s) FROM integrations WHERE observation_id = ?), start_s)
-                  WHERE id = ?`)
-        .run(r.id, r.id);
-      recovered.push(r.id);
+    try {
+      for (const r of rows) {
+        if (r.recorder_host && r.recorder_host !== hostname()) continue; // cannot tell from here
+        const mine = r.recorder_pid === process.pid;
+        if (mine ? activeRecordings.has(`${this.dir}#${r.id}`) : processAlive(r.recorder_pid)) continue;
+        this.db.transaction(() => {
+          const kept = this.rawRecordings(r.id).map((rec) => recoverRawRecording(this.db, this.dir, rec)).filter((x) => x !== null);
+          const raw = kept.length ? `; its raw recording is kept up to sample ${kept.map((k) => k.samples).join(', ')}, the last one written` : '';
+          this.db
+            .prepare(`UPDATE observations SET status = 'interrupted',
+                        interrupted_reason = ?,
+                        end_s = COALESCE((SELECT MAX(time_s + duration_s) FROM integrations WHERE observation_id = ?),
+                                         start_s + (SELECT MAX(json_extract(meta, '$.samples') / sample_rate) FROM recordings WHERE observation_id = ?),
+                                         start_s)
+                      WHERE id = ?`)
+            .run(`the recording process stopped without closing it (crash or kill)${raw}`, r.id, r.id, r.id);
+        })();
+        recovered.push(r.id);
+      }
+      removeStaleTemporaries(this.dir, (pid) => pid === process.pid || processAlive(pid));
+    } catch (err) {
+      // A full disk: what is stored stays readable; the next open with free space finishes the recovery.
+      if (!isDiskFull(err)) throw err;
     }
     return recovered;
   }
@@ -206,6 +222,11 @@ export class Store {
     return catalog.addRawRecording(this.db, rec);
   }
 
+  /** Replaces a raw recording's `meta` (e.g. its final sample count). */
+  updateRawRecording(id: number, meta: Record<string, unknown>): void {
+    catalog.updateRawRecording(this.db, id, meta);
+  }
+
   rawRecordings(observationId: number): RawRecording[] {
     return catalog.listRawRecordings(this.db, observationId);
   }
@@ -266,6 +287,12 @@ function rangeClause(r: TimeRange): { sql: string; args: number[] } {
     args.push(r.until);
   }
   return { sql, args };
+}
+
+/** Whether an error is a full disk: SQLite's (SQLITE_FULL, or our disk-full kind) or the operating system's (ENOSPC, EDQUOT). */
+function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || (err instanceof ObservationError && err.kind === 'disk-full');
 }
 
 function processAlive(pid: number | null): boolean {
