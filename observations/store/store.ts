@@ -15,6 +15,7 @@ import { migrate, schemaVersion } from './migrate.ts';
 import { latestVersion } from './schema.ts';
 import { Recording, activeRecordings } from './recording.ts';
 import { recoverRawRecording, removeStaleTemporaries } from './raw-recovery.ts';
+import { ensureReserve, isDiskFull, withReserve } from './reserve.ts';
 import * as catalog from './catalog.ts';
 import type {
   ExportRecord, Instrument, Observation, ObservationConfig, ObservationEvent, ObservationFilter,
@@ -83,7 +84,10 @@ export class Store {
         db.pragma(`max_page_count = ${options.maxPageCount}`);
       }
       const store = new Store(abs, db);
-      if (!options.readonly) store.recoverInterrupted();
+      if (!options.readonly) {
+        store.recoverInterrupted();
+        ensureReserve(abs);
+      }
       return store;
     } catch (err) {
       db.close();
@@ -224,7 +228,7 @@ export class Store {
 
   /** Replaces a raw recording's `meta` (e.g. its final sample count). */
   updateRawRecording(id: number, meta: Record<string, unknown>): void {
-    catalog.updateRawRecording(this.db, id, meta);
+    withReserve(this.dir, () => catalog.updateRawRecording(this.db, id, meta));
   }
 
   rawRecordings(observationId: number): RawRecording[] {
@@ -287,12 +291,6 @@ function rangeClause(r: TimeRange): { sql: string; args: number[] } {
     args.push(r.until);
   }
   return { sql, args };
-}
-
-/** Whether an error is a full disk: SQLite's (SQLITE_FULL, or our disk-full kind) or the operating system's (ENOSPC, EDQUOT). */
-function isDiskFull(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || (err instanceof ObservationError && err.kind === 'disk-full');
 }
 
 function processAlive(pid: number | null): boolean {

@@ -4,6 +4,7 @@
  * correlator settings (reprocess.ts) or for other programs. What was written
  * before a stop or a failure is kept and referenced.
  */
+import { statSync } from 'node:fs';
 import { recordSigmf, type RecordProgress } from '../../devices/sdr/recorder.ts';
 import { openSource } from '../../devices/sdr/open.ts';
 import type { SampleSource } from '../../devices/sdr/source.ts';
@@ -43,10 +44,14 @@ export async function recordRaw(
         hooks.onProgress?.(progress);
       },
     });
-    if (failure) throw failure;
+    const end = recording.start + samples / tuning.sampleRate;
+    if (failure) {
+      recording.interrupt(failure instanceof Error ? failure.message : String(failure), end);
+      throw failure;
+    }
     if (samples < total) {
       const reason = hooks.signal?.aborted ? 'stopped before the requested duration' : 'the source ended before the requested duration';
-      recording.interrupt(reason);
+      recording.interrupt(reason, end);
       return { observationId: recording.id, integrations: 0, status: 'interrupted', notices: [reason] };
     }
     recording.complete(recording.start + samples / tuning.sampleRate);
@@ -102,6 +107,13 @@ export async function recordRawInto(
     });
   } catch (err) {
     failure = err;
+    // The recorder ends the file at its last whole sample, which may be past the last progress report.
+    try {
+      const samples = Math.floor(statSync(file.absolute).size / 2);
+      last = { ...last, samples, seconds: samples / tuning.sampleRate };
+    } catch {
+      // No data file: nothing was written.
+    }
   }
   try {
     store.updateRawRecording(raw.id, { samples: last.samples, dropped: last.dropped });

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSource } from '../../../devices/sdr/file-source.ts';
@@ -92,6 +92,15 @@ describe('recordSigmf', () => {
     const final = JSON.parse(readFileSync(metaPath, 'utf8'));
     expect(final.captures).toHaveLength(1);
     expect(final.captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:global_index': 0, 'core:frequency': 1_420_405_752 });
+  });
+
+  it('a full disk (ENOSPC, written through /dev/full) stops the recording as disk full', async () => {
+    const metaPath = join(dir, 'full.sigmf-meta');
+    symlinkSync('/dev/full', join(dir, 'full.sigmf-data'));
+    const err = await recordSigmf(new CounterSource({ samplesPerBlock: 1000 }), { metaPath, samples: 5000 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'disk-full', message: expect.stringMatching(/^disk full: writing .*full\.sigmf-data failed after 0 samples \(ENOSPC.*free some space/) });
+    // The meta beside it still says what the recording is.
+    expect(JSON.parse(readFileSync(metaPath, 'utf8')).captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:global_index': 0 });
   });
 
   it('stops when the signal aborts', async () => {
