@@ -15,6 +15,8 @@ export const dataFiles = {
   targets: 'targets.json',
   /** The station's settings (src/engine/settings.ts). */
   settings: 'station.json',
+  /** Disk space the store keeps for closing recordings on a full disk (store/reserve.ts). */
+  reserve: 'reserve',
 } as const;
 
 /**

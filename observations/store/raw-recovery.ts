@@ -8,7 +8,8 @@
  * left in the data folder.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
+import { finalName, stagedPid } from '../export/staging.ts';
 import type Database from 'better-sqlite3';
 import { dataFiles } from '../paths.ts';
 import type { RawRecording } from './types.ts';
@@ -95,9 +96,19 @@ export function recoverRawRecording(db: Database.Database, dir: string, rec: Raw
 /** Matches a temporary file a writer leaves until it renames it (`NAME.PID.tmp`, `NAME.PID.partial`), giving the pid. */
 const temporaryFile = /\.(\d+)\.(tmp|partial)$/;
 
-/** Removes the temporary files of writers (of this machine) that are gone, in recordings/ and exports/; returns their paths. */
-export function removeStaleTemporaries(dir: string, alive: (pid: number) => boolean): string[] {
+/**
+ * Tidies what writers (of this machine) that are gone left in recordings/
+ * and exports/: temporary files are removed; a staged export
+ * (`.PID.partial.NAME`, export/staging.ts) whose record was committed is
+ * finished (renamed to NAME), any other removed. Returns what it did.
+ */
+export function tidyTemporaries(db: Database.Database, dir: string, alive: (pid: number) => boolean): { removed: string[]; finished: string[] } {
   const removed: string[] = [];
+  const finished: string[] = [];
+  const exportsDir = join(dir, dataFiles.exports);
+  const recorded = new Set(
+    (db.prepare('SELECT path FROM exports').all() as { path: string }[]).map((r) => (isAbsolute(r.path) ? r.path : join(dir, r.path))),
+  );
   for (const sub of [dataFiles.recordings, dataFiles.exports]) {
     let names: string[];
     try {
@@ -106,11 +117,19 @@ export function removeStaleTemporaries(dir: string, alive: (pid: number) => bool
       continue;
     }
     for (const name of names) {
-      const m = temporaryFile.exec(name);
-      if (!m || alive(Number(m[1]))) continue;
-      rmSync(join(dir, sub, name), { force: true });
-      removed.push(join(dir, sub, name));
+      const path = join(dir, sub, name);
+      const tmp = temporaryFile.exec(name);
+      const pid = tmp ? Number(tmp[1]) : stagedPid(name);
+      if (pid === null || alive(pid)) continue;
+      const target = tmp ? null : finalName(path);
+      if (target && dirname(path) === exportsDir && recorded.has(target) && !existsSync(target)) {
+        renameSync(path, target);
+        finished.push(target);
+      } else {
+        rmSync(path, { force: true });
+        removed.push(path);
+      }
     }
   }
-  return removed;
+  return { removed, finished };
 }

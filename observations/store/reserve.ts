@@ -9,9 +9,10 @@
  */
 import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { dataFiles } from '../paths.ts';
 
 /** The reserve file's name in the data folder. */
-export const reserveName = 'reserve';
+export const reserveName = dataFiles.reserve;
 /** Its size (bytes): room for a few hundred WAL frames of 4 KiB pages. */
 export const reserveBytes = 1 << 20;
 

@@ -14,7 +14,7 @@ import { decodeIntegration, type IntegrationRow } from './codec.ts';
 import { migrate, schemaVersion } from './migrate.ts';
 import { latestVersion } from './schema.ts';
 import { Recording, activeRecordings } from './recording.ts';
-import { recoverRawRecording, removeStaleTemporaries } from './raw-recovery.ts';
+import { recoverRawRecording, tidyTemporaries } from './raw-recovery.ts';
 import { ensureReserve, isDiskFull, withReserve } from './reserve.ts';
 import * as catalog from './catalog.ts';
 import type {
@@ -160,7 +160,7 @@ export class Store {
         })();
         recovered.push(r.id);
       }
-      removeStaleTemporaries(this.dir, (pid) => pid === process.pid || processAlive(pid));
+      tidyTemporaries(this.db, this.dir, (pid) => pid === process.pid || processAlive(pid));
     } catch (err) {
       // A full disk: what is stored stays readable; the next open with free space finishes the recovery.
       if (!isDiskFull(err)) throw err;
