@@ -97,8 +97,8 @@ export function recoverRawRecording(db: Database.Database, dir: string, rec: Raw
 const temporaryFile = /\.(\d+)\.(tmp|partial)$/;
 
 /**
- * Tidies what writers (of this machine) that are gone left in recordings/
- * and exports/: temporary files are removed; a staged export
+ * Tidies what writers (of this machine) that are gone left in the data
+ * folder, its recordings/ and its exports/: temporary files are removed; a staged export
  * (`.PID.partial.NAME`, export/staging.ts) whose record was committed is
  * finished (renamed to NAME), any other removed. Returns what it did.
  */
@@ -109,7 +109,8 @@ export function tidyTemporaries(db: Database.Database, dir: string, alive: (pid:
   const recorded = new Set(
     (db.prepare('SELECT path FROM exports').all() as { path: string }[]).map((r) => (isAbsolute(r.path) ? r.path : join(dir, r.path))),
   );
-  for (const sub of [dataFiles.recordings, dataFiles.exports]) {
+  // The folder itself holds the temporaries of targets.json, station.json and the reserve.
+  for (const sub of ['', dataFiles.recordings, dataFiles.exports]) {
     let names: string[];
     try {
       names = readdirSync(join(dir, sub));
@@ -119,7 +120,7 @@ export function tidyTemporaries(db: Database.Database, dir: string, alive: (pid:
     for (const name of names) {
       const path = join(dir, sub, name);
       const tmp = temporaryFile.exec(name);
-      const pid = tmp ? Number(tmp[1]) : stagedPid(name);
+      const pid = tmp ? Number(tmp[1]) : sub === '' ? null : stagedPid(name);
       if (pid === null || alive(pid)) continue;
       const target = tmp ? null : finalName(path);
       if (target && dirname(path) === exportsDir && recorded.has(target) && !existsSync(target)) {
