@@ -210,9 +210,10 @@ describe('crash consistency', () => {
       const early = rnd() < 0.25;
       const [lo, hi] = early ? fromSpawn : fromWork[kind];
       const at = lo + (hi - lo) * rnd();
-      const s0 = Store.open(db);
-      const before = { observations: s0.listObservations().map((o) => o.id), exports: s0.exports(spectrumId).length };
-      s0.close();
+      const before = {
+        observations: (reader.prepare('SELECT id FROM observations').all() as { id: number }[]).map((r) => r.id),
+        exports: (reader.prepare('SELECT COUNT(*) AS n FROM exports WHERE observation_id = ?').get(spectrumId) as { n: number }).n,
+      };
       const start = counts();
       const { args, out } = command(kind, k);
       const child = startFringe(args);
