@@ -8,6 +8,7 @@
 import { appendFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileSource } from '../../../devices/sdr/file-source.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { startFringe, until } from '../../helpers/kill.ts';
 import { tempDir } from '../../observations/fixtures.ts';
@@ -67,4 +68,22 @@ describe('raw IQ killed with SIGKILL', () => {
     expect(del.code, del.stderr).toBe(0);
     expect(readdirSync(join(db, 'recordings'))).toEqual([]);
   });
+
+  it('fringe record killed with SIGKILL leaves a meta with the frequency and the start time, and replays as a source', async () => {
+    const metaPath = join(tmp.dir, 'rec.sigmf-meta');
+    const data = join(tmp.dir, 'rec.sigmf-data');
+    const t0 = Date.now();
+    const p = startFringe(['record', '--source', 'sim', '--freq', '1420.2M', '--rate', '1.024M', '--seconds', '120', '--out', metaPath], { FRINGE_DATA_DIR: join(tmp.dir, 'data') });
+    await until(() => size(data) >= 1 << 19, 'half a MiB of samples', 60_000, () => p.child.exitCode === null);
+    expect((await p.kill()).signal).toBe('SIGKILL');
+    const m = JSON.parse(readFileSync(metaPath, 'utf8'));
+    expect(m.captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:global_index': 0, 'core:frequency': 1_420_200_000 });
+    expect(Date.parse(m.captures[0]['core:datetime'])).toBeGreaterThanOrEqual(t0 - 1000);
+    const file = await FileSource.open({ path: metaPath, pacing: false });
+    let samples = 0;
+    for await (const b of file.blocks()) samples += b.data.length / 2;
+    await file.close();
+    expect(samples).toBe(size(data) / 2);
+  });
 });
+
