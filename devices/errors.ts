@@ -13,6 +13,7 @@ export type DeviceErrorKind =
   | 'limit' // a request outside what the device can do (soft limits, ranges)
   | 'closed' // used after close
   | 'invalid' // bad argument or malformed input file
+  | 'disk-full' // the disk filled up while writing (ENOSPC)
   | 'io'; // anything else from the operating system
 
 export class DeviceError extends Error {

@@ -13,6 +13,10 @@ export const dataFiles = {
   recordings: 'recordings',
   exports: 'exports',
   targets: 'targets.json',
+  /** The station's settings (src/engine/settings.ts). */
+  settings: 'station.json',
+  /** Disk space the store keeps for closing recordings on a full disk (store/reserve.ts). */
+  reserve: 'reserve',
 } as const;
 
 /**

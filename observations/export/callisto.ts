@@ -10,7 +10,7 @@
  * 25 mV/dB on the original log detector) above the quietest value.
  * Holds channels × sweeps bytes in memory (200 × 3600 for 15 min at 0.25 s).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
@@ -19,6 +19,7 @@ import { ObservationError } from '../errors.ts';
 import type { Store, TimeRange } from '../store/store.ts';
 import type { Observation } from '../store/types.ts';
 import { FitsWriter, card, commentary, fitsText } from './fits.ts';
+import { writeFileAtomic } from './sink.ts';
 import { autoProduct, channelFrequencies, checkInput, requireData, type ExportOptions, type ExportResult } from './common.ts';
 import { observationSite, siteRow } from './coordinates.ts';
 
@@ -188,7 +189,7 @@ export function exportCallisto(store: Store, id: number, out: string, options: C
     options.onProgress?.(T + 1, T + 1);
     if (!options.gzip) return { path: out, ...done };
     const gz = gzipSync(readFileSync(out));
-    writeFileSync(out, gz);
+    writeFileAtomic(out, gz);
     return { path: out, bytes: gz.length, sha256: createHash('sha256').update(gz).digest('hex') };
   } catch (err) {
     w.abort();

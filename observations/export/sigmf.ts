@@ -11,6 +11,7 @@ import { ObservationError, check } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { RawRecording } from '../store/types.ts';
 import { FileSink, forEachChunk } from './sink.ts';
+import { finalName } from './staging.ts';
 import { tarBytes, tarEnd, tarFile } from './tar.ts';
 import type { ExportOptions, ExportResult } from './common.ts';
 import { observationSite, pointings, sourceDescription } from './coordinates.ts';
@@ -128,7 +129,7 @@ export function exportSigmf(store: Store, id: number, out: string, options: Sigm
   const meta = Buffer.from(JSON.stringify(sigmfMeta(store, rec, sha512File(dataPath, size, (n) => progress?.(n, 2 * size)), size), null, 2) + '\n');
   const mtime = Date.now() / 1000;
   if (out.endsWith('.sigmf')) {
-    const name = basename(out, '.sigmf');
+    const name = basename(finalName(out), '.sigmf');
     const sink = FileSink.create(out);
     try {
       tarBytes(sink, `${name}/${name}.sigmf-meta`, meta, mtime);

@@ -1,6 +1,12 @@
-/** A buffered, synchronous file writer that counts bytes and hashes (SHA-256) as it writes. */
+/**
+ * A buffered, synchronous file writer that counts bytes and hashes (SHA-256)
+ * as it writes. It writes under a temporary name beside the output
+ * (`PATH.PID.partial`) and renames it to PATH only when complete, so a
+ * killed or failed export never leaves a partial file at PATH; the store
+ * removes the partial files of dead exporters in its exports/ on open.
+ */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { ObservationError, check } from '../errors.ts';
 
 /**
@@ -33,11 +39,12 @@ export class FileSink {
   /** Bytes written so far. */
   bytes = 0;
 
-  private constructor(private readonly fd: number, readonly path: string) {}
+  private constructor(private readonly fd: number, readonly path: string, private readonly temp: string) {}
 
   static create(path: string): FileSink {
+    const temp = partialName(path);
     try {
-      return new FileSink(openSync(path, 'w'), path);
+      return new FileSink(openSync(temp, 'w'), path, temp);
     } catch (err) {
       throw new ObservationError('io', `cannot write ${path}: ${(err as Error).message}`, { cause: err });
     }
@@ -63,19 +70,32 @@ export class FileSink {
     this.used += bytes.length;
   }
 
-  /** Flushes and closes; returns the size (bytes) and SHA-256 (hex). */
+  /** Flushes, syncs, closes and renames the file to its path; returns the size (bytes) and SHA-256 (hex). */
   close(): { bytes: number; sha256: string } {
-    this.flush();
+    try {
+      this.flush();
+      fsyncSync(this.fd);
+    } catch (err) {
+      this.abort();
+      throw err instanceof ObservationError ? err : new ObservationError('io', `writing ${this.path} failed: ${(err as Error).message}`, { cause: err });
+    }
     this.closed = true;
     closeSync(this.fd);
+    try {
+      renameSync(this.temp, this.path);
+    } catch (err) {
+      rmSync(this.temp, { force: true });
+      throw new ObservationError('io', `cannot write ${this.path}: ${(err as Error).message}`, { cause: err });
+    }
     return { bytes: this.bytes, sha256: this.hash.digest('hex') };
   }
 
-  /** Closes without finishing (after an error). */
+  /** Closes without finishing (after an error) and removes the partial file. */
   abort(): void {
     if (this.closed) return;
     this.closed = true;
     try { closeSync(this.fd); } catch { /* already closed */ }
+    rmSync(this.temp, { force: true });
   }
 
   private flush(): void {
@@ -91,4 +111,24 @@ export class FileSink {
       throw new ObservationError('io', `writing ${this.path} failed: ${(err as Error).message}`, { cause: err });
     }
   }
+}
+
+/** The temporary name an export is written under until complete: `PATH.PID.partial`. */
+export function partialName(path: string, pid: number = process.pid): string {
+  return `${path}.${pid}.partial`;
+}
+
+/** Matches a partial export's file name and gives the pid of its writer. */
+export const partialPattern = /\.(\d+)\.partial$/;
+
+/** Writes `data` to `path` whole or not at all (temporary file, fsync, rename). */
+export function writeFileAtomic(path: string, data: Uint8Array): void {
+  const sink = FileSink.create(path);
+  try {
+    sink.write(data);
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+  sink.close();
 }

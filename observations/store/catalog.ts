@@ -131,6 +131,11 @@ export function addRawRecording(db: Database.Database, r: Omit<RawRecording, 'id
   return { id: Number(info.lastInsertRowid), ...r };
 }
 
+/** Replaces a raw recording's `meta` (sample count, drops, …). */
+export function updateRawRecording(db: Database.Database, id: number, meta: Record<string, unknown>): void {
+  run(`updating raw recording ${id}`, () => db.prepare('UPDATE recordings SET meta = ? WHERE id = ?').run(JSON.stringify(meta), id));
+}
+
 export function listRawRecordings(db: Database.Database, observationId: number): RawRecording[] {
   const rows = db.prepare('SELECT * FROM recordings WHERE observation_id = ? ORDER BY id').all(observationId) as
     { id: number; observation_id: number; path: string; datatype: string; sample_rate: number; frequency: number; num_channels: number; start_s: number; meta: string }[];

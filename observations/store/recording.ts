@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { Integration } from '../../correlator/types.ts';
 import { ObservationError, check, fromSqliteError } from '../errors.ts';
 import { toFloat32Blob } from './codec.ts';
+import { withReserve } from './reserve.ts';
 import type { EventKind, ObservationConfig } from './types.ts';
 
 /** Observation ids this process is recording now; the store's crash recovery leaves them alone. */
@@ -39,7 +40,7 @@ export class Recording {
     id: number,
     start: number,
     config: ObservationConfig,
-    dbKey: string,
+    private readonly dir: string,
   ) {
     this.id = id;
     this.start = start;
@@ -54,7 +55,7 @@ export class Recording {
        visibilities, power2, clipped, dropped)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertEvent = db.prepare('INSERT INTO events (observation_id, time_s, kind, data) VALUES (?, ?, ?, ?)');
-    this.key = `${dbKey}#${id}`;
+    this.key = `${dir}#${id}`;
     activeRecordings.add(this.key);
   }
 
@@ -122,19 +123,25 @@ export class Recording {
     this.finish('complete', end, null);
   }
 
-  /** Ends the recording as interrupted, with the reason shown to the user. */
-  interrupt(reason: string): void {
+  /**
+   * Ends the recording as interrupted, with the reason shown to the user, at
+   * `end` (Unix s; default the end of the last integration: a raw recording
+   * gives the time of its last sample).
+   */
+  interrupt(reason: string, end: number = this.lastEnd): void {
     if (this.finished) return;
-    this.finish('interrupted', this.lastEnd, reason);
+    this.finish('interrupted', end, reason);
   }
 
   private finish(status: 'complete' | 'interrupted', end: number, reason: string | null): void {
     this.finished = true;
     activeRecordings.delete(this.key);
     try {
-      this.db
-        .prepare('UPDATE observations SET status = ?, end_s = ?, interrupted_reason = ? WHERE id = ?')
-        .run(status, end, reason, this.id);
+      // On a full disk the WAL may have no room for this update: the reserve gives it some.
+      withReserve(this.dir, () =>
+        this.db
+          .prepare('UPDATE observations SET status = ?, end_s = ?, interrupted_reason = ? WHERE id = ?')
+          .run(status, end, reason, this.id));
     } catch (err) {
       // The next open marks it interrupted (its recorder is gone); say why now.
       throw fromSqliteError(err, `closing observation ${this.id}`);

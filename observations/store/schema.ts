@@ -138,6 +138,35 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE upload_jobs ADD COLUMN runner_host TEXT;
     `,
   },
+  {
+    version: 5,
+    description: 'observation ids are never reused (AUTOINCREMENT), so a new observation never takes a deleted one\'s id',
+    // SQLite cannot add AUTOINCREMENT to a table: rebuild it (https://sqlite.org/lang_altertable.html, the
+    // twelve steps). migrate() turns foreign keys off around the migrations, so dropping the old table
+    // cascades to nothing, and checks them before each commit. Copying the rows seeds sqlite_sequence
+    // with the largest id there is.
+    sql: `
+      CREATE TABLE observations_v5 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        mode TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '',
+        site_id INTEGER REFERENCES sites(id) ON DELETE SET NULL,
+        start_s REAL NOT NULL,
+        end_s REAL,
+        status TEXT NOT NULL CHECK (status IN ('recording', 'complete', 'interrupted')),
+        config TEXT NOT NULL,
+        software_version TEXT NOT NULL,
+        recorder_pid INTEGER,
+        recorder_host TEXT,
+        interrupted_reason TEXT
+      );
+      INSERT INTO observations_v5 (id, mode, target, site_id, start_s, end_s, status, config, software_version, recorder_pid, recorder_host, interrupted_reason)
+        SELECT id, mode, target, site_id, start_s, end_s, status, config, software_version, recorder_pid, recorder_host, interrupted_reason FROM observations;
+      DROP TABLE observations;
+      ALTER TABLE observations_v5 RENAME TO observations;
+      CREATE INDEX observations_start ON observations(start_s);
+    `,
+  },
 ];
 
 /** The schema version this program writes. */

@@ -14,6 +14,8 @@ import { decodeIntegration, type IntegrationRow } from './codec.ts';
 import { migrate, schemaVersion } from './migrate.ts';
 import { latestVersion } from './schema.ts';
 import { Recording, activeRecordings } from './recording.ts';
+import { recoverRawRecording, tidyTemporaries } from './raw-recovery.ts';
+import { ensureReserve, isDiskFull, withReserve } from './reserve.ts';
 import * as catalog from './catalog.ts';
 import type {
   ExportRecord, Instrument, Observation, ObservationConfig, ObservationEvent, ObservationFilter,
@@ -82,7 +84,10 @@ export class Store {
         db.pragma(`max_page_count = ${options.maxPageCount}`);
       }
       const store = new Store(abs, db);
-      if (!options.readonly) store.recoverInterrupted();
+      if (!options.readonly) {
+        store.recoverInterrupted();
+        ensureReserve(abs);
+      }
       return store;
     } catch (err) {
       db.close();
@@ -126,24 +131,39 @@ export class Store {
 
   /**
    * Marks observations left `recording` by a process that is gone as
-   * interrupted, ending them at their last stored integration.
+   * interrupted, ending them at their last stored integration; makes their
+   * raw recordings whole (raw-recovery.ts); removes temporary files dead
+   * writers left. On a full disk it does what it can and leaves the rest to
+   * the next open, so that the store stays readable.
    */
   recoverInterrupted(): number[] {
     const rows = this.db
       .prepare("SELECT id, recorder_pid, recorder_host FROM observations WHERE status = 'recording'")
       .all() as { id: number; recorder_pid: number | null; recorder_host: string | null }[];
     const recovered: number[] = [];
-    for (const r of rows) {
-      if (r.recorder_host && r.recorder_host !== hostname()) continue; // cannot tell from here
-      const mine = r.recorder_pid === process.pid;
-      if (mine ? activeRecordings.has(`${this.dir}#${r.id}`) : processAlive(r.recorder_pid)) continue;
-      this.db
-        .prepare(`UPDATE observations SET status = 'interrupted',
-                    interrupted_reason = 'the recording process stopped without closing it (crash or kill)',
-                    end_s = COALESCE((SELECT MAX(time_s + duration_s) FROM integrations WHERE observation_id = ?), start_s)
-                  WHERE id = ?`)
-        .run(r.id, r.id);
-      recovered.push(r.id);
+    try {
+      for (const r of rows) {
+        if (r.recorder_host && r.recorder_host !== hostname()) continue; // cannot tell from here
+        const mine = r.recorder_pid === process.pid;
+        if (mine ? activeRecordings.has(`${this.dir}#${r.id}`) : processAlive(r.recorder_pid)) continue;
+        this.db.transaction(() => {
+          const kept = this.rawRecordings(r.id).map((rec) => recoverRawRecording(this.db, this.dir, rec)).filter((x) => x !== null);
+          const raw = kept.length ? `; its raw recording is kept up to sample ${kept.map((k) => k.samples).join(', ')}, the last one written` : '';
+          this.db
+            .prepare(`UPDATE observations SET status = 'interrupted',
+                        interrupted_reason = ?,
+                        end_s = COALESCE((SELECT MAX(time_s + duration_s) FROM integrations WHERE observation_id = ?),
+                                         start_s + (SELECT MAX(json_extract(meta, '$.samples') / sample_rate) FROM recordings WHERE observation_id = ?),
+                                         start_s)
+                      WHERE id = ?`)
+            .run(`the recording process stopped without closing it (crash or kill)${raw}`, r.id, r.id, r.id);
+        })();
+        recovered.push(r.id);
+      }
+      tidyTemporaries(this.db, this.dir, (pid) => pid === process.pid || processAlive(pid));
+    } catch (err) {
+      // A full disk: what is stored stays readable; the next open with free space finishes the recovery.
+      if (!isDiskFull(err)) throw err;
     }
     return recovered;
   }
@@ -204,6 +224,11 @@ export class Store {
   /** References a raw recording (a `.sigmf-data` file, path relative to the data folder). */
   addRawRecording(rec: Omit<RawRecording, 'id'>): RawRecording {
     return catalog.addRawRecording(this.db, rec);
+  }
+
+  /** Replaces a raw recording's `meta` (e.g. its final sample count). */
+  updateRawRecording(id: number, meta: Record<string, unknown>): void {
+    withReserve(this.dir, () => catalog.updateRawRecording(this.db, id, meta));
   }
 
   rawRecordings(observationId: number): RawRecording[] {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ObservationError } from '../errors.ts';
 import type { Progress } from '../export/common.ts';
 import { callistoFileName, exportFormats, exportObservation, type ExportFormat } from '../export/index.ts';
+import { exportFileName } from '../export/naming.ts';
 import { dataFiles } from '../paths.ts';
 import type { Store } from '../store/store.ts';
 import type { Observation } from '../store/types.ts';
@@ -45,11 +46,10 @@ export function uploadFormats(obs: Observation, rawRecordings: number): ExportFo
   return (byMode[obs.mode] ?? other).filter(fits);
 }
 
-/** The file name an export for upload gets (also its name on the server). */
+/** The file name an export for upload gets (also its name on the server): export/naming.ts's scheme. */
 export function uploadFileName(obs: Observation, format: ExportFormat, station?: string): string {
   if (format === 'callisto') return `${callistoFileName(station ?? obs.config.station ?? defaultStation, obs.start)}.gz`;
-  const ext: Record<Exclude<ExportFormat, 'callisto'>, string> = { fits: 'fits', sigmf: 'sigmf', csv: 'csv', uvfits: 'uvfits', spd: 'spd' };
-  return `observation-${obs.id}.${ext[format]}`;
+  return exportFileName(obs, format);
 }
 
 /** Where `exportForUpload` writes (absolute). */

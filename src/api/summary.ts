@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { channelFrequencies, autoProduct } from '../../observations/export/common.ts';
-import { exportObservation } from '../../observations/export/index.ts';
+import { exportFileName, exportObservation } from '../../observations/export/index.ts';
 import { totalPower } from '../../observations/export/totalpower.ts';
 import { dataFiles } from '../../observations/paths.ts';
 import type { Store } from '../../observations/store/store.ts';
@@ -93,7 +93,7 @@ export interface ExportedFile {
 export function exportForDownload(store: Store, id: number, format: DownloadFormat, kind: 'power' | 'spectrum' = 'power'): ExportedFile {
   const dir = join(store.dir, dataFiles.exports);
   mkdirSync(dir, { recursive: true });
-  const name = format === 'csv' ? `fringe-obs${id}-${kind}.csv` : `fringe-obs${id}.fits`;
+  const name = exportFileName(store.getObservation(id), format, format === 'csv' ? kind : undefined);
   const rec = exportObservation(store, id, format, join(dir, name), format === 'csv' ? { kind } : {});
   return { id, format, name, path: rec.path, bytes: rec.bytes, sha256: rec.sha256 };
 }

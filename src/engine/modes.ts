@@ -184,7 +184,11 @@ export const rawMode: Measurement = {
         r.onProgress?.(out);
       },
     });
-    if (failure) throw failure;
+    if (failure) {
+      // The observation ends at its last sample on disk (a full disk, a failed source), not at its start.
+      rec.interrupt(failure instanceof Error ? failure.message : String(failure), r.writer.timeOf(samples));
+      throw failure;
+    }
     out.samples = samples;
     out.end = r.writer.timeOf(samples);
     return out;

@@ -96,7 +96,7 @@ export async function observe(o: ObserveOptions, hooks: ObserveHooks = {}): Prom
     const rec = run.writer!.rec;
     if (outcome.samples < outcome.total) {
       const reason = hooks.signal?.aborted ? 'stopped before the requested duration' : 'the source ended before the requested duration';
-      rec.interrupt(reason);
+      rec.interrupt(reason, outcome.end);
       notices.push(reason);
       return { observationId: rec.id, integrations: outcome.integrations, status: 'interrupted', notices, report };
     }

@@ -107,7 +107,7 @@ export class Recorder {
     const finish = recordRawInto(this.store, rec, tee, { onProgress: (p) => (raw.samples = p.samples) })
       .then(({ samples, failure }) => {
         if (failure) {
-          rec.interrupt((failure as Error).message ?? String(failure));
+          rec.interrupt((failure as Error).message ?? String(failure), rec.start + (s.clock.speed * samples) / rate);
           this.fail(failure);
         } else if (raw.ended) rec.interrupt(raw.ended);
         else rec.complete(rec.start + (s.clock.speed * samples) / rate);

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,10 +199,11 @@ describe.skipIf(skip)('uploads from the Observations page', () => {
     expect(seen.every((p, i) => i === 0 || p >= seen[i - 1]!)).toBe(true);
     expect(shot).toBe(true);
 
-    const local = readFileSync(join(station.dir, 'exports', 'observation-1.fits'));
+    const exportedName = readdirSync(join(station.dir, 'exports')).find((f) => /^fringe-1-\d{8}T\d{6}Z\.fits$/.test(f))!;
+    const local = readFileSync(join(station.dir, 'exports', exportedName));
     expect(slow.received).toHaveLength(1);
     const got = slow.received[0]!;
-    expect(`${got.method} ${got.url}`).toBe('PUT /incoming/observation-1.fits');
+    expect(`${got.method} ${got.url}`).toBe(`PUT /incoming/${exportedName}`);
     expect(got.auth).toBe(`Bearer ${token}`);
     expect(got.data.length).toBe(local.length);
     expect(sha256(got.data)).toBe(sha256(local));

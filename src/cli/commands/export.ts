@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { isUsageProblem, openStore, stderrProgress } from '../../../observations/cli-support.ts';
 import { callistoFileName, exportCallistoSeries, stationOf } from '../../../observations/export/callisto.ts';
+import { checkOutputPath } from '../../../observations/output-path.ts';
 import { exportFormats, exportObservation, isExportFormat, type AnyExportOptions } from '../../../observations/export/index.ts';
 import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
 
@@ -32,6 +33,11 @@ Options:
   --kind K          csv: power (default) or spectrum
   --recording N     sigmf: which raw recording (default 0)
   --db DIR          data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
+
+An --out that is the store (fringe.db and its -wal/-shm), inside the data
+folder's raw recordings, its settings or credentials, or the recording being
+exported, is refused (exit 2). The file is written under a temporary name
+and renamed when complete, so a partial export never sits at PATH.
 
 Progress goes to stderr; the path written goes to stdout.
 Exit codes: 0 written, 1 the store or the disk failed, 2 bad usage or no such observation.`;
@@ -71,6 +77,7 @@ export const command: Command = {
         let out = values.out;
         if (values.split) {
           if (values.format !== 'callisto' || !isDirectory(out)) throw new UsageError('--split is for --format callisto with --out an existing folder.');
+          checkOutputPath(join(out, 'STATION.fit'), { dataDir: store.dir });
           for (const r of exportCallistoSeries(store, id, out, options)) {
             store.addExport({ observationId: id, format: 'callisto', path: r.path, bytes: r.bytes, sha256: r.sha256, created: Date.now() / 1000 });
             console.log(r.path);

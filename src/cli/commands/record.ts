@@ -3,6 +3,8 @@ import { DeviceError } from '../../../devices/errors.ts';
 import { openSource, parseSourceSpec, sourceSpecHelp } from '../../../devices/sdr/open.ts';
 import { type RecordProgress, recordSigmf } from '../../../devices/sdr/recorder.ts';
 import type { Tuning } from '../../../devices/sdr/source.ts';
+import { checkOutputPath } from '../../../observations/output-path.ts';
+import { resolveDataDir } from '../../../observations/paths.ts';
 import { type Command, UsageError, exitCodes } from '../command.ts';
 
 const help = `Usage: fringe record --source SPEC --seconds S --out NAME.sigmf-meta [options]
@@ -23,6 +25,10 @@ Options:
   --fast            file: and sim: sources: as fast as possible, not real time
   --library PATH    librtlsdr file for rtlsdr: sources
   --scenario FILE   scenario JSON for the sim source
+
+An --out that is an input of the command (a file: source, the scenario) or
+a file of the data folder (its database, recordings, settings, credentials)
+is refused.
 
 Exit codes: 0 recorded, 1 the source or the disk failed, 2 bad usage.`;
 
@@ -78,8 +84,17 @@ export const command: Command = {
     if (seconds === undefined || !(seconds > 0)) throw new UsageError('--seconds is required and must be > 0.');
     if (!out || !out.endsWith('.sigmf-meta')) throw new UsageError('--out is required and must end in .sigmf-meta.');
     if (!Number.isInteger(tuning.ppm)) throw new UsageError('--ppm must be a whole number.');
+    let parsed;
     try {
-      parseSourceSpec(spec);
+      parsed = parseSourceSpec(spec);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    // Never write over what is being read (file: replays, group members, the scenario) or the data folder's own files.
+    const members = parsed.kind === 'group' ? parsed.members : [parsed];
+    const inputs = [...members.flatMap((m) => (m.kind === 'file' ? [m.path] : [])), ...(scenario ? [scenario] : [])];
+    try {
+      checkOutputPath(out, { dataDir: resolveDataDir(), inputs });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }

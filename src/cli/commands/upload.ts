@@ -10,11 +10,14 @@ import { TargetStore } from '../../../observations/upload/targets.ts';
 import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe upload ID --target NAME [--format F] [options]
+       fringe upload retry JOB [options]
 
 Queues the observation's exports for upload to a target and runs the queue
 until every job is done or has failed; retries wait with exponential backoff.
 Jobs survive a restart: running it again resumes them, and a file the
-server already has is never sent twice.
+server already has is never sent twice. A job that failed (its attempts ran
+out) is queued again with fresh attempts when the same upload is asked for
+again, or by \`fringe upload retry JOB\` (JOB is the first column printed).
 
 Options:
   --target NAME     an upload target (see fringe targets)
@@ -30,6 +33,13 @@ Options:
 Progress goes to stderr; one line per job (id, state, file) to stdout.
 Exit codes: 0 all uploaded, 1 a job failed, 2 bad usage, no such observation or target.`;
 
+/** The one upload job id `fringe upload retry` takes (a positive whole number), or a UsageError. */
+function jobId(positionals: readonly string[]): number {
+  const s = positionals[0];
+  if (positionals.length !== 1 || s === undefined || !/^[1-9]\d*$/.test(s)) throw new UsageError('fringe upload retry takes one upload job id (a positive whole number): the first column fringe upload printed.');
+  return Number(s);
+}
+
 export const command: Command = {
   name: 'upload',
   summary: 'Upload an observation’s exports to an HTTP or FTP target, with retries',
@@ -43,8 +53,9 @@ export const command: Command = {
       },
     });
     const { values, positionals } = parsed;
-    const id = observationId(positionals);
-    if (!values.target) throw new UsageError('--target NAME is required (fringe targets list shows them).');
+    const retryJob = positionals[0] === 'retry' ? jobId(positionals.slice(1)) : null;
+    const id = retryJob === null ? observationId(positionals) : 0;
+    if (retryJob === null && !values.target) throw new UsageError('--target NAME is required (fringe targets list shows them).');
     if (values.format !== undefined && !isExportFormat(values.format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}.`);
     const num = (flag: string, v: string | undefined, def: number): number => {
       if (v === undefined) return def;
@@ -71,21 +82,37 @@ export const command: Command = {
       const store = openStore(values.db);
       try {
         const targets = new TargetStore(store.dir);
-        targets.get(values.target);
         const queue = new UploadQueue(store, { maxAttempts: attempts, backoffBase: backoff, backoffMax: Math.max(backoff, 900) });
-        let files: { path: string; exportId?: number }[];
-        if (values.format) {
-          const progress = stderrProgress(`exporting ${id} as ${values.format}`);
-          const r = exportForUpload(store, id, values.format, { station: values.station, onProgress: progress.update });
-          progress.end();
-          files = [{ path: r.path, exportId: r.exportId }];
-        } else {
-          store.getObservation(id);
-          files = store.exports(id).filter((e) => existsSync(store.filePath(e.path))).map((e) => ({ path: store.filePath(e.path), exportId: e.id }));
-          if (files.length === 0) throw new UsageError(`observation ${id} has no export on disk; give --format or run fringe export first.`);
-        }
         const mine = new Set<number>();
-        for (const f of files) mine.add((await queue.enqueue({ path: f.path, target: values.target, observationId: id, exportId: f.exportId })).id);
+        if (retryJob !== null) {
+          const job = queue.get(retryJob);
+          if (job.state === 'done') throw new UsageError(`upload job ${job.id} (${job.remoteName} to ${job.target}) is already done; nothing to retry.`);
+          if (job.state === 'failed') queue.retry(job.id);
+          targets.get(job.target);
+          mine.add(job.id);
+        } else {
+          targets.get(values.target!);
+          let files: { path: string; exportId?: number }[];
+          if (values.format) {
+            const progress = stderrProgress(`exporting ${id} as ${values.format}`);
+            const r = exportForUpload(store, id, values.format, { station: values.station, onProgress: progress.update });
+            progress.end();
+            files = [{ path: r.path, exportId: r.exportId }];
+          } else {
+            store.getObservation(id);
+            files = store.exports(id).filter((e) => existsSync(store.filePath(e.path))).map((e) => ({ path: store.filePath(e.path), exportId: e.id }));
+            if (files.length === 0) throw new UsageError(`observation ${id} has no export on disk; give --format or run fringe export first.`);
+          }
+          for (const f of files) {
+            const job = await queue.enqueue({ path: f.path, target: values.target!, observationId: id, exportId: f.exportId });
+            // Asked for again: a job whose attempts ran out gets fresh ones, instead of reprinting the old failure.
+            if (job.state === 'failed') {
+              process.stderr.write(`upload ${job.id}: failed before (${job.lastError ?? 'unknown error'}); trying again\n`);
+              queue.retry(job.id);
+            }
+            mine.add(job.id);
+          }
+        }
         const bars = new Map<number, ReturnType<typeof stderrProgress>>();
         await queue.drain((n) => targets.get(n), { http: new HttpTransport({ timeoutMs, ca }), ftp: new FtpTransport({ timeoutMs }) }, (e) => {
           if (e.type === 'progress') {

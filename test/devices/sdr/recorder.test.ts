@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSource } from '../../../devices/sdr/file-source.ts';
@@ -63,6 +63,44 @@ describe('recordSigmf', () => {
       [4900, 200, 0],
     ]);
     for (const b of got) expect(firstDifference(b.data, counterBytes(b.firstSample, b.data.length / 2))).toBe(-1);
+  });
+
+  it('the meta has a capture with the frequency and the start time from the start, not "captures": []', async () => {
+    const metaPath = join(dir, 'early.sigmf-meta');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let waiting!: () => void;
+    const reached = new Promise<void>((r) => (waiting = r));
+    const inner = new CounterSource({ samplesPerBlock: 100, blocks: 3, tuning: { centerFrequency: 1_420_405_752, sampleRate: 2_048_000 } });
+    // A source whose first block is late: what a kill -9 before (or after) it finds on disk.
+    const late = Object.assign(Object.create(inner) as CounterSource, {
+      async *blocks() {
+        waiting();
+        await gate;
+        yield* inner.blocks();
+      },
+    });
+    const t0 = Date.now();
+    const done = recordSigmf(late, { metaPath });
+    await reached;
+    const early = JSON.parse(readFileSync(metaPath, 'utf8'));
+    expect(early.captures).toHaveLength(1);
+    expect(early.captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:frequency': 1_420_405_752 });
+    expect(Math.abs(Date.parse(early.captures[0]['core:datetime']) - t0)).toBeLessThan(5000);
+    release();
+    await done;
+    const final = JSON.parse(readFileSync(metaPath, 'utf8'));
+    expect(final.captures).toHaveLength(1);
+    expect(final.captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:global_index': 0, 'core:frequency': 1_420_405_752 });
+  });
+
+  it('a full disk (ENOSPC, written through /dev/full) stops the recording as disk full', async () => {
+    const metaPath = join(dir, 'full.sigmf-meta');
+    symlinkSync('/dev/full', join(dir, 'full.sigmf-data'));
+    const err = await recordSigmf(new CounterSource({ samplesPerBlock: 1000 }), { metaPath, samples: 5000 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'disk-full', message: expect.stringMatching(/^disk full: writing .*full\.sigmf-data failed after 0 samples \(ENOSPC.*free some space/) });
+    // The meta beside it still says what the recording is.
+    expect(JSON.parse(readFileSync(metaPath, 'utf8')).captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:global_index': 0 });
   });
 
   it('stops when the signal aborts', async () => {

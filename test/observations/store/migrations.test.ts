@@ -82,3 +82,48 @@ describe('migrations', () => {
     db.close();
   });
 });
+
+describe('observation ids', () => {
+  it('are not reused after deleting the newest observation', () => {
+    const store = Store.open(tmp.dir);
+    const c = config();
+    const a = store.startObservation({ mode: 'spectrum', config: c });
+    a.complete();
+    const b = store.startObservation({ mode: 'spectrum', config: c });
+    b.complete();
+    store.deleteObservation(b.id);
+    const next = store.startObservation({ mode: 'spectrum', config: c });
+    next.complete();
+    expect([a.id, b.id, next.id]).toEqual([1, 2, 3]);
+    store.close();
+  });
+
+  // From every version that has observations: the rebuild keeps the rows that hang off them (no cascade).
+  for (let from = 1; from < 5; from++) {
+    it(`are not reused after upgrading from version ${from}, and the rebuild keeps every child row`, () => {
+      const old = new Database(join(tmp.dir, 'fringe.db'));
+      old.pragma('foreign_keys = ON');
+      migrate(old, from);
+      for (const id of [1, 2]) {
+        old.prepare(`INSERT INTO observations (id, mode, target, start_s, end_s, status, config, software_version)
+                     VALUES (?, 'drift', 'Sun', 100, 200, 'complete', ?, '0.0.1')`).run(id, JSON.stringify(config()));
+        old.prepare(`INSERT INTO integrations (observation_id, idx, first_sample, time_s, duration_s, spectra, end_reason, inputs, products, channels, visibilities, power2, clipped, dropped)
+                     VALUES (?, 0, 0, 100, 1, 10, 'full', 1, 1, 2, ?, ?, '[0]', '[0]')`)
+          .run(id, Buffer.from(new Float32Array([1, 0, 2, 0]).buffer), Buffer.from(new Float32Array([3, 4]).buffer));
+        old.prepare("INSERT INTO events (observation_id, time_s, kind) VALUES (?, 100, 'note')").run(id);
+        if (from >= 2) old.prepare("INSERT INTO recordings (observation_id, path, datatype, sample_rate, frequency, start_s) VALUES (?, 'recordings/r.sigmf-data', 'cu8', 1, 1, 100)").run(id);
+      }
+      old.close();
+      const store = Store.open(tmp.dir);
+      expect(store.listObservations().map((o) => [o.id, o.integrations, store.events(o.id).length])).toEqual([[1, 1, 1], [2, 1, 1]]);
+      if (from >= 2) expect(store.rawRecordings(2)).toHaveLength(1);
+      expect(store.db.pragma('foreign_keys', { simple: true })).toBe(1);
+      store.deleteObservation(2);
+      expect(store.db.prepare('SELECT COUNT(*) AS n FROM integrations').get()).toEqual({ n: 1 });
+      const rec = store.startObservation({ mode: 'spectrum', config: config() });
+      expect(rec.id).toBe(3);
+      rec.complete();
+      store.close();
+    });
+  }
+});

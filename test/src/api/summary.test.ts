@@ -29,7 +29,7 @@ describe('observations.summary and observations.export', () => {
 
   it('writes FITS and CSV exports into the data folder', async () => {
     const fits = (await call('observations.export', { id, format: 'fits' })) as { name: string; path: string; bytes: number };
-    expect(fits.name).toBe(`fringe-obs${id}.fits`);
+    expect(fits.name).toBe(`fringe-${id}-20260921T141320Z.fits`);
     expect(fits.path.startsWith(dir)).toBe(true);
     expect(readFileSync(fits.path).subarray(0, 9).toString('latin1')).toBe('SIMPLE  =');
     const csv = (await call('observations.export', { id, format: 'csv', kind: 'spectrum' })) as { path: string };

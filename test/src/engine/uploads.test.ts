@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportFileName } from '../../../observations/export/naming.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { Station } from '../../../src/engine/station.ts';
 import { Uploads, type UploadJobView } from '../../../src/engine/uploads.ts';
@@ -79,20 +80,20 @@ describe('station uploads', () => {
     const { uploads, events } = open(store!);
     addArchive(uploads);
     const started = await uploads.start({ id, format: 'fits', target: 'archive' });
-    expect(started).toMatchObject({ observation: id, target: 'archive', format: 'fits', file: `observation-${id}.fits`, state: 'queued', attempts: 0 });
+    expect(started).toMatchObject({ observation: id, target: 'archive', format: 'fits', file: exportFileName(store!.getObservation(id), 'fits'), state: 'queued', attempts: 0 });
     const done = await until(uploads, (e) => e.state === 'done' || e.state === 'failed');
     expect(done).toMatchObject({ state: 'done', attempts: 1, error: null, sent: started.total, total: started.total });
 
     // What the server holds is the export on disk, recorded in the store with the same checksum.
-    const local = readFileSync(join(tmp.dir, 'exports', `observation-${id}.fits`));
+    const local = readFileSync(join(tmp.dir, 'exports', exportFileName(store!.getObservation(id), 'fits')));
     expect(local.length).toBe(started.total);
     const [stored] = [...server.files.values()];
     expect(server.files.size).toBe(1);
-    expect(stored!.name).toBe(`observation-${id}.fits`);
+    expect(stored!.name).toBe(exportFileName(store!.getObservation(id), 'fits'));
     expect(stored!.sha256).toBe(sha256(local));
     expect(stored!.data.equals(local)).toBe(true);
     expect(store!.exports(id).find((e) => e.format === 'fits')!.sha256).toBe(sha256(local));
-    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`PUT /upload/observation-${id}.fits`]);
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([`PUT /upload/${exportFileName(store!.getObservation(id), 'fits')}`]);
 
     // Progress: running events whose bytes rise strictly, in several steps, to the size.
     const sent = events.filter((e) => e.state === 'running').map((e) => e.sent);
@@ -240,7 +241,7 @@ describe('station uploads', () => {
     station = Station.open(tmp.dir);
     const done = await until(station, (e) => e.job === job && (e.state === 'done' || e.state === 'failed'));
     expect(done).toMatchObject({ state: 'done', attempts: 1 });
-    const local = readFileSync(join(tmp.dir, 'exports', `observation-${id}.fits`));
+    const local = readFileSync(join(tmp.dir, 'exports', exportFileName(station.store.getObservation(id), 'fits')));
     expect(server.intactStores).toHaveLength(1);
     expect(server.intactStores[0]!.data.equals(local)).toBe(true);
     await station.close();

@@ -40,7 +40,7 @@ describe('GET /api/download', () => {
     expect((await fetchPath(`/api/download?id=${id}&format=fits`)).status).toBe(401);
     const r = await fetchPath(`/api/download?id=${id}&format=fits&token=${token}`);
     expect(r.status).toBe(200);
-    expect(r.headers['content-disposition']).toBe(`attachment; filename="fringe-obs${id}.fits"`);
+    expect(r.headers['content-disposition']).toMatch(new RegExp(`^attachment; filename="fringe-${id}-\\d{8}T\\d{6}Z\\.fits"$`));
     expect(r.body.subarray(0, 9).toString('latin1')).toBe('SIMPLE  =');
     expect(r.body.length % 2880).toBe(0);
     expect(Number(r.headers['content-length'])).toBe(r.body.length);

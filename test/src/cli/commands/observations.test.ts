@@ -132,22 +132,22 @@ describe('fringe targets / upload', () => {
   it('upload exports, sends, and a second run sends nothing already sent', async () => {
     const r = await fringe(['upload', '1', '--target', 'archive', '--format', 'csv', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^\d+\tdone\tobservation-1\.csv$/m);
-    expect(server.intactStores.map((s) => s.name)).toEqual(['observation-1.csv']);
-    expect(existsSync(join(db, 'exports', 'observation-1.csv'))).toBe(true);
-    const job = /^(\d+)\tdone\tobservation-1\.csv$/m.exec(r.stdout)![1];
+    expect(r.stdout).toMatch(/^\d+\tdone\tfringe-1-20250101T120000Z\.csv$/m);
+    expect(server.intactStores.map((s) => s.name)).toEqual(['fringe-1-20250101T120000Z.csv']);
+    expect(existsSync(join(db, 'exports', 'fringe-1-20250101T120000Z.csv'))).toBe(true);
+    const job = /^(\d+)\tdone\tfringe-1-20250101T120000Z\.csv$/m.exec(r.stdout)![1];
     // Without --format: every export of observation 1 on disk (the FITS and e-CALLISTO files above too).
     const again = await fringe(['upload', '1', '--target', 'archive', '--db', db]);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(new RegExp(`^${job}\tdone\tobservation-1\\.csv$`, 'm'));
-    expect(server.intactStores.map((s) => s.name).sort()).toEqual(['HOME_20250101_120000_01.fit', 'HOME_20250101_120000_01.fit.gz', 'observation-1.csv', 'one.fits']);
+    expect(again.stdout).toMatch(new RegExp(`^${job}\tdone\tfringe-1-20250101T120000Z\\.csv$`, 'm'));
+    expect(server.intactStores.map((s) => s.name).sort()).toEqual(['HOME_20250101_120000_01.fit', 'HOME_20250101_120000_01.fit.gz', 'fringe-1-20250101T120000Z.csv', 'one.fits']);
   });
 
   it('exits 1 when a job fails after its attempts, 2 for an unknown target', async () => {
     server.faults = ['500', '500'];
     const r = await fringe(['upload', '2', '--target', 'archive', '--format', 'spd', '--attempts', '2', '--backoff', '0', '--db', db]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/\tfailed\tobservation-2\.spd\t.*500/);
+    expect(r.stdout).toMatch(/\tfailed\tfringe-2-20250101T130000Z\.spd\t.*500/);
     expect(r.stderr).toMatch(/retrying in 0 s/);
     expect((await fringe(['upload', '1', '--target', 'nowhere', '--db', db])).code).toBe(2);
   });
