@@ -7,10 +7,10 @@ import { type Command, UsageError, exitCodes, observationId, parseCommandLine } 
 
 const help = `Usage: fringe show ID [--json] [--db DIR]
 
-Shows one observation: mode, target, status, times, the receiver, the site, where the dish
-pointed (az/el, RA/Dec J2000, galactic l/b) and the sky clock the times were
-read from, the full configuration, events, raw recordings, exports and upload
-jobs.
+Shows one observation: mode, target, status, times, the receiver, the site,
+where the dish pointed (az/el, RA/Dec J2000, galactic l/b) and the sky clock
+the times were read from, the full configuration, events, raw recordings,
+exports and upload jobs.
 
 Options:
   --json          print one JSON object
