@@ -89,6 +89,7 @@ describe('Gaussian fit', () => {
       fitGaussian(x, x.map(() => 50 + g()));
     } catch (err) {
       expect((err as FitError).problems.join('\n')).toMatch(/not 3σ above the noise|wider than the data's span|narrower than/);
+      expect((err as FitError).fit).toHaveProperty('fwhm');
     }
   });
 
