@@ -46,6 +46,7 @@ export function pointings(store: Store, obs: Observation): TimedPointing[] {
   return out.sort((a, b) => a.time - b.time);
 }
 
+/** config.source as the engine records it (provenance.ts): the spec, SourceInfo, and for the simulator its scenario (name, or null for the default). */
 interface SourceRecord {
   spec?: string;
   kind?: string;
@@ -62,11 +63,14 @@ interface SourceRecord {
 export function sourceDescription(config: ObservationConfig): string | null {
   const s = config.source as SourceRecord | undefined;
   if (!s || typeof s !== 'object') return null;
-  const scenario = typeof s.scenario === 'string' ? s.scenario : typeof config.scenario === 'string' ? config.scenario : null;
+  // The scenario's name, null for the built-in default, undefined when the observation did not record it.
+  const scenario = s.scenario !== undefined ? s.scenario : (config.scenario as string | null | undefined);
   const name = typeof s.name === 'string' ? s.name : (s.spec ?? 'unknown');
   switch (s.kind) {
-    case 'sim':
-      return `Fringe simulator (${name.replace(/^sim: /, '')}; scenario ${scenario ?? 'default'})`;
+    case 'sim': {
+      const which = typeof scenario === 'string' ? `; scenario ${scenario}` : scenario === null ? '; default scenario' : '';
+      return `Fringe simulator (${name.replace(/^sim: /, '')}${which})`;
+    }
     case 'rtltcp':
       return name.startsWith('rtl_tcp') ? name : `rtl_tcp ${s.spec ?? name}`;
     case 'rtlsdr':

@@ -229,9 +229,7 @@ export function fitPeak(x: ArrayLike<number>, y: ArrayLike<number>, shape: PeakS
   };
   const problems = verdict(result, fit, xs, shape, options.centre !== undefined);
   if (problems.length) {
-    const err = new FitError(`the ${shape.name} fit cannot explain the data: ${problems.join('; ')}`, problems);
-    (err as FitError & { fit?: PeakFit }).fit = result;
-    throw err;
+    throw new FitError(`the ${shape.name} fit cannot explain the data: ${problems.join('; ')}`, problems, { fit: result });
   }
   return result;
 }

@@ -13,9 +13,12 @@ export class FitError extends Error {
   override name = 'FitError';
   /** What made the data unexplainable by the model, one sentence each (empty for a bad call). */
   readonly problems: string[];
-  constructor(message: string, problems: string[] = [], options?: ErrorOptions) {
+  /** The rejected fit, for a plot that shows why (e.g. a PeakFit); absent for a bad call. */
+  readonly fit?: unknown;
+  constructor(message: string, problems: string[] = [], options?: ErrorOptions & { fit?: unknown }) {
     super(message, options);
     this.problems = problems;
+    if (options?.fit !== undefined) this.fit = options.fit;
   }
 }
 

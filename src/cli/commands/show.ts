@@ -1,16 +1,16 @@
 /** `fringe show ID`: one observation in full. */
 import { isUsageProblem, observationSummary, openStore } from '../../../observations/cli-support.ts';
-import { observationSite, pointings } from '../../../observations/export/coordinates.ts';
+import { observationSite, pointings, sourceDescription } from '../../../observations/export/coordinates.ts';
 import type { ObservationPointing } from '../../../observations/store/types.ts';
 import { UploadQueue } from '../../../observations/upload/queue.ts';
 import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe show ID [--json] [--db DIR]
 
-Shows one observation: mode, target, status, times, the site, where the dish
-pointed (az/el, RA/Dec J2000, galactic l/b) and the sky clock the times were
-read from, the full configuration, events, raw recordings, exports and upload
-jobs.
+Shows one observation: mode, target, status, times, the receiver, the site,
+where the dish pointed (az/el, RA/Dec J2000, galactic l/b) and the sky clock
+the times were read from, the full configuration, events, raw recordings,
+exports and upload jobs.
 
 Options:
   --json          print one JSON object
@@ -34,6 +34,7 @@ export const command: Command = {
           ...observationSummary(obs),
           interruptedReason: obs.interruptedReason,
           softwareVersion: obs.softwareVersion,
+          receiver: sourceDescription(obs.config),
           site: observationSite(store, obs),
           pointing: pointings(store, obs).map(({ time, ...where }) => ({ time: new Date(time * 1000).toISOString(), ...where })),
           clock: obs.config.clock ?? null,
@@ -56,6 +57,7 @@ export const command: Command = {
           `  integrations  ${obs.integrations}`,
           `  tuning        ${(t.centerFrequency / 1e6).toFixed(6)} MHz, ${(t.sampleRate / 1e6).toFixed(3)} MS/s${t.gain !== undefined ? `, gain ${t.gain} dB` : ''}`,
           `  correlator    ${obs.config.fx.inputs} inputs, ${obs.config.fx.channels} channels, ${obs.config.fx.spectraPerIntegration} spectra/integration, ${obs.config.fx.mode ?? 'full'}`,
+          `  receiver      ${detail.receiver ?? '-'}`,
           `  site          ${detail.site ? `${detail.site.name} (${detail.site.lat}°, ${detail.site.lon}°, ${detail.site.altitude} m)` : '-'}`,
           `  pointing      ${detail.pointing[0] ? describePointing(detail.pointing[0]) : '-'}`,
           ...(detail.pointing.length > 1 ? [`  moves         ${detail.pointing.length - 1}, the last at ${detail.pointing.at(-1)!.time}: ${describePointing(detail.pointing.at(-1)!)}`] : []),

@@ -136,6 +136,10 @@ describe('SigMF export: where and with what', () => {
   it('core:hw names the simulator and its scenario, not "RTL-SDR"', () => {
     const { global } = metaOf(recorded({ spec: 'sim', kind: 'sim', name: 'sim: antenna 0 (dish)', scenario: 'sun-drift' }, 'sim'), 'sim');
     expect(global['core:hw']).toBe('Fringe simulator (antenna 0 (dish); scenario sun-drift)');
+    const byDefault = metaOf(recorded({ spec: 'sim', kind: 'sim', name: 'sim: antenna 0 (dish)', scenario: null }, 'simdef'), 'simdef');
+    expect(byDefault.global['core:hw']).toBe('Fringe simulator (antenna 0 (dish); default scenario)');
+    const unrecorded = metaOf(recorded({ spec: 'sim', kind: 'sim', name: 'sim: antenna 0 (dish)' }, 'simold'), 'simold');
+    expect(unrecorded.global['core:hw']).toBe('Fringe simulator (antenna 0 (dish))');
   });
 
   it('core:hw names the rtl_tcp server, or the dongle and its serial', () => {

@@ -64,6 +64,16 @@ describe('Gaussian fit', () => {
     expect(Math.abs(fit.centre.value - truth.centre)).toBeLessThan(4 * fit.centre.sigma);
   });
 
+  it('fits with the centre held, e.g. power against the unsigned distance from a known position', () => {
+    const g = gaussian(rng(14));
+    const rho = Array.from({ length: 80 }, (_, i) => i * 0.1);
+    const y = rho.map((r) => 50 * Math.exp((-4 * Math.LN2 * r * r) / 2.5 ** 2) + 0.2 * g());
+    const fit = fitGaussian(rho, y, { centre: 0, baseline: 'none' });
+    expect(fit.centre).toEqual({ value: 0, sigma: 0 });
+    expect(Math.abs(fit.fwhm.value - 2.5)).toBeLessThan(4 * fit.fwhm.sigma);
+    expect(fit.fwhm.sigma).toBeLessThan(0.02);
+  });
+
   it('fits a dip as a negative peak (absorption)', () => {
     const { x, y } = drift(5, 0.5);
     const fit = fitGaussian(x, y.map((v) => 200 - v));
@@ -79,6 +89,7 @@ describe('Gaussian fit', () => {
       fitGaussian(x, x.map(() => 50 + g()));
     } catch (err) {
       expect((err as FitError).problems.join('\n')).toMatch(/not 3σ above the noise|wider than the data's span|narrower than/);
+      expect((err as FitError).fit).toHaveProperty('fwhm');
     }
   });
 

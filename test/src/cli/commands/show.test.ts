@@ -23,6 +23,7 @@ beforeAll(() => {
       ...c,
       site: { name: 'Dwingeloo', lat: 52.8121, lon: 6.3962, altitude: 25 },
       clock: { kind: 'simulated', speed: 60 },
+      source: { spec: 'sim', kind: 'sim', name: 'sim: antenna 0 (dish)', scenario: 'sun-drift' },
       pointing: { ra: 281.5, dec: -23.02, az: 180, el: 14.2, l: 12.45, b: -8.6, source: 'scenario' },
     },
     start,
@@ -55,12 +56,14 @@ describe('fringe show: site, pointing and sky clock', () => {
     expect(r.stdout).toContain('  pointing      az 180.00° el 14.20°, RA 281.500° Dec -23.020° (18h46m00.0s -23°01′12″ J2000), l 12.45° b -8.60° (scenario)\n');
     expect(r.stdout).toContain('  moves         1, the last at 2025-01-01T12:10:00.000Z: az 181.50° el 14.90°, RA 282.000° Dec -23.000° (18h48m00.0s -23°00′00″ J2000), l 13.00° b -9.00° (rotator)\n');
     expect(r.stdout).toContain('  sky clock     simulated, 60× real time\n');
+    expect(r.stdout).toContain('  receiver      Fringe simulator (antenna 0 (dish); scenario sun-drift)\n');
   });
 
-  it('prints them in --json: site, every pointing with its time, and the clock', async () => {
+  it('prints them in --json: receiver, site, every pointing with its time, and the clock', async () => {
     const j = JSON.parse((await fringe(['show', String(simulated), '--json', '--db', db])).stdout) as Record<string, unknown>;
     expect(j.site).toEqual({ name: 'Dwingeloo', lat: 52.8121, lon: 6.3962, altitude: 25 });
     expect(j.clock).toEqual({ kind: 'simulated', speed: 60 });
+    expect(j.receiver).toBe('Fringe simulator (antenna 0 (dish); scenario sun-drift)');
     expect(j.pointing).toEqual([
       { time: '2025-01-01T12:00:00.000Z', ra: 281.5, dec: -23.02, az: 180, el: 14.2, l: 12.45, b: -8.6, source: 'scenario' },
       { time: '2025-01-01T12:10:00.000Z', ra: 282, dec: -23, az: 181.5, el: 14.9, l: 13, b: -9, source: 'rotator' },
