@@ -4,7 +4,7 @@
  * adding a command touches no shared file.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InputError, type Rule, type SourceSpec, observationId as idRule, parseFolder, parseSourceSpec } from '../api/inputs.ts';
+import { InputError, type Rule, type SourceSpec, observationId as idRule, parseFolder, parseSourceSpec, printable } from '../api/inputs.ts';
 export interface Command {
   /** The word after `fringe`. */
   name: string;
@@ -56,7 +56,24 @@ export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnTy
   try {
     return parseArgs({ ...config, args } as T);
   } catch (err) {
-    throw new UsageError((err as Error).message);
+    throw new UsageError(parseArgsProblem(err as Error & { code?: string }));
+  }
+}
+
+/** node's parseArgs complaint in our words: one line naming the option, and what to write instead. */
+function parseArgsProblem(err: Error & { code?: string }): string {
+  const flag = printable(/'(-[^' ]*)/.exec(err.message)?.[1] ?? '');
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option '${flag}'.`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /does not take an argument/.test(err.message)
+        ? `${flag} takes no value.`
+        : `${flag} needs a value (to give one that starts with '-', write ${flag}=VALUE).`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument '${printable(/'([^']*)'/.exec(err.message)?.[1] ?? '')}': this command takes options only.`;
+    default:
+      return err.message.split('\n')[0]!;
   }
 }
 
