@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as inputs from '../../../src/api/inputs.ts';
 import { InputError } from '../../../src/api/inputs.ts';
 import { checkParams } from '../../../src/api/contract.ts';
+import { SettingsError, checkSettings } from '../../../src/engine/settings.ts';
 
 const problem = (f: () => unknown): string => {
   try {
@@ -90,6 +91,12 @@ describe('site', () => {
     }
     expect(checkParams('station.setSite', { name: '  Jodrell Bank — Mark II ', lat: 53.23, lon: -2.3, altitude: 77 }).params).toMatchObject({ name: 'Jodrell Bank — Mark II' });
     expect(inputs.siteProblem({ name: 'ok', lat: 91, lon: 0, altitude: 0 })).toBe('latitude must be from -90 to 90 degrees');
+  });
+
+  it('the station refuses the same names whichever door they come by (station.json, the engine)', () => {
+    expect(() => checkSettings({ site: { name: 'Dish\u0000', lat: 52, lon: 0, altitude: 0 } }, 'station.json')).toThrow(SettingsError);
+    expect(() => checkSettings({ site: { name: 'Dish\u001b', lat: 52, lon: 0, altitude: 0 } }, 'station.json')).toThrow(/station\.json: site: the site name must be printable text/);
+    expect(() => checkSettings({ rtlTcpEndpoints: ['pi:0'] }, 'station.json')).toThrow("station.json: rtlTcpEndpoints: port 0 of 'pi:0' is not 1–65535");
   });
 });
 
