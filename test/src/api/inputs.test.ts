@@ -150,6 +150,26 @@ describe('addresses and source specs', () => {
   });
 });
 
+describe('the module the UI bundles', () => {
+  it('imports no Node module, itself or through what it imports', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { dirname, resolve } = await import('node:path');
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/^import\s+(type\s+)?[^'"]*?from\s+'([^']+)'/gm)) {
+        if (m[1]) continue; // types vanish from the bundle
+        const spec = m[2]!;
+        if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
+        else expect(spec, `${file} imports ${spec}`).toBe('zod');
+      }
+    };
+    visit(new URL('../../../src/api/inputs.ts', import.meta.url).pathname);
+    expect([...seen].map((f) => f.replace(/.*\/(src|devices)\//, '$1/')).sort()).toEqual(['devices/errors.ts', 'devices/sdr/spec.ts', 'src/api/inputs.ts']);
+  });
+});
+
 describe('rotator limits', () => {
   it('inverted limits are refused, naming both', () => {
     expect(inputs.rotatorLimitsProblem({ azMin: 90, azMax: 10, elMin: 0, elMax: 90 })).toBe('azMin 90° must be below azMax 10°');
