@@ -92,6 +92,22 @@ export function parseHostPort(text: string, what = 'HOST:PORT', opts: { allowZer
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
 }
 
+/**
+ * An address where the port, the host or both may be left out: HOST:PORT,
+ * HOST (the default port) or PORT (the default host), as rotctld's --port
+ * and rtltcp:HOST take them. Throws DeviceError 'invalid' with hostPortProblem's message.
+ */
+export function parseAddress(text: string, defaults: { host: string; port: number }, what = 'HOST:PORT'): { host: string; port: number } {
+  const t = text.trim();
+  if (/^\d{1,5}$/.test(t)) {
+    const port = portNumber(t, false);
+    if (port === null) throw new DeviceError('invalid', `port ${t} is not 1–65535`);
+    return { host: defaults.host, port };
+  }
+  if (hostOnlyPattern.test(t)) return { host: t.replace(/^\[|\]$/g, ''), port: defaults.port };
+  return parseHostPort(t, what);
+}
+
 /** Parses a source spec. Throws DeviceError 'invalid' saying what is wrong and what forms are accepted. */
 export function parseSourceSpec(spec: string): SourceSpec {
   if (typeof spec !== 'string' || spec === '') throw invalid(String(spec ?? ''), 'the spec is empty');
