@@ -81,7 +81,7 @@ describe('exit codes: 2 for a wrong command line, 1 for a failure, for every com
   it('with --backend auto, a failing observe prints why it stopped, not only the backend note', async () => {
     const raw = join(dir, 'short.cu8');
     writeFileSync(raw, new Uint8Array(2 * 48_000).fill(128)); // 20 ms at 2.4 MS/s: ends before the 1 s asked for
-    const r = await fringe(['observe', '--source', `file:${raw}`, '--rate', '2.4M', '--seconds', '1', '--integration', '0.01', '--channels', '64', '--fast', '--backend', 'auto', '--db', db]);
+    const r = await fringe(['observe', '--source', `file:${raw}`, '--rate', '2400000', '--seconds', '1', '--integration', '0.01', '--channels', '64', '--fast', '--backend', 'auto', '--db', db]);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/note: the source ended before the requested duration/);
   }, 120_000);
