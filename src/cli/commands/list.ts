@@ -14,7 +14,7 @@ Options:
   --mode M        only this observing mode (spectrum, drift, interferometer, callisto, …)
   --status S      only recording, complete or interrupted
   --target T      only targets containing T
-  --limit N       at most N observations
+  --limit N       at most N observations (1–100000)
   --db DIR        data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
 
 Exit codes: 0 listed, 1 the store could not be read, 2 bad usage.`;

@@ -17,20 +17,22 @@ Options (defaults in brackets):
   --source SPEC      sim | sim:ANTENNA | rtlsdr:INDEX | rtlsdr:SERIAL | rtltcp:HOST:PORT | file:PATH  [sim]
   --mode MODE        spectrum | totalpower | raw (cu8 to SigMF in the store,
                      for fringe reprocess)                                    [spectrum]
-  --freq HZ          centre frequency (Hz)                                     [1420405752]
-  --rate HZ          sample rate (Hz)                                          [2400000]
+  --freq HZ          centre frequency (Hz; k/M/G suffixes: 1420.4M, 5G)        [1420405752]
+  --rate HZ          sample rate (Hz; 2.4M), above 225k and at most 3.2M       [2400000]
   --gain DB          tuner gain (dB) or 'auto'                                 [40]
-  --channels C       FFT channels, a power of two                              [1024]
-  --taps T           polyphase filter taps                                     [4]
-  --integration S    integration time (s)                                      [1]
+  --channels C       FFT channels, a power of two from 2 to 65536              [1024]
+  --taps T           polyphase filter taps, 1–64                               [4]
+  --integration S    integration time (s), 0.01–3600                           [1]
   --seconds S        duration (s of samples)                                   [10]
   --backend B        cpu | gpu | auto | reference                              [auto]
-  --threads K        CPU worker threads                                        [1]
+  --threads K        CPU worker threads, 0–16 (0: on the calling thread)       [1]
   --target NAME      what is observed                                          [Sun for sim]
   --scenario FILE    simulator scenario (JSON)
   --fast             sim/file sources: run as fast as possible, not in real time
   --db DIR           data folder                                               [$FRINGE_DATA_DIR or the user-data folder]
-  --json             print {"id":…,"integrations":…,"status":…} instead of the id`;
+  --json             print {"id":…,"integrations":…,"status":…} instead of the id
+
+Exit codes: 0 complete, 1 interrupted or failed (device, disk), 2 bad usage.`;
 
 /** What the progress bar says beside the bar. */
 export function progressDetail(p: ObserveProgress): string {

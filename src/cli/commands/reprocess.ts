@@ -17,13 +17,15 @@ result as a new observation with the original's target and start time. Prints
 the new observation's id (with --json, a JSON object). Progress goes to stderr.
 
 Options (defaults: the raw observation's settings):
-  --channels C       FFT channels, a power of two
-  --taps T           polyphase filter taps
-  --integration S    integration time (s)
+  --channels C       FFT channels, a power of two from 2 to 65536
+  --taps T           polyphase filter taps, 1–64
+  --integration S    integration time (s), 0.01–3600
   --backend B        cpu | gpu | auto | reference              [auto]
-  --threads K        CPU worker threads                         [1]
+  --threads K        CPU worker threads, 0–16                   [1]
   --db DIR           data folder                                [$FRINGE_DATA_DIR or the user-data folder]
-  --json             print {"id":…,"integrations":…,"status":…}`;
+  --json             print {"id":…,"integrations":…,"status":…}
+
+Exit codes: 0 complete, 1 interrupted or failed, 2 bad usage or no such observation.`;
 
 /** The command line read into reprocess's options: pure; UsageError for every mistake. */
 export function parse(argv: string[]) {
