@@ -19,7 +19,8 @@
  *  - Frequencies and sample rates take k/M/G suffixes (1420.4M, 2.4M, 250k).
  *  - Channels: what the correlator accepts (correlator/config.ts): a power of
  *    two from 2 to 65536, at every door (the API used to ask for ≥ 16).
- *  - Threads: 0 (inline) to 16, the cap of the CPU backend's worker pool.
+ *  - Threads: 0 (inline) to 16, the cap of the CPU backend's worker pool
+ *    (correlator/cpu.ts caps it there too; 16 until it exports a constant).
  */
 import { z } from 'zod';
 import {
