@@ -176,3 +176,26 @@ describe('rotator limits', () => {
     expect(inputs.rotatorLimitsProblem({ azMin: 0, azMax: 360, elMin: 0, elMax: 90 })).toBeNull();
   });
 });
+
+describe('every method\'s parameters, fuzzed', () => {
+  it('any JSON value: the parameters parsed, or ApiError bad-request naming the field, never another exception', async () => {
+    const fc = (await import('fast-check')).default;
+    const { ApiError, methods } = await import('../../../src/api/contract.ts');
+    const names = Object.keys(methods);
+    const nasty = fc.constantFrom(-1, 0, 1, 2 ** 53, -(2 ** 31), 1e-300, 1e300, Number.NaN, Infinity, '', 'sim', 'group:sim,sim', 'file:/x', 'pi:0', 'a\u0000', 'auto', null, true, [], {});
+    const value = fc.oneof(nasty, fc.jsonValue({ maxDepth: 2 }));
+    const params = fc.oneof(value, fc.dictionary(fc.constantFrom('id', 'source', 'channels', 'taps', 'integration', 'tuning', 'name', 'lat', 'lon', 'altitude', 'endpoint', 'az', 'el', 'baud', 'target', 'mode'), fc.oneof(value, fc.dictionary(fc.constantFrom('centerFrequency', 'sampleRate', 'gain', 'ppm', 'biasTee'), value))));
+    fc.assert(
+      fc.property(fc.constantFrom(...names), params, (method, p) => {
+        try {
+          checkParams(method, p);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ApiError);
+          expect((err as InstanceType<typeof ApiError>).kind).toBe('bad-request');
+          expect((err as Error).message.startsWith(`${method}: `)).toBe(true);
+        }
+      }),
+      { seed: 99, numRuns: 1500, interruptAfterTimeLimit: 3000 },
+    );
+  });
+});
