@@ -123,7 +123,7 @@ export function parse(argv: string[]) {
   const want = action === 'goto' ? 2 : 0;
   if (args.length !== want) throw new UsageError(action === 'goto' ? 'goto needs AZ and EL in degrees' : `${action} takes no arguments`);
   const target = action === 'goto'
-    ? [option('AZ', args[0]!, inputs.azimuth)!, option('EL', args[1]!, inputs.elevation)!]
+    ? [option('AZ', args[0]!, inputs.azimuth)!, option('EL', args[1]!, inputs.gotoElevation)!]
     : [];
   const port = p.opts.get('port');
   if (driver !== 'sim' && driver !== 'rotctld' && !port) throw new UsageError(`--port is required for ${driver} (a serial port such as /dev/ttyUSB0)`);
