@@ -4,7 +4,7 @@
  * decimal), bare `AZ EL` queries and is answered `AZ123.4 EL45.6`, `SA SE`
  * stops. Controllers may send `ALxxx` alarms unprompted. Pure. Degrees.
  */
-import { type Parsed, fixed, partial } from './codec.ts';
+import { type Parsed, fixed, partial, positionProblem } from './codec.ts';
 
 export const encode = {
   /** `AZaaa.a ELee.e`, one decimal (0.1°). */
@@ -33,6 +33,9 @@ export function tokens(b: Uint8Array): { tokens: string[]; used: number } {
 
 const NUM = /^[+-]?\d+(?:\.\d*)?$/;
 
+/** Positions an Easycomm controller can report, degrees: azimuth with overlap (−180–540), elevation −90–180. */
+export const replyRange = { azMin: -180, azMax: 540, elMin: -90, elMax: 180 };
+
 /**
  * Reads the reply to `AZ EL`: an `AZ` and an `EL` token with numbers, in
  * either order, skipping unsolicited `AL` alarms. A token that is neither is
@@ -49,7 +52,10 @@ export function parsePosition(b: Uint8Array): Parsed<{ az: number; el: number }>
     if ((key === 'AZ' || key === 'EL') && NUM.test(val)) {
       if (key === 'AZ') az = Number(val);
       else el = Number(val);
-      if (az !== undefined && el !== undefined) return { status: 'ok', value: { az, el }, used };
+      if (az !== undefined && el !== undefined) {
+        const problem = positionProblem(az, el, replyRange);
+        return problem ? { status: 'garbled', reason: problem } : { status: 'ok', value: { az, el }, used };
+      }
       continue;
     }
     return { status: 'garbled', reason: `unexpected "${t}"` };

@@ -5,12 +5,19 @@
  * azimuth 0–450, elevation 0–180. Pure: encoders return the text to send,
  * parsers read the bytes heard so far.
  */
-import { type Parsed, partial } from './codec.ts';
+import { type Parsed, partial, positionProblem } from './codec.ts';
 
 export type Gs232Variant = 'a' | 'b';
 
 /** What the wire can carry, degrees (450° in the GS-232B's P45 mode). */
 export const wireLimits = { azMin: 0, azMax: 450, elMin: 0, elMax: 180 };
+
+/**
+ * Positions a controller can report, degrees: the wire's range and 5° either
+ * side, for a position potentiometer calibrated a little off its end stops
+ * (real units report -0005). Anything further out is a fault, not a position.
+ */
+export const replyRange = { azMin: -5, azMax: 455, elMin: -5, elMax: 185 };
 
 const d3 = (x: number) => String(Math.round(x)).padStart(3, '0');
 
@@ -67,6 +74,8 @@ export function parsePosition(b: Uint8Array): Parsed<{ az: number; el: number }>
     if (line.trim() === '') continue; // a stray CR LF before the data
     const p = parsePositionLine(line);
     if (!p) return { status: 'garbled', reason: 'not a position line' };
+    const problem = positionProblem(p.az, p.el, replyRange);
+    if (problem) return { status: 'garbled', reason: problem };
     return { status: 'ok', value: p, used: lf + 1 };
   }
 }

@@ -7,12 +7,15 @@
  * (0–9), PH, V1–V4 raw, PV, 0x20; az = 100·H1 + 10·H2 + H3 + H4/10 − 360.
  * Pure. Degrees.
  */
-import { type Parsed, partial } from './codec.ts';
+import { type Parsed, partial, positionProblem } from './codec.ts';
 
 export const K = { stop: 0x0f, status: 0x1f, set: 0x2f } as const;
 
 /** What the wire can carry, degrees: 0–9999 pulses at 1 pulse/° less the 360 offset. */
 export const wireLimits = { azMin: -360, azMax: 639, elMin: -360, elMax: 639 };
+
+/** Positions a SPID controller can report, degrees (MD-01/MD-02: azimuth −180–540, elevation −180–180). */
+export const replyRange = { azMin: -180, azMax: 540, elMin: -180, elMax: 180 };
 
 function frame(k: number, h = [0, 0, 0, 0], ph = 0, v = [0, 0, 0, 0], pv = 0): Uint8Array {
   return Uint8Array.from([0x57, ...h, ph, ...v, pv, k, 0x20]);
@@ -66,7 +69,10 @@ export function parseStatus(b: Uint8Array): Parsed<Status> {
     if (!isFrameAt(b, i)) continue;
     const az = 100 * b[i + 1]! + 10 * b[i + 2]! + b[i + 3]! + b[i + 4]! / 10 - 360;
     const el = 100 * b[i + 6]! + 10 * b[i + 7]! + b[i + 8]! + b[i + 9]! / 10 - 360;
-    return { status: 'ok', value: { az: round1(az), el: round1(el), ph: b[i + 5]!, pv: b[i + 10]! }, used: i + 12 };
+    const ph = b[i + 5]!, pv = b[i + 10]!;
+    const problem = positionProblem(round1(az), round1(el), replyRange);
+    if (problem) return { status: 'garbled', reason: problem };
+    return { status: 'ok', value: { az: round1(az), el: round1(el), ph, pv }, used: i + 12 };
   }
   if (b.length > 512) return { status: 'garbled', reason: 'no status frame in 512 bytes' };
   return partial;

@@ -4,7 +4,7 @@
  * ending in `RPRT n`. Pure: encoders return the line to send, parsers read
  * the bytes heard so far. Degrees throughout.
  */
-import { type Parsed, fixed, partial } from './codec.ts';
+import { type Parsed, fixed, partial, positionProblem } from './codec.ts';
 
 /** Hamlib's RIG_E* codes as rotctld prints them (negated in `RPRT -n`). */
 export const rprtNames: Record<number, string> = {
@@ -71,6 +71,9 @@ function num(r: Reply, key: string): number | undefined {
   return Number.isFinite(x) ? x : undefined;
 }
 
+/** Positions rotctld can report, degrees: Hamlib's widest azimuth (−360–720 with overlap) and elevation −90–180. */
+export const replyRange = { azMin: -360, azMax: 720, elMin: -90, elMax: 180 };
+
 /** Reads `+\get_pos`'s reply: Azimuth and Elevation records, degrees. */
 export function parsePosition(b: Uint8Array): Parsed<{ az: number; el: number }> {
   const r = parseReply(b, 'get_pos');
@@ -78,6 +81,8 @@ export function parsePosition(b: Uint8Array): Parsed<{ az: number; el: number }>
   const az = num(r.value, 'Azimuth');
   const el = num(r.value, 'Elevation');
   if (az === undefined || el === undefined) return { status: 'garbled', reason: 'get_pos without numeric Azimuth and Elevation' };
+  const problem = positionProblem(az, el, replyRange);
+  if (problem) return { status: 'garbled', reason: problem };
   return { status: 'ok', value: { az, el }, used: r.used };
 }
 

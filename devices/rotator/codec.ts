@@ -35,3 +35,22 @@ export function fixed(x: number, digits: number): string {
   const s = x.toFixed(digits);
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
+
+/** A range of positions in degrees. */
+export interface AngleRange {
+  azMin: number;
+  azMax: number;
+  elMin: number;
+  elMax: number;
+}
+
+/**
+ * Why a position a controller reported cannot be one it holds (outside its
+ * range, or not a finite number), or null when it can: a reply such as
+ * az 999° or el −45° is an error, never a position.
+ */
+export function positionProblem(az: number, el: number, range: AngleRange): string | null {
+  if (!Number.isFinite(az) || az < range.azMin || az > range.azMax) return `azimuth ${az}° is outside the controller's range ${range.azMin}–${range.azMax}°`;
+  if (!Number.isFinite(el) || el < range.elMin || el > range.elMax) return `elevation ${el}° is outside the controller's range ${range.elMin}–${range.elMax}°`;
+  return null;
+}

@@ -4,10 +4,10 @@
  */
 import { Link } from './link.ts';
 import { encode, parseAck, parseLimits, parsePosition } from './codec-rotctld.ts';
+import { parseAddress } from '../sdr/spec.ts';
 import type { AzEl, Limits } from './rotator.ts';
 import { validateLimits } from './rotator.ts';
 import { type WireOptions, WireRotator } from './wire-rotator.ts';
-import { DeviceError } from '../errors.ts';
 
 export interface RotctldOptions extends WireOptions {
   /** Host name or address (default 127.0.0.1). */
@@ -16,12 +16,9 @@ export interface RotctldOptions extends WireOptions {
   port?: number;
 }
 
-/** Splits `HOST:PORT` (or `PORT`, or `HOST`) into its parts; default 127.0.0.1:4533. */
+/** Splits `HOST:PORT` (or `PORT`, or `HOST`) into its parts; default 127.0.0.1:4533. The HOST:PORT grammar is devices/sdr/spec.ts's (one for every door). */
 export function parseHostPort(s: string): { host: string; port: number } {
-  const m = /^(?:(\[[0-9a-fA-F:.]+\]|[\w.-]+):)?(\d+)$/.exec(s);
-  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 65535) return { host: m[1]?.replace(/^\[|\]$/g, '') || '127.0.0.1', port: Number(m[2]) };
-  if (/^[\w.-]+$/.test(s)) return { host: s, port: 4533 };
-  throw new DeviceError('invalid', `not a HOST:PORT: "${s}"`);
+  return parseAddress(s, { host: '127.0.0.1', port: 4533 }, 'a rotctld address (HOST:PORT, HOST or PORT)');
 }
 
 export class RotctldRotator extends WireRotator {

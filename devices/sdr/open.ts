@@ -10,7 +10,8 @@
  *   group:SPEC,SPEC[,…]   a coherent group (group.ts) of sources sharing a clock, e.g.
  *                         group:rtlsdr:0,rtlsdr:1 or group:sim:0,sim:1 (one sky, seen by two antennas)
  *
- * To add a kind: a case in parseSourceSpec and one in openSource.
+ * The grammar is spec.ts's (one for the CLI, the API, the UI and this file).
+ * To add a kind: a case in spec.ts's parser and one in openSource.
  */
 import { DeviceError } from '../errors.ts';
 import { FileSource } from './file-source.ts';
@@ -18,65 +19,9 @@ import { CoherentGroup } from './group.ts';
 import { RtlSdrSource } from './rtlsdr-source.ts';
 import { RtlTcpSource } from './rtltcp-client.ts';
 import type { SampleSource, Tuning } from './source.ts';
+import { type SourceSpec, parseSourceSpec } from './spec.ts';
 
-export type SourceSpec =
-  | { kind: 'rtlsdr'; device: number | string }
-  | { kind: 'rtltcp'; host: string; port: number }
-  | { kind: 'file'; path: string }
-  | { kind: 'sim'; antenna: number }
-  | { kind: 'group'; members: Exclude<SourceSpec, { kind: 'group' }>[] };
-
-export const sourceSpecHelp = 'rtlsdr:INDEX | rtlsdr:SERIAL | rtltcp:HOST:PORT | file:PATH | sim[:ANTENNA] | group:SPEC,SPEC[,…]';
-
-/** Most inputs a group takes (the correlator's and the UI's limit for interferometers). */
-export const maxGroupMembers = 8;
-
-function invalid(spec: string, why: string): DeviceError {
-  return new DeviceError('invalid', `Source '${spec}': ${why}. Write one of ${sourceSpecHelp}.`);
-}
-
-/** Parses a source spec. Throws DeviceError 'invalid' saying what forms are accepted. */
-export function parseSourceSpec(spec: string): SourceSpec {
-  const colon = spec.indexOf(':');
-  const kind = colon < 0 ? spec : spec.slice(0, colon);
-  const rest = colon < 0 ? '' : spec.slice(colon + 1);
-  switch (kind) {
-    case 'rtlsdr': {
-      if (rest === '') return { kind, device: 0 };
-      if (rest.startsWith('serial=')) {
-        const serial = rest.slice(7);
-        if (!serial) throw invalid(spec, 'the serial is empty');
-        return { kind, device: serial };
-      }
-      // A small decimal without leading zeros is an index; anything else a serial.
-      return { kind, device: /^(0|[1-9]\d{0,2})$/.test(rest) ? Number(rest) : rest };
-    }
-    case 'rtltcp': {
-      const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d+))?$/.exec(rest);
-      if (!m) throw invalid(spec, 'expected rtltcp:HOST or rtltcp:HOST:PORT');
-      const port = m[2] === undefined ? 1234 : Number(m[2]);
-      if (!(port >= 1 && port <= 65535)) throw invalid(spec, `port ${m[2]} is not 1–65535`);
-      return { kind, host: m[1]!.replace(/^\[|\]$/g, ''), port };
-    }
-    case 'file':
-      if (!rest) throw invalid(spec, 'the path is empty');
-      return { kind, path: rest };
-    case 'group': {
-      const parts = rest.split(',');
-      if (parts.length < 2 || parts.length > maxGroupMembers) throw invalid(spec, `a group has 2–${maxGroupMembers} members separated by commas`);
-      const members = parts.map((p) => parseSourceSpec(p));
-      if (members.some((m) => m.kind === 'group')) throw invalid(spec, 'a group cannot contain a group');
-      return { kind, members: members as Exclude<SourceSpec, { kind: 'group' }>[] };
-    }
-    case 'sim': {
-      if (rest === '') return { kind, antenna: 0 };
-      if (!/^\d+$/.test(rest)) throw invalid(spec, `antenna '${rest}' is not a number`);
-      return { kind, antenna: Number(rest) };
-    }
-    default:
-      throw invalid(spec, `unknown kind '${kind}'`);
-  }
-}
+export { type SourceSpec, maxGroupMembers, parseSourceSpec, sourceSpecHelp } from './spec.ts';
 
 export interface OpenSourceOptions {
   /** Tuning to apply (a recording keeps its own). */

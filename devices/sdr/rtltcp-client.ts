@@ -315,16 +315,7 @@ function openConnection(host: string, port: number, timeoutMs: number): Promise<
       connected = true;
     };
     const onError = (err: NodeJS.ErrnoException) => {
-      const refused = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EHOSTUNREACH';
-      fail(
-        new DeviceError(
-          refused ? 'not-found' : 'io',
-          refused
-            ? `Nothing is listening at ${host}:${port} (${err.code}). Start the server (\`rtl_tcp -a ${host}\` or \`fringe sim --rtl-tcp ${host}:${port}\`) or check the address.`
-            : `${where}: ${err.message}`,
-          { cause: err },
-        ),
-      );
+      fail(new DeviceError(err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH' ? 'not-found' : 'io', connectProblem(err, host, port), { cause: err }));
     };
     const onClose = () =>
       fail(new DeviceError('protocol', `${where} closed the connection before sending its 12-byte greeting${got.length ? ` (heard ${got.length} bytes)` : ''}; it may already be serving another client.`));
@@ -344,4 +335,21 @@ function openConnection(host: string, port: number, timeoutMs: number): Promise<
     };
     socket.on('connect', onConnect).on('error', onError).on('close', onClose).on('data', onData);
   });
+}
+
+/** What a failed connection to an rtl_tcp server means, by its error code: the host's name, the route and the listener are different problems. */
+export function connectProblem(err: NodeJS.ErrnoException, host: string, port: number): string {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return `Nothing is listening at ${where} (${err.code}). Start the server (\`rtl_tcp -a ${host}\` or \`fringe sim --rtl-tcp ${where}\`) or check the address.`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `No host named '${host}' (${err.code}: the name did not resolve). Check the spelling, or use its IP address.`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `${host} cannot be reached from here (${err.code}). Check the network and the address.`;
+    default:
+      return `rtl_tcp server ${where}: ${err.message}`;
+  }
 }

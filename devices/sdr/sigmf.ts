@@ -84,7 +84,16 @@ export interface CheckedSigmf {
   segments: Segment[];
 }
 
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+/** A sample index: a whole number ≥ 0 that float64 holds exactly (≤ 2^53 − 1), so every count derived from it is exact. */
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Sample rates a recording may have (Hz): what an RTL2832U can run at
+ * (librtlsdr: above 225 kHz, at most 3.2 MHz), to 1 Hz either way for a rate
+ * written rounded. Fringe replays cu8 from RTL-SDR dongles; a rate outside
+ * this is a damaged or foreign file, and replaying it would time every sample wrong.
+ */
+export const sigmfSampleRateRange = { min: 225_000, max: 3_200_001 } as const;
 
 /**
  * Parses and checks a .sigmf-meta text against its data file's size (bytes).
@@ -110,6 +119,9 @@ export function checkSigmf(text: string, metaPath: string, dataPath: string, dat
   if (typeof rate !== 'number' || !(rate > 0) || !Number.isFinite(rate)) {
     throw bad('global."core:sample_rate"', `is ${rate === undefined ? 'missing' : JSON.stringify(rate)}; replay needs the sample rate in Hz.`);
   }
+  if (rate < sigmfSampleRateRange.min || rate > sigmfSampleRateRange.max) {
+    throw bad('global."core:sample_rate"', `is ${rate} Hz, outside what an RTL-SDR can sample (225 kHz to 3.2 MHz); the file is damaged or not an RTL-SDR recording.`);
+  }
   const captures = m.captures ?? [];
   const annotations = m.annotations ?? [];
   if (!Array.isArray(captures)) throw bad('"captures"', 'must be an array.');
@@ -124,7 +136,7 @@ export function checkSigmf(text: string, metaPath: string, dataPath: string, dat
     const field = (name: string) => `captures[${i}]."${name}"`;
     if (typeof c !== 'object' || c === null) throw bad(`captures[${i}]`, 'must be an object.');
     const start = c['core:sample_start'];
-    if (!isInt(start)) throw bad(field('core:sample_start'), `is ${JSON.stringify(start)}; it must be a whole number ≥ 0.`);
+    if (!isInt(start)) throw bad(field('core:sample_start'), `is ${JSON.stringify(start)}; it must be a whole number from 0 to 2^53 − 1.`);
     const prev = segments.at(-1);
     if (prev && start <= prev.dataStart) throw bad(field('core:sample_start'), `is ${start}, not after the previous capture's ${prev.dataStart}; captures must be sorted.`);
     if (start > samples || (start === samples && samples > 0 && i > 0)) {
@@ -135,11 +147,15 @@ export function checkSigmf(text: string, metaPath: string, dataPath: string, dat
     }
     if (prev) prev.length = start - prev.dataStart;
     const g = c['core:global_index'];
-    if (g !== undefined && !isInt(g)) throw bad(field('core:global_index'), `is ${JSON.stringify(g)}; it must be a whole number ≥ 0.`);
+    if (g !== undefined && !isInt(g)) throw bad(field('core:global_index'), `is ${JSON.stringify(g)}; it must be a whole number from 0 to 2^53 − 1.`);
     // Stream index just past the previous segment; without a global index the stream is contiguous.
     const lastEnd = prev ? prev.streamStart + prev.length : 0;
     const streamStart = g ?? (prev ? lastEnd : start);
     if (prev && streamStart < lastEnd) throw bad(field('core:global_index'), `is ${streamStart}, before the end of the previous capture (${lastEnd}).`);
+    // The stream index of every sample in this capture must stay exact: past 2^53 − 1 a gap (and so the drop count) is no longer a whole number of samples.
+    if (streamStart + (samples - start) > Number.MAX_SAFE_INTEGER) {
+      throw bad(field('core:global_index'), `is ${streamStart}: with the ${samples - start} samples after it the stream index passes 2^53 − 1, where sample counts are no longer exact.`);
+    }
     const f = c['core:frequency'];
     if (f !== undefined && (typeof f !== 'number' || !Number.isFinite(f))) throw bad(field('core:frequency'), `is ${JSON.stringify(f)}; it must be a number of Hz.`);
     const dt = c['core:datetime'];

@@ -6,6 +6,8 @@
  * exactly this, nothing else.
  */
 import { z } from 'zod';
+import * as inputs from './inputs.ts';
+import { endpoint, site, sourceSpec } from './inputs.ts';
 import type { Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
@@ -15,19 +17,13 @@ import type { ExportFormat, TargetSummary, UploadJobView } from '../engine/uploa
 import type { Sources } from '../engine/sources.ts';
 import type { ExportedFile, ObservationSummary } from './summary.ts';
 
-const site = z.object({
-  name: z.string().trim().min(1).max(120),
-  lat: z.number().min(-90).max(90),
-  lon: z.number().min(-180).max(360),
-  altitude: z.number().gt(-500).lt(9000),
-});
 
 const tuning = z
   .object({
-    centerFrequency: z.number().positive().max(6e9),
-    sampleRate: z.number().positive().max(3.2e6),
-    gain: z.union([z.number().min(0).max(60), z.literal('auto')]),
-    ppm: z.number().min(-1000).max(1000),
+    centerFrequency: inputs.frequency.schema,
+    sampleRate: inputs.sampleRate.schema,
+    gain: inputs.gain.schema,
+    ppm: inputs.ppm.schema,
     biasTee: z.boolean(),
   })
   .partial();
@@ -60,27 +56,10 @@ const uploadFormat = z.enum(['fits', 'callisto', 'sigmf', 'csv', 'uvfits', 'spd'
 const sameFormats: [ExportFormat, z.infer<typeof uploadFormat>] extends [z.infer<typeof uploadFormat>, ExportFormat] ? true : never = true;
 void sameFormats;
 
-/** Azimuth as rotators take it (degrees; overlap ranges reach −180 and 540) and elevation (degrees). */
-const azimuth = z.number().min(-180).max(540);
-const elevation = z.number().min(-5).max(95);
-
-/** One dongle (no commas: they separate a group's members). */
-const single = String.raw`sim(:\d+)?|rtlsdr(:[^\s,]+)?|rtltcp:[^\s,]+`;
-const sourceSpec = z
-  .string()
-  .max(1000)
-  .regex(new RegExp(`^(${single}|group:(${single})(,(${single})){1,7})$`), 'a source is sim, sim:N, rtlsdr:INDEX|SERIAL, rtltcp:HOST:PORT, or group: and 2–8 of those separated by commas');
-
-/** An rtl_tcp server as HOST:PORT (a host name or IPv4 address, or IPv6 in brackets; port 1–65535). */
-const endpoint = z
-  .string()
-  .trim()
-  .max(262)
-  .superRefine((e, ctx) => {
-    const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/.exec(e);
-    if (!m) ctx.addIssue({ code: 'custom', message: `'${e}' is not HOST:PORT, e.g. 192.168.1.20:1234 or [::1]:1234` });
-    else if (!(Number(m[2]) >= 1 && Number(m[2]) <= 65535)) ctx.addIssue({ code: 'custom', message: `port ${m[2]} is not 1–65535` });
-  });
+/** Azimuth and elevation a goto may aim at (degrees): inputs.ts's rules. */
+const azimuth = inputs.azimuth.schema;
+const elevation = inputs.gotoElevation.schema;
+const id = inputs.observationId.schema;
 
 /** Methods: name → parameter schema. Results are typed in `Results`. */
 export const methods = {
@@ -96,32 +75,32 @@ export const methods = {
     .object({
       source: sourceSpec,
       tuning,
-      channels: z.number().int().min(16).max(65536).refine((c) => (c & (c - 1)) === 0, 'channels must be a power of two'),
-      taps: z.number().int().min(1).max(64),
-      integration: z.number().min(0.05).max(60),
+      channels: inputs.channels.schema,
+      taps: inputs.taps.schema,
+      integration: inputs.integration.schema,
       backend: z.enum(['cpu', 'gpu', 'auto']),
     })
     .partial(),
   'live.stop': z.object({}),
-  'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: z.string().max(120).optional() }),
+  'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: inputs.targetName.optional() }),
   'record.stop': z.object({}),
   'observations.list': z.object({ status: z.enum(['recording', 'complete', 'interrupted']).optional(), mode: z.string().max(40).optional() }),
-  'observations.get': z.object({ id: z.number().int().positive() }),
-  'observations.delete': z.object({ id: z.number().int().positive() }),
-  'observations.summary': z.object({ id: z.number().int().positive() }),
+  'observations.get': z.object({ id }),
+  'observations.delete': z.object({ id }),
+  'observations.summary': z.object({ id }),
   'observations.reprocess': z.object({
-    id: z.number().int().positive(),
-    channels: z.number().int().min(16).max(65536).refine((c) => (c & (c - 1)) === 0, 'channels must be a power of two').optional(),
-    taps: z.number().int().min(1).max(64).optional(),
-    integration: z.number().min(0.01).max(3600).optional(),
+    id,
+    channels: inputs.channels.schema.optional(),
+    taps: inputs.taps.schema.optional(),
+    integration: inputs.integration.schema.optional(),
     backend: z.enum(['cpu', 'gpu', 'auto']).optional(),
   }),
-  'observations.export': z.object({ id: z.number().int().positive(), format: z.enum(['fits', 'csv']), kind: z.enum(['power', 'spectrum']).optional() }),
+  'observations.export': z.object({ id, format: z.enum(['fits', 'csv']), kind: z.enum(['power', 'spectrum']).optional() }),
   'rotator.connect': z.object({
     driver: z.enum(['rotctld', 'gs232a', 'gs232b', 'easycomm', 'rot2prog', 'sim']),
     // A serial device path or HOST:PORT; no spaces or control characters.
     port: z.string().trim().min(1).max(200).regex(/^[^\s\x00-\x1f]+$/, 'a port is a serial device path or HOST:PORT').optional(),
-    baud: z.number().int().min(50).max(921_600).optional(),
+    baud: inputs.baud.schema.optional(),
   }),
   'rotator.disconnect': z.object({}),
   'rotator.goto': z.object({ az: azimuth, el: elevation }),
@@ -130,9 +109,9 @@ export const methods = {
   'targets.list': z.object({}),
   'targets.add': uploadTarget,
   'targets.remove': z.object({ name: targetName }),
-  'uploads.formats': z.object({ id: z.number().int().positive() }),
-  'uploads.start': z.object({ id: z.number().int().positive(), format: uploadFormat, target: targetName }),
-  'uploads.list': z.object({ id: z.number().int().positive().optional() }),
+  'uploads.formats': z.object({ id }),
+  'uploads.start': z.object({ id, format: uploadFormat, target: targetName }),
+  'uploads.list': z.object({ id: id.optional() }),
   'uploads.retry': z.object({ job: z.number().int().positive() }),
 } as const;
 

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateSite, type Site } from '../astro/site.ts';
+import { endpointProblem, siteProblem } from '../api/inputs.ts';
 
 export interface StationSettings {
   site: Site;
@@ -46,12 +47,18 @@ export function loadSettings(dataDir: string): StationSettings {
 export function checkSettings(raw: unknown, where: string): StationSettings {
   const o = (raw ?? {}) as Partial<StationSettings>;
   const endpoints = o.rtlTcpEndpoints ?? [];
-  if (!Array.isArray(endpoints) || endpoints.some((e) => typeof e !== 'string' || !/^[^\s:]+:\d{1,5}$|^\[[^\]]+\]:\d{1,5}$/.test(e))) {
+  if (!Array.isArray(endpoints) || endpoints.some((e) => typeof e !== 'string')) {
     throw new SettingsError(`${where}: rtlTcpEndpoints must be a list of HOST:PORT strings`);
+  }
+  for (const e of endpoints as string[]) {
+    const problem = endpointProblem(e);
+    if (problem) throw new SettingsError(`${where}: rtlTcpEndpoints: ${problem}`);
   }
   if (o.scenario !== undefined && o.scenario !== null && typeof o.scenario !== 'string') {
     throw new SettingsError(`${where}: scenario must be a built-in scenario's name, a scenario file's path, or null`);
   }
+  const siteWrong = siteProblem(o.site ?? defaultSettings.site);
+  if (siteWrong) throw new SettingsError(`${where}: site: ${siteWrong}`);
   try {
     return { site: validateSite(o.site ?? defaultSettings.site), rtlTcpEndpoints: endpoints, scenario: o.scenario ?? null };
   } catch (err) {

@@ -11,7 +11,8 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RtlSdrDeviceInfo } from '../../devices/sdr/rtlsdr-devices.ts';
 import { GREETING_LENGTH, type Greeting, decodeGreeting } from '../../devices/sdr/rtltcp-codec.ts';
-import { parseSourceSpec } from '../../devices/sdr/open.ts';
+import { parseSourceSpec } from '../../devices/sdr/spec.ts';
+import { endpointProblem, parseHostPort } from '../api/inputs.ts';
 import { tunerName } from '../../devices/sdr/tuners.ts';
 import { defaultScenario, defaultScenarioDescription, loadScenario } from '../../devices/sim/scenario.ts';
 
@@ -124,22 +125,12 @@ export function scenarioFile(setting: string | null): string | undefined {
 /** The greeting's first four bytes (osmocom rtl_tcp.c: "RTL0"). */
 const magic = Buffer.from('RTL0', 'latin1');
 
-const endpointPattern = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):(\d{1,5})$/;
-
-/** What is wrong with an rtl_tcp endpoint as typed, or null when it is a valid HOST:PORT (IPv6 in brackets). */
-export function endpointProblem(text: string): string | null {
-  const m = endpointPattern.exec(text.trim());
-  if (!m) return `'${text}' is not an rtl_tcp endpoint: write HOST:PORT, e.g. 192.168.1.20:1234 or [::1]:1234`;
-  const port = Number(m[2]);
-  if (port < 1 || port > 65535) return `port ${m[2]} of '${text.trim()}' is not 1–65535`;
-  return null;
-}
+/** What is wrong with an rtl_tcp endpoint as typed, or null when it is a valid HOST:PORT (IPv6 in brackets): the boundary's rule (src/api/inputs.ts). */
+export { endpointProblem };
 
 /** Host and port of a valid endpoint (brackets off an IPv6 host). */
 export function splitEndpoint(endpoint: string): { host: string; port: number } {
-  const m = endpointPattern.exec(endpoint.trim());
-  if (!m) throw new TypeError(endpointProblem(endpoint) ?? endpoint);
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+  return parseHostPort(endpoint, 'an rtl_tcp endpoint');
 }
 
 /**

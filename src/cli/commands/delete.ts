@@ -1,6 +1,6 @@
 /** `fringe delete ID`: removes an observation and the files it holds in the data folder. */
 import { isUsageProblem, openStore } from '../../../observations/cli-support.ts';
-import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
+import { type Command, UsageError, dbOption, exitCodes, observationId, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe delete ID --yes [--db DIR]
 
@@ -14,15 +14,22 @@ Options:
 
 Exit codes: 0 deleted, 1 the store could not be written, 2 bad usage or no such observation.`;
 
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]): { id: number; db: string | undefined } {
+  const { values, positionals } = parseCommandLine({ args: argv, allowPositionals: true, options: { yes: { type: 'boolean' }, db: { type: 'string' } } });
+  const id = observationId(positionals);
+  if (!values.yes) throw new UsageError(`deleting observation ${id} cannot be undone; add --yes.`);
+  return { id, db: dbOption(values.db) };
+}
+
 export const command: Command = {
   name: 'delete',
   summary: 'Delete an observation with its files',
   help,
+  parse,
   async run(argv) {
-    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { yes: { type: 'boolean' }, db: { type: 'string' } } });
-    const { values, positionals } = parsed;
-    const id = observationId(positionals);
-    if (!values.yes) throw new UsageError(`deleting observation ${id} cannot be undone; add --yes.`);
+    const { id, db } = parse(argv);
+    const values = { db };
     try {
       const store = openStore(values.db);
       try {

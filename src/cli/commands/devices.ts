@@ -2,6 +2,7 @@
 import { resolveDataDir } from '../../../observations/paths.ts';
 import { loadSettings } from '../../engine/settings.ts';
 import { discoverSources, probeTimeoutMs, type Sources } from '../../engine/sources.ts';
+import { printable } from '../../api/inputs.ts';
 import { type Command, UsageError, exitCodes } from '../command.ts';
 
 const help = `Usage: fringe devices [--json] [--library PATH] [--db DIR]
@@ -47,25 +48,32 @@ export function formatSources(s: Sources): string[] {
   return out;
 }
 
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]): { json: boolean; library?: string; db?: string } {
+  let json = false;
+  let library: string | undefined;
+  let db: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') json = true;
+    else if (a === '--library') {
+      library = argv[++i];
+      if (!library || library.includes('\u0000')) throw new UsageError('--library needs a path.');
+    } else if (a === '--db') {
+      db = argv[++i];
+      if (!db || db.trim() === '' || db.includes('\u0000')) throw new UsageError('--db needs a folder.');
+    } else throw new UsageError(`unknown option '${printable(a)}'.`);
+  }
+  return { json, ...(library ? { library } : {}), ...(db ? { db } : {}) };
+}
+
 export const command: Command = {
   name: 'devices',
   summary: 'List dongles, rtl_tcp servers (probed) and simulator scenarios',
   help,
+  parse,
   async run(argv) {
-    let json = false;
-    let library: string | undefined;
-    let db: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      if (a === '--json') json = true;
-      else if (a === '--library') {
-        library = argv[++i];
-        if (!library) throw new UsageError('--library needs a path.');
-      } else if (a === '--db') {
-        db = argv[++i];
-        if (!db) throw new UsageError('--db needs a folder.');
-      } else throw new UsageError(`unknown option '${a}'.`);
-    }
+    const { json, library, db } = parse(argv);
     const settings = loadSettings(resolveDataDir(db));
     const sources = await discoverSources({ endpoints: settings.rtlTcpEndpoints, scenario: settings.scenario, ...(library ? { library } : {}) });
     if (json) console.log(JSON.stringify(sources, null, 2));

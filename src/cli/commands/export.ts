@@ -5,7 +5,8 @@ import { isUsageProblem, openStore, stderrProgress } from '../../../observations
 import { callistoFileName, exportCallistoSeries, stationOf } from '../../../observations/export/callisto.ts';
 import { checkOutputPath } from '../../../observations/output-path.ts';
 import { exportFormats, exportObservation, isExportFormat, type AnyExportOptions } from '../../../observations/export/index.ts';
-import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
+import * as inputs from '../../api/inputs.ts';
+import { type Command, UsageError, dbOption, exitCodes, observationId, option, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe export ID --format FORMAT --out PATH [options]
 
@@ -42,35 +43,50 @@ and renamed when complete, so a partial export never sits at PATH.
 Progress goes to stderr; the path written goes to stdout.
 Exit codes: 0 written, 1 the store or the disk failed, 2 bad usage or no such observation.`;
 
+/** A whole number from `lo` to `hi`, as export's counts take it. */
+const whole = (lo: number, hi: number) => ({
+  parse(text: string): number {
+    const n = inputs.parseWhole(text, `needs a whole number from ${lo} to ${hi}`);
+    if (n < lo || n > hi) throw new inputs.InputError(`needs a whole number from ${lo} to ${hi}`, text);
+    return n;
+  },
+});
+
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]) {
+  const { values, positionals } = parseCommandLine({
+    args: argv, allowPositionals: true,
+    options: {
+      format: { type: 'string' }, out: { type: 'string' }, station: { type: 'string' }, focus: { type: 'string' },
+      channels: { type: 'string' }, input: { type: 'string' }, gzip: { type: 'boolean' }, split: { type: 'boolean' }, 'iso-dates': { type: 'boolean' },
+      kind: { type: 'string' }, recording: { type: 'string' }, db: { type: 'string' },
+    },
+  });
+  const id = observationId(positionals);
+  if (!values.format || !isExportFormat(values.format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}.`);
+  if (!values.out) throw new UsageError('--out PATH is required.');
+  if (values.out.includes('\u0000')) throw new UsageError('--out must not contain a NUL character.');
+  if (values.kind !== undefined && values.kind !== 'power' && values.kind !== 'spectrum') throw new UsageError('--kind must be power or spectrum.');
+  if (values.station !== undefined && inputs.nameProblem(values.station, 64)) throw new UsageError(`--station ${inputs.nameProblem(values.station, 64)}.`);
+  const options: Omit<AnyExportOptions, 'onProgress'> = {
+    station: values.station, focusCode: values.focus,
+    // Callisto's output channels (1…400), the correlator input (0–7) and the raw recording's index.
+    channels: option('--channels', values.channels, whole(1, 400)), input: option('--input', values.input, whole(0, 7)),
+    gzip: values.gzip, dateStyle: values['iso-dates'] ? 'iso' : undefined, kind: values.kind as 'power' | 'spectrum' | undefined,
+    recording: option('--recording', values.recording, whole(0, 9999)),
+  };
+  return { id, values: { format: values.format, out: values.out, split: values.split ?? false, station: values.station, focus: values.focus, gzip: values.gzip, db: dbOption(values.db) }, options };
+}
+
 export const command: Command = {
   name: 'export',
   summary: 'Export an observation as FITS, e-CALLISTO, SigMF, CSV, UVFITS or Radio-SkyPipe',
   help,
+  parse,
   async run(argv) {
-    const parsed = parseCommandLine({
-      args: argv, allowPositionals: true,
-      options: {
-        format: { type: 'string' }, out: { type: 'string' }, station: { type: 'string' }, focus: { type: 'string' },
-        channels: { type: 'string' }, input: { type: 'string' }, gzip: { type: 'boolean' }, split: { type: 'boolean' }, 'iso-dates': { type: 'boolean' },
-        kind: { type: 'string' }, recording: { type: 'string' }, db: { type: 'string' },
-      },
-    });
-    const { values, positionals } = parsed;
-    const id = observationId(positionals);
-    if (!values.format || !isExportFormat(values.format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}.`);
-    if (!values.out) throw new UsageError('--out PATH is required.');
-    const int = (flag: string, v: string | undefined): number | undefined => {
-      if (v === undefined) return undefined;
-      if (!/^\d+$/.test(v)) throw new UsageError(`${flag} needs a whole number (got '${v}').`);
-      return Number(v);
-    };
-    if (values.kind !== undefined && values.kind !== 'power' && values.kind !== 'spectrum') throw new UsageError('--kind must be power or spectrum.');
+    const { id, values, options: parsedOptions } = parse(argv);
     const progress = stderrProgress(`exporting ${id} as ${values.format}`);
-    const options: AnyExportOptions = {
-      station: values.station, focusCode: values.focus, channels: int('--channels', values.channels), input: int('--input', values.input),
-      gzip: values.gzip, dateStyle: values['iso-dates'] ? 'iso' : undefined, kind: values.kind as 'power' | 'spectrum' | undefined,
-      recording: int('--recording', values.recording), onProgress: progress.update,
-    };
+    const options: AnyExportOptions = { ...parsedOptions, onProgress: progress.update };
     try {
       const store = openStore(values.db);
       try {

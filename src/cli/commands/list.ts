@@ -1,7 +1,8 @@
 /** `fringe list`: the observations in the store. */
 import { isUsageProblem, observationSummary, openStore } from '../../../observations/cli-support.ts';
 import type { ObservationStatus } from '../../../observations/store/types.ts';
-import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
+import * as inputs from '../../api/inputs.ts';
+import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe list [--json] [--mode M] [--status S] [--target T] [--limit N] [--db DIR]
 
@@ -13,24 +14,33 @@ Options:
   --mode M        only this observing mode (spectrum, drift, interferometer, callisto, …)
   --status S      only recording, complete or interrupted
   --target T      only targets containing T
-  --limit N       at most N observations
+  --limit N       at most N observations (1–100000)
   --db DIR        data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
 
 Exit codes: 0 listed, 1 the store could not be read, 2 bad usage.`;
+
+/** The command line read into list's filters: pure; UsageError for every mistake. */
+export function parse(argv: string[]) {
+  const { values } = parseCommandLine({
+    args: argv, allowPositionals: false,
+    options: { json: { type: 'boolean' }, mode: { type: 'string' }, status: { type: 'string' }, target: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' } },
+  });
+  if (values.status !== undefined && !['recording', 'complete', 'interrupted'].includes(values.status)) {
+    throw new UsageError('--status must be recording, complete or interrupted.');
+  }
+  return {
+    json: values.json ?? false, mode: values.mode, status: values.status as ObservationStatus | undefined, target: values.target,
+    limit: option('--limit', values.limit, inputs.listLimit), db: dbOption(values.db),
+  };
+}
 
 export const command: Command = {
   name: 'list',
   summary: 'List the observations in the store',
   help,
+  parse,
   async run(argv) {
-    const { values } = parseCommandLine({
-      args: argv, allowPositionals: false,
-      options: { json: { type: 'boolean' }, mode: { type: 'string' }, status: { type: 'string' }, target: { type: 'string' }, limit: { type: 'string' }, db: { type: 'string' } },
-    });
-    if (values.status !== undefined && !['recording', 'complete', 'interrupted'].includes(values.status)) {
-      throw new UsageError('--status must be recording, complete or interrupted.');
-    }
-    if (values.limit !== undefined && !/^[1-9]\d*$/.test(values.limit)) throw new UsageError('--limit needs a positive whole number.');
+    const values = parse(argv);
     let store;
     try {
       store = openStore(values.db);
@@ -40,8 +50,8 @@ export const command: Command = {
     }
     try {
       const list = store.listObservations({
-        mode: values.mode, status: values.status as ObservationStatus | undefined, target: values.target,
-        limit: values.limit ? Number(values.limit) : undefined,
+        mode: values.mode, status: values.status, target: values.target,
+        limit: values.limit,
       }).map(observationSummary);
       if (values.json) {
         console.log(JSON.stringify(list, null, 2));

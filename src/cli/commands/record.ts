@@ -1,11 +1,12 @@
 /** `fringe record`: records any source to a SigMF pair, with progress on stderr. */
 import { DeviceError } from '../../../devices/errors.ts';
-import { openSource, parseSourceSpec, sourceSpecHelp } from '../../../devices/sdr/open.ts';
+import { openSource, sourceSpecHelp } from '../../../devices/sdr/open.ts';
 import { type RecordProgress, recordSigmf } from '../../../devices/sdr/recorder.ts';
 import type { Tuning } from '../../../devices/sdr/source.ts';
 import { checkOutputPath } from '../../../observations/output-path.ts';
 import { resolveDataDir } from '../../../observations/paths.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import * as inputs from '../../api/inputs.ts';
+import { type Command, UsageError, exitCodes, option, sourceOption } from '../command.ts';
 
 const help = `Usage: fringe record --source SPEC --seconds S --out NAME.sigmf-meta [options]
 
@@ -32,73 +33,75 @@ is refused.
 
 Exit codes: 0 recorded, 1 the source or the disk failed, 2 bad usage.`;
 
-/** A frequency or rate: 1420405752, 1.42e9, 1420.4M, 2.4M, 250k. */
+/** A frequency or rate: 1420405752, 1.42e9, 1420.4M, 2.4M, 250k (inputs.ts's rule). */
 export function parseHz(flag: string, v: string | undefined): number {
-  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)([kMG]?)$/.exec(v ?? '');
-  if (!m) throw new UsageError(`${flag} needs a frequency in Hz, e.g. 1420.4M or 2400000 (got '${v ?? ''}').`);
-  const scale = { '': 1, k: 1e3, M: 1e6, G: 1e9 }[m[2] as '' | 'k' | 'M' | 'G'];
-  return Math.round(Number(m[1]) * scale);
+  return option(flag, v ?? '', inputs.frequency)!;
 }
 
-function parseNumber(flag: string, v: string | undefined): number {
-  const n = Number(v);
-  if (v === undefined || v === '' || !Number.isFinite(n)) throw new UsageError(`${flag} needs a number (got '${v ?? ''}').`);
-  return n;
+export interface RecordArgs {
+  spec: string;
+  tuning: Partial<Tuning>;
+  seconds: number;
+  out: string;
+  fast: boolean;
+  library?: string;
+  scenario?: string;
+}
+
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]): RecordArgs {
+  const tuning: Partial<Tuning> = { centerFrequency: 1_420_405_752, sampleRate: 2_400_000, gain: 40, ppm: 0, biasTee: false };
+  let spec: string | undefined;
+  let seconds: number | undefined;
+  let out: string | undefined;
+  let fast = false;
+  let library: string | undefined;
+  let scenario: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value.`);
+      return v;
+    };
+    switch (a) {
+      case '--source': spec = value(); break;
+      case '--freq': tuning.centerFrequency = option(a, value(), inputs.frequency); break;
+      case '--rate': tuning.sampleRate = option(a, value(), inputs.sampleRate); break;
+      case '--gain': tuning.gain = option(a, value(), inputs.gain); break;
+      case '--ppm': tuning.ppm = option(a, value(), inputs.ppm); break;
+      case '--bias-tee': tuning.biasTee = true; break;
+      case '--seconds': seconds = option(a, value(), inputs.seconds); break;
+      case '--out': out = value(); break;
+      case '--fast': fast = true; break;
+      case '--library': library = value(); break;
+      case '--scenario': scenario = value(); break;
+      default: throw new UsageError(`unknown option '${inputs.printable(a)}'.`);
+    }
+  }
+  if (!spec) throw new UsageError(`--source is required (${sourceSpecHelp}).`);
+  if (seconds === undefined) throw new UsageError('--seconds is required and must be > 0.');
+  if (!out || !out.endsWith('.sigmf-meta') || out.includes('\u0000')) throw new UsageError('--out is required and must end in .sigmf-meta.');
+  sourceOption(spec);
+  return { spec, tuning, seconds, out, fast, ...(library ? { library } : {}), ...(scenario ? { scenario } : {}) };
 }
 
 export const command: Command = {
   name: 'record',
   summary: 'Record a dongle, rtl_tcp server, file or the simulator to SigMF',
   help,
+  parse,
   async run(argv) {
-    const tuning: Partial<Tuning> = { centerFrequency: 1_420_405_752, sampleRate: 2_400_000, gain: 40, ppm: 0, biasTee: false };
-    let spec: string | undefined;
-    let seconds: number | undefined;
-    let out: string | undefined;
-    let fast = false;
-    let library: string | undefined;
-    let scenario: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      const value = () => argv[++i];
-      switch (a) {
-        case '--source': spec = value(); break;
-        case '--freq': tuning.centerFrequency = parseHz(a, value()); break;
-        case '--rate': tuning.sampleRate = parseHz(a, value()); break;
-        case '--gain': {
-          const v = value();
-          tuning.gain = v === 'auto' ? 'auto' : parseNumber(a, v);
-          break;
-        }
-        case '--ppm': tuning.ppm = parseNumber(a, value()); break;
-        case '--bias-tee': tuning.biasTee = true; break;
-        case '--seconds': seconds = parseNumber(a, value()); break;
-        case '--out': out = value(); break;
-        case '--fast': fast = true; break;
-        case '--library': library = value(); break;
-        case '--scenario': scenario = value(); break;
-        default: throw new UsageError(`unknown option '${a}'.`);
-      }
-    }
-    if (!spec) throw new UsageError(`--source is required (${sourceSpecHelp}).`);
-    if (seconds === undefined || !(seconds > 0)) throw new UsageError('--seconds is required and must be > 0.');
-    if (!out || !out.endsWith('.sigmf-meta')) throw new UsageError('--out is required and must end in .sigmf-meta.');
-    if (!Number.isInteger(tuning.ppm)) throw new UsageError('--ppm must be a whole number.');
-    let parsed;
-    try {
-      parsed = parseSourceSpec(spec);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { spec, tuning, seconds, out, fast, library, scenario } = parse(argv);
     // Never write over what is being read (file: replays, group members, the scenario) or the data folder's own files.
+    const parsed = sourceOption(spec);
     const members = parsed.kind === 'group' ? parsed.members : [parsed];
-    const inputs = [...members.flatMap((m) => (m.kind === 'file' ? [m.path] : [])), ...(scenario ? [scenario] : [])];
+    const inputFiles = [...members.flatMap((m) => (m.kind === 'file' ? [m.path] : [])), ...(scenario ? [scenario] : [])];
     try {
-      checkOutputPath(out, { dataDir: resolveDataDir(), inputs });
+      checkOutputPath(out, { dataDir: resolveDataDir(), inputs: inputFiles });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-
     const source = await openSource(spec, {
       tuning,
       pacing: fast ? false : 1,

@@ -3,7 +3,9 @@ import type { BackendChoice } from '../../../correlator/types.ts';
 import { resolveDataDir } from '../../../observations/paths.ts';
 import { backendChoices } from '../../engine/backend.ts';
 import { reprocess } from '../../engine/reprocess.ts';
-import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
+import { isUsageProblem } from '../../../observations/cli-support.ts';
+import * as inputs from '../../api/inputs.ts';
+import { type Command, UsageError, dbOption, exitCodes, observationId, option, parseCommandLine } from '../command.ts';
 import { Progress } from '../progress.ts';
 import { progressDetail } from './observe.ts';
 
@@ -15,61 +17,65 @@ result as a new observation with the original's target and start time. Prints
 the new observation's id (with --json, a JSON object). Progress goes to stderr.
 
 Options (defaults: the raw observation's settings):
-  --channels C       FFT channels, a power of two
-  --taps T           polyphase filter taps
-  --integration S    integration time (s)
+  --channels C       FFT channels, a power of two from 2 to 65536
+  --taps T           polyphase filter taps, 1–64
+  --integration S    integration time (s), 0.01–3600
   --backend B        cpu | gpu | auto | reference              [auto]
-  --threads K        CPU worker threads                         [1]
+  --threads K        CPU worker threads, 0–16                   [1]
   --db DIR           data folder                                [$FRINGE_DATA_DIR or the user-data folder]
-  --json             print {"id":…,"integrations":…,"status":…}`;
+  --json             print {"id":…,"integrations":…,"status":…}
 
-function optional(name: string, value: string | undefined, check: (n: number) => boolean, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${what} (got '${value}')`);
-  return n;
+Exit codes: 0 complete, 1 interrupted or failed, 2 bad usage or no such observation.`;
+
+/** The command line read into reprocess's options: pure; UsageError for every mistake. */
+export function parse(argv: string[]) {
+  const { values, positionals } = parseCommandLine({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      channels: { type: 'string' },
+      taps: { type: 'string' },
+      integration: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+      threads: { type: 'string' },
+      db: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const id = observationId(positionals);
+  if (!backendChoices.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${backendChoices.join(', ')} (got '${values.backend}')`);
+  return {
+    observationId: id,
+    db: dbOption(values.db),
+    channels: option('--channels', values.channels, inputs.channels),
+    taps: option('--taps', values.taps, inputs.taps),
+    integration: option('--integration', values.integration, inputs.integration),
+    backend: values.backend as BackendChoice,
+    threads: option('--threads', values.threads, inputs.threads),
+    json: values.json!,
+  };
 }
 
 export const command: Command = {
   name: 'reprocess',
   summary: 'Run a raw recording through the correlator again with new settings',
   help,
+  parse,
   async run(argv) {
-    const { values, positionals } = parseCommandLine({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        channels: { type: 'string' },
-        taps: { type: 'string' },
-        integration: { type: 'string' },
-        backend: { type: 'string', default: 'auto' },
-        threads: { type: 'string' },
-        db: { type: 'string' },
-        json: { type: 'boolean', default: false },
-      },
-    });
-    const id = Number(positionals[0]);
-    if (positionals.length !== 1 || !Number.isInteger(id) || id < 1) throw new UsageError('give one observation ID (a positive whole number); fringe list --mode raw shows them');
-    if (!backendChoices.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${backendChoices.join(', ')} (got '${values.backend}')`);
+    const { json, db, ...options } = parse(argv);
     const bar = new Progress('reprocessing');
     try {
       const result = await reprocess(
-        {
-          observationId: id,
-          dataDir: resolveDataDir(values.db),
-          channels: optional('channels', values.channels, (n) => Number.isInteger(n) && n >= 2 && (n & (n - 1)) === 0, 'a power of two'),
-          taps: optional('taps', values.taps, (n) => Number.isInteger(n) && n >= 1 && n <= 64, 'a whole number from 1 to 64'),
-          integration: optional('integration', values.integration, (n) => n > 0, 'a time in seconds'),
-          backend: values.backend as BackendChoice,
-          threads: optional('threads', values.threads, (n) => Number.isInteger(n) && n >= 0 && n <= 64, 'a whole number from 0 to 64'),
-        },
+        { ...options, dataDir: resolveDataDir(db) },
         { onProgress: (p) => bar.update(p.samples / p.total, progressDetail(p)) },
       );
       bar.update(1, `${result.integrations} integrations`, true);
-      console.log(values.json ? JSON.stringify({ id: result.observationId, integrations: result.integrations, status: result.status }) : String(result.observationId));
+      console.log(json ? JSON.stringify({ id: result.observationId, integrations: result.integrations, status: result.status }) : String(result.observationId));
       return result.status === 'complete' ? exitCodes.ok : exitCodes.failure;
     } catch (err) {
       bar.interrupt();
+      // An id that names no observation is a wrong command line, like show's and export's.
+      if (isUsageProblem(err)) throw new UsageError((err as Error).message);
       throw err;
     }
   },

@@ -3,7 +3,8 @@
  * `goto` prints one JSON line per position read ({"az":…,"el":…,"t":…},
  * degrees and seconds since the epoch) and exits 0 once arrived.
  */
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import * as inputs from '../../api/inputs.ts';
+import { type Command, UsageError, exitCodes, option } from '../command.ts';
 import {
   ControllerSim, type DriverName, type Responder, drivers, easycommResponder, gs232Responder, openRotator, rot2progResponder,
 } from '../../../devices/rotator/index.ts';
@@ -75,7 +76,7 @@ async function serve(driver: DriverName, port: string, baud: number | undefined,
   return exitCodes.ok;
 }
 
-function parse(argv: string[]): Parsed {
+function parseArgv(argv: string[]): Parsed {
   const opts = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -86,7 +87,7 @@ function parse(argv: string[]): Parsed {
     }
     const eq = a.indexOf('=');
     const name = a.slice(2, eq < 0 ? undefined : eq);
-    if (!valued.has(name)) throw new UsageError(`unknown option --${name}`);
+    if (!valued.has(name)) throw new UsageError(`unknown option --${inputs.printable(name)}`);
     const value = eq < 0 ? argv[++i] : a.slice(eq + 1);
     if (value === undefined) throw new UsageError(`--${name} needs a value`);
     opts.set(name, value);
@@ -94,62 +95,58 @@ function parse(argv: string[]): Parsed {
   return { opts, positional };
 }
 
-function num(p: Parsed, name: string, what: string): number | undefined {
-  const v = p.opts.get(name);
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${name} must be ${what}, got "${v}"`);
-  return x;
+/** An option read by its rule (src/api/inputs.ts). */
+function num<T>(p: Parsed, name: string, rule: Pick<inputs.Rule<T>, 'parse'>): T | undefined {
+  return option(`--${name}`, p.opts.get(name), rule);
 }
 
 function limitsFrom(p: Parsed): Limits | undefined {
-  const l = [num(p, 'az-min', 'degrees'), num(p, 'az-max', 'degrees'), num(p, 'el-min', 'degrees'), num(p, 'el-max', 'degrees')];
+  const l = [num(p, 'az-min', inputs.azimuth), num(p, 'az-max', inputs.azimuth), num(p, 'el-min', inputs.elevation), num(p, 'el-max', inputs.elevation)];
   if (l.every((x) => x === undefined)) return undefined;
   const [azMin = 0, azMax = 360, elMin = 0, elMax = 90] = l;
-  return { azMin, azMax, elMin, elMax };
+  const limits = { azMin, azMax, elMin, elMax };
+  const problem = inputs.rotatorLimitsProblem(limits);
+  if (problem) throw new UsageError(`--az-min/--az-max/--el-min/--el-max: ${problem}`);
+  return limits;
+}
+
+const actions = ['position', 'goto', 'stop', 'park', 'serve'] as const;
+
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]) {
+  const p = parseArgv(argv);
+  const driver = p.opts.get('driver');
+  if (!driver) throw new UsageError(`--driver is required: one of ${drivers.join(', ')}`);
+  if (!(drivers as readonly string[]).includes(driver)) throw new UsageError(`unknown driver "${inputs.printable(driver)}": one of ${drivers.join(', ')}`);
+  const [action, ...args] = p.positional;
+  if (!action || !(actions as readonly string[]).includes(action)) throw new UsageError(`the action must be one of ${actions.join(', ')}${action ? `, not "${inputs.printable(action)}"` : ''}`);
+  const want = action === 'goto' ? 2 : 0;
+  if (args.length !== want) throw new UsageError(action === 'goto' ? 'goto needs AZ and EL in degrees' : `${action} takes no arguments`);
+  const target = action === 'goto'
+    ? [option('AZ', args[0]!, inputs.azimuth)!, option('EL', args[1]!, inputs.gotoElevation)!]
+    : [];
+  const port = p.opts.get('port');
+  if (driver !== 'sim' && driver !== 'rotctld' && !port) throw new UsageError(`--port is required for ${driver} (a serial port such as /dev/ttyUSB0)`);
+  if (port !== undefined && !/^[^\s\x00-\x1f\x7f]{1,200}$/.test(port)) throw new UsageError(`--port must be a serial device path or HOST:PORT, without spaces or control characters (got '${inputs.printable(port)}')`);
+  const baud = num(p, 'baud', inputs.baud);
+  const parkAz = num(p, 'park-az', inputs.azimuth);
+  const parkEl = num(p, 'park-el', inputs.elevation);
+  const gotoOpts = { tolerance: num(p, 'tolerance', inputs.tolerance), timeout: num(p, 'timeout', inputs.timeout), interval: num(p, 'interval', inputs.interval) };
+  const azRate = num(p, 'az-rate', inputs.slewRate);
+  const elRate = num(p, 'el-rate', inputs.slewRate);
+  const parkAt = parkAz !== undefined || parkEl !== undefined ? { az: parkAz ?? 0, el: parkEl ?? 90 } : undefined;
+  return { driver: driver as DriverName, action: action as (typeof actions)[number], target, port, baud, limits: limitsFrom(p), parkAt, gotoOpts, azRate, elRate };
 }
 
 export const command: Command = {
   name: 'rotator',
   summary: 'Read, move, stop or park an antenna rotator (rotctld, GS-232, Easycomm, Rot2Prog, sim)',
   help,
+  parse,
   async run(argv) {
-    const p = parse(argv);
-    const driver = p.opts.get('driver');
-    if (!driver) throw new UsageError(`--driver is required: one of ${drivers.join(', ')}`);
-    if (!(drivers as readonly string[]).includes(driver)) throw new UsageError(`unknown driver "${driver}": one of ${drivers.join(', ')}`);
-    const [action, ...args] = p.positional;
-    const actions = ['position', 'goto', 'stop', 'park', 'serve'];
-    if (!action || !actions.includes(action)) throw new UsageError(`the action must be one of ${actions.join(', ')}${action ? `, not "${action}"` : ''}`);
-    const want = action === 'goto' ? 2 : 0;
-    if (args.length !== want) throw new UsageError(action === 'goto' ? 'goto needs AZ and EL in degrees' : `${action} takes no arguments`);
-    const target = args.map(Number);
-    if (target.some((x) => !Number.isFinite(x))) throw new UsageError(`AZ and EL must be numbers of degrees, got "${args.join(' ')}"`);
-    if (driver !== 'sim' && driver !== 'rotctld' && !p.opts.get('port')) throw new UsageError(`--port is required for ${driver} (a serial port such as /dev/ttyUSB0)`);
-    const baud = num(p, 'baud', 'a baud rate');
-    if (baud !== undefined && !(Number.isInteger(baud) && baud > 0)) throw new UsageError(`--baud must be a positive integer, got ${baud}`);
-    const parkAz = num(p, 'park-az', 'degrees');
-    const parkEl = num(p, 'park-el', 'degrees');
-    const gotoOpts = { tolerance: num(p, 'tolerance', 'degrees'), timeout: num(p, 'timeout', 'seconds'), interval: num(p, 'interval', 'seconds') };
-    const azRate = num(p, 'az-rate', 'degrees per second');
-    const elRate = num(p, 'el-rate', 'degrees per second');
-    for (const [n, r] of [['az-rate', azRate], ['el-rate', elRate]] as const) {
-      if (r !== undefined && !(r > 0)) throw new UsageError(`--${n} must be a positive number of degrees per second, got ${r}`);
-    }
-    const parkAt = parkAz !== undefined || parkEl !== undefined ? { az: parkAz ?? 0, el: parkEl ?? 90 } : undefined;
-    if (action === 'serve') {
-      return serve(driver as DriverName, p.opts.get('port')!, baud, { limits: limitsFrom(p), azRate, elRate, parkAt });
-    }
-
-    const rot = await openRotator({
-      driver: driver as DriverName,
-      port: p.opts.get('port'),
-      baud,
-      limits: limitsFrom(p),
-      parkAt,
-      azRate,
-      elRate,
-    });
+    const { driver, action, target, port, baud, limits, parkAt, gotoOpts, azRate, elRate } = parse(argv);
+    if (action === 'serve') return serve(driver, port!, baud, { limits, azRate, elRate, parkAt });
+    const rot = await openRotator({ driver, port, baud, limits, parkAt, azRate, elRate });
     const line = (q: { az: number; el: number }, t = Date.now() / 1000) =>
       console.log(JSON.stringify({ az: round(q.az), el: round(q.el), t: Math.round(t * 1000) / 1000 }));
     try {

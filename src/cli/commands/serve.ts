@@ -3,7 +3,8 @@ import { resolveDataDir } from '../../../observations/paths.ts';
 import { Station } from '../../engine/station.ts';
 import { serve } from '../../server/server.ts';
 import { isLoopback } from '../../server/guard.ts';
-import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
+import * as inputs from '../../api/inputs.ts';
+import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine, sourceOption } from '../command.ts';
 
 const help = `Usage: fringe serve [--host H] [--port P] [--token T] [--db DIR] [--source SPEC] [--backend cpu|gpu|auto]
 
@@ -18,26 +19,39 @@ UI and API; open the printed address in any browser. Stops on Ctrl-C.
   --source SPEC  what the live view starts on              [a dongle if one is found, else sim]
   --backend B    cpu | gpu | auto                          [auto]`;
 
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]) {
+  const { values } = parseCommandLine({
+    args: argv,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8417' },
+      token: { type: 'string' },
+      db: { type: 'string' },
+      source: { type: 'string' },
+      backend: { type: 'string', default: 'auto' },
+    },
+  });
+  // '' is no port (it used to read as 0, a random one); 0 still asks for any free port, as the tests' servers do.
+  const port = option('--port', values.port, inputs.listenPort)!;
+  if (values.host !== undefined && inputs.hostPortProblem(`${values.host.includes(':') ? `[${values.host}]` : values.host}:1`)) {
+    throw new UsageError(`--host must be a host name or an IPv4 or IPv6 address (got '${inputs.printable(values.host)}')`);
+  }
+  if (values.token !== undefined && values.token.length < 16) throw new UsageError('--token must be at least 16 characters');
+  if (values.token !== undefined && !/^[\x21-\x7e]+$/.test(values.token)) throw new UsageError('--token must be printable ASCII without spaces');
+  if (!['cpu', 'gpu', 'auto'].includes(values.backend!)) throw new UsageError(`--backend must be cpu, gpu or auto (got '${values.backend}')`);
+  if (values.source !== undefined) sourceOption(values.source);
+  dbOption(values.db);
+  return { values, port };
+}
+
 export const command: Command = {
   name: 'serve',
   summary: 'Run the station headless: UI and API over HTTP/WebSocket',
   help,
+  parse,
   async run(argv) {
-    const { values } = parseCommandLine({
-      args: argv,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '8417' },
-        token: { type: 'string' },
-        db: { type: 'string' },
-        source: { type: 'string' },
-        backend: { type: 'string', default: 'auto' },
-      },
-    });
-    const port = Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0 to 65535 (got '${values.port}')`);
-    if (values.token !== undefined && values.token.length < 16) throw new UsageError('--token must be at least 16 characters');
-    if (!['cpu', 'gpu', 'auto'].includes(values.backend!)) throw new UsageError(`--backend must be cpu, gpu or auto (got '${values.backend}')`);
+    const { values, port } = parse(argv);
     const station = Station.open(resolveDataDir(values.db));
     const server = await serve({ station, host: values.host, port, token: values.token ?? null });
     station.on('error', (e) => process.stderr.write(`station: ${e.message}\n`));

@@ -3,7 +3,7 @@ import { isUsageProblem, observationSummary, openStore } from '../../../observat
 import { observationSite, pointings, sourceDescription } from '../../../observations/export/coordinates.ts';
 import type { ObservationPointing } from '../../../observations/store/types.ts';
 import { UploadQueue } from '../../../observations/upload/queue.ts';
-import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
+import { type Command, UsageError, dbOption, exitCodes, observationId, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe show ID [--json] [--db DIR]
 
@@ -18,14 +18,19 @@ Options:
 
 Exit codes: 0 shown, 1 the store could not be read, 2 bad usage or no such observation.`;
 
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]): { id: number; json: boolean; db: string | undefined } {
+  const { values, positionals } = parseCommandLine({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
+  return { id: observationId(positionals), json: values.json ?? false, db: dbOption(values.db) };
+}
+
 export const command: Command = {
   name: 'show',
   summary: 'Show one observation with its configuration, events, files and uploads',
   help,
+  parse,
   async run(argv) {
-    const parsed = parseCommandLine({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, db: { type: 'string' } } });
-    const { values, positionals } = parsed;
-    const id = observationId(positionals);
+    const { id, ...values } = parse(argv);
     try {
       const store = openStore(values.db);
       try {

@@ -2,7 +2,8 @@
 import { DeviceError } from '../../../devices/errors.ts';
 import type { SampleSource } from '../../../devices/sdr/source.ts';
 import { openSimSource } from '../../../devices/sim/index.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
+import * as inputs from '../../api/inputs.ts';
+import { type Command, UsageError, exitCodes, option } from '../command.ts';
 
 const help = `Usage: fringe sim --rtl-tcp HOST:PORT [--scenario FILE] [--antenna N]
 
@@ -21,12 +22,55 @@ Options:
 
 Exit codes: 0 stopped, 1 could not listen or the simulator failed, 2 bad usage.`;
 
-/** HOST:PORT, [IPv6]:PORT. */
+/** HOST:PORT to listen on, [IPv6]:PORT; port 0 picks a free one (inputs.ts's rule). UsageError otherwise. */
 export function parseHostPort(v: string | undefined): { host: string; port: number } {
-  const m = /^(\[[^\]]+\]|[^:[\]]+):(\d+)$/.exec(v ?? '');
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || !(port >= 0 && port <= 65535)) throw new UsageError(`--rtl-tcp needs HOST:PORT, e.g. 127.0.0.1:1234 (got '${v ?? ''}').`);
-  return { host: m[1]!.replace(/^\[|\]$/g, ''), port };
+  try {
+    return inputs.parseListenAddress(v ?? '', 'an address to listen on');
+  } catch (err) {
+    if (err instanceof inputs.InputError) throw new UsageError(`--rtl-tcp needs HOST:PORT, e.g. 127.0.0.1:1234: ${err.problem}.`);
+    throw err;
+  }
+}
+
+export interface SimArgs {
+  addr: { host: string; port: number };
+  scenario?: string;
+  antenna: number;
+}
+
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]): SimArgs {
+  let addr: { host: string; port: number } | undefined;
+  let scenario: string | undefined;
+  let antenna = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = () => argv[++i];
+    switch (a) {
+      case '--rtl-tcp':
+        addr = parseHostPort(value());
+        break;
+      case '--scenario':
+        scenario = value();
+        if (!scenario || scenario.includes('\u0000')) throw new UsageError('--scenario needs a file.');
+        break;
+      case '--antenna': {
+        const v = value();
+        antenna = option('--antenna', v ?? '', {
+          parse: (t) => {
+            const n = inputs.parseWhole(t, 'needs a whole number from 0 to 999');
+            if (n > 999) throw new inputs.InputError('needs a whole number from 0 to 999', t);
+            return n;
+          },
+        })!;
+        break;
+      }
+      default:
+        throw new UsageError(`unknown option '${inputs.printable(a)}'.`);
+    }
+  }
+  if (!addr) throw new UsageError('--rtl-tcp HOST:PORT is required.');
+  return { addr, antenna, ...(scenario ? { scenario } : {}) };
 }
 
 interface Server {
@@ -92,32 +136,9 @@ export const command: Command = {
   name: 'sim',
   summary: 'Serve the simulated sky over rtl_tcp',
   help,
+  parse,
   async run(argv) {
-    let addr: { host: string; port: number } | undefined;
-    let scenario: string | undefined;
-    let antenna = 0;
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      const value = () => argv[++i];
-      switch (a) {
-        case '--rtl-tcp':
-          addr = parseHostPort(value());
-          break;
-        case '--scenario':
-          scenario = value();
-          if (!scenario) throw new UsageError('--scenario needs a file.');
-          break;
-        case '--antenna': {
-          const v = value();
-          antenna = Number(v);
-          if (!Number.isInteger(antenna) || antenna < 0) throw new UsageError(`--antenna needs a whole number ≥ 0 (got '${v ?? ''}').`);
-          break;
-        }
-        default:
-          throw new UsageError(`unknown option '${a}'.`);
-      }
-    }
-    if (!addr) throw new UsageError('--rtl-tcp HOST:PORT is required.');
+    const { addr, scenario, antenna } = parse(argv);
     const log = (line: string) => process.stderr.write(`fringe sim: ${line}\n`);
     const sim = await serveSim({ ...addr, antenna, ...(scenario ? { scenario } : {}) }, log);
     const a = sim.address;

@@ -3,7 +3,7 @@ import { isUsageProblem } from '../../../observations/cli-support.ts';
 import { resolveDataDir } from '../../../observations/paths.ts';
 import { TargetStore, type Target } from '../../../observations/upload/targets.ts';
 import { mkdirSync } from 'node:fs';
-import { type Command, UsageError, exitCodes, parseCommandLine } from '../command.ts';
+import { type Command, UsageError, dbOption, exitCodes, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe targets add NAME --url URL [options]
        fringe targets list [--json]
@@ -23,21 +23,29 @@ add options:
 
 Exit codes: 0 done, 1 the targets file could not be written, 2 bad usage or no such target.`;
 
+/** The command line read: pure; UsageError for every mistake it can see without the environment. */
+export function parse(argv: string[]) {
+  const { values, positionals } = parseCommandLine({
+    args: argv, allowPositionals: true,
+    options: {
+      url: { type: 'string' }, method: { type: 'string' }, token: { type: 'string' }, 'token-env': { type: 'string' },
+      user: { type: 'string' }, 'password-env': { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
+    },
+  });
+  const [action, name, ...rest] = positionals;
+  if (rest.length) throw new UsageError(`unexpected '${rest.join(' ')}'.`);
+  if (action !== 'add' && action !== 'list' && action !== 'remove') throw new UsageError('give add, list or remove.');
+  dbOption(values.db);
+  return { values, action, name };
+}
+
 export const command: Command = {
   name: 'targets',
   summary: 'Add, list or remove upload targets (HTTP, FTP)',
   help,
+  parse,
   async run(argv) {
-    const parsed = parseCommandLine({
-      args: argv, allowPositionals: true,
-      options: {
-        url: { type: 'string' }, method: { type: 'string' }, token: { type: 'string' }, 'token-env': { type: 'string' },
-        user: { type: 'string' }, 'password-env': { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
-      },
-    });
-    const { values, positionals } = parsed;
-    const [action, name, ...rest] = positionals;
-    if (rest.length) throw new UsageError(`unexpected '${rest.join(' ')}'.`);
+    const { values, action, name } = parse(argv);
     const fromEnv = (flag: string, v: string | undefined): string | undefined => {
       if (v === undefined) return undefined;
       const s = process.env[v];
@@ -45,7 +53,7 @@ export const command: Command = {
       return s;
     };
     try {
-      const dir = resolveDataDir(values.db);
+      const dir = resolveDataDir(dbOption(values.db));
       const targets = new TargetStore(dir);
       switch (action) {
         case 'list': {

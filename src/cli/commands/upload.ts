@@ -7,7 +7,8 @@ import { FtpTransport } from '../../../observations/upload/ftp.ts';
 import { HttpTransport } from '../../../observations/upload/http.ts';
 import { UploadQueue } from '../../../observations/upload/queue.ts';
 import { TargetStore } from '../../../observations/upload/targets.ts';
-import { type Command, UsageError, exitCodes, observationId, parseCommandLine } from '../command.ts';
+import * as inputs from '../../api/inputs.ts';
+import { type Command, UsageError, dbOption, exitCodes, observationId, option, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe upload ID --target NAME [--format F] [options]
        fringe upload retry JOB [options]
@@ -40,33 +41,46 @@ function jobId(positionals: readonly string[]): number {
   return Number(s);
 }
 
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]) {
+  const { values, positionals } = parseCommandLine({
+    args: argv, allowPositionals: true,
+    options: {
+      target: { type: 'string' }, format: { type: 'string' }, station: { type: 'string' }, attempts: { type: 'string' },
+      backoff: { type: 'string' }, timeout: { type: 'string' }, ca: { type: 'string' }, db: { type: 'string' },
+    },
+  });
+  const retryJob = positionals[0] === 'retry' ? jobId(positionals.slice(1)) : null;
+  const id = retryJob === null ? observationId(positionals) : 0;
+  if (retryJob === null && !values.target) throw new UsageError('--target NAME is required (fringe targets list shows them).');
+  if (values.format !== undefined && !isExportFormat(values.format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}.`);
+  const attempts = option('--attempts', values.attempts, {
+    parse: (t) => {
+      const n = inputs.parseWhole(t, 'needs a whole number from 1 to 100');
+      if (n < 1 || n > 100) throw new inputs.InputError('needs a whole number from 1 to 100', t);
+      return n;
+    },
+  }) ?? 8;
+  const backoff = option('--backoff', values.backoff, {
+    parse: (t) => {
+      const n = inputs.parseDecimal(t, 'needs a number of seconds from 0 to 900');
+      if (!(n >= 0 && n <= 900)) throw new inputs.InputError('needs a number of seconds from 0 to 900', t);
+      return n;
+    },
+  }) ?? 5;
+  const timeoutMs = (option('--timeout', values.timeout, inputs.timeout) ?? 30) * 1000;
+  dbOption(values.db);
+  const format = values.format as Parameters<typeof exportForUpload>[2] | undefined;
+  return { id, retryJob, values: { ...values, format }, attempts, backoff, timeoutMs };
+}
+
 export const command: Command = {
   name: 'upload',
   summary: 'Upload an observation’s exports to an HTTP or FTP target, with retries',
   help,
+  parse,
   async run(argv) {
-    const parsed = parseCommandLine({
-      args: argv, allowPositionals: true,
-      options: {
-        target: { type: 'string' }, format: { type: 'string' }, station: { type: 'string' }, attempts: { type: 'string' },
-        backoff: { type: 'string' }, timeout: { type: 'string' }, ca: { type: 'string' }, db: { type: 'string' },
-      },
-    });
-    const { values, positionals } = parsed;
-    const retryJob = positionals[0] === 'retry' ? jobId(positionals.slice(1)) : null;
-    const id = retryJob === null ? observationId(positionals) : 0;
-    if (retryJob === null && !values.target) throw new UsageError('--target NAME is required (fringe targets list shows them).');
-    if (values.format !== undefined && !isExportFormat(values.format)) throw new UsageError(`--format must be one of ${exportFormats.join(', ')}.`);
-    const num = (flag: string, v: string | undefined, def: number): number => {
-      if (v === undefined) return def;
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a non-negative number (got '${v}').`);
-      return n;
-    };
-    const attempts = num('--attempts', values.attempts, 8);
-    if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError('--attempts needs a whole number ≥ 1.');
-    const backoff = num('--backoff', values.backoff, 5);
-    const timeoutMs = num('--timeout', values.timeout, 30) * 1000;
+    const { id, retryJob, values, attempts, backoff, timeoutMs } = parse(argv);
     let ca: string | undefined;
     if (values.ca !== undefined) {
       try {
@@ -79,7 +93,7 @@ export const command: Command = {
     const onSigint = (): void => abort.abort();
     process.once('SIGINT', onSigint);
     try {
-      const store = openStore(values.db);
+      const store = openStore(dbOption(values.db));
       try {
         const targets = new TargetStore(store.dir);
         const queue = new UploadQueue(store, { maxAttempts: attempts, backoffBase: backoff, backoffMax: Math.max(backoff, 900) });

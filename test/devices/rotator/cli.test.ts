@@ -80,6 +80,14 @@ describe.skipIf(skip)(`fringe rotator over a pty${skip ? ` (${skip})` : ''}`, ()
     expect(s.mount.moving).toBe(false);
   });
 
+  it('the GS-232B driver reported impossible angles (az 999, el −45) with exit 0: it exits 1 naming the reply', async () => {
+    await start((m) => gs232Responder('b', m), 60, { az: 999, el: -45 });
+    const r = await fringe('rotator', '--driver', 'gs232b', '--port', pair.a, 'position');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/reply to C2 \(read position\) \(azimuth 999° is outside the controller's range -5–455°\)/);
+  });
+
   it('exits 1 naming the port when nothing answers', async () => {
     await sim?.close();
     sim = undefined;

@@ -31,9 +31,9 @@ describe('sources over the API', () => {
   });
 
   it.each([
-    [{ endpoint: 'dish.local' }, "station.addEndpoint: endpoint: 'dish.local' is not HOST:PORT, e.g. 192.168.1.20:1234 or [::1]:1234"],
-    [{ endpoint: 'pi:70000' }, 'station.addEndpoint: endpoint: port 70000 is not 1–65535'],
-    [{ endpoint: 'pi:1234; rm -rf /' }, "station.addEndpoint: endpoint: 'pi:1234; rm -rf /' is not HOST:PORT"],
+    [{ endpoint: 'dish.local' }, "station.addEndpoint: endpoint: 'dish.local' is not an rtl_tcp endpoint: write HOST:PORT, e.g. 192.168.1.20:1234 or [::1]:1234"],
+    [{ endpoint: 'pi:70000' }, "station.addEndpoint: endpoint: port 70000 of 'pi:70000' is not 1–65535"],
+    [{ endpoint: 'pi:1234; rm -rf /' }, "station.addEndpoint: endpoint: 'pi:1234; rm -rf /' is not an rtl_tcp endpoint"],
     [{ endpoint: 7 }, 'station.addEndpoint: endpoint: '],
     [{}, 'station.addEndpoint: endpoint: '],
   ])('refuses station.addEndpoint %j as a bad request', async (params, message) => {

@@ -1,0 +1,323 @@
+/**
+ * The boundary: every input that comes from outside the station (a command
+ * line, an RPC call, a form in the UI, station.json) is read by the rules in
+ * this one module, so every door accepts the same inputs with the same
+ * message per mistake. Pure: no Node modules (the UI bundle imports it).
+ *
+ * Each quantity has a rule: `parse*` reads the text a person typed (a CLI
+ * argument, a form field) and throws InputError; the zod schema checks the
+ * same value as it arrives in JSON (the API contract). An InputError's
+ * `problem` is the phrase after the field's name ("must be a power of two"),
+ * so the CLI says "--channels must be a power of two (got '300')" and the API
+ * "channels: channels must be a power of two".
+ *
+ * Decisions, stated once:
+ *  - Numbers are plain decimals: `0x2`, `2e0` as an id, `Infinity`, ` 1 ` and
+ *    '' are refused. Ids, counts and limits are whole decimals without leading
+ *    zeros (`01` is refused: it reads as a different thing to a person and to
+ *    a shell script) and safe integers.
+ *  - Frequencies and sample rates take k/M/G suffixes (1420.4M, 2.4M, 250k).
+ *  - Channels: what the correlator accepts (correlator/config.ts): a power of
+ *    two from 2 to 65536, at every door (the API used to ask for ≥ 16).
+ *  - Threads: 0 (inline) to 16, the cap of the CPU backend's worker pool
+ *    (correlator/cpu.ts caps it there too; 16 until it exports a constant).
+ */
+import { z } from 'zod';
+import {
+  type SourceSpec, SourceSpecError, controlCharacters, defaultRtlTcpPort, formatSourceSpec, hostPortProblem, maxGroupMembers, maxSourceSpecLength,
+  parseHostPort as parseHostPortSpec, parseSourceSpec as parseSourceSpecText, printable, sourceSpecHelp,
+} from '../../devices/sdr/spec.ts';
+
+export { type SourceSpec, defaultRtlTcpPort, formatSourceSpec, maxGroupMembers, printable, sourceSpecHelp };
+
+/** A value from outside that breaks a rule: `problem` is the phrase after the field's name, `got` the text as given. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    readonly problem: string,
+    readonly got: string,
+  ) {
+    super(`${problem} (got '${printable(got)}')`);
+  }
+}
+
+// ---------------------------------------------------------------- numbers from text
+
+const decimalPattern = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const wholePattern = /^(?:0|[1-9]\d*)$/;
+
+/** A plain decimal number (sign, point and exponent allowed; no hex, no Infinity, no spaces), or InputError. */
+export function parseDecimal(text: string, problem = 'must be a number'): number {
+  const n = decimalPattern.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(n)) throw new InputError(problem, text);
+  return n;
+}
+
+/** A whole decimal ≥ 0 without sign, point, exponent or leading zeros, as a safe integer; or InputError. */
+export function parseWhole(text: string, problem = 'must be a whole number'): number {
+  if (!wholePattern.test(text) || !Number.isSafeInteger(Number(text))) throw new InputError(problem, text);
+  return Number(text);
+}
+
+/** A number in Hz with an optional k, M or G suffix: 1420405752, 1.42e9, 1420.4M, 2.4M, 250k. */
+function parseHzText(text: string, problem: string): number {
+  const m = /^((?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)([kMG]?)$/.exec(text);
+  if (!m) throw new InputError(problem, text);
+  const n = Number(m[1]) * { '': 1, k: 1e3, M: 1e6, G: 1e9 }[m[2] as '' | 'k' | 'M' | 'G'];
+  if (!Number.isFinite(n)) throw new InputError(problem, text);
+  return Math.round(n);
+}
+
+// ---------------------------------------------------------------- rules
+
+/**
+ * One quantity's rule: `check` gives the problem with a value (null when it
+ * is fine), `parse` reads typed text, `schema` checks JSON. `noun` names the
+ * field in the API's messages.
+ */
+export interface Rule<T> {
+  noun: string;
+  check(value: T): string | null;
+  parse(text: string): T;
+  schema: z.ZodType<T>;
+}
+
+function numberRule(noun: string, fromText: (text: string) => number, check: (n: number) => string | null): Rule<number> {
+  return {
+    noun,
+    check,
+    parse(text) {
+      const n = fromText(text);
+      const problem = check(n);
+      if (problem) throw new InputError(problem, text);
+      return n;
+    },
+    schema: z.number({ error: `${noun} must be a number` }).superRefine((n, ctx) => {
+      const problem = Number.isFinite(n) ? check(n) : 'must be a finite number';
+      if (problem) ctx.addIssue({ code: 'custom', message: `${noun} ${problem}` });
+    }),
+  };
+}
+
+const between = (lo: number, hi: number, what: string) => (n: number) => (n >= lo && n <= hi ? null : `must be ${what}`);
+const wholeBetween = (lo: number, hi: number, what = `a whole number from ${lo} to ${hi}`) => (n: number) =>
+  Number.isInteger(n) && n >= lo && n <= hi ? null : `must be ${what}`;
+
+/** Highest centre frequency taken (Hz): above every RTL-SDR tuner; the device refuses what it cannot tune. */
+export const maxFrequency = 6e9;
+/** Centre frequency (Hz), k/M/G suffixes allowed. */
+export const frequency = numberRule('frequency', (t) => parseHzText(t, 'needs a frequency in Hz, e.g. 1420.4M or 1420405752'), (n) =>
+  n > 0 && n <= maxFrequency ? null : 'must be above 0 Hz and at most 6G (6 GHz)',
+);
+
+/** Sample rates an RTL2832U can run at (Hz): above 225 kHz, at most 3.2 MHz (librtlsdr rtlsdr_set_sample_rate). */
+export const sampleRateRange = { min: 225_001, max: 3_200_000 } as const;
+/** Sample rate (Hz), k/M/G suffixes allowed. */
+export const sampleRate = numberRule('sample rate', (t) => parseHzText(t, 'needs a sample rate in Hz, e.g. 2.4M or 2400000'), (n) =>
+  n >= sampleRateRange.min && n <= sampleRateRange.max ? null : 'must be above 225k and at most 3.2M samples per second (an RTL-SDR\'s range)',
+);
+
+/** Tuner gain (dB), or 'auto' for the tuner's AGC. */
+export const gain: Rule<number | 'auto'> = (() => {
+  const check = (g: number | 'auto') => (g === 'auto' || (Number.isFinite(g) && g >= 0 && g <= 60) ? null : 'must be a gain in dB from 0 to 60, or auto');
+  return {
+    noun: 'gain',
+    check,
+    parse(text) {
+      const g = text === 'auto' ? 'auto' : parseDecimal(text, 'must be a gain in dB from 0 to 60, or auto');
+      const p = check(g);
+      if (p) throw new InputError(p, text);
+      return g;
+    },
+    schema: z.union([z.number(), z.literal('auto')], { error: 'gain must be a gain in dB from 0 to 60, or auto' }).superRefine((g, ctx) => {
+      const p = check(g);
+      if (p) ctx.addIssue({ code: 'custom', message: `gain ${p}` });
+    }),
+  };
+})();
+
+/** Frequency correction (ppm, whole). */
+export const ppm = numberRule('ppm', (t) => parseDecimal(t, 'must be a whole number of ppm'), wholeBetween(-1000, 1000, 'a whole number of ppm from -1000 to 1000'));
+
+/** Longest duration taken (s): a week of samples. */
+export const maxSeconds = 7 * 86_400;
+/** A duration (s of samples). */
+export const seconds = numberRule('duration', (t) => parseDecimal(t, 'must be a time in seconds'), (n) =>
+  n > 0 && n <= maxSeconds ? null : `must be above 0 and at most ${maxSeconds} s (a week)`,
+);
+
+/** Integration time (s): from 10 ms (a few spectra at the lowest rate) to an hour. */
+export const integration = numberRule('integration', (t) => parseDecimal(t, 'must be a time in seconds'), between(0.01, 3600, 'from 0.01 to 3600 s'));
+
+/** FFT channels: what the correlator accepts (correlator/config.ts): a power of two from 2 to 65536. */
+export const channels = numberRule('channels', (t) => parseWhole(t, 'must be a power of two'), (n) => {
+  if (!Number.isInteger(n) || n < 1 || (n & (n - 1)) !== 0 || n > 65536) return n > 65536 && Number.isInteger(Math.log2(n)) ? 'must be from 2 to 65536' : 'must be a power of two';
+  return n < 2 ? 'must be from 2 to 65536' : null;
+});
+
+/** Polyphase filter taps per channel. */
+export const taps = numberRule('taps', (t) => parseWhole(t, 'must be a whole number from 1 to 64'), wholeBetween(1, 64));
+
+/** Most CPU worker threads (the CPU backend's cap; 0 computes on the calling thread). */
+export const maxThreads = 16;
+export const threads = numberRule('threads', (t) => parseWhole(t, `must be a whole number from 0 to ${maxThreads}`), wholeBetween(0, maxThreads, `a whole number from 0 to ${maxThreads} (0 computes on the calling thread)`));
+
+/** A wait before giving up (s). */
+export const timeout = numberRule('timeout', (t) => parseDecimal(t, 'must be a time in seconds'), (n) => (n > 0 && n <= 86_400 ? null : 'must be above 0 and at most 86400 s (a day)'));
+
+/** Seconds between polls (s). */
+export const interval = numberRule('interval', (t) => parseDecimal(t, 'must be a time in seconds'), (n) => (n > 0 && n <= 3600 ? null : 'must be above 0 and at most 3600 s'));
+
+/** An observation's id: a plain positive decimal (no 0x2, 2e0 or 01), a safe integer. */
+export const observationId = numberRule('id', (t) => parseWhole(t, 'must be an observation ID, a positive whole number such as 12'), (n) =>
+  Number.isSafeInteger(n) && n >= 1 ? null : 'must be an observation ID, a positive whole number such as 12',
+);
+
+/** Most rows a list returns. */
+export const maxListLimit = 100_000;
+export const listLimit = numberRule('limit', (t) => parseWhole(t, `needs a positive whole number up to ${maxListLimit}`), wholeBetween(1, maxListLimit, `a positive whole number up to ${maxListLimit}`));
+
+/** A TCP port to connect to. */
+export const port = numberRule('port', (t) => parseWhole(t, 'must be a port number from 1 to 65535'), wholeBetween(1, 65535, 'a port number from 1 to 65535'));
+/** A TCP port to listen on: 0 picks a free one. */
+export const listenPort = numberRule('port', (t) => parseWhole(t, 'must be a port number from 0 to 65535 (0: any free port)'), wholeBetween(0, 65535, 'a port number from 0 to 65535 (0: any free port)'));
+
+/** Serial baud rate. */
+export const baud = numberRule('baud', (t) => parseWhole(t, 'must be a baud rate, a whole number from 50 to 921600'), wholeBetween(50, 921_600, 'a baud rate, a whole number from 50 to 921600'));
+
+/** Azimuth as rotators take it (degrees; overlap ranges reach −180 and 540). */
+export const azimuth = numberRule('azimuth', (t) => parseDecimal(t, 'must be a number of degrees'), between(-180, 540, 'from -180 to 540 degrees'));
+/** Elevation (degrees). */
+export const elevation = numberRule('elevation', (t) => parseDecimal(t, 'must be a number of degrees'), between(-90, 180, 'from -90 to 180 degrees'));
+/** Where a goto may aim (degrees): the API's narrower elevation, a little past the horizon and the zenith. */
+export const gotoElevation = numberRule('elevation', (t) => parseDecimal(t, 'must be a number of degrees'), between(-5, 95, 'from -5 to 95 degrees'));
+/** An angle a rotator's position may lie within (degrees): tolerance of arrival. */
+export const tolerance = numberRule('tolerance', (t) => parseDecimal(t, 'must be a number of degrees'), (n) => (n > 0 && n <= 45 ? null : 'must be above 0 and at most 45 degrees'));
+/** Slew rate of the simulated mount (degrees per second). */
+export const slewRate = numberRule('rate', (t) => parseDecimal(t, 'must be a number of degrees per second'), (n) => (n > 0 && n <= 360 ? null : 'must be above 0 and at most 360 degrees per second'));
+
+export interface RotatorLimits {
+  azMin: number;
+  azMax: number;
+  elMin: number;
+  elMax: number;
+}
+/** What is wrong with a rotator's soft limits (degrees), or null: each in range, min below max. */
+export function rotatorLimitsProblem(l: RotatorLimits): string | null {
+  for (const [k, rule] of [['azMin', azimuth], ['azMax', azimuth], ['elMin', elevation], ['elMax', elevation]] as const) {
+    const p = rule.check(l[k]);
+    if (p) return `${k} ${p} (got ${l[k]})`;
+  }
+  if (l.azMin >= l.azMax) return `azMin ${l.azMin}° must be below azMax ${l.azMax}°`;
+  if (l.elMin >= l.elMax) return `elMin ${l.elMin}° must be below elMax ${l.elMax}°`;
+  return null;
+}
+
+// ---------------------------------------------------------------- text
+
+/** What is wrong with a short printable text (a name), or null: 1–`max` characters after trimming, no control characters. */
+export function nameProblem(text: string, max: number): string | null {
+  const t = text.trim();
+  if (t === '') return 'must not be empty';
+  if (controlCharacters.test(t) || /[\p{Cs}\p{Co}\p{Cn}]/u.test(t)) return 'must be printable text, without control characters (NUL, ESC, newlines…)';
+  if ([...t].length > max) return `must be at most ${max} characters`;
+  return null;
+}
+
+const nameSchema = (noun: string, max: number) =>
+  z.string({ error: `${noun} must be text` }).superRefine((s, ctx) => {
+    const p = nameProblem(s, max);
+    if (p) ctx.addIssue({ code: 'custom', message: `${noun} ${p}` });
+  }).transform((s) => s.trim());
+
+/** A site's name: printable, 120 characters at most. */
+export const siteNameMax = 120;
+
+/** An observing site: name, latitude and longitude (degrees, east positive; 180–360 taken as west), altitude (m). */
+export const site = z.object({
+  name: nameSchema('the site name', siteNameMax),
+  lat: numberRule('latitude', (t) => parseDecimal(t), between(-90, 90, 'from -90 to 90 degrees')).schema,
+  lon: numberRule('longitude', (t) => parseDecimal(t), between(-180, 360, 'from -180 to 360 degrees, east positive')).schema,
+  altitude: numberRule('altitude', (t) => parseDecimal(t), (n) => (n > -500 && n < 9000 ? null : 'must be in metres above sea level, above -500 and below 9000')).schema,
+});
+
+/** What is wrong with a site (the first problem), or null. */
+export function siteProblem(value: unknown): string | null {
+  const r = site.safeParse(value);
+  return r.success ? null : r.error.issues.map((i) => i.message).join('; ');
+}
+
+/** A target of an observation (free text a person types): printable, 120 characters at most. */
+export const targetName = nameSchema('the target', 120);
+
+/** A folder path given as --db: not empty, no NUL. */
+export function parseFolder(text: string): string {
+  if (text.trim() === '') throw new InputError('needs a folder path', text);
+  if (text.includes('\u0000')) throw new InputError('must not contain a NUL character', text);
+  return text;
+}
+
+// ---------------------------------------------------------------- addresses and sources
+
+/** Checks a thrown DeviceError's message through as an InputError (the grammars live in devices/sdr/spec.ts). */
+function asInput<T>(text: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new InputError((err as Error).message, text);
+  }
+}
+
+/** HOST:PORT to connect to (a host name or IPv4 address, or IPv6 in brackets; port 1–65535); InputError otherwise. */
+export function parseHostPort(text: string, what = 'HOST:PORT'): { host: string; port: number } {
+  return asInput(text, () => parseHostPortSpec(text, what));
+}
+/** HOST:PORT to listen on: port 0 picks a free one. */
+export function parseListenAddress(text: string, what = 'HOST:PORT'): { host: string; port: number } {
+  return asInput(text, () => parseHostPortSpec(text, what, { allowZeroPort: true }));
+}
+export { hostPortProblem };
+
+/** An rtl_tcp endpoint as the station lists them: HOST:PORT, at most 262 characters. */
+export const endpoint = z
+  .string({ error: 'an endpoint is HOST:PORT text' })
+  .trim()
+  .superRefine((e, ctx) => {
+    const p = e.length > 262 ? `'${printable(e)}' is longer than 262 characters` : hostPortProblem(e, 'an rtl_tcp endpoint');
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  });
+
+/** What is wrong with an rtl_tcp endpoint as typed, or null. */
+export function endpointProblem(text: string): string | null {
+  return hostPortProblem(text, 'an rtl_tcp endpoint');
+}
+
+/** Parses a source spec (sim[:N], rtlsdr:INDEX|SERIAL, rtltcp:HOST[:PORT], file:PATH, group: of 2–8); InputError saying what is wrong. */
+export function parseSourceSpec(text: string): SourceSpec {
+  return asInput(text, () => parseSourceSpecText(text));
+}
+
+/** The spec's problem, or null. `files`: whether file:PATH is taken (not over the API: a client does not name files on the station's disk). */
+export function sourceSpecProblem(text: string, files = true): string | null {
+  try {
+    const s = parseSourceSpecText(text);
+    const members = s.kind === 'group' ? s.members : [s];
+    if (!files && members.some((m) => m.kind === 'file')) return `a source is ${apiSources} ('${printable(text)}': file: sources are opened from the command line, not over the API)`;
+    return null;
+  } catch (err) {
+    if (err instanceof SourceSpecError) return files ? err.message : `a source is ${apiSources} ('${printable(text)}': ${err.reason})`;
+    return (err as Error).message;
+  }
+}
+
+/** The forms the API takes, in words. */
+const apiSources = 'sim, sim:N, rtlsdr:INDEX|SERIAL, rtltcp:HOST:PORT, or group: and 2–8 of those separated by commas';
+
+/** A source spec as the API takes it (no file: sources). */
+export const sourceSpec = z
+  .string({ error: `a source is text: one of ${sourceSpecHelp}` })
+  .max(maxSourceSpecLength, `a source is at most ${maxSourceSpecLength} characters`)
+  .superRefine((s, ctx) => {
+    const p = sourceSpecProblem(s, false);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  });
