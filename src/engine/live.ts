@@ -149,6 +149,7 @@ export class LiveView {
     try {
       for await (const i of this.integrations) {
         this.next = i.firstSample + i.spectra * this.session.fx.channels;
+        this.session.noteIntegration(i as { calibration?: number });
         if (!this.stopped) this.sink.integration(this, i);
       }
     } catch (err) {

@@ -94,6 +94,8 @@ export async function observe(o: ObserveOptions, hooks: ObserveHooks = {}): Prom
     const outcome = await mode.run(run);
     const report = mode.report(mode.analyse(outcome));
     const rec = run.writer!.rec;
+    // The mode's result is kept with the observation, at the sky time of its end.
+    rec.event('note', { mode: o.mode, report }, outcome.end ?? run.writer!.timeOf(outcome.samples));
     if (outcome.samples < outcome.total) {
       const reason = hooks.signal?.aborted ? 'stopped before the requested duration' : 'the source ended before the requested duration';
       rec.interrupt(reason, outcome.end);

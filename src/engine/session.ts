@@ -88,6 +88,10 @@ export class Session {
   /** The calibration handed to the pipeline since it started, by count (1 = the first setCalibration). */
   private readonly calibrations: CalibrationRecord[] = [];
   private current: CalibrationRecord;
+  /** The construction's calibration, as stored. */
+  private readonly initial: CalibrationRecord;
+  /** The count of the calibration the last integration out of the pipeline carried (0: the construction's). */
+  private applied = 0;
   /** The backend's notice when it was opened (a GPU found, or the CPU instead), or null. */
   backendNotice: string | null = null;
 
@@ -108,7 +112,8 @@ export class Session {
     readonly aimAt: Aiming,
   ) {
     this.iterator = iterator;
-    this.current = { ...(fx.delays ? { delays: [...fx.delays] } : {}), gains: fx.gains ? fx.gains.map((g) => Array.from(g)) : null };
+    this.initial = { ...(fx.delays ? { delays: [...fx.delays] } : {}), gains: fx.gains ? fx.gains.map((g) => Array.from(g)) : null };
+    this.current = this.initial;
   }
 
   /** Opens every part, or none: whatever fails closes what was opened and throws. */
@@ -202,11 +207,6 @@ export class Session {
     return this.clock.timeOfSample(sample, this.t0, this.source.tuning.sampleRate);
   }
 
-  /** The calibration in effect now (the construction's, or the last given), as stored. */
-  get calibration(): CalibrationRecord {
-    return this.current;
-  }
-
   /**
    * Hands a calibration to the running pipeline, applied from its next
    * integration boundary; returns its count (1 for the first), which the
@@ -222,9 +222,14 @@ export class Session {
     return this.calibrations.length;
   }
 
-  /** How many calibrations were handed to the pipeline (0: only the construction's). */
-  get calibrationCount(): number {
-    return this.calibrations.length;
+  /** The count of the calibration in effect in the pipeline's output now (0: the construction's). */
+  get calibrationApplied(): number {
+    return this.applied;
+  }
+
+  /** Notes an integration out of the pipeline: which calibration it carries (applied from a boundary). */
+  noteIntegration(i: { calibration?: number }): void {
+    this.applied = i.calibration ?? this.applied;
   }
 
   /** The calibration of count `n` (0: the construction's), as stored. */
@@ -232,15 +237,16 @@ export class Session {
     return n === 0 ? undefined : this.calibrations[n - 1];
   }
 
-  /** What an observation of this session records: provenance, FX settings, site, clock, antennas. */
+  /** What an observation of this session records: provenance, FX settings (the calibration in effect), site, clock, antennas. */
   observationConfig(): ObservationConfig {
     const { gains: _gains, ...fx } = this.fx;
+    const cal = this.calibrationOf(this.applied) ?? this.initial;
     return {
       ...provenance(this.source, this.spec.source),
-      fx: { ...fx, gains: this.current.gains ?? null },
+      fx: { ...fx, ...(cal.delays ? { delays: cal.delays } : {}), gains: cal.gains ?? null },
       ...(this.pipeline ? { backend: this.pipeline.backend.name } : {}),
       ...calibrationConfig(this.groupCalibration),
-      ...(this.current.scale ? { scale: this.current.scale } : {}),
+      ...(cal.scale ? { scale: cal.scale } : {}),
       site: this.site,
       clock: clockConfig(this.clock),
       ...(this.antennas && this.antennas.length === this.fx.inputs ? { antennas: this.antennas } : {}),

@@ -25,7 +25,7 @@ export class ObservationWriter {
     private readonly tracker: PointingTracker,
     private readonly offset = 0,
   ) {
-    this.calibration = session.calibrationCount;
+    this.calibration = session.calibrationApplied;
   }
 
   /** Sky time (Unix s) of the session's sample `sample`, as the store times this observation's integrations. */
@@ -38,7 +38,8 @@ export class ObservationWriter {
     this.rec.append(this.offset ? { ...i, firstSample: i.firstSample - this.offset } : i);
     this.integrations++;
     const time = this.timeOf(i.firstSample);
-    const n = (i as { calibration?: number }).calibration ?? 0;
+    this.session.noteIntegration(i as { calibration?: number });
+    const n = this.session.calibrationApplied;
     if (n > this.calibration) {
       this.calibration = n;
       this.rec.event('calibration', { calibration: n, fromIntegration: i.index, ...this.session.calibrationOf(n) }, time);

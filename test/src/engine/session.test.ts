@@ -212,6 +212,11 @@ describe('the sky clock, site and pointing (issue 11)', () => {
         expect(Math.abs(d.az - sunAt(e.time).az)).toBeLessThan(0.1);
         expect(Math.abs(d.el - sunAt(e.time).el)).toBeLessThan(0.1);
       }
+      // The mode's analysis, kept with the observation: the band power and its radiometer scatter.
+      const note = store.events(result.observationId).find((e) => e.kind === 'note')!.data as { mode: string; report: { values: { meanPower: number[]; fractionalRms: number[] } } };
+      expect(note.mode).toBe('totalpower');
+      expect(note.report.values.meanPower[0]).toBeGreaterThan(0);
+      expect(result.report?.summary).toMatch(/band power/);
       // The sun's declination at the June solstice, derived from az/el: +23.4°.
       expect((moves[0]!.data as { dec: number }).dec).toBeCloseTo(23.4, 0);
     } finally {
