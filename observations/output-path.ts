@@ -55,7 +55,7 @@ export interface OutputCheck {
 export function checkOutputPath(output: string, o: OutputCheck): void {
   const outs = sigmfPair(output).map(realPath);
   const refuse = (what: string): never => {
-    throw new ObservationError('invalid', `refusing to write ${output}: it is ${what}. Choose an output path outside it.`);
+    throw new ObservationError('invalid', `refusing to write ${output}: it is ${what}. Choose another output path (outside the data folder's own files).`);
   };
   if (o.dataDir !== undefined) {
     const dir = realPath(o.dataDir);
@@ -74,5 +74,5 @@ export function checkOutputPath(output: string, o: OutputCheck): void {
     }
   }
   const ins = (o.inputs ?? []).flatMap(sigmfPair).map(realPath);
-  for (const out of outs) if (ins.includes(out)) refuse(`an input of this command (${out}); writing it would destroy what is being read`);
+  for (const out of outs) if (ins.includes(out)) refuse(`an input of this command (${out}), which writing it would destroy`);
 }

@@ -4,7 +4,7 @@
  */
 import { check } from '../errors.ts';
 import { checkOutputPath, sigmfPair } from '../output-path.ts';
-import { finalName, stagedName } from './staging.ts';
+import { finalName, removeStaleStaged, stagedName } from './staging.ts';
 import { renameSync, rmSync } from 'node:fs';
 import type { Store } from '../store/store.ts';
 import type { ExportRecord } from '../store/types.ts';
@@ -42,6 +42,8 @@ export function exportObservation(store: Store, id: number, format: ExportFormat
     dataDir: store.dir,
     inputs: format === 'sigmf' ? store.rawRecordings(id).map((r) => store.filePath(r.path)) : [],
   });
+  // What an earlier, killed export to the same output left beside it.
+  removeStaleStaged(out, processAlive);
   const staged = stagedName(out);
   let r: ExportResult & { files?: string[] };
   try {
@@ -73,3 +75,14 @@ export function exportObservation(store: Store, id: number, format: ExportFormat
 
 export { callistoFileName } from './callisto.ts';
 export { exportFileName } from './naming.ts';
+
+/** Whether a process of this machine is still there. */
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
+}

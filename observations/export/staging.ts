@@ -5,7 +5,9 @@
  * so the store's open can finish (rename) or remove what a killed exporter
  * left in the data folder's exports/.
  */
+import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { sigmfPair } from '../output-path.ts';
 
 const staged = /^\.(\d+)\.partial\.(.+)$/;
 
@@ -24,4 +26,30 @@ export function finalName(path: string): string {
 export function stagedPid(name: string): number | null {
   const m = staged.exec(name);
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * Removes what killed exports to `out` left beside it (staged files and
+ * their sink temporaries from writers that are gone): outside the data
+ * folder nothing else would. Returns the paths removed.
+ */
+export function removeStaleStaged(out: string, alive: (pid: number) => boolean): string[] {
+  const dir = dirname(out);
+  const stems = new Set(sigmfPair(basename(out)));
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = staged.exec(name);
+    if (!m || alive(Number(m[1]))) continue;
+    const rest = m[2]!.replace(/\.\d+\.partial$/, '');
+    if (!stems.has(rest)) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(join(dir, name));
+  }
+  return removed;
 }

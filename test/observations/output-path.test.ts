@@ -32,7 +32,7 @@ describe('checkOutputPath', () => {
       join(data, 'recordings', 'observation-1-iq.sigmf-meta'), join(data, 'recordings', 'new', 'x.fits'),
       join(data, 'targets.json'), join(data, 'station.json'), data,
     ];
-    for (const out of bad) expect(() => checkOutputPath(out, { dataDir: data }), out).toThrow(/refusing to write .*Choose an output path/);
+    for (const out of bad) expect(() => checkOutputPath(out, { dataDir: data }), out).toThrow(/refusing to write .*Choose another output path/);
     for (const ok of [join(data, 'exports', 'a.fits'), join(tmp.dir, 'elsewhere', 'fringe.db'), join(data, 'fringe.db.fits')]) {
       expect(() => checkOutputPath(ok, { dataDir: data }), ok).not.toThrow();
     }

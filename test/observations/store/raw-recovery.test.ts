@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { exportObservation } from '../../../observations/export/index.ts';
 import { tidyTemporaries } from '../../../observations/store/raw-recovery.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { config, integration, tempDir } from '../fixtures.ts';
@@ -56,4 +57,22 @@ describe('store open after a kill', () => {
     expect(existsSync(file.absolute.replace(/data$/, 'meta'))).toBe(false);
     again.close();
   });
+
+  it('an export to a folder outside the data folder removes what a killed export to the same output left beside it', () => {
+    const store = Store.open(join(tmp.dir, 'data'));
+    const c = config({ inputs: 1, channels: 16, mode: 'autos' });
+    const rec = store.startObservation({ mode: 'spectrum', config: c });
+    rec.append(integration(c, 0));
+    rec.complete();
+    const out = join(tmp.dir, 'x.csv');
+    const left = [`.${dead}.partial.x.csv`, `.${dead}.partial.x.csv.${dead}.partial`].map((n) => join(tmp.dir, n));
+    for (const f of left) writeFileSync(f, 'half');
+    writeFileSync(join(tmp.dir, `.${dead}.partial.other.csv`), 'not ours');
+    exportObservation(store, rec.id, 'csv', out);
+    expect(left.filter((f) => existsSync(f))).toEqual([]);
+    expect(existsSync(join(tmp.dir, `.${dead}.partial.other.csv`))).toBe(true);
+    expect(readFileSync(out, 'utf8')).toMatch(/^# Fringe/);
+    store.close();
+  });
 });
+

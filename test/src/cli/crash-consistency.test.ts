@@ -155,6 +155,8 @@ function exportable(store: Store, ids: number[]): void {
 function check(kind: Kind, before: { observations: number[]; exports: number }, out: string | undefined, exited: boolean, pid: number): { phase: string; left: string } {
   const store = Store.open(db);
   try {
+    // The jobs the kill left mid-attempt, before the queue puts them back.
+    const running = (store.db.prepare("SELECT COUNT(*) AS n FROM upload_jobs WHERE state = 'running'").get() as { n: number }).n;
     const queue = new UploadQueue(store);
     const all = store.listObservations();
     expect(all.filter((o) => o.status === 'recording').map((o) => o.id), 'left recording').toEqual([]);
@@ -180,8 +182,8 @@ function check(kind: Kind, before: { observations: number[]; exports: number }, 
     if (kind === 'upload') {
       const jobs = queue.jobs({ observationId: spectrumId });
       const exports = store.exports(spectrumId).length - before.exports;
-      if (jobs.some((j) => j.lastError === 'interrupted by a restart')) return { phase: 'sending', left: 'its job queued again' };
-      if (exports > 0) return { phase: 'exported, before or while queueing', left: `${exports} export recorded` };
+      if (running > 0) return { phase: 'sending', left: `${running} job left running, queued again` };
+      if (exports > 0) return { phase: 'exported, before or while queueing', left: `${exports} export recorded, ${jobs.filter((j) => j.state === 'done').length} jobs done so far` };
       return { phase: 'starting or exporting', left: 'nothing recorded' };
     }
     if (fresh.length === 0) return { phase: 'starting', left: 'no observation' };
