@@ -6,20 +6,9 @@
  * with the index of the first integration it applies to, so every
  * integration's calibration is known afterwards.
  */
-import type { Pipeline } from '../../correlator/pipeline.ts';
+import type { Calibration } from '../../correlator/types.ts';
 
-/**
- * The correlator's calibration (correlator/types.ts `Calibration`; the same
- * shape, restated here until every build's correlator exports it).
- */
-export interface Calibration {
-  /** Per-input delays (samples, ≥ 0, may be fractional). */
-  delays?: readonly number[];
-  /** Per-input, per-channel complex gains (fft-shifted, interleaved re/im, length 2C), or null for unity. */
-  gains?: readonly Float32Array[] | null;
-  /** Per-input scale s_a (e.g. kelvin per unit of V_aa/K), or null for 1. */
-  scale?: readonly number[] | null;
-}
+export type { Calibration };
 
 export class CalibrationError extends Error {
   override name = 'CalibrationError';
@@ -51,21 +40,4 @@ export function checkCalibration(c: Calibration, inputs: number, channels: numbe
     bad(`gains must be finite complex values, 2×${channels} numbers per input`);
   }
   if (c.scale && (c.scale.length !== inputs || c.scale.some((s) => !(Number.isFinite(s) && s > 0)))) bad('scale must be finite and > 0');
-}
-
-/** A pipeline that takes a calibration while running (the correlator's interface). */
-interface Calibratable {
-  setCalibration(c: Calibration): void;
-}
-
-/**
- * Hands `c` to the pipeline (applied from its next integration boundary).
- * Throws CalibrationError when this build's correlator cannot take one while running.
- */
-export function applyCalibration(pipeline: Pipeline, c: Calibration): void {
-  const p = pipeline as unknown as Partial<Calibratable>;
-  if (typeof p.setCalibration !== 'function') {
-    throw new CalibrationError('this correlator cannot change its calibration while running (it needs Pipeline.setCalibration): restart the session with the calibration instead');
-  }
-  p.setCalibration(c);
 }

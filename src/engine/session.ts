@@ -18,7 +18,7 @@ import type { Store } from '../../observations/store/store.ts';
 import type { AntennaPosition, ObservationConfig, ObservationSite } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import { openBackend } from './backend.ts';
-import { applyCalibration, calibrationRecord, checkCalibration, type Calibration, type CalibrationRecord } from './calibration.ts';
+import { calibrationRecord, checkCalibration, type Calibration, type CalibrationRecord } from './calibration.ts';
 import { clockConfig, realClock, simulatorClock, type SkyClock } from './clock.ts';
 import { calibrateGroup, calibrationConfig, inputsOf, resume, type GroupCalibration } from './group.ts';
 import { aiming, PointingTracker, type Aiming, type PositionSource } from './pointing.ts';
@@ -215,7 +215,7 @@ export class Session {
   setCalibration(c: Calibration): number {
     if (!this.pipeline) throw new Error('a raw session has no correlator to calibrate');
     checkCalibration(c, this.fx.inputs, this.fx.channels);
-    applyCalibration(this.pipeline, c);
+    this.pipeline.setCalibration(c);
     const record = calibrationRecord(c);
     this.current = { ...this.current, ...record };
     this.calibrations.push(this.current);
