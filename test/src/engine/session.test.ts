@@ -10,7 +10,6 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Pipeline } from '../../../correlator/pipeline.ts';
 import { exportObservation } from '../../../observations/export/index.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { sunPosition } from '../../../src/astro/sun.ts';
