@@ -25,37 +25,6 @@ export function observationSummary(o: Observation): {
   };
 }
 
-/**
- * A progress reporter writing `label  42 %` lines to stderr: redrawn in
- * place on a terminal, one line per 10 % otherwise, so stdout stays clean.
- */
-export function stderrProgress(label: string, out: NodeJS.WriteStream = process.stderr): { update: (done: number, total: number) => void; end: () => void } {
-  let lastDecile = -1;
-  let lastDraw = 0;
-  let drawn = false;
-  return {
-    update(done, total) {
-      const f = total > 0 ? Math.min(1, done / total) : 1;
-      const pct = `${Math.floor(100 * f).toString().padStart(3)} %`;
-      if (out.isTTY) {
-        const now = Date.now();
-        if (now - lastDraw < 100 && f < 1) return;
-        lastDraw = now;
-        drawn = true;
-        out.write(`\r${label} ${pct}\x1b[K`);
-        return;
-      }
-      const decile = Math.floor(10 * f);
-      if (decile === lastDecile) return;
-      lastDecile = decile;
-      out.write(`${label} ${pct}\n`);
-    },
-    end() {
-      if (out.isTTY && drawn) out.write('\n');
-    },
-  };
-}
-
 /** Whether an error is the caller's doing (a bad argument or an unknown id): exit code 2. */
 export function isUsageProblem(err: unknown): boolean {
   return err instanceof ObservationError && (err.kind === 'invalid' || err.kind === 'not-found');

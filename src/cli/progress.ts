@@ -33,8 +33,14 @@ export class Progress {
     this.out.write(`${this.label} ${pct} ${detail}\n`);
   }
 
-  /** Ends a bar left mid-line (after an error), so the message starts on its own line. */
+  /** Progress as counts (samples, bytes, integrations): done of total. */
+  count(done: number, total: number, detail = ''): void {
+    this.update(total > 0 ? done / total : 1, detail);
+  }
+
+  /** Ends a bar left mid-line (after an error, or when the work ends), so the next message starts on its own line. */
   interrupt(): void {
     if (this.tty && this.lastDraw > 0) this.out.write('\n');
+    this.lastDraw = 0;
   }
 }

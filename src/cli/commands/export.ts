@@ -1,7 +1,8 @@
 /** `fringe export ID --format F --out PATH`: writes an observation in an archive format. */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isUsageProblem, openStore, stderrProgress } from '../../../observations/cli-support.ts';
+import { isUsageProblem, openStore } from '../../../observations/cli-support.ts';
+import { Progress } from '../progress.ts';
 import { callistoFileName, exportCallistoSeries, stationOf } from '../../../observations/export/callisto.ts';
 import { checkOutputPath } from '../../../observations/output-path.ts';
 import { exportFormats, exportObservation, isExportFormat, type AnyExportOptions } from '../../../observations/export/index.ts';
@@ -85,8 +86,8 @@ export const command: Command = {
   parse,
   async run(argv) {
     const { id, values, options: parsedOptions } = parse(argv);
-    const progress = stderrProgress(`exporting ${id} as ${values.format}`);
-    const options: AnyExportOptions = { ...parsedOptions, onProgress: progress.update };
+    const progress = new Progress(`exporting ${id} as ${values.format}`);
+    const options: AnyExportOptions = { ...parsedOptions, onProgress: (done: number, total: number) => progress.count(done, total) };
     try {
       const store = openStore(values.db);
       try {
@@ -98,7 +99,7 @@ export const command: Command = {
             store.addExport({ observationId: id, format: 'callisto', path: r.path, bytes: r.bytes, sha256: r.sha256, created: Date.now() / 1000 });
             console.log(r.path);
           }
-          progress.end();
+          progress.interrupt();
           return exitCodes.ok;
         }
         if (values.format === 'callisto' && isDirectory(out)) {
@@ -106,14 +107,14 @@ export const command: Command = {
           out = join(out, callistoFileName(stationOf(obs, values.station), obs.start, values.focus ?? '01') + (values.gzip ? '.gz' : ''));
         }
         const r = exportObservation(store, id, values.format, out, options);
-        progress.end();
+        progress.interrupt();
         for (const f of r.files) console.log(f);
         return exitCodes.ok;
       } finally {
         store.close();
       }
     } catch (err) {
-      progress.end();
+      progress.interrupt();
       if (isUsageProblem(err)) throw new UsageError((err as Error).message);
       throw err;
     }

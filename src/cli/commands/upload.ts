@@ -1,6 +1,7 @@
 /** `fringe upload ID --target NAME`: sends an observation's exports through the persistent queue. */
 import { existsSync, readFileSync } from 'node:fs';
-import { isUsageProblem, openStore, stderrProgress } from '../../../observations/cli-support.ts';
+import { isUsageProblem, openStore } from '../../../observations/cli-support.ts';
+import { Progress } from '../progress.ts';
 import { exportFormats, isExportFormat } from '../../../observations/export/index.ts';
 import { exportForUpload } from '../../../observations/upload/export.ts';
 import { FtpTransport } from '../../../observations/upload/ftp.ts';
@@ -108,9 +109,9 @@ export const command: Command = {
           targets.get(values.target!);
           let files: { path: string; exportId?: number }[];
           if (values.format) {
-            const progress = stderrProgress(`exporting ${id} as ${values.format}`);
-            const r = exportForUpload(store, id, values.format, { station: values.station, onProgress: progress.update });
-            progress.end();
+            const progress = new Progress(`exporting ${id} as ${values.format}`);
+            const r = exportForUpload(store, id, values.format, { station: values.station, onProgress: (done: number, total: number) => progress.count(done, total) });
+            progress.interrupt();
             files = [{ path: r.path, exportId: r.exportId }];
           } else {
             store.getObservation(id);
@@ -127,17 +128,17 @@ export const command: Command = {
             mine.add(job.id);
           }
         }
-        const bars = new Map<number, ReturnType<typeof stderrProgress>>();
+        const bars = new Map<number, Progress>();
         await queue.drain((n) => targets.get(n), { http: new HttpTransport({ timeoutMs, ca }), ftp: new FtpTransport({ timeoutMs }) }, (e) => {
           if (e.type === 'progress') {
-            if (!bars.has(e.job.id)) bars.set(e.job.id, stderrProgress(`uploading ${e.job.remoteName}`));
-            bars.get(e.job.id)!.update(e.sent, e.total);
+            if (!bars.has(e.job.id)) bars.set(e.job.id, new Progress(`uploading ${e.job.remoteName}`));
+            bars.get(e.job.id)!.count(e.sent, e.total);
           } else if (e.type === 'retry') {
-            bars.get(e.job.id)?.end();
+            bars.get(e.job.id)?.interrupt();
             bars.delete(e.job.id);
             process.stderr.write(`upload ${e.job.id}: ${e.error}; retrying in ${e.delay} s\n`);
           } else if (e.type === 'done' || e.type === 'failed') {
-            bars.get(e.job.id)?.end();
+            bars.get(e.job.id)?.interrupt();
           }
         }, abort.signal);
         let ok = true;
