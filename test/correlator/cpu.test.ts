@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CpuBackend } from '../../correlator/cpu.ts';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { CpuBackend, maxThreads } from '../../correlator/cpu.ts';
 import { CorrelatorError } from '../../correlator/errors.ts';
 import { correlate, describeConformance } from './conformance.ts';
 import { noiseCu8, relativeToPeak } from '../helpers/signals.ts';
@@ -22,8 +24,37 @@ describe('cpu backend threads', () => {
   it('refuses a bad thread count and use after close', async () => {
     const config = { inputs: 1, channels: 16, taps: 1, spectraPerIntegration: 1 };
     await expect(CpuBackend.create(config, { threads: -1 })).rejects.toThrow(/threads must be an integer from 0/);
+    await expect(CpuBackend.create(config, { threads: maxThreads + 1 })).rejects.toThrow(`threads must be an integer from 0 to ${maxThreads} (got ${maxThreads + 1})`);
     const b = await CpuBackend.create(config, { threads: 1 });
     await b.close();
     await expect(b.take()).rejects.toBeInstanceOf(CorrelatorError);
   });
+});
+
+describe('cpu backend start-up (--threads 64 deadlocked: 64 workers online, 28 ready, idle forever)', () => {
+  it(`starts and closes ${maxThreads} worker threads three times, each start within its bounded wait, and computes with them`, async () => {
+    const config = { inputs: 2, channels: 64, taps: 4, spectraPerIntegration: 40 };
+    const streams = [noiseCu8(64 * 60, 20, 91), noiseCu8(64 * 60, 20, 92)];
+    const [inline] = await correlate(await CpuBackend.create(config, { threads: 0, batch: 2 }), streams);
+    for (let round = 0; round < 3; round++) {
+      const backend = await CpuBackend.create(config, { threads: maxThreads, batch: 2, startTimeout: 240_000 });
+      const [got] = await correlate(backend, streams);
+      expect(relativeToPeak(got.visibilities, inline.visibilities)).toBeLessThan(1e-12);
+    }
+  }, 900_000);
+
+  it('fails a start-up that cannot finish with a clear error and leaves no worker thread behind (the process exits)', async () => {
+    // A real child process: before the fix a failed start left the other workers running, and the process never ended.
+    const script = `
+      const { CpuBackend } = await import(${JSON.stringify(fileURLToPath(new URL('../../correlator/cpu.ts', import.meta.url)))});
+      await CpuBackend.create({ inputs: 1, channels: 64, taps: 4, spectraPerIntegration: 4 }, { threads: 6, startTimeout: 1 })
+        .then(() => console.log('started'), (e) => console.log(e.message));`;
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      const child = execFile(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 120_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve({ stdout }),
+      );
+      child.stdin?.end();
+    });
+    expect(stdout).toMatch(/only \d of 6 CPU worker threads started within 0.001 s; try fewer threads/);
+  }, 150_000);
 });
