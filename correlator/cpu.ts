@@ -99,7 +99,17 @@ export class CpuBackend implements FxBackend {
         await Promise.race([Promise.all(wave.map((w) => w.ready)), expired]);
       }
     } catch (e) {
+      // Workers that did start would keep the process alive, idle, for ever: end them all.
       await Promise.all(lanes.map((l) => l.worker.terminate()));
+      if (e instanceof CorrelatorError && /Cannot allocate Wasm memory/.test(e.message)) {
+        const ready = lanes.filter((l) => l.ready).length;
+        throw new CorrelatorError(
+          'backend',
+          `${e.message}. ${ready} of ${threads} CPU worker threads had started: each reserves its own WebAssembly memory ` +
+            `(gigabytes of address space), and this process may not reserve more (ulimit -v, or V8's own limit). Use fewer threads (--threads).`,
+          { cause: e },
+        );
+      }
       throw e;
     } finally {
       clearTimeout(timer);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpuBackend, maxThreads } from '../../correlator/cpu.ts';
 import { CorrelatorError } from '../../correlator/errors.ts';
@@ -57,4 +60,26 @@ describe('cpu backend start-up (--threads 64 deadlocked: 64 workers online, 28 r
     });
     expect(stdout).toMatch(/only \d of 6 CPU worker threads started within 0.001 s; try fewer threads/);
   }, 150_000);
+
+  it('ends every worker when some start and others cannot get their WebAssembly memory (ulimit -v): the process exits instead of idling for ever', async () => {
+    // The hang reproduced: under an address-space limit the first workers start and the rest fail to
+    // instantiate; the old create rejected but left the started workers running, so the process never ended
+    // (measured here: ulimit -v 300000000 with 16 threads, killed after 100 s). A real child process under the limit.
+    const script = `
+      const { CpuBackend } = await import(${JSON.stringify(fileURLToPath(new URL('../../correlator/cpu.ts', import.meta.url)))});
+      await CpuBackend.create({ inputs: 2, channels: 1024, taps: 4, spectraPerIntegration: 16 }, { threads: 16 })
+        .then((b) => { console.log('started'); return b.close(); }, (e) => console.log(e.message));`;
+    const dir = mkdtempSync(join(tmpdir(), 'fringe-threads-'));
+    const file = join(dir, 'start.mts');
+    writeFileSync(file, script);
+    const started = performance.now();
+    const { stdout } = await new Promise<{ stdout: string }>((resolve, reject) => {
+      execFile('bash', ['-c', `ulimit -v 300000000 && exec "${process.execPath}" --import tsx "${file}"`], { timeout: 150_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`the child did not exit by itself (${err.message}); it printed:\n${stdout}\n${stderr}`)) : resolve({ stdout }),
+      );
+    }).finally(() => rmSync(dir, { recursive: true, force: true }));
+    // Whether this machine's limit lets every worker start or not, the process ends; a failure says what to do.
+    expect(stdout).toMatch(/^started$|Cannot allocate Wasm memory.* of 16 CPU worker threads had started.*Use fewer threads/m);
+    expect(performance.now() - started).toBeLessThan(150_000);
+  }, 200_000);
 });
