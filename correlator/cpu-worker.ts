@@ -10,7 +10,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { emptySums } from './backend.ts';
-import { createEngine } from './engine.ts';
+import { createEngine, type Engine } from './engine.ts';
+import type { SimdModules } from './simd/module.ts';
 import type { ResolvedFxConfig } from './types.ts';
 
 interface Init {
@@ -19,15 +20,20 @@ interface Init {
   /** Slots the main thread fills in turn; each inputs × slotBytes bytes, input a's window at a·slotBytes. */
   slots: SharedArrayBuffer[];
   slotBytes: number;
+  /** PFFFT and the kernels, compiled once by the parent (absent below 16 channels). */
+  modules?: SimdModules;
 }
 
-const { config, batch, slots, slotBytes } = workerData as Init;
+const { config, batch, slots, slotBytes, modules } = workerData as Init;
 const port = parentPort!;
-const engine = await createEngine(config, batch);
 const views = slots.map((slot) => Array.from({ length: config.inputs }, (_, a) => new Uint8Array(slot, a * slotBytes, slotBytes)));
+let engine: Engine | null = null;
 
+// Listening before anything is awaited keeps this thread alive and loses no message; the parent
+// sends nothing before 'ready', and an engine that cannot be made is reported, never left pending.
 port.on('message', (msg: { type: string; spectra?: number; slot?: number; gains?: Float32Array[] | null }) => {
   try {
+    if (!engine) throw new Error(`'${msg.type}' arrived before the worker was ready`);
     if (msg.type === 'batch') {
       engine.accumulate(views[msg.slot!], msg.spectra!);
       port.postMessage({ type: 'done' });
@@ -43,4 +49,9 @@ port.on('message', (msg: { type: string; spectra?: number; slot?: number; gains?
     port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   }
 });
-port.postMessage({ type: 'ready' });
+try {
+  engine = await createEngine(config, batch, modules);
+  port.postMessage({ type: 'ready' });
+} catch (err) {
+  port.postMessage({ type: 'error', message: `could not start: ${err instanceof Error ? err.message : String(err)}` });
+}

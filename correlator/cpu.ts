@@ -13,17 +13,30 @@
 import type { Worker } from 'node:worker_threads';
 import { emptySums, type FxBackend, type IntegrationSums } from './backend.ts';
 import { validateConfig, validateGains, windowSamples } from './config.ts';
-import { batchSpectraFor, createEngine, type Engine } from './engine.ts';
+import { batchSpectraFor, createEngine, engineModules, type Engine } from './engine.ts';
 import { CorrelatorError } from './errors.ts';
 import { startWorker } from './threads.ts';
 import type { FxConfig, ResolvedFxConfig } from './types.ts';
 
 export interface CpuOptions {
-  /** Worker threads; 0 computes inline on the calling thread. Default: 1. */
+  /** Worker threads, 0 … maxThreads; 0 computes inline on the calling thread. Default: 1. */
   threads?: number;
   /** Spectra per batch handed to a thread. Default: about 64 k samples' worth. */
   batch?: number;
+  /** How long every worker together may take to start (ms) before `create` fails. Default 120 000. */
+  startTimeout?: number;
 }
+
+/**
+ * Most worker threads a CPU backend runs. Each is a V8 isolate with its own
+ * TypeScript loader and WebAssembly memory (an 8 GiB address-space reservation
+ * or more); past the cores of a Raspberry Pi or a desktop they only add
+ * start-up time and memory. The CLI and API schemas refuse more too.
+ */
+export const maxThreads = 16;
+
+/** Workers started at once: each loads the TypeScript loader and instantiates WebAssembly; more at once only contend. */
+const startWave = 4;
 
 /** Slots of shared memory per worker: one being computed, one being filled. */
 const slotsPerWorker = 2;
@@ -37,6 +50,8 @@ interface Lane {
   next: number;
   /** The worker answers every message once, in order: one waiting reply handler per message sent. */
   replies: Array<(msg: WorkerReply) => void>;
+  /** Whether it said 'ready'. */
+  ready: boolean;
 }
 
 type WorkerReply = { type: 'ready' | 'done' } | { type: 'sums'; sums: IntegrationSums } | { type: 'error'; message: string };
@@ -58,36 +73,76 @@ export class CpuBackend implements FxBackend {
   static async create(config: FxConfig | ResolvedFxConfig, options: CpuOptions = {}): Promise<CpuBackend> {
     const resolved = validateConfig(config);
     const threads = options.threads ?? 1;
-    if (!Number.isInteger(threads) || threads < 0 || threads > 256) {
-      throw new CorrelatorError('config', `threads must be an integer from 0 to 256 (got ${threads}); 0 runs on the calling thread`);
+    if (!Number.isInteger(threads) || threads < 0 || threads > maxThreads) {
+      throw new CorrelatorError('config', `threads must be an integer from 0 to ${maxThreads} (got ${threads}); 0 runs on the calling thread, and more than ${maxThreads} only adds start-up time and memory`);
     }
     const batch = options.batch ?? batchSpectraFor(resolved.channels);
     if (!Number.isInteger(batch) || batch < 1) throw new CorrelatorError('config', `batch must be an integer ≥ 1 (got ${batch})`);
     if (threads === 0) return new CpuBackend(resolved, batch, await createEngine(resolved, batch), [], 0);
 
     const slotBytes = 2 * windowSamples(resolved, batch);
-    const lanes = await Promise.all(
-      Array.from({ length: threads }, async () => {
-        const shared = Array.from({ length: slotsPerWorker }, () => new SharedArrayBuffer(resolved.inputs * slotBytes));
-        const worker = startWorker(new URL('./cpu-worker.ts', import.meta.url), {
-          workerData: { config: resolved, batch, slots: shared, slotBytes },
-        });
-        const lane: Lane = {
-          worker,
-          slots: shared.map((b) => new Uint8Array(b)),
-          busy: shared.map(() => Promise.resolve()),
-          next: 0,
-          replies: [],
-        };
-        worker.on('message', (msg: WorkerReply) => lane.replies.shift()?.(msg));
-        worker.on('error', (err) => {
-          for (const reply of lane.replies.splice(0)) reply({ type: 'error', message: err.message });
-        });
-        await CpuBackend.expect(lane, () => {}); // 'ready'
-        return lane;
-      }),
-    );
+    const modules = await engineModules(resolved);
+    const lanes: Lane[] = [];
+    const timeout = options.startTimeout ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const ready = lanes.filter((l) => l.ready).length;
+        reject(new CorrelatorError('backend', `only ${ready} of ${threads} CPU worker threads started within ${timeout / 1000} s; try fewer threads (--threads)`));
+      }, timeout);
+    });
+    try {
+      // In waves, each worker's 'ready' awaited: every failure (error, exit, timeout) ends create, never a wait.
+      for (let first = 0; first < threads; first += startWave) {
+        const wave = Array.from({ length: Math.min(startWave, threads - first) }, () => CpuBackend.startLane(resolved, batch, slotBytes, modules));
+        lanes.push(...wave.map((w) => w.lane));
+        await Promise.race([Promise.all(wave.map((w) => w.ready)), expired]);
+      }
+    } catch (e) {
+      // Workers that did start would keep the process alive, idle, for ever: end them all.
+      await Promise.all(lanes.map((l) => l.worker.terminate()));
+      if (e instanceof CorrelatorError && /Cannot allocate Wasm memory/.test(e.message)) {
+        const ready = lanes.filter((l) => l.ready).length;
+        throw new CorrelatorError(
+          'backend',
+          `${e.message}. ${ready} of ${threads} CPU worker threads had started: each reserves its own WebAssembly memory ` +
+            `(gigabytes of address space), and this process may not reserve more (ulimit -v, or V8's own limit). Use fewer threads (--threads).`,
+          { cause: e },
+        );
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     return new CpuBackend(resolved, batch, null, lanes, slotBytes);
+  }
+
+  /** Starts one worker; `ready` settles when it says so, or rejects when it fails or exits first. */
+  private static startLane(config: ResolvedFxConfig, batch: number, slotBytes: number, modules: unknown): { lane: Lane; ready: Promise<void> } {
+    const shared = Array.from({ length: slotsPerWorker }, () => new SharedArrayBuffer(config.inputs * slotBytes));
+    const worker = startWorker(new URL('./cpu-worker.ts', import.meta.url), {
+      workerData: { config, batch, slots: shared, slotBytes, modules },
+    });
+    const lane: Lane = {
+      worker,
+      slots: shared.map((b) => new Uint8Array(b)),
+      busy: shared.map(() => Promise.resolve()),
+      next: 0,
+      replies: [],
+      ready: false,
+    };
+    const fail = (message: string) => {
+      for (const reply of lane.replies.splice(0)) reply({ type: 'error', message });
+    };
+    worker.on('message', (msg: WorkerReply) => lane.replies.shift()?.(msg));
+    worker.on('error', (err) => fail(err.message));
+    worker.on('messageerror', (err) => fail(`a message could not be read (${err.message})`));
+    // A worker that ends with replies outstanding (killed, out of memory, exited) answers them with an error.
+    worker.on('exit', (code) => fail(`the worker thread exited (code ${code})`));
+    const ready = CpuBackend.expect(lane, () => {}).then(() => {
+      lane.ready = true;
+    });
+    return { lane, ready };
   }
 
   /** Sends (via `send`) and resolves with the worker's reply to it, rejecting on an error reply. */

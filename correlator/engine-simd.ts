@@ -12,7 +12,7 @@ import type { IntegrationSums } from './backend.ts';
 import { productPairs } from './baselines.ts';
 import { windowSamples } from './config.ts';
 import { prototypeFilter } from './pfb.ts';
-import { loadSimd, type SimdModule } from './simd/module.ts';
+import { loadSimd, type SimdModule, type SimdModules } from './simd/module.ts';
 import type { ResolvedFxConfig } from './types.ts';
 import { drainShifted, type Engine } from './xengine.ts';
 
@@ -79,8 +79,9 @@ export class SimdEngine implements Engine {
     this.setGains(config.gains);
   }
 
-  static async create(config: ResolvedFxConfig, batch: number): Promise<SimdEngine> {
-    return new SimdEngine(config, batch, await loadSimd());
+  /** `modules`: PFFFT and the kernels compiled already (a worker gets them from its parent); compiled here when absent. */
+  static async create(config: ResolvedFxConfig, batch: number, modules?: SimdModules): Promise<SimdEngine> {
+    return new SimdEngine(config, batch, await loadSimd(modules));
   }
 
   /** Gains in fft-shifted order (fx.md), stored in natural order as gA = [gr, gr], gB = [−gi, gi]. */

@@ -5,6 +5,7 @@
  */
 import { JsEngine } from './engine-js.ts';
 import { SimdEngine } from './engine-simd.ts';
+import { compileSimd, type SimdModules } from './simd/module.ts';
 import type { ResolvedFxConfig } from './types.ts';
 import type { Engine } from './xengine.ts';
 
@@ -15,6 +16,11 @@ export function batchSpectraFor(channels: number): number {
   return Math.max(1, Math.floor(65536 / channels));
 }
 
-export async function createEngine(config: ResolvedFxConfig, batch = batchSpectraFor(config.channels)): Promise<Engine> {
-  return config.channels >= 16 ? SimdEngine.create(config, batch) : JsEngine.create(config, batch);
+export async function createEngine(config: ResolvedFxConfig, batch = batchSpectraFor(config.channels), modules?: SimdModules): Promise<Engine> {
+  return config.channels >= 16 ? SimdEngine.create(config, batch, modules) : JsEngine.create(config, batch);
+}
+
+/** The compiled WebAssembly an engine for `config` needs (none below 16 channels), to hand to worker threads. */
+export async function engineModules(config: ResolvedFxConfig): Promise<SimdModules | undefined> {
+  return config.channels >= 16 ? compileSimd() : undefined;
 }

@@ -7,6 +7,6 @@ export { baselineCount, baselineIndex, baselinePairs, productPairs } from './bas
 export { validateConfig, validateGains, windowSamples } from './config.ts';
 export { CorrelatorError, type CorrelatorErrorKind } from './errors.ts';
 export { ReferenceBackend, referenceIntegrations } from './reference.ts';
-export { CpuBackend, type CpuOptions } from './cpu.ts';
+export { CpuBackend, maxThreads, type CpuOptions } from './cpu.ts';
 export { Pipeline } from './pipeline.ts';
 export { spectralKurtosis } from './sk.ts';

@@ -1,6 +1,8 @@
 /**
  * The GPU backend's public surface: `createGpuBackend` for `--backend gpu`,
- * `chooseBackend` for wherever the correlator is configured (cpu, gpu, auto).
+ * `chooseBackend` for 'gpu' and 'auto'. The station, the CLI and the bench
+ * choose through the one chooser, src/engine/backend.ts `openBackend`, which
+ * delegates those two choices here (and loads this module only then).
  */
 import type { FxBackend } from '../correlator/backend.ts';
 import { CpuBackend, type CpuOptions } from '../correlator/cpu.ts';

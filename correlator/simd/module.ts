@@ -28,25 +28,52 @@ export interface SimdModule {
   alloc(bytes: number): number;
 }
 
-let pffftWasm: Uint8Array<ArrayBuffer> | undefined;
-let kernelsModule: Promise<WebAssembly.Module> | undefined;
+/** The two compiled modules; WebAssembly.Module objects can be posted to worker threads. */
+export interface SimdModules {
+  pffft: WebAssembly.Module;
+  kernels: WebAssembly.Module;
+}
 
-/** A fresh instance (each F-engine owns one memory; threads each make their own). */
-export async function loadSimd(): Promise<SimdModule> {
-  pffftWasm ??= Uint8Array.from(readFileSync(createRequire(import.meta.url).resolve('@echogarden/pffft-wasm/simd').replace(/\.js$/, '.wasm')));
-  kernelsModule ??= kernelsBinary().then((b) => WebAssembly.compile(b));
+let compiled: Promise<SimdModules> | undefined;
+
+/**
+ * PFFFT and the kernels compiled once per thread that asks (the kernels
+ * built from source at most once, build.ts). The CPU backend compiles them on
+ * the calling thread and hands them to its workers, so N workers never build
+ * or compile N copies at once.
+ */
+export function compileSimd(): Promise<SimdModules> {
+  compiled ??= (async () => {
+    const pffftWasm = Uint8Array.from(readFileSync(createRequire(import.meta.url).resolve('@echogarden/pffft-wasm/simd').replace(/\.js$/, '.wasm')));
+    const [pffft, kernels] = await Promise.all([WebAssembly.compile(pffftWasm), kernelsBinary().then((b) => WebAssembly.compile(b))]);
+    return { pffft, kernels };
+  })();
+  compiled.catch(() => (compiled = undefined));
+  return compiled;
+}
+
+/** A fresh instance (each F-engine owns one memory; threads each make their own), from `modules` when given. */
+export async function loadSimd(modules?: SimdModules): Promise<SimdModule> {
+  const { pffft: pffftModule, kernels: kernelsModule } = modules ?? (await compileSimd());
   let memory: WebAssembly.Memory | undefined;
-  const pffft = await pffftFactory({
+  // Emscripten's promise would stay pending forever if the instantiation below failed (out of
+  // address space for one more WebAssembly memory, say): race it against that failure.
+  let failed!: (e: unknown) => void;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  const pffft = await Promise.race([failure, pffftFactory({
     instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
-      WebAssembly.instantiate(pffftWasm!, imports).then(({ instance, module }: WebAssembly.WebAssemblyInstantiatedSource) => {
-        memory = Object.values(instance.exports).find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
-        done(instance, module);
-      });
+      WebAssembly.instantiate(pffftModule, imports).then(
+        (instance: WebAssembly.Instance) => {
+          memory = Object.values(instance.exports).find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
+          done(instance, pffftModule);
+        },
+        (e: unknown) => failed(e),
+      );
       return {};
     },
-  });
+  })]);
   if (!memory) throw new Error('PFFFT did not export its memory; the SIMD kernels cannot share it');
-  const instance = await WebAssembly.instantiate(await kernelsModule, { env: { memory } });
+  const instance = await WebAssembly.instantiate(kernelsModule, { env: { memory } });
   return {
     pffft,
     kernels: instance.exports as unknown as Kernels,

@@ -58,6 +58,7 @@ export class FileSource implements SampleSource {
     const isSigmf = /\.sigmf-(meta|data)$/.test(options.path);
     if (isSigmf) {
       const { meta, data } = sigmfPaths(options.path);
+      await fileSize(meta); // refuses a FIFO or device before reading it could block forever
       const text = await readFile(meta, 'utf8').catch((err: NodeJS.ErrnoException) => {
         throw new DeviceError('not-found', `Cannot read ${meta}: ${err.code ?? err.message}. Check the path.`, { cause: err });
       });
@@ -146,10 +147,25 @@ export class FileSource implements SampleSource {
   }
 }
 
+/**
+ * The size of a regular file (bytes). Anything else is refused before it is
+ * opened: opening a FIFO for reading blocks until a writer comes (forever, in
+ * one of libuv's few threads, so the process cannot even exit), and a FIFO or
+ * a device has no size to check the recording against.
+ */
 async function fileSize(path: string): Promise<number> {
+  let st;
   try {
-    return (await stat(path)).size;
+    st = await stat(path);
   } catch (err) {
     throw new DeviceError('not-found', `Cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}. Check the path.`, { cause: err });
   }
+  if (!st.isFile()) {
+    const what = st.isFIFO() ? 'a FIFO (named pipe)' : st.isDirectory() ? 'a directory' : st.isSocket() ? 'a socket' : 'a device or special file';
+    throw new DeviceError(
+      'invalid',
+      `${path} is ${what}, not a regular file: a file: source replays a recording of known length. Save the stream to a file first, or use an rtl_tcp: source for a live stream.`,
+    );
+  }
+  return st.size;
 }

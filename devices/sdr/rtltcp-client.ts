@@ -26,7 +26,12 @@ export interface RtlTcpOptions {
   port?: number;
   /** Initial tuning, sent after the greeting; unset fields take `defaultTuning`. */
   tuning?: Partial<Tuning>;
-  /** How long to wait for the connection, the greeting, or any data while streaming (ms). Default 5000. */
+  /**
+   * Deadlines (ms), default 5000: for the connection and the whole greeting
+   * together (an overall deadline, however the bytes trickle in), and while
+   * streaming for each block (a minimum rate: one block of `blockLength`
+   * bytes per timeoutMs; a server that drips bytes fails like a silent one).
+   */
   timeoutMs?: number;
   /** Bytes per block (even). Default 262 144. */
   blockLength?: number;
@@ -224,7 +229,8 @@ export class RtlTcpSource implements SampleSource {
 
   /**
    * Streams blocks. Ends by throwing DeviceError 'unplugged' when the server
-   * closes the connection, 'timeout' when it goes silent for timeoutMs.
+   * closes the connection, 'timeout' when no whole block arrives within
+   * timeoutMs (silent, or dripping bytes far below any dongle's rate).
    */
   async *blocks(): AsyncGenerator<Block> {
     const conn = this.conn;
@@ -234,20 +240,48 @@ export class RtlTcpSource implements SampleSource {
     this.streaming = true;
     const { socket } = conn;
     const { input, blockLength, timeoutMs, queueBlocks } = this.options;
+    const where = this.where;
     const queue = new BlockQueue(queueBlocks, () => socket.pause());
     const assembler = new IqAssembler(blockLength);
     let position = 0;
+    /** Bytes heard since the last whole block. */
+    let trickle = 0;
     const emit = (data: Uint8Array) => {
       queue.push({ input, firstSample: position, data, receivedAt: Date.now(), dropped: 0 });
       position += data.length >>> 1;
+      trickle = 0;
+      deadline.refresh();
     };
-    const onData = (chunk: Buffer) => assembler.push(chunk, emit);
+    const onData = (chunk: Buffer) => {
+      trickle += chunk.length;
+      assembler.push(chunk, emit);
+    };
     const onEnd = (why: DeviceError) => {
       const rest = assembler.flush();
       if (rest) emit(rest);
+      clearTimeout(deadline);
       queue.fail(why);
       socket.destroy();
     };
+    // The socket's own timeout only sees idleness; this one sees a stream too slow to be a dongle's.
+    // A consumer that pauses the socket (queue full) is not the server's fault: the deadline waits then.
+    const deadline: NodeJS.Timeout = setTimeout(function expire() {
+      if (socket.isPaused()) {
+        deadline.refresh();
+        return;
+      }
+      if (trickle === 0) {
+        onTimeout();
+        return;
+      }
+      onEnd(
+        new DeviceError(
+          'timeout',
+          `${where} sent only ${trickle} bytes in ${timeoutMs} ms, less than one block of ${blockLength}: far below any dongle's rate ` +
+            `(2 bytes per sample). Is the network link that slow, or the server stalled? Call reconnect() to try again.`,
+        ),
+      );
+    }, timeoutMs);
     const onClose = () => onEnd(new DeviceError('unplugged', `${this.where} closed the connection; is it still running? Call reconnect() to try again.`));
     const onTimeout = () =>
       onEnd(new DeviceError('timeout', `${this.where} sent nothing for ${timeoutMs} ms; is its dongle still delivering? Call reconnect() to try again.`));
@@ -262,6 +296,7 @@ export class RtlTcpSource implements SampleSource {
     try {
       yield* queue;
     } finally {
+      clearTimeout(deadline);
       socket.off('data', onData).off('close', onClose).off('timeout', onTimeout).off('error', onError);
       socket.setTimeout(0);
       if (!socket.destroyed) socket.pause();

@@ -9,6 +9,13 @@
  * client's 5-byte commands are applied to the source through its setters,
  * one at a time. A client slower than the source loses whole blocks once
  * `maxQueuedBytes` wait in the socket (rtl_tcp drops past 500 buffers).
+ *
+ * Commands never stall the stream: at most one command of each kind waits to
+ * be applied, and a newer one of the same kind replaces it (its param wins,
+ * `superseded` counts the ones it replaced), so a client that floods the
+ * socket with command bytes costs one setter call per kind in flight, not
+ * one per 5 bytes. `CommandLog` turns the 'command' events into at most one
+ * log line per kind per interval.
  */
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
@@ -37,6 +44,67 @@ export interface AppliedCommand extends DecodedCommand {
   applied?: number | boolean | 'auto';
   /** Why it was not applied (a DeviceError message, or "not supported by this source"). */
   error?: string;
+  /** Earlier commands of the same kind this one replaced before they were applied (absent when none). */
+  superseded?: number;
+}
+
+/** Commands of one kind: the IF gain per stage (its param's high 16 bits), the others by command byte. */
+function commandKind(c: DecodedCommand): string {
+  return c.command === RtlTcpCommand.setIfGain ? `${c.command}:${c.param >>> 16}` : String(c.command);
+}
+
+/** Names for log lines. */
+const commandNames: Record<number, string> = Object.fromEntries(Object.entries(RtlTcpCommand).map(([name, n]) => [n, name]));
+
+/**
+ * At most one log line per command kind per `intervalMs` (default 1000 ms):
+ * the first at once, later ones counted and summed up in one line when the
+ * interval ends ("setFrequency ×4123 in 1 s, last: …"). `close()` writes
+ * what is still counted and stops the timer.
+ */
+export class CommandLog {
+  private readonly kinds = new Map<string, { since: number; count: number; last: AppliedCommand | null }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  add(c: AppliedCommand): void {
+    const key = commandKind(c);
+    const k = this.kinds.get(key);
+    const count = 1 + (c.superseded ?? 0);
+    if (!k) {
+      this.kinds.set(key, { since: Date.now(), count: 0, last: null });
+      this.log(`command ${JSON.stringify(c)}`);
+      if (count > 1) this.log(`  (replacing ${count - 1} earlier ${commandNames[c.command] ?? `command ${c.command}`} commands not yet applied)`);
+      this.timer ??= setInterval(() => this.flush(false), this.intervalMs).unref();
+      return;
+    }
+    k.count += count;
+    k.last = c;
+  }
+
+  private flush(all: boolean): void {
+    const now = Date.now();
+    for (const [key, k] of this.kinds) {
+      if (!all && now - k.since < this.intervalMs) continue;
+      if (k.count > 0 && k.last) {
+        const name = commandNames[k.last.command] ?? `command ${k.last.command}`;
+        this.log(`command ${name} ×${k.count} in ${((now - k.since) / 1000).toFixed(1)} s, last: ${JSON.stringify(k.last)}`);
+      }
+      this.kinds.delete(key);
+    }
+    if (this.kinds.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  close(): void {
+    this.flush(true);
+  }
 }
 
 /** Events: 'client' (address), 'refused' (address), 'command' (AppliedCommand), 'disconnect' (address), 'source-error' (Error). */
@@ -107,8 +175,25 @@ export class RtlTcpServer extends EventEmitter {
     const gainCount = source.gains.length || tunerGains(tunerType).length;
     socket.write(encodeGreeting({ tunerType, gainCount }));
     const decoder = new CommandDecoder();
+    // Commands waiting to be applied, one per kind (see the header).
+    const waiting = new Map<string, AppliedCommand>();
     socket.on('data', (chunk: Buffer) => {
-      for (const c of decoder.push(chunk)) void this.commands.run(() => this.apply(c));
+      for (const c of decoder.push(chunk)) {
+        const key = commandKind(c);
+        const queued = waiting.get(key);
+        if (queued) {
+          Object.assign(queued, c, { superseded: (queued.superseded ?? 0) + 1 });
+          continue;
+        }
+        const entry: AppliedCommand = { ...c };
+        waiting.set(key, entry);
+        void this.commands.run(async () => {
+          waiting.delete(key);
+          await this.apply(entry);
+          // Let the stream's writes and the socket's reads in between commands.
+          await new Promise((r) => setImmediate(r));
+        });
+      }
     });
     let stop = false;
     socket.once('close', () => {
@@ -138,7 +223,7 @@ export class RtlTcpServer extends EventEmitter {
   }
 
   /** Applies one client command to the source; never throws (rtl_tcp never acknowledges). */
-  private async apply(c: DecodedCommand): Promise<void> {
+  private async apply(c: AppliedCommand): Promise<void> {
     const src = this.options.source as SampleSource & Partial<Record<string, unknown>>;
     // Setters beyond SampleSource's, which a source may have (RtlSdrSource has them all).
     const optional = (name: string, ...args: unknown[]): Promise<unknown> => {

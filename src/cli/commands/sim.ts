@@ -80,6 +80,7 @@ interface Server {
 }
 interface ServerModule {
   RtlTcpServer: { listen(options: { source: SampleSource; host?: string; port?: number }): Promise<Server> };
+  CommandLog: new (log: (line: string) => void) => { add(c: unknown): void; close(): void };
 }
 
 /** The rtl_tcp server lives in devices/sdr; loaded at run time so `fringe --help` works without it. */
@@ -108,7 +109,7 @@ export async function serveSim(
   options: { host: string; port: number; scenario?: string; antenna?: number },
   log: (line: string) => void = () => {},
 ): Promise<SimServer> {
-  const { RtlTcpServer } = await loadServer();
+  const { RtlTcpServer, CommandLog } = await loadServer();
   const source = await openSimSource({ antenna: options.antenna ?? 0, pacing: 1, ...(options.scenario ? { scenario: options.scenario } : {}) });
   let server: Server;
   try {
@@ -120,12 +121,15 @@ export async function serveSim(
   server.on('client', (who) => log(`client ${String(who)} connected`));
   server.on('refused', (who) => log(`client ${String(who)} refused: one client at a time`));
   server.on('disconnect', (who) => log(`client ${String(who)} disconnected`));
-  server.on('command', (c) => log(`command ${JSON.stringify(c)}`));
+  // At most one line per command kind per second: a client flooding commands cannot flood the log.
+  const commands = new CommandLog(log);
+  server.on('command', (c) => commands.add(c));
   server.on('source-error', (e) => log(`simulator failed: ${e instanceof Error ? e.message : String(e)}`));
   return {
     address: server.address,
     source,
     async close() {
+      commands.close();
       await server.close();
       await source.close();
     },

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeviceError } from '../../../devices/errors.ts';
@@ -122,5 +123,32 @@ describe('FileSource', () => {
     expect(err.kind).toBe('not-found');
     expect(err.message).toContain('alone.sigmf-data');
     expect((await openError(join(dir, 'nothing.sigmf-meta'))).message).toContain('nothing.sigmf-meta');
+  });
+
+  it('refuses a FIFO as a file: source at once with a clear error (it blocked forever)', async () => {
+    const fifo = join(dir, 'pipe.cu8');
+    execFileSync('mkfifo', [fifo]);
+    const metaFifo = join(dir, 'piped.sigmf-meta');
+    execFileSync('mkfifo', [metaFifo]);
+    try {
+      for (const path of [fifo, metaFifo]) {
+        // Before the fix, opening and reading waited for a writer that never came: a 20 s ceiling says so.
+        const outcome = await Promise.race([
+          (async () => {
+            const src = await FileSource.open({ path, pacing: false });
+            for await (const b of src.blocks()) return b;
+            return 'ended';
+          })().catch((e: unknown) => e),
+          new Promise((resolve) => setTimeout(() => resolve('still waiting after 20 s'), 20_000)),
+        ]);
+        expect(outcome).toBeInstanceOf(DeviceError);
+        expect((outcome as DeviceError).kind).toBe('invalid');
+        expect((outcome as DeviceError).message).toContain(`${path} is a FIFO (named pipe), not a regular file`);
+      }
+      expect((await openError(dir)).message).toMatch(/is a directory, not a regular file/);
+    } finally {
+      // Releases a reader the old code left blocked on the FIFO, so this process can exit.
+      for (const f of [fifo, metaFifo]) closeSync(openSync(f, constants.O_RDWR | constants.O_NONBLOCK));
+    }
   });
 });

@@ -160,6 +160,37 @@ describe('RtlTcpSource against scripted servers on 127.0.0.1', () => {
     await src.close();
   });
 
+  /** Writes `bytes` one byte every `everyMs` until the socket closes. */
+  const drip = (s: net.Socket, bytes: Uint8Array, everyMs: number) => {
+    let i = 0;
+    const t = setInterval(() => (s.destroyed || i >= bytes.length ? clearInterval(t) : s.write(bytes.subarray(i, ++i))), everyMs);
+    s.on('close', () => clearInterval(t));
+  };
+
+  it('ends a stream that drips one byte at a time with a timeout error within timeoutMs (observe --seconds 5 ran forever)', async () => {
+    const srv = await scripted((s) => {
+      s.write(greeting);
+      drip(s, counterBytes(0, 100_000), 20);
+    });
+    const src = await RtlTcpSource.connect({ port: srv.port, timeoutMs: 800, blockLength: 4096 });
+    const started = performance.now();
+    // Before the fix the socket's idle timeout never fired (a byte every 20 ms) and this waited forever: a 10 s ceiling.
+    const outcome = await Promise.race([collect(src), sleep(10_000).then(() => 'still streaming after 10 s')]);
+    expect(outcome).toMatchObject({ error: { kind: 'timeout', message: /sent only \d+ bytes in 800 ms, less than one block of 4096/ } });
+    // Only the partial block heard before the deadline (handed over at the end, as for any ending stream).
+    expect((outcome as { blocks: Block[] }).blocks.reduce((n, b) => n + b.data.length, 0)).toBeLessThan(4096);
+    expect(performance.now() - started).toBeLessThan(5000);
+    await src.close();
+  });
+
+  it('gives a greeting that drips one byte at a time one overall deadline, not one per byte', async () => {
+    const srv = await scripted((s) => drip(s, greeting, 100));
+    const started = performance.now();
+    const err = (await RtlTcpSource.connect({ port: srv.port, timeoutMs: 500 }).catch((e: unknown) => e)) as DeviceError;
+    expect(err).toMatchObject({ kind: 'timeout', message: /sent no greeting within 500 ms/ });
+    expect(performance.now() - started).toBeLessThan(1100 + 500); // the 12 bytes would take 1.2 s
+  });
+
   it('says nothing is listening when the connection is refused', async () => {
     const srv = await scripted(() => {});
     const port = srv.port;

@@ -5,6 +5,7 @@ import { RtlTcpSource } from '../../../devices/sdr/rtltcp-client.ts';
 import { RtlSdrSource } from '../../../devices/sdr/rtlsdr-source.ts';
 import { type AppliedCommand, RtlTcpServer } from '../../../devices/sdr/rtltcp-server.ts';
 import { skipUnless, tools } from '../../helpers/tools.ts';
+import { startSimChild } from '../../helpers/sim-child.ts';
 import { CounterSource } from './helpers/counter-source.ts';
 import { buildFakeLibRtlSdr, counterBytes, firstDifference } from './helpers/fake-librtlsdr.ts';
 
@@ -214,4 +215,50 @@ describe('RtlTcpServer socket hygiene', () => {
     }
     await client.close();
   });
+});
+
+describe('fringe sim under a command flood (1 MB of command bytes stalled streaming for ~16 s and wrote 39k log lines)', () => {
+  it('keeps streaming while a client sends 1 MB of commands, and logs a handful of lines', async () => {
+    const sim = await startSimChild();
+    cleanups.push(() => sim.stop());
+    const [host, port] = sim.endpoint.split(':');
+    const socket = net.connect({ host, port: Number(port) });
+    socket.on('error', () => {});
+    cleanups.push(async () => void socket.destroy());
+    // Arrival times of the stream's bytes (ms), after the 12-byte greeting.
+    const arrivals: number[] = [];
+    let bytes = 0;
+    socket.on('data', (d: Buffer) => {
+      bytes += d.length;
+      if (bytes > 12) arrivals.push(performance.now());
+    });
+    const waitFor = async (what: string, ok: () => boolean, ms: number) => {
+      const until = performance.now() + ms;
+      while (!ok()) {
+        if (performance.now() > until) throw new Error(`${what} within ${ms} ms; log:\n${sim.log()}`);
+        await sleep(20);
+      }
+    };
+    await waitFor('no stream', () => arrivals.length > 10, 30_000);
+    // 200 000 set-frequency commands (5 bytes each), all valid, each a different frequency.
+    const flood = Buffer.alloc(1_000_000);
+    for (let i = 0; i < 200_000; i++) {
+      flood[5 * i] = 0x01;
+      flood.writeUInt32BE(100_000_000 + i, 5 * i + 1);
+    }
+    const linesBefore = sim.log().split('\n').length;
+    const sent = performance.now();
+    socket.write(flood);
+    // Stream on for 4 s of wall time after the flood: no silence longer than 2 s (it was ~16 s; this machine may be loaded).
+    await sleep(4000);
+    const after = arrivals.filter((t) => t >= sent);
+    const gaps = [sent, ...after, performance.now()].slice(1).map((t, i, all) => t - (i === 0 ? sent : all[i - 1]));
+    expect(after.length).toBeGreaterThan(10);
+    expect(Math.max(...gaps)).toBeLessThan(2000);
+    // The log: one line per command kind per second (with a count), not one per command.
+    await sleep(1500);
+    const lines = sim.log().split('\n').length - linesBefore;
+    expect(lines).toBeLessThan(20);
+    expect(sim.log()).toMatch(/command setFrequency ×\d+ in \d+\.\d s, last: .*"param":100199999/);
+  }, 90_000);
 });
