@@ -24,8 +24,8 @@ Stops on Ctrl-C or SIGTERM, within 2 s whatever is running.
   --backend B    cpu | gpu | auto                          [auto]
   --no-ui-build  serve the API only if the UI is not built, instead of building it`;
 
-/** After SIGINT or SIGTERM, the process exits by this deadline (ms) even when something is still stopping. */
-export const stopDeadlineMs = 1500;
+/** After SIGINT or SIGTERM, the process exits by this deadline (ms) even when something is still stopping: half the 2 s promise, leaving the other half for the exit itself (worker threads, the store's last checkpoint) on a loaded machine. */
+export const stopDeadlineMs = 1000;
 
 export const command: Command = {
   name: 'serve',
@@ -77,7 +77,9 @@ export const command: Command = {
     const [s, st] = [server, station];
     return stop.finish(async () => {
       await s.close();
+      if (process.env.FRINGE_DEBUG_STOP) process.stderr.write(`server closed at ${performance.now().toFixed(0)} ms\n`);
       await st.close();
+      if (process.env.FRINGE_DEBUG_STOP) process.stderr.write(`station closed at ${performance.now().toFixed(0)} ms\n`);
     });
   },
 };
@@ -122,6 +124,7 @@ function stopOnSignal(station: () => Station | null) {
     } catch {
       // Already closed.
     }
+    if (process.env.FRINGE_DEBUG_STOP) process.stderr.write(`hardExit: store closed at ${performance.now().toFixed(0)} ms\n`);
     process.exit(exitCodes.failure);
   };
   let signalled!: (sig: NodeJS.Signals) => void;
@@ -130,6 +133,7 @@ function stopOnSignal(station: () => Station | null) {
     if (stopping) return hardExit(`${sig} again`);
     stopping = true;
     process.stderr.write(`fringe serve: ${sig}: stopping\n`);
+    if (process.env.FRINGE_DEBUG_STOP) process.stderr.write(`signal at ${performance.now().toFixed(0)} ms\n`);
     deadline = setTimeout(() => hardExit(`still stopping after ${stopDeadlineMs} ms`), stopDeadlineMs);
     signalled(sig);
   };

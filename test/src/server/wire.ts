@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import WebSocket from 'ws';
 
 export interface RawReply {
   /** HTTP status, or null when the server closed without a status line. */
@@ -195,4 +196,81 @@ function bigEndian64(n: number): Buffer {
   const b = Buffer.alloc(8);
   b.writeBigUInt64BE(BigInt(n));
   return b;
+}
+
+/** A well-behaved API client (the ws library): calls by id, and waits for events. */
+export class ApiClient {
+  private next = 1;
+  private readonly pending = new Map<number, (m: { result?: unknown; error?: { kind: string; message: string } }) => void>();
+  private readonly listeners = new Set<(event: string, data: unknown) => void>();
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data, binary) => {
+      if (binary) return void this.emit('spectrum', data);
+      const m = JSON.parse(data.toString());
+      if (typeof m.event === 'string') this.emit(m.event, m.data);
+      else this.pending.get(m.id)?.(m);
+    });
+    ws.on('error', () => {});
+  }
+
+  private emit(event: string, data: unknown): void {
+    for (const l of [...this.listeners]) l(event, data);
+  }
+
+  /** Connects to /api (with `?token=` when given). */
+  static open(port: number, token?: string | null, timeoutMs = 10_000): Promise<ApiClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api${token ? `?token=${encodeURIComponent(token)}` : ''}`, { handshakeTimeout: timeoutMs });
+      const client = new ApiClient(ws);
+      ws.once('open', () => resolve(client));
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
+  }
+
+  /** One call; resolves with the reply ({result} or {error}), rejects after `timeoutMs`. */
+  call(method: string, params?: unknown, timeoutMs = 30_000): Promise<{ result?: unknown; error?: { kind: string; message: string } }> {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`no reply to ${method} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pending.set(id, (m) => {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        resolve(m);
+      });
+      this.ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  /** The result of a call that must succeed. */
+  async ok<T = unknown>(method: string, params?: unknown, timeoutMs?: number): Promise<T> {
+    const r = await this.call(method, params, timeoutMs);
+    if (r.error) throw new Error(`${method}: ${r.error.kind}: ${r.error.message}`);
+    return r.result as T;
+  }
+
+  /** Resolves with the first event `name` whose data satisfies `pred` (ceiling `timeoutMs`). */
+  waitFor<T = unknown>(name: string, pred: (data: T) => boolean = () => true, timeoutMs = 30_000): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.listeners.delete(on);
+        reject(new Error(`no '${name}' event as awaited within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const on = (event: string, data: unknown) => {
+        if (event !== name || !pred(data as T)) return;
+        clearTimeout(timer);
+        this.listeners.delete(on);
+        resolve(data as T);
+      };
+      this.listeners.add(on);
+    });
+  }
+
+  close(): void {
+    this.ws.close();
+  }
 }
