@@ -77,9 +77,7 @@ export const command: Command = {
     const [s, st] = [server, station];
     return stop.finish(async () => {
       await s.close();
-      if (process.env.FRINGE_DEBUG_STOP) process.stderr.write(`server closed at ${performance.now().toFixed(0)} ms\n`);
       await st.close();
-      if (process.env.FRINGE_DEBUG_STOP) process.stderr.write(`station closed at ${performance.now().toFixed(0)} ms\n`);
     });
   },
 };
@@ -124,7 +122,6 @@ function stopOnSignal(station: () => Station | null) {
     } catch {
       // Already closed.
     }
-    if (process.env.FRINGE_DEBUG_STOP) process.stderr.write(`hardExit: store closed at ${performance.now().toFixed(0)} ms\n`);
     process.exit(exitCodes.failure);
   };
   let signalled!: (sig: NodeJS.Signals) => void;
@@ -133,7 +130,6 @@ function stopOnSignal(station: () => Station | null) {
     if (stopping) return hardExit(`${sig} again`);
     stopping = true;
     process.stderr.write(`fringe serve: ${sig}: stopping\n`);
-    if (process.env.FRINGE_DEBUG_STOP) process.stderr.write(`signal at ${performance.now().toFixed(0)} ms\n`);
     deadline = setTimeout(() => hardExit(`still stopping after ${stopDeadlineMs} ms`), stopDeadlineMs);
     signalled(sig);
   };
