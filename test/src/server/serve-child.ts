@@ -20,9 +20,12 @@ export interface ServeChild {
   stop(signal?: NodeJS.Signals, ceilingMs?: number): Promise<{ ms: number; code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts `fringe serve --port 0 --no-ui-build` with `args` (e.g. --db DIR); rejects with its stderr if it prints no address within `timeoutMs`. */
-export function startServe(args: string[], timeoutMs = 60_000): Promise<ServeChild> {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/fringe.js'), 'serve', '--port', '0', '--no-ui-build', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `fringe serve --port 0` with `args` (e.g. --db DIR), with --no-ui-build unless `buildUi`;
+ * rejects with its stderr if it prints no address within `timeoutMs`.
+ */
+export function startServe(args: string[], timeoutMs = 60_000, o: { buildUi?: boolean } = {}): Promise<ServeChild> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/fringe.js'), 'serve', '--port', '0', ...(o.buildUi ? [] : ['--no-ui-build']), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '', out = '';
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
