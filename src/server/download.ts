@@ -33,7 +33,6 @@ export function parseDownload(query: URLSearchParams): DownloadRequest {
   if (!Object.hasOwn(downloadFormats, format)) return { ok: false, status: 400, reason: `parameter 'format' must be fits or csv, not '${clip(format)}'` };
   const kind = query.get('kind') ?? 'power';
   if (kind !== 'power' && kind !== 'spectrum') return { ok: false, status: 400, reason: `parameter 'kind' must be power or spectrum, not '${clip(kind)}'` };
-  if (format === 'fits' && query.has('kind')) return { ok: false, status: 400, reason: "parameter 'kind' applies to format=csv only" };
   return { ok: true, id: Number(id), format: format as DownloadFormat, kind };
 }
 
