@@ -165,11 +165,13 @@ const statusText: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthori
 
 /** The decoded path and the query of a request target, or why it cannot be read. */
 export function requestTarget(url: string | undefined): { ok: true; path: string; query: URLSearchParams } | { ok: false; reason: string } {
-  if (!url || !url.startsWith('/')) return { ok: false, reason: `the request target must be a path starting with '/' (got '${clip(url ?? '')}')` };
+  const absolute = url !== undefined && /^https?:\/\//i.test(url);
+  if (!url || (!url.startsWith('/') && !absolute)) return { ok: false, reason: `the request target must be a path starting with '/' (got '${clip(url ?? '')}')` };
   let parsed: URL;
   try {
-    // Against a fixed origin, so '//host/x' is a path here, not another host.
-    parsed = new URL(`http://station${url}`);
+    // A path against a fixed origin, so '//host/x' is a path here, not another host; the
+    // absolute form (RFC 9112 3.2.2) gives its path (the Host header is what the guard checks).
+    parsed = absolute ? new URL(url) : new URL(`http://station${url}`);
   } catch {
     return { ok: false, reason: `the request target '${clip(url)}' is not a valid path` };
   }

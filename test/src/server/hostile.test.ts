@@ -99,6 +99,12 @@ describe('HTTP: malformed requests answer 4xx and the station keeps serving', ()
     await stillServing();
   });
 
+  it('an absolute-form request target (as proxies send it) is served by its path', async () => {
+    const r = await rawHttp(open.port, `GET http://127.0.0.1:${open.port}/ HTTP/1.1\r\nHost: 127.0.0.1:${open.port}\r\nConnection: close\r\n\r\n`);
+    expect(r.status).toBe(200);
+    expect((await rawHttp(open.port, `GET http://127.0.0.1:${open.port}/% HTTP/1.1\r\nHost: 127.0.0.1:${open.port}\r\nConnection: close\r\n\r\n`)).status).toBe(400);
+  });
+
   it('a path into a sibling folder that shares the UI folder name prefix is refused', async () => {
     const r = await get(open.port, '/..%2fui-private/secret.txt');
     expect(r.status).toBe(403);
