@@ -142,11 +142,14 @@ function stopOnSignal(station: () => Station | null) {
     },
     /** Runs the clean stop; the deadline still holds while it runs and afterwards, should a handle keep the process alive. */
     async finish(close: () => Promise<void>): Promise<number> {
-      await close();
-      if (deadline) clearTimeout(deadline);
-      // Whatever a device or library left open must not keep a stopped station alive.
-      setTimeout(() => process.exit(exitCodes.ok), 250).unref();
-      return exitCodes.ok;
+      try {
+        await close();
+        return exitCodes.ok;
+      } finally {
+        if (deadline) clearTimeout(deadline);
+        // Whatever a device or library left open must not keep a stopped station alive.
+        setTimeout(() => process.exit(), 250).unref();
+      }
     },
   };
 }
