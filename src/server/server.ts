@@ -59,7 +59,8 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const call = dispatcher(o.station);
   let dropped = 0;
-  const http = createServer((req, res) => {
+  // Host is checked by the guard, which says why it refuses (Node's own check answers an empty 400).
+  const http = createServer({ requireHostHeader: false }, (req, res) => {
     try {
       const target = requestTarget(req.url);
       if (!target.ok) return refuse(res, 400, target.reason);
@@ -76,6 +77,13 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       else res.destroy();
     }
   });
+  // CONNECT (a proxy tunnel): Node would close the socket without a word.
+  http.on('connect', (_req, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    socket.end(rawReply(405, 'CONNECT is not supported: the station is not a proxy'));
+  });
+  // An Expect other than 100-continue: Node would answer an empty 417.
+  http.on('checkExpectation', (req, res) => refuse(res, 417, `unsupported Expect '${clip(String(req.headers.expect ?? ''))}': only 100-continue is understood`));
   // Requests Node's parser cannot read (bad request line, oversized or invalid headers): a 4xx that says why, then close.
   http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable || err.code === 'ECONNRESET' || err.code === 'EPIPE') return void socket.destroy();
@@ -161,7 +169,7 @@ function rawReply(status: number, reason: string): string {
   const body = `${reason}\n`;
   return `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
-const statusText: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
+const statusText: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 417: 'Expectation Failed', 401: 'Unauthorized', 403: 'Forbidden', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
 
 /** The decoded path and the query of a request target, or why it cannot be read. */
 export function requestTarget(url: string | undefined): { ok: true; path: string; query: URLSearchParams } | { ok: false; reason: string } {

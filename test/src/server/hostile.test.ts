@@ -99,6 +99,19 @@ describe('HTTP: malformed requests answer 4xx and the station keeps serving', ()
     await stillServing();
   });
 
+  it('CONNECT, an unknown Expect and a request without Host answer 4xx with a reason (found by the fuzzer)', async () => {
+    const connect = await rawHttp(open.port, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n');
+    expect(connect.status).toBe(405);
+    expect(connect.body).toMatch(/not a proxy/);
+    const expectation = await get(open.port, '/', { Expect: 'teapot' });
+    expect(expectation.status).toBe(417);
+    expect(expectation.body).toMatch(/only 100-continue/);
+    const hostless = await rawHttp(open.port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
+    expect(hostless.status).toBe(400);
+    expect(hostless.body).toMatch(/missing Host header/);
+    await stillServing();
+  });
+
   it('an absolute-form request target (as proxies send it) is served by its path', async () => {
     const r = await rawHttp(open.port, `GET http://127.0.0.1:${open.port}/ HTTP/1.1\r\nHost: 127.0.0.1:${open.port}\r\nConnection: close\r\n\r\n`);
     expect(r.status).toBe(200);
