@@ -2,7 +2,8 @@
  * Who may talk to the headless station. Loopback binds need no token but
  * accept only loopback Host names (so a web page cannot reach the station
  * through DNS rebinding); any other bind needs the token on every API
- * connection. A browser's Origin must be the page's own host. The token is
+ * connection. A browser's Origin must be the page's own host, and a
+ * browser's API request must come from the station's own pages (Sec-Fetch-Site). The token is
  * compared in constant time and never logged.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -46,6 +47,10 @@ export function checkRequest(req: IncomingMessage, o: GuardOptions, api: boolean
   // Same origin means same host and port: another port on 127.0.0.1 is another site.
   const origin = req.headers.origin;
   if (origin !== undefined && originHost(origin) !== host.toLowerCase()) return { ok: false, status: 403, reason: 'cross-origin request refused' };
+  // Browsers send no Origin on a plain GET (a link, an <img>), but they do send Sec-Fetch-Site:
+  // the API answers only the station's own pages and requests a user makes directly.
+  const site = req.headers['sec-fetch-site'];
+  if (api && site !== undefined && site !== 'same-origin' && site !== 'none') return { ok: false, status: 403, reason: `cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 20)})` };
   if (api && o.token !== null && !tokenMatches(req, o.token)) return { ok: false, status: 401, reason: 'missing or wrong token' };
   return { ok: true };
 }

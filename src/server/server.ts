@@ -8,15 +8,17 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeSpectrum } from '../api/codec.ts';
-import { ApiError, checkParams, eventNames } from '../api/contract.ts';
+import { eventNames } from '../api/contract.ts';
 import { dispatcher } from '../api/dispatch.ts';
-import { downloadFormats, exportForDownload, type ExportedFile } from '../api/summary.ts';
 import type { Station, StationEvents } from '../engine/station.ts';
 import type { SpectrumEvent } from '../api/types.ts';
-import { checkRequest, isLoopback } from './guard.ts';
+import { serveDownload } from './download.ts';
+import { checkRequest, isLoopback, type Verdict } from './guard.ts';
+import { answer, maxPayload } from './rpc.ts';
 
 export interface ServeOptions {
   station: Station;
@@ -57,24 +59,57 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const call = dispatcher(o.station);
   let dropped = 0;
-
-  const http = createServer((req, res) => {
-    const download = new URL(req.url ?? '/', 'http://station').pathname === '/api/download';
-    const verdict = checkRequest(req, { bind: host, token }, download);
-    if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
-    if (download) serveDownload(req, res, o.station);
-    else serveStatic(req, res, uiDir);
-  });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  http.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://station').pathname;
-    const verdict = path === '/api' ? checkRequest(req, { bind: host, token }, true) : ({ ok: false, status: 400, reason: 'no such endpoint' } as const);
-    if (!verdict.ok) {
-      log(`refused API connection from ${req.socket.remoteAddress}: ${verdict.reason}`);
-      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.reason}\r\nConnection: close\r\n\r\n`);
-      return;
+  // Host is checked by the guard, which says why it refuses (Node's own check answers an empty 400).
+  const http = createServer({ requireHostHeader: false }, (req, res) => {
+    try {
+      const target = requestTarget(req.url);
+      if (!target.ok) return refuse(res, 400, target.reason);
+      const api = target.path === '/api' || target.path.startsWith('/api/');
+      const verdict = checkRequest(req, { bind: host, token }, api);
+      if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
+      if (target.path === '/api/download') serveDownload(req, res, o.station.store, target.query, refuse);
+      else if (api) refuse(res, target.path === '/api' ? 426 : 404, target.path === '/api' ? 'the API is a WebSocket at /api: connect with a WebSocket client' : `no such endpoint ${clip(target.path)}; the API is the WebSocket at /api and downloads are at /api/download`);
+      else serveStatic(req, res, uiDir, target.path);
+    } catch (err) {
+      // A bug in a handler costs this request, never the station.
+      log(`request ${clip(req.url ?? '')} failed: ${(err as Error).stack ?? String(err)}`);
+      if (!res.headersSent) refuse(res, 500, `the station failed to answer: ${(err as Error).message}`);
+      else res.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+  });
+  // CONNECT (a proxy tunnel): Node would close the socket without a word.
+  http.on('connect', (_req, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    socket.end(rawReply(405, 'CONNECT is not supported: the station is not a proxy'));
+  });
+  // An Expect other than 100-continue: Node would answer an empty 417.
+  http.on('checkExpectation', (req, res) => refuse(res, 417, `unsupported Expect '${clip(String(req.headers.expect ?? ''))}': only 100-continue is understood`));
+  // Requests Node's parser cannot read (bad request line, oversized or invalid headers): a 4xx that says why, then close.
+  http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || err.code === 'ECONNRESET' || err.code === 'EPIPE') return void socket.destroy();
+    const [status, reason] = clientErrorReply(err.code);
+    socket.end(rawReply(status, reason));
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload });
+  http.on('upgrade', (req, socket, head) => {
+    // Node leaves an upgraded socket without an error listener: a reset here must not kill the station.
+    socket.on('error', () => socket.destroy());
+    try {
+      const target = requestTarget(req.url);
+      let verdict: Verdict;
+      if (!target.ok) verdict = { ok: false, status: 400, reason: target.reason };
+      else if (target.path !== '/api') verdict = { ok: false, status: 400, reason: `no WebSocket endpoint at ${clip(target.path)}; the API is at /api` };
+      else verdict = checkRequest(req, { bind: host, token }, true);
+      if (!verdict.ok) {
+        log(`refused API connection from ${req.socket.remoteAddress}: ${verdict.reason}`);
+        socket.end(rawReply(verdict.status, verdict.reason));
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => connect(ws));
+    } catch (err) {
+      log(`upgrade ${clip(req.url ?? '')} failed: ${(err as Error).stack ?? String(err)}`);
+      socket.destroy();
+    }
   });
 
   function connect(ws: WebSocket): void {
@@ -87,23 +122,16 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     const forward = jsonEvents.map((name) => [name, (data: unknown) => send(name, data)] as const);
     o.station.on('spectrum', onSpectrum);
     for (const [name, listener] of forward) o.station.on(name, listener);
+    // Protocol errors (a message over maxPayload, invalid UTF-8, an unmasked or RSV-flagged frame): ws
+    // closes the connection with RFC 6455's code (1009, 1007, 1002, 1002); the station goes on.
+    ws.on('error', (err) => log(`API connection closed: ${err.message}`));
     ws.on('close', () => {
       o.station.off('spectrum', onSpectrum);
       for (const [name, listener] of forward) o.station.off(name, listener);
     });
     ws.on('message', async (raw, binary) => {
-      let id: unknown = null;
-      try {
-        if (binary) throw new ApiError('bad-request', 'calls are JSON text frames');
-        const msg = JSON.parse(raw.toString()) as { id?: unknown; method?: unknown; params?: unknown };
-        id = msg.id ?? null;
-        if (typeof msg.method !== 'string') throw new ApiError('bad-request', 'a call needs a "method" string');
-        ws.send(JSON.stringify({ id, result: (await call(msg.method, msg.params)) ?? null }));
-      } catch (err) {
-        const kind = err instanceof ApiError ? err.kind : 'bad-request';
-        const message = err instanceof SyntaxError ? `not JSON: ${err.message}` : (err as Error).message;
-        ws.send(JSON.stringify({ id, error: { kind, message } }));
-      }
+      const reply = await answer(call, raw as Buffer, binary);
+      if (ws.readyState === ws.OPEN) ws.send(reply);
     });
     send('status', o.station.status());
   }
@@ -123,56 +151,95 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
     async close() {
       for (const ws of wss.clients) ws.terminate();
       wss.close();
-      await new Promise<void>((ok) => http.close(() => ok()));
+      const closed = new Promise<void>((ok) => http.close(() => ok()));
+      // Keep-alive and half-sent requests would hold close() open: end them all.
+      http.closeAllConnections();
+      await closed;
     },
   };
 }
 
 function refuse(res: ServerResponse, status: number, reason: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
   res.end(`${reason}\n`);
 }
 
-/**
- * GET /api/download?id=N&format=fits|csv[&kind=power|spectrum]: writes the
- * export into the data folder (as `observations.export` does) and sends it
- * as an attachment. Guarded like the API (token when one is set).
- */
-function serveDownload(req: IncomingMessage, res: ServerResponse, station: Station): void {
-  if (req.method !== 'GET') return refuse(res, 405, 'downloads are GET requests');
-  const q = Object.fromEntries(new URL(req.url ?? '/', 'http://station').searchParams);
-  let file: ExportedFile;
+/** A whole HTTP/1.1 reply with a plain-text reason, for a raw socket (parser errors, refused upgrades). */
+function rawReply(status: number, reason: string): string {
+  const body = `${reason}\n`;
+  return `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+const statusText: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 417: 'Expectation Failed', 401: 'Unauthorized', 403: 'Forbidden', 408: 'Request Timeout', 413: 'Payload Too Large', 431: 'Request Header Fields Too Large' };
+
+/** The decoded path and the query of a request target, or why it cannot be read. */
+export function requestTarget(url: string | undefined): { ok: true; path: string; query: URLSearchParams } | { ok: false; reason: string } {
+  const absolute = url !== undefined && /^https?:\/\//i.test(url);
+  if (!url || (!url.startsWith('/') && !absolute)) return { ok: false, reason: `the request target must be a path starting with '/' (got '${clip(url ?? '')}')` };
+  let parsed: URL;
   try {
-    const { params } = checkParams<'observations.export'>('observations.export', { id: Number(q.id), format: q.format, ...(q.kind ? { kind: q.kind } : {}) });
-    file = exportForDownload(station.store, params.id, params.format, params.kind);
-  } catch (err) {
-    const kind = (err as { kind?: string }).kind;
-    return refuse(res, kind === 'not-found' ? 404 : kind === 'bad-request' || kind === 'invalid' || kind === 'state' ? 400 : 500, (err as Error).message);
+    // A path against a fixed origin, so '//host/x' is a path here, not another host; the
+    // absolute form (RFC 9112 3.2.2) gives its path (the Host header is what the guard checks).
+    parsed = absolute ? new URL(url) : new URL(`http://station${url}`);
+  } catch {
+    return { ok: false, reason: `the request target '${clip(url)}' is not a valid path` };
   }
-  res.writeHead(200, {
-    'content-type': downloadFormats[file.format].type,
-    'content-length': String(file.bytes),
-    'content-disposition': `attachment; filename="${file.name}"`,
-    'x-content-type-options': 'nosniff',
-    'cache-control': 'no-store',
-  });
-  createReadStream(file.path).pipe(res);
+  let path: string;
+  try {
+    path = decodeURIComponent(parsed.pathname);
+  } catch {
+    return { ok: false, reason: `the path '${clip(parsed.pathname)}' has a malformed percent-escape (% must be followed by two hex digits, as in %20)` };
+  }
+  if (/[\x00-\x1f\x7f]/.test(path)) return { ok: false, reason: 'the path has control characters (%00–%1F or %7F)' };
+  return { ok: true, path, query: parsed.searchParams };
 }
 
-function serveStatic(req: IncomingMessage, res: ServerResponse, uiDir: string): void {
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://station').pathname);
+/** Status and reason for a request Node's HTTP parser refused (llhttp's HPE_* codes). */
+function clientErrorReply(code: string | undefined): [number, string] {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW': return [431, 'the request headers are too large (at most 16 KiB)'];
+    case 'ERR_HTTP_REQUEST_TIMEOUT': return [408, 'the request took too long to arrive'];
+    case 'HPE_INVALID_METHOD': return [400, 'unknown HTTP method'];
+    case 'HPE_INVALID_URL': return [400, 'invalid request target'];
+    case 'HPE_INVALID_VERSION': return [400, 'not HTTP/1.0 or HTTP/1.1'];
+    case 'HPE_INVALID_HEADER_TOKEN': case 'HPE_INVALID_CONSTANT': case 'HPE_UNEXPECTED_SPACE': case 'HPE_LF_EXPECTED': case 'HPE_CR_EXPECTED':
+      return [400, 'malformed request line or header'];
+    case 'HPE_INVALID_CONTENT_LENGTH': case 'HPE_UNEXPECTED_CONTENT_LENGTH': case 'HPE_INVALID_TRANSFER_ENCODING': case 'HPE_INVALID_CHUNK_SIZE':
+      return [400, 'malformed body framing (Content-Length or Transfer-Encoding)'];
+    default: return [400, `malformed HTTP request (${code ?? 'unreadable'})`];
+  }
+}
+
+/** At most 60 printable characters of something a client sent, for a message or the log. */
+function clip(s: string): string {
+  const printable = s.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 60 ? `${printable.slice(0, 60)}…` : printable;
+}
+
+function serveStatic(req: IncomingMessage, res: ServerResponse, uiDir: string, path: string): void {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'the UI is served to GET requests');
   const file = normalize(join(uiDir, path === '/' ? 'index.html' : path));
-  if (!file.startsWith(uiDir)) return refuse(res, 403, 'outside the UI folder');
+  if (file !== uiDir && !file.startsWith(uiDir + sep)) return refuse(res, 403, 'outside the UI folder');
   if (!existsSync(uiDir)) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end('<!doctype html><title>Fringe</title><p>The Fringe station is running; its UI has not been built here. The API is at <code>/api</code> (WebSocket).</p>');
     return;
   }
   const target = existsSync(file) && statSync(file).isFile() ? file : join(uiDir, 'index.html');
-  res.writeHead(200, {
-    'content-type': types[extname(target)] ?? 'application/octet-stream',
-    'content-security-policy': "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
-    'x-content-type-options': 'nosniff',
+  const stream = createReadStream(target);
+  stream.once('error', (err: NodeJS.ErrnoException) => {
+    if (!res.headersSent) refuse(res, 404, `cannot read ${clip(path)} (${err.code ?? err.message})`);
+    else res.destroy();
   });
-  createReadStream(target).pipe(res);
+  stream.once('open', () => {
+    res.writeHead(200, {
+      'content-type': types[extname(target)] ?? 'application/octet-stream',
+      'content-security-policy': "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+      'x-content-type-options': 'nosniff',
+    });
+    if (req.method === 'HEAD') {
+      stream.destroy();
+      res.end();
+    } else stream.pipe(res);
+  });
+  res.once('close', () => stream.destroy());
 }
