@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportCsv } from '../../observations/export/csv.ts';
 import { exportFitsDynamicSpectrum } from '../../observations/export/dynspec.ts';
+import { exportFileName } from '../../observations/export/naming.ts';
 import type { Store } from '../../observations/store/store.ts';
 import { downloadFormats, type DownloadFormat } from '../api/summary.ts';
 
@@ -49,9 +50,11 @@ export function serveDownload(req: IncomingMessage, res: ServerResponse, store: 
   if (!r.ok) return refuse(res, r.status, r.reason);
   const dir = mkdtempSync(join(tmpdir(), 'fringe-download-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const name = r.format === 'csv' ? `fringe-obs${r.id}-${r.kind}.csv` : `fringe-obs${r.id}.fits`;
+  let name: string;
   let written: { path: string; bytes: number };
   try {
+    // The same name an upload of this observation gets (naming.ts): unique per observation.
+    name = exportFileName(store.getObservation(r.id), r.format, r.format === 'csv' ? r.kind : undefined);
     written = r.format === 'csv' ? exportCsv(store, r.id, join(dir, name), { kind: r.kind }) : exportFitsDynamicSpectrum(store, r.id, join(dir, name));
   } catch (err) {
     cleanup();
