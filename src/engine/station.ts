@@ -151,6 +151,8 @@ export class Station extends EventEmitter<StationEvents> {
   /** Raw recordings still being closed (their SigMF meta written, the observation ended). */
   private finishing = new Set<Promise<void>>();
   private notices: string[] = [];
+  /** The source spec a live start is opening (between stopping the old session and running the new), else null. */
+  private starting: string | null = null;
   private settings: StationSettings;
   private rotatorCtl: RotatorControl | null = null;
   /** Upload targets and jobs (uploads.ts). */
@@ -192,7 +194,8 @@ export class Station extends EventEmitter<StationEvents> {
   /** What the station can listen to (sources.ts): dongles, the rtl_tcp endpoints (each probed, but not the one in use), the simulator's scenarios. */
   sources(): Promise<Sources> {
     const l = this.live;
-    const live = l && { source: l.options.source, greeting: (l.source as { greeting?: Greeting | null }).greeting ?? null };
+    // A source being opened is in use too: probing its rtl_tcp servers now would take them from it (each serves one client).
+    const live = this.starting ? { source: this.starting, greeting: null } : l && { source: l.options.source, greeting: (l.source as { greeting?: Greeting | null }).greeting ?? null };
     return discoverSources({ endpoints: this.settings.rtlTcpEndpoints, scenario: this.settings.scenario, live });
   }
 
@@ -282,6 +285,15 @@ export class Station extends EventEmitter<StationEvents> {
   /** Starts (or restarts with new options) the live pipeline. */
   async startLive(options: LiveOptions = {}): Promise<StationStatus> {
     if (this.recording) throw new StationError('stop the recording before changing the source or tuning');
+    this.starting = options.source ?? 'sim';
+    try {
+      return await this.openLive(options);
+    } finally {
+      this.starting = null;
+    }
+  }
+
+  private async openLive(options: LiveOptions): Promise<StationStatus> {
     await this.stopLive();
     const o = {
       source: options.source ?? 'sim',
