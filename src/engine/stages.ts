@@ -1,4 +1,7 @@
 import type { Block } from '../../correlator/types.ts';
+import type { StageCounts, StagePolicy } from '../api/types.ts';
+
+export type { StageCounts, StagePolicy } from '../api/types.ts';
 
 /**
  * The bounded queues between the station's stages (source → FX core →
@@ -9,24 +12,6 @@ import type { Block } from '../../correlator/types.ts';
  * Every stage counts what went in, out and was dropped, and its high-water
  * mark, for the station's status.
  */
-
-export type StagePolicy = 'wait' | 'drop';
-
-export interface StageCounts {
-  name: string;
-  policy: StagePolicy;
-  capacity: number;
-  /** Items waiting now. */
-  queued: number;
-  /** Most items ever waiting at once. */
-  highWater: number;
-  /** Items accepted. */
-  in: number;
-  /** Items taken by the consumer. */
-  out: number;
-  /** Items refused because the stage was full. */
-  dropped: number;
-}
 
 export class StageClosedError extends Error {
   override name = 'StageClosedError';

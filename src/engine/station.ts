@@ -5,7 +5,8 @@
  * the Electron shell all drive it through src/api.
  */
 import { EventEmitter } from 'node:events';
-import type { BaselineCoherence, SpectrumEvent, StationStatus, TaskEvent } from '../api/types.ts';
+import type { BaselineCoherence, Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
+import { errorCause } from '../api/errors.ts';
 import { Pipeline } from '../../correlator/pipeline.ts';
 import { BlockStage, Stage, type StageCounts } from './stages.ts';
 import { spectralKurtosis } from '../../correlator/sk.ts';
@@ -73,7 +74,7 @@ export function bandCoherence(i: Pick<Integration, 'visibilities'>, N: number, C
 export interface StationEvents {
   spectrum: [SpectrumEvent];
   status: [StationStatus];
-  error: [{ kind: string; message: string }];
+  error: [StationErrorEvent];
   rotator: [RotatorEvent];
   upload: [UploadJobView];
   task: [TaskEvent];
@@ -150,7 +151,7 @@ export class Station extends EventEmitter<StationEvents> {
   private recording: { rec: Recording; mode: string; target: string; integrations: number; offset: number; raw: RawTap | null } | null = null;
   /** Raw recordings still being closed (their SigMF meta written, the observation ended). */
   private finishing = new Set<Promise<void>>();
-  private notices: string[] = [];
+  private notices: Notice[] = [];
   /** The source spec a live start is opening (between stopping the old session and running the new), else null. */
   private starting: string | null = null;
   private settings: StationSettings;
@@ -327,7 +328,7 @@ export class Station extends EventEmitter<StationEvents> {
       opened = await openBackend(o.backend, fx, {
         threads: o.threads,
         onNotice: (notice) => {
-          this.notices.push(notice);
+          this.notices.push({ kind: 'gpu-fallback', text: notice });
           this.emitStatus();
         },
       });
@@ -336,10 +337,10 @@ export class Station extends EventEmitter<StationEvents> {
       await source.close();
       throw err;
     }
-    this.notices = opened.notice ? [opened.notice] : [];
-    if (calibration) this.notices.push(calibration.notice);
-    if (isSimulated(source)) this.notices.push('No dongle in use: showing the built-in simulator.');
-    if (pointing) this.notices.push(`The simulated dish follows the rotator (${ctl!.driver}).`);
+    this.notices = opened.notice ? [{ kind: 'gpu-fallback', text: opened.notice }] : [];
+    if (calibration) this.notices.push({ kind: 'group-calibration', text: calibration.notice, delays: calibration.fit?.delays ?? null });
+    if (isSimulated(source)) this.notices.push({ kind: 'simulator', text: 'No dongle in use: showing the built-in simulator.' });
+    if (pointing) this.notices.push({ kind: 'rotator-follow', text: `The simulated dish follows the rotator (${ctl!.driver}).` });
     const session: LiveSession = {
       options: o,
       source,
@@ -437,11 +438,11 @@ export class Station extends EventEmitter<StationEvents> {
       .then(({ samples, failure }) => {
         if (failure) {
           rec.interrupt((failure as Error).message ?? String(failure));
-          this.fail(failure);
+          this.fail(failure, 'recording');
         } else if (raw.ended) rec.interrupt(raw.ended);
         else rec.complete(rec.start + samples / rate);
       })
-      .catch((err: unknown) => this.fail(err))
+      .catch((err: unknown) => this.fail(err, 'recording'))
       .finally(() => {
         this.finishing.delete(finish);
         this.emitStatus();
@@ -513,7 +514,7 @@ export class Station extends EventEmitter<StationEvents> {
         try {
           r.rec.event('pointing', { az: p.az, el: p.el, target: p.target, driver: ctl.driver });
         } catch (err) {
-          this.fail(err);
+          this.fail(err, 'recording');
         }
       }
       this.emitStatus();
@@ -522,7 +523,7 @@ export class Station extends EventEmitter<StationEvents> {
       // The controller stopped answering (or failed): it is closed; say so, and the station carries on without it.
       if (this.rotatorCtl === ctl) this.rotatorCtl = null;
       this.replaceFollowNotice(`The rotator stopped answering: the simulated dish stays at az ${ctl.last.az.toFixed(1)}° el ${ctl.last.el.toFixed(1)}° until the live view restarts.`);
-      this.emit('error', { kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}` });
+      this.emit('error', { kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}`, area: 'rotator', cause: errorCause(err) });
       this.emitStatus();
     });
     await this.followRotator();
@@ -537,7 +538,7 @@ export class Station extends EventEmitter<StationEvents> {
       this.rotatorCtl = null;
       await ctl.close();
       // A simulated dish that followed it goes back to the scenario's pointing.
-      if (this.live && isSimulated(this.live.source) && this.notices.some((n) => n.startsWith('The simulated dish follows the rotator'))) {
+      if (this.live && isSimulated(this.live.source) && this.notices.some((n) => n.kind === 'rotator-follow')) {
         if (this.recording) this.replaceFollowNotice(`Rotator disconnected: the simulated dish stays at az ${ctl.last.az.toFixed(1)}° el ${ctl.last.el.toFixed(1)}° until the live view restarts.`);
         else await this.followRotator();
       }
@@ -547,8 +548,8 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   private replaceFollowNotice(text: string): void {
-    const i = this.notices.findIndex((n) => n.startsWith('The simulated dish follows the rotator'));
-    if (i >= 0) this.notices[i] = text;
+    const i = this.notices.findIndex((n) => n.kind === 'rotator-follow');
+    if (i >= 0) this.notices[i] = { kind: 'rotator-lost', text };
   }
 
   /** Commands a move; resolves once the controller took it (the 'rotator' events show the slew). */
@@ -600,7 +601,7 @@ export class Station extends EventEmitter<StationEvents> {
     const l = this.live;
     if (!l || !isSimulated(l.source)) return;
     if (this.recording) {
-      this.notices.push('The simulated dish follows the rotator from the next live start (a recording is running).');
+      this.notices.push({ kind: 'rotator-follow', text: 'The simulated dish follows the rotator from the next live start (a recording is running).' });
       return;
     }
     const o = l.options;
@@ -639,7 +640,7 @@ export class Station extends EventEmitter<StationEvents> {
     await Promise.all([reading, correlating]);
     await l.pipeline.backend.close();
     if (l.stopped) return;
-    if (failure) this.fail(failure);
+    if (failure) this.fail(failure, 'live');
     // Keep what was recorded, and say so.
     if (this.recording) {
       const why = failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped';
@@ -699,7 +700,7 @@ export class Station extends EventEmitter<StationEvents> {
         this.recording.integrations++;
       } catch (err) {
         // Disk full, read-only: the recording stops with what it has; the live view goes on.
-        this.fail(err);
+        this.fail(err, 'recording');
         this.recording = null;
         this.emitStatus();
       }
@@ -734,9 +735,9 @@ export class Station extends EventEmitter<StationEvents> {
     });
   }
 
-  private fail(err: unknown): void {
+  private fail(err: unknown, area: StationErrorEvent['area']): void {
     const kind = (err as { kind?: string }).kind ?? 'error';
-    this.emit('error', { kind, message: err instanceof Error ? err.message : String(err) });
+    this.emit('error', { kind, message: err instanceof Error ? err.message : String(err), area, cause: errorCause(err) });
   }
 
   private emitStatus(): void {

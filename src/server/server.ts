@@ -13,7 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { encodeSpectrum } from '../api/codec.ts';
 import { ApiError, checkParams, eventNames } from '../api/contract.ts';
 import { dispatcher } from '../api/dispatch.ts';
-import { downloadFormats, exportForDownload, type ExportedFile } from '../api/summary.ts';
+import { downloadFormats, exportForDownload, type ExportedFile } from '../engine/summary.ts';
 import type { Station, StationEvents } from '../engine/station.ts';
 import type { SpectrumEvent } from '../api/types.ts';
 import { checkRequest, isLoopback } from './guard.ts';
@@ -102,7 +102,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       } catch (err) {
         const kind = err instanceof ApiError ? err.kind : 'bad-request';
         const message = err instanceof SyntaxError ? `not JSON: ${err.message}` : (err as Error).message;
-        ws.send(JSON.stringify({ id, error: { kind, message } }));
+        ws.send(JSON.stringify({ id, error: { kind, message, cause: err instanceof ApiError ? err.cause : 'invalid' } }));
       }
     });
     send('status', o.station.status());

@@ -44,7 +44,7 @@ export const command: Command = {
     const source = values.source ?? (await Station.firstDongle()) ?? 'sim';
     try {
       const status = await station.startLive({ source, backend: values.backend as 'cpu' | 'gpu' | 'auto' });
-      for (const n of status.notices) process.stderr.write(`note: ${n}\n`);
+      for (const n of status.notices) process.stderr.write(`note: ${n.text}\n`);
     } catch (err) {
       process.stderr.write(`station: could not start the live view on ${source}: ${(err as Error).message}\n`);
     }

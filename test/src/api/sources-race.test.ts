@@ -34,7 +34,7 @@ describe('sources while the live view changes source', () => {
     for (const e of [a, b]) await call('station.addEndpoint', { endpoint: e });
     await call('live.start', { source: 'sim', channels: 256, backend: 'cpu' });
     // As the Station page does: the status saying the old source stopped makes it list the sources at once.
-    let listing: Promise<unknown> | null = null;
+    let listing = null as Promise<unknown> | null;
     station.on('status', (s) => {
       if (!s.live && !listing) listing = call('sources.list', {});
     });
