@@ -17,7 +17,7 @@ import { serveSim, type SimServer } from '../../src/cli/commands/sim.ts';
 import { scenarioDir } from '../../src/engine/sources.ts';
 import type { SpectrumEvent } from '../../src/api/types.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { openSession, paintedWaterfallRows, shots, type Served } from './harness.ts';
+import { e2eSetup, e2eTest, e2eWait, nextDraw, openSession, paintedWaterfallRows, shots, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
@@ -62,18 +62,22 @@ function identify(y: number[], events: SpectrumEvent[]): { input: number; time: 
   return null;
 }
 
-/** Polls until the plotted spectrum is one of the spectra received (the page and our socket get each at about the same time). */
+/**
+ * Waits until the plotted spectrum is one of the spectra received (the page and our socket get each at
+ * about the same time): checked again on each redraw of the plot.
+ */
 async function shownInput(page: Page, events: SpectrumEvent[]): Promise<{ input: number; time: number }> {
-  for (let tries = 0; tries < 50; tries++) {
+  const deadline = Date.now() + e2eWait;
+  while (Date.now() < deadline) {
     const [t] = await traces(page, 'spectrum-plot');
     const found = t && identify(t.y, events);
     if (found) return found;
-    await page.waitForTimeout(100);
+    await nextDraw(page, 'spectrum-plot').catch(() => {});
   }
   throw new Error('the plotted spectrum matches no input of the last 40 spectra');
 }
 
-describe.skipIf(skip)('a coherent group in the UI', () => {
+describe.skipIf(skip)('a coherent group in the UI', { timeout: e2eTest }, () => {
   let server: Served;
   let browser: Browser;
   let page: Page;
@@ -82,7 +86,7 @@ describe.skipIf(skip)('a coherent group in the UI', () => {
 
   beforeAll(async () => {
     ({ server, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1000 }));
-  }, 180_000);
+  }, e2eSetup);
 
   afterAll(async () => {
     await browser?.close();
@@ -175,7 +179,7 @@ describe.skipIf(skip)('a coherent group in the UI', () => {
     const history = await traces(page, 'coherence-plot');
     expect(history).toHaveLength(3);
     for (const t of history) expect(t.y.every((v) => v >= 0 && v <= 1)).toBe(true);
-    await page.waitForTimeout(3000);
+    await nextDraw(page, 'coherence-plot');
     await page.screenshot({ path: join(shots, 'group-live.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });

@@ -209,7 +209,7 @@ export function Live({ station }: { station: StationView }) {
                 ))}
               </select>
             </label>
-            <span className="muted small">{e ? `${avg?.count ?? 0} × ${(e.spectra * e.channels / e.sampleRate).toFixed(2)} s` : ''}</span>
+            <span className="muted small" data-testid="average-count">{e ? `${avg?.count ?? 0} × ${(e.spectra * e.channels / e.sampleRate).toFixed(2)} s` : ''}</span>
           </div>
         </div>
         {spectrumPlot ? <Plot testId="spectrum-plot" data={spectrumPlot.data} layout={spectrumPlot.layout} /> : <div className="plot empty">{station.connection !== 'open' ? 'Not connected to the station.' : live ? 'Waiting for the first spectrum…' : 'The live view is stopped. Start it from the Tuning controls.'}</div>}
