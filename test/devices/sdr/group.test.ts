@@ -90,6 +90,8 @@ describe('two rtl_tcp servers on two antennas of the simulated interferometer', 
   it('become one coherent pair: the station measures their offset over the network and the baselines stay coherent', async () => {
     const scenario = join(process.cwd(), 'devices/sim/scenarios/interferometer.json');
     // Each server in its own process, as on two machines: the station's 2 s wide delay search must not stall them.
+    // Real time, the margin this relies on: each server must stream 2.4 MS/s and the station read both without a gap for
+    // the 0.44 s of calibration; an rtl_tcp server drops what its client does not take, and rtl_tcp cannot say so.
     const servers = await Promise.all([0, 1].map((a) => startSimChild(['--scenario', scenario, '--antenna', String(a)])));
     cleanups.push(async () => {
       await Promise.all(servers.map((s) => s.stop()));
