@@ -186,6 +186,8 @@ export interface StationView {
   /** The rotator's latest position event while one is connected (null otherwise). */
   rotator: RotatorView | null;
   history: PowerHistory;
+  /** Bumped when a call changed the stored observations (a recording stopped and closed, one deleted or reprocessed): lists reload on it. */
+  dataVersion: number;
   banners: Banner[];
   dismiss(id: number): void;
   /**
@@ -208,6 +210,7 @@ export function useStation(): StationView {
   const [spectrum, setSpectrum] = useState<SpectrumEvent | null>(null);
   const [rotator, setRotator] = useState<RotatorView | null>(null);
   const [banners, setBanners] = useState<Banner[]>([]);
+  const [dataVersion, setDataVersion] = useState(0);
   const history = useRef<PowerHistory>({ ...emptyHistory(1), dropped: 0, spectra: 0, version: 0 });
 
   const push = (topic: BannerTopic, kind: Banner['kind'], text: string, cause?: ErrorCause) =>
@@ -269,6 +272,7 @@ export function useStation(): StationView {
     spectrum,
     rotator: status?.rotator ? rotator : null,
     history: history.current,
+    dataVersion,
     banners,
     dismiss: (id) => setBanners((b) => b.filter((x) => x.id !== id)),
     async call(method, params, doing) {
@@ -276,6 +280,8 @@ export function useStation(): StationView {
       try {
         const r = await client.call(method, params);
         clear(topic);
+        // record.stop answers once a raw recording is closed and its observation complete.
+        if (method === 'record.stop' || method === 'observations.delete' || method === 'observations.reprocess') setDataVersion((v) => v + 1);
         return r;
       } catch (err) {
         return report(err, doing, topic);

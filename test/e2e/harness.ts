@@ -103,9 +103,13 @@ export function paintedWaterfallRows(page: Page): Promise<number> {
 
 /** Waits until a plot's first trace differs from what it holds now: the next spectrum drawn (the sim sends one each 0.25 s). */
 export async function nextDraw(page: Page, testId: string, timeout = 60_000): Promise<void> {
-  const ys = (id: string) => JSON.stringify(Array.from((document.querySelector(`[data-testid=${id}]`) as unknown as { data?: { y?: ArrayLike<number> }[] } | null)?.data?.[0]?.y ?? []));
-  const before = await page.evaluate(`(${ys.toString()})(${JSON.stringify(testId)})`);
-  await page.waitForFunction(`(${ys.toString()})(${JSON.stringify(testId)}) !== ${JSON.stringify(before)}`, null, { timeout });
+  // Functions, not strings: the page's CSP forbids eval.
+  const before = await page.evaluate((id) => JSON.stringify(Array.from((document.querySelector(`[data-testid=${id}]`) as unknown as { data?: { y?: ArrayLike<number> }[] } | null)?.data?.[0]?.y ?? [])), testId);
+  await page.waitForFunction(
+    ([id, b]) => JSON.stringify(Array.from((document.querySelector(`[data-testid=${id}]`) as unknown as { data?: { y?: ArrayLike<number> }[] } | null)?.data?.[0]?.y ?? [])) !== b,
+    [testId, before] as const,
+    { timeout },
+  );
 }
 
 /** Waits until the page has drawn two more frames: a layout change (a new window size) is on screen. */

@@ -39,7 +39,8 @@ describe.skipIf(skip)('raw IQ recording and reprocessing in the UI', { timeout: 
     await page.getByTestId('rec-pill').waitFor({ state: 'detached' });
     await page.getByTestId('nav-observations').click();
     const row = page.getByTestId('obs-row-1');
-    await row.waitFor();
+    // Complete once the stop has closed the SigMF file (the list reloads then); a loaded disk takes longer.
+    await row.filter({ hasText: /complete/ }).waitFor();
     expect(await row.textContent()).toMatch(/Sun raw.*raw.*complete/);
   }, e2eTest);
 

@@ -33,7 +33,7 @@ export function Observations({ station }: { station: StationView }) {
     station.call('observations.list', status ? { status } : {}, 'list the observations').then((l) => l && setList(l));
   useEffect(() => {
     if (station.connection === 'open') void load();
-  }, [client, station.connection, status, recId]);
+  }, [client, station.connection, status, recId, station.dataVersion]);
 
   const shown = useMemo(() => {
     const t = text.trim().toLowerCase();
