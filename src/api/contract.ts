@@ -11,11 +11,20 @@ import { endpoint, site, sourceSpec } from './inputs.ts';
 import type { Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
-import type { RotatorEvent } from '../engine/rotator.ts';
-import type { SpectrumEvent, StationStatus, TaskEvent } from './types.ts';
-import type { ExportFormat, TargetSummary, UploadJobView } from '../engine/uploads.ts';
-import type { Sources } from '../engine/sources.ts';
-import type { ExportedFile, ObservationSummary } from './summary.ts';
+import type {
+  ErrorCause,
+  ExportFormat,
+  ExportedFile,
+  ObservationSummary,
+  RotatorEvent,
+  Sources,
+  SpectrumEvent,
+  StationErrorEvent,
+  StationStatus,
+  TargetSummary,
+  TaskEvent,
+  UploadJobView,
+} from './types.ts';
 
 
 const tuning = z
@@ -164,7 +173,7 @@ export type Result<M extends MethodName> = Results[M];
 export interface Events {
   spectrum: SpectrumEvent;
   status: Json<StationStatus>;
-  error: { kind: string; message: string };
+  error: StationErrorEvent;
   rotator: RotatorEvent;
   upload: UploadJobView;
   task: TaskEvent;
@@ -174,13 +183,31 @@ export interface Events {
 export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task'] as const;
 export type EventName = (typeof eventNames)[number];
 
+/** How a call failed, as its reply carries it. */
+export type ApiErrorKind = 'bad-request' | 'unknown-method' | 'failed' | 'unauthorized';
+
+/** A refused or failed call: `{"id", "error": {"kind", "message", "cause"}}` on the wire. */
+export interface ApiErrorReply {
+  kind: ApiErrorKind;
+  message: string;
+  /** What went wrong underneath (a 'failed' call's device, disk or network error; 'invalid' for a bad request). */
+  cause: ErrorCause;
+}
+
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
-    readonly kind: 'bad-request' | 'unknown-method' | 'failed' | 'unauthorized',
+    readonly kind: ApiErrorKind,
     message: string,
+    /** What went wrong underneath (errors.ts errorCause); a bad request is 'invalid'. */
+    override readonly cause: ErrorCause = kind === 'bad-request' ? 'invalid' : 'unknown',
   ) {
     super(message);
+  }
+
+  /** The reply's `error` member. */
+  reply(): ApiErrorReply {
+    return { kind: this.kind, message: this.message, cause: this.cause };
   }
 }
 

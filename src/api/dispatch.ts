@@ -4,7 +4,8 @@
  */
 import type { Station } from '../engine/station.ts';
 import { ApiError, checkParams, type MethodName, type Params } from './contract.ts';
-import { exportForDownload, summarize } from './summary.ts';
+import { exportForDownload, summarize } from '../engine/summary.ts';
+import { errorCause } from './errors.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -59,7 +60,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return await (handlers[call.method] as (p: unknown) => unknown)(call.params);
     } catch (err) {
       if (err instanceof ApiError) throw err;
-      throw new ApiError('failed', err instanceof Error ? err.message : String(err));
+      throw new ApiError('failed', err instanceof Error ? err.message : String(err), errorCause(err));
     }
   };
 }

@@ -1,12 +1,25 @@
 /**
  * The payloads of the contract (src/api/contract.ts): what the engine sends
  * and every UI reads. They live here so that a UI imports nothing but
- * src/api.
+ * src/api; the engine imports them from here. Types only.
+ *
+ * Units: times Unix seconds unless named otherwise, frequencies Hz, angles
+ * degrees (azimuth from north through east), sizes bytes.
  */
 import type { Tuning } from '../../devices/sdr/source.ts';
+import type { RtlSdrDeviceInfo } from '../../devices/sdr/rtlsdr-devices.ts';
+import type { AzEl, DriverName, Limits } from '../../devices/rotator/index.ts';
+import type { ExportFormat } from '../../observations/export/index.ts';
+import type { JobState } from '../../observations/upload/queue.ts';
+import type { TargetSummary } from '../../observations/upload/targets.ts';
 import type { Site } from '../astro/site.ts';
-import type { StageCounts } from '../engine/live.ts';
-import type { RotatorStatus } from '../engine/rotator.ts';
+
+export type { ExportFormat } from '../../observations/export/index.ts';
+export type { JobState } from '../../observations/upload/queue.ts';
+export type { TargetSummary } from '../../observations/upload/targets.ts';
+/** One bounded queue between the live session's stages (devices/sdr/block-queue.ts), as the status and each spectrum report it. */
+export type { StageCounts, StagePolicy } from '../../devices/sdr/block-queue.ts';
+import type { StageCounts } from '../../devices/sdr/block-queue.ts';
 
 /** One integration as subscribers see it: per-input mean power spectra and what flags them. */
 export interface SpectrumEvent {
@@ -61,7 +74,8 @@ export interface StationStatus {
   site: Site;
   /** The simulator's scenario: a built-in name (sources.ts), a file set by hand in station.json, or null for the default. */
   scenario: string | null;
-  notices: string[];
+  /** What the UI shows above every page while they hold (typed: see Notice). */
+  notices: Notice[];
   /** The connected rotator, or null. */
   rotator: RotatorStatus | null;
 }
@@ -78,3 +92,218 @@ export interface TaskEvent {
   failed?: boolean;
 }
 
+
+/**
+ * A standing notice of the station, with a kind a UI switches on (to place,
+ * title or hide it) and the text it shows.
+ */
+export type Notice =
+  /** No dongle in use: the live view is the built-in simulator. */
+  | { kind: 'simulator'; text: string }
+  /** The GPU backend was asked for (or chosen by auto) and is not there or failed: the CPU computes. */
+  | { kind: 'gpu-fallback'; text: string }
+  /**
+   * A group's delay calibration when it started: `delays` (samples per input, measured against
+   * the common signal) when measured, null when the inputs are correlated without delays.
+   */
+  | { kind: 'group-calibration'; text: string; delays: number[] | null }
+  /** The simulated dish follows the connected rotator (or will from the next live start). */
+  | { kind: 'rotator-follow'; text: string }
+  /** The rotator the simulated dish followed went away: the dish stays where it was. */
+  | { kind: 'rotator-lost'; text: string };
+export type NoticeKind = Notice['kind'];
+
+/**
+ * What went wrong underneath a failure, for a UI to react to and to advise
+ * on (errors.ts derives it from the device, store and system errors):
+ * - `busy`: the device (a dongle, a port) is used by another program or claimed by a kernel driver
+ * - `not-found`: no such dongle, serial port, file or observation
+ * - `permission`: the operating system refused access (a udev rule, a read-only folder)
+ * - `refused`: nothing is listening at HOST:PORT (rtl_tcp, rotctld)
+ * - `unreachable`: the host is known but cannot be reached (no route, a firewall)
+ * - `dns`: no such host name
+ * - `timeout`: a device or server stopped answering
+ * - `unplugged`: the device or connection went away mid-stream
+ * - `disk-full`: the disk (or the database's size cap) is full
+ * - `read-only`: the data folder or database is read-only
+ * - `not-installed`: a library or program is missing (librtlsdr, a GPU)
+ * - `out-of-range`: a request outside what the device can do (a frequency, a rotator limit)
+ * - `protocol`: a device or server answered something that cannot be understood
+ * - `invalid`: a malformed input (file content, argument)
+ * - `state`: not possible now (e.g. while recording)
+ * - `unknown`: none of these
+ */
+export type ErrorCause =
+  | 'busy'
+  | 'not-found'
+  | 'permission'
+  | 'refused'
+  | 'unreachable'
+  | 'dns'
+  | 'timeout'
+  | 'unplugged'
+  | 'disk-full'
+  | 'read-only'
+  | 'not-installed'
+  | 'out-of-range'
+  | 'protocol'
+  | 'invalid'
+  | 'state'
+  | 'unknown';
+
+/**
+ * The `error` event: something failed outside any call. `kind` is the
+ * failing part's own word (e.g. a device error's kind, `rotator-timeout`);
+ * `area` and `cause` are what a UI switches on.
+ */
+export interface StationErrorEvent {
+  kind: string;
+  message: string;
+  /** What failed: the live view, a recording, the rotator, the upload queue. */
+  area: 'live' | 'recording' | 'rotator' | 'uploads';
+  cause: ErrorCause;
+}
+
+/** The rotator as subscribers see it: the 'rotator' event, about twice a second while connected. */
+export interface RotatorEvent {
+  /** Position read, degrees. */
+  az: number;
+  el: number;
+  /** True while a commanded move has not arrived, or the position changed since the last read. */
+  moving: boolean;
+  /** The mechanical target of the last goto (degrees), or null after stop, park or arrival. */
+  target: AzEl | null;
+  driver: DriverName;
+  port: string;
+  /** The sun in the sky the dish sees (the simulator's when the live source is the simulator), degrees. */
+  sun: (AzEl & { sky: 'simulator' | 'site' }) | null;
+}
+
+/** The rotator in the station's status. */
+export interface RotatorStatus {
+  driver: DriverName;
+  port: string;
+  az: number;
+  el: number;
+  moving: boolean;
+  limits: Limits;
+}
+
+/** One upload job as the UI sees it (and as each `upload` event carries it). Never holds a secret. */
+export interface UploadJobView {
+  job: number;
+  /** The observation it came from (null when that was deleted, or for a job the CLI queued without one). */
+  observation: number | null;
+  target: string;
+  /** The export format, when the job sends an export the store recorded. */
+  format: ExportFormat | null;
+  /** File name on the server. */
+  file: string;
+  state: JobState;
+  /**
+   * Bytes handed to the network in the current attempt (all of them once done). The system's
+   * socket buffers take up to a few MiB before the server has read any, so a small file shows
+   * all sent at once and then waits for the server's reply.
+   */
+  sent: number;
+  /** File size (bytes). */
+  total: number;
+  /** Attempts made (the running one included). */
+  attempts: number;
+  /** Attempts before the job fails for good. */
+  maxAttempts: number;
+  /** The last attempt's error, in the transport's words (null once done). */
+  error: string | null;
+  /** Queued after a failed attempt: when the next one starts (Unix s); else null. */
+  retryAt: number | null;
+  /** Done without sending: the server already held these bytes. */
+  alreadyThere: boolean;
+  /** Last change (Unix s). */
+  updated: number;
+}
+
+/** The dongles librtlsdr sees. */
+export interface Dongles {
+  /** Whether librtlsdr loaded (false: `note` says why, and how to install it). */
+  available: boolean;
+  devices: RtlSdrDeviceInfo[];
+  /** Why the list is empty (none plugged in, or no librtlsdr), else null. */
+  note: string | null;
+}
+
+/** Why an rtl_tcp endpoint did not answer as one, in a word or three. */
+export type ProbeFailure = 'refused' | 'timed out' | 'not an rtl_tcp server' | 'closed without a greeting' | 'unknown host' | 'no route to host' | 'failed';
+
+export type EndpointProbe =
+  | {
+      /** HOST:PORT as listed. */
+      endpoint: string;
+      reachable: true;
+      /** The tuner the greeting names, e.g. "Rafael Micro R820T". */
+      tuner: string;
+      tunerType: number;
+      /** Entries in the tuner's gain table, from the greeting. */
+      gains: number;
+      /** The live view is using it (not probed: a server takes one client at a time). */
+      inUse: boolean;
+    }
+  | {
+      endpoint: string;
+      reachable: false;
+      reason: ProbeFailure;
+      /** One sentence: what happened and what to check. */
+      detail: string;
+    };
+
+export interface ScenarioInfo {
+  /** A built-in scenario's name (its file in devices/sim/scenarios/ without .json), or null for the default. */
+  name: string | null;
+  /** One line, from the scenario file's `description`. */
+  description: string;
+  /** Antennas the scenario simulates: more than one can be opened as a group (group:sim:0,…,sim:N−1). */
+  antennas: number;
+}
+
+export interface SimulatorInfo {
+  /** The default first, then the built-in scenarios by name. */
+  scenarios: ScenarioInfo[];
+  /** The scenario the simulator opens with: a built-in name, a file (set by hand in station.json), or null for the default. */
+  selected: string | null;
+}
+
+/** What the station can listen to: `sources.list`. */
+export interface Sources {
+  dongles: Dongles;
+  rtlTcp: EndpointProbe[];
+  simulator: SimulatorInfo;
+}
+
+/** What the UI plots of a stored observation: `observations.summary`. */
+export interface ObservationSummary {
+  id: number;
+  /** Channel centres (Hz), fft-shifted order, as the spectra. */
+  frequency: number[];
+  /** Per input: mean power per spectrum per channel over the observation (arbitrary units). */
+  spectrum: number[][];
+  /** Start of each (possibly averaged) point (Unix s). */
+  time: number[];
+  /** Per input: mean total power per spectrum (arbitrary units), averaged over `step` integrations. */
+  power: number[][];
+  /** Integrations averaged into each time point (1 unless the observation is long). */
+  step: number;
+}
+
+/** The formats the UI downloads (`observations.export`, `/api/download`). */
+export type DownloadFormat = 'fits' | 'csv';
+
+/** An export written for download: `observations.export`. */
+export interface ExportedFile {
+  id: number;
+  format: DownloadFormat;
+  /** File name offered to the user. */
+  name: string;
+  /** Absolute path in the data folder's exports/. */
+  path: string;
+  bytes: number;
+  sha256: string;
+}

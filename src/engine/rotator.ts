@@ -10,7 +10,10 @@ import { EventEmitter } from 'node:events';
 import { DeviceError } from '../../devices/errors.ts';
 import { openRotator, type AzEl, type DriverName, type Limits, type Rotator } from '../../devices/rotator/index.ts';
 
+import type { RotatorStatus } from '../api/types.ts';
+
 export type { DriverName } from '../../devices/rotator/index.ts';
+export type { RotatorEvent, RotatorStatus } from '../api/types.ts';
 
 /** What the station is asked to connect; `port` is a serial path or HOST:PORT (rotctld), unused by 'sim'. */
 export interface RotatorConnect {
@@ -25,31 +28,6 @@ export interface RotatorConnect {
   azRate?: number;
   elRate?: number;
   start?: AzEl;
-}
-
-/** The rotator as subscribers see it: the 'rotator' event, about twice a second while connected. */
-export interface RotatorEvent {
-  /** Position read, degrees. */
-  az: number;
-  el: number;
-  /** True while a commanded move has not arrived, or the position changed since the last read. */
-  moving: boolean;
-  /** The mechanical target of the last goto (degrees), or null after stop, park or arrival. */
-  target: AzEl | null;
-  driver: DriverName;
-  port: string;
-  /** The sun in the sky the dish sees (the simulator's when the live source is the simulator), degrees. */
-  sun: (AzEl & { sky: 'simulator' | 'site' }) | null;
-}
-
-/** The rotator in the station's status. */
-export interface RotatorStatus {
-  driver: DriverName;
-  port: string;
-  az: number;
-  el: number;
-  moving: boolean;
-  limits: Limits;
 }
 
 export interface RotatorControlEvents {

@@ -15,60 +15,9 @@ import { parseSourceSpec } from '../../devices/sdr/spec.ts';
 import { endpointProblem, parseHostPort } from '../api/inputs.ts';
 import { tunerName } from '../../devices/sdr/tuners.ts';
 import { defaultScenario, defaultScenarioDescription, loadScenario } from '../../devices/sim/scenario.ts';
+import type { Dongles, EndpointProbe, ProbeFailure, ScenarioInfo, Sources } from '../api/types.ts';
 
-export interface Dongles {
-  /** Whether librtlsdr loaded (false: `note` says why, and how to install it). */
-  available: boolean;
-  devices: RtlSdrDeviceInfo[];
-  /** Why the list is empty (none plugged in, or no librtlsdr), else null. */
-  note: string | null;
-}
-
-/** Why an rtl_tcp endpoint did not answer as one, in a word or three. */
-export type ProbeFailure = 'refused' | 'timed out' | 'not an rtl_tcp server' | 'closed without a greeting' | 'unknown host' | 'no route to host' | 'failed';
-
-export type EndpointProbe =
-  | {
-      /** HOST:PORT as listed. */
-      endpoint: string;
-      reachable: true;
-      /** The tuner the greeting names, e.g. "Rafael Micro R820T". */
-      tuner: string;
-      tunerType: number;
-      /** Entries in the tuner's gain table, from the greeting. */
-      gains: number;
-      /** The live view is using it (not probed: a server takes one client at a time). */
-      inUse: boolean;
-    }
-  | {
-      endpoint: string;
-      reachable: false;
-      reason: ProbeFailure;
-      /** One sentence: what happened and what to check. */
-      detail: string;
-    };
-
-export interface ScenarioInfo {
-  /** A built-in scenario's name (its file in devices/sim/scenarios/ without .json), or null for the default. */
-  name: string | null;
-  /** One line, from the scenario file's `description`. */
-  description: string;
-  /** Antennas the scenario simulates: more than one can be opened as a group (group:sim:0,…,sim:N−1). */
-  antennas: number;
-}
-
-export interface SimulatorInfo {
-  /** The default first, then the built-in scenarios by name. */
-  scenarios: ScenarioInfo[];
-  /** The scenario the simulator opens with: a built-in name, a file (set by hand in station.json), or null for the default. */
-  selected: string | null;
-}
-
-export interface Sources {
-  dongles: Dongles;
-  rtlTcp: EndpointProbe[];
-  simulator: SimulatorInfo;
-}
+export type { Dongles, EndpointProbe, ProbeFailure, ScenarioInfo, SimulatorInfo, Sources } from '../api/types.ts';
 
 /** How long a probe waits for the connection and the greeting together (ms): long enough for a LAN or Wi-Fi, short enough for a page. */
 export const probeTimeoutMs = 2000;

@@ -8,7 +8,8 @@
  * the CLI and the Electron shell all drive it through src/api.
  */
 import { EventEmitter } from 'node:events';
-import type { SpectrumEvent, StationStatus, TaskEvent } from '../api/types.ts';
+import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
+import { errorCause } from '../api/errors.ts';
 import type { Integration } from '../../correlator/types.ts';
 import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { SerialQueue } from '../../devices/serial-queue.ts';
@@ -35,7 +36,7 @@ export type { LiveOptions } from './live.ts';
 export interface StationEvents {
   spectrum: [SpectrumEvent];
   status: [StationStatus];
-  error: [{ kind: string; message: string }];
+  error: [StationErrorEvent];
   rotator: [RotatorEvent];
   upload: [UploadJobView];
   task: [TaskEvent];
@@ -51,15 +52,17 @@ export class Station extends EventEmitter<StationEvents> {
       Session.open({
         ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
         onNotice: (notice) => {
-          this.notices.push(notice);
+          this.notices.push({ kind: 'gpu-fallback', text: notice });
           this.emitStatus();
         },
       }),
     sink: { block: (view, b) => this.recorder.block(view, b), integration: (view, i) => this.integration(view, i), ended: (view, failure) => this.ended(view, failure) },
     installed: (view) => this.installed(view),
-    fail: (err) => this.fail(err),
+    fail: (err) => this.fail(err, 'live'),
   });
-  private notices: string[] = [];
+  private notices: Notice[] = [];
+  /** The source spec a live start is opening (from stopping the old session until the new one runs), else null. */
+  private starting: string | null = null;
   private settings: StationSettings;
   /** Session changes, one at a time. */
   private readonly changes = new SerialQueue();
@@ -76,7 +79,7 @@ export class Station extends EventEmitter<StationEvents> {
   ) {
     super();
     this.settings = loadSettings(dataDir);
-    this.recorder = new Recorder(store, () => this.emitStatus(), (err) => this.fail(err));
+    this.recorder = new Recorder(store, () => this.emitStatus(), (err) => this.fail(err, 'recording'));
     this.uploads = new Uploads(store);
     this.uploads.on('upload', (e) => this.emit('upload', e));
     this.uploads.on('queue-error', (e) => this.sayError(e));
@@ -90,7 +93,7 @@ export class Station extends EventEmitter<StationEvents> {
     });
     this.dish.on('lost', (ctl, err) => {
       this.replaceFollowNotice(stayNotice(ctl, 'stopped answering'));
-      this.sayError({ kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}` });
+      this.sayError({ kind: `rotator-${err.kind}`, message: `Rotator disconnected: ${err.message}`, area: 'rotator', cause: errorCause(err) });
       this.emitStatus();
     });
   }
@@ -127,7 +130,8 @@ export class Station extends EventEmitter<StationEvents> {
   /** What the station can listen to (sources.ts): dongles, the rtl_tcp endpoints (each probed, but not the one in use), the simulator's scenarios. */
   sources(): Promise<Sources> {
     const l = this.slot.current;
-    const live = l && { source: l.options.source, greeting: (l.view.session.source as { greeting?: Greeting | null }).greeting ?? null };
+    // A source being opened is in use too: probing its rtl_tcp servers now would take them from it (each serves one client).
+    const live = this.starting !== null ? { source: this.starting, greeting: null } : l && { source: l.options.source, greeting: (l.view.session.source as { greeting?: Greeting | null }).greeting ?? null };
     return discoverSources({ endpoints: this.settings.rtlTcpEndpoints, scenario: this.settings.scenario, live });
   }
 
@@ -220,7 +224,12 @@ export class Station extends EventEmitter<StationEvents> {
   /** `restart`: a new session even when only the tuning changed (the simulated dish must follow a rotator). */
   private async changeLive(options: LiveOptions, restart = false): Promise<StationStatus> {
     if (this.recorder.id !== null) throw new StationError('stop the recording before changing the source or tuning');
-    await this.slot.change(resolveLive(options), restart);
+    this.starting = options.source ?? 'sim';
+    try {
+      await this.slot.change(resolveLive(options), restart);
+    } finally {
+      this.starting = null;
+    }
     this.emitStatus();
     return this.status();
   }
@@ -234,10 +243,14 @@ export class Station extends EventEmitter<StationEvents> {
   /** The notices of a new live view: the backend's choice first, then the group's delays, then the source. */
   private installed(view: LiveView): void {
     const session = view.session;
-    this.notices = [...(session.backendNotice ? [session.backendNotice] : []), ...session.notices.filter((n) => n !== session.backendNotice)];
-    if (session.simulated) this.notices.push('No dongle in use: showing the built-in simulator.');
+    const group = session.groupCalibration;
+    this.notices = [
+      ...(session.backendNotice ? [{ kind: 'gpu-fallback', text: session.backendNotice } as const] : []),
+      ...(group ? [{ kind: 'group-calibration', text: group.notice, delays: group.fit?.delays ?? null } as const] : []),
+    ];
+    if (session.simulated) this.notices.push({ kind: 'simulator', text: 'No dongle in use: showing the built-in simulator.' });
     const ctl = this.dish.rotator;
-    if (ctl && session.simulated) this.notices.push(`${followPrefix} (${ctl.driver}).`);
+    if (ctl && session.simulated) this.notices.push({ kind: 'rotator-follow', text: `${followPrefix} (${ctl.driver}).` });
   }
 
   private integration(view: LiveView, i: Integration): void {
@@ -249,7 +262,7 @@ export class Station extends EventEmitter<StationEvents> {
   /** The live view ended on its own (the source stopped or failed): keep what was recorded, and say so. */
   private ended(view: LiveView, failure: unknown): void {
     if (!this.slot.holds(view)) return;
-    if (failure) this.fail(failure);
+    if (failure) this.fail(failure, 'live');
     this.recorder.interrupt(failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped');
     this.slot.current = null;
     this.emitStatus();
@@ -314,7 +327,7 @@ export class Station extends EventEmitter<StationEvents> {
   private async dropRotator(): Promise<StationStatus> {
     const ctl = await this.dish.disconnect();
     // A simulated dish that followed it goes back to the scenario's pointing.
-    if (ctl && this.slot.current?.view.session.simulated && this.notices.some((n) => n.startsWith(followPrefix))) {
+    if (ctl && this.slot.current?.view.session.simulated && this.notices.some((n) => n.kind === 'rotator-follow')) {
       if (this.recorder.id !== null) this.replaceFollowNotice(stayNotice(ctl, 'disconnected'));
       else await this.followRotator();
     }
@@ -323,8 +336,8 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   private replaceFollowNotice(text: string): void {
-    const i = this.notices.findIndex((n) => n.startsWith(followPrefix));
-    if (i >= 0) this.notices[i] = text;
+    const i = this.notices.findIndex((n) => n.kind === 'rotator-follow');
+    if (i >= 0) this.notices[i] = { kind: 'rotator-lost', text };
   }
 
   /** Restarts a simulated live view with the same settings so its dish follows the connected rotator (or the scenario again). */
@@ -332,7 +345,7 @@ export class Station extends EventEmitter<StationEvents> {
     const l = this.slot.current;
     if (!l || !l.view.session.simulated) return;
     if (this.recorder.id !== null) {
-      this.notices.push(`${followPrefix} from the next live start (a recording is running).`);
+      this.notices.push({ kind: 'rotator-follow', text: `${followPrefix} from the next live start (a recording is running).` });
       return;
     }
     await this.changeLive({ ...l.options, tuning: { ...l.view.session.source.tuning } }, true);
@@ -364,12 +377,12 @@ export class Station extends EventEmitter<StationEvents> {
     });
   }
 
-  private fail(err: unknown): void {
-    this.sayError({ kind: (err as { kind?: string }).kind ?? 'error', message: err instanceof Error ? err.message : String(err) });
+  private fail(err: unknown, area: StationErrorEvent['area']): void {
+    this.sayError({ kind: (err as { kind?: string }).kind ?? 'error', message: err instanceof Error ? err.message : String(err), area, cause: errorCause(err) });
   }
 
   /** Said to whoever listens; with nobody listening an 'error' event would throw out of the station. */
-  private sayError(e: { kind: string; message: string }): void {
+  private sayError(e: StationErrorEvent): void {
     if (this.listenerCount('error') > 0) this.emit('error', e);
   }
 

@@ -19,42 +19,13 @@ import { UploadQueue, type JobState, type QueueOptions, type UploadEvent, type U
 import { TargetStore, type Target, type TargetSummary } from '../../observations/upload/targets.ts';
 import type { Transport } from '../../observations/upload/transport.ts';
 
+import { errorCause } from '../api/errors.ts';
+import type { StationErrorEvent, UploadJobView } from '../api/types.ts';
+
 export type { ExportFormat } from '../../observations/export/index.ts';
+export type { UploadJobView } from '../api/types.ts';
 export type { JobState } from '../../observations/upload/queue.ts';
 export type { Target, TargetSummary } from '../../observations/upload/targets.ts';
-
-/** One upload job as the UI sees it (and as each `upload` event carries it). Never holds a secret. */
-export interface UploadJobView {
-  job: number;
-  /** The observation it came from (null when that was deleted, or for a job the CLI queued without one). */
-  observation: number | null;
-  target: string;
-  /** The export format, when the job sends an export the store recorded. */
-  format: ExportFormat | null;
-  /** File name on the server. */
-  file: string;
-  state: JobState;
-  /**
-   * Bytes handed to the network in the current attempt (all of them once done). The system's
-   * socket buffers take up to a few MiB before the server has read any, so a small file shows
-   * all sent at once and then waits for the server's reply.
-   */
-  sent: number;
-  /** File size (bytes). */
-  total: number;
-  /** Attempts made (the running one included). */
-  attempts: number;
-  /** Attempts before the job fails for good. */
-  maxAttempts: number;
-  /** The last attempt's error, in the transport's words (null once done). */
-  error: string | null;
-  /** Queued after a failed attempt: when the next one starts (Unix s); else null. */
-  retryAt: number | null;
-  /** Done without sending: the server already held these bytes. */
-  alreadyThere: boolean;
-  /** Last change (Unix s). */
-  updated: number;
-}
 
 export interface UploadsOptions {
   /** Attempts, backoff (defaults: observations/upload/queue.ts). */
@@ -68,7 +39,7 @@ export interface UploadsOptions {
 export interface UploadsEvents {
   upload: [UploadJobView];
   /** The queue itself failed (its database): the drain stopped until the next start or retry. */
-  'queue-error': [{ kind: string; message: string }];
+  'queue-error': [StationErrorEvent];
 }
 
 export class Uploads extends EventEmitter<UploadsEvents> {
@@ -182,7 +153,7 @@ export class Uploads extends EventEmitter<UploadsEvents> {
         await this.queue.drain((name) => this.targets.get(name), this.transports, (e) => this.onQueueEvent(e), this.stop.signal);
       } while (!this.stop.signal.aborted && this.queue.jobs({ state: 'queued' }).length > 0);
     } catch (err) {
-      this.emit('queue-error', { kind: (err as { kind?: string }).kind ?? 'upload', message: `Uploads stopped: ${err instanceof Error ? err.message : String(err)}` });
+      this.emit('queue-error', { kind: (err as { kind?: string }).kind ?? 'upload', message: `Uploads stopped: ${err instanceof Error ? err.message : String(err)}`, area: 'uploads', cause: errorCause(err) });
     } finally {
       this.running = false;
     }

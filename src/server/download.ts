@@ -14,7 +14,7 @@ import { exportCsv } from '../../observations/export/csv.ts';
 import { exportFitsDynamicSpectrum } from '../../observations/export/dynspec.ts';
 import { exportFileName } from '../../observations/export/naming.ts';
 import type { Store } from '../../observations/store/store.ts';
-import { downloadFormats, type DownloadFormat } from '../api/summary.ts';
+import { downloadFormats, type DownloadFormat } from '../engine/summary.ts';
 
 /** What a download request asks for, checked; or why it is refused (HTTP status and a message saying what to send). */
 export type DownloadRequest = { ok: true; id: number; format: DownloadFormat; kind: 'power' | 'spectrum' } | { ok: false; status: 400 | 404; reason: string };

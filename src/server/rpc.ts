@@ -6,6 +6,7 @@
  * saying what a call looks like, never with an internal error's text.
  */
 import { ApiError } from '../api/contract.ts';
+import { errorCause } from '../api/errors.ts';
 
 /** The largest message a client may send (bytes); a longer one closes the connection with 1009. */
 export const maxPayload = 1 << 20;
@@ -37,7 +38,7 @@ export function parseCall(raw: Buffer, binary: boolean): { id: CallId; method: s
   return { id: id as CallId, method: m.method, params: m.params };
 }
 
-/** The JSON reply to one frame: `{id, result}` or `{id, error: {kind, message}}`. */
+/** The JSON reply to one frame: `{id, result}` or `{id, error: {kind, message, cause}}`. */
 export async function answer(call: (method: string, params: unknown) => Promise<unknown>, raw: Buffer, binary: boolean): Promise<string> {
   let id: CallId = null;
   try {
@@ -46,9 +47,9 @@ export async function answer(call: (method: string, params: unknown) => Promise<
     return JSON.stringify({ id, result: (await call(c.method, c.params)) ?? null });
   } catch (err) {
     if (err instanceof CallError) id = err.id;
-    const kind = err instanceof ApiError ? err.kind : 'failed';
-    const message = err instanceof Error ? err.message : String(err);
-    return JSON.stringify({ id, error: { kind, message } });
+    // The typed error with what went wrong underneath (errors.ts), never a bare internal text.
+    const error = err instanceof ApiError ? err.reply() : { kind: 'failed', message: err instanceof Error ? err.message : String(err), cause: errorCause(err) };
+    return JSON.stringify({ id, error });
   }
 }
 

@@ -4,7 +4,8 @@ import { Live } from './pages/Live.tsx';
 import { Observations } from './pages/Observations.tsx';
 import { StationPage } from './pages/Station.tsx';
 import { groupMembers, isSimulated, sourceTitle } from './inputs.ts';
-import { useStation, type Status } from './station.ts';
+import type { Notice as StationNotice } from '../api/types.ts';
+import { causeTitle, useStation, type Status } from './station.ts';
 
 const pages = { live: 'Live', station: 'Station', observations: 'Observations' } as const;
 type Page = keyof typeof pages;
@@ -78,15 +79,18 @@ export function App() {
           </div>
         ) : null}
         {status?.notices
-          .filter((n) => !/simulator/i.test(n))
+          .filter((n) => n.kind !== 'simulator') // the simulator has its own banner above
           .map((n) => (
-            <div key={n} className="banner notice" data-testid="notice">
-              <Notice text={n} live={live ?? null} />
+            <div key={`${n.kind}:${n.text}`} className="banner notice" data-testid="notice" data-kind={n.kind}>
+              <Notice notice={n} live={live ?? null} />
             </div>
           ))}
         {station.banners.map((b) => (
-          <div key={b.id} className={`banner ${b.kind}`} role="alert" data-testid="error-banner">
-            <span>{b.text}</span>
+          <div key={b.id} className={`banner ${b.kind}`} role="alert" data-testid="error-banner" data-topic={b.topic} data-cause={b.cause ?? ''}>
+            <span>
+              {causeTitle(b.cause) ? <strong>{causeTitle(b.cause)} </strong> : null}
+              {b.text}
+            </span>
             <button className="ghost" onClick={() => station.dismiss(b.id)} aria-label="dismiss">
               ×
             </button>
@@ -105,20 +109,20 @@ export function App() {
 const microseconds = (samples: number, rate: number) => `${((samples / rate) * 1e6).toFixed(samples / rate < 1e-4 ? 1 : 0)} µs`;
 
 /**
- * A notice from the station. A group's delay calibration (src/engine/group.ts) gets a heading and, when
- * measured, what the largest delay is in time at the live sample rate, so the numbers read as what they are.
+ * A notice from the station, by its kind. A group's delay calibration (src/engine/group.ts) gets a heading and,
+ * when measured, what the largest delay is in time at the live sample rate, so the numbers read as what they are.
  */
-function Notice({ text, live }: { text: string; live: Status['live'] }) {
-  if (/^The group’s (inputs|delays) /.test(text)) {
+function Notice({ notice, live }: { notice: StationNotice; live: Status['live'] }) {
+  const { text } = notice;
+  if (notice.kind !== 'group-calibration') return <span>{text}</span>;
+  if (!notice.delays || !live) {
     return (
       <span>
         <strong>Delay calibration.</strong> {text}
       </span>
     );
   }
-  const delays = /^Group delays measured .*?: ((?:\d+: \d+(?:, )?)+) samples/.exec(text);
-  if (!delays || !live) return <span>{text}</span>;
-  const most = Math.max(...delays[1]!.split(', ').map((d) => Number(d.split(': ')[1])));
+  const most = Math.max(...notice.delays);
   return (
     <span>
       <strong>Delay calibration.</strong> {text}{' '}

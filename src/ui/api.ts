@@ -5,7 +5,8 @@
  * MessagePort the Electron preload hands over. No Node modules here.
  */
 import { decodeSpectrum } from '../api/codec.ts';
-import type { EventName, Events, MethodName, Params, Result } from '../api/contract.ts';
+import type { ApiErrorReply, EventName, Events, MethodName, Params, Result } from '../api/contract.ts';
+import type { ErrorCause } from '../api/types.ts';
 
 /** A frame as both transports carry it: JSON text, or a binary spectrum. */
 type Frame = string | ArrayBuffer;
@@ -19,11 +20,14 @@ export interface Transport {
   close(): void;
 }
 
+/** A call the station refused or that failed (ApiErrorReply), or one that never reached it ('disconnected'). */
 export class CallError extends Error {
   override name = 'CallError';
   constructor(
-    readonly kind: string,
+    readonly kind: ApiErrorReply['kind'] | 'disconnected',
     message: string,
+    /** What went wrong underneath, as the station classified it. */
+    override readonly cause: ErrorCause = 'unknown',
   ) {
     super(message);
   }
@@ -112,13 +116,13 @@ export class StationClient {
       this.emit('spectrum', decodeSpectrum(new Uint8Array(f)));
       return;
     }
-    const msg = JSON.parse(f) as { id?: number; result?: unknown; error?: { kind: string; message: string }; event?: EventName; data?: unknown };
+    const msg = JSON.parse(f) as { id?: number; result?: unknown; error?: Partial<ApiErrorReply> & { kind: ApiErrorReply['kind']; message: string }; event?: EventName; data?: unknown };
     if (msg.event) {
       this.emit(msg.event, msg.data as never);
     } else if (typeof msg.id === 'number' && this.pending.has(msg.id)) {
       const p = this.pending.get(msg.id)!;
       this.pending.delete(msg.id);
-      if (msg.error) p.reject(new CallError(msg.error.kind, msg.error.message));
+      if (msg.error) p.reject(new CallError(msg.error.kind, msg.error.message, msg.error.cause ?? 'unknown'));
       else p.resolve(msg.result);
     }
   }

@@ -2,19 +2,101 @@
  * The station as the pages see it: one client, the latest status and
  * spectrum, a bounded history (total power and waterfall rows per input, a
  * group's baseline coherences) and the error banners, as a React hook.
+ *
+ * Error banners: at most one per topic (the live view, the recording, the
+ * rotator, …). A failure replaces its topic's banner instead of piling up
+ * beside it, and the next change of that topic that succeeds clears it.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { Events } from '../api/contract.ts';
-import type { SpectrumEvent } from '../api/types.ts';
+import type { Events, MethodName, Params, Result } from '../api/contract.ts';
+import type { ErrorCause, SpectrumEvent, StationErrorEvent } from '../api/types.ts';
 import { CallError, connectStation, type ConnectionState, type StationClient } from './api.ts';
 
 export type Status = Events['status'];
 export type RotatorView = Events['rotator'];
 
+/** What a banner is about: a new one replaces the banner of the same topic. */
+export type BannerTopic = 'connection' | 'live' | 'recording' | 'rotator' | 'site' | 'sources' | 'observations' | 'uploads';
+
 export interface Banner {
   id: number;
+  topic: BannerTopic;
   kind: 'error' | 'notice';
   text: string;
+  /** What went wrong underneath, when the station said (a device busy, a disk full, …). */
+  cause?: ErrorCause;
+}
+
+/** The topic of a call's banner. */
+export function topicOf(method: MethodName): BannerTopic {
+  switch (method) {
+    case 'live.start':
+    case 'live.stop':
+    case 'station.setScenario':
+      return 'live';
+    case 'record.start':
+    case 'record.stop':
+      return 'recording';
+    case 'station.setSite':
+      return 'site';
+    case 'sources.list':
+    case 'station.addEndpoint':
+    case 'station.removeEndpoint':
+      return 'sources';
+    case 'targets.list':
+    case 'targets.add':
+    case 'targets.remove':
+    case 'uploads.formats':
+    case 'uploads.start':
+    case 'uploads.list':
+    case 'uploads.retry':
+      return 'uploads';
+    case 'station.status':
+    case 'station.sun':
+      return 'connection';
+    default:
+      return method.startsWith('rotator.') ? 'rotator' : 'observations';
+  }
+}
+
+/** The topic of an error the station reports on its own (StationErrorEvent.area). */
+const eventTopic: Record<StationErrorEvent['area'], BannerTopic> = { live: 'live', recording: 'recording', rotator: 'rotator', uploads: 'uploads' };
+
+/** A banner's heading for what went wrong underneath; null where the message says it all. */
+export function causeTitle(cause: ErrorCause | undefined): string | null {
+  switch (cause) {
+    case 'busy':
+      return 'In use by another program.';
+    case 'permission':
+      return 'Permission denied.';
+    case 'refused':
+      return 'Nothing listening.';
+    case 'unreachable':
+      return 'Host unreachable.';
+    case 'dns':
+      return 'Unknown host.';
+    case 'timeout':
+      return 'No answer.';
+    case 'unplugged':
+      return 'Connection lost.';
+    case 'disk-full':
+      return 'Disk full.';
+    case 'read-only':
+      return 'Read-only.';
+    case 'not-installed':
+      return 'Not installed.';
+    case 'out-of-range':
+      return 'Out of range.';
+    case 'not-found':
+      return 'Not found.';
+    case 'protocol':
+      return 'Unexpected answer.';
+    case 'invalid':
+    case 'state':
+    case 'unknown':
+    case undefined:
+      return null;
+  }
 }
 
 /** Total power points kept for the strip chart: 20 minutes at 4 per second. */
@@ -104,10 +186,19 @@ export interface StationView {
   /** The rotator's latest position event while one is connected (null otherwise). */
   rotator: RotatorView | null;
   history: PowerHistory;
+  /** Bumped when a call changed the stored observations (a recording stopped and closed, one deleted or reprocessed): lists reload on it. */
+  dataVersion: number;
   banners: Banner[];
   dismiss(id: number): void;
-  /** Shows a failed call as a banner; returns undefined so callers can `?? fallback`. */
-  report(err: unknown, doing: string): undefined;
+  /**
+   * Calls a method; on success clears its topic's banner and resolves to the result, on failure
+   * replaces that banner with "Could not DOING: why" and resolves to undefined.
+   */
+  call<M extends MethodName>(method: M, params: Params<M>, doing: string): Promise<Result<M> | undefined>;
+  /** Shows a failure (a refused call, or an input the page refused) as its topic's banner; returns undefined so callers can `?? fallback`. */
+  report(err: unknown, doing: string, topic: BannerTopic): undefined;
+  /** Clears the topic's banner (its next change succeeded). */
+  clear(topic: BannerTopic): void;
 }
 
 let bannerId = 1;
@@ -119,10 +210,17 @@ export function useStation(): StationView {
   const [spectrum, setSpectrum] = useState<SpectrumEvent | null>(null);
   const [rotator, setRotator] = useState<RotatorView | null>(null);
   const [banners, setBanners] = useState<Banner[]>([]);
+  const [dataVersion, setDataVersion] = useState(0);
   const history = useRef<PowerHistory>({ ...emptyHistory(1), dropped: 0, spectra: 0, version: 0 });
 
-  const push = (kind: Banner['kind'], text: string) =>
-    setBanners((b) => (b.some((x) => x.text === text) ? b : [...b.slice(-4), { id: bannerId++, kind, text }]));
+  const push = (topic: BannerTopic, kind: Banner['kind'], text: string, cause?: ErrorCause) =>
+    setBanners((b) => [...b.filter((x) => x.topic !== topic), { id: bannerId++, topic, kind, text, ...(cause ? { cause } : {}) }]);
+  const clear = (topic: BannerTopic) => setBanners((b) => (b.some((x) => x.topic === topic) ? b.filter((x) => x.topic !== topic) : b));
+  const report = (err: unknown, doing: string, topic: BannerTopic): undefined => {
+    const message = err instanceof CallError || err instanceof Error ? err.message : String(err);
+    push(topic, 'error', `Could not ${doing}: ${message}`, err instanceof CallError ? err.cause : undefined);
+    return undefined;
+  };
 
   useEffect(() => {
     let opened = false;
@@ -131,11 +229,12 @@ export function useStation(): StationView {
         setConnection(s);
         if (s === 'open') {
           opened = true;
-          setBanners((b) => b.filter((x) => !/^(Lost the station|Cannot reach the station)/.test(x.text)));
+          clear('connection');
           client.call('station.status').then(setStatus, () => {});
         } else if (s === 'closed') {
           setStatus(null);
           push(
+            'connection',
             'error',
             opened
               ? `Lost the station (${why ?? 'closed'}); reconnecting…`
@@ -148,7 +247,7 @@ export function useStation(): StationView {
         if (!s.rotator) setRotator(null);
       }),
       client.on('rotator', setRotator),
-      client.on('error', (e) => push('error', e.message)),
+      client.on('error', (e) => push(eventTopic[e.area] ?? 'live', 'error', e.message, e.cause)),
       client.on('spectrum', (e) => {
         record(history.current, e);
         setSpectrum(e);
@@ -173,12 +272,22 @@ export function useStation(): StationView {
     spectrum,
     rotator: status?.rotator ? rotator : null,
     history: history.current,
+    dataVersion,
     banners,
     dismiss: (id) => setBanners((b) => b.filter((x) => x.id !== id)),
-    report(err, doing) {
-      const message = err instanceof CallError || err instanceof Error ? err.message : String(err);
-      push('error', `Could not ${doing}: ${message}`);
-      return undefined;
+    async call(method, params, doing) {
+      const topic = topicOf(method);
+      try {
+        const r = await client.call(method, params);
+        clear(topic);
+        // record.stop answers once a raw recording is closed and its observation complete.
+        if (method === 'record.stop' || method === 'observations.delete' || method === 'observations.reprocess') setDataVersion((v) => v + 1);
+        return r;
+      } catch (err) {
+        return report(err, doing, topic);
+      }
     },
+    report,
+    clear,
   };
 }

@@ -5,7 +5,7 @@
  * a group adds: the delays measured when it started, one total-power trace
  * per input, an input picker that switches the spectrum, and the baselines'
  * coherence. Then two rtl_tcp servers (the simulator's antennas 0 and 1,
- * served in this process) are opened as a group from the endpoints list.
+ * each served by its own `fringe sim --rtl-tcp` process) are opened as a group from the endpoints list.
  * Screenshots in test-output/.
  */
 import { join } from 'node:path';
@@ -13,11 +13,11 @@ import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeSpectrum } from '../../src/api/codec.ts';
-import { serveSim, type SimServer } from '../../src/cli/commands/sim.ts';
 import { scenarioDir } from '../../src/engine/sources.ts';
 import type { SpectrumEvent } from '../../src/api/types.ts';
+import { startSimChild, type SimChild } from '../helpers/sim-child.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { openSession, paintedWaterfallRows, shots, type Served } from './harness.ts';
+import { e2eSetup, e2eTest, e2eWait, nextDraw, openSession, paintedWaterfallRows, shots, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
@@ -62,32 +62,36 @@ function identify(y: number[], events: SpectrumEvent[]): { input: number; time: 
   return null;
 }
 
-/** Polls until the plotted spectrum is one of the spectra received (the page and our socket get each at about the same time). */
+/**
+ * Waits until the plotted spectrum is one of the spectra received (the page and our socket get each at
+ * about the same time): checked again on each redraw of the plot.
+ */
 async function shownInput(page: Page, events: SpectrumEvent[]): Promise<{ input: number; time: number }> {
-  for (let tries = 0; tries < 50; tries++) {
+  const deadline = Date.now() + e2eWait;
+  while (Date.now() < deadline) {
     const [t] = await traces(page, 'spectrum-plot');
     const found = t && identify(t.y, events);
     if (found) return found;
-    await page.waitForTimeout(100);
+    await nextDraw(page, 'spectrum-plot').catch(() => {});
   }
   throw new Error('the plotted spectrum matches no input of the last 40 spectra');
 }
 
-describe.skipIf(skip)('a coherent group in the UI', () => {
+describe.skipIf(skip)('a coherent group in the UI', { timeout: e2eTest }, () => {
   let server: Served;
   let browser: Browser;
   let page: Page;
   let consoleErrors: string[] = [];
-  const rtlTcp: SimServer[] = [];
+  const rtlTcp: SimChild[] = [];
 
   beforeAll(async () => {
     ({ server, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1000 }));
-  }, 180_000);
+  }, e2eSetup);
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    for (const s of rtlTcp) await s.close();
+    for (const s of rtlTcp) await s.stop();
   });
 
   it('opens the interferometer scenario as a group from the Station page; the delay notice names the measured delays', async () => {
@@ -107,6 +111,9 @@ describe.skipIf(skip)('a coherent group in the UI', () => {
     await page.locator('[data-testid=sim-row].on').getByText('in use as a group').waitFor();
     expect(await button.isDisabled()).toBe(true);
     // The scenario's sample offsets are west 0, east 1234, north 517: lined up on east, west is read 1234 samples on, north 717.
+    // Real time, the margin this relies on: the calibration reads 2^20 samples (0.44 s) of each of 3 inputs at 2.4 MS/s
+    // from the paced simulator without a gap. An idle 2-core machine keeps up; at a load average of ~20 (measured: 22)
+    // the simulator falls behind, drops blocks, and the notice says the delays could not be measured instead.
     const notice = page.getByTestId('notice').filter({ hasText: 'Group delays measured' });
     await notice.waitFor();
     const text = (await notice.textContent())!;
@@ -175,22 +182,33 @@ describe.skipIf(skip)('a coherent group in the UI', () => {
     const history = await traces(page, 'coherence-plot');
     expect(history).toHaveLength(3);
     for (const t of history) expect(t.y.every((v) => v >= 0 && v <= 1)).toBe(true);
-    await page.waitForTimeout(3000);
+    await nextDraw(page, 'coherence-plot');
     await page.screenshot({ path: join(shots, 'group-live.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 
   it('opens two reachable rtl_tcp servers as a group from the endpoints list', async () => {
-    // The interferometer's antennas 0 and 1, each served over rtl_tcp as if by two machines.
+    // The interferometer's antennas 0 and 1, each served over rtl_tcp as if by two machines: each `fringe sim` in its
+    // own process (served from this one, 2 × 2.4 MS/s shared this process's event loop with Playwright, and on a loaded
+    // machine fell silent long enough for the station's rtl_tcp client to give up on the running group).
     const scenario = join(scenarioDir, 'interferometer.json');
-    for (const antenna of [0, 1]) rtlTcp.push(await serveSim({ host: '127.0.0.1', port: 0, scenario, antenna }));
-    const [a, b] = rtlTcp.map((s) => `127.0.0.1:${s.address.port}`);
+    rtlTcp.push(...(await Promise.all([0, 1].map((antenna) => startSimChild(['--scenario', scenario, '--antenna', String(antenna)])))));
+    const [a, b] = rtlTcp.map((s) => s.endpoint);
     await page.getByTestId('nav-station').click();
     expect(await page.getByTestId('endpoints-group-use').count()).toBe(0);
     for (const e of [a, b]) {
       await page.getByTestId('endpoint-input').fill(e!);
       await page.getByTestId('endpoint-add').click();
       await page.getByTestId(`endpoint-${e}`).getByTestId('endpoint-state').filter({ hasText: /^reachable/ }).waitFor();
+    }
+    // Both reachable in one listing (adding the second probes both): a probe on a loaded machine can miss its 2 s
+    // or find the server still seeing the previous probe off; then Refresh, as a user would.
+    for (let tries = 0; ; tries++) {
+      const states = await Promise.all([a, b].map((e) => page.getByTestId(`endpoint-${e}`).getByTestId('endpoint-state').textContent()));
+      if (states.every((s) => /^reachable/.test(s ?? ''))) break;
+      if (tries === 5) throw new Error(`the two endpoints are not reachable together: ${states.join('; ')}`);
+      await page.getByTestId('sources-refresh').click();
+      await page.getByTestId('sources-refresh').and(page.locator(':enabled')).waitFor();
     }
     const button = page.getByTestId('endpoints-group-use');
     await button.filter({ hasText: 'Use reachable endpoints as a group (2)' }).click();

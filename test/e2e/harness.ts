@@ -17,6 +17,19 @@ export { ensureUiBuilt } from '../../electron/ui-build.ts';
 export const shots = join(repoRoot, 'test-output');
 mkdirSync(shots, { recursive: true });
 
+/**
+ * Ceilings, not waits: every wait in these tests is for an event (a
+ * selector, a plotted trace, a status), and these only bound how long a
+ * slow machine may take to get there. Measured on 2 cores loaded to a load
+ * average of 8–40 (other test processes, `stress-ng --cpu 2`): a page
+ * update that takes 50 ms idle took up to ~20 s; so 90 s for one wait
+ * (Playwright's default of 30 s failed there) and 5 minutes for one test.
+ */
+export const e2eWait = 90_000;
+export const e2eTest = 300_000;
+/** Building the UI (vite, when stale), starting `fringe serve` and Chromium: the build alone took 4 min at load average 40. */
+export const e2eSetup = 600_000;
+
 export interface Served {
   /** The address `fringe serve` printed (with ?token= when one is needed). */
   url: string;
@@ -64,6 +77,7 @@ export async function openSession(
   const [server] = await Promise.all([startServer(), ensureUiBuilt()]);
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport, ...options });
+  page.setDefaultTimeout(e2eWait);
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
@@ -85,4 +99,33 @@ export function paintedWaterfallRows(page: Page): Promise<number> {
     }
     return rows;
   });
+}
+
+/** Waits until a plot's first trace differs from what it holds now: the next spectrum drawn (the sim sends one each 0.25 s). */
+export async function nextDraw(page: Page, testId: string, timeout = 60_000): Promise<void> {
+  // Functions, not strings: the page's CSP forbids eval.
+  const before = await page.evaluate((id) => JSON.stringify(Array.from((document.querySelector(`[data-testid=${id}]`) as unknown as { data?: { y?: ArrayLike<number> }[] } | null)?.data?.[0]?.y ?? [])), testId);
+  await page.waitForFunction(
+    ([id, b]) => JSON.stringify(Array.from((document.querySelector(`[data-testid=${id}]`) as unknown as { data?: { y?: ArrayLike<number> }[] } | null)?.data?.[0]?.y ?? [])) !== b,
+    [testId, before] as const,
+    { timeout },
+  );
+}
+
+/** Waits until the page has drawn two more frames: a layout change (a new window size) is on screen. */
+export async function framesDrawn(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
+}
+
+/** Waits until a (responsive) plotly plot has been laid out to its container's width again, after the window changed size. */
+export async function plotFits(page: Page, testId: string, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    (id) => {
+      const el = document.querySelector(`[data-testid=${id}]`);
+      const svg = el?.querySelector('.main-svg');
+      return !!el && !!svg && Math.abs(Number(svg.getAttribute('width')) - el.clientWidth) <= 1;
+    },
+    testId,
+    { timeout },
+  );
 }

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { openSession, shots, type Served } from './harness.ts';
+import { e2eSetup, e2eTest, openSession, shots, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
-describe.skipIf(skip)('raw IQ recording and reprocessing in the UI', () => {
+describe.skipIf(skip)('raw IQ recording and reprocessing in the UI', { timeout: e2eTest }, () => {
   let server: Served;
   let browser: Browser;
   let page: Page;
@@ -18,7 +18,7 @@ describe.skipIf(skip)('raw IQ recording and reprocessing in the UI', () => {
 
   beforeAll(async () => {
     ({ server, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1000 }));
-  }, 180_000);
+  }, e2eSetup);
 
   afterAll(async () => {
     await browser?.close();
@@ -39,9 +39,10 @@ describe.skipIf(skip)('raw IQ recording and reprocessing in the UI', () => {
     await page.getByTestId('rec-pill').waitFor({ state: 'detached' });
     await page.getByTestId('nav-observations').click();
     const row = page.getByTestId('obs-row-1');
-    await row.waitFor();
+    // Complete once the stop has closed the SigMF file (the list reloads then); a loaded disk takes longer.
+    await row.filter({ hasText: /complete/ }).waitFor();
     expect(await row.textContent()).toMatch(/Sun raw.*raw.*complete/);
-  }, 60_000);
+  }, e2eTest);
 
   it('reprocesses it at 256 channels with progress into a new observation that opens with its spectrum', async () => {
     await page.getByTestId('obs-row-1').click();
@@ -58,5 +59,5 @@ describe.skipIf(skip)('raw IQ recording and reprocessing in the UI', () => {
     expect(await page.getByTestId('obs-row-2').textContent()).toMatch(/Sun raw.*spectrum.*complete/);
     await page.screenshot({ path: join(shots, 'raw-reprocessed-open.png') });
     expect(consoleErrors).toEqual([]);
-  }, 60_000);
+  }, e2eTest);
 });

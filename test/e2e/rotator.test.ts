@@ -10,13 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ControllerSim, gs232Responder } from '../../devices/rotator/index.ts';
 import { ptyPair } from '../devices/rotator/helpers.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { openSession, shots, type Served } from './harness.ts';
+import { e2eSetup, e2eTest, nextDraw, openSession, shots, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium') ?? tools.command('socat'));
 
 const degrees = (s: string | null) => Number((s ?? '').replace('°', ''));
 
-describe.skipIf(skip)('the rotator on the Station page', () => {
+describe.skipIf(skip)('the rotator on the Station page', { timeout: e2eTest }, () => {
   let server: Served;
   let browser: Browser;
   let page: Page;
@@ -24,7 +24,7 @@ describe.skipIf(skip)('the rotator on the Station page', () => {
 
   beforeAll(async () => {
     ({ server, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1100 }));
-  }, 180_000);
+  }, e2eSetup);
 
   afterAll(async () => {
     await browser?.close();
@@ -52,7 +52,7 @@ describe.skipIf(skip)('the rotator on the Station page', () => {
       return az > 10 && az < 110;
     });
     await page.screenshot({ path: join(shots, 'ui-rotator-slewing.png') });
-    await page.getByTestId('rotator-state').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 40_000 });
+    await page.getByTestId('rotator-state').filter({ hasText: /^stopped$/ }).waitFor();
     expect(Math.abs(degrees(await page.getByTestId('rotator-az').textContent()) - 120)).toBeLessThanOrEqual(1);
     expect(Math.abs(degrees(await page.getByTestId('rotator-el').textContent()) - 60)).toBeLessThanOrEqual(1);
 
@@ -70,7 +70,7 @@ describe.skipIf(skip)('the rotator on the Station page', () => {
     expect(sunEl).toBeLessThan(63);
     await page.getByTestId('rotator-sun').click();
     await page.getByTestId('rotator-state').filter({ hasText: /slewing to/ }).waitFor();
-    await page.getByTestId('rotator-state').filter({ hasText: /^stopped$/ }).waitFor({ timeout: 40_000 });
+    await page.getByTestId('rotator-state').filter({ hasText: /^stopped$/ }).waitFor();
     expect(Math.abs(degrees(await page.getByTestId('rotator-az').textContent()) - sunAz)).toBeLessThanOrEqual(1.5);
     expect(Math.abs(degrees(await page.getByTestId('rotator-el').textContent()) - sunEl)).toBeLessThanOrEqual(1.5);
     await page.screenshot({ path: join(shots, 'ui-rotator.png'), fullPage: true });
@@ -80,7 +80,7 @@ describe.skipIf(skip)('the rotator on the Station page', () => {
     await page.waitForFunction(() => /^\d+\.\d° \/ \d+\.\d°$/.test(document.querySelector('[data-testid=dish]')?.textContent ?? ''));
     const dish = (await page.getByTestId('dish').textContent())!;
     expect(Math.abs(Number(dish.split(' / ')[0]!.replace('°', '')) - sunAz)).toBeLessThanOrEqual(1.5);
-    await page.waitForTimeout(1500);
+    await nextDraw(page, 'spectrum-plot');
     await page.screenshot({ path: join(shots, 'ui-rotator-live.png') });
 
     // Disconnect: the readout clears.
@@ -88,7 +88,7 @@ describe.skipIf(skip)('the rotator on the Station page', () => {
     await page.getByTestId('rotator-disconnect').click();
     await page.waitForFunction(() => document.querySelector('[data-testid=rotator-az]')?.textContent === '—');
     expect(consoleErrors).toEqual([]);
-  }, 150_000);
+  }, e2eTest);
 
   it('shows a GS-232B controller that stops answering mid-move as a banner, and the rotator as disconnected', async () => {
     const pair = await ptyPair();
@@ -104,7 +104,7 @@ describe.skipIf(skip)('the rotator on the Station page', () => {
       await page.getByTestId('rotator-state').filter({ hasText: 'slewing to az 150.0° el 40.0°' }).waitFor();
       await page.waitForFunction(() => Number(document.querySelector('[data-testid=rotator-az]')?.textContent?.replace('°', '')) > 11);
       sim.muted = true;
-      await page.getByTestId('error-banner').filter({ hasText: `Rotator disconnected: ${pair.a}: no ` }).waitFor({ timeout: 20_000 });
+      await page.getByTestId('error-banner').filter({ hasText: `Rotator disconnected: ${pair.a}: no ` }).waitFor();
       await page.getByTestId('rotator-panel').getByText('not connected').waitFor();
       expect(await page.getByTestId('rotator-az').textContent()).toBe('—');
       await page.screenshot({ path: join(shots, 'ui-rotator-silent.png') });
@@ -112,5 +112,5 @@ describe.skipIf(skip)('the rotator on the Station page', () => {
       await sim.close();
       await pair.close();
     }
-  }, 60_000);
+  }, e2eTest);
 });

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, Result } from '../../src/api/contract.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
 import { startSimChild, type SimChild } from '../helpers/sim-child.ts';
-import { openSession, shots, type Served } from './harness.ts';
+import { e2eSetup, e2eTest, e2eWait, framesDrawn, nextDraw, openSession, shots, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
@@ -51,7 +51,7 @@ function call<M extends MethodName>(port: number, method: M): Promise<Result<M>>
 const plottedY = (page: Page) =>
   page.$eval('[data-testid=spectrum-plot]', (el) => Array.from((el as unknown as { data?: { y: number[] }[] }).data?.[0]?.y ?? []));
 
-describe.skipIf(skip)('sources on the Station page', () => {
+describe.skipIf(skip)('sources on the Station page', { timeout: e2eTest }, () => {
   let server: Served;
   let browser: Browser;
   let page: Page;
@@ -60,7 +60,7 @@ describe.skipIf(skip)('sources on the Station page', () => {
 
   beforeAll(async () => {
     [{ server, browser, page, consoleErrors }, sim] = await Promise.all([openSession({ width: 1440, height: 1150 }), startSimChild()]);
-  }, 180_000);
+  }, e2eSetup);
 
   afterAll(async () => {
     await browser?.close();
@@ -82,7 +82,7 @@ describe.skipIf(skip)('sources on the Station page', () => {
     expect(JSON.parse(readFileSync(join(server.dir, 'station.json'), 'utf8')).rtlTcpEndpoints).toEqual([sim.endpoint]);
 
     await row.getByTestId('endpoint-use').click();
-    await page.getByTestId('source-pill').filter({ hasText: `rtl_tcp ${sim.endpoint} (R820T)` }).waitFor({ timeout: 20_000 });
+    await page.getByTestId('source-pill').filter({ hasText: `rtl_tcp ${sim.endpoint} (R820T)` }).waitFor();
     expect(await page.getByTestId('source-pill').getAttribute('title')).toBe(`rtltcp:${sim.endpoint}`);
     expect(await page.getByTestId('source-in-use').textContent()).toBe(`rtl_tcp ${sim.endpoint} (R820T) (rtltcp:${sim.endpoint})`);
     await page.locator(`[data-testid="endpoint-${sim.endpoint}"].on`).waitFor();
@@ -105,9 +105,9 @@ describe.skipIf(skip)('sources on the Station page', () => {
       return y.filter((v, i) => v !== y0[i]).length > 500;
     }, first);
     expect(await page.locator('[data-testid=sim-banner]').count()).toBe(0);
-    await page.waitForTimeout(1500);
+    await nextDraw(page, 'spectrum-plot');
     await page.screenshot({ path: join(shots, 'ui-sources-rtltcp-live.png') });
-  }, 90_000);
+  }, e2eTest);
 
   it('shows why a closed port is unreachable, and refreshes', async () => {
     const port = await closedPort();
@@ -133,19 +133,19 @@ describe.skipIf(skip)('sources on the Station page', () => {
     await row.getByTestId('endpoint-remove').click();
     await row.waitFor({ state: 'detached' });
     expect(JSON.parse(readFileSync(join(server.dir, 'station.json'), 'utf8')).rtlTcpEndpoints).toEqual([sim.endpoint]);
-  }, 60_000);
+  }, e2eTest);
 
   it('chooses the sun-drift scenario: the status reports it, the simulator opens on it, and a live simulator restarts on the next', async () => {
     const select = page.getByTestId('scenario-select');
     expect(await select.inputValue()).toBe('');
     await select.selectOption('sun-drift');
     await page.getByTestId('scenario-description').filter({ hasText: 'A 1 m dish parked on the meridian at el 61.4°' }).waitFor();
-    await expect.poll(async () => (await call(server.port, 'station.status')).scenario).toBe('sun-drift');
+    await expect.poll(async () => (await call(server.port, 'station.status')).scenario, { timeout: e2eWait }).toBe('sun-drift');
     // The live view stays on rtl_tcp: choosing a scenario only restarts a live simulator.
     expect((await call(server.port, 'station.status')).live?.kind).toBe('rtltcp');
 
     await page.getByTestId('sim-use').click();
-    await page.getByTestId('source-pill').filter({ hasText: 'Simulator · sun-drift' }).waitFor({ timeout: 20_000 });
+    await page.getByTestId('source-pill').filter({ hasText: 'Simulator · sun-drift' }).waitFor();
     await page.locator('[data-testid=sim-row].on').waitFor();
     await page.getByTestId('sim-banner').filter({ hasText: 'scenario sun-drift' }).waitFor();
     // sun-drift starts at 11:30 UTC with the sky clock at 60×: the sun is near its noon height (≈ 61°).
@@ -156,7 +156,7 @@ describe.skipIf(skip)('sources on the Station page', () => {
 
     // With the simulator live, another scenario restarts it: hydrogen is at 22:00 UTC, the sun below the horizon.
     await select.selectOption('hydrogen');
-    await page.getByTestId('source-pill').filter({ hasText: 'Simulator · hydrogen' }).waitFor({ timeout: 20_000 });
+    await page.getByTestId('source-pill').filter({ hasText: 'Simulator · hydrogen' }).waitFor();
     await page.getByTestId('scenario-description').filter({ hasText: /galactic hydrogen line, no sun/ }).waitFor();
     const night = await call(server.port, 'station.sun');
     expect(night.sky.el).toBeLessThan(0);
@@ -164,8 +164,8 @@ describe.skipIf(skip)('sources on the Station page', () => {
     expect(JSON.parse(readFileSync(join(server.dir, 'station.json'), 'utf8')).scenario).toBe('hydrogen');
     // A laptop-narrow window: one column, rows still readable.
     await page.setViewportSize({ width: 900, height: 1150 });
-    await page.waitForTimeout(300);
+    await framesDrawn(page);
     await page.getByTestId('sources-panel').screenshot({ path: join(shots, 'ui-sources-narrow.png') });
     expect(consoleErrors).toEqual([]);
-  }, 60_000);
+  }, e2eTest);
 });

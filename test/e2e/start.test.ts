@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleShell, electronBinary } from '../../electron/start.ts';
 import { ensureUiBuilt, repoRoot } from '../../electron/ui-build.ts';
+import { e2eSetup } from './harness.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-start-'));
-beforeAll(() => ensureUiBuilt(), 180_000);
+beforeAll(() => ensureUiBuilt(), e2eSetup);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(electronBinary().path !== null)('npm start without the Electron binary', () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { ensureUiBuilt, launchChromium, openSession, paintedWaterfallRows, shots, startServer, type Served } from './harness.ts';
+import { e2eSetup, e2eTest, ensureUiBuilt, launchChromium, nextDraw, openSession, paintedWaterfallRows, plotFits, shots, startServer, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 /** The 21 cm line's rest frequency (MHz), Hellwig et al. 1970. */
@@ -22,7 +22,7 @@ async function plotted(page: Page, testId = 'spectrum-plot'): Promise<{ x: numbe
   });
 }
 
-describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
+describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout: e2eTest }, () => {
   let server: Served;
   let browser: Browser;
   let page: Page;
@@ -30,7 +30,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
 
   beforeAll(async () => {
     ({ server, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1000 }, { acceptDownloads: true }));
-  }, 180_000);
+  }, e2eSetup);
 
   afterAll(async () => {
     await browser?.close();
@@ -60,7 +60,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
 
   it('shows the hydrogen line near 1420.4 MHz', async () => {
     // Let the running mean (8 spectra) fill, then read the plotted spectrum.
-    await page.waitForTimeout(2500);
+    await page.waitForFunction(() => /^8 × /.test(document.querySelector('[data-testid=average-count]')?.textContent ?? ''));
     await page.waitForFunction(() => /^1420\.\d{4}/.test(document.querySelector('[data-testid=hi-peak]')?.textContent ?? ''));
     const { x, y } = await plotted(page);
     const p = y.map((db) => 10 ** (db / 10));
@@ -105,7 +105,9 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
     // The header's REC pill counts along with the Record panel.
     await page.waitForFunction(() => Number(/(\d+) int/.exec(document.querySelector('[data-testid=rec-pill]')?.textContent ?? '')?.[1]) >= 3);
     await page.screenshot({ path: join(shots, 'ui-recording.png') });
-    await page.waitForTimeout(10_000);
+    // 10 s of recording by the observation's own clock (its sample count), not the wall's: the REC pill
+    // (refreshed each second) counting 41 integrations of 0.245 s. A loaded machine gets there later.
+    await page.waitForFunction(() => Number(/(\d+) int/.exec(document.querySelector('[data-testid=rec-pill]')?.textContent ?? '')?.[1]) >= 41);
     await page.getByTestId('record').click();
     await page.getByTestId('rec-pill').waitFor({ state: 'detached' });
 
@@ -184,18 +186,49 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', () => {
     // The waterfall kept the rows painted before the visits to the other pages (tens of seconds of spectra).
     const painted = await paintedWaterfallRows(page);
     expect(painted).toBeGreaterThan(60);
-    await page.waitForTimeout(1500);
+    await nextDraw(page, 'spectrum-plot');
     await page.screenshot({ path: join(shots, 'ui-live-later.png'), fullPage: true });
     // A laptop-narrow window: the side panel moves under the spectrum.
     await page.setViewportSize({ width: 900, height: 1100 });
-    await page.waitForTimeout(500);
+    await plotFits(page, 'spectrum-plot');
     await page.screenshot({ path: join(shots, 'ui-live-narrow.png') });
     await page.setViewportSize({ width: 1440, height: 1000 });
     expect(consoleErrors).toEqual([]);
   });
+
+  it('error banners replace each other instead of piling up, and clear when the next change succeeds', async () => {
+    const liveBanners = page.locator('[data-testid=error-banner][data-topic=live]');
+    // A frequency the Live page refuses itself, then a server the station cannot reach: one banner for the live view, the newer.
+    await page.getByTestId('freq').fill('abc');
+    await page.getByTestId('apply').click();
+    await liveBanners.filter({ hasText: "Could not tune: 'abc' is not a frequency in MHz" }).waitFor();
+    await page.getByTestId('nav-station').click();
+    await page.getByTestId('endpoint-127.0.0.1:1').getByTestId('endpoint-use').click();
+    await liveBanners.filter({ hasText: /Could not switch to rtltcp:127\.0\.0\.1:1: / }).waitFor();
+    expect(await liveBanners.count()).toBe(1);
+    // The underlying cause travels typed and the banner is headed by it.
+    expect(await liveBanners.getAttribute('data-cause')).toBe('refused');
+    expect(await liveBanners.textContent()).toMatch(/^Nothing listening\. Could not switch to rtltcp:127\.0\.0\.1:1: /);
+    // The same failure again replaces it (still one).
+    await page.getByTestId('endpoint-127.0.0.1:1').getByTestId('endpoint-use').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=error-banner][data-topic=live]').length === 1);
+    await page.screenshot({ path: join(shots, 'ui-banner.png') });
+    // The simulator again: the change succeeds and the live view's banner goes.
+    await page.getByTestId('sim-use').click();
+    await page.waitForFunction(() => /\(sim\)/.test(document.querySelector('[data-testid=source-in-use]')?.textContent ?? ''));
+    await liveBanners.first().waitFor({ state: 'detached' });
+    // The site's banner (the latitude refused above) is another topic: it stayed until a good save.
+    const siteBanner = page.locator('[data-testid=error-banner][data-topic=site]');
+    expect(await siteBanner.count()).toBe(1);
+    await page.getByTestId('site-lat').fill('52.8120');
+    await page.getByTestId('site-save').click();
+    await siteBanner.first().waitFor({ state: 'detached' });
+    expect(await page.getByTestId('error-banner').count()).toBe(0);
+    expect(consoleErrors).toEqual([]);
+  });
 });
 
-describe.skipIf(skip)('a station with a token', () => {
+describe.skipIf(skip)('a station with a token', { timeout: e2eTest }, () => {
   let locked: Served;
   let browser: Browser;
   const token = 'e2e-token-0123456789abcdef';
@@ -203,7 +236,7 @@ describe.skipIf(skip)('a station with a token', () => {
   beforeAll(async () => {
     [locked] = await Promise.all([startServer(['--token', token]), ensureUiBuilt()]);
     browser = await launchChromium();
-  }, 180_000);
+  }, e2eSetup);
   afterAll(async () => {
     await browser?.close();
     await locked?.stop();

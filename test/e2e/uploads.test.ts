@@ -10,10 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { openSession, shots, type Served } from './harness.ts';
+import { e2eSetup, e2eTest, e2eWait, openSession, shots, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
@@ -66,7 +66,7 @@ function call(apiUrl: string, method: string, params: unknown = {}): Promise<unk
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-describe.skipIf(skip)('uploads from the Observations page', () => {
+describe.skipIf(skip)('uploads from the Observations page', { timeout: e2eTest }, () => {
   let station: Served;
   let browser: Browser;
   let page: Page;
@@ -82,7 +82,7 @@ describe.skipIf(skip)('uploads from the Observations page', () => {
       uploadServer(0, 500),
     ]);
     api = `ws://127.0.0.1:${station.port}/api`;
-  }, 180_000);
+  }, e2eSetup);
 
   afterAll(async () => {
     await browser?.close();
@@ -101,7 +101,8 @@ describe.skipIf(skip)('uploads from the Observations page', () => {
     await call(api, 'live.start', { source: 'sim', channels: 65536, integration: 0.05, backend: 'cpu' });
     const { id } = (await call(api, 'record.start', { target: 'Sun, uploads e2e' })) as { id: number };
     expect(id).toBe(1);
-    await new Promise((r) => setTimeout(r, 3000));
+    // 3 s of samples: 55 integrations of 54.6 ms, counted by the station (later on a loaded machine).
+    await vi.waitUntil(async () => ((await call(api, 'station.status')) as { recording: { integrations: number } | null }).recording!.integrations >= 55, { timeout: e2eWait, interval: 200 });
     await call(api, 'record.stop');
     // Back to the usual live view for the page.
     await call(api, 'live.start', { source: 'sim', channels: 1024, integration: 0.25, backend: 'cpu' });
@@ -187,8 +188,19 @@ describe.skipIf(skip)('uploads from the Observations page', () => {
         shot = true;
       }
       if (state === 'done' || state === 'failed') break;
-      if (Date.now() - t0 > 60_000) throw new Error(`no end to the upload; percentages seen: ${seen.join(', ')}`);
-      await page.waitForTimeout(100);
+      // The next change of the bar or the state (each shown step is seen: the page redraws at most once per 'upload' event).
+      await page
+        .waitForFunction(
+          ([s, p]) => {
+            const el = document.querySelector('[data-testid^=upload-job-]');
+            return el?.getAttribute('data-state') !== s || Number(el?.querySelector('[data-testid=upload-progress]')?.getAttribute('aria-valuenow')) !== p;
+          },
+          [state, pct] as const,
+          { polling: 'raf' },
+        )
+        .catch(() => {
+          throw new Error(`no end to the upload; percentages seen: ${seen.join(', ')}`);
+        });
     }
     const seconds = (Date.now() - t0) / 1000;
     expect(await job.getAttribute('data-state')).toBe('done');
@@ -241,7 +253,7 @@ describe.skipIf(skip)('uploads from the Observations page', () => {
     await page.getByTestId('target-remove-flaky').click();
     await page.getByTestId('target-remove-confirm-flaky').click();
     await page.getByTestId('target-row-flaky').waitFor({ state: 'detached' });
-    await page.waitForFunction(() => document.querySelector('[data-testid^=upload-job-]')?.getAttribute('data-state') === 'failed', undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid^=upload-job-]')?.getAttribute('data-state') === 'failed');
     expect(await job.getByTestId('upload-error').textContent()).toMatch(/^That target was removed\.\s*$/);
     await job.getByTestId('upload-retry').waitFor();
     // The FITS upload above is still listed, done.

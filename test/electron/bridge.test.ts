@@ -26,8 +26,11 @@ class FakePort implements PortLike {
   closed = false;
   private listener: (d: unknown) => void = () => {};
   private closeListener: () => void = () => {};
+  /** Wakes a waitFor when something arrives. */
+  private wake: () => void = () => {};
   post(d: unknown) {
     this.received.push(d);
+    this.wake();
   }
   onMessage(l: (d: unknown) => void) {
     this.listener = l;
@@ -54,7 +57,11 @@ class FakePort implements PortLike {
         if (v !== undefined) return v;
       }
       if (Date.now() > end) throw new Error(`not received in ${ms} ms: ${JSON.stringify(this.received.slice(0, 3))}`);
-      await new Promise((r) => setTimeout(r, 50));
+      // The next frame, or the ceiling.
+      await new Promise<void>((r) => {
+        const ceiling = setTimeout(r, Math.max(0, end - Date.now()) + 1);
+        this.wake = () => (clearTimeout(ceiling), r());
+      });
     }
   }
 }
@@ -91,6 +98,8 @@ describe('electron/bridge', () => {
     await port.waitFor((d) => (typeof d === 'string' ? d : undefined));
     port.drop();
     const before = port.received.length;
+    // A real-time check with no event to wait for (the bridge's socket is gone): over 600 ms an open bridge would pass
+    // two or more spectra (one each 0.25 s); a loaded machine only lengthens the window, which cannot make it pass wrongly.
     await new Promise((r) => setTimeout(r, 600));
     // No more frames once the renderer's port is gone (at most one already in flight).
     expect(port.received.length - before).toBeLessThanOrEqual(1);

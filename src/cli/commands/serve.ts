@@ -76,7 +76,7 @@ export const command: Command = {
     const source = values.source ?? (await Station.firstDongle()) ?? 'sim';
     const live = station.startLive({ source, backend: values.backend as 'cpu' | 'gpu' | 'auto' }).then(
       (status) => {
-        for (const n of status.notices) process.stderr.write(`note: ${n}\n`);
+        for (const n of status.notices) process.stderr.write(`note: ${n.text}\n`);
       },
       (err: unknown) => process.stderr.write(`station: could not start the live view on ${source}: ${(err as Error).message}\n`),
     );

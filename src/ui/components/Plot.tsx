@@ -37,13 +37,17 @@ const config: Partial<Plotly.Config> = { displaylogo: false, responsive: true, m
 
 export function Plot(props: { data: Partial<Plotly.PlotData>[]; layout: Partial<Plotly.Layout>; className?: string; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
+  /** The last draw: plotly finishes one (an automargin redraw included) after its promise resolves. */
+  const drawing = useRef<Promise<unknown>>(Promise.resolve());
   useEffect(() => {
-    if (ref.current) void Plotly.react(ref.current, props.data as Plotly.Data[], props.layout, config);
+    if (ref.current) drawing.current = Plotly.react(ref.current, props.data as Plotly.Data[], props.layout, config).catch(() => undefined);
   }, [props.data, props.layout]);
   useEffect(() => {
     const el = ref.current;
     return () => {
-      if (el) Plotly.purge(el);
+      // Purged mid-draw (leaving the page while a spectrum draws), plotly's automargin redraw threw
+      // "Cannot read properties of undefined (reading '_redrawFromAutoMarginCount')": purge after the draw.
+      if (el) void drawing.current.then(() => Plotly.purge(el));
     };
   }, []);
   return <div ref={ref} className={props.className ?? 'plot'} data-testid={props.testId} />;

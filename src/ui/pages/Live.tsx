@@ -209,7 +209,7 @@ export function Live({ station }: { station: StationView }) {
                 ))}
               </select>
             </label>
-            <span className="muted small">{e ? `${avg?.count ?? 0} × ${(e.spectra * e.channels / e.sampleRate).toFixed(2)} s` : ''}</span>
+            <span className="muted small" data-testid="average-count">{e ? `${avg?.count ?? 0} × ${(e.spectra * e.channels / e.sampleRate).toFixed(2)} s` : ''}</span>
           </div>
         </div>
         {spectrumPlot ? <Plot testId="spectrum-plot" data={spectrumPlot.data} layout={spectrumPlot.layout} /> : <div className="plot empty">{station.connection !== 'open' ? 'Not connected to the station.' : live ? 'Waiting for the first spectrum…' : 'The live view is stopped. Start it from the Tuning controls.'}</div>}
@@ -294,16 +294,14 @@ function Controls({ station }: { station: StationView }) {
 
   const apply = async () => {
     const f = Number(freq) * 1e6;
-    if (!Number.isFinite(f) || f <= 0) return station.report(new Error(`'${freq}' is not a frequency in MHz`), 'tune');
+    if (!Number.isFinite(f) || f <= 0) return station.report(new Error(`'${freq}' is not a frequency in MHz`), 'tune', 'live');
     setBusy(true);
-    await station.client
-      .call('live.start', { source: live?.source ?? 'sim', ...sameBackend(live), tuning: { centerFrequency: f, sampleRate: rate, gain: gain === 'auto' ? 'auto' : Number(gain) } })
-      .catch((err) => station.report(err, 'retune'));
+    await station.call('live.start', { source: live?.source ?? 'sim', ...sameBackend(live), tuning: { centerFrequency: f, sampleRate: rate, gain: gain === 'auto' ? 'auto' : Number(gain) } }, 'retune');
     setBusy(false);
   };
   const stop = async () => {
     setBusy(true);
-    await station.client.call('live.stop').catch((err) => station.report(err, 'stop the live view'));
+    await station.call('live.stop', {}, 'stop the live view');
     setBusy(false);
   };
 
@@ -369,8 +367,8 @@ function Recorder({ station }: { station: StationView }) {
     return () => clearInterval(t);
   }, [rec?.id]);
 
-  const start = () => client.call('record.start', { mode, ...(target.trim() ? { target: target.trim() } : {}) }).catch((err) => station.report(err, 'start recording'));
-  const stop = () => client.call('record.stop').catch((err) => station.report(err, 'stop recording'));
+  const start = () => station.call('record.start', { mode, ...(target.trim() ? { target: target.trim() } : {}) }, 'start recording');
+  const stop = () => station.call('record.stop', {}, 'stop recording');
   const elapsed = since ? Math.max(0, (now - since) / 1000) : 0;
 
   return (

@@ -30,10 +30,10 @@ export function Observations({ station }: { station: StationView }) {
   const targets = useTargets(station);
 
   const load = () =>
-    client.call('observations.list', status ? { status } : {}).then(setList, (err) => station.report(err, 'list the observations'));
+    station.call('observations.list', status ? { status } : {}, 'list the observations').then((l) => l && setList(l));
   useEffect(() => {
     if (station.connection === 'open') void load();
-  }, [client, station.connection, status, recId]);
+  }, [client, station.connection, status, recId, station.dataVersion]);
 
   const shown = useMemo(() => {
     const t = text.trim().toLowerCase();
@@ -123,7 +123,7 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
   const [saved, setSaved] = useState<string | null>(null);
   const [axis, setAxis] = useState<'frequency' | 'velocity'>('frequency');
   useEffect(() => {
-    if (obs && obs.integrations > 0) client.call('observations.summary', { id: obs.id }).then(setSummary, (err) => station.report(err, `read observation ${obs.id}`));
+    if (obs && obs.integrations > 0) void station.call('observations.summary', { id: obs.id }, `read observation ${obs.id}`).then((s) => s && setSummary(s));
   }, [obs?.id, obs?.integrations]);
   const velocity = axis === 'velocity';
   const spectrum = useMemo(() => summary && {
@@ -150,7 +150,7 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
   if (!obs) return null;
 
   const exportInApp = async (format: 'fits' | 'csv', kind?: 'power' | 'spectrum') => {
-    const r = await client.call('observations.export', { id: obs.id, format, ...(kind ? { kind } : {}) }).catch((err) => station.report(err, 'export'));
+    const r = await station.call('observations.export', { id: obs.id, format, ...(kind ? { kind } : {}) }, 'export');
     if (r) setSaved(`Saved ${r.name} (${(r.bytes / 1024).toFixed(0)} KiB) in ${r.path}`);
   };
   const exportLink = (label: string, format: 'fits' | 'csv', kind?: 'power' | 'spectrum', testId?: string) => {
@@ -166,7 +166,7 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
     );
   };
   const remove = async () => {
-    const r = await client.call('observations.delete', { id: obs.id }).catch((err) => station.report(err, `delete observation ${obs.id}`));
+    const r = await station.call('observations.delete', { id: obs.id }, `delete observation ${obs.id}`);
     if (r) onDeleted();
   };
   const t = obs.config.tuning;

@@ -19,11 +19,11 @@ export function ReprocessPanel({ station, obsId, channels, onDone, onOpen }: { s
 
   const start = async () => {
     const tau = Number(integration);
-    if (!(tau >= 0.01 && tau <= 3600)) return station.report(new Error(`'${integration}' is not an integration time in seconds (0.01–3600)`), 'reprocess');
+    if (!(tau >= 0.01 && tau <= 3600)) return station.report(new Error(`'${integration}' is not an integration time in seconds (0.01–3600)`), 'reprocess', 'observations');
     setBusy(true);
     setTask(null);
     setMade(null);
-    const r = await station.client.call('observations.reprocess', { id: obsId, channels: c, integration: tau }).catch((err) => station.report(err, `reprocess observation ${obsId}`));
+    const r = await station.call('observations.reprocess', { id: obsId, channels: c, integration: tau }, `reprocess observation ${obsId}`);
     setBusy(false);
     if (r) {
       setMade(r.id);

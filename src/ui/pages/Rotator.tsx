@@ -97,7 +97,13 @@ export function RotatorPanel({ station }: { station: StationView }) {
 
   const run = async <T,>(what: string, f: () => Promise<T>) => {
     setBusy(what);
-    const r = await f().catch((err) => station.report(err, what));
+    const r = await f().then(
+      (v) => {
+        station.clear('rotator');
+        return v;
+      },
+      (err) => station.report(err, what, 'rotator'),
+    );
     setBusy(null);
     return r;
   };

@@ -28,9 +28,7 @@ function SiteForm({ station }: { station: StationView }) {
   const save = async (ev: React.FormEvent) => {
     ev.preventDefault();
     setSaved(null);
-    const result = await station.client
-      .call('station.setSite', { name: form.name, lat: Number(form.lat), lon: Number(form.lon), altitude: Number(form.altitude) })
-      .catch((err) => station.report(err, 'save the site'));
+    const result = await station.call('station.setSite', { name: form.name, lat: Number(form.lat), lon: Number(form.lon), altitude: Number(form.altitude) }, 'save the site');
     if (result) setSaved(`Saved ${result.name} at ${new Date().toISOString().slice(11, 19)} UTC`);
   };
 
@@ -112,7 +110,7 @@ function SourcesPanel({ station }: { station: StationView }) {
 
   const refresh = async () => {
     setProbing(true);
-    const s = await station.client.call('sources.list').catch((err) => station.report(err, 'list the sources'));
+    const s = await station.call('sources.list', {}, 'list the sources');
     if (s) setSources(s);
     setProbing(false);
   };
@@ -124,7 +122,7 @@ function SourcesPanel({ station }: { station: StationView }) {
   const use = async (spec: string, keepTuning = true) => {
     setBusy(spec);
     const tuning = keepTuning && live ? { tuning: { centerFrequency: live.tuning.centerFrequency, gain: live.tuning.gain } } : {};
-    await station.client.call('live.start', { source: spec, ...sameBackend(live), ...tuning }).catch((err) => station.report(err, `switch to ${spec}`));
+    await station.call('live.start', { source: spec, ...sameBackend(live), ...tuning }, `switch to ${spec}`);
     setBusy(null);
   };
 
@@ -144,13 +142,13 @@ function SourcesPanel({ station }: { station: StationView }) {
   };
 
   const remove = async (endpoint: string) => {
-    const s = await station.client.call('station.removeEndpoint', { endpoint }).catch((err) => station.report(err, `remove ${endpoint}`));
+    const s = await station.call('station.removeEndpoint', { endpoint }, `remove ${endpoint}`);
     if (s) setSources(s);
   };
 
   const choose = async (name: string | null) => {
     setBusy('scenario');
-    await station.client.call('station.setScenario', { scenario: name }).catch((err) => station.report(err, `choose the scenario ${name ?? 'default'}`));
+    await station.call('station.setScenario', { scenario: name }, `choose the scenario ${name ?? 'default'}`);
     setBusy(null);
   };
 

@@ -67,7 +67,7 @@ function plainWords(message: string): string {
 export function useTargets(station: StationView): { targets: TargetSummary[] | null; reload: () => void } {
   const { client } = station;
   const [targets, setTargets] = useState<TargetSummary[] | null>(null);
-  const reload = () => void client.call('targets.list').then(setTargets, (err) => station.report(err, 'list the upload targets'));
+  const reload = () => void station.call('targets.list', {}, 'list the upload targets').then((t) => t && setTargets(t));
   useEffect(() => {
     if (station.connection === 'open') reload();
   }, [client, station.connection]);
@@ -95,11 +95,12 @@ export function UploadPanel({ station, obsId, targets }: { station: StationView;
 
   useEffect(() => {
     if (station.connection !== 'open') return;
-    client.call('uploads.formats', { id: obsId }).then((r) => {
+    void station.call('uploads.formats', { id: obsId }, `read which formats observation ${obsId} can be uploaded as`).then((r) => {
+      if (!r) return;
       setFormats(r.formats);
       setFormat((f) => (f && r.formats.includes(f) ? f : r.formats[0] ?? ''));
-    }, (err) => station.report(err, `read which formats observation ${obsId} can be uploaded as`));
-    client.call('uploads.list', { id: obsId }).then(setJobs, (err) => station.report(err, 'list the uploads'));
+    });
+    void station.call('uploads.list', { id: obsId }, 'list the uploads').then((j) => j && setJobs(j));
     return client.on('upload', (e) => {
       if (e.observation !== obsId) return;
       setJobs((js) => (js.some((j) => j.job === e.job) ? js.map((j) => (j.job === e.job ? e : j)) : [...js, e]));
@@ -115,11 +116,11 @@ export function UploadPanel({ station, obsId, targets }: { station: StationView;
   const start = async () => {
     if (!format || !target) return;
     setBusy(true);
-    const job = await client.call('uploads.start', { id: obsId, format, target }).catch((err) => station.report(err, `upload observation ${obsId}`));
+    const job = await station.call('uploads.start', { id: obsId, format, target }, `upload observation ${obsId}`);
     setBusy(false);
     if (job) setJobs((js) => (js.some((j) => j.job === job.job) ? js.map((j) => (j.job === job.job ? job : j)) : [...js, job]));
   };
-  const retry = (job: number) => void client.call('uploads.retry', { job }).catch((err) => station.report(err, `retry upload ${job}`));
+  const retry = (job: number) => void station.call('uploads.retry', { job }, `retry upload ${job}`);
 
   return (
     <div className="upload-block" data-testid="upload-panel">
@@ -249,7 +250,7 @@ export function TargetsPanel({ station, targets, reload }: { station: StationVie
   };
   const remove = async (n: string) => {
     setConfirm(null);
-    await client.call('targets.remove', { name: n }).catch((err) => station.report(err, `remove target ${n}`));
+    await station.call('targets.remove', { name: n }, `remove target ${n}`);
     reload();
   };
 

@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from './helpers.ts';
 import { Link, showBytes } from '../../../devices/rotator/link.ts';
 import { parsePosition } from '../../../devices/rotator/codec-gs232.ts';
 
@@ -84,7 +85,7 @@ describe('Link', () => {
     expect(p.heard).toHaveLength(3);
     expect(link.isDead).toBe(true);
     await expect(link.exchange(C2)).rejects.toMatchObject({ kind: 'timeout' });
-    await new Promise((r) => setTimeout(r, 100));
+    // A dead link refuses before writing: no byte can be on its way, so the check is at once.
     expect(p.heard).toHaveLength(3);
   });
 
@@ -95,9 +96,9 @@ describe('Link', () => {
 
   it('reports a peer that closes the connection', async () => {
     const { p, link } = await open(() => undefined);
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => p.sockets.length > 0, 'the peer to accept the connection');
     p.sockets.forEach((s) => s.destroy());
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => link.isDead, 'the link to see the close');
     await expect(link.exchange(C2)).rejects.toMatchObject({ kind: 'unplugged', message: expect.stringContaining('closed by the other end') });
   });
 

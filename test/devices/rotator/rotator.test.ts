@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from './helpers.ts';
 import { DeviceError } from '../../../devices/errors.ts';
 import { SimRotator } from '../../../devices/rotator/mount.ts';
 import { azDistance, goto, resolveTarget, validateLimits } from '../../../devices/rotator/rotator.ts';
@@ -37,7 +38,7 @@ describe('goto on the simulated mount', () => {
     expect(arrived).toMatchObject(p);
     expect(seen.length).toBeGreaterThan(1); // 100° at 50°/s takes 2 s, polled every 0.05 s
     expect(seen.at(-1)).toBe(p.az);
-    await new Promise((r) => setTimeout(r, 200)); // the last 0.5° at 50°/s takes 10 ms
+    await waitFor(() => !rot.mount.moving, 'the mount to settle (the last 0.5° at 50°/s take 10 ms)', 10_000);
     expect(await rot.position()).toEqual({ az: 100, el: 45 });
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
   });
@@ -62,7 +63,7 @@ describe('goto on the simulated mount', () => {
   it('parks, and refuses calls after close', async () => {
     const rot = await SimRotator.open({ azRate: 1000, elRate: 1000, start: { az: 200, el: 10 } });
     await rot.park();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => !rot.mount.moving, 'the mount to park', 10_000);
     expect(await rot.position()).toEqual({ az: 0, el: 90 });
     await rot.close();
     await expect(rot.position()).rejects.toMatchObject({ kind: 'closed' });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../../helpers/tools.ts';
 import { RotctldRotator } from '../../../devices/rotator/rotctld.ts';
 import { goto } from '../../../devices/rotator/rotator.ts';
-import { freePort, startRotctld } from './helpers.ts';
+import { freePort, startRotctld, waitFor } from './helpers.ts';
 
 const skip = skipUnless(tools.command('rotctld'));
 
@@ -43,11 +43,14 @@ describe.skipIf(skip)(`rotctld driver against Debian's rotctld -m 1${skip ? ` ($
   it('picks the nearest wrap in its −180–450° range, stops, and parks', async () => {
     const rot = await RotctldRotator.open({ port: server.port });
     try {
-      await rot.position(); // near az 8 after the previous test
+      const start = await rot.position(); // near az 8 after the previous test
       expect(await rot.moveTo(350, 10)).toEqual({ az: -10, el: 10 });
-      await new Promise((r) => setTimeout(r, 500));
+      // Under way (the dummy slews a few degrees a second), then stopped mid-way.
+      await waitFor(async () => (await rot.position()).az !== start.az, 'the dummy rotator to move', 20_000);
       await rot.stop();
       const a = await rot.position();
+      // A real-time check with no event to wait for: a stopped rotor stays put over 600 ms, in which a moving one
+      // would have gone a degree or more; a loaded machine only lengthens the window, which cannot make it pass wrongly.
       await new Promise((r) => setTimeout(r, 600));
       const b = await rot.position();
       expect(b).toEqual(a);

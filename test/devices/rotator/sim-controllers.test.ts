@@ -35,7 +35,7 @@ describe.skipIf(skip)(`simulators driven by Hamlib's rotctl${skip ? ` (${skip})`
         await waitFor(() => sim.heard.toString('latin1').includes(c.sent), `the simulator to hear ${JSON.stringify(c.sent)}`, 10_000).catch(() => undefined);
         expect(sim.heard.toString('latin1')).toContain(c.sent);
         expect(sim.mount.target()).toEqual({ az: 120, el: 30 });
-        await new Promise((r) => setTimeout(r, 600)); // 120° at 300°/s
+        await waitFor(() => !sim.mount.moving, 'the mount to arrive (120° at 300°/s: 0.4 s)', 10_000);
         const get = await rotctl('p');
         expect(get.code, get.stderr).toBe(0);
         expect(get.stdout.trim().split(/\s+/).map(Number)).toEqual([120, 30]);

@@ -1,9 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import net from 'node:net';
 import { DeviceError } from '../../../devices/errors.ts';
 import { RtlTcpSource } from '../../../devices/sdr/rtltcp-client.ts';
 import { encodeGreeting } from '../../../devices/sdr/rtltcp-codec.ts';
 import type { Block } from '../../../devices/sdr/source.ts';
+
+/** A ceiling raced against what a test waits for (never a wait on its own). */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 import { counterBytes, firstDifference } from './helpers/fake-librtlsdr.ts';
 
 const greeting = encodeGreeting({ tunerType: 5, gainCount: 29 });
@@ -33,7 +36,11 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long a wait for an event here may take on a loaded machine (ms): a ceiling, not a delay (checked every 10 ms). */
+const ceiling = { timeout: 30_000, interval: 10 };
+
+/** Writes and resolves once the bytes are handed to the system: each piece leaves in its own write (a loaded machine may still coalesce them, which the client must take too). */
+const send = (s: net.Socket, bytes: Uint8Array | string) => new Promise<void>((r) => s.write(bytes, () => r()));
 
 async function collect(src: RtlTcpSource): Promise<{ blocks: Block[]; error: unknown }> {
   const blocks: Block[] = [];
@@ -63,7 +70,8 @@ describe('RtlTcpSource against scripted servers on 127.0.0.1', () => {
     await src.setRtlXtal(28_800_000);
     await src.setTunerXtal(28_800_000);
     expect(await src.setGainByIndex(28)).toBe(49.6);
-    await sleep(50);
+    // Fourteen 5-byte commands, all arrived.
+    await vi.waitUntil(() => Buffer.concat(srv.received).length >= 14 * 5, ceiling);
     const hex = Buffer.concat(srv.received).toString('hex');
     expect(hex.match(/.{10}/g)).toEqual([
       '0200249f00', // sample rate 2 400 000 Hz
@@ -88,18 +96,15 @@ describe('RtlTcpSource against scripted servers on 127.0.0.1', () => {
     const data = counterBytes(0, 25_000); // 50 000 bytes
     const srv = await scripted(async (s) => {
       // The greeting split in two and glued to the first samples, then odd pieces.
-      s.write(greeting.subarray(0, 5));
-      await sleep(20);
-      s.write(Buffer.concat([greeting.subarray(5), data.subarray(0, 3)]));
+      await send(s, greeting.subarray(0, 5));
+      await send(s, Buffer.concat([greeting.subarray(5), data.subarray(0, 3)]));
       let offset = 3;
       for (const size of [1, 7, 4093, 5, 9999, 1, 1, 20_000]) {
-        await sleep(5);
-        s.write(data.subarray(offset, offset + size));
+        await send(s, data.subarray(offset, offset + size));
         offset += size;
       }
-      s.write(data.subarray(offset));
-      s.write(Uint8Array.of(0x99)); // half a sample, then the server goes away
-      await sleep(20);
+      await send(s, data.subarray(offset));
+      await send(s, Uint8Array.of(0x99)); // half a sample, then the server goes away
       s.end();
     });
     const src = await RtlTcpSource.connect({ port: srv.port, blockLength: 4096 });
@@ -119,15 +124,17 @@ describe('RtlTcpSource against scripted servers on 127.0.0.1', () => {
   });
 
   it('keeps samples that arrive between connecting and blocks() (regression: removeAllListeners dropped them)', async () => {
+    let sent!: () => void;
+    const allSent = new Promise<void>((r) => (sent = r));
     const srv = await scripted(async (s) => {
-      s.write(greeting);
-      for (let k = 0; k < 4; k++) {
-        await sleep(10);
-        s.write(counterBytes(k * 1000, 1000));
-      }
+      await send(s, greeting);
+      for (let k = 0; k < 4; k++) await send(s, counterBytes(k * 1000, 1000));
+      sent();
     });
     const src = await RtlTcpSource.connect({ port: srv.port, blockLength: 8000 });
-    await sleep(150); // all four pieces are waiting in the paused socket
+    // All four pieces are on their way (handed to loopback), waiting in the paused socket; and one turn of the event loop.
+    await allSent;
+    await new Promise((r) => setImmediate(r));
     for await (const b of src.blocks()) {
       expect(b.firstSample).toBe(0);
       expect(firstDifference(b.data, counterBytes(0, 4000))).toBe(-1);
@@ -210,11 +217,11 @@ describe('RtlTcpSource against scripted servers on 127.0.0.1', () => {
     let n = 0;
     const srv = await scripted(async (s) => {
       n++;
-      s.write(Buffer.concat([greeting, counterBytes(0, 512)]));
       if (n === 1) {
-        await sleep(30);
-        s.destroy(); // the first connection drops
+        s.end(Buffer.concat([greeting, counterBytes(0, 512)])); // the first connection drops, after its samples
+        return;
       }
+      s.write(Buffer.concat([greeting, counterBytes(0, 512)]));
     });
     const src = await RtlTcpSource.connect({ port: srv.port, blockLength: 1024, tuning: { centerFrequency: 100_000_000 } });
     const first = await collect(src);
@@ -229,8 +236,8 @@ describe('RtlTcpSource against scripted servers on 127.0.0.1', () => {
       expect(firstDifference(b.data, counterBytes(0, 512))).toBe(-1);
       break;
     }
-    await sleep(30);
     // The second connection got the tuning again (frequency as last applied: 100 MHz).
+    await vi.waitUntil(() => Buffer.concat(srv.received).toString('hex').split('0105f5e100').length - 1 >= 2, ceiling);
     const all = Buffer.concat(srv.received).toString('hex');
     expect(all.split('0105f5e100').length - 1).toBe(2);
     await src.close();

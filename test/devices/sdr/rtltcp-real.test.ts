@@ -6,7 +6,7 @@
  * RtlTcpServer, serving the stand-in through RtlSdrSource, must leave the
  * dongle in the same state for the same commands.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
@@ -46,8 +46,14 @@ describe.skipIf(skip)("RtlTcpSource against Debian's rtl_tcp on the librtlsdr st
       env: { ...process.env, LD_LIBRARY_PATH: dir, FAKE_RTLSDR_REALTIME: '1', FAKE_RTLSDR_LOG: log },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    for (let i = 0; i < 100 && !stderr.includes('Tuned to'); i++) await sleep(50);
+    // Its start-up lines, up to the first tuning (a loaded machine takes longer; 30 s is the ceiling).
+    await new Promise<void>((resolve) => {
+      const ceiling = setTimeout(resolve, 30_000);
+      child!.stderr!.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('Tuned to')) (clearTimeout(ceiling), resolve());
+      });
+    });
     expect(stderr).toContain('SN: FAKE0000'); // rtl_tcp really runs on the stand-in
   });
 
@@ -55,7 +61,7 @@ describe.skipIf(skip)("RtlTcpSource against Debian's rtl_tcp on the librtlsdr st
     if (child && child.exitCode === null) {
       const exited = new Promise((r) => child!.once('exit', r));
       child.kill('SIGTERM');
-      await Promise.race([exited, sleep(1500)]); // rtl_tcp 0.6 sometimes ignores SIGTERM in its accept loop
+      await Promise.race([exited, sleep(1500)]); // a ceiling: rtl_tcp 0.6 sometimes ignores SIGTERM in its accept loop
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     rmSync(dir, { recursive: true, force: true });
@@ -131,11 +137,9 @@ async function sendEveryCommand(src: RtlTcpSource): Promise<void> {
 /** The stand-in's settings log, once the last command (gain by index 5 → 7.7 dB) has landed. */
 async function settingsAfter(log: string): Promise<string[]> {
   let lines: string[] = [];
-  for (let i = 0; i < 50; i++) {
-    await sleep(50);
-    lines = readFileSync(log, 'utf8').trim().split('\n');
-    if (lines.at(-1) === 'tuner_gain 77') break;
-  }
+  await vi
+    .waitUntil(() => (lines = readFileSync(log, 'utf8').trim().split('\n')).at(-1) === 'tuner_gain 77', { timeout: 30_000, interval: 20 })
+    .catch(() => {}); // the caller's expectation names what is missing
   return lines;
 }
 

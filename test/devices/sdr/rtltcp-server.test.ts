@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { RtlTcpSource } from '../../../devices/sdr/rtltcp-client.ts';
@@ -7,13 +7,17 @@ import { type AppliedCommand, RtlTcpServer } from '../../../devices/sdr/rtltcp-s
 import { skipUnless, tools } from '../../helpers/tools.ts';
 import { startSimChild } from '../../helpers/sim-child.ts';
 import { CounterSource } from './helpers/counter-source.ts';
+
+/** A measurement window or a polling interval (not a wait for an event: those poll a condition with a ceiling). */
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 import { buildFakeLibRtlSdr, counterBytes, firstDifference } from './helpers/fake-librtlsdr.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long a wait for an event here may take on a loaded machine (ms): a ceiling, not a delay (checked every 10 ms). */
+const ceiling = { timeout: 30_000, interval: 10 };
 
 async function serve(source: ConstructorParameters<typeof CounterSource>[0] | RtlSdrSource) {
   const src = source instanceof RtlSdrSource ? source : new CounterSource(source);
@@ -45,7 +49,8 @@ describe('RtlTcpServer with our client over 127.0.0.1', () => {
       if (++n === 100) break;
     }
     await client.close();
-    await sleep(20);
+    // The server applies commands one at a time after they arrive: wait for the sixth (bias-tee).
+    await vi.waitUntil(() => commands.length >= 6, ceiling);
     expect((src as CounterSource).calls).toEqual([
       ['setSampleRate', 2_048_000],
       ['setCenterFrequency', 1_420_405_752],
@@ -75,7 +80,7 @@ describe('RtlTcpServer with our client over 127.0.0.1', () => {
     expect(refused.length).toBe(1);
     expect(server.busy).toBe(true);
     await first.close();
-    for (let i = 0; i < 50 && server.busy; i++) await sleep(10);
+    await vi.waitUntil(() => !server.busy, ceiling);
     const second = await RtlTcpSource.connect({ port, blockLength: 8192 });
     for await (const b of second.blocks()) {
       expect(b.firstSample).toBe(0);
@@ -90,7 +95,7 @@ describe('RtlTcpServer with our client over 127.0.0.1', () => {
     const client = await RtlTcpSource.connect({ port });
     await client.setDirectSampling(1); // the counter source has no direct sampling
     await client.setGainByIndex(99);
-    await sleep(50);
+    await vi.waitUntil(() => commands.some((c) => c.command === 13), ceiling);
     expect(commands.slice(-2).map((c) => [c.command, c.error])).toEqual([
       [9, 'not supported by this source'],
       [13, "gain index 99 is past the table's 29 entries"],
@@ -116,7 +121,7 @@ describe.skipIf(skipUnless(tools.cc()))('RtlTcpServer serving the librtlsdr stan
 
   it('serves a dongle through the FFI path and retunes it from the client', async () => {
     const dongle = await RtlSdrSource.open({ libraryPath: lib, bufferLength: 16_384 });
-    const { port } = await serve(dongle);
+    const { port, commands } = await serve(dongle);
     const client = await RtlTcpSource.connect({ port, blockLength: 16_384, tuning: { centerFrequency: 433_920_000, gain: 'auto' } });
     let n = 0;
     for await (const b of client.blocks()) {
@@ -124,7 +129,8 @@ describe.skipIf(skipUnless(tools.cc()))('RtlTcpServer serving the librtlsdr stan
       if (++n === 10) break;
     }
     await client.close();
-    await sleep(20);
+    // Both applied: the frequency (command 1) and automatic gain (command 3, mode 0).
+    await vi.waitUntil(() => [1, 3].every((k) => commands.some((c) => c.command === k)), ceiling);
     expect(dongle.tuning.centerFrequency).toBe(433_920_000);
     expect(dongle.tuning.gain).toBe('auto');
   });
@@ -146,7 +152,7 @@ describe.skipIf(skipUnless(tools.cc()))('RtlTcpServer serving the librtlsdr stan
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatchObject({ kind: 'unplugged' });
       await client.close();
-      for (let i = 0; i < 50 && server.busy; i++) await sleep(10);
+      await vi.waitUntil(() => !server.busy, ceiling);
       const again = await RtlTcpSource.connect({ port }); // still listening: greets, then ends at once
       expect(again.greeting).toEqual({ tunerType: 5, gainCount: 29 });
       await again.close();
@@ -191,7 +197,7 @@ describe.skipIf(skipUnless(tools.command('python3')))('RtlTcpServer with an inde
       ),
     );
     expect(out).toBe('5 29 200000 counter-ok');
-    await sleep(50);
+    await vi.waitUntil(() => (src as CounterSource).calls.length >= 3, ceiling);
     expect((src as CounterSource).calls).toEqual([
       ['setCenterFrequency', 100_000_000],
       ['setSampleRate', 1_024_000],
@@ -206,7 +212,7 @@ describe('RtlTcpServer socket hygiene', () => {
     const s = net.connect(port, '127.0.0.1');
     await new Promise((r) => s.once('connect', r));
     s.destroy();
-    for (let i = 0; i < 50 && server.busy; i++) await sleep(10);
+    await vi.waitUntil(() => !server.busy, ceiling).catch(() => {});
     expect(server.busy).toBe(false);
     const client = await RtlTcpSource.connect({ port, blockLength: 2048 });
     for await (const b of client.blocks()) {
@@ -255,8 +261,8 @@ describe('fringe sim under a command flood (1 MB of command bytes stalled stream
     const gaps = [sent, ...after, performance.now()].slice(1).map((t, i, all) => t - (i === 0 ? sent : all[i - 1]));
     expect(after.length).toBeGreaterThan(10);
     expect(Math.max(...gaps)).toBeLessThan(2000);
-    // The log: one line per command kind per second (with a count), not one per command.
-    await sleep(1500);
+    // The log: one line per command kind per second (with a count), not one per command; wait for the flood's summary line.
+    await waitFor('the flood summarised in the log', () => /command setFrequency ×\d+ in \d+\.\d s, last: .*"param":100199999/.test(sim.log()), 30_000);
     const lines = sim.log().split('\n').length - linesBefore;
     expect(lines).toBeLessThan(20);
     expect(sim.log()).toMatch(/command setFrequency ×\d+ in \d+\.\d s, last: .*"param":100199999/);

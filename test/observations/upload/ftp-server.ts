@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
+import { vi } from 'vitest';
 
 export const vsftpdPath = existsSync('/usr/sbin/vsftpd') ? '/usr/sbin/vsftpd' : 'vsftpd';
 
@@ -56,15 +57,17 @@ export class FtpServer {
     this.proc = spawn(vsftpdPath, [conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     this.proc.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-    for (let i = 0; i < 100; i++) {
-      if (this.proc.exitCode !== null) throw new Error(`vsftpd exited: ${stderr}`);
-      if (await new Promise<boolean>((r) => {
+    // vsftpd says nothing when it listens: try to connect until it accepts (30 s ceiling on a loaded machine).
+    const listening = () =>
+      new Promise<boolean>((r) => {
+        if (this.proc!.exitCode !== null) throw new Error(`vsftpd exited: ${stderr}`);
         const s = connect(this.port, '127.0.0.1', () => { s.destroy(); r(true); });
         s.on('error', () => r(false));
-      })) return this;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`vsftpd did not start: ${stderr}`);
+      });
+    await vi.waitUntil(listening, { timeout: 30_000, interval: 20 }).catch((err: Error) => {
+      throw new Error(`vsftpd did not start: ${/exited/.test(err.message) ? err.message : stderr}`);
+    });
+    return this;
   }
 
   async stop(): Promise<void> {

@@ -194,7 +194,7 @@ describe('HTTP uploads through the queue', () => {
     const q = new UploadQueue(store, { backoffBase: 3600, backoffMax: 3600, maxAttempts: 5 });
     const job = await q.enqueue({ path: file, target: 'archive' });
     const abort = new AbortController();
-    const drained = q.drain((n) => targets.get(n), transports(), (e) => { if (e.type === 'retry') setTimeout(() => abort.abort(), 20); }, abort.signal);
+    const drained = q.drain((n) => targets.get(n), transports(), (e) => { if (e.type === 'retry') setImmediate(() => abort.abort()); }, abort.signal);
     const [j] = await drained; // would wait an hour without the abort
     expect(j).toMatchObject({ id: job.id, state: 'queued', attempts: 1 });
     expect(j!.nextAttempt).toBeGreaterThan(Date.now() / 1000 + 3000);

@@ -2,7 +2,7 @@
  * The rotator methods and event through the real dispatcher, and the event
  * as `fringe serve` sends it: a JSON text frame on the WebSocket.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { ApiError, checkParams } from '../../../src/api/contract.ts';
 import { dispatcher } from '../../../src/api/dispatch.ts';
@@ -59,14 +59,14 @@ describe('api: rotator methods', () => {
     });
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     ws.send(JSON.stringify({ id: 1, method: 'rotator.connect', params: { driver: 'sim' } }));
-    const deadline = Date.now() + 10_000;
-    while (frames.filter((f) => f.event === 'rotator').length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // Three position events (2 Hz): a second and a half idle, longer loaded; 30 s is the ceiling.
+    await vi.waitUntil(() => frames.filter((f) => f.event === 'rotator').length >= 3, { timeout: 30_000, interval: 10 }).catch(() => {});
     const rot = frames.filter((f) => f.event === 'rotator');
     expect(rot.length).toBeGreaterThanOrEqual(3);
     expect(rot[0].data).toMatchObject({ az: 0, el: 90, moving: false, target: null, driver: 'sim', port: 'simulated mount' });
     expect(frames.find((f) => f.id === 1)?.result).toMatchObject({ rotator: { driver: 'sim' } });
     ws.send(JSON.stringify({ id: 2, method: 'rotator.disconnect', params: {} }));
-    while (!frames.some((f) => f.id === 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await vi.waitUntil(() => frames.some((f) => f.id === 2), { timeout: 30_000, interval: 10 }).catch(() => {});
     ws.close();
   });
 });

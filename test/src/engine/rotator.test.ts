@@ -105,7 +105,7 @@ describe('station rotator', () => {
       expect(sun.az).toBeLessThan(190);
       expect(sun.el).toBeCloseTo(61.5, 0);
       await station.connectRotator({ driver: 'sim', azRate: 60, elRate: 60, start: { az: sun.az, el: sun.el } });
-      expect(station.status().notices.join(' ')).toMatch(/follows the rotator/);
+      expect(station.status().notices.map((n) => n.text).join(' ')).toMatch(/follows the rotator/);
       const onSun = await meanPower(station, 8, 4);
 
       const s = defaultScenario();
@@ -134,7 +134,7 @@ describe('station rotator', () => {
       expect(Math.abs(ratio10 / predicted10 - 1)).toBeLessThan(0.1);
       // Disconnected, the simulated dish goes back to the scenario's pointing (tracking the sun): the power comes back.
       const after = await station.disconnectRotator();
-      expect(after.notices.join(' ')).not.toMatch(/follows the rotator/);
+      expect(after.notices.map((n) => n.text).join(' ')).not.toMatch(/follows the rotator/);
       expect(after.live?.kind).toBe('sim');
       expect(station.sun().sky.sky).toBe('simulator');
       expect(Math.abs((await meanPower(station, 8, 4)) / onSun - 1)).toBeLessThan(0.05);

@@ -15,7 +15,7 @@ describe('station', () => {
     const station = Station.open(join(dir, 'a'));
     const status = await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
     expect(status.live).toMatchObject({ kind: 'sim', channels: 1024, backend: 'cpu' });
-    expect(status.notices.join(' ')).toMatch(/simulator/);
+    expect(status.notices.map((n) => n.text).join(' ')).toMatch(/simulator/);
     const [first, , third] = await spectra(station, 3);
     expect(first).toMatchObject({ channels: 1024, sampleRate: 2_400_000, spectra: 586, recording: null });
     // 586 spectra of 1024 samples = 0.25 s apart.
@@ -81,7 +81,7 @@ describe('a coherent group', () => {
     const status = await station.startLive({ source: 'group:sim:0,sim:1,sim:2', backend: 'cpu', threads: 0, pacing: false, channels: 256 });
     expect(status.live).toMatchObject({ kind: 'group', channels: 256 });
     // West, east, north: dongle sample n is taken at common time n + offset (0, 1234, 517).
-    expect(status.notices.join(' ')).toMatch(/Group delays measured from 1,048,576 samples: 0: 1234, 1: 0, 2: 717 samples/);
+    expect(status.notices.map((n) => n.text).join(' ')).toMatch(/Group delays measured from 1,048,576 samples: 0: 1234, 1: 0, 2: 717 samples/);
     const id = station.startRecording({ target: 'Sun' });
     const [, e] = await spectra(station, 2);
     station.stopRecording();
@@ -99,7 +99,7 @@ describe('a coherent group', () => {
     const station = Station.open(join(dir, 'group-raw'));
     await station.setScenario('interferometer');
     const status = await station.startLive({ source: 'group:sim:0,sim:1,sim:2', backend: 'cpu', threads: 0, pacing: false, channels: 256, calibrate: false });
-    expect(status.notices.join(' ')).toMatch(/not calibrated/);
+    expect(status.notices.map((n) => n.text).join(' ')).toMatch(/not calibrated/);
     // The second integration: after the noise source's first pulse (0.05 s), which the taps' window of 1024 samples partly spans on the 517-sample baseline.
     const [, e] = await spectra(station, 2);
     for (const b of e!.baselines!) expect(b.coherence).toBeLessThan(0.01);

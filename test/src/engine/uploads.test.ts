@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportFileName } from '../../../observations/export/naming.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { Station } from '../../../src/engine/station.ts';
@@ -127,7 +127,8 @@ describe('station uploads', () => {
     expect(server.intactStores).toHaveLength(1);
     // Starting the same upload again gives the done job back: nothing is sent twice.
     expect(await uploads.start({ id, format: 'csv', target: 'archive' })).toMatchObject({ job, state: 'done' });
-    await new Promise((r) => setTimeout(r, 100));
+    // Nothing queued or running: nothing more can be sent (start queued no new job).
+    await vi.waitUntil(() => uploads.jobs().every((j) => j.state === 'done' || j.state === 'failed'), { timeout: 30_000, interval: 10 });
     expect(server.intactStores).toHaveLength(1);
     await uploads.close();
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { decodeSpectrum } from '../../../src/api/codec.ts';
 import { Station } from '../../../src/engine/station.ts';
@@ -64,7 +64,7 @@ function call(ws: WebSocket, method: string, params?: unknown): Promise<{ result
 describe('fringe serve: the API over a WebSocket', () => {
   it('sends the status on connect, answers calls, and streams spectra as binary frames', async () => {
     const ws = await connect(open);
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.waitUntil(() => received.get(ws)!.length > 0, { timeout: 30_000, interval: 10 });
     const first = received.get(ws)![0];
     expect(first.binary).toBe(false);
     expect(JSON.parse(first.data.toString())).toMatchObject({ event: 'status', data: { live: { kind: 'sim' } } });

@@ -22,6 +22,14 @@ afterAll(async () => {
   cleanup();
 });
 
+/** Resolves once the client's transport has opened (the loopback opens on the next microtask). */
+function opened(client: StationClient): Promise<void> {
+  return new Promise((resolve) => {
+    if (client.state === 'open') return resolve();
+    const off = client.onState((s) => s === 'open' && (off(), resolve()));
+  });
+}
+
 /** A transport whose far end is the dispatcher, as src/server/server.ts wires it. */
 function loopback(): { transport: Transport; push(frame: string | ArrayBuffer): void; drop(why: string): void } {
   const call = dispatcher(station);
@@ -46,7 +54,7 @@ describe('ui/api: the StationClient', () => {
   it('calls methods with typed results and rejects with the kind and message of a refusal', async () => {
     const line = loopback();
     const client = new StationClient(() => line.transport);
-    await new Promise((r) => setTimeout(r, 0));
+    await opened(client);
     expect(client.state).toBe('open');
     const status = await client.call('station.status');
     expect(status.live).toBeNull();
@@ -64,7 +72,7 @@ describe('ui/api: the StationClient', () => {
   it('delivers status, error and binary spectrum events; pending calls fail when the line drops', async () => {
     const line = loopback();
     const client = new StationClient(() => line.transport);
-    await new Promise((r) => setTimeout(r, 0));
+    await opened(client);
     const seen: string[] = [];
     client.on('status', (s) => seen.push(`status ${s.site.name}`));
     client.on('error', (e) => seen.push(`error ${e.kind}: ${e.message}`));

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,8 @@ describe.skipIf(skipUnless(tools.cc()))('fringe record from a dongle (librtlsdr 
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    for (let i = 0; i < 200 && !stderr.includes('recorded '); i++) await new Promise((r) => setTimeout(r, 50));
+    // Its first progress line ('recorded …'): the recording is under way (30 s ceiling on a loaded machine).
+    await vi.waitUntil(() => stderr.includes('recorded '), { timeout: 30_000, interval: 10 }).catch(() => {});
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stderr).toContain('Stopped early; what was recorded is kept.');

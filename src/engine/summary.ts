@@ -2,7 +2,8 @@
  * What the UI plots of a stored observation: each input's mean power
  * spectrum over the observation (with its frequency axis) and its total
  * power per integration, decimated so a long observation stays a small
- * reply. Also the exports the UI offers for download. Engine side only.
+ * reply. Also the exports the UI offers for download. The payloads' types
+ * are the contract's (src/api/types.ts); the API only dispatches here.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,20 +12,9 @@ import { exportFileName, exportObservation } from '../../observations/export/ind
 import { totalPower } from '../../observations/export/totalpower.ts';
 import { dataFiles } from '../../observations/paths.ts';
 import type { Store } from '../../observations/store/store.ts';
+import type { DownloadFormat, ExportedFile, ObservationSummary } from '../api/types.ts';
 
-export interface ObservationSummary {
-  id: number;
-  /** Channel centres (Hz), fft-shifted order, as the spectra. */
-  frequency: number[];
-  /** Per input: mean power per spectrum per channel over the observation (arbitrary units). */
-  spectrum: number[][];
-  /** Start of each (possibly averaged) point (Unix s). */
-  time: number[];
-  /** Per input: mean total power per spectrum (arbitrary units), averaged over `step` integrations. */
-  power: number[][];
-  /** Integrations averaged into each time point (1 unless the observation is long). */
-  step: number;
-}
+export type { DownloadFormat, ExportedFile, ObservationSummary } from '../api/types.ts';
 
 /** At most this many points in the total-power series. */
 const maxPoints = 2000;
@@ -75,19 +65,7 @@ export function summarize(store: Store, id: number): ObservationSummary {
 export const downloadFormats = {
   fits: { ext: 'fits', type: 'application/fits' },
   csv: { ext: 'csv', type: 'text/csv; charset=utf-8' },
-} as const;
-export type DownloadFormat = keyof typeof downloadFormats;
-
-export interface ExportedFile {
-  id: number;
-  format: DownloadFormat;
-  /** File name offered to the user. */
-  name: string;
-  /** Absolute path in the data folder's exports/. */
-  path: string;
-  bytes: number;
-  sha256: string;
-}
+} as const satisfies Record<DownloadFormat, { ext: string; type: string }>;
 
 /** Writes an export into the data folder's exports/ (recorded in the store) and says where. */
 export function exportForDownload(store: Store, id: number, format: DownloadFormat, kind: 'power' | 'spectrum' = 'power'): ExportedFile {
