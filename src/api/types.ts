@@ -55,6 +55,8 @@ export interface BaselineCoherence {
 }
 
 export interface StationStatus {
+  /** The source spec a live start is opening now (a group measures its delays meanwhile), else null. */
+  starting: string | null;
   live: null | {
     source: string;
     kind: string;

@@ -203,6 +203,7 @@ export class Station extends EventEmitter<StationEvents> {
         channels: l.options.channels, taps: l.options.taps, integration: l.options.integration, backend: s.pipeline!.backend.name,
         stages: l.view.stages(), droppedSamples: l.view.blocks.droppedSamples,
       } : null,
+      starting: this.starting,
       recording: this.recorder.status(),
       site: this.site,
       scenario: this.settings.scenario,
@@ -225,6 +226,7 @@ export class Station extends EventEmitter<StationEvents> {
   private async changeLive(options: LiveOptions, restart = false): Promise<StationStatus> {
     if (this.recorder.id !== null) throw new StationError('stop the recording before changing the source or tuning');
     this.starting = options.source ?? 'sim';
+    this.emitStatus();
     try {
       await this.slot.change(resolveLive(options), restart);
     } finally {

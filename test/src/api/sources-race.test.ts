@@ -33,12 +33,12 @@ describe('sources while the live view changes source', () => {
     const [a, b] = servers.map((s) => `127.0.0.1:${s.address.port}`);
     for (const e of [a, b]) await call('station.addEndpoint', { endpoint: e });
     await call('live.start', { source: 'sim', channels: 256, backend: 'cpu' });
-    // As the Station page does: the status saying the old source stopped makes it list the sources at once.
+    // As the Station page does: a status saying the source changes makes it list the sources at once.
+    const spec = `group:rtltcp:${a},rtltcp:${b}`;
     let listing = null as Promise<unknown> | null;
     station.on('status', (s) => {
-      if (!s.live && !listing) listing = call('sources.list', {});
+      if (s.starting === spec && !listing) listing = call('sources.list', {});
     });
-    const spec = `group:rtltcp:${a},rtltcp:${b}`;
     const started = (await call('live.start', { source: spec, channels: 256, backend: 'cpu' })) as Result<'live.start'>;
     expect(started.live?.source).toBe(spec);
     expect(listing).not.toBeNull();

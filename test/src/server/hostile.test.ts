@@ -167,7 +167,7 @@ describe('RPC messages that are not calls', () => {
     const ws = await RawWebSocket.open(open.port);
     ws.text('null');
     const r = await ws.reply(null);
-    expect(r.error).toEqual({ kind: 'bad-request', message: expect.stringMatching(/^got null; a call is a JSON object/) });
+    expect(r.error).toEqual({ kind: 'bad-request', message: expect.stringMatching(/^got null; a call is a JSON object/), cause: 'invalid' });
     expect(r.error!.message).not.toMatch(/Cannot read|undefined|TypeError/);
     ws.destroy();
   });
@@ -212,7 +212,7 @@ describe('RPC messages that are not calls', () => {
   it('a binary frame answers bad-request', async () => {
     const ws = await RawWebSocket.open(open.port);
     ws.frame(0x82, Buffer.from('{"id":1,"method":"station.status"}'));
-    expect((await ws.reply(null)).error).toEqual({ kind: 'bad-request', message: 'calls are JSON text frames, not binary' });
+    expect((await ws.reply(null)).error).toEqual({ kind: 'bad-request', message: 'calls are JSON text frames, not binary', cause: 'invalid' });
     ws.destroy();
   });
 });
