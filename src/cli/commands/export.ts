@@ -18,7 +18,10 @@ Formats:
   callisto   e-CALLISTO FITS (uint8 digits, highest frequency first); --out may be a folder,
              then the file is named STATION_YYYYMMDD_HHMMSS_FC.fit(.gz)
   sigmf      the raw IQ recording: PATH.sigmf-meta + PATH.sigmf-data, or a tar if PATH ends in .sigmf
-  csv        total power per integration (--kind power) or the mean spectrum (--kind spectrum)
+  csv        total power per integration (--kind power) or the mean spectrum (--kind spectrum):
+             a header line (units in the names: unix_s, duration_s, frequency_hz), then rows, so
+             pandas.read_csv(PATH) reads it as is; the observation and each column's meaning in
+             PATH-metadata.json beside it (W3C CSV on the Web metadata)
   uvfits     visibilities as random groups with an AIPS AN table (needs a site and antenna positions)
   spd        Radio-SkyPipe chart (Radio JOVE): total power per input
 
