@@ -63,26 +63,52 @@ describe('RtlTcpServer with our client over 127.0.0.1', () => {
     ]);
   });
 
-  it('refuses a second client while one is served, then serves the next one', async () => {
+  it('a second connection waits, as in rtl_tcp\'s backlog, and is served when the first leaves (it was refused: SoapyRTLTCP\'s probe-then-open hung)', async () => {
     const { server, port } = await serve({ samplesPerBlock: 4096, realtime: true, tuning: { sampleRate: 1_024_000 } });
+    const waiting: string[] = [];
     const refused: string[] = [];
+    server.on('waiting', (who: string) => waiting.push(who));
     server.on('refused', (who: string) => refused.push(who));
-    const first = await RtlTcpSource.connect({ port });
-    await expect(RtlTcpSource.connect({ port, timeoutMs: 2000 })).rejects.toMatchObject({
-      kind: 'protocol',
-      message: /closed the connection before sending its 12-byte greeting.*another client/,
+    // The probe: connects, reads the greeting and is still open when the real open comes.
+    const probe = net.connect({ host: '127.0.0.1', port });
+    const greeting = await new Promise<Buffer>((resolve, reject) => {
+      let got = Buffer.alloc(0);
+      probe.on('data', (d: Buffer) => { got = Buffer.concat([got, d]); if (got.length >= 12) resolve(got.subarray(0, 12)); });
+      probe.once('error', reject);
     });
-    expect(refused.length).toBe(1);
-    expect(server.busy).toBe(true);
-    await first.close();
-    for (let i = 0; i < 50 && server.busy; i++) await sleep(10);
-    const second = await RtlTcpSource.connect({ port, blockLength: 8192 });
+    expect(greeting.subarray(0, 4).toString('latin1')).toBe('RTL0');
+    let opened = false;
+    const open = RtlTcpSource.connect({ port, blockLength: 8192, timeoutMs: 30_000, tuning: { sampleRate: 2_048_000 } }).then((c) => { opened = true; return c; });
+    await new Promise<void>((resolve) => (waiting.length ? resolve() : server.once('waiting', () => resolve())));
+    expect(server.waitingClients).toBe(1);
+    expect(opened).toBe(false); // no greeting while the probe is served
+    probe.end();
+    const second = await open;
+    expect(second.greeting).toEqual({ tunerType: 5, gainCount: 29 });
     for await (const b of second.blocks()) {
       expect(b.firstSample).toBe(0);
       expect(firstDifference(b.data, counterBytes(0, 4096))).toBe(-1); // a fresh stream of the source
       break;
     }
+    expect(refused).toEqual([]);
     await second.close();
+  });
+
+  it('refuses a connection past maxWaiting, saying why on the client', async () => {
+    const src = new CounterSource({ samplesPerBlock: 4096, realtime: true, tuning: { sampleRate: 1_024_000 } });
+    const server = await RtlTcpServer.listen({ source: src, port: 0, maxWaiting: 1 });
+    cleanups.push(async () => { await server.close(); await src.close(); });
+    const port = server.address.port;
+    const first = await RtlTcpSource.connect({ port });
+    const queued = net.connect({ host: '127.0.0.1', port });
+    queued.on('error', () => {});
+    await new Promise<void>((resolve) => server.once('waiting', () => resolve()));
+    await expect(RtlTcpSource.connect({ port, timeoutMs: 5000 })).rejects.toMatchObject({
+      kind: 'protocol',
+      message: /closed the connection before sending its 12-byte greeting.*another client/,
+    });
+    queued.destroy();
+    await first.close();
   });
 
   it('reports commands the source cannot apply without disconnecting the client', async () => {
