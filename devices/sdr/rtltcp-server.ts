@@ -5,9 +5,9 @@
  *
  * Like rtl_tcp: one client at a time. A second connection waits, as it
  * does in rtl_tcp's listen backlog (rtl_tcp accepts again only when its
- * client leaves): it gets no greeting and nothing it sends is read until
- * the first client leaves, then it is served (greeting, then a fresh
- * stream, then its commands). So SoapyRTLTCP's probe-then-open, which
+ * client leaves): it gets no greeting and its commands are only kept until
+ * the first client leaves, then it is served (greeting, a fresh stream,
+ * its commands in order). One that gives up while waiting frees its place. So SoapyRTLTCP's probe-then-open, which
  * CubicSDR, SDRangel and Pothos use, opens even when the probe's socket is
  * still closing. Past `maxWaiting` waiting connections a new one is refused
  * (closed at once). The greeting names a tuner and
@@ -115,6 +115,15 @@ export class CommandLog {
   }
 }
 
+/** A connection waiting to be served, and the bytes (commands) it sent meanwhile. */
+interface Waiting {
+  socket: net.Socket;
+  who: string;
+  held: Buffer[];
+  heldBytes: number;
+  hold: (d: Buffer) => void;
+}
+
 /**
  * Events: 'client' (address: served now), 'waiting' (address: queued behind
  * the client being served), 'refused' (address: past maxWaiting), 'command'
@@ -122,8 +131,8 @@ export class CommandLog {
  */
 export class RtlTcpServer extends EventEmitter {
   private active: net.Socket | null = null;
-  /** Connections waiting for the active client to leave, oldest first; paused, so nothing they send is read yet. */
-  private readonly waiting: net.Socket[] = [];
+  /** Connections waiting for the active client to leave, oldest first. */
+  private readonly waiting: Waiting[] = [];
   /** The current (or last) client's stream; the next client's waits for it to end. */
   private streamDone: Promise<void> = Promise.resolve();
   private readonly commands = new SerialQueue();
@@ -190,29 +199,37 @@ export class RtlTcpServer extends EventEmitter {
         socket.destroy();
         return;
       }
-      // Not read until served: what the client sends waits in the socket, as in rtl_tcp's backlog.
-      socket.pause();
-      this.waiting.push(socket);
+      // What it sends meanwhile is kept for when it is served (up to 64 KiB, then it waits in the
+      // socket, as in rtl_tcp's backlog); reading on means a client that gives up frees its place at once.
+      const w: Waiting = { socket, who, held: [], heldBytes: 0, hold: (d: Buffer) => {
+        w.held.push(d);
+        w.heldBytes += d.length;
+        if (w.heldBytes >= 64 * 1024) socket.pause();
+      } };
+      socket.on('data', w.hold);
+      this.waiting.push(w);
       socket.once('close', () => {
-        const k = this.waiting.indexOf(socket);
+        const k = this.waiting.indexOf(w);
         if (k >= 0) this.waiting.splice(k, 1);
       });
       this.emit('waiting', who);
       return;
     }
-    this.serve(socket, who);
+    this.serve(socket, who, []);
   }
 
   /** Serves the next waiting connection that is still open, if any. */
   private serveNext(): void {
     for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
-      if (next.destroyed) continue;
-      this.serve(next, `${next.remoteAddress}:${next.remotePort}`);
+      if (next.socket.destroyed) continue;
+      next.socket.off('data', next.hold);
+      this.serve(next.socket, next.who, next.held);
       return;
     }
   }
 
-  private serve(socket: net.Socket, who: string): void {
+  /** Serves `socket`: greeting, stream, and its commands (first those `held` while it waited). */
+  private serve(socket: net.Socket, who: string, held: Buffer[]): void {
     this.active = socket;
     this.emit('client', who);
     const { source, tunerType } = this.options;
@@ -221,7 +238,7 @@ export class RtlTcpServer extends EventEmitter {
     const decoder = new CommandDecoder();
     // Commands waiting to be applied, one per kind (see the header).
     const waiting = new Map<string, AppliedCommand>();
-    socket.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       for (const c of decoder.push(chunk)) {
         const key = commandKind(c);
         const queued = waiting.get(key);
@@ -238,7 +255,9 @@ export class RtlTcpServer extends EventEmitter {
           await new Promise((r) => setImmediate(r));
         });
       }
-    });
+    };
+    for (const chunk of held) onData(chunk);
+    socket.on('data', onData);
     socket.resume();
     let stop = false;
     socket.once('close', () => {
@@ -341,7 +360,7 @@ export class RtlTcpServer extends EventEmitter {
 
   /** Disconnects the client and those waiting, and stops listening. Leaves the source open. Idempotent. */
   async close(): Promise<void> {
-    for (const w of this.waiting.splice(0)) w.destroy();
+    for (const w of this.waiting.splice(0)) w.socket.destroy();
     this.active?.destroy();
     if (!this.server.listening) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

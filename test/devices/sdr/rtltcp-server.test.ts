@@ -4,6 +4,7 @@ import net from 'node:net';
 import { RtlTcpSource } from '../../../devices/sdr/rtltcp-client.ts';
 import { RtlSdrSource } from '../../../devices/sdr/rtlsdr-source.ts';
 import { type AppliedCommand, RtlTcpServer } from '../../../devices/sdr/rtltcp-server.ts';
+import { RtlTcpCommand, encodeCommand } from '../../../devices/sdr/rtltcp-codec.ts';
 import { skipUnless, tools } from '../../helpers/tools.ts';
 import { startSimChild } from '../../helpers/sim-child.ts';
 import { CounterSource } from './helpers/counter-source.ts';
@@ -92,6 +93,39 @@ describe('RtlTcpServer with our client over 127.0.0.1', () => {
     }
     expect(refused).toEqual([]);
     await second.close();
+  });
+
+  it('keeps what a waiting client sends for when it is served, and frees the place of one that gives up', async () => {
+    const { server, commands, src, port } = await serve({ samplesPerBlock: 4096, realtime: true, tuning: { sampleRate: 1_024_000 } });
+    const first = await RtlTcpSource.connect({ port });
+    const waitingFor = () => new Promise<void>((resolve) => server.once('waiting', () => resolve()));
+    // One that gives up: its place is freed at once, not when it would have been served.
+    let w = waitingFor();
+    const quitter = net.connect({ host: '127.0.0.1', port });
+    quitter.on('error', () => {});
+    await w;
+    expect(server.waitingClients).toBe(1);
+    quitter.destroy();
+    for (let i = 0; i < 200 && server.waitingClients > 0; i++) await sleep(10);
+    expect(server.waitingClients).toBe(0);
+    // One that tunes before its greeting: the command is applied once it is served.
+    w = waitingFor();
+    const eager = net.connect({ host: '127.0.0.1', port });
+    eager.on('error', () => {});
+    await w;
+    // The order of what the server did: the command must come after the client is served.
+    const order: string[] = [];
+    server.on('client', () => order.push('served'));
+    server.on('command', (c: AppliedCommand) => c.applied === 101_100_000 && order.push('tuned'));
+    eager.write(encodeCommand(RtlTcpCommand.setFrequency, 101_100_000));
+    const greeted = new Promise<Buffer>((resolve) => eager.once('data', (d: Buffer) => resolve(d)));
+    await first.close();
+    expect((await greeted).subarray(0, 4).toString('latin1')).toBe('RTL0');
+    for (let i = 0; i < 200 && !commands.some((c) => c.applied === 101_100_000); i++) await sleep(10);
+    expect(commands.filter((c) => c.command === RtlTcpCommand.setFrequency).map((c) => c.applied).at(-1)).toBe(101_100_000);
+    expect(order).toEqual(['served', 'tuned']);
+    expect((src as CounterSource).tuning.centerFrequency).toBe(101_100_000);
+    eager.destroy();
   });
 
   it('refuses a connection past maxWaiting, saying why on the client', async () => {
