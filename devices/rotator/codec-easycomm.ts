@@ -71,6 +71,8 @@ export type EasycommCommand =
   | { op: 'stop'; axis: 'az' | 'el' }
   | { op: 'move'; dir: 'left' | 'right' | 'up' | 'down' }
   | { op: 'version' }
+  /** `PARK`: not in the Easycomm II text but what Hamlib's easycomm backend sends for park (no reply expected). */
+  | { op: 'park' }
   | { op: 'unknown'; token: string };
 
 /** Decodes one token as an Easycomm II controller would. */
@@ -82,6 +84,7 @@ export function decodeToken(token: string): EasycommCommand {
     if (val === '') return { op: 'query', axis };
     if (NUM.test(val)) return { op: 'set', axis, value: Number(val) };
   }
+  if (token.toUpperCase() === 'PARK') return { op: 'park' };
   if (token.length === 2) {
     if (key === 'SA') return { op: 'stop', axis: 'az' };
     if (key === 'SE') return { op: 'stop', axis: 'el' };

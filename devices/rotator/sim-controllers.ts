@@ -11,8 +11,9 @@
  *   `AZ=aaa  EL=eee` for the B), `?>` to anything unknown. Whole degrees.
  * - Easycomm II (`easycommResponder`): space/CR/LF separated tokens; moves on
  *   `AZx ELy`, answers bare `AZ`/`EL` with `AZaaa.a ELee.e` at the line end,
- *   stops on `SA`/`SE`, runs on `ML MR MU MD`, answers `VE`. Unknown tokens
- *   are ignored (Easycomm II has no error reply).
+ *   stops on `SA`/`SE`, runs on `ML MR MU MD`, answers `VE`, slews to the
+ *   mount's park position on `PARK` (Hamlib's park; no reply, as Hamlib
+ *   expects none). Unknown tokens are ignored (Easycomm II has no error reply).
  * - Rot2Prog (`rot2progResponder`): 13-byte commands; status and stop are
  *   answered with the 12-byte status frame at its own pulses per degree; a
  *   set moves the mount (no reply), divided by its own resolution (it ignores
@@ -161,6 +162,7 @@ export function easycommResponder(mount: Mount): Responder {
     else if (c.op === 'stop') mount.stop(c.axis);
     else if (c.op === 'move') mount.run(({ left: 'ccw', right: 'cw', up: 'up', down: 'down' } as const)[c.dir]);
     else if (c.op === 'version') queries.push('ve');
+    else if (c.op === 'park') mount.park();
   };
   return {
     feed(chunk, reply) {

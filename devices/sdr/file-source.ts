@@ -7,7 +7,9 @@
  * between blocks are those of the original stream. A recording cannot be retuned: setters resolve to the recording's
  * values, which is how a caller sees that nothing changed.
  */
+import { createHash } from 'node:crypto';
 import { open, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeviceError } from '../errors.ts';
 import { type Segment, checkSigmf, sigmfPaths } from './sigmf.ts';
@@ -81,6 +83,46 @@ export class FileSource implements SampleSource {
     const tuning: Tuning = { ...defaultTuning, sampleRate, centerFrequency: options.centerFrequency ?? defaultTuning.centerFrequency };
     const segments: Segment[] = [{ dataStart: 0, length: size / 2, streamStart: 0, dropped: 0 }];
     return new FileSource(options.path, segments, tuning, pacing, blockSamples, input, `file ${options.path}`);
+  }
+
+  /**
+   * Opens the recordings of a SigMF collection (`NAME.sigmf-collection`, as
+   * `fringe record` writes a group's inputs), in stream order, as inputs
+   * 0…N−1, each checked against the SHA-512 the collection lists for its
+   * meta. Throws DeviceError 'not-found' or 'invalid' naming the file and field.
+   */
+  static async openCollection(path: string, options: Omit<FileSourceOptions, 'path' | 'input'> = {}): Promise<FileSource[]> {
+    const bad = (what: string) => new DeviceError('invalid', `${path}: ${what}`);
+    await fileSize(path);
+    const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new DeviceError('not-found', `Cannot read ${path}: ${err.code ?? err.message}. Check the path.`, { cause: err });
+    });
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      throw new DeviceError('invalid', `${path} is not valid JSON (${(err as Error).message}); the file is damaged or truncated.`, { cause: err });
+    }
+    const collection = (doc as { collection?: unknown } | null)?.collection as Record<string, unknown> | undefined;
+    if (typeof collection !== 'object' || collection === null || Array.isArray(collection)) throw bad('"collection" is missing or not an object.');
+    if (typeof collection['core:version'] !== 'string') throw bad('collection."core:version" is missing (required, e.g. "1.2.5").');
+    const streams = collection['core:streams'];
+    if (!Array.isArray(streams) || streams.length === 0) throw bad('collection."core:streams" must list the recordings (name and hash of each).');
+    const members: FileSource[] = [];
+    for (const [k, st] of streams.entries()) {
+      // SigMF 1.2: { name, hash }; earlier drafts wrote [name, hash].
+      const [name, hash] = Array.isArray(st) ? st : [(st as { name?: unknown })?.name, (st as { hash?: unknown })?.hash];
+      if (typeof name !== 'string' || name === '' || /[/\\]/.test(name)) throw bad(`collection."core:streams"[${k}].name must be a recording's base name beside the collection.`);
+      const meta = join(dirname(path), `${name}.sigmf-meta`);
+      if (typeof hash === 'string') {
+        const got = createHash('sha512').update(await readFile(meta).catch((err: NodeJS.ErrnoException) => {
+          throw new DeviceError('not-found', `${path}: stream ${k}, ${meta}, cannot be read: ${err.code ?? err.message}.`, { cause: err });
+        })).digest('hex');
+        if (got !== hash.toLowerCase()) throw bad(`collection."core:streams"[${k}].hash does not match ${meta}: the recording was changed or replaced after the collection was written.`);
+      }
+      members.push(await FileSource.open({ ...options, path: meta, input: k }));
+    }
+    return members;
   }
 
   /** Samples in the recording. */

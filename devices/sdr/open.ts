@@ -5,7 +5,7 @@
  *   rtlsdr:SERIAL         a dongle by USB serial (anything not a small index,
  *                         or rtlsdr:serial=SERIAL to be explicit, e.g. for "00000001")
  *   rtltcp:HOST[:PORT]    an rtl_tcp server (port 1234 by default; IPv6 as [::1]:1234)
- *   file:PATH             a SigMF recording (.sigmf-meta) or raw cu8 file
+ *   file:PATH             a SigMF recording (.sigmf-meta), a group's SigMF collection (.sigmf-collection) or raw cu8 file
  *   sim[:ANTENNA]         the simulated sky (devices/sim), antenna 0 by default
  *   group:SPEC,SPEC[,…]   a coherent group (group.ts) of sources sharing a clock, e.g.
  *                         group:rtlsdr:0,rtlsdr:1 or group:sim:0,sim:1 (one sky, seen by two antennas)
@@ -74,6 +74,11 @@ export async function openSource(spec: string | SourceSpec, options: OpenSourceO
     case 'rtltcp':
       return RtlTcpSource.connect({ host: s.host, port: s.port, tuning });
     case 'file':
+      // A group's recording, as fringe record writes it: its inputs as the same group again.
+      if (s.path.endsWith('.sigmf-collection')) {
+        const members = await FileSource.openCollection(s.path, { pacing: options.pacing ?? 1 });
+        return members.length === 1 ? members[0]! : CoherentGroup.join(members);
+      }
       return FileSource.open({
         path: s.path,
         pacing: options.pacing ?? 1,

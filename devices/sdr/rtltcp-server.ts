@@ -3,8 +3,14 @@
  * rtl_tcp clients and our own RtlTcpSource can use a dongle, a recording or
  * the simulated sky.
  *
- * Like rtl_tcp: one client at a time (a second one is refused: its
- * connection is closed without a greeting), the greeting names a tuner and
+ * Like rtl_tcp: one client at a time. A second connection waits, as it
+ * does in rtl_tcp's listen backlog (rtl_tcp accepts again only when its
+ * client leaves): it gets no greeting and its commands are only kept until
+ * the first client leaves, then it is served (greeting, a fresh stream,
+ * its commands in order). One that gives up while waiting frees its place. So SoapyRTLTCP's probe-then-open, which
+ * CubicSDR, SDRangel and Pothos use, opens even when the probe's socket is
+ * still closing. Past `maxWaiting` waiting connections a new one is refused
+ * (closed at once). The greeting names a tuner and
  * its gain count, then the source's cu8 bytes stream unframed while the
  * client's 5-byte commands are applied to the source through its setters,
  * one at a time. A client slower than the source loses whole blocks once
@@ -36,6 +42,8 @@ export interface RtlTcpServerOptions {
   tunerType?: number;
   /** Bytes allowed to wait in the socket before blocks are dropped. Default 32 MiB. */
   maxQueuedBytes?: number;
+  /** Connections that may wait for the client being served (served in order); more are refused. Default 8. */
+  maxWaiting?: number;
 }
 
 /** What happened to one client command, for logs and tests. */
@@ -107,9 +115,24 @@ export class CommandLog {
   }
 }
 
-/** Events: 'client' (address), 'refused' (address), 'command' (AppliedCommand), 'disconnect' (address), 'source-error' (Error). */
+/** A connection waiting to be served, and the bytes (commands) it sent meanwhile. */
+interface Waiting {
+  socket: net.Socket;
+  who: string;
+  held: Buffer[];
+  heldBytes: number;
+  hold: (d: Buffer) => void;
+}
+
+/**
+ * Events: 'client' (address: served now), 'waiting' (address: queued behind
+ * the client being served), 'refused' (address: past maxWaiting), 'command'
+ * (AppliedCommand), 'disconnect' (address), 'source-error' (Error).
+ */
 export class RtlTcpServer extends EventEmitter {
   private active: net.Socket | null = null;
+  /** Connections waiting for the active client to leave, oldest first. */
+  private readonly waiting: Waiting[] = [];
   /** The current (or last) client's stream; the next client's waits for it to end. */
   private streamDone: Promise<void> = Promise.resolve();
   private readonly commands = new SerialQueue();
@@ -133,6 +156,7 @@ export class RtlTcpServer extends EventEmitter {
       source: options.source,
       tunerType: options.tunerType ?? TunerType.r820t,
       maxQueuedBytes: options.maxQueuedBytes ?? 32 * 1024 * 1024,
+      maxWaiting: options.maxWaiting ?? 8,
     });
     return new Promise((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
@@ -161,14 +185,51 @@ export class RtlTcpServer extends EventEmitter {
     return this.active !== null;
   }
 
+  /** Connections waiting for the client being served to leave. */
+  get waitingClients(): number {
+    return this.waiting.length;
+  }
+
   private accept(socket: net.Socket): void {
     const who = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.on('error', () => {}); // a client vanishing is not an error of ours
     if (this.active) {
-      this.emit('refused', who);
-      socket.destroy();
+      if (this.waiting.length >= this.options.maxWaiting) {
+        this.emit('refused', who);
+        socket.destroy();
+        return;
+      }
+      // What it sends meanwhile is kept for when it is served (up to 64 KiB, then it waits in the
+      // socket, as in rtl_tcp's backlog); reading on means a client that gives up frees its place at once.
+      const w: Waiting = { socket, who, held: [], heldBytes: 0, hold: (d: Buffer) => {
+        w.held.push(d);
+        w.heldBytes += d.length;
+        if (w.heldBytes >= 64 * 1024) socket.pause();
+      } };
+      socket.on('data', w.hold);
+      this.waiting.push(w);
+      socket.once('close', () => {
+        const k = this.waiting.indexOf(w);
+        if (k >= 0) this.waiting.splice(k, 1);
+      });
+      this.emit('waiting', who);
       return;
     }
+    this.serve(socket, who, []);
+  }
+
+  /** Serves the next waiting connection that is still open, if any. */
+  private serveNext(): void {
+    for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
+      if (next.socket.destroyed) continue;
+      next.socket.off('data', next.hold);
+      this.serve(next.socket, next.who, next.held);
+      return;
+    }
+  }
+
+  /** Serves `socket`: greeting, stream, and its commands (first those `held` while it waited). */
+  private serve(socket: net.Socket, who: string, held: Buffer[]): void {
     this.active = socket;
     this.emit('client', who);
     const { source, tunerType } = this.options;
@@ -177,7 +238,7 @@ export class RtlTcpServer extends EventEmitter {
     const decoder = new CommandDecoder();
     // Commands waiting to be applied, one per kind (see the header).
     const waiting = new Map<string, AppliedCommand>();
-    socket.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       for (const c of decoder.push(chunk)) {
         const key = commandKind(c);
         const queued = waiting.get(key);
@@ -194,12 +255,16 @@ export class RtlTcpServer extends EventEmitter {
           await new Promise((r) => setImmediate(r));
         });
       }
-    });
+    };
+    for (const chunk of held) onData(chunk);
+    socket.on('data', onData);
+    socket.resume();
     let stop = false;
     socket.once('close', () => {
       stop = true;
       this.active = null;
       this.emit('disconnect', who);
+      this.serveNext();
     });
     this.streamDone = this.streamDone.then(() => this.stream(socket, () => stop));
   }
@@ -293,8 +358,9 @@ export class RtlTcpServer extends EventEmitter {
     this.emit('command', out);
   }
 
-  /** Disconnects the client and stops listening. Leaves the source open. Idempotent. */
+  /** Disconnects the client and those waiting, and stops listening. Leaves the source open. Idempotent. */
   async close(): Promise<void> {
+    for (const w of this.waiting.splice(0)) w.socket.destroy();
     this.active?.destroy();
     if (!this.server.listening) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

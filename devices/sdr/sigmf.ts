@@ -47,6 +47,21 @@ export interface SigmfMeta {
   annotations: SigmfAnnotation[];
 }
 
+/**
+ * A SigMF collection (`NAME.sigmf-collection`): recordings that belong
+ * together, here the inputs of a coherent group, one recording each, in
+ * input order. Each stream names a recording (`NAME-k`, beside the
+ * collection) and the SHA-512 of its `.sigmf-meta`.
+ */
+export interface SigmfCollection {
+  collection: {
+    'core:version': string;
+    'core:description'?: string;
+    'core:streams': { name: string; hash: string }[];
+    [key: string]: unknown;
+  };
+}
+
 /** `NAME.sigmf-meta` → `NAME.sigmf-data` (and back); other names are refused. */
 export function sigmfPaths(path: string): { meta: string; data: string } {
   const m = /^(.*)\.sigmf-(meta|data)$/.exec(path);

@@ -8,7 +8,7 @@
  *   rtlsdr:SERIAL         a dongle by USB serial (anything not a small index,
  *                         or rtlsdr:serial=SERIAL to be explicit, e.g. for "00000001")
  *   rtltcp:HOST[:PORT]    an rtl_tcp server (port 1234 by default; IPv6 as [::1]:1234)
- *   file:PATH             a SigMF recording (.sigmf-meta) or raw cu8 file
+ *   file:PATH             a SigMF recording (.sigmf-meta), a group's SigMF collection (.sigmf-collection) or raw cu8 file
  *   sim[:ANTENNA]         the simulated sky, antenna 0 by default (0–999)
  *   group:SPEC,SPEC[,…]   a coherent group of 2–8 of the above (no group in a group)
  */

@@ -31,7 +31,11 @@ export interface CallistoOptions extends ExportOptions {
   station?: string;
   /** Two-digit focus code (default '01'). */
   focusCode?: string;
-  /** Output channels, 1…400 (default min(channels, 200)); must divide the correlator's channels. */
+  /**
+   * Output channels, 1…400; must divide the correlator's channels so that
+   * each is the mean of whole channels (default `defaultCallistoChannels`:
+   * the largest divisor ≤ 200, 128 for the default 1024).
+   */
   channels?: number;
   /** Which input's auto power (default 0). */
   input?: number;
@@ -46,6 +50,23 @@ export interface CallistoOptions extends ExportOptions {
   dateStyle?: 'callisto' | 'iso';
   /** Only the integrations starting in [from, until) (Unix s). */
   range?: TimeRange;
+}
+
+/** The station name when neither the caller nor the observation's config gives one. */
+export const defaultStation = 'FRINGE';
+
+/**
+ * The default output channels for `C` correlator channels: the largest
+ * divisor of C that is at most 200 (the network's usual sweep), so that
+ * every bin averages the same whole number of channels: equal bandwidth,
+ * equal noise, no channel split between two bins (resampling to exactly 200
+ * would give 1024/200 = 5.12 channels a bin, unequal noise and correlated
+ * neighbours). 128 for 1024 channels, 200 for 400, C itself up to 200.
+ * The network's readers take any channel count (NAXIS2).
+ */
+export function defaultCallistoChannels(C: number): number {
+  for (let m = Math.min(C, 200); m > 1; m--) if (C % m === 0) return m;
+  return 1;
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
@@ -68,8 +89,9 @@ function dateParts(unix: number, sep: string): { date: string; time: string; sod
   };
 }
 
+/** The station name: the caller's, else the observation's config.station, else `defaultStation`. */
 export function stationOf(obs: Observation, explicit?: string): string {
-  const s = explicit ?? obs.config.station;
+  const s = explicit ?? obs.config.station ?? defaultStation;
   check(typeof s === 'string' && s !== '', 'the e-CALLISTO export needs a station name (--station or config.station)');
   return s;
 }
@@ -80,8 +102,8 @@ export function exportCallisto(store: Store, id: number, out: string, options: C
   const { config } = obs;
   const station = stationOf(obs, options.station);
   const C = config.fx.channels;
-  const M = options.channels ?? Math.min(C, 200);
-  check(Number.isInteger(M) && M >= 1 && M <= 400 && C % M === 0, `channels must be 1…400 and divide ${C}`);
+  const M = options.channels ?? defaultCallistoChannels(C);
+  check(Number.isInteger(M) && M >= 1 && M <= 400 && C % M === 0, `channels must be 1…400 and divide ${C} (e.g. ${defaultCallistoChannels(C)})`);
   const input = options.input ?? 0;
   checkInput(obs, input);
   const bin = C / M;

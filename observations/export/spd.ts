@@ -4,7 +4,9 @@
  * `*[[*` items separated by 0xFF `*]]*`), then one record per integration:
  * the time (double, days since 1899-12-30 UTC, i.e. JD − 2415018.5) and one
  * double per channel (here: each input's mean total power per spectrum).
- * Note items written: `UTC` (times are UT), `FRINGE_OBSERVATION<id>`.
+ * Note items written: `Logged Using UT` (the item Radio-SkyPipe writes and
+ * its readers look for: without it they take the times as local time), then
+ * `FRINGE_OBSERVATION<id>`; each item ends in 0xFF, as Radio-SkyPipe writes them.
  * Latitude and longitude in degrees, north and east positive; time zone 0.
  */
 import type { Store } from '../store/store.ts';
@@ -14,6 +16,8 @@ import { totalPower } from './totalpower.ts';
 import { observationSite, siteRow } from './coordinates.ts';
 
 export const spdHeaderBytes = 156;
+/** The note item that says the times are UT (Radio-SkyPipe's data structure page; first, as Radio-SkyPipe writes it). */
+export const loggedUsingUt = 'Logged Using UT';
 /** JD of the Radio-SkyPipe / Delphi day zero, 1899-12-30T00:00Z. */
 export const spdEpochJd = 2415018.5;
 /** Unix s → Radio-SkyPipe day number. */
@@ -47,7 +51,7 @@ export function exportSpd(store: Store, id: number, out: string, options: Export
   const note = Buffer.concat([
     Buffer.from(noteText, 'latin1'),
     Buffer.from('*[[*', 'latin1'),
-    Buffer.from('UTC', 'latin1'), Buffer.from([0xff]),
+    Buffer.from(loggedUsingUt, 'latin1'), Buffer.from([0xff]),
     Buffer.from(`FRINGE_OBSERVATION${obs.id}`, 'latin1'), Buffer.from([0xff]),
     Buffer.from('*]]*', 'latin1'),
   ]);

@@ -35,7 +35,8 @@ export function stagedPid(name: string): number | null {
  */
 export function removeStaleStaged(out: string, alive: (pid: number) => boolean): string[] {
   const dir = dirname(out);
-  const stems = new Set(sigmfPair(basename(out)));
+  // A SigMF pair's other half and a CSV's metadata sidecar (csv.ts) are the same export's.
+  const stems = new Set([...sigmfPair(basename(out)), `${basename(out)}-metadata.json`]);
   const removed: string[] = [];
   let names: string[];
   try {

@@ -123,7 +123,9 @@ export function tidyTemporaries(db: Database.Database, dir: string, alive: (pid:
       const pid = tmp ? Number(tmp[1]) : sub === '' ? null : stagedPid(name);
       if (pid === null || alive(pid)) continue;
       const target = tmp ? null : finalName(path);
-      if (target && dirname(path) === exportsDir && recorded.has(target) && !existsSync(target)) {
+      // A CSV's metadata sidecar (export/csv.ts) is finished with its CSV's record.
+      const recordedAs = target?.replace(/\.csv-metadata\.json$/, '.csv');
+      if (target && recordedAs && dirname(path) === exportsDir && recorded.has(recordedAs) && !existsSync(target)) {
         renameSync(path, target);
         finished.push(target);
       } else {

@@ -8,14 +8,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ObservationError } from '../errors.ts';
 import type { Progress } from '../export/common.ts';
+import { defaultStation } from '../export/callisto.ts';
 import { callistoFileName, exportFormats, exportObservation, type ExportFormat } from '../export/index.ts';
 import { exportFileName } from '../export/naming.ts';
 import { dataFiles } from '../paths.ts';
 import type { Store } from '../store/store.ts';
 import type { Observation } from '../store/types.ts';
-
-/** e-CALLISTO station name when neither the caller nor the observation's config gives one. */
-const defaultStation = 'FRINGE';
 
 /** Formats worth sending for each mode, best first; other modes get `other`. */
 const byMode: Record<string, readonly ExportFormat[]> = {
@@ -29,7 +27,7 @@ const other: readonly ExportFormat[] = ['fits', 'csv', 'spd', 'uvfits', 'sigmf']
  * The formats `exportObservation` can write for this observation and that
  * suit its mode: the integrations' formats need integrations, SigMF a raw
  * recording, UVFITS two or more inputs with antenna positions and a site,
- * e-CALLISTO default bins that divide the channels (min(C, 200), callisto.ts).
+ * e-CALLISTO any observation with integrations (its default bins divide the channels, callisto.ts).
  * None while it is still recording.
  */
 export function uploadFormats(obs: Observation, rawRecordings: number): ExportFormat[] {
@@ -39,7 +37,6 @@ export function uploadFormats(obs: Observation, rawRecordings: number): ExportFo
     switch (f) {
       case 'sigmf': return rawRecordings > 0;
       case 'uvfits': return obs.integrations > 0 && fx.inputs >= 2 && obs.siteId != null && antennas?.length === fx.inputs;
-      case 'callisto': return obs.integrations > 0 && fx.channels % Math.min(fx.channels, 200) === 0;
       default: return obs.integrations > 0;
     }
   };

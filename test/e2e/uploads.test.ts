@@ -164,9 +164,9 @@ describe.skipIf(skip)('uploads from the Observations page', { timeout: e2eTest }
     await page.getByTestId('obs-row-1').click();
     await page.getByTestId('upload-panel').waitFor();
     await page.getByTestId('obs-spectrum').locator('.main-svg').first().waitFor();
-    // A spectrum observation of one input and 65536 channels: e-CALLISTO bins (200) do not divide it, UVFITS needs two inputs.
+    // A spectrum observation of one input and 65536 channels: e-CALLISTO bins them into 128 (issue 17), UVFITS needs two inputs.
     const formats = await page.getByTestId('upload-format').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
-    expect(formats).toEqual(['fits', 'csv', 'spd']);
+    expect(formats).toEqual(['fits', 'callisto', 'csv', 'spd']);
     await page.getByTestId('upload-target').selectOption('archive');
     await page.getByTestId('upload-format').selectOption('fits');
     const t0 = Date.now();

@@ -18,20 +18,27 @@ Formats:
   callisto   e-CALLISTO FITS (uint8 digits, highest frequency first); --out may be a folder,
              then the file is named STATION_YYYYMMDD_HHMMSS_FC.fit(.gz)
   sigmf      the raw IQ recording: PATH.sigmf-meta + PATH.sigmf-data, or a tar if PATH ends in .sigmf
-  csv        total power per integration (--kind power) or the mean spectrum (--kind spectrum)
+  csv        total power per integration (--kind power) or the mean spectrum (--kind spectrum):
+             a header line (units in the names: unix_s, duration_s, frequency_hz), then rows, so
+             pandas.read_csv(PATH) reads it as is; the observation and each column's meaning in
+             PATH-metadata.json beside it (W3C CSV on the Web metadata)
   uvfits     visibilities as random groups with an AIPS AN table (needs a site and antenna positions)
   spd        Radio-SkyPipe chart (Radio JOVE): total power per input
 
 Options:
   --format F        one of ${exportFormats.join(', ')} (required)
   --out PATH        file to write (required)
-  --station NAME    callisto: station name (default: the observation's)
+  --station NAME    callisto: station name (default: the observation's, else FRINGE)
   --focus FC        callisto: two-digit focus code (default 01)
-  --channels N      callisto: output channels, 1…400, dividing the correlator's (default ≤ 200)
+  --channels N      callisto: output channels, 1…400, dividing the correlator's (default: the
+                    largest divisor ≤ 200, so each is the mean of whole channels: 128 of 1024)
   --input A         callisto: which input's power (default 0)
   --gzip            callisto: gzip the file as the archive stores it
-  --split           callisto: one file per UTC quarter hour, as the network archives them (--out a folder)
-  --iso-dates       callisto: DATE-OBS as YYYY-MM-DD (FITS-standard) instead of the network's YYYY/MM/DD
+  --split           callisto: one file per UTC quarter hour, as the network archives them (--out a folder),
+                    each named STATION_YYYYMMDD_HHMMSS_FC.fit after its first sample
+  --iso-dates       callisto: DATE-OBS as YYYY-MM-DD (FITS-standard) instead of the network's YYYY/MM/DD.
+                    The network's own readers (pyCallisto) cannot read such files; sunpy's can.
+                    Leave it off for files meant for the e-CALLISTO archive.
   --kind K          csv: power (default) or spectrum
   --recording N     sigmf: which raw recording (default 0)
   --db DIR          data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)

@@ -14,6 +14,11 @@ Records cu8 samples to NAME.sigmf-data with its NAME.sigmf-meta (SigMF 1.2.5).
 Lost samples start a new capture and are annotated 'dropped'. Ctrl-C stops
 early and keeps what was recorded.
 
+A group:SPEC,SPEC,… source of N inputs is written as SigMF defines a
+multi-channel recording: one recording per input, NAME-0.sigmf-meta/-data …
+NAME-(N-1).sigmf-meta/-data, listed in NAME.sigmf-collection. Replay it as
+the same group with --source file:NAME.sigmf-collection.
+
 Options:
   --source SPEC     ${sourceSpecHelp}
   --freq HZ         centre frequency, Hz (k/M/G suffixes allowed; default 1420.405752M)
@@ -97,8 +102,13 @@ export const command: Command = {
     const parsed = sourceOption(spec);
     const members = parsed.kind === 'group' ? parsed.members : [parsed];
     const inputFiles = [...members.flatMap((m) => (m.kind === 'file' ? [m.path] : [])), ...(scenario ? [scenario] : [])];
+    // A group writes NAME.sigmf-collection and one recording per input beside it (recorder.ts).
+    const base = out.replace(/\.sigmf-meta$/, '');
+    const written = parsed.kind === 'group'
+      ? [`${base}.sigmf-collection`, ...parsed.members.flatMap((_, k) => [`${base}-${k}.sigmf-meta`, `${base}-${k}.sigmf-data`])]
+      : [out];
     try {
-      checkOutputPath(out, { dataDir: resolveDataDir(), inputs: inputFiles });
+      for (const f of written) checkOutputPath(f, { dataDir: resolveDataDir(), inputs: inputFiles });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
@@ -130,7 +140,10 @@ export const command: Command = {
       progress(r, true);
       if (r.end === 'source-ended' && r.samples < samples) console.error(`The source ended after ${r.seconds.toFixed(2)} s.`);
       if (r.end === 'aborted') console.error('Stopped early; what was recorded is kept.');
-      console.error(`Wrote ${r.metaPath} and ${r.dataPath}${r.dropped ? ` (${r.dropped} samples lost, annotated)` : ''}.`);
+      const wrote = r.collectionPath
+        ? `${r.collectionPath}, a SigMF collection of ${r.members!.length} recordings (${r.members!.map((m) => m.metaPath).join(', ')} and their data)`
+        : `${r.metaPath} and ${r.dataPath}`;
+      console.error(`Wrote ${wrote}${r.dropped ? ` (${r.dropped} samples lost, annotated)` : ''}.`);
       return exitCodes.ok;
     } catch (err) {
       if (tty) process.stderr.write('\n');

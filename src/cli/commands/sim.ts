@@ -119,7 +119,8 @@ export async function serveSim(
     throw err;
   }
   server.on('client', (who) => log(`client ${String(who)} connected`));
-  server.on('refused', (who) => log(`client ${String(who)} refused: one client at a time`));
+  server.on('waiting', (who) => log(`client ${String(who)} waits: one client at a time, it is served when the current one leaves (as rtl_tcp does)`));
+  server.on('refused', (who) => log(`client ${String(who)} refused: too many clients waiting`));
   server.on('disconnect', (who) => log(`client ${String(who)} disconnected`));
   // At most one line per command kind per second: a client flooding commands cannot flood the log.
   const commands = new CommandLog(log);

@@ -123,6 +123,37 @@ describe.skipIf(skip)(`fringe rotator over a pty${skip ? ` (${skip})` : ''}`, ()
     expect(await exited).toBe(0);
   });
 
+  it.skipIf(skipUnless(tools.command('rotctl')) !== null)('serve as easycomm parks on Hamlib\'s PARK (rotctl -m 202 K was ignored: exit 0, no movement)', async () => {
+    await sim?.close();
+    sim = undefined;
+    const child = spawn(process.execPath, [bin, 'rotator', '--driver', 'easycomm', '--port', pair.b, '--az-rate', '300', '--el-rate', '300', '--park-az', '20', '--park-el', '70', 'serve'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const rotctl = (...cmd: string[]) => run('rotctl', ['-m', '202', '-r', pair.a, '-s', '9600', ...cmd], 30_000);
+    /** Hamlib's reading, polled until it is `want` (the mount slews at 300°/s). */
+    const reaches = async (want: number[]) => {
+      await waitFor(async () => {
+        const r = await rotctl('p');
+        return r.code === 0 && r.stdout.trim().split(/\s+/).map(Number).join(' ') === want.join(' ');
+      }, `rotctl p to read ${want.join(' ')}`, 30_000);
+    };
+    try {
+      await waitFor(() => stderr.includes('simulating a easycomm controller'), 'fringe rotator serve to start', 60_000);
+      const set = await rotctl('P', '120', '30');
+      expect(set.code, set.stderr).toBe(0);
+      await reaches([120, 30]);
+      const park = await rotctl('K');
+      expect(park.code, park.stderr).toBe(0);
+      await reaches([20, 70]);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
   it('exits 2 on bad usage', async () => {
     expect((await fringe('rotator', '--driver', 'gs232a', 'position')).code).toBe(2);
     expect((await fringe('rotator', '--driver', 'nope', 'position')).code).toBe(2);

@@ -37,4 +37,10 @@ describe('Easycomm II codec', () => {
     expect(decodeToken('VE')).toEqual({ op: 'version' });
     expect(decodeToken('XYZ')).toEqual({ op: 'unknown', token: 'XYZ' });
   });
+
+  it('decodes PARK, the token Hamlib sends for park (it was decoded as unknown and ignored)', () => {
+    expect(decodeToken('PARK')).toEqual({ op: 'park' });
+    expect(decodeToken('park')).toEqual({ op: 'park' });
+    expect(decodeToken('PARKX')).toEqual({ op: 'unknown', token: 'PARKX' });
+  });
 });

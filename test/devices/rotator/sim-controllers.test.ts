@@ -45,4 +45,25 @@ describe.skipIf(skip)(`simulators driven by Hamlib's rotctl${skip ? ` (${skip})`
       }
     });
   }
+
+  it('Easycomm II (rotctl -m 202): K parks the mount (PARK was ignored: exit 0, no movement)', async () => {
+    const pair = await ptyPair();
+    const parkAt = { az: 10, el: 80 };
+    const sim = await ControllerSim.start((m) => easycommResponder(m), { path: pair.b, mount: { azRate: 300, elRate: 300, start: { az: 120, el: 30 }, parkAt } });
+    try {
+      const rotctl = (...cmd: string[]) => run('rotctl', ['-m', '202', '-r', pair.a, '-s', '9600', ...cmd], 30_000);
+      const park = await rotctl('K');
+      expect(park.code, park.stderr).toBe(0);
+      await waitFor(() => sim.heard.toString('latin1').includes('PARK\n'), 'the simulator to hear PARK', 10_000);
+      expect(sim.mount.target()).toEqual(parkAt);
+      // 110° at 300°/s: wait until the mount is there, then Hamlib reads the park position back.
+      await waitFor(() => { const p = sim.mount.position(); return p.az === parkAt.az && p.el === parkAt.el; }, 'the mount to reach its park position', 10_000);
+      const get = await rotctl('p');
+      expect(get.code, get.stderr).toBe(0);
+      expect(get.stdout.trim().split(/\s+/).map(Number)).toEqual([10, 80]);
+    } finally {
+      await sim.close();
+      await pair.close();
+    }
+  });
 });

@@ -1,8 +1,13 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { FileSource } from '../../../devices/sdr/file-source.ts';
+import { CoherentGroup } from '../../../devices/sdr/group.ts';
+import { openSource } from '../../../devices/sdr/open.ts';
+import { checkSigmf } from '../../../devices/sdr/sigmf.ts';
 import { recordSigmf } from '../../../devices/sdr/recorder.ts';
 import { RtlSdrSource } from '../../../devices/sdr/rtlsdr-source.ts';
 import type { Block } from '../../../devices/sdr/source.ts';
@@ -14,6 +19,76 @@ let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'fringe-record-'));
   return () => rmSync(dir, { recursive: true, force: true });
+});
+
+describe('recordSigmf of a group', () => {
+  /** Two inputs of 1000-sample blocks; input 1 loses 300 samples before its block 2. */
+  const group = () => CoherentGroup.join([
+    new CounterSource({ samplesPerBlock: 1000, tuning: { sampleRate: 2_048_000, centerFrequency: 1_420_405_752 } }),
+    new CounterSource({ samplesPerBlock: 1000, drops: { 2: 300 }, tuning: { sampleRate: 2_048_000, centerFrequency: 1_420_405_752 } }),
+  ]);
+  const sha512 = (path: string) => createHash('sha512').update(readFileSync(path)).digest('hex');
+
+  it('writes a SigMF collection of one recording per input (it wrote one stream of alternating blocks and no core:num_channels: one channel at half the data)', async () => {
+    const src = await group();
+    const r = await recordSigmf(src, { metaPath: join(dir, 'grp.sigmf-meta'), samples: 4500, description: 'two dishes' });
+    await src.close();
+    expect(r).toMatchObject({ samples: 4500, dropped: 300, end: 'samples', collectionPath: join(dir, 'grp.sigmf-collection') });
+    expect(r.members).toEqual([0, 1].map((k) => ({ metaPath: join(dir, `grp-${k}.sigmf-meta`), dataPath: join(dir, `grp-${k}.sigmf-data`) })));
+    // The collection, checked against the SigMF 1.2 collection object: core:version and core:streams of {name, hash = SHA-512 of the meta}.
+    const collection = JSON.parse(readFileSync(r.collectionPath!, 'utf8'));
+    expect(Object.keys(collection)).toEqual(['collection']);
+    expect(collection.collection).toEqual({
+      'core:version': '1.2.5',
+      'core:description': 'two dishes',
+      'core:streams': [0, 1].map((k) => ({ name: `grp-${k}`, hash: sha512(join(dir, `grp-${k}.sigmf-meta`)) })),
+    });
+    // Each member: an ordinary one-channel cu8 recording of its input only, naming its collection.
+    expect(firstDifference(readFileSync(join(dir, 'grp-0.sigmf-data')), counterBytes(0, 4500))).toBe(-1);
+    expect(firstDifference(readFileSync(join(dir, 'grp-1.sigmf-data')), Buffer.concat([counterBytes(0, 2000), counterBytes(2300, 2500)]))).toBe(-1);
+    for (const k of [0, 1]) {
+      const meta = readFileSync(join(dir, `grp-${k}.sigmf-meta`), 'utf8');
+      const checked = checkSigmf(meta, `grp-${k}.sigmf-meta`, `grp-${k}.sigmf-data`, 9000);
+      expect(checked.meta.global).toMatchObject({ 'core:datatype': 'cu8', 'core:collection': 'grp', 'core:hw': `test counter, input ${k} of 2` });
+      expect(checked.meta.global['core:num_channels']).toBeUndefined();
+      expect(checked.segments.map((g) => [g.dataStart, g.length, g.streamStart, g.dropped])).toEqual(k === 0 ? [[0, 4500, 0, 0]] : [[0, 2000, 0, 0], [2000, 2500, 2300, 300]]);
+    }
+    expect(existsSync(join(dir, 'grp.sigmf-meta'))).toBe(false);
+  });
+
+  it('replays as the same group through file:NAME.sigmf-collection, and refuses a member changed after the collection was written', async () => {
+    const src = await group();
+    await recordSigmf(src, { metaPath: join(dir, 'again.sigmf-meta'), samples: 3000 });
+    await src.close();
+    const replay = await openSource(`file:${join(dir, 'again.sigmf-collection')}`, { pacing: false });
+    expect(replay).toBeInstanceOf(CoherentGroup);
+    expect((replay as CoherentGroup).inputs).toBe(2);
+    expect(replay.tuning).toMatchObject({ sampleRate: 2_048_000, centerFrequency: 1_420_405_752 });
+    const inputs = new Set<number>();
+    for await (const b of replay.blocks()) {
+      inputs.add(b.input);
+      expect(firstDifference(b.data, counterBytes(b.firstSample, b.data.length / 2))).toBe(-1);
+    }
+    await replay.close();
+    expect([...inputs].sort()).toEqual([0, 1]);
+    // Each member exactly, with its own gap (the group itself ends with its first member to end).
+    const members = await FileSource.openCollection(join(dir, 'again.sigmf-collection'), { pacing: false, blockSamples: 1000 });
+    const got = await Promise.all(members.map(async (m) => {
+      const blocks: Block[] = [];
+      for await (const b of m.blocks()) blocks.push(b);
+      return blocks.map((b) => [b.input, b.firstSample, b.data.length / 2, b.dropped]);
+    }));
+    expect(got).toEqual([
+      [[0, 0, 1000, 0], [0, 1000, 1000, 0], [0, 2000, 1000, 0]],
+      [[1, 0, 1000, 0], [1, 1000, 1000, 0], [1, 2300, 1000, 300]],
+    ]);
+    // A member replaced after the collection was written: its hash no longer matches.
+    const meta1 = join(dir, 'again-1.sigmf-meta');
+    writeFileSync(meta1, readFileSync(meta1, 'utf8').replace('"core:description"', '"core:description"').replace('}\n', '} \n'));
+    await expect(openSource(`file:${join(dir, 'again.sigmf-collection')}`, { pacing: false })).rejects.toMatchObject({
+      kind: 'invalid', message: expect.stringMatching(/core:streams"\]?\[1\]\.hash does not match .*again-1\.sigmf-meta/),
+    });
+  });
 });
 
 describe('recordSigmf', () => {

@@ -4,6 +4,7 @@ import net from 'node:net';
 import { RtlTcpSource } from '../../../devices/sdr/rtltcp-client.ts';
 import { RtlSdrSource } from '../../../devices/sdr/rtlsdr-source.ts';
 import { type AppliedCommand, RtlTcpServer } from '../../../devices/sdr/rtltcp-server.ts';
+import { RtlTcpCommand, encodeCommand } from '../../../devices/sdr/rtltcp-codec.ts';
 import { skipUnless, tools } from '../../helpers/tools.ts';
 import { startSimChild } from '../../helpers/sim-child.ts';
 import { CounterSource } from './helpers/counter-source.ts';
@@ -68,26 +69,85 @@ describe('RtlTcpServer with our client over 127.0.0.1', () => {
     ]);
   });
 
-  it('refuses a second client while one is served, then serves the next one', async () => {
+  it('a second connection waits, as in rtl_tcp\'s backlog, and is served when the first leaves (it was refused: SoapyRTLTCP\'s probe-then-open hung)', async () => {
     const { server, port } = await serve({ samplesPerBlock: 4096, realtime: true, tuning: { sampleRate: 1_024_000 } });
+    const waiting: string[] = [];
     const refused: string[] = [];
+    server.on('waiting', (who: string) => waiting.push(who));
     server.on('refused', (who: string) => refused.push(who));
-    const first = await RtlTcpSource.connect({ port });
-    await expect(RtlTcpSource.connect({ port, timeoutMs: 2000 })).rejects.toMatchObject({
-      kind: 'protocol',
-      message: /closed the connection before sending its 12-byte greeting.*another client/,
+    // The probe: connects, reads the greeting and is still open when the real open comes.
+    const probe = net.connect({ host: '127.0.0.1', port });
+    const greeting = await new Promise<Buffer>((resolve, reject) => {
+      let got = Buffer.alloc(0);
+      probe.on('data', (d: Buffer) => { got = Buffer.concat([got, d]); if (got.length >= 12) resolve(got.subarray(0, 12)); });
+      probe.once('error', reject);
     });
-    expect(refused.length).toBe(1);
-    expect(server.busy).toBe(true);
-    await first.close();
-    await vi.waitUntil(() => !server.busy, ceiling);
-    const second = await RtlTcpSource.connect({ port, blockLength: 8192 });
+    expect(greeting.subarray(0, 4).toString('latin1')).toBe('RTL0');
+    let opened = false;
+    const open = RtlTcpSource.connect({ port, blockLength: 8192, timeoutMs: 30_000, tuning: { sampleRate: 2_048_000 } }).then((c) => { opened = true; return c; });
+    await new Promise<void>((resolve) => (waiting.length ? resolve() : server.once('waiting', () => resolve())));
+    expect(server.waitingClients).toBe(1);
+    expect(opened).toBe(false); // no greeting while the probe is served
+    probe.end();
+    const second = await open;
+    expect(second.greeting).toEqual({ tunerType: 5, gainCount: 29 });
     for await (const b of second.blocks()) {
       expect(b.firstSample).toBe(0);
       expect(firstDifference(b.data, counterBytes(0, 4096))).toBe(-1); // a fresh stream of the source
       break;
     }
+    expect(refused).toEqual([]);
     await second.close();
+  });
+
+  it('keeps what a waiting client sends for when it is served, and frees the place of one that gives up', async () => {
+    const { server, commands, src, port } = await serve({ samplesPerBlock: 4096, realtime: true, tuning: { sampleRate: 1_024_000 } });
+    const first = await RtlTcpSource.connect({ port });
+    const waitingFor = () => new Promise<void>((resolve) => server.once('waiting', () => resolve()));
+    // One that gives up: its place is freed at once, not when it would have been served.
+    let w = waitingFor();
+    const quitter = net.connect({ host: '127.0.0.1', port });
+    quitter.on('error', () => {});
+    await w;
+    expect(server.waitingClients).toBe(1);
+    quitter.destroy();
+    await vi.waitUntil(() => server.waitingClients === 0, ceiling);
+    expect(server.waitingClients).toBe(0);
+    // One that tunes before its greeting: the command is applied once it is served.
+    w = waitingFor();
+    const eager = net.connect({ host: '127.0.0.1', port });
+    eager.on('error', () => {});
+    await w;
+    // The order of what the server did: the command must come after the client is served.
+    const order: string[] = [];
+    server.on('client', () => order.push('served'));
+    server.on('command', (c: AppliedCommand) => c.applied === 101_100_000 && order.push('tuned'));
+    eager.write(encodeCommand(RtlTcpCommand.setFrequency, 101_100_000));
+    const greeted = new Promise<Buffer>((resolve) => eager.once('data', (d: Buffer) => resolve(d)));
+    await first.close();
+    expect((await greeted).subarray(0, 4).toString('latin1')).toBe('RTL0');
+    await vi.waitUntil(() => commands.some((c) => c.applied === 101_100_000), ceiling);
+    expect(commands.filter((c) => c.command === RtlTcpCommand.setFrequency).map((c) => c.applied).at(-1)).toBe(101_100_000);
+    expect(order).toEqual(['served', 'tuned']);
+    expect((src as CounterSource).tuning.centerFrequency).toBe(101_100_000);
+    eager.destroy();
+  });
+
+  it('refuses a connection past maxWaiting, saying why on the client', async () => {
+    const src = new CounterSource({ samplesPerBlock: 4096, realtime: true, tuning: { sampleRate: 1_024_000 } });
+    const server = await RtlTcpServer.listen({ source: src, port: 0, maxWaiting: 1 });
+    cleanups.push(async () => { await server.close(); await src.close(); });
+    const port = server.address.port;
+    const first = await RtlTcpSource.connect({ port });
+    const queued = net.connect({ host: '127.0.0.1', port });
+    queued.on('error', () => {});
+    await new Promise<void>((resolve) => server.once('waiting', () => resolve()));
+    await expect(RtlTcpSource.connect({ port, timeoutMs: 5000 })).rejects.toMatchObject({
+      kind: 'protocol',
+      message: /closed the connection before sending its 12-byte greeting.*another client/,
+    });
+    queued.destroy();
+    await first.close();
   });
 
   it('reports commands the source cannot apply without disconnecting the client', async () => {

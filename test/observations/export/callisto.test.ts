@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callistoFileName, exportCallisto, exportCallistoSeries } from '../../../observations/export/callisto.ts';
+import { callistoFileName, defaultCallistoChannels, exportCallisto, exportCallistoSeries, stationOf } from '../../../observations/export/callisto.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { config, expectedRe, integration, tempDir } from '../fixtures.ts';
 import { fitsverify, noAstropy, noFitsverify, python } from './validators.ts';
@@ -135,6 +135,32 @@ print(json.dumps({'bitpix': hd['BITPIX'], 'shape': list(h[0].data.shape), 'data'
     expect(files.map((f) => Number(cards(f.path).NAXIS1))).toEqual([5, 15, 10]);
     expect(files.map((f) => cards(f.path)['TIME-OBS'])).toEqual(["'14:10:30.000'", "'14:15:30.000'", "'14:30:30.000'"]);
     expect(cards(files[1]!.path)['TIME-END']).toBe("'14:30:30.000'");
+  });
+
+  it('the default export of the default 1024-channel observation writes 128 channels (it failed: "channels must be 1…400 and divide 1024")', () => {
+    expect([1024, 2048, 512, 400, 256, 200, 100, 32, 7].map(defaultCallistoChannels)).toEqual([128, 128, 128, 200, 128, 200, 100, 32, 7]);
+    const c1024 = config({ inputs: 1, channels: 1024, mode: 'autos', station: undefined });
+    const rec = store.startObservation({ mode: 'spectrum', target: 'Sun', config: c1024, start });
+    for (let i = 0; i < 3; i++) rec.append(integration(c1024, i));
+    rec.complete();
+    // No station anywhere: the upload's default station names the file as the network does.
+    const obs = store.getObservation(rec.id);
+    const out = join(tmp.dir, callistoFileName(stationOf(obs), obs.start));
+    expect(out.endsWith('FRINGE_20250314_093005_01.fit')).toBe(true);
+    exportCallisto(store, rec.id, out);
+    const h = readFileSync(out).subarray(0, 2880 * 2).toString('latin1');
+    expect(h).toMatch(/NAXIS2  = +128 \//);
+    expect(h).toMatch(/INSTRUME= 'FRINGE +'/);
+    // Each row is the mean of 8 whole channels: row 0 (highest) holds channels 1016…1023 of integration 0.
+    const data = readFileSync(out).subarray(2 * 2880, 2 * 2880 + 128 * 3); // the header fills two blocks
+    const dbOf = (i: number, m: number): number => {
+      let s = 0;
+      for (let k = 0; k < 8; k++) s += Math.fround(expectedRe(i, m * 8 + k));
+      return 10 * Math.log10(s / 8 / 1000);
+    };
+    const floor = dbOf(0, 0);
+    expect(data[0]).toBe(Math.min(255, Math.round((dbOf(0, 127) - floor) / 0.390625)));
+    expect(data[127 * 3]).toBe(0);
   });
 
   it('writes the site the observation recorded in its config when it references no site row (OBS_LAT/OBS_LON/OBS_ALT)', () => {

@@ -65,7 +65,7 @@ describe('Radio-SkyPipe .spd export', () => {
     expect(f.start).toBeCloseTo(2460311.0, 9);
     expect(f.end).toBeCloseTo(2460311.0 + (4 * spf) / 86400, 9);
     expect(f).toMatchObject({ latitude: 35.2, longitude: -82.9, timeZone: 0, source: 'Jupiter', channels: 2 });
-    expect(f.items).toContain('UTC');
+    expect(f.items).toContain('Logged Using UT');
     expect(f.text).toMatch(/observation 1, drift of Jupiter/);
     expect(f.records).toHaveLength(5);
     // Products (0,0),(0,1),(1,1): autos are products 0 and 2.
@@ -77,6 +77,17 @@ describe('Radio-SkyPipe .spd export', () => {
     });
     expect(f.chartMax).toBeCloseTo(tp(4, 2), 9);
     expect(f.chartMin).toBeCloseTo(tp(0, 0), 9);
+  });
+
+  it('marks its times UT with the note item "Logged Using UT" (it wrote "UTC", so Radio-SkyPipe and its readers took the times as local time)', () => {
+    const out = join(tmp.dir, 'ut.spd');
+    exportSpd(store, id, out);
+    const f = readSpd(readFileSync(out));
+    // Radio-SkyPipe's own writer puts it first, each item ending in 0xFF; no bare "UTC" item.
+    expect(f.items[0]).toBe('Logged Using UT');
+    expect(f.items).not.toContain('UTC');
+    const note = readFileSync(out).subarray(156).toString('latin1');
+    expect(note).toContain('*[[*Logged Using UT\xff');
   });
 
   it('writes the site the observation recorded in its config when it references no site row', () => {

@@ -33,7 +33,9 @@ describe('observations.summary and observations.export', () => {
     expect(fits.path.startsWith(dir)).toBe(true);
     expect(readFileSync(fits.path).subarray(0, 9).toString('latin1')).toBe('SIMPLE  =');
     const csv = (await call('observations.export', { id, format: 'csv', kind: 'spectrum' })) as { path: string };
-    expect(readFileSync(csv.path, 'utf8')).toMatch(/^# Fringe .* CSV export \(spectrum\)/);
+    // The header first (issue 17: no # lines, for pandas); what it is, in the CSVW sidecar beside it.
+    expect(readFileSync(csv.path, 'utf8')).toMatch(/^frequency_hz,power_/);
+    expect(readFileSync(`${csv.path}-metadata.json`, 'utf8')).toMatch(/"dc:title": "Fringe observation \d+: .*\(mean spectrum\)"/);
     await expect(call('observations.export', { id, format: 'sigmf' })).rejects.toThrow(/format/);
     await expect(call('observations.summary', { id: 999 })).rejects.toMatchObject({ kind: 'failed' });
   });

@@ -100,7 +100,7 @@ describe('probing rtl_tcp endpoints', () => {
     expect(await probeRtlTcp(half, 300)).toMatchObject({ reachable: false, reason: 'timed out' });
   });
 
-  it('says a server that hangs up at once closed without a greeting (our rtl_tcp server does that to a second client)', async () => {
+  it('says a server that hangs up at once closed without a greeting, and one serving another client timed out (ours keeps a second client waiting, as rtl_tcp does)', async () => {
     const rude = await tcpServer((s) => s.destroy());
     expect(await probeRtlTcp(rude)).toMatchObject({ reachable: false, reason: 'closed without a greeting' });
     const sim = await simServer();
@@ -109,7 +109,8 @@ describe('probing rtl_tcp endpoints', () => {
     first.on('error', () => {});
     cleanups.push(() => void first.destroy());
     await new Promise((r) => first.once('data', r));
-    expect(await probeRtlTcp(sim.endpoint)).toMatchObject({ reachable: false, reason: 'closed without a greeting', detail: expect.stringMatching(/serving another client/) });
+    // Issue 17: the server no longer hangs up on a second client; it waits, like rtl_tcp's backlog.
+    expect(await probeRtlTcp(sim.endpoint)).toMatchObject({ reachable: false, reason: 'timed out', detail: expect.stringMatching(/is another client connected to it\?/) });
   });
 
   it('names a host that does not resolve', async () => {
@@ -232,7 +233,7 @@ describe('the station keeps its sources', () => {
     station.stopRecording();
   });
 
-  it('reports the endpoint the live view uses as in use, without probing it (the server would refuse a second client)', async () => {
+  it('reports the endpoint the live view uses as in use, without probing it (the server would keep a second client waiting)', async () => {
     const sim = await simServer();
     const station = Station.open(join(dir, 'inuse'));
     cleanups.push(() => station.close());
@@ -241,7 +242,7 @@ describe('the station keeps its sources', () => {
     expect(status.live).toMatchObject({ kind: 'rtltcp', source: `rtltcp:${sim.endpoint}` });
     const sources = await station.sources();
     expect(sources.rtlTcp).toEqual([{ endpoint: sim.endpoint, reachable: true, tuner: 'R820T', tunerType: 5, gains: 29, inUse: true }]);
-    // A probe now would be turned away.
-    expect(await probeRtlTcp(sim.endpoint, probeTimeoutMs)).toMatchObject({ reachable: false, reason: 'closed without a greeting' });
+    // A probe now would get no greeting: it waits behind the live view (issue 17: it was turned away).
+    expect(await probeRtlTcp(sim.endpoint, probeTimeoutMs)).toMatchObject({ reachable: false, reason: 'timed out' });
   });
 });

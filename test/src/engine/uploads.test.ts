@@ -175,14 +175,14 @@ describe('station uploads', () => {
     const live = observe(store!, { n: 3, complete: false });
     const { uploads } = open(store!);
     addArchive(uploads);
-    // e-CALLISTO bins the channels into min(C, 200): 1024 channels do not divide; UVFITS needs two inputs and a site.
-    expect(uploads.formats(spectrum)).toEqual(['fits', 'csv', 'spd']);
+    // e-CALLISTO bins 1024 channels into 128 (issue 17: it was refused); UVFITS needs two inputs and a site.
+    expect(uploads.formats(spectrum)).toEqual(['fits', 'callisto', 'csv', 'spd']);
     expect(uploads.formats(small)).toEqual(['fits', 'callisto', 'csv', 'spd']);
     expect(uploads.formats(pair)).toEqual(['fits', 'callisto', 'csv', 'spd']);
     expect(uploads.formats(total)).toEqual(['csv', 'spd', 'fits']);
     expect(uploads.formats(empty)).toEqual([]);
     expect(uploads.formats(live)).toEqual([]);
-    await expect(uploads.start({ id: spectrum, format: 'uvfits', target: 'archive' })).rejects.toThrow(/cannot be uploaded as uvfits; it can as fits, csv, spd/);
+    await expect(uploads.start({ id: spectrum, format: 'uvfits', target: 'archive' })).rejects.toThrow(/cannot be uploaded as uvfits; it can as fits, callisto, csv, spd/);
     await expect(uploads.start({ id: live, format: 'fits', target: 'archive' })).rejects.toThrow(/still recording/);
     await expect(uploads.start({ id: spectrum, format: 'fits', target: 'nowhere' })).rejects.toThrow(/no upload target 'nowhere'/);
     await expect(uploads.start({ id: 999, format: 'fits', target: 'archive' })).rejects.toThrow(/999/);
