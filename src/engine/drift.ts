@@ -1,0 +1,154 @@
+/**
+ * A stored drift scan or cross-scan as the cuts the drift analysis fits
+ * (src/analysis/drift.ts): each integration's total power with where the sun
+ * was relative to the beam.
+ *
+ * - A stepped cross-scan (an imported SRT .rad file: 'pointing' events that
+ *   carry the scan's `offset`): runs of integrations at one elevation offset
+ *   and stepping azimuth offsets form an 'az' cut (sky position = az offset ×
+ *   cos el), runs at one azimuth offset stepping in elevation an 'el' cut.
+ * - A drift (a fixed pointing, the sky moving through it): the sun's offset
+ *   from the pointing at every integration's mid-time, from the ephemeris
+ *   (src/astro/sun.ts), projected on the sun's track through the beam.
+ *
+ * Total power: the mean of the auto spectrum over the channels inside the
+ * band's edges (the outer 1/16 of the channels at each end dropped, where
+ * the receiver's filters roll off; an SRT's 156 channels keep 10…145), per
+ * spectrum. Kelvin only when a calibration event says the integrations after
+ * it are in K (the SRT's own `* tsys` lines); Fringe's own recordings are in
+ * relative units until the kelvin calibration exists.
+ */
+import { autoProduct } from '../../observations/export/common.ts';
+import { observationSite, pointings, type TimedPointing } from '../../observations/export/coordinates.ts';
+import type { Store } from '../../observations/store/store.ts';
+import type { Observation, StoredIntegration } from '../../observations/store/types.ts';
+import type { CutData } from '../analysis/drift.ts';
+import { sunPosition } from '../astro/sun.ts';
+
+export class DriftDataError extends Error {
+  override name = 'DriftDataError';
+}
+
+export interface DriftData {
+  observation: Observation;
+  kind: 'crossscan' | 'drift';
+  unit: 'K' | 'relative';
+  cuts: CutData[];
+  /** The file's own calibration (an SRT `* tsys` line), for the comparison with the fitted baseline. */
+  calibration: Record<string, unknown> | null;
+  /** Dish diameter the observation recorded (m), if any. */
+  diameter: number | null;
+  /** Centre frequency (Hz). */
+  frequency: number;
+}
+
+/** Mean power per channel per spectrum over the channels inside the band's edges (the data's unit). */
+export function bandPower(it: StoredIntegration, mode: 'full' | 'autos' | undefined): number {
+  const C = it.channels;
+  const edge = C >= 16 ? Math.ceil(C / 16) : 0;
+  const p = autoProduct(0, it.inputs, mode);
+  let s = 0;
+  for (let j = edge; j < C - edge; j++) s += it.visibilities[2 * (p * C + j)]!;
+  return it.spectra > 0 ? s / (C - 2 * edge) / it.spectra : NaN;
+}
+
+interface Point {
+  time: number;
+  power: number;
+  pointing: TimedPointing & { offset?: { az: number; el: number } };
+}
+
+const rad = Math.PI / 180;
+
+/** Offsets (degrees) of `to` from `from` in the tangent plane at `from` (azimuthal equidistant): x toward increasing az, y toward increasing el. */
+export function skyOffset(from: { az: number; el: number }, to: { az: number; el: number }): { x: number; y: number } {
+  const [a1, e1, a2, e2] = [from.az * rad, from.el * rad, to.az * rad, to.el * rad];
+  const cosRho = Math.sin(e1) * Math.sin(e2) + Math.cos(e1) * Math.cos(e2) * Math.cos(a2 - a1);
+  const rho = Math.acos(Math.max(-1, Math.min(1, cosRho)));
+  const px = Math.cos(e2) * Math.sin(a2 - a1);
+  const py = Math.sin(e2) * Math.cos(e1) - Math.cos(e2) * Math.sin(e1) * Math.cos(a2 - a1);
+  const n = Math.hypot(px, py);
+  if (n === 0) return { x: 0, y: 0 };
+  return { x: (rho / rad) * (px / n), y: (rho / rad) * (py / n) };
+}
+
+/** Reads an observation's cuts; DriftDataError when it holds none the analysis can use. */
+export function loadDrift(store: Store, id: number): DriftData {
+  const obs = store.getObservation(id);
+  const events = store.events(id);
+  const cal = events.filter((e) => e.kind === 'calibration' && e.data.unit === 'K');
+  const calibratedFrom = cal.length ? Math.min(...cal.map((e) => e.time)) : Infinity;
+  const timeline = pointings(store, obs);
+  const mode = obs.config.fx.mode;
+  const all: Point[] = [];
+  for (const it of store.integrations(id)) {
+    const mid = it.time + it.duration / 2;
+    let p: TimedPointing | undefined;
+    for (const q of timeline) if (q.time <= it.time + 1e-6) p = q;
+    p ??= timeline[0];
+    if (!p || typeof p.az !== 'number' || typeof p.el !== 'number') {
+      throw new DriftDataError(`observation ${id} does not record where the dish pointed (az/el): a drift needs it.`);
+    }
+    all.push({ time: mid, power: bandPower(it, mode), pointing: p as Point['pointing'] });
+  }
+  if (all.length === 0) throw new DriftDataError(`observation ${id} holds no integrations.`);
+  const unit: 'K' | 'relative' = all.some((p) => p.time >= calibratedFrom) ? 'K' : 'relative';
+  const usable = unit === 'K' ? all.filter((p) => p.time >= calibratedFrom) : all;
+  const diameter = obs.config.antennas?.[0]?.dishDiameter ?? null;
+  const base = { observation: obs, unit, calibration: cal[0]?.data ?? null, diameter, frequency: obs.config.tuning.centerFrequency };
+  const stepped = usable.some((p) => p.pointing.offset && typeof p.pointing.offset.az === 'number');
+  if (stepped) return { ...base, kind: 'crossscan', cuts: steppedCuts(usable) };
+
+  const site = observationSite(store, obs);
+  if (!site) throw new DriftDataError(`observation ${id} records no site: the sun's position cannot be computed (an import takes --site).`);
+  const offsets = usable.map((p) => {
+    const sun = sunPosition({ ...site, name: site.name || 'site' }, new Date(p.time * 1000));
+    return skyOffset({ az: p.pointing.az!, el: p.pointing.el! }, { az: sun.az, el: sun.el });
+  });
+  // The track's direction: the principal axis of the offsets (the sun crosses the beam along a nearly straight line), oriented toward increasing az.
+  const mx = offsets.reduce((a, o) => a + o.x, 0) / offsets.length, my = offsets.reduce((a, o) => a + o.y, 0) / offsets.length;
+  let sxx = 0, sxy = 0, syy = 0;
+  for (const o of offsets) {
+    sxx += (o.x - mx) ** 2;
+    sxy += (o.x - mx) * (o.y - my);
+    syy += (o.y - my) ** 2;
+  }
+  const theta = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+  let ux = Math.cos(theta), uy = Math.sin(theta);
+  if (ux < 0) (ux = -ux), (uy = -uy);
+  const along = offsets.map((o) => o.x * ux + o.y * uy);
+  const el = usable.reduce((a, p) => a + p.pointing.el!, 0) / usable.length;
+  return {
+    ...base,
+    kind: 'drift',
+    cuts: [{ axis: 'drift', coord: along, sky: along, power: usable.map((p) => p.power), across: null, el }],
+  };
+}
+
+/** Runs of consecutive integrations at one offset on one axis and at least 5 distinct offsets on the other. */
+function steppedCuts(points: Point[]): CutData[] {
+  const cuts: CutData[] = [];
+  for (const axis of ['az', 'el'] as const) {
+    const fixed = axis === 'az' ? 'el' : 'az';
+    let run: Point[] = [];
+    const flush = () => {
+      const steps = new Set(run.map((p) => p.pointing.offset![axis]));
+      if (steps.size >= 5) {
+        const coord = run.map((p) => p.pointing.offset![axis]);
+        // Azimuth offsets are degrees of azimuth: × cos el on the sky. Elevation offsets are on the sky already.
+        const sky = run.map((p, i) => (axis === 'az' ? coord[i]! * Math.cos(p.pointing.el! * rad) : coord[i]!));
+        const el = run.reduce((a, p) => a + p.pointing.el!, 0) / run.length;
+        const across = run[0]!.pointing.offset![fixed];
+        cuts.push({ axis, coord, sky, power: run.map((p) => p.power), across: axis === 'el' ? across * Math.cos(el * rad) : across, el });
+      }
+      run = [];
+    };
+    for (const p of points) {
+      if (!p.pointing.offset) continue;
+      if (run.length && run[0]!.pointing.offset![fixed] !== p.pointing.offset[fixed]) flush();
+      run.push(p);
+    }
+    flush();
+  }
+  return cuts.sort((a, b) => a.axis.localeCompare(b.axis));
+}
