@@ -106,7 +106,10 @@ const num = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 function number(text: string | undefined, line: number, what: string): number {
   if (text === undefined) throw new RadError(line, `the ${what} is missing: the line ends early`);
   if (!num.test(text)) throw new RadError(line, `the ${what} '${printableField(text)}' is not a number`);
-  return Number(text);
+  const n = Number(text);
+  // 1e309 matches the pattern but is Infinity in a double.
+  if (!Number.isFinite(n)) throw new RadError(line, `the ${what} '${printableField(text)}' is too large for a number`);
+  return n;
 }
 
 function printableField(s: string): string {
