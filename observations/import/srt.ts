@@ -42,6 +42,22 @@ export function radMode(records: readonly RadRecord[]): 'crossscan' | 'drift' | 
   return positions.size === 1 && records.length > 2 ? 'drift' : 'spectrum';
 }
 
+/** The SRT's command words (SRT memo 17 and the 2020 software); any other command names a source of the catalogue, e.g. `Sun`. */
+const srtKeywords = new Set([
+  'record', 'roff', 'frequency', 'freq', 'offset', 'calibrate', 'noisecal', 'azel', 'galactic', 'radec', 'stow', 'wait', 'mode', 'cmdfl',
+  'clearint', 'stop', 'quit', 'npoint', 'beamsw', 'bsw', 'vlsr', 'fftsim', 'speed', 'calon', 'caloff',
+]);
+
+/** The source the SRT tracked: the last command that is a catalogue name; '' when none is. */
+export function radTarget(file: RadFile): string {
+  for (let i = file.commands.length - 1; i >= 0; i--) {
+    const c = file.commands[i]!.command.replace(/^:\s*/, '').trim();
+    const word = c.split(/\s+/)[0] ?? '';
+    if (/^[A-Za-z]/.test(word) && !srtKeywords.has(word.toLowerCase())) return c.slice(0, 120);
+  }
+  return '';
+}
+
 /** Stores the file as one observation; returns its id. */
 export function importRad(store: Store, file: RadFile, options: ImportOptions): ImportResult {
   const notes: string[] = [];
@@ -93,7 +109,7 @@ export function importRad(store: Store, file: RadFile, options: ImportOptions): 
       offsetFrame: 'srt-azel: azimuth offset in degrees of azimuth (× cos el on the sky), elevation offset in degrees',
     },
   };
-  const rec = store.startObservation({ mode, target: '', config, start });
+  const rec = store.startObservation({ mode, target: radTarget(file), config, start });
   try {
     // Events in file order, each at the time of the spectrum it belongs to (the next one; the last spectrum's for trailing lines).
     const timeAfter = (line: number) => (file.records.find((r) => r.line > line) ?? file.records.at(-1)!).time;

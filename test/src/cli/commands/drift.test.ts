@@ -54,6 +54,9 @@ describe('fringe drift on the real SRT cross-scan (imported), against a manual n
     expect(result.cuts[0]!.fwhm_deg).toBeCloseTo(6.49, 1);
     expect(result.cuts[1]!.fwhm_deg).toBeCloseTo(5.94, 1);
   });
+  it('keeps the elevation scan\'s two highest points (the 5σ outlier rejection removed them from the 13-point cut)', () => {
+    expect(result.cuts.map((c) => (c as Cut & { rejected: number }).rejected)).toEqual([0, 0]);
+  });
   it('gives a T_sys (the off-sun baseline) within 5 % of the file\'s own "* tsys 139" line', () => {
     const tsys = result.tsys_k as number;
     expect(Math.abs(tsys / 139 - 1)).toBeLessThan(0.05);

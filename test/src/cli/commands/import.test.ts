@@ -28,7 +28,7 @@ describe('fringe import of the real SRT cross-scan', () => {
     const store = Store.open(db, { readonly: true });
     try {
       const obs = store.getObservation(id);
-      expect([obs.mode, obs.status, obs.integrations, obs.config.fx.channels]).toEqual(['crossscan', 'complete', 69, 156]);
+      expect([obs.mode, obs.target, obs.status, obs.integrations, obs.config.fx.channels]).toEqual(['crossscan', 'Sun', 'complete', 69, 156]);
       expect(obs.config.tuning.centerFrequency).toBeCloseTo(1414.39e6 + 78 * 7812.5, 0);
       expect(obs.config.site).toEqual({ name: 'SRT station (49.2°, -123.6°)', lat: 49.2, lon: -123.6, altitude: 0 });
       const times = store.integrationTimes(id);
