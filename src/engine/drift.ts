@@ -96,7 +96,8 @@ export function loadDrift(store: Store, id: number): DriftData {
   const usable = unit === 'K' ? all.filter((p) => p.time >= calibratedFrom) : all;
   const diameter = obs.config.antennas?.[0]?.dishDiameter ?? null;
   const base = { observation: obs, unit, calibration: cal[0]?.data ?? null, diameter, frequency: obs.config.tuning.centerFrequency };
-  const stepped = usable.some((p) => p.pointing.offset && typeof p.pointing.offset.az === 'number');
+  // A stepped scan moves its offsets; an SRT drift records offsets too, all the same (0, 0).
+  const stepped = new Set(usable.filter((p) => p.pointing.offset && typeof p.pointing.offset.az === 'number').map((p) => `${p.pointing.offset!.az},${p.pointing.offset!.el}`)).size > 2;
   if (stepped) return { ...base, kind: 'crossscan', cuts: steppedCuts(usable) };
 
   const site = observationSite(store, obs);

@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beamFwhm } from '../../../../devices/sim/beam.ts';
+import { beamDiskResponse } from '../../../../src/analysis/beam.ts';
+import { gaussian, rng } from '../../../../src/analysis/signals.ts';
+import { nextSunTransit, sunPosition } from '../../../../src/astro/sun.ts';
 import { Store } from '../../../../observations/store/store.ts';
 import { config, integration, tempDir } from '../../../observations/fixtures.ts';
 import { fringe } from './run-fringe.ts';
@@ -94,6 +97,47 @@ describe('fringe drift on a drift recorded with fringe observe on the sun-drift 
     // The scenario's dish has no pointing error: the peak is at the ephemeris' sun, within a tenth of the beam.
     expect(Math.abs(out.pointing_offset_deg.az)).toBeLessThan(0.1 * expected);
   }, 180_000);
+});
+
+describe('fringe drift on a synthetic SRT drift (.rad with a fixed az/el, the dish 1.5° east of where it says)', () => {
+  it('an SRT drift (offsets recorded, all 0) is analysed as a drift, not a cross-scan without cuts: finds the beam, the az pointing error on the sky, T_sys and the sun\'s temperature from the ephemeris at every spectrum', async () => {
+    // Vancouver, 2015-03-20: the dish parked at the sun's transit az/el, really pointing 1.5° further in azimuth on the sky.
+    const site = { name: 'SRT', lat: 49.2, lon: -123.6, altitude: 0 };
+    const transit = nextSunTransit(site, new Date('2015-03-20T12:00:00Z'));
+    const nominal = { az: 180, el: Math.round(transit.el * 10) / 10 };
+    const errSky = 1.5, beam = 6, tsys = 130, ta = 500;
+    const real = { az: nominal.az + errSky / Math.cos((nominal.el * Math.PI) / 180), el: nominal.el };
+    const g = gaussian(rng(42));
+    const r0 = beamDiskResponse(0, beam);
+    const lines = ['* STATION LAT=  49.20 DEG LONGW= 123.60', '* drift.cmd: line 1 : azel 180 ' + nominal.el, '* tsys   130 calcons 0.09 trecvr  110 tload  200 tspill   20'];
+    const t0 = Math.round(transit.time.getTime() / 1000) - 40 * 60;
+    for (let t = t0; t <= t0 + 80 * 60; t += 10) {
+      const d = new Date(t * 1000);
+      const sun = sunPosition(site, d);
+      const rad = Math.PI / 180;
+      const cosSep = Math.sin(real.el * rad) * Math.sin(sun.el * rad) + Math.cos(real.el * rad) * Math.cos(sun.el * rad) * Math.cos((sun.az - real.az) * rad);
+      const sep = Math.acos(Math.min(1, cosSep)) / rad;
+      const p = tsys + (ta * beamDiskResponse(sep, beam)) / r0;
+      const doy = Math.floor((t - Date.UTC(2015, 0, 1) / 1000) / 86400) + 1;
+      const stamp = `2015:${String(doy).padStart(3, '0')}:${d.toISOString().slice(11, 19)}`;
+      const chans = Array.from({ length: 4 }, () => (p + 2 * g()).toFixed(2));
+      lines.push([stamp, nominal.az.toFixed(1), nominal.el.toFixed(1), '0.0', '0.0', '1414.39', '0.00781250', '4', '4', ...chans, 'vlsr', '0.0'].join('\t'));
+    }
+    const file = join(tmp.dir, 'drift.rad');
+    writeFileSync(file, lines.join('\r\n') + '\r\n');
+    const db = join(tmp.dir, 'srtdrift');
+    const imp = await fringe(['import', file, '--json', '--db', db]);
+    expect(imp.code).toBe(0);
+    const r = await fringe(['drift', '--observation', String(JSON.parse(imp.stdout)[0]), '--json', '--db', db]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect([out.kind, out.unit, out.cuts[0].axis]).toEqual(['drift', 'K', 'drift']);
+    expect(Math.abs(out.hpbw_deg / beam - 1)).toBeLessThan(0.02);
+    expect(Math.abs(out.pointing_offset_deg.az - errSky)).toBeLessThan(0.05);
+    expect(out.pointing_offset_deg.el).toBeNull();
+    expect(Math.abs(out.tsys_k - tsys)).toBeLessThan(3 * out.tsys_k_sigma + 0.5);
+    expect(Math.abs(out.sun_antenna_temp_k / ta - 1)).toBeLessThan(0.03);
+  }, 120_000);
 });
 
 describe('fringe drift: command line and unusable observations', () => {
