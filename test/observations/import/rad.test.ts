@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RadError, parseRad, radTime } from '../../../observations/import/rad.ts';
 
-export const srtFile = new URL('../../../../shared/data/real/sun-crossscan-srt-rad/az_el_scan_RPSG_sun.rad', import.meta.url);
+const srtFile = new URL('../../../../shared/data/real/sun-crossscan-srt-rad/az_el_scan_RPSG_sun.rad', import.meta.url);
 const real = readFileSync(srtFile, 'latin1');
 
 const dataLine = (over: Partial<{ time: string; az: string; el: string; nchan: number; values: string[]; tail: string }> = {}) => {
