@@ -39,6 +39,8 @@ export interface CutData {
   across: number | null;
   /** Elevation of the pointing during the cut (degrees, mean), for the az/el split. */
   el: number;
+  /** A drift: the azimuth (on the sky) per degree along the sun's track near the pointing (1 at transit, where the track runs in azimuth). */
+  alongToAz?: number;
 }
 
 export interface CutResult {
@@ -236,7 +238,8 @@ export function analyseDrift(cuts: readonly CutData[], options: DriftOptions): D
   // Pointing: a drift's peak position along the track is the az error (the track runs in azimuth); stepped cuts give minus the commanded offset.
   const az = good.filter((f) => f.axis === 'az' || f.axis === 'drift');
   const el = good.filter((f) => f.axis === 'el');
-  const azOff = combine(az.map((f) => ({ value: f.axis === 'drift' ? f.centre_sky_deg! : -f.centre_sky_deg!, sigma: f.fit!.centre.sigma })));
+  const toAz = (f: CutResult) => cuts[fitted.indexOf(f as (typeof fitted)[number])]!.alongToAz ?? 1;
+  const azOff = combine(az.map((f) => (f.axis === 'drift' ? { value: f.centre_sky_deg! * toAz(f), sigma: f.fit!.centre.sigma * toAz(f) } : { value: -f.centre_sky_deg!, sigma: f.fit!.centre.sigma })));
   const elOff = combine(el.map((f) => ({ value: -f.centre_sky_deg!, sigma: f.fit!.centre.sigma })));
   if (!azOff && cuts.length) verdict.push('no cut in azimuth or drift was fitted: the azimuth pointing offset is not measured');
   if (!elOff && cuts.length) verdict.push('no elevation cut: a single drift cannot measure the elevation pointing offset (add a drift offset in elevation or an elevation cross-scan)');

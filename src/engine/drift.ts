@@ -9,7 +9,7 @@
  *   cos el), runs at one azimuth offset stepping in elevation an 'el' cut.
  * - A drift (a fixed pointing, the sky moving through it): the sun's offset
  *   from the pointing at every integration's mid-time, from the ephemeris
- *   (src/astro/sun.ts), projected on the sun's track through the beam.
+ *   (src/astro/sun.ts), as ΔRA·cos δ along its track (J2000, src/astro/pointing.ts).
  *
  * Total power: the mean of the auto spectrum over the channels inside the
  * band's edges (the outer 1/16 of the channels at each end dropped, where
@@ -23,6 +23,7 @@ import { observationSite, pointings, type TimedPointing } from '../../observatio
 import type { Store } from '../../observations/store/store.ts';
 import type { Observation, StoredIntegration } from '../../observations/store/types.ts';
 import type { CutData } from '../analysis/drift.ts';
+import { describePointing } from '../astro/pointing.ts';
 import { sunPosition } from '../astro/sun.ts';
 
 export class DriftDataError extends Error {
@@ -102,27 +103,31 @@ export function loadDrift(store: Store, id: number): DriftData {
 
   const site = observationSite(store, obs);
   if (!site) throw new DriftDataError(`observation ${id} records no site: the sun's position cannot be computed (an import takes --site).`);
-  const offsets = usable.map((p) => {
-    const sun = sunPosition({ ...site, name: site.name || 'site' }, new Date(p.time * 1000));
-    return skyOffset({ az: p.pointing.az!, el: p.pointing.el! }, { az: sun.az, el: sun.el });
-  });
-  // The track's direction: the principal axis of the offsets (the sun crosses the beam along a nearly straight line), oriented toward increasing az.
-  const mx = offsets.reduce((a, o) => a + o.x, 0) / offsets.length, my = offsets.reduce((a, o) => a + o.y, 0) / offsets.length;
-  let sxx = 0, sxy = 0, syy = 0;
-  for (const o of offsets) {
-    sxx += (o.x - mx) ** 2;
-    sxy += (o.x - mx) * (o.y - my);
-    syy += (o.y - my) ** 2;
+  // The sun's offset from the pointing in J2000 (both directions turned by the same rotation, src/astro/pointing.ts):
+  // along its track ΔRA·cos δ (the track is a circle of declination, straight to 0.2 % of the offset over ±15°),
+  // across it Δδ, constant through the drift. Positive along: the sun west of the pointing (later times).
+  const along: number[] = [];
+  const azel: { x: number; y: number }[] = [];
+  for (const p of usable) {
+    const when = new Date(p.time * 1000);
+    const sun = sunPosition({ ...site, name: site.name || 'site' }, when);
+    const P = describePointing(site, p.pointing.az!, p.pointing.el!, when);
+    const S = describePointing(site, sun.az, sun.el, when);
+    const dra = ((((P.ra - S.ra) % 360) + 540) % 360) - 180;
+    along.push(dra * Math.cos(S.dec * rad));
+    azel.push(skyOffset({ az: p.pointing.az!, el: p.pointing.el! }, { az: sun.az, el: sun.el }));
   }
-  const theta = 0.5 * Math.atan2(2 * sxy, sxx - syy);
-  let ux = Math.cos(theta), uy = Math.sin(theta);
-  if (ux < 0) (ux = -ux), (uy = -uy);
-  const along = offsets.map((o) => o.x * ux + o.y * uy);
-  const el = usable.reduce((a, p) => a + p.pointing.el!, 0) / usable.length;
+  // How much of a shift along the track is azimuth on the sky: the track's direction in the az/el plane near the pointing (1 at transit).
+  let k = 0;
+  for (let i = 1; i < azel.length; i++) if (Math.hypot(azel[i]!.x, azel[i]!.y) < Math.hypot(azel[k]!.x, azel[k]!.y)) k = i;
+  const a = Math.max(0, k - 1), b = Math.min(azel.length - 1, k + 1);
+  const dx = azel[b]!.x - azel[a]!.x, dy = azel[b]!.y - azel[a]!.y;
+  const alongToAz = b > a && Math.hypot(dx, dy) > 0 ? Math.abs(dx) / Math.hypot(dx, dy) : 1;
+  const el = usable.reduce((acc, p) => acc + p.pointing.el!, 0) / usable.length;
   return {
     ...base,
     kind: 'drift',
-    cuts: [{ axis: 'drift', coord: along, sky: along, power: usable.map((p) => p.power), across: null, el }],
+    cuts: [{ axis: 'drift', coord: along, sky: along, power: usable.map((p) => p.power), across: null, el, alongToAz }],
   };
 }
 
