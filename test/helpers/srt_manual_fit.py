@@ -137,11 +137,9 @@ def fit(x, y):
 def main(path):
     d = read(path)
     az, el, azo, elo, pw = d.T
-    cut_az = np.isclose(elo, 2.6) & (np.abs(azo - 5.7) > 1e-9) | (np.isclose(elo, 2.6) & np.isclose(azo, 5.7) & (np.arange(len(d)) < 40))
     # The azimuth scan: el offset 2.6, the 31 steps from -24.3 to 35.7 (the (5.7, 2.6) point recorded in it, not the el scan's).
     idx_az = [i for i in range(len(d)) if np.isclose(elo[i], 2.6) and i < 40 and azo[i] >= -24.31]
     idx_el = [i for i in range(len(d)) if np.isclose(azo[i], 5.7) and i >= 40 and elo[i] >= -9.41]
-    del cut_az
     xa = azo[idx_az] * np.cos(np.radians(el[idx_az]))
     ra = fit(xa, pw[idx_az])
     scale = np.mean(np.cos(np.radians(el[idx_az])))
