@@ -16,10 +16,15 @@ export function validateConfig(config: ObservationConfig): ObservationConfig {
   const fx = config.fx;
   check(fx && typeof fx === 'object', 'config.fx is required');
   check(Number.isInteger(fx.inputs) && fx.inputs >= 1 && fx.inputs <= 255, 'config.fx.inputs must be an integer 1…255');
-  check(
-    Number.isInteger(fx.channels) && fx.channels >= 2 && fx.channels <= 65536 && (fx.channels & (fx.channels - 1)) === 0,
-    'config.fx.channels must be a power of two, 2…65536',
-  );
+  if (config.imported !== undefined) {
+    // Another tool's spectra (observations/import/): its channel count, whatever it is (an SRT gives 156).
+    check(Number.isInteger(fx.channels) && fx.channels >= 1 && fx.channels <= 65536, 'config.fx.channels of an imported observation must be a whole number, 1…65536');
+  } else {
+    check(
+      Number.isInteger(fx.channels) && fx.channels >= 2 && fx.channels <= 65536 && (fx.channels & (fx.channels - 1)) === 0,
+      'config.fx.channels must be a power of two, 2…65536',
+    );
+  }
   check(fx.mode === undefined || fx.mode === 'full' || fx.mode === 'autos', "config.fx.mode must be 'full' or 'autos'");
   if (config.antennas !== undefined) {
     check(Array.isArray(config.antennas) && config.antennas.length === fx.inputs, 'config.antennas needs one entry per input');

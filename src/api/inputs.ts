@@ -247,6 +247,24 @@ export function siteProblem(value: unknown): string | null {
   return r.success ? null : r.error.issues.map((i) => i.message).join('; ');
 }
 
+/** `--site LAT,LON[,ALT]` (degrees, east positive; metres, default 0) read into a site named after its coordinates, or InputError. */
+export function parseSiteCoordinates(text: string): { name: string; lat: number; lon: number; altitude: number } {
+  const parts = text.split(',');
+  if (parts.length < 2 || parts.length > 3) throw new InputError('needs LAT,LON or LAT,LON,ALT (degrees, east positive; metres), e.g. 52.0,-0.5,30', text);
+  const [lat, lon, altitude] = [parseDecimal(parts[0]!.trim(), 'needs a latitude in degrees before the first comma'), parseDecimal(parts[1]!.trim(), 'needs a longitude in degrees after the first comma'), parts[2] === undefined ? 0 : parseDecimal(parts[2].trim(), 'needs an altitude in metres after the second comma')];
+  const value = { name: `site (${lat}°, ${lon}°)`, lat, lon, altitude };
+  const problem = siteProblem(value);
+  if (problem) throw new InputError(problem, text);
+  return value;
+}
+
+/** Aperture efficiency η of a dish (0 < η ≤ 1): A_e = η·πD²/4. */
+export const apertureEfficiency = numberRule('efficiency', (t) => parseDecimal(t, 'must be a number from 0 to 1'), (n) => (n > 0 && n <= 1 ? null : 'must be above 0 and at most 1'));
+/** Dish diameter (m). */
+export const dishDiameter = numberRule('diameter', (t) => parseDecimal(t, 'must be a diameter in metres'), (n) => (n >= 0.05 && n <= 500 ? null : 'must be from 0.05 to 500 m'));
+/** Solar flux density (sfu, 10⁻²² W m⁻² Hz⁻¹), as observatories publish it. */
+export const solarFluxSfu = numberRule('flux', (t) => parseDecimal(t, 'must be a flux density in sfu'), (n) => (n > 0 && n <= 1e7 ? null : 'must be above 0 and at most 10⁷ sfu'));
+
 /** A target of an observation (free text a person types): printable, 120 characters at most. */
 export const targetName = nameSchema('the target', 120);
 

@@ -1,0 +1,165 @@
+/**
+ * `fringe drift --observation ID`: known answers through the bin in a child
+ * process. The real SRT cross-scan against a careful manual fit in numpy
+ * (test/helpers/srt_manual_fit.py) and its own calibration line; a drift
+ * recorded with `fringe observe` on the sun-drift scenario against the beam
+ * its dish gives (1.2λ/D, devices/sim/beam.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beamFwhm } from '../../../../devices/sim/beam.ts';
+import { beamDiskResponse } from '../../../../src/analysis/beam.ts';
+import { gaussian, rng } from '../../../../src/analysis/signals.ts';
+import { nextSunTransit, sunPosition } from '../../../../src/astro/sun.ts';
+import { Store } from '../../../../observations/store/store.ts';
+import { config, integration, tempDir } from '../../../observations/fixtures.ts';
+import { fringe } from './run-fringe.ts';
+
+const srt = fileURLToPath(new URL('../../../../../shared/data/real/sun-crossscan-srt-rad/az_el_scan_RPSG_sun.rad', import.meta.url));
+const manualFit = fileURLToPath(new URL('../../../helpers/srt_manual_fit.py', import.meta.url));
+const scenario = fileURLToPath(new URL('../../../../devices/sim/scenarios/sun-drift.json', import.meta.url));
+
+let tmp: ReturnType<typeof tempDir>;
+beforeAll(() => (tmp = tempDir('fringe-drift-')));
+afterAll(() => tmp.cleanup());
+
+interface Cut { axis: string; fwhm_deg: number; fwhm_deg_sigma: number; centre_deg: number; centre_deg_sigma: number; peak_k: number; peak_k_sigma: number; baseline_k: number; error: string | null }
+
+describe('fringe drift on the real SRT cross-scan (imported), against a manual numpy fit', () => {
+  let result: Record<string, unknown> & { cuts: Cut[] };
+  let manual: Record<'az' | 'el', { fwhm_deg: number; fwhm_deg_sigma: number; centre_deg: number; centre_deg_sigma: number; peak_k: number; peak_k_sigma: number }>;
+  beforeAll(async () => {
+    const db = join(tmp.dir, 'srt');
+    const imp = await fringe(['import', srt, '--json', '--db', db]);
+    expect(imp.code).toBe(0);
+    const [id] = JSON.parse(imp.stdout) as number[];
+    const r = await fringe(['drift', '--observation', String(id), '--diameter', '2.3', '--efficiency', '0.5', '--flux', '70', '--json', '--db', db]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    result = JSON.parse(r.stdout);
+    manual = JSON.parse(execFileSync('/usr/bin/python3', [manualFit, srt], { encoding: 'utf8', timeout: 120_000 }));
+  }, 180_000);
+
+  it('fits an az and an el cut, in kelvin (the file\'s calibration line), with the manual fit\'s widths, centres and peaks within 1σ', () => {
+    expect(result.unit).toBe('K');
+    expect(result.cuts.map((c) => c.axis)).toEqual(['az', 'el']);
+    for (const c of result.cuts) {
+      const m = manual[c.axis as 'az' | 'el'];
+      expect(c.error).toBeNull();
+      expect(Math.abs(c.fwhm_deg - m.fwhm_deg)).toBeLessThan(Math.max(c.fwhm_deg_sigma, m.fwhm_deg_sigma));
+      expect(Math.abs(c.centre_deg - m.centre_deg)).toBeLessThan(Math.max(c.centre_deg_sigma, m.centre_deg_sigma));
+      expect(Math.abs(c.peak_k - m.peak_k)).toBeLessThan(Math.max(c.peak_k_sigma, m.peak_k_sigma));
+    }
+    // The figures (see the report): az cut 6.49° wide on the sky at +5.32° of azimuth offset, el cut 5.94° at +1.90°.
+    expect(result.cuts[0]!.fwhm_deg).toBeCloseTo(6.49, 1);
+    expect(result.cuts[1]!.fwhm_deg).toBeCloseTo(5.94, 1);
+  });
+  it('keeps the elevation scan\'s two highest points (the 5σ outlier rejection removed them from the 13-point cut)', () => {
+    expect(result.cuts.map((c) => (c as Cut & { rejected: number }).rejected)).toEqual([0, 0]);
+  });
+  it('gives a T_sys (the off-sun baseline) within 5 % of the file\'s own "* tsys 139" line', () => {
+    const tsys = result.tsys_k as number;
+    expect(Math.abs(tsys / 139 - 1)).toBeLessThan(0.05);
+    expect(result.tsys_vs_file).toEqual({ file_tsys_k: 139, ratio: tsys / 139 });
+  });
+  it('gives the pointing offset as minus the peak\'s commanded offset, az on the sky', () => {
+    const p = result.pointing_offset_deg as { az: number; el: number };
+    expect(p.az).toBeCloseTo(-result.cuts[0]!.centre_deg * Math.cos((36.9 * Math.PI) / 180), 1);
+    expect(p.el).toBeCloseTo(-result.cuts[1]!.centre_deg, 6);
+    expect(result.expected_flux_sfu).toBe(70);
+    expect(result.sun_flux_sfu as number).toBeGreaterThan(0);
+    // The two cuts' beams differ by more than their σ: the verdict says so rather than hiding it.
+    expect((result.verdict as string[]).join(' ')).toMatch(/the cuts give different beams/);
+  });
+});
+
+describe('fringe drift on a drift recorded with fringe observe on the sun-drift scenario', () => {
+  it('recovers the beam 1.2λ/D of the scenario\'s 1 m dish within 3 %, in relative units with null kelvin fields', async () => {
+    // The scenario as it is, but its sky clock at 3600× and starting at 10:00 so 4 s of samples span 10:00–14:00 UTC around the 12:02 transit.
+    const s = JSON.parse(readFileSync(scenario, 'utf8'));
+    const file = join(tmp.dir, 'sun-drift-fast.json');
+    writeFileSync(file, JSON.stringify({ ...s, speed: 3600, start: '2026-06-21T10:00:00Z' }));
+    const db = join(tmp.dir, 'sim');
+    const obs = await fringe(['observe', '--scenario', file, '--mode', 'totalpower', '--rate', '250k', '--channels', '64', '--integration', '0.02', '--seconds', '4', '--fast', '--backend', 'cpu', '--json', '--db', db]);
+    expect(obs.code).toBe(0);
+    const { id } = JSON.parse(obs.stdout);
+    const r = await fringe(['drift', '--observation', String(id), '--json', '--db', db]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const expected = beamFwhm(s.antennas[0].diameter, 1420405752);
+    expect(Math.abs(out.hpbw_deg / expected - 1)).toBeLessThan(0.03);
+    expect(out.unit).toBe('relative');
+    expect([out.tsys_k, out.sun_antenna_temp_k, out.sun_flux_sfu, out.cuts[0].peak_k]).toEqual([null, null, null, null]);
+    expect(out.cuts[0].axis).toBe('drift');
+    // The scenario's dish has no pointing error: the peak is at the ephemeris' sun, within a tenth of the beam.
+    expect(Math.abs(out.pointing_offset_deg.az)).toBeLessThan(0.1 * expected);
+  }, 180_000);
+});
+
+describe('fringe drift on a synthetic SRT drift (.rad with a fixed az/el, the dish 1.5° east of where it says)', () => {
+  it('an SRT drift (offsets recorded, all 0) is analysed as a drift, not a cross-scan without cuts: finds the beam, the az pointing error on the sky, T_sys and the sun\'s temperature from the ephemeris at every spectrum', async () => {
+    // Vancouver, 2015-03-20: the dish parked at the sun's transit az/el, really pointing 1.5° further in azimuth on the sky.
+    const site = { name: 'SRT', lat: 49.2, lon: -123.6, altitude: 0 };
+    const transit = nextSunTransit(site, new Date('2015-03-20T12:00:00Z'));
+    const nominal = { az: 180, el: Math.round(transit.el * 10) / 10 };
+    const errSky = 1.5, beam = 6, tsys = 130, ta = 500;
+    const real = { az: nominal.az + errSky / Math.cos((nominal.el * Math.PI) / 180), el: nominal.el };
+    const g = gaussian(rng(42));
+    const r0 = beamDiskResponse(0, beam);
+    const lines = ['* STATION LAT=  49.20 DEG LONGW= 123.60', '* drift.cmd: line 1 : azel 180 ' + nominal.el, '* tsys   130 calcons 0.09 trecvr  110 tload  200 tspill   20'];
+    const t0 = Math.round(transit.time.getTime() / 1000) - 40 * 60;
+    for (let t = t0; t <= t0 + 80 * 60; t += 10) {
+      const d = new Date(t * 1000);
+      const sun = sunPosition(site, d);
+      const rad = Math.PI / 180;
+      const cosSep = Math.sin(real.el * rad) * Math.sin(sun.el * rad) + Math.cos(real.el * rad) * Math.cos(sun.el * rad) * Math.cos((sun.az - real.az) * rad);
+      const sep = Math.acos(Math.min(1, cosSep)) / rad;
+      const p = tsys + (ta * beamDiskResponse(sep, beam)) / r0;
+      const doy = Math.floor((t - Date.UTC(2015, 0, 1) / 1000) / 86400) + 1;
+      const stamp = `2015:${String(doy).padStart(3, '0')}:${d.toISOString().slice(11, 19)}`;
+      const chans = Array.from({ length: 4 }, () => (p + 2 * g()).toFixed(2));
+      lines.push([stamp, nominal.az.toFixed(1), nominal.el.toFixed(1), '0.0', '0.0', '1414.39', '0.00781250', '4', '4', ...chans, 'vlsr', '0.0'].join('\t'));
+    }
+    const file = join(tmp.dir, 'drift.rad');
+    writeFileSync(file, lines.join('\r\n') + '\r\n');
+    const db = join(tmp.dir, 'srtdrift');
+    const imp = await fringe(['import', file, '--json', '--db', db]);
+    expect(imp.code).toBe(0);
+    const r = await fringe(['drift', '--observation', String(JSON.parse(imp.stdout)[0]), '--json', '--db', db]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect([out.kind, out.unit, out.cuts[0].axis]).toEqual(['drift', 'K', 'drift']);
+    expect(Math.abs(out.hpbw_deg / beam - 1)).toBeLessThan(0.02);
+    expect(Math.abs(out.pointing_offset_deg.az - errSky)).toBeLessThan(0.05);
+    expect(out.pointing_offset_deg.el).toBeNull();
+    expect(Math.abs(out.tsys_k - tsys)).toBeLessThan(3 * out.tsys_k_sigma + 0.5);
+    expect(Math.abs(out.sun_antenna_temp_k / ta - 1)).toBeLessThan(0.03);
+  }, 120_000);
+});
+
+describe('fringe drift: command line and unusable observations', () => {
+  it('without --observation is a usage error; --source is not built and says what to do', async () => {
+    expect((await fringe(['drift', '--db', join(tmp.dir, 'u')])).code).toBe(2);
+    const live = await fringe(['drift', '--source', 'sim', '--json', '--db', join(tmp.dir, 'u')]);
+    expect(live.code).toBe(2);
+    expect(live.stderr).toMatch(/record the drift with fringe observe, then give --observation ID/);
+    expect((await fringe(['drift', '--observation', '1', '--efficiency', '1.5', '--db', join(tmp.dir, 'u')])).stderr).toMatch(/--efficiency must be above 0 and at most 1/);
+  });
+  it('an unknown id is exit 2; an observation without a pointing is exit 1 with the reason', async () => {
+    const db = join(tmp.dir, 'nopoint');
+    const store = Store.open(db);
+    const c = config({ inputs: 1, channels: 16, mode: 'autos' });
+    const { pointing: _, ...bare } = c;
+    const rec = store.startObservation({ mode: 'totalpower', config: bare, start: 1_700_000_000 });
+    rec.append(integration(c, 0));
+    rec.complete();
+    store.close();
+    expect((await fringe(['drift', '--observation', '99', '--db', db])).code).toBe(2);
+    const r = await fringe(['drift', '--observation', String(rec.id), '--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/does not record where the dish pointed/);
+  });
+});
