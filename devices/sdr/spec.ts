@@ -146,7 +146,7 @@ function parseOne(spec: string, groupAllowed: boolean): SourceSpec {
       if (!rest) throw invalid(spec, 'the path is empty');
       return { kind, path: rest };
     case 'group': {
-      if (!groupAllowed) throw invalid(spec, 'a group cannot contain a group');
+      if (!groupAllowed) throw invalid(spec, `a group cannot contain a group: its 2–${maxGroupMembers} members are single sources`);
       const parts = rest.split(',');
       if (parts.length < 2 || parts.length > maxGroupMembers) throw invalid(spec, `a group has 2–${maxGroupMembers} members separated by commas`);
       const members = parts.map((p) => parseOne(p, false));
