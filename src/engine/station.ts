@@ -162,7 +162,8 @@ export class Station extends EventEmitter<StationEvents> {
       const simLive = !!l && l.view.session.simulated;
       if (simLive && this.recorder.id !== null) throw new StationError(`the simulator is recording observation ${this.recorder.id}: stop the recording before changing its scenario`);
       this.changeSettings({ scenario: name });
-      if (l && simLive) await this.changeLive({ ...l.options, tuning: undefined });
+      // A new session, never a retune in place: the scenario is the simulator's sky, site and clock.
+      if (l && simLive) await this.changeLive({ ...l.options, tuning: undefined }, true);
       this.emitStatus();
       return this.status();
     });

@@ -120,7 +120,7 @@ describe.skipIf(skip)('sources on the Station page', { timeout: e2eTest }, () =>
     // A malformed address is refused with the reason, and nothing is added.
     await page.getByTestId('endpoint-input').fill('dish.local');
     await page.getByTestId('endpoint-add').click();
-    await page.getByTestId('endpoint-error').filter({ hasText: "'dish.local' is not HOST:PORT, e.g. 192.168.1.20:1234 or [::1]:1234" }).waitFor();
+    await page.getByTestId('endpoint-error').filter({ hasText: "'dish.local' is not an rtl_tcp endpoint: write HOST:PORT, e.g. 192.168.1.20:1234 or [::1]:1234" }).waitFor();
     await page.screenshot({ path: join(shots, 'ui-sources-bad-endpoint.png') });
     expect(await page.locator('[data-testid^="endpoint-dish"]').count()).toBe(0);
     await page.getByTestId('endpoint-input').fill('');
