@@ -80,7 +80,7 @@ export async function openSession(
   page.setDefaultTimeout(e2eWait);
   const consoleErrors: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
+    if (m.type() === 'error') { consoleErrors.push(m.text()); process.stderr.write(`[page console error] ${m.text()}\n`); }
   });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   return { server, browser, page, consoleErrors };

@@ -244,9 +244,9 @@ describe.skipIf(skip)('uploads from the Observations page', { timeout: e2eTest }
     expect(await job.getAttribute('data-state')).toBe('queued');
     // The first retry waits the queue's 5 s backoff.
     expect(await job.getByTestId('upload-attempts').textContent()).toMatch(/attempt 1 of 8 · next try in [0-5] s/);
-    expect(await job.textContent()).toMatch(/observation-1\.csv.*flaky.*CSV total power.*waiting/);
+    expect(await job.textContent()).toMatch(/fringe-1-\d{8}T\d{6}Z\.csv.*flaky.*CSV total power.*waiting/);
     expect(broken.received).toHaveLength(1);
-    expect(broken.received[0]!.url).toBe('/in/observation-1.csv');
+    expect(broken.received[0]!.url).toMatch(/^\/in\/fringe-1-\d{8}T\d{6}Z\.csv$/);
     await page.screenshot({ path: join(shots, 'uploads-error.png') });
 
     // The target goes: the job's next attempt finds it gone and fails for good, with a Retry button.

@@ -131,7 +131,8 @@ h = fits.open(path)
 w = WCS(h[0].header, fobj=h)
 print(json.dumps({'ctype': h[0].header['CTYPE2'], 'wcs': w.wcs_pix2world(np.zeros(6), np.arange(6), 0)[1].tolist(), 'table': h['AXES'].data['TIME'][0].ravel().tolist()}))
 `, out);
-    const truth = [0, 1, 2, 5, 6, 10].map((k) => k * step);
+    // Sky time: the fixture's simulated clock ran 60 sky seconds per second of samples (store/recording.ts).
+    const truth = [0, 1, 2, 5, 6, 10].map((k) => 60 * k * step);
     expect(r.ctype).toBe('TIME-TAB');
     r.table.forEach((t, i) => expect(t).toBeCloseTo(truth[i]!, 9));
     r.wcs.forEach((t, i) => expect(t).toBeCloseTo(truth[i]!, 9));
