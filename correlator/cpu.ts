@@ -183,7 +183,11 @@ export class CpuBackend implements FxBackend {
       for (let a = 0; a < this.config.inputs; a++) {
         lane.slots[slot].set(samples[a].subarray(2 * s0 * C, 2 * s0 * C + bytes), a * this.slotBytes);
       }
-      lane.busy[slot] = CpuBackend.expect(lane, () => lane.worker.postMessage({ type: 'batch', spectra: n, slot })).then(() => {});
+      const done = CpuBackend.expect(lane, () => lane.worker.postMessage({ type: 'batch', spectra: n, slot })).then(() => {});
+      // Awaited by the next use of the slot or by take(); a backend closed with a batch in flight (its workers ended,
+      // the batch answered with an error) has no one left to await it, and that must not be an unhandled rejection.
+      done.catch(() => {});
+      lane.busy[slot] = done;
     }
   }
 
