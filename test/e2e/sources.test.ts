@@ -158,8 +158,8 @@ describe.skipIf(skip)('sources on the Station page', { timeout: e2eTest }, () =>
     await select.selectOption('hydrogen');
     await page.getByTestId('source-pill').filter({ hasText: 'Simulator · hydrogen' }).waitFor();
     await page.getByTestId('scenario-description').filter({ hasText: /galactic hydrogen line, no sun/ }).waitFor();
-    const night = await call(server.port, 'station.sun');
-    expect(night.sky.el).toBeLessThan(0);
+    // The pill follows the setting at once; the simulator's new session (and its sky) follows when it has opened.
+    await expect.poll(async () => (await call(server.port, 'station.sun')).sky.el, { timeout: e2eWait }).toBeLessThan(0);
     expect((await call(server.port, 'station.status')).live?.kind).toBe('sim');
     expect(JSON.parse(readFileSync(join(server.dir, 'station.json'), 'utf8')).scenario).toBe('hydrogen');
     // A laptop-narrow window: one column, rows still readable.

@@ -158,6 +158,7 @@ function stopOnSignal(station: () => Station | null) {
     async finish(close: () => Promise<void>): Promise<number> {
       try {
         await close();
+        process.stderr.write('fringe serve: stopped\n');
         return exitCodes.ok;
       } finally {
         if (deadline) clearTimeout(deadline);

@@ -119,8 +119,11 @@ describe('fringe serve stops on a signal within 2 s', () => {
       const t0 = performance.now();
       busy.serve.child.kill('SIGTERM');
       await waitUntil(() => /SIGTERM: stopping/.test(busy.serve.stderr()), 'the station to begin stopping');
-      const stopped = await busy.serve.stop('SIGTERM');
-      expect(busy.serve.stderr()).toMatch(/SIGTERM again; exiting now/);
+      // The second signal cuts the clean stop short. On a quick machine the clean stop may have ended already (the process
+      // is exiting: a signal now would meet Node's default handler); then it is waited for, and must still be within 2 s.
+      const cleanFirst = /fringe serve: stopped/.test(busy.serve.stderr());
+      const stopped = cleanFirst ? await busy.serve.stop('SIGCONT') : await busy.serve.stop('SIGTERM');
+      if (!/fringe serve: stopped/.test(busy.serve.stderr())) expect(busy.serve.stderr()).toMatch(/(SIGTERM again|still stopping after \d+ ms); exiting now/);
       busy.half.destroy();
       for (const c of busy.clients) c.close();
       expect(performance.now() - t0).toBeLessThan(deadlineMs);
