@@ -211,8 +211,13 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     await page.getByTestId('endpoint-127.0.0.1:1').getByTestId('endpoint-use').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=error-banner][data-topic=live]').length === 1);
     await page.screenshot({ path: join(shots, 'ui-banner.png') });
-    // The simulator again: the change succeeds and the live view's banner goes.
+    // The refused switch left the simulator running (issue 10); the next change that succeeds, a retune of it, clears the live view's banner.
+    expect(await page.getByTestId('source-in-use').textContent()).toMatch(/\(sim\)/);
+    await page.getByTestId('nav-live').click();
+    await page.getByTestId('freq').fill('1420.2');
+    await page.getByTestId('apply').click();
     await liveBanners.first().waitFor({ state: 'detached' });
+    await page.getByTestId('nav-station').click();
     // The site's banner (the latitude refused above) is another topic: it stayed until a good save.
     const siteBanner = page.locator('[data-testid=error-banner][data-topic=site]');
     expect(await siteBanner.count()).toBe(1);
