@@ -257,19 +257,8 @@ async function sha512(path: string): Promise<string> {
 }
 
 /** Replaces a collection file whole or not at all (as writeMetaAtomic). */
-async function writeCollectionAtomic(path: string, collection: SigmfCollection): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const f = await open(tmp, 'w');
-  try {
-    await f.writeFile(`${JSON.stringify(collection, null, 2)}\n`);
-    await f.sync();
-  } catch (err) {
-    await f.close();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await f.close();
-  await rename(tmp, path);
+function writeCollectionAtomic(path: string, collection: SigmfCollection): Promise<void> {
+  return writeJsonAtomic(path, collection);
 }
 
 /** Whether an error is the operating system saying the disk is full. */
@@ -291,11 +280,16 @@ function writeError(path: string, err: unknown, samples: number, note = ''): Dev
  * Replaces the meta file whole or not at all: written to `PATH.PID.tmp`,
  * synced, renamed over PATH (a kill leaves the old meta or the new one).
  */
-export async function writeMetaAtomic(metaPath: string, meta: SigmfMeta): Promise<void> {
-  const tmp = `${metaPath}.${process.pid}.tmp`;
+export function writeMetaAtomic(metaPath: string, meta: SigmfMeta): Promise<void> {
+  return writeJsonAtomic(metaPath, meta);
+}
+
+/** JSON written to `PATH.PID.tmp`, synced, renamed over PATH: the file is the old one or the new one, never half. */
+async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
   const f = await open(tmp, 'w');
   try {
-    await f.writeFile(`${JSON.stringify(meta, null, 2)}\n`);
+    await f.writeFile(`${JSON.stringify(value, null, 2)}\n`);
     await f.sync();
   } catch (err) {
     await f.close();
@@ -303,5 +297,5 @@ export async function writeMetaAtomic(metaPath: string, meta: SigmfMeta): Promis
     throw err;
   }
   await f.close();
-  await rename(tmp, metaPath);
+  await rename(tmp, path);
 }
