@@ -101,14 +101,13 @@ export class CpuBackend implements FxBackend {
     } catch (e) {
       // Workers that did start would keep the process alive, idle, for ever: end them all.
       await Promise.all(lanes.map((l) => l.worker.terminate()));
-      if (e instanceof CorrelatorError && /Cannot allocate Wasm memory/.test(e.message)) {
+      if (e instanceof CorrelatorError && e.kind === 'backend') {
+        // A worker that could not start (its WebAssembly memory refused, or the thread ended: both seen under ulimit -v).
         const ready = lanes.filter((l) => l.ready).length;
-        throw new CorrelatorError(
-          'backend',
-          `${e.message}. ${ready} of ${threads} CPU worker threads had started: each reserves its own WebAssembly memory ` +
-            `(gigabytes of address space), and this process may not reserve more (ulimit -v, or V8's own limit). Use fewer threads (--threads).`,
-          { cause: e },
-        );
+        const why = /Cannot allocate Wasm memory/.test(e.message)
+          ? `each reserves its own WebAssembly memory (gigabytes of address space), and this process may not reserve more (ulimit -v, or V8's own limit)`
+          : 'the others could not start';
+        throw new CorrelatorError('backend', `${e.message}. ${ready} of ${threads} CPU worker threads had started: ${why}. Use fewer threads (--threads).`, { cause: e });
       }
       throw e;
     } finally {
