@@ -44,7 +44,8 @@ async function serveUi(request: Request): Promise<Response> {
 }
 
 async function start(): Promise<void> {
-  engine = await startEngine({ root, node: process.env.FRINGE_NODE ?? 'node', args: process.argv.slice(process.argv.indexOf('--') + 1 || process.argv.length) });
+  // The window loads dist/ui itself (built by electron/start.ts before it starts): the engine serves only the API.
+  engine = await startEngine({ root, node: process.env.FRINGE_NODE ?? 'node', args: ['--no-ui-build', ...process.argv.slice(process.argv.indexOf('--') + 1 || process.argv.length)] });
   protocol.handle('app', serveUi);
 
   const win = new BrowserWindow({

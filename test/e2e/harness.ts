@@ -42,10 +42,10 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** `fringe serve` on the simulator (cpu backend), on a free port, in a new data folder. */
+/** `fringe serve` on the simulator (cpu backend), on a free port, in a new data folder; the UI is built once by ensureUiBuilt, not by each server. */
 export async function startServer(extra: string[] = []): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'fringe-e2e-'));
-  const engine = await startEngine({ root: repoRoot, args: ['--db', dir, '--source', 'sim', '--backend', 'cpu', ...extra] }).catch((err) => {
+  const engine = await startEngine({ root: repoRoot, args: ['--db', dir, '--source', 'sim', '--backend', 'cpu', '--no-ui-build', ...extra] }).catch((err) => {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   });

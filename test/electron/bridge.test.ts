@@ -14,7 +14,7 @@ const { dir, cleanup } = tempDir('fringe-bridge-');
 let engine: Engine;
 
 beforeAll(async () => {
-  engine = await startEngine({ root: repoRoot, args: ['--db', dir, '--source', 'sim', '--backend', 'cpu', '--token', 'bridge-token-0123456789'] });
+  engine = await startEngine({ root: repoRoot, args: ['--db', dir, '--source', 'sim', '--backend', 'cpu', '--token', 'bridge-token-0123456789', '--no-ui-build'] });
 }, 60_000);
 afterAll(async () => {
   await engine?.stop();
