@@ -2,6 +2,7 @@
  * One entry point for every export format: writes the file, records it in
  * the store's exports table (path, size, SHA-256) and returns the record.
  */
+import { processAlive } from '../process.ts';
 import { check } from '../errors.ts';
 import { checkOutputPath, sigmfPair } from '../output-path.ts';
 import { finalName, removeStaleStaged, stagedName } from './staging.ts';
@@ -76,13 +77,3 @@ export function exportObservation(store: Store, id: number, format: ExportFormat
 export { callistoFileName } from './callisto.ts';
 export { exportFileName } from './naming.ts';
 
-/** Whether a process of this machine is still there. */
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
-}

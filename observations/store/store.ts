@@ -4,6 +4,7 @@
  * recording with `startObservation`, read with `listObservations` and
  * `integrations`.
  */
+import { processAlive } from '../process.ts';
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -160,7 +161,7 @@ export class Store {
         })();
         recovered.push(r.id);
       }
-      tidyTemporaries(this.db, this.dir, (pid) => pid === process.pid || processAlive(pid));
+      tidyTemporaries(this.db, this.dir, processAlive);
     } catch (err) {
       // A full disk: what is stored stays readable; the next open with free space finishes the recovery.
       if (!isDiskFull(err)) throw err;
@@ -293,12 +294,3 @@ function rangeClause(r: TimeRange): { sql: string; args: number[] } {
   return { sql, args };
 }
 
-function processAlive(pid: number | null): boolean {
-  if (pid === null) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
-}

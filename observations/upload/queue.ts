@@ -10,6 +10,7 @@
  * counting the attempt; a job queued or retried on the same queue while a
  * drain sleeps wakes it.
  */
+import { processAlive } from '../process.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -107,7 +108,7 @@ export class UploadQueue {
     const rows = this.store.db
       .prepare("SELECT id, runner_pid, runner_host FROM upload_jobs WHERE state = 'running'")
       .all() as { id: number; runner_pid: number | null; runner_host: string | null }[];
-    const orphans = rows.filter((r) => (r.runner_host === null || r.runner_host === hostname()) && !alive(r.runner_pid)).map((r) => r.id);
+    const orphans = rows.filter((r) => (r.runner_host === null || r.runner_host === hostname()) && !processAlive(r.runner_pid)).map((r) => r.id);
     for (const id of orphans) {
       this.store.db
         .prepare("UPDATE upload_jobs SET state = 'queued', runner_pid = NULL, last_error = 'interrupted by a restart', updated_s = ? WHERE id = ? AND state = 'running'")
@@ -266,17 +267,6 @@ export class UploadQueue {
   }
 }
 
-/** Whether a process of this machine is still there (pid null: unknown, taken as gone). */
-function alive(pid: number | null): boolean {
-  if (pid === null) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as { code?: string }).code === 'EPERM';
-  }
-}
 
 /** Waits `ms`, or less when `signal` aborts or the function handed to `onWake` is called. */
 function sleep(ms: number, signal?: AbortSignal, onWake?: (wake: () => void) => void): Promise<void> {
