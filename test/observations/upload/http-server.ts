@@ -42,7 +42,8 @@ export class UploadServer {
   constructor(private readonly tls?: { key: string; cert: string }) {}
 
   async start(): Promise<this> {
-    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res);
+    // A client killed or gone mid-request (the body aborted) has nothing stored: its socket is dropped.
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.handle(req, res).catch(() => res.destroy());
     this.server = this.tls ? createTlsServer(this.tls, handler) : createServer(handler);
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.port = (this.server.address() as AddressInfo).port;

@@ -54,6 +54,20 @@ const kinds: Kind[] = ['raw', 'spectrum', 'group', 'export', 'upload'];
 const fromSpawn: [number, number] = [0.2, 2];
 const fromWork: Record<Kind, [number, number]> = { raw: [0, 1.5], spectrum: [0, 2], group: [0, 2], export: [0, 0.25], upload: [0, 1] };
 
+/**
+ * How far an export or upload child is, 0 … 1, from its progress lines (the
+ * CLI prints every tenth): an upload exports in its first half and sends in
+ * its second.
+ */
+function progressOf(kind: 'export' | 'upload', stderr: string): number {
+  let p = 0;
+  for (const m of stderr.matchAll(/^(exporting|uploading) .*?(\d+) %/gm)) {
+    const f = Number(m[2]) / 100;
+    p = kind === 'export' ? f : m[1] === 'exporting' ? f / 2 : 0.5 + f / 2;
+  }
+  return p;
+}
+
 const scenario = new URL('../../../devices/sim/scenarios/interferometer.json', import.meta.url).pathname;
 const sha256 = (p: string): string => createHash('sha256').update(readFileSync(p)).digest('hex');
 
@@ -234,10 +248,22 @@ describe('crash consistency', () => {
         await until(() => exited || began[kind](), `${kind} to begin`, 60_000);
         void done;
       }
+      if (!early && (kind === 'export' || kind === 'upload')) {
+        // Exports and uploads take a fraction of a second here: the kill lands at a
+        // seeded point of their own progress, so that it falls inside the work on
+        // an idle machine as on a busy one.
+        const done = child.exited.then(() => (exited = true));
+        const point = at / fromWork[kind][1];
+        await until(() => exited || progressOf(kind, child.stderr()) >= point, `${kind} to reach ${(100 * point).toFixed(0)} % of its work`, 60_000);
+        void done;
+      }
       // The kill moment: a random delay is the point here, not a guess at when something is ready.
-      if (!exited) exited = await Promise.race([new Promise<boolean>((r) => setTimeout(() => r(false), at * 1000)), child.exited.then(() => true)]);
-      const finished = exited;
+      else if (!exited) exited = await Promise.race([new Promise<boolean>((r) => setTimeout(() => r(false), at * 1000)), child.exited.then(() => true)]);
+      const endedFirst = exited; // read now: the exit handler above sets it once the kill lands
       const end = await child.kill();
+      // A child that ended on its own between the kill moment and the signal
+      // (exit 0, no signal) finished before the kill: checked as such.
+      const finished = endedFirst || (end.signal === null && end.code === 0);
       if (!finished) expect(end.signal, child.stderr()).toBe('SIGKILL');
       const { phase, left } = check(kind, before, out, finished, child.child.pid!);
       figures.push({ kind, at, early, phase, left });
