@@ -138,6 +138,10 @@ abstract class SimDevice {
       return lost;
     }
     if (wait > 1) await sleep(wait);
+    // Behind (a busy machine): still let the event loop's I/O in between blocks;
+    // without a turn a consumer in the same process (a socket being greeted, a
+    // command arriving) waits until the machine catches up, which it may not.
+    else await new Promise((r) => setImmediate(r));
     return 0;
   }
 
