@@ -25,6 +25,8 @@ export interface Measurement {
   /** The inputs the measurement used (seed, channels, samples …), for the report's configuration. */
   config?: Record<string, unknown>;
   notes?: string[];
+  /** Set when the requirement does not apply to this run (no GPU, no --reference): why. The verdict is then 'not-applicable'. */
+  notApplicable?: string;
 }
 
 /** Where a measurement is made: on generated signals (always), on the simulator, or on the source named with --source. */
@@ -43,6 +45,8 @@ export interface MeasureContext {
   rotator?: string;
   /** Fraction 0…1 of this measurement done. */
   progress(fraction: number): void;
+  /** A measurement several requirements read (the PFB sweep, one live run) made once per run: memoised by key. */
+  once<T>(key: string, make: () => Promise<T>): Promise<T>;
 }
 
 /**
