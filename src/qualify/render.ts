@@ -50,8 +50,8 @@ table { border-collapse: collapse; width: 100%; } th, td { text-align: left; pad
 table.reqs th, table.reqs td { border-bottom: 0.5px solid #999; font-size: 9pt; } table.reqs th { border-bottom: 1px solid #000; }
 table.kv th { width: 18%; font-weight: normal; color: #444; } table.fig td { font-size: 9pt; border-bottom: 0.5px dotted #bbb; } table.fig td:last-child { text-align: right; }
 .v { font-weight: bold; padding: 0 2mm; border: 1px solid; border-radius: 2px; font-size: 9pt; } .pass { color: #1b5e20; } .fail { color: #b71c1c; } .not-applicable { color: #555; }
-td.v { border: none; } .id { font-family: "DejaVu Sans Mono", monospace; font-size: 9.5pt; }
-section.req { break-inside: avoid-page; border-top: 0.5px solid #999; padding-top: 3mm; margin-top: 4mm; }
+td.v { border: none; } table.reqs td.id { white-space: nowrap; font-size: 8.5pt; } table.kv, table.fig, .proc { break-inside: avoid; } h3 { break-after: avoid; } .id { font-family: "DejaVu Sans Mono", monospace; font-size: 9.5pt; }
+section.req { border-top: 0.5px solid #999; padding-top: 3mm; margin-top: 4mm; }
 figure { margin: 2mm 0; break-inside: avoid; } svg.plot { width: 100%; max-width: 165mm; display: block; margin: 0 auto; }
 svg .pt { font-size: 13px; font-weight: bold; } svg .tk { font-size: 10px; } svg .al { font-size: 11px; } svg .lg { font-size: 11px; } svg .mk { font-size: 10px; fill: #b71c1c; }
 .summary { font-size: 12pt; padding: 3mm; border: 1.5px solid; margin: 4mm 0; } .proc, .cfg, .notes { font-size: 9.5pt; } .cfg { color: #333; }

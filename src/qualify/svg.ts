@@ -40,6 +40,7 @@ export function plotSvg(p: Plot): string {
   if (!xs.length || !ys.length) return `<p class="noplot">${esc(p.title)}: no data</p>`;
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)], [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
+  if (p.x.log) [x0, x1] = [x0 / 1.15, x1 * 1.15]; // points at the ends stay inside the frame
   if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
   if (!p.y.log) {
     const pad = (y1 - y0) * 0.06;
