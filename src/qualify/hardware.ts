@@ -139,22 +139,28 @@ export function frequencyError(c: Capture, reference: number): { ppm: number; si
   return { ppm: ((measured - reference) / reference) * 1e6, sigma: ((0.1 * bin) / reference) * 1e6, measured, snr };
 }
 
-/** Sample rate from the sample count against the host clock: a straight line through (arrival time, samples), ppm from nominal. */
+/**
+ * Sample rate from the sample count against the host clock. A block can
+ * arrive late (scheduling, the network), never early, so each block's
+ * lateness a_i − n_i/f_nominal has a floor that tracks the true rate: the
+ * floor over the first and over the last third of the capture (after the
+ * first blocks, which come in a burst as buffers fill), their difference over
+ * the samples between them. σ: the gap between the lowest and second-lowest
+ * lateness in each third (how sharply the floor is defined), combined.
+ */
 export function sampleRateError(c: Capture): { ppm: number; sigma: number; rate: number } {
-  const pts = c.timing.slice(Math.min(10, Math.floor(c.timing.length / 4))); // the first blocks arrive in a burst (buffers filling)
-  const n = pts.length;
-  const tm = pts.reduce((s, p) => s + p.at, 0) / n, sm = pts.reduce((s, p) => s + p.samples, 0) / n;
-  let sxy = 0, sxx = 0;
-  for (const p of pts) {
-    sxy += (p.at - tm) * (p.samples - sm);
-    sxx += (p.at - tm) ** 2;
-  }
-  const slope = sxy / sxx; // samples per ms
-  let ss = 0;
-  for (const p of pts) ss += (p.samples - sm - slope * (p.at - tm)) ** 2;
-  const sigma = Math.sqrt(ss / (n - 2) / sxx);
-  const rate = slope * 1000;
-  return { ppm: (rate / c.sampleRate - 1) * 1e6, sigma: ((sigma * 1000) / c.sampleRate) * 1e6, rate };
+  const pts = c.timing.slice(Math.min(10, Math.floor(c.timing.length / 4)));
+  if (pts.length < 6) throw new Error(`only ${c.timing.length} blocks arrived: too few to time the sample rate`);
+  const third = Math.floor(pts.length / 3);
+  const floorOf = (list: typeof pts) => {
+    const late = list.map((p) => ({ p, l: p.at / 1000 - p.samples / c.sampleRate })).sort((x, y) => x.l - y.l);
+    return { at: late[0]!.p, spread: late[1]!.l - late[0]!.l };
+  };
+  const early = floorOf(pts.slice(0, third)), late = floorOf(pts.slice(-third));
+  const span = (late.at.samples - early.at.samples) / c.sampleRate; // seconds of samples between the two
+  const seconds = (late.at.at - early.at.at) / 1000;
+  const rate = (late.at.samples - early.at.samples) / seconds;
+  return { ppm: (rate / c.sampleRate - 1) * 1e6, sigma: (Math.hypot(early.spread, late.spread, 0.001) / span) * 1e6, rate };
 }
 
 const captured = (ctx: MeasureContext) => ctx.once('hw-capture', () => capture(ctx.source!, ctx.quick ? 3 : 15, 1_420_405_752, ctx.progress));
@@ -197,7 +203,7 @@ export const hardwareRequirements: Requirement[] = [
   },
   {
     id: 'HW-RATE', title: 'Source: sample rate against the host clock', group: 'hardware', limit: { min: -1000, max: 1000 }, unit: 'ppm', method: 'test', needs: 'source', seconds: [0, 0],
-    procedure: 'From the same capture: a straight line through (block arrival time, samples delivered + dropped) after the first blocks; its slope against the rate set. Limited by the host clock and the transport\'s jitter, which the stated σ includes.',
+    procedure: 'From the same capture: each block\'s arrival time against the samples delivered and dropped before it; blocks arrive late, never early, so the earliest arrivals in the first and in the last third of the capture give the rate. Limited by the host clock (1 ms) and how sharply the earliest arrivals are defined, which σ states.',
     async measure(ctx) {
       const c = await captured(ctx);
       const r = sampleRateError(c);
