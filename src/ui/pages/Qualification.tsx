@@ -16,6 +16,7 @@ const verdictText = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'n/a' } as c
 
 export function Qualification({ station }: { station: StationView }) {
   const [quick, setQuick] = useState(true);
+  const [only, setOnly] = useState('');
   const [entries, setEntries] = useState<Entry[]>([]);
   const [task, setTask] = useState<Task | null>(null);
   const [log, setLog] = useState<string[]>([]);
@@ -41,7 +42,8 @@ export function Qualification({ station }: { station: StationView }) {
 
   const run = async () => {
     setLog([]);
-    const r = await station.call('qualify.run', { quick }, 'start the qualification run');
+    const ids = only.split(/[\s,]+/).filter(Boolean);
+    const r = await station.call('qualify.run', { quick, ...(ids.length ? { only: ids } : {}) }, 'start the qualification run');
     if (r) setTask({ kind: 'qualify', run: r.id, fraction: 0, message: `started: about ${Math.ceil(r.expected)} s` });
   };
   const show = async (id: string) => {
@@ -69,6 +71,9 @@ export function Qualification({ station }: { station: StationView }) {
           <div className="panel-tools">
             <label className="inline">
               <input type="checkbox" checked={quick} onChange={(e) => setQuick(e.target.checked)} data-testid="qualify-quick" /> quick suite (under a minute)
+            </label>
+            <label className="inline">
+              only <input placeholder="all, or ids: COR-PFB-* SYS-" value={only} onChange={(e) => setOnly(e.target.value)} data-testid="qualify-only" />
             </label>
             <button className="primary" disabled={running} onClick={() => void run()} data-testid="qualify-run">
               {running ? 'Running…' : 'Run qualification'}
