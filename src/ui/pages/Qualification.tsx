@@ -106,7 +106,10 @@ export function Qualification({ station }: { station: StationView }) {
         {entries.length === 0 ? (
           <p className="muted small" data-testid="qualify-empty">No qualification reports yet.</p>
         ) : (
-          <table className="baseline-table" data-testid="qualify-reports">
+          <table className="qual-table" data-testid="qualify-reports">
+            <thead>
+              <tr><th /><th>started</th><th>suite</th><th>met</th><th>verdict</th><th /></tr>
+            </thead>
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id} data-testid="qualify-report-row" data-id={e.id}>
@@ -138,12 +141,15 @@ export function Qualification({ station }: { station: StationView }) {
             fringe {open.software.version}
             {open.software.commit ? ` (${open.software.commit})` : ''} on {open.machine.hostname}, {open.machine.cores} cores; {open.configuration.quick ? 'quick' : 'full'} suite, seed {open.configuration.seed}
           </p>
-          <table className="baseline-table">
+          <table className="qual-table">
+            <thead>
+              <tr><th>id</th><th>requirement</th><th>limit</th><th>measured</th><th>verdict</th></tr>
+            </thead>
             <tbody>
               {open.requirements.map((r) => (
                 <tr key={r.id} data-testid="qualify-requirement" data-id={r.id} data-verdict={r.verdict}>
                   <td className="mono">{r.id}</td>
-                  <td style={{ whiteSpace: 'normal' }}>{r.title}</td>
+                  <td className="title">{r.title}</td>
                   <td className="num">{r.limitText}</td>
                   <td className="num">{measuredText(r)}</td>
                   <td className={r.verdict === 'pass' ? 'ok-text' : r.verdict === 'fail' ? 'danger-text' : 'muted'}>{verdictText[r.verdict]}</td>
@@ -159,7 +165,10 @@ export function Qualification({ station }: { station: StationView }) {
           <h3>
             {pair[0].started.slice(0, 19)} → {pair[1].started.slice(0, 19)}
           </h3>
-          <table className="baseline-table">
+          <table className="qual-table">
+            <thead>
+              <tr><th>id</th><th>limit</th><th>{pair[0].started.slice(0, 19)}</th><th>{pair[1].started.slice(0, 19)}</th><th>change</th></tr>
+            </thead>
             <tbody>
               {compareReports(pair[0], pair[1]).map((row) => (
                 <tr key={row.id} data-testid="qualify-compare-row" data-id={row.id} data-change={row.change}>
