@@ -9,7 +9,7 @@
 import { CpuBackend } from '../../correlator/cpu.ts';
 import type { FxConfig } from '../../correlator/types.ts';
 import { backendAgreement, backendCases, linearityPlot, measureDelays, measureLinearity, measurePfb, measureSk, measureTone } from './correlator.ts';
-import { hardwareRequirements } from './hardware.ts';
+import { hardwareRequirements, rotatorRequirement } from './hardware.ts';
 import { allanPlots, gainDrift, integratesDownTo, noisePowerSeries, scatterPlot, scatterVsTau, simPowerSeries } from './radiometer.ts';
 import { measureDrift } from './science.ts';
 import { liveRun, throughput } from './system.ts';
@@ -262,7 +262,7 @@ export const requirements: Requirement[] = [
   },
 ];
 
-/** Every requirement this run measures: the table, plus the hardware self-test when a source is given. */
-export function allRequirements(withSource: boolean): Requirement[] {
-  return withSource ? [...requirements, ...hardwareRequirements] : requirements;
+/** Every requirement this run measures: the table, plus the hardware self-test when a source is given and the rotator's round trip when a rotator is. */
+export function allRequirements(o: { source?: string; rotator?: string }): Requirement[] {
+  return [...requirements, ...(o.source !== undefined ? hardwareRequirements : []), ...(o.rotator !== undefined ? [rotatorRequirement] : [])];
 }

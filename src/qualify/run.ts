@@ -40,14 +40,14 @@ export interface QualifyProgress {
 export const defaultSeed = 20261203;
 
 /** Requirements a run would measure, in table order. Throws RangeError naming an --only id that matches none. */
-export function selectRequirements(o: Pick<QualifyOptions, 'only' | 'source'>): Requirement[] {
-  const all = allRequirements(o.source !== undefined);
+export function selectRequirements(o: Pick<QualifyOptions, 'only' | 'source' | 'rotator'>): Requirement[] {
+  const all = allRequirements(o);
   if (!o.only?.length) return all;
   const matches = (r: Requirement, p: string) => (p.endsWith('*') || p.endsWith('-') ? r.id.startsWith(p.replace(/\*$/, '')) : r.id === p);
   for (const p of o.only) {
     if (!all.some((r) => matches(r, p))) {
-      const hw = allRequirements(true).some((r) => matches(r, p));
-      throw new RangeError(hw ? `--only ${p}: a hardware requirement, measured only with --source SPEC` : `--only ${p}: no such requirement (ids: ${all.map((r) => r.id).join(', ')})`);
+      const hw = allRequirements({ source: '', rotator: '' }).some((r) => matches(r, p));
+      throw new RangeError(hw ? `--only ${p}: a hardware requirement, measured only with --source SPEC (the rotator's with --rotator SPEC)` : `--only ${p}: no such requirement (ids: ${all.map((r) => r.id).join(', ')})`);
     }
   }
   return all.filter((r) => o.only!.some((p) => matches(r, p)));
@@ -160,7 +160,8 @@ export async function runQualification(o: QualifyOptions, onProgress: (p: Qualif
     requirements: results,
     pending: [
       ...pendingScience,
-      ...(o.source === undefined ? [{ id: 'HW-*', title: 'Hardware self-test (floor, spurs, DC, frequency, sample rate, rotator)', why: 'measured only with --source SPEC (a dongle or an rtl_tcp server)' }] : []),
+      ...(o.source === undefined ? [{ id: 'HW-*', title: 'Hardware self-test (floor, spurs, DC, frequency, sample rate)', why: 'measured only with --source SPEC (a dongle or an rtl_tcp server)' }] : []),
+      ...(o.rotator === undefined ? [{ id: 'HW-ROTATOR', title: 'Rotator round trip', why: 'measured only with --rotator SPEC (sim, rotctld:HOST:PORT, DRIVER:PORT)' }] : []),
     ],
   };
 }

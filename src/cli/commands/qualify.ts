@@ -4,12 +4,13 @@ import { dirname, join, resolve } from 'node:path';
 import * as inputs from '../../api/inputs.ts';
 import { htmlToPdf, PdfError } from '../../qualify/pdf.ts';
 import { renderHtml } from '../../qualify/render.ts';
+import { parseRotatorSpec } from '../../qualify/hardware.ts';
 import { expectedSeconds, runQualification, selectRequirements } from '../../qualify/run.ts';
 import type { Report } from '../../qualify/types.ts';
 import { type Command, UsageError, exitCodes, option, sourceOption } from '../command.ts';
 import { Progress } from '../progress.ts';
 
-const help = `Usage: fringe qualify [--quick] [--source SPEC [--reference HZ]] [--only REQ ...] [--seed N] --out DIR
+const help = `Usage: fringe qualify [--quick] [--source SPEC [--reference HZ]] [--rotator SPEC] [--only REQ ...] [--seed N] --out DIR
        fringe qualify render DIR/report.json
        fringe qualify --list [--source SPEC]
 
@@ -27,6 +28,8 @@ Options:
                    (rtlsdr:0, rtltcp:HOST:PORT): noise floor flatness, spurs,
                    DC offset, sample rate, and with --reference the frequency error
   --reference HZ   a carrier of known frequency in the band (e.g. 1419.6M)
+  --rotator SPEC   also measure the rotator's round trip: sim, rotctld[:HOST:PORT],
+                   or DRIVER:PORT (gs232a, gs232b, easycomm, rot2prog)
   --only REQ ...   only these requirement ids, or prefixes ending in - or *
                    (COR-PFB-*, HW-); repeat or list several after one --only
   --seed N         seed of the generated signals (default 20261203)
@@ -39,8 +42,8 @@ Exit codes: 0 every requirement met, 1 a requirement failed or the run failed
 (the report is still written), 2 bad usage.`;
 
 export type QualifyArgs =
-  | { kind: 'run'; out: string; quick: boolean; source?: string; reference?: number; only: string[]; seed?: number; list: false }
-  | { kind: 'list'; source?: string }
+  | { kind: 'run'; out: string; quick: boolean; source?: string; reference?: number; rotator?: string; only: string[]; seed?: number; list: false }
+  | { kind: 'list'; source?: string; rotator?: string }
   | { kind: 'render'; report: string };
 
 /** The command line read: pure; UsageError for every mistake. */
@@ -49,7 +52,7 @@ export function parse(argv: string[]): QualifyArgs {
     if (argv.length !== 2 || argv[1]!.startsWith('-')) throw new UsageError('render takes one argument: the report.json to render (fringe qualify render DIR/report.json).');
     return { kind: 'render', report: option('render', argv[1], { parse: inputs.parseFolder })! };
   }
-  let out: string | undefined, source: string | undefined, reference: number | undefined, seed: number | undefined;
+  let out: string | undefined, source: string | undefined, reference: number | undefined, seed: number | undefined, rotator: string | undefined;
   let quick = false, list = false;
   const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -70,6 +73,16 @@ export function parse(argv: string[]): QualifyArgs {
         source = v;
         break;
       }
+      case '--rotator': {
+        const v = value('--rotator');
+        try {
+          parseRotatorSpec(v);
+        } catch (err) {
+          throw new UsageError(`--rotator: ${(err as Error).message}.`);
+        }
+        rotator = v;
+        break;
+      }
       case '--reference': reference = option('--reference', value('--reference'), inputs.frequency); break;
       case '--seed': seed = option('--seed', value('--seed'), inputs.qualifySeed); break;
       case '--only': {
@@ -88,16 +101,17 @@ export function parse(argv: string[]): QualifyArgs {
         throw new UsageError(`unknown argument '${inputs.printable(a)}'.`);
     }
   }
-  if (list) return { kind: 'list', ...(source !== undefined ? { source } : {}) };
+  const hw = { ...(source !== undefined ? { source } : {}), ...(rotator !== undefined ? { rotator } : {}) };
+  if (list) return { kind: 'list', ...hw };
   if (reference !== undefined && source === undefined) throw new UsageError('--reference is for the hardware self-test: give --source SPEC too.');
   if (out === undefined) throw new UsageError('give --out DIR, the folder for report.json, report.html and report.pdf.');
   try {
-    selectRequirements({ only, ...(source !== undefined ? { source } : {}) });
+    selectRequirements({ only, ...hw });
   } catch (err) {
     if (err instanceof RangeError) throw new UsageError(`${err.message}.`);
     throw err;
   }
-  return { kind: 'run', out, quick, only, list: false, ...(source !== undefined ? { source } : {}), ...(reference !== undefined ? { reference } : {}), ...(seed !== undefined ? { seed } : {}) };
+  return { kind: 'run', out, quick, only, list: false, ...hw, ...(reference !== undefined ? { reference } : {}), ...(seed !== undefined ? { seed } : {}) };
 }
 
 /** Writes a file whole: beside it first, then renamed. */
@@ -139,7 +153,7 @@ export const command: Command = {
   async run(argv) {
     const args = parse(argv);
     if (args.kind === 'list') {
-      for (const r of selectRequirements({ ...(args.source !== undefined ? { source: args.source } : {}) })) {
+      for (const r of selectRequirements(args)) {
         console.log(`${r.id.padEnd(22)} ${r.title} [${r.method}; ${r.needs}]`);
       }
       return exitCodes.ok;

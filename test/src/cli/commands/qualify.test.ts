@@ -43,6 +43,7 @@ describe('fringe qualify: the command line', () => {
     [['--out', 'x', '--source', 'nonsense'], /unknown kind 'nonsense'/],
     [['--out', 'x', '--seed', '-1'], /--seed/],
     [['--out', 'x', '--bogus'], /unknown argument '--bogus'/],
+    [['--out', 'x', '--rotator', 'gs232b'], /--rotator: the gs232b driver needs its serial port/],
     [['render'], /render takes one argument/],
     [['render', 'a.json', 'b.json'], /render takes one argument/],
   ];
