@@ -207,7 +207,7 @@ export const requirements: Requirement[] = [
       return {
         value: r.droppedPerHour,
         figures: { 'run (s)': round(r.seconds), 'samples received': r.samples, 'samples lost': r.dropped, 'load average (1 min)': round(loadavg()[0]!, 3), cores: cpus().length },
-        notes: r.drops.map((d) => `${d.samples} samples lost at ${d.at.toFixed(2)} s`),
+        notes: [...r.drops.slice(0, 8).map((d) => `${d.samples} samples lost at ${d.at.toFixed(2)} s`), ...(r.drops.length > 8 ? [`… and ${r.drops.length - 8} more losses, the last at ${r.drops.at(-1)!.at.toFixed(2)} s`] : [])],
         config: r.config,
       };
     },
