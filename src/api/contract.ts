@@ -24,7 +24,12 @@ import type {
   TargetSummary,
   TaskEvent,
   UploadJobView,
+  QualificationEntry,
+  QualificationReport,
 } from './types.ts';
+
+/** A qualification run's id: its folder's name (UTC time, e.g. 2026-12-03T17-58-01Z). */
+const qualificationRunId = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z(?:-\d+)?$/, 'a qualification run id is its UTC time, e.g. 2026-12-03T17-58-01Z');
 
 
 const tuning = z
@@ -122,6 +127,9 @@ export const methods = {
   'uploads.start': z.object({ id, format: uploadFormat, target: targetName }),
   'uploads.list': z.object({ id: id.optional() }),
   'uploads.retry': z.object({ job: z.number().int().positive() }),
+  'qualify.run': z.object({ quick: z.boolean(), only: z.array(inputs.requirementId).max(64).optional() }),
+  'qualify.list': z.object({}),
+  'qualify.get': z.object({ id: qualificationRunId }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -166,6 +174,11 @@ export interface Results {
   'uploads.start': UploadJobView;
   'uploads.list': UploadJobView[];
   'uploads.retry': UploadJobView;
+  /** The run started; 'task' events (kind 'qualify') report its progress. */
+  'qualify.run': { id: string; expected: number };
+  /** Stored reports, newest first. */
+  'qualify.list': QualificationEntry[];
+  'qualify.get': QualificationReport;
 }
 export type Result<M extends MethodName> = Results[M];
 

@@ -53,6 +53,9 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'uploads.start': (p) => station.uploads.start(p),
     'uploads.list': (p) => station.uploads.jobs(p.id),
     'uploads.retry': (p) => station.uploads.retry(p.job),
+    'qualify.run': (p) => station.qualification.run(p),
+    'qualify.list': () => station.qualification.list(),
+    'qualify.get': (p) => station.qualification.get(p.id),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

@@ -339,3 +339,14 @@ export const sourceSpec = z
     const p = sourceSpecProblem(s, false);
     if (p) ctx.addIssue({ code: 'custom', message: p });
   });
+
+// ---------------------------------------------------------------- qualification (fringe qualify, qualify.* methods)
+
+/** A requirement id or a prefix of ids (COR-PFB-WIDTH, COR-PFB-*, HW-): capitals, digits and dashes, at most 40 characters. */
+export const requirementId = z
+  .string({ error: 'a requirement id is text, e.g. COR-SK or COR-PFB-*' })
+  .regex(/^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:-|-\*|\*)?$/, 'a requirement id is capitals, digits and dashes, e.g. COR-SK, or a prefix ending in - or *, e.g. COR-PFB-*')
+  .max(40, 'a requirement id is at most 40 characters');
+
+/** The seed of a qualification run's generated signals: a whole number from 0 to 2³² − 1. */
+export const qualifySeed = numberRule('seed', (t) => parseWhole(t, 'must be a whole number from 0 to 4294967295'), wholeBetween(0, 2 ** 32 - 1));

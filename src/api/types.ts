@@ -82,8 +82,10 @@ export interface StationStatus {
   rotator: RotatorStatus | null;
 }
 
-/** Progress of long work the station does for the UI (reprocessing). */
-export interface TaskEvent {
+/** Progress of long work the station does for the UI (reprocessing, a qualification run). */
+export type TaskEvent = ReprocessTaskEvent | QualifyTaskEvent;
+
+export interface ReprocessTaskEvent {
   kind: 'reprocess';
   observation: number;
   /** 0…1 */
@@ -308,4 +310,35 @@ export interface ExportedFile {
   path: string;
   bytes: number;
   sha256: string;
+}
+
+// ---------------------------------------------------------------- qualification (src/qualify, src/engine/qualify.ts)
+
+export type { Plot as QualificationPlot, Report as QualificationReport, RequirementResult as QualificationResult } from '../qualify/types.ts';
+
+/** Progress of a qualification run (`qualify.run`): one event per requirement finished, and at the end. */
+export interface QualifyTaskEvent {
+  kind: 'qualify';
+  /** The run's id (its folder under the data folder's qualification/). */
+  run: string;
+  observation?: undefined;
+  /** 0…1 */
+  fraction: number;
+  /** The last requirement finished and its verdict, or the outcome. */
+  message: string;
+  /** Set when the run has ended: its summary verdict (the report is then listed by qualify.list). */
+  result?: 'pass' | 'fail';
+  failed?: boolean;
+}
+
+/** A stored qualification report, as qualify.list lists it. */
+export interface QualificationEntry {
+  id: string;
+  started: string;
+  quick: boolean;
+  source: string | null;
+  total: number;
+  passed: number;
+  failed: number;
+  verdict: 'pass' | 'fail';
 }

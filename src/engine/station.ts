@@ -7,6 +7,7 @@
  * a time, and a refused change leaves the running session as it was. The UI,
  * the CLI and the Electron shell all drive it through src/api.
  */
+import { Qualification } from './qualify.ts';
 import { EventEmitter } from 'node:events';
 import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
 import { errorCause } from '../api/errors.ts';
@@ -70,6 +71,8 @@ export class Station extends EventEmitter<StationEvents> {
   private readonly dish = new Dish();
   /** Upload targets and jobs (uploads.ts). */
   readonly uploads: Uploads;
+  /** Qualification runs and their reports (qualify.ts); progress as 'task' events. */
+  readonly qualification: Qualification;
 
   private constructor(
     readonly store: Store,
@@ -82,6 +85,7 @@ export class Station extends EventEmitter<StationEvents> {
     this.recorder = new Recorder(store, () => this.emitStatus(), (err) => this.fail(err, 'recording'));
     this.uploads = new Uploads(store);
     this.uploads.on('upload', (e) => this.emit('upload', e));
+    this.qualification = new Qualification(dataDir, (t) => this.emit('task', t));
     this.uploads.on('queue-error', (e) => this.sayError(e));
     // Jobs queued when the station last stopped go on now.
     this.uploads.resume();

@@ -1,0 +1,90 @@
+/**
+ * Every requirement of the table, measured by the same function `fringe
+ * qualify` calls and held to the same limit (src/qualify/requirements.ts), so
+ * the suite and the report cannot disagree; and known answers for the
+ * measurement functions themselves.
+ */
+import { describe, expect, it } from 'vitest';
+import { channelResponse, pfbShape } from '../../../src/qualify/correlator.ts';
+import { pfbNoiseFactor } from '../../../src/qualify/radiometer.ts';
+import { requirements } from '../../../src/qualify/requirements.ts';
+import { limitText, makeContext, measureRequirement, selectRequirements, verdictOf } from '../../../src/qualify/run.ts';
+import { skipUnless } from '../../helpers/tools.ts';
+import { overloaded } from './busy.ts';
+
+const ctx = makeContext({ quick: true });
+
+describe('the requirement table, quick suite: each measured and held to its limit', () => {
+  it('has unique ids, a limit, a unit or a dimensionless value, and a procedure for every entry', () => {
+    const ids = requirements.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of requirements) {
+      expect(r.limit.min !== undefined || r.limit.max !== undefined).toBe(true);
+      expect(r.procedure.length).toBeGreaterThan(40);
+    }
+  });
+  for (const r of requirements) {
+    it(`${r.id}: ${r.title} (${limitText(r.limit, r.unit)})`, async (t) => {
+      const result = await measureRequirement(r, ctx);
+      if (result.verdict === 'not-applicable') {
+        const reason = skipUnless(result.notes.join('; '));
+        if (reason) return t.skip(reason);
+      }
+      const busy = overloaded(result);
+      if (busy) return t.skip(busy);
+      // The message carries the measured value and the notes, so a failure says what was measured.
+      expect({ id: r.id, verdict: result.verdict, measured: result.measured, notes: result.notes }).toMatchObject({ verdict: 'pass' });
+    }, 120_000);
+  }
+});
+
+describe('the measurement functions on known answers', () => {
+  const step = 1 / 64;
+  const offsets = Array.from({ length: 321 }, (_, i) => -2.5 + i * step);
+  it('a rectangular FFT: −3 dB width 0.886 channels (sinc² half power at ±0.4430), far leakage sinc²(1.5) = −13.46 dB', () => {
+    const f = pfbShape(offsets, channelResponse(64, 4, offsets, 'fft'));
+    // The response of a C-point FFT to a tone δ channels off is (sin πδ / (C sin(πδ/C)))², close to sinc² for C = 64.
+    const exact = (d: number) => (Math.sin(Math.PI * d) / (64 * Math.sin((Math.PI * d) / 64))) ** 2;
+    expect(f.width3dB).toBeCloseTo(0.886, 2);
+    expect(f.farLeakage).toBeCloseTo(10 * Math.log10(exact(1.5)), 6);
+    expect(f.adjacentLeakage).toBeCloseTo(10 * Math.log10(exact(0.75)), 6);
+    expect(f.ripple).toBeCloseTo(-10 * Math.log10(exact(0.25)), 6);
+  });
+  it('the PFB response is 0 dB at the channel centre and symmetric', () => {
+    const r = channelResponse(64, 4, [-0.3, 0, 0.3], 'pfb');
+    expect(r[1]).toBeCloseTo(1, 12);
+    expect(r[0]).toBeCloseTo(r[2]!, 12);
+  });
+  it('the PFB noise factor is above 1 (overlapping windows and channels) and falls with more taps (sharper channels overlap less)', () => {
+    const flags = new Uint8Array(256);
+    const f4 = pfbNoiseFactor(256, 4, flags), f8 = pfbNoiseFactor(256, 8, flags);
+    expect(f4).toBeGreaterThan(1.05);
+    expect(f4).toBeLessThan(1.3);
+    expect(f8).toBeGreaterThan(1);
+    expect(f8).toBeLessThan(f4);
+  });
+});
+
+describe('verdicts and selection', () => {
+  it('passes inside inclusive limits, fails outside, fails a value the data could not give', () => {
+    const r = { limit: { min: -1, max: 1 } };
+    expect([-1, 0, 1].map((value) => verdictOf(r, { value }))).toEqual(['pass', 'pass', 'pass']);
+    expect([-1.0001, 1.0001, null, NaN].map((value) => verdictOf(r, { value }))).toEqual(['fail', 'fail', 'fail', 'fail']);
+    expect(verdictOf(r, { value: null, notApplicable: 'no GPU' })).toBe('not-applicable');
+    expect(limitText({ max: -20 }, 'dB')).toBe('≤ -20 dB');
+    expect(limitText({ min: -3, max: 3 }, '%')).toBe('within ±3 %');
+  });
+  it('selects by id and by prefix; names an unknown id and a hardware id given without a source', () => {
+    expect(selectRequirements({ only: ['COR-PFB-*'] }).map((r) => r.id)).toEqual(['COR-PFB-WIDTH', 'COR-PFB-ADJACENT', 'COR-PFB-FAR', 'COR-PFB-RIPPLE']);
+    expect(selectRequirements({ only: ['COR-SK', 'SYS-'] }).map((r) => r.id)).toEqual(['COR-SK', 'SYS-DROPS', 'SYS-LATENCY', 'SYS-HEADROOM']);
+    expect(() => selectRequirements({ only: ['COR-NOPE'] })).toThrow(/no such requirement/);
+    expect(() => selectRequirements({ only: ['HW-DC'] })).toThrow(/only with --source/);
+    expect(selectRequirements({ only: ['HW-DC'], source: 'rtltcp:127.0.0.1:1234' }).map((r) => r.id)).toEqual(['HW-DC']);
+  });
+  it('a measurement that throws fails with the error as its note', async () => {
+    const r = { ...requirements[0]!, measure: async () => { throw new Error('boom'); } };
+    const res = await measureRequirement(r, makeContext({ quick: true }));
+    expect(res.verdict).toBe('fail');
+    expect(res.notes[0]).toMatch(/boom/);
+  });
+});
