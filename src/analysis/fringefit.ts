@@ -118,7 +118,9 @@ function coarseBaseline(s: FringeSeries, chunk: number, maxBaseline: number): { 
     const mid = c + (chunk >> 1);
     const cd = Math.cos(s.dec[mid]!);
     // Search frequencies in cycles per radian of H, up to the largest baseline's, at a quarter of the chunk's resolution.
-    const fMax = (maxBaseline * cd) / s.lambda, df = 1 / (4 * Math.abs(span));
+    // Up to the largest baseline's rate, and below the sampling's Nyquist rate (a faster fringe would alias).
+    const nyquist = (0.5 * (chunk - 1)) / Math.abs(span);
+    const fMax = Math.min((maxBaseline * cd) / s.lambda, 0.95 * nyquist), df = 1 / (4 * Math.abs(span));
     let best = 0, bestF = 0, prev = 0, bestPrev = 0, bestNext = 0, lastWasBest = false;
     const powers: number[] = [];
     // A complex fringe turns one way or the other: search negative rates too. Rates below 2 cycles per chunk are
@@ -160,6 +162,8 @@ function coarseBaseline(s: FringeSeries, chunk: number, maxBaseline: number): { 
   const good = rows.filter((r) => r.w > 0);
   const u = (r: (typeof rows)[number], p: readonly number[]) => r.sh * p[0]! + r.ch * p[1]!;
   const off = (r: (typeof rows)[number], p: readonly number[]) => (s.im ? u(r, p) : Math.abs(u(r, p))) - r.g;
+  // Agreement: twice the rate resolution, plus 5 % for the rate's change across a chunk.
+  const agree = (r: (typeof rows)[number]) => 2 * r.tolerance + 0.05 * Math.abs(r.g);
   let consensus = { score: -1, p: [0, 0] };
   for (let i = 0; i < good.length; i++) {
     for (let k = i + 1; k < good.length; k++) {
@@ -170,12 +174,12 @@ function coarseBaseline(s: FringeSeries, chunk: number, maxBaseline: number): { 
         const g1 = s1! * r1.g, g2 = s2! * r2.g;
         const p = [(g1 * r2.ch - g2 * r1.ch) / det, (r1.sh * g2 - r2.sh * g1) / det];
         let score = 0;
-        for (const r of good) if (Math.abs(off(r, p)) < 2 * r.tolerance) score += r.w;
+        for (const r of good) if (Math.abs(off(r, p)) < agree(r)) score += r.w;
         if (score > consensus.score) consensus = { score, p };
       }
     }
   }
-  const inliers = good.filter((r) => Math.abs(off(r, consensus.p)) < 2 * r.tolerance);
+  const inliers = good.filter((r) => Math.abs(off(r, consensus.p)) < agree(r));
   const bestFit = inliers.length >= 3 ? levenbergMarquardt((p) => inliers.map((r) => off(r, p) * Math.sqrt(r.w)), consensus.p) : { p: consensus.p };
   if (inliers.length < 3) throw new FitError(`the fringe rate is consistent in only ${inliers.length} chunks of ${chunk} samples (3 needed): record longer, or check that the source was tracked`);
   // Start the phase connection where the fringe is clearest over several chunks, not in one lucky chunk.

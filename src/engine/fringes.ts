@@ -117,7 +117,9 @@ export interface BaselineReport {
 
 /** Every baseline's fit and every triangle's closure phase. */
 export function baselineReport(data: FringeData, windowSeconds: number): BaselineReport {
-  const fits: { a: number; b: number; fit: BaselineSolution }[] = data.baselines.map((bl) => ({ a: bl.a, b: bl.b, fit: fitBaseline(seriesOf(data, bl, windowSeconds), { lat: data.site.lat }) }));
+  // A strip chart has a sample a second; a group an integration every few seconds to minutes: chunks of a sixth of the track.
+  const chunk = data.kind === 'strip-chart' ? 600 : Math.max(8, Math.floor(data.times.length / 6));
+  const fits: { a: number; b: number; fit: BaselineSolution }[] = data.baselines.map((bl) => ({ a: bl.a, b: bl.b, fit: fitBaseline(seriesOf(data, bl, windowSeconds), { lat: data.site.lat, chunk }) }));
   const closure: BaselineReport['closure_phases_deg'] = [];
   const find = (a: number, b: number) => data.baselines.find((x) => x.a === a && x.b === b)!;
   const inputs = Math.max(...data.baselines.map((x) => x.b)) + 1;
