@@ -115,10 +115,14 @@ export interface BaselineReport {
   note: string;
 }
 
+/** Samples per chunk of the first-guess fringe rate: a strip chart has a sample a second; a group an integration every few seconds to minutes, so a sixth of the track. */
+function chunkOf(data: FringeData): number {
+  return data.kind === 'strip-chart' ? 600 : Math.max(8, Math.floor(data.times.length / 6));
+}
+
 /** Every baseline's fit and every triangle's closure phase. */
 export function baselineReport(data: FringeData, windowSeconds: number): BaselineReport {
-  // A strip chart has a sample a second; a group an integration every few seconds to minutes: chunks of a sixth of the track.
-  const chunk = data.kind === 'strip-chart' ? 600 : Math.max(8, Math.floor(data.times.length / 6));
+  const chunk = chunkOf(data);
   const fits: { a: number; b: number; fit: BaselineSolution }[] = data.baselines.map((bl) => ({ a: bl.a, b: bl.b, fit: fitBaseline(seriesOf(data, bl, windowSeconds), { lat: data.site.lat, chunk }) }));
   const closure: BaselineReport['closure_phases_deg'] = [];
   const find = (a: number, b: number) => data.baselines.find((x) => x.a === a && x.b === b)!;
@@ -156,7 +160,7 @@ export function baselineReport(data: FringeData, windowSeconds: number): Baselin
 export function sizeReport(data: FringeData, windowSeconds: number, baselineM?: number): SizeSolution & { a: number; b: number; baseline: { east: number; north: number } } {
   const bl = data.baselines[0]!;
   const baseline = baselineM !== undefined ? { east: baselineM, north: 0 } : (() => {
-    const f = fitBaseline(seriesOf(data, bl, windowSeconds), { lat: data.site.lat });
+    const f = fitBaseline(seriesOf(data, bl, windowSeconds), { lat: data.site.lat, chunk: chunkOf(data) });
     return { east: f.east.value, north: f.north.value };
   })();
   const step = (data.times.at(-1)! - data.times[0]!) / Math.max(1, data.times.length - 1);

@@ -12,20 +12,21 @@ import { measureDelays } from '../../../src/analysis/delay.ts';
 import { defaultGroupFlags, solveGroupCalibration } from '../../../src/analysis/groupcal.ts';
 import { phaseCentreDirection } from '../../../src/astro/geometry.ts';
 import { speedOfLight } from '../../../src/astro/velocity.ts';
-import { baselineReport, type FringeData } from '../../../src/engine/fringes.ts';
+import { baselineReport, sizeReport, type FringeData } from '../../../src/engine/fringes.ts';
 
 const base = JSON.parse(readFileSync('devices/sim/scenarios/interferometer.json', 'utf8'));
 // Positions on flat ground (up 0: one source cannot separate up from the instrumental phase), cables, offsets, LO phases.
 const positions = [[-5, 0, 0], [5, 0, 0], [0, 8, 0]];
 const cable = [0, 150, 95];
-const scenario = (speed: number, start: string, model: 'disk' | 'point') => ({
+const scenario = (speed: number, start: string, model: 'disk' | 'point', where = positions) => ({
   ...base, speed, start, sun: { model }, noiseSource: { temperature: 500, on: false },
-  antennas: base.antennas.map((a: object, i: number) => ({ ...a, position: positions[i], cableDelay: cable[i] })),
+  antennas: base.antennas.slice(0, where.length).map((a: object, i: number) => ({ ...a, position: where[i], cableDelay: cable[i] })),
 });
-const C = 64, N = 3, K = 256;
+const C = 64, K = 128;
 
-async function calibrate() {
-  const group = await openSimGroup({ scenario: scenario(1, '2026-06-21T10:00:00Z', 'point'), pacing: false });
+async function calibrate(where = positions) {
+  const N = where.length;
+  const group = await openSimGroup({ scenario: scenario(1, '2026-06-21T10:00:00Z', 'point', where), pacing: false });
   group.setNoiseSource(true);
   const on = group.read(1 << 20).map((b) => b.data);
   group.setNoiseSource(false);
@@ -40,12 +41,13 @@ async function calibrate() {
   return solveGroupCalibration(N, C, await sums(on), await sums(off), { current });
 }
 
-/** Four hours of sky (10:00–14:00 UTC) in 3.9 M samples, correlated with the calibration, as fringe data. */
-async function transit(model: 'disk' | 'point', cal: { delays: number[]; gains: Float32Array[] }): Promise<FringeData> {
-  const speed = 8789, start = Date.parse('2026-06-21T10:00:00Z');
-  const group = await openSimGroup({ scenario: scenario(speed, '2026-06-21T10:00:00Z', model), pacing: false });
+/** `hours` of sky from `from` (UTC) at 30 s of sky per integration, correlated with the calibration, as fringe data. */
+async function transit(model: 'disk' | 'point', cal: { delays: number[]; gains: Float32Array[] }, where = positions, from = '2026-06-21T10:00:00Z', hours = 4): Promise<FringeData> {
+  const N = where.length;
+  const speed = 8789, start = Date.parse(from);
+  const group = await openSimGroup({ scenario: scenario(speed, from, model, where), pacing: false });
   const fs = group.engine.tuning.sampleRate;
-  const n = Math.ceil((4 * 3600 * fs) / speed) + Math.ceil(Math.max(...cal.delays)) + 4 * C;
+  const n = Math.ceil((hours * 3600 * fs) / speed) + Math.ceil(Math.max(...cal.delays)) + 4 * C;
   const streams = group.read(n).map((b) => b.data);
   await group.close();
   const ints = await referenceIntegrations({ inputs: N, channels: C, taps: 4, spectraPerIntegration: K }, streams, { delays: cal.delays, gains: cal.gains });
@@ -95,5 +97,17 @@ describe('baselines and closure phases from a simulated transit of the sun', () 
     console.log(`closure: ${JSON.stringify(report.closure_phases_deg)}`);
     expect(report.closure_phases_deg).toHaveLength(1);
     expect(Math.abs(report.closure_phases_deg[0]!.deg)).toBeLessThan(2);
+  });
+
+  it('measures the sun’s diameter within 5 % on a 40 m east–west baseline that reaches the first null, with the nulls', { timeout: 240_000 }, async () => {
+    const where = [[-20, 0, 0], [20, 0, 0]];
+    const cal = await calibrate(where);
+    const data = await transit('disk', cal, where, '2026-06-21T08:00:00Z', 8);
+    const size = sizeReport(data, 600, 40);
+    // The simulator draws the optical sun of the day: 0.53313°/1.0163 AU = 0.5246° (devices/sim/ephemeris.ts).
+    console.log(`simulated sun: ${size.verdict}, d = ${size.diameterDeg?.value.toFixed(4)} ± ${size.diameterDeg?.sigma.toFixed(4)}°, baseline ${JSON.stringify(size.baseline)}, nulls ${JSON.stringify(size.nulls)}, χ²_ν ${size.reducedChi2.toFixed(2)}`);
+    expect(size.decided).toBe(true);
+    expect(Math.abs(size.diameterDeg!.value - 0.5246) / 0.5246).toBeLessThan(0.05);
+    expect(size.nulls.length).toBeGreaterThanOrEqual(1);
   });
 });
