@@ -134,3 +134,38 @@ export function importStripChart(store: Store, chart: StripChart, options: Strip
   const gaps = steps.filter((s) => s > 1.5 * step).length;
   return { id: rec.id, mode: 'fringe', integrations: values.length, notes: [`${values.length} samples every ${step} s stored as a real-valued fringe${gaps ? ` (${gaps} gaps)` : ''}`, ...(chart.merged ? [`${chart.merged} samples had the time of the sample before and were averaged with it`] : [])] };
 }
+
+/**
+ * A Radio-SkyPipe `.spd` chart (../shared/reference/formats.md; the layout
+ * observations/export/spd.ts writes): 156-byte little-endian header, the
+ * note, then per record a date (double, days since 1899-12-30 UTC) and one
+ * double per channel. The first channel is taken as the fringe. Charts saved
+ * with `Integer Save` or `No Time Stamps`, or logged in local time (no
+ * `Logged Using UT` and a non-zero time zone), are refused with the reason.
+ */
+export function parseSpd(bytes: Buffer, fileName: string): StripChart & { site: { lat: number; lon: number } } {
+  const bad = (why: string) => {
+    throw new ObservationError('invalid', `${fileName}: ${why}`);
+  };
+  if (bytes.length < 156) bad(`${bytes.length} bytes is shorter than a Radio-SkyPipe header (156 bytes).`);
+  const version = bytes.subarray(0, 10).toString('latin1').replace(/\0.*$/s, '');
+  if (!/^RSpd/.test(version)) bad(`not a Radio-SkyPipe chart (its header starts '${version}', not 'RSpd').`);
+  const channels = bytes.readInt16LE(150), noteLength = bytes.readInt32LE(152), tz = bytes.readInt16LE(58);
+  if (!(channels >= 1 && channels <= 64)) bad(`the header gives ${channels} channels (1 to 64 expected).`);
+  if (!(noteLength >= 0 && 156 + noteLength <= bytes.length)) bad(`the header's note length ${noteLength} runs past the end of the file.`);
+  const note = bytes.subarray(156, 156 + noteLength).toString('latin1');
+  if (/Integer Save/i.test(note)) bad('saved with Integer Save (int16 values): save the chart again without it.');
+  if (/No Time Stamps/i.test(note)) bad('saved with No Time Stamps: a fringe needs the time of every sample; save the chart with time stamps.');
+  if (!/Logged Using UT/i.test(note) && tz !== 0) bad(`logged in local time (time zone ${tz} h, no 'Logged Using UT'): log in UT, or convert to the CSV form with UTC times.`);
+  const record = 8 * (1 + channels), body = bytes.length - 156 - noteLength;
+  if (body % record !== 0) bad(`the data (${body} bytes) are not whole records of ${record} bytes (a date and ${channels} channels).`);
+  const times: number[] = [], values: number[] = [];
+  for (let o = 156 + noteLength; o + record <= bytes.length; o += record) {
+    const t = (bytes.readDoubleLE(o) + 2415018.5 - 2440587.5) * 86400;
+    if (times.length && !(t > times.at(-1)!)) bad(`record ${times.length + 1}: its time is not after the one before.`);
+    times.push(Math.round(t * 1000) / 1000);
+    values.push(bytes.readDoubleLE(o + 8));
+  }
+  if (times.length < 10) bad(`${times.length} records; a fringe needs hours of them.`);
+  return { times, values, header: [`channel 1 of ${channels}`], merged: 0, site: { lat: bytes.readDoubleLE(26), lon: bytes.readDoubleLE(34) } };
+}

@@ -20,6 +20,8 @@ a JSON array). Formats:
          value per line (an optional header line), stored as a real-valued
          fringe (mode 'fringe'); needs --site, --freq and the tracked source;
          analyse with fringe baseline ID and fringe size ID.
+  .spd   a Radio-SkyPipe chart logged in UT (its first channel), the same way;
+         its header's latitude/longitude is the site unless --site is given.
 
 Options:
   --site LAT,LON[,ALT]  the site (degrees, east positive; metres) for files
