@@ -1,7 +1,12 @@
 /** What `fringe baseline` and `fringe size` share: the observation, the phase centre and the strip chart's running window. */
+import { openStore } from '../../observations/cli-support.ts';
+import { ObservationError } from '../../observations/errors.ts';
 import * as inputs from '../api/inputs.ts';
+import { FitError } from '../analysis/lsq.ts';
 import type { PhaseCentre } from '../astro/geometry.ts';
-import { UsageError, dbOption, option, parseCommandLine } from './command.ts';
+import { AstroError } from '../astro/site.ts';
+import { FringeDataError, loadFringes, type FringeData } from '../engine/fringes.ts';
+import { UsageError, dbOption, exitCodes, option, parseCommandLine } from './command.ts';
 
 export interface FringeArgs {
   observation: number;
@@ -39,4 +44,31 @@ export function parseFringeArgs(argv: string[], command: string, withBaseline: b
     db: dbOption(values.db as string | undefined),
     baselineM: withBaseline ? option('--baseline-m', values['baseline-m'] as string | undefined, inputs.baselineMetres) : undefined,
   };
+}
+
+/**
+ * Opens the store, reads the observation's fringes and runs `analyse` on
+ * them: exit 2 for no such observation or an unknown source, 1 (with the
+ * reason) for fringes the fit cannot use, else `print`'s output and 0.
+ */
+export async function runFringeAnalysis<T>(command: string, args: FringeArgs, analyse: (data: FringeData) => T, print: (result: T) => void): Promise<number> {
+  const store = openStore(args.db, { readonly: false });
+  try {
+    let result: T;
+    try {
+      result = analyse(loadFringes(store, args.observation, args.centre));
+    } catch (err) {
+      if (err instanceof ObservationError && err.kind === 'not-found') throw new UsageError(err.message);
+      if (err instanceof AstroError) throw new UsageError(err.message);
+      if (err instanceof FringeDataError || err instanceof FitError) {
+        console.error(`fringe ${command}: ${err.message}`);
+        return exitCodes.failure;
+      }
+      throw err;
+    }
+    print(result);
+    return exitCodes.ok;
+  } finally {
+    store.close();
+  }
 }

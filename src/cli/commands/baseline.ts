@@ -1,11 +1,7 @@
 /** `fringe baseline ID`: baseline vectors, instrumental phases and closure phases from a recorded group or strip chart. */
-import { openStore } from '../../../observations/cli-support.ts';
-import { ObservationError } from '../../../observations/errors.ts';
-import { FitError } from '../../analysis/lsq.ts';
-import { AstroError } from '../../astro/site.ts';
-import { FringeDataError, baselineReport, loadFringes } from '../../engine/fringes.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
-import { parseFringeArgs } from '../fringe-args.ts';
+import { baselineReport } from '../../engine/fringes.ts';
+import type { Command } from '../command.ts';
+import { parseFringeArgs, runFringeAnalysis } from '../fringe-args.ts';
 
 const help = `Usage: fringe baseline ID [--ra H --dec D | --target sun] [--window S] [--json] [--db DIR]
 
@@ -39,32 +35,17 @@ export const command: Command = {
   parse,
   async run(argv) {
     const args = parse(argv);
-    const store = openStore(args.db, { readonly: false });
-    try {
-      let report;
-      try {
-        report = baselineReport(loadFringes(store, args.observation, args.centre), args.window);
-      } catch (err) {
-        if (err instanceof ObservationError && err.kind === 'not-found') throw new UsageError(err.message);
-        if (err instanceof AstroError) throw new UsageError(err.message);
-        if (err instanceof FringeDataError || err instanceof FitError) {
-          console.error(`fringe baseline: ${err.message}`);
-          return exitCodes.failure;
-        }
-        throw err;
+    return runFringeAnalysis('baseline', args, (data) => baselineReport(data, args.window), (report) => {
+      if (args.json) {
+        console.log(JSON.stringify({ observation: args.observation, ...report }, null, 2));
+        return;
       }
-      if (args.json) console.log(JSON.stringify({ observation: args.observation, ...report }, null, 2));
-      else {
-        console.log(`Observation ${args.observation}:`);
-        for (const b of report.baselines) {
-          console.log(`  ${b.a}–${b.b}: east ${b.east_m.toFixed(4)} ± ${b.east_err_m.toFixed(4)} m, north ${b.north_m.toFixed(3)} ± ${b.north_err_m.toFixed(3)} m, length ${b.length_m.toFixed(4)} ± ${b.length_err_m.toFixed(4)} m, phase ${b.phase_deg.toFixed(1)} ± ${b.phase_err_deg.toFixed(1)}°`);
-        }
-        for (const c of report.closure_phases_deg) console.log(`  closure ${c.triangle.join('–')}: ${c.deg.toFixed(2)}°`);
-        console.log(`  (${report.note})`);
+      console.log(`Observation ${args.observation}:`);
+      for (const b of report.baselines) {
+        console.log(`  ${b.a}–${b.b}: east ${b.east_m.toFixed(4)} ± ${b.east_err_m.toFixed(4)} m, north ${b.north_m.toFixed(3)} ± ${b.north_err_m.toFixed(3)} m, length ${b.length_m.toFixed(4)} ± ${b.length_err_m.toFixed(4)} m, phase ${b.phase_deg.toFixed(1)} ± ${b.phase_err_deg.toFixed(1)}°`);
       }
-      return exitCodes.ok;
-    } finally {
-      store.close();
-    }
+      for (const c of report.closure_phases_deg) console.log(`  closure ${c.triangle.join('–')}: ${c.deg.toFixed(2)}°`);
+      console.log(`  (${report.note})`);
+    });
   },
 };

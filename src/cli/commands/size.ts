@@ -1,11 +1,7 @@
 /** `fringe size ID`: a source's diameter from the fringe amplitude against projected baseline (a uniform disk), with its nulls. */
-import { openStore } from '../../../observations/cli-support.ts';
-import { ObservationError } from '../../../observations/errors.ts';
-import { FitError } from '../../analysis/lsq.ts';
-import { AstroError } from '../../astro/site.ts';
-import { FringeDataError, loadFringes, sizeReport } from '../../engine/fringes.ts';
-import { type Command, UsageError, exitCodes } from '../command.ts';
-import { parseFringeArgs } from '../fringe-args.ts';
+import { sizeReport } from '../../engine/fringes.ts';
+import type { Command } from '../command.ts';
+import { parseFringeArgs, runFringeAnalysis } from '../fringe-args.ts';
 
 const help = `Usage: fringe size ID [--baseline-m B] [--ra H --dec D | --target sun] [--window S] [--json] [--db DIR]
 
@@ -37,20 +33,7 @@ export const command: Command = {
   parse,
   async run(argv) {
     const args = parse(argv);
-    const store = openStore(args.db, { readonly: false });
-    try {
-      let r;
-      try {
-        r = sizeReport(loadFringes(store, args.observation, args.centre), args.window, args.baselineM);
-      } catch (err) {
-        if (err instanceof ObservationError && err.kind === 'not-found') throw new UsageError(err.message);
-        if (err instanceof AstroError) throw new UsageError(err.message);
-        if (err instanceof FringeDataError || err instanceof FitError) {
-          console.error(`fringe size: ${err.message}`);
-          return exitCodes.failure;
-        }
-        throw err;
-      }
+    return runFringeAnalysis('size', args, (data) => sizeReport(data, args.window, args.baselineM), (r) => {
       const out = {
         observation: args.observation,
         baseline: { a: r.a, b: r.b, east_m: r.baseline.east, north_m: r.baseline.north },
@@ -61,16 +44,14 @@ export const command: Command = {
         reduced_chi2: r.reducedChi2,
         points: r.points.map((p) => ({ hour_angle_h: p.hourAngleH, q_lambda: p.qLambda, amplitude: p.amplitude, sigma: p.sigma })),
       };
-      if (args.json) console.log(JSON.stringify(out, null, 2));
-      else {
-        console.log(`Observation ${args.observation}, baseline ${r.a}–${r.b} (east ${r.baseline.east.toFixed(3)} m, north ${r.baseline.north.toFixed(3)} m):`);
-        console.log(`  diameter ${out.diameter_deg === null ? '-' : `${out.diameter_deg.toFixed(4)} ± ${out.diameter_err_deg!.toFixed(4)}°`}`);
-        for (const n of out.nulls) console.log(`  null at hour angle ${n.hour_angle_h.toFixed(2)} h, q = ${n.q_lambda.toFixed(0)} λ`);
-        console.log(`  ${out.verdict}`);
+      if (args.json) {
+        console.log(JSON.stringify(out, null, 2));
+        return;
       }
-      return exitCodes.ok;
-    } finally {
-      store.close();
-    }
+      console.log(`Observation ${args.observation}, baseline ${r.a}–${r.b} (east ${r.baseline.east.toFixed(3)} m, north ${r.baseline.north.toFixed(3)} m):`);
+      console.log(`  diameter ${out.diameter_deg === null ? '-' : `${out.diameter_deg.toFixed(4)} ± ${out.diameter_err_deg!.toFixed(4)}°`}`);
+      for (const n of out.nulls) console.log(`  null at hour angle ${n.hour_angle_h.toFixed(2)} h, q = ${n.q_lambda.toFixed(0)} λ`);
+      console.log(`  ${out.verdict}`);
+    });
   },
 };
