@@ -33,6 +33,8 @@ export interface AntennaConfig {
   loPhase: number;
   /** Clock error of this dongle's crystal (ppm); non-zero makes it non-coherent. */
   clockPpm: number;
+  /** Delay of the cable from the feed to the dongle (ns, ≥ 0): everything the feed receives (sun, noise source) arrives this much later. */
+  cableDelay: number;
 }
 
 export interface RfiTone {
@@ -85,6 +87,7 @@ export const defaultAntenna: Readonly<AntennaConfig> = Object.freeze({
   sampleOffset: 0,
   loPhase: 0,
   clockPpm: 0,
+  cableDelay: 0,
 });
 
 /** What the default scenario (no file) shows, in the words a scenario file's `description` would use. */
@@ -169,6 +172,7 @@ function antenna(v: unknown, path: string): AntennaConfig {
     sampleOffset: num(o.sampleOffset, `${path}.sampleOffset`, d.sampleOffset, 0, 1_000_000, 'samples', true),
     loPhase: num(o.loPhase, `${path}.loPhase`, d.loPhase, -360, 360, 'degrees'),
     clockPpm: num(o.clockPpm, `${path}.clockPpm`, d.clockPpm, -200, 200, 'ppm'),
+    cableDelay: num(o.cableDelay, `${path}.cableDelay`, d.cableDelay, 0, 1e5, 'ns'),
   };
 }
 

@@ -4,7 +4,7 @@
  * spectral synthesis with overlap-add.
  *
  * Frame j covers common samples [jH, jH + L), L = H + F: its spectrum is
- *   X[k] = √(B·T_ind/L)·g_a[k] + e^{iθ_k}·Σ_m L_am·S_m,j[k] + √T_ns·e^{iφ}·N_j[k],
+ *   X[k] = √(B·T_ind/L)·g_a[k] + e^{iθ_k}·Σ_m L_am·S_m,j[k] + √T_ns·e^{iψ_k}·N_j[k],
  * where g_a is this antenna's own Gaussian noise (receiver, continuum, HI
  * line); S_m,j the sun's independent spectra and N_j the noise source's,
  * shared by every antenna (each √(B/L)·Gaussian); L_am this antenna's row of
@@ -12,7 +12,8 @@
  * √T_sun times the disk's visibility on each baseline); θ_k = φ − 2π(f_c +
  * f_k)τ carries the geometric delay τ of the sun's wavefront (a fractional
  * delay of the baseband plus the RF phase that makes fringes), and φ the
- * dongle's LO phase. After the inverse FFT, consecutive frames overlap by F
+ * dongle's LO phase; ψ_k = φ − 2π(f_c + f_k)τ_c carries the antenna's cable
+ * delay τ_c (added to τ for the sun as well). After the inverse FFT, consecutive frames overlap by F
  * samples and cross-fade there with sin/cos ramps (sin² + cos² = 1, so the variance is
  * the same at every sample); elsewhere a frame is used as is. Each output
  * sample thus costs L/H ≈ 1.07 Gaussians and FFT points, and the spectrum is
@@ -227,9 +228,14 @@ export class AntennaSynth {
     this.sunTemperature = sun.temperature;
     this.sunDelay = sun.delay;
     const nsOn = ctx.noiseSourceTemperature > 0 && ctx.noiseSourceOn(j * H + L / 2);
-    // The noise source's coefficient: √T_ns·e^{iφ} (zero when off).
+    // Everything the feed receives (sun, noise source) reaches the dongle after the antenna's cable delay (s).
+    const cable = this.model.config.cableDelay * 1e-9;
+    // The noise source's coefficient: √T_ns·e^{iψ_k}, ψ_k = φ − 2π(f_c + f_k)·τ_cable, from k = L/2 (−fs/2) upward (zero when off).
     const b = nsOn ? Math.sqrt(ctx.noiseSourceTemperature) : 0;
-    const br = b * Math.cos(this.loPhase), bi = b * Math.sin(this.loPhase);
+    const psi0 = this.loPhase - 2 * Math.PI * (fc - fs / 2) * cable;
+    let br = b * Math.cos(psi0), bi = b * Math.sin(psi0);
+    const dps = (-2 * Math.PI * fs * cable) / L;
+    const nr0 = Math.cos(dps), ni0 = Math.sin(dps);
     const N = nsOn ? ctx.common.noiseSourceSpectrum(j) : null;
     // This antenna's row of the Cholesky factor: its sun is Σ_m L_am·S_m (sundisk.ts).
     let S: Float32Array | null = null;
@@ -265,13 +271,14 @@ export class AntennaSynth {
         a = 1;
       }
     }
+    const half = L / 2;
     if (S) {
       // θ_k = φ − 2π(f_c + f_k)τ, stepped by a complex rotation from k = L/2 (−fs/2) upward through k = L/2 − 1.
-      const theta0 = this.loPhase - 2 * Math.PI * (fc - fs / 2) * sun.delay;
-      const dth = (-2 * Math.PI * fs * sun.delay) / L;
+      const delay = sun.delay + cable;
+      const theta0 = this.loPhase - 2 * Math.PI * (fc - fs / 2) * delay;
+      const dth = (-2 * Math.PI * fs * delay) / L;
       let cr = a * Math.cos(theta0), ci = a * Math.sin(theta0);
       const sr = Math.cos(dth), si = Math.sin(dth);
-      const half = L / 2;
       if (N) {
         for (let i = 0; i < L; i++) {
           const k = (i + half) & (L - 1);
@@ -281,6 +288,9 @@ export class AntennaSynth {
           const t = cr * sr - ci * si;
           ci = cr * si + ci * sr;
           cr = t;
+          const u = br * nr0 - bi * ni0;
+          bi = br * ni0 + bi * nr0;
+          br = u;
         }
       } else {
         for (let i = 0; i < L; i++) {
@@ -294,10 +304,14 @@ export class AntennaSynth {
         }
       }
     } else if (N) {
-      for (let k = 0; k < L; k++) {
+      for (let i = 0; i < L; i++) {
+        const k = (i + half) & (L - 1);
         const nr = N[2 * k], ni = N[2 * k + 1];
         X[2 * k] += br * nr - bi * ni;
         X[2 * k + 1] += br * ni + bi * nr;
+        const u = br * nr0 - bi * ni0;
+        bi = br * ni0 + bi * nr0;
+        br = u;
       }
     }
     ctx.fft.run();

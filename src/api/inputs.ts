@@ -350,3 +350,14 @@ export const requirementId = z
 
 /** The seed of a qualification run's generated signals: a whole number from 0 to 2³² − 1. */
 export const qualifySeed = numberRule('seed', (t) => parseWhole(t, 'must be a whole number from 0 to 4294967295'), wholeBetween(0, 2 ** 32 - 1));
+
+/** Right ascension (hours, J2000): 0 ≤ RA < 24. */
+export const raHours = numberRule('RA', (t) => parseDecimal(t, 'needs a right ascension in hours, e.g. 5.5755'), (n) => (n >= 0 && n < 24 ? null : 'must be from 0 to under 24 hours'));
+/** Declination (degrees, J2000): −90 … 90. */
+export const decDegrees = numberRule('Dec', (t) => parseDecimal(t, 'needs a declination in degrees, e.g. 22.0145'), (n) => (n >= -90 && n <= 90 ? null : 'must be from −90 to 90 degrees'));
+/** Observing (sky) frequency of an imported recording (Hz), k/M/G suffixes allowed: any radio frequency, dish or dongle. */
+export const skyFrequency = numberRule('frequency', (t) => parseHzText(t, 'needs a frequency in Hz, e.g. 10.67G or 1420.4M'), (n) => (n >= 1e6 && n <= 3e11 ? null : 'must be from 1 MHz to 300 GHz'));
+/** A baseline length (m). */
+export const baselineMetres = numberRule('baseline', (t) => parseDecimal(t, 'needs a length in metres, e.g. 10'), (n) => (n > 0 && n <= 1e5 ? null : 'must be above 0 m and at most 100 km'));
+/** A running window (s). */
+export const windowSeconds = numberRule('window', (t) => parseDecimal(t, 'needs seconds, e.g. 300'), (n) => (n >= 1 && n <= 86_400 ? null : 'must be from 1 s to a day'));

@@ -46,9 +46,12 @@ const cases: Case[] = [
   ['sim --rtl-tcp localhost', () => ['sim', '--rtl-tcp', 'localhost'], 2, /--rtl-tcp needs HOST:PORT/],
   ['sim --antenna 1e3', () => ['sim', '--rtl-tcp', '127.0.0.1:0', '--antenna', '1e3'], 2, /--antenna needs a whole number from 0 to 999/],
   ['an unknown command', () => ['frobnicate'], 2, /unknown command 'frobnicate'/],
+  ['baseline 999 (no such observation)', () => ['baseline', '999', '--db', db], 2, /no observation 999/],
+  ['size 1 --baseline-m 0', () => ['size', '1', '--baseline-m', '0', '--db', db], 2, /--baseline-m must be above 0 m/],
   // Failures at run time: 1.
   ['a DNS failure was reported as "Nothing is listening"', () => ['record', '--source', 'rtltcp:no-such-host.invalid:1234', '--seconds', '1', '--out', join(dir, 'dns.sigmf-meta')], 1, /No host named 'no-such-host\.invalid'/],
   ['record from a port nothing listens on', () => ['record', '--source', 'rtltcp:127.0.0.1:1', '--seconds', '1', '--out', join(dir, 'r.sigmf-meta')], 1, /Nothing is listening at 127\.0\.0\.1:1/],
+  ['baseline of a single-dish observation', () => ['baseline', '1', '--target', 'sun', '--db', db], 1, /no cross products \(1 input, mode autos\)/],
   ['export of an observation without a raw recording', () => ['export', '1', '--format', 'sigmf', '--out', join(dir, 'raw'), '--db', db], 1, /no raw recording/],
 ];
 
