@@ -24,6 +24,9 @@ import type {
   TargetSummary,
   TaskEvent,
   UploadJobView,
+  ScheduleJobView,
+  ScheduleLogLine,
+  SchedulePlan,
 } from './types.ts';
 
 
@@ -91,7 +94,8 @@ export const methods = {
     })
     .partial(),
   'live.stop': z.object({}),
-  'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: inputs.targetName.optional() }),
+  /** `seconds`: stop by itself after that many seconds of samples (default: until record.stop). */
+  'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: inputs.targetName.optional(), seconds: inputs.seconds.schema.optional() }),
   'record.stop': z.object({}),
   'observations.list': z.object({ status: z.enum(['recording', 'complete', 'interrupted']).optional(), mode: z.string().max(40).optional() }),
   'observations.get': z.object({ id }),
@@ -122,6 +126,11 @@ export const methods = {
   'uploads.start': z.object({ id, format: uploadFormat, target: targetName }),
   'uploads.list': z.object({ id: id.optional() }),
   'uploads.retry': z.object({ job: z.number().int().positive() }),
+  'schedule.add': inputs.jobSpec,
+  'schedule.list': z.object({}),
+  'schedule.remove': z.object({ job: z.number().int().positive() }),
+  'schedule.plan': z.object({ hours: z.number().gt(0).max(168).optional() }),
+  'schedule.log': z.object({ job: z.number().int().positive() }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -166,6 +175,11 @@ export interface Results {
   'uploads.start': UploadJobView;
   'uploads.list': UploadJobView[];
   'uploads.retry': UploadJobView;
+  'schedule.add': ScheduleJobView;
+  'schedule.list': ScheduleJobView[];
+  'schedule.remove': { job: number };
+  'schedule.plan': SchedulePlan;
+  'schedule.log': ScheduleLogLine[];
 }
 export type Result<M extends MethodName> = Results[M];
 
@@ -177,10 +191,11 @@ export interface Events {
   rotator: RotatorEvent;
   upload: UploadJobView;
   task: TaskEvent;
+  schedule: ScheduleJobView;
 }
 
 /** Event names the engine sends. `spectrum` travels as a binary frame (codec.ts). */
-export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task'] as const;
+export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task', 'schedule'] as const;
 export type EventName = (typeof eventNames)[number];
 
 /** How a call failed, as its reply carries it. */

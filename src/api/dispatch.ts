@@ -53,6 +53,14 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'uploads.start': (p) => station.uploads.start(p),
     'uploads.list': (p) => station.uploads.jobs(p.id),
     'uploads.retry': (p) => station.uploads.retry(p.job),
+    'schedule.add': (p) => station.scheduler.add(p),
+    'schedule.list': () => station.scheduler.list(),
+    'schedule.remove': async (p) => {
+      await station.scheduler.remove(p.job);
+      return { job: p.job };
+    },
+    'schedule.plan': (p) => station.scheduler.plan(p.hours),
+    'schedule.log': (p) => station.scheduler.jobs.logOf(p.job),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

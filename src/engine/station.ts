@@ -8,6 +8,10 @@
  * the CLI and the Electron shell all drive it through src/api.
  */
 import { EventEmitter } from 'node:events';
+import type { ScheduleJobView } from '../api/types.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { stationRunner } from './scheduler/runner.ts';
+import { devicesOf } from './live.ts';
 import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
 import { errorCause } from '../api/errors.ts';
 import type { Integration } from '../../correlator/types.ts';
@@ -40,6 +44,7 @@ export interface StationEvents {
   rotator: [RotatorEvent];
   upload: [UploadJobView];
   task: [TaskEvent];
+  schedule: [ScheduleJobView];
 }
 
 export class StationError extends Error {
@@ -70,6 +75,8 @@ export class Station extends EventEmitter<StationEvents> {
   private readonly dish = new Dish();
   /** Upload targets and jobs (uploads.ts). */
   readonly uploads: Uploads;
+  /** Scheduled jobs (scheduler/): run once `scheduler.start()` is called (fringe serve, the desktop app). */
+  readonly scheduler: Scheduler;
 
   private constructor(
     readonly store: Store,
@@ -85,6 +92,17 @@ export class Station extends EventEmitter<StationEvents> {
     this.uploads.on('queue-error', (e) => this.sayError(e));
     // Jobs queued when the station last stopped go on now.
     this.uploads.resume();
+    this.scheduler = new Scheduler({
+      store, site: () => this.site, clock: () => this.baseClock,
+      run: stationRunner({ dataDir, scenario: () => scenarioFile(this.settings.scenario), rotator: () => this.dish.rotator, free: (source) => this.freeFor(source) }),
+      park: async () => {
+        const r = this.dish.rotator;
+        if (!r) return false;
+        await r.park();
+        return true;
+      },
+    });
+    this.scheduler.on('job', (j) => this.emit('schedule', j));
     this.dish.on('position', (ctl) => this.emit('rotator', this.dish.event(ctl, this.safeSkySun())));
     this.dish.on('arrived', (ctl, p) => {
       // A recording keeps where the dish pointed: one event per arrival.
@@ -276,7 +294,7 @@ export class Station extends EventEmitter<StationEvents> {
    * (mode spectrum or totalpower), or its samples as they come to SigMF in
    * the data folder (mode raw); returns the observation id.
    */
-  startRecording(spec: { mode?: string; target?: string } = {}): number {
+  startRecording(spec: { mode?: string; target?: string; seconds?: number } = {}): number {
     if (!this.slot.current) throw new StationError('nothing to record: start the live view first');
     return this.recorder.start(this.slot.current.view, spec);
   }
@@ -369,7 +387,18 @@ export class Station extends EventEmitter<StationEvents> {
     return this.status();
   }
 
-  close(): Promise<void> {
+  /** Before a scheduled job on `source`: a live view holding one of its devices is stopped (a recording of it refuses the job). */
+  private async freeFor(source: string): Promise<void> {
+    const l = this.slot.current;
+    const held = l ? devicesOf(l.options.source) : [];
+    if (!devicesOf(source).some((d) => held.includes(d))) return;
+    if (this.recorder.id !== null) throw new StationError(`the live view is recording observation ${this.recorder.id} from ${l!.options.source}, which the job needs`);
+    await this.stopLive();
+  }
+
+  async close(): Promise<void> {
+    // First: a running job may be waiting on the change queue (freeing its device).
+    await this.scheduler.stop();
     return this.changes.run(async () => {
       await this.uploads.close();
       await this.dropRotator();
