@@ -50,19 +50,25 @@ describe('a day of jobs on the accelerated clock', () => {
       const wall = (performance.now() - t0) / 1000;
       console.log(`a day of ${ids.length} jobs in ${wall.toFixed(0)} s of wall time`);
       expect(wall).toBeLessThan(600);
+      const lateness: number[] = [];
       for (const id of ids) {
         const j = s.jobs.get(id)!;
         expect(j.state, `job ${id}: ${j.reason}`).toBe('done');
         expect(j.observation).toHaveLength(1);
         const obs = station.store.getObservation(j.observation[0]!);
         const integrationSky = obs.config.fx.spectraPerIntegration * obs.config.fx.channels / obs.config.tuning.sampleRate * speed;
-        // Within one integration of sky time (here the start is exact: the sky waits for the scheduler).
-        expect(Math.abs(obs.start - Date.parse(j.plannedStart) / 1000)).toBeLessThanOrEqual(integrationSky);
-        expect(Math.abs(obs.start - Date.parse(j.plannedStart) / 1000)).toBeLessThan(1);
+        // Within one integration of sky time. A single dish starts on the second (the sky waits for the
+        // scheduler); a group first measures its delays on its first samples (~0.4 s of them, 10 sky minutes here).
+        const late = obs.start - Date.parse(j.plannedStart) / 1000;
+        lateness.push(late);
+        expect(late).toBeGreaterThanOrEqual(0);
+        expect(late).toBeLessThanOrEqual(integrationSky);
+        if (!j.spec.source.startsWith('group:')) expect(late).toBeLessThan(1);
         expect(obs.status).toBe('complete');
         expect(obs.end! - obs.start).toBeGreaterThan(j.spec.duration - integrationSky);
         expect(obs.end! - obs.start).toBeLessThan(j.spec.duration + integrationSky);
       }
+      console.log(`starts after their planned sky time: ${lateness.map((x) => x.toFixed(1)).join(', ')} s`);
       // The drift scan: the dish fixed where the sun is at its transit, the transit mid-window.
       const d = s.jobs.get(drift.id)!;
       expect(Math.abs((Date.parse(d.plannedStart) + Date.parse(d.plannedEnd)) / 2 - transit)).toBeLessThan(2000);
