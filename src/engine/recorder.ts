@@ -143,6 +143,8 @@ export class Recorder {
   integration(view: LiveView, i: Integration): void {
     const a = this.active;
     if (!a || a.raw || a.view !== view) return;
+    // A timed recording has all it asked for: an integration after it (past a gap) is not kept.
+    if (i.firstSample >= a.until) return void this.stop();
     try {
       a.writer.append(i);
       // A timed recording ends with the integration that reaches its duration.
