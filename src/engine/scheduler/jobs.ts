@@ -97,9 +97,10 @@ export class JobTable {
     this.db.prepare(`UPDATE schedule_jobs SET observations = json_insert(observations, '$[#]', ?) WHERE id = ?`).run(observationId, id);
   }
 
+  /** Ends a run (a job removed meanwhile stays removed). */
   finish(id: number, state: 'done' | 'failed' | 'interrupted', skyEnd: number | null, reason: string | null, result?: unknown): void {
     this.db
-      .prepare(`UPDATE schedule_jobs SET state = ?, ended_s = ?, reason = ?, result = COALESCE(?, result), runner_pid = NULL WHERE id = ?`)
+      .prepare(`UPDATE schedule_jobs SET state = ?, ended_s = ?, reason = ?, result = COALESCE(?, result), runner_pid = NULL WHERE id = ? AND state != 'removed'`)
       .run(state, skyEnd === null ? null : skyEnd / 1000, reason, result === undefined ? null : JSON.stringify(result), id);
   }
 

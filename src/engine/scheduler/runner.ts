@@ -19,6 +19,7 @@ import { defaultIntegration } from '../../api/inputs.ts';
 import { defaultScenario, loadScenario, type Scenario } from '../../../devices/sim/scenario.ts';
 import { beamFwhm } from '../../../devices/sim/beam.ts';
 import type { Recording } from '../../../observations/store/recording.ts';
+import { acceleratedClock } from '../clock.ts';
 import { observe } from '../observe.ts';
 import { scenarioFile } from '../sources.ts';
 import type { RotatorControl } from '../rotator.ts';
@@ -86,7 +87,9 @@ export function stationRunner(o: RunnerOptions): JobRunner {
         ctx.log(`rotator to az ${p.az.toFixed(2)}° el ${p.el.toFixed(2)}° (${spec.mode === 'drift' ? `where ${t.text} is at mid-window; the sky drifts through` : t.text})`);
       } else {
         const beam = beamFwhm(o.dishDiameter ?? 1, spec.frequency ?? 1_420_405_752);
-        tracker = new Tracker({ target: t, site: ctx.site, clock: ctx.clock, mount: rotator, every: spec.trackEvery ?? 0, threshold: thresholdFor(beam, spec.trackFraction ?? 0.05), onEvent: store });
+        // A dry run's clock waits while the job runs: the tracker follows the simulator's sky instead, paced at its speed.
+        const clock = ctx.clock.speed === 1 ? ctx.clock : acceleratedClock(ctx.start, ctx.clock.speed);
+        tracker = new Tracker({ target: t, site: ctx.site, clock, mount: rotator, every: spec.trackEvery ?? 0, threshold: thresholdFor(beam, spec.trackFraction ?? 0.05), onEvent: store });
         await tracker.start();
         ctx.log(`tracking ${t.text}: commands every ${spec.trackEvery ?? 0} s and past ${((spec.trackFraction ?? 0.05) * 100).toFixed(0)} % of a ${beam.toFixed(1)}° beam`);
       }
@@ -109,7 +112,8 @@ export function stationRunner(o: RunnerOptions): JobRunner {
           dataDir: o.dataDir,
           target: t?.text ?? spec.target,
           scenario,
-          pacing: sim ? (o.pacing ?? (speed > 1 ? false : 1)) : undefined,
+          // Unpaced on an accelerated clock, unless a rotator follows the sky in wall time.
+          pacing: sim ? (o.pacing ?? (speed > 1 && !tracker ? false : 1)) : undefined,
           clock: ctx.clock,
           rotator,
           extraConfig: { schedule: { job: ctx.job.id, series: ctx.job.series, mode: spec.mode, start: spec.start } },
