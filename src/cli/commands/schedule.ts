@@ -27,7 +27,8 @@ add options (defaults in brackets):
                       the target transits; analyse with fringe drift ID)
   --source SPEC       sample source, as fringe observe                          [sim]
   --target T          what the dish follows: sun, moon, Cas A, Cyg A, Tau A, Vir A, Sgr A,
-                      radec:RA,DEC, gal:L,B, azel:AZ,EL (degrees)
+                      radec:RA,DEC, gal:L,B, azel:AZ,EL (degrees); gal:L1..L2/STEP[,B]
+                      is a survey: one job per point, back to back (e.g. gal:30..90/10)
   --start START       ISO time (2026-06-21T12:00:00Z) | in:SECONDS | transit:TARGET (centred
                       on the transit) | lst:HH:MM[:SS] | rise:TARGET[:ELEVATION]
   --duration S        sky seconds
@@ -149,8 +150,22 @@ export const command: Command = {
     try {
       switch (p.action) {
         case 'add': {
-          const job = scheduler.add(p.spec);
-          console.log(p.json ? JSON.stringify(job) : String(job.id));
+          // A survey along the plane: gal:L1..L2/STEP[,B] is one job per point, back to back.
+          const survey = /^gal:(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)(?:,(-?\d+(?:\.\d+)?))?$/.exec(p.spec.target ?? '');
+          if (!survey) {
+            const job = scheduler.add(p.spec);
+            console.log(p.json ? JSON.stringify(job) : String(job.id));
+            return exitCodes.ok;
+          }
+          const [l1, l2, step, b] = [Number(survey[1]), Number(survey[2]), Number(survey[3]), Number(survey[4] ?? 0)];
+          if (!(step > 0) || l2 < l1 || (l2 - l1) / step > 360) throw new UsageError(`--target gal:L1..L2/STEP needs L1 ≤ L2 and a step above 0 giving at most 360 points (got '${p.spec.target}')`);
+          const jobs: ScheduleJobView[] = [];
+          for (let l = l1, start = p.spec.start; l <= l2 + 1e-9; l += step) {
+            const job = scheduler.add({ ...p.spec, target: `gal:${+l.toFixed(6)},${b}`, start });
+            jobs.push(job);
+            start = job.plannedEnd;
+          }
+          console.log(p.json ? JSON.stringify(jobs) : jobs.map((j) => j.id).join('\n'));
           return exitCodes.ok;
         }
         case 'list': {

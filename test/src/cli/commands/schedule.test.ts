@@ -37,6 +37,14 @@ describe('fringe schedule', () => {
     expect(jobs.map((j) => [j.spec.target, j.spec.duration])).toEqual([['gal:30,0', 300], ['gal:35,0', 300]]);
   }, 60_000);
 
+  it('a plane survey: gal:L1..L2/STEP is one job per point, back to back', async () => {
+    const r = await fringe(['schedule', 'add', '--mode', 'spectrum', '--target', 'gal:30..90/20', '--start', 'in:172800', '--duration', '900', '--json', '--db', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const jobs = JSON.parse(r.stdout) as { spec: { target: string }; plannedStart: string; plannedEnd: string }[];
+    expect(jobs.map((j) => j.spec.target)).toEqual(['gal:30,0', 'gal:50,0', 'gal:70,0', 'gal:90,0']);
+    for (let i = 1; i < jobs.length; i++) expect(jobs[i]!.plannedStart).toBe(jobs[i - 1]!.plannedEnd);
+  }, 60_000);
+
   it('a wrong command line is a UsageError naming the option', () => {
     expect(() => parse(['add', '--mode', 'nap', '--start', 'in:1', '--duration', '1'])).toThrow(/--mode must be spectrum, totalpower, raw, drift/);
     expect(() => parse(['add', '--mode', 'raw', '--start', 'tomorrow', '--duration', '1'])).toThrow(/--start must be an ISO 8601 time/);
