@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { e2eSetup, e2eTest, ensureUiBuilt, launchChromium, nextDraw, openSession, paintedWaterfallRows, plotFits, shots, startServer, type Served } from './harness.ts';
+import { apiCall, e2eSetup, e2eTest, ensureUiBuilt, launchChromium, nextDraw, openSession, paintedWaterfallRows, plotFits, shots, startServer, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 /** The 21 cm line's rest frequency (MHz), Hellwig et al. 1970. */
@@ -30,6 +30,8 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
 
   beforeAll(async () => {
     ({ server, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1000 }, { acceptDownloads: true }));
+    // This page's counts and waterfall are written for a spectrum each 0.25 s (the station's default is the one default integration, 1 s).
+    await apiCall(server.port, 'live.start', { source: 'sim', integration: 0.25, backend: 'cpu' });
   }, e2eSetup);
 
   afterAll(async () => {
@@ -106,8 +108,8 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     await page.waitForFunction(() => Number(/(\d+) int/.exec(document.querySelector('[data-testid=rec-pill]')?.textContent ?? '')?.[1]) >= 3);
     await page.screenshot({ path: join(shots, 'ui-recording.png') });
     // 10 s of recording by the observation's own clock (its sample count), not the wall's: the REC pill
-    // (refreshed each second) counting 10 integrations of 1.0001 s (the one default integration). A loaded machine gets there later.
-    await page.waitForFunction(() => Number(/(\d+) int/.exec(document.querySelector('[data-testid=rec-pill]')?.textContent ?? '')?.[1]) >= 10);
+    // (refreshed each second) counting 41 integrations of 0.245 s. A loaded machine gets there later.
+    await page.waitForFunction(() => Number(/(\d+) int/.exec(document.querySelector('[data-testid=rec-pill]')?.textContent ?? '')?.[1]) >= 41);
     await page.getByTestId('record').click();
     await page.getByTestId('rec-pill').waitFor({ state: 'detached' });
 
@@ -120,10 +122,10 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     const length = Number(/^(\d+) s$/.exec((await row.locator('td').nth(2).textContent())!)?.[1]);
     expect(length).toBeGreaterThanOrEqual(9);
     expect(length).toBeLessThanOrEqual(16);
-    // 10 s at 1.0001 s per integration (2344 spectra of 1024 at 2.4 MS/s; the sim paced in real time) is 10,
+    // 10 s at 0.245 s per integration (586 spectra of 1024 at 2.4 MS/s; the sim paced in real time) is 41,
     // plus the seconds before the first wait and the stop; fewer only if a loaded machine dropped blocks.
-    expect(integrations).toBeGreaterThanOrEqual(5);
-    expect(integrations).toBeLessThanOrEqual(16);
+    expect(integrations).toBeGreaterThanOrEqual(20);
+    expect(integrations).toBeLessThanOrEqual(60);
     await row.click();
     await page.getByTestId('obs-spectrum').locator('.main-svg').first().waitFor();
     const mean = await plotted(page, 'obs-spectrum');
