@@ -167,6 +167,38 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX observations_start ON observations(start_s);
     `,
   },
+  {
+    version: 7,
+    description: 'scheduled jobs (one row per occurrence: its window, state, observations, post-job command status) and their logs',
+    sql: `
+      CREATE TABLE schedule_jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        series_id INTEGER,
+        spec TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed', 'interrupted', 'removed')),
+        planned_start_s REAL NOT NULL,
+        planned_end_s REAL NOT NULL,
+        started_s REAL,
+        ended_s REAL,
+        observations TEXT NOT NULL DEFAULT '[]',
+        reason TEXT,
+        result TEXT,
+        post_status INTEGER,
+        runner_pid INTEGER,
+        runner_host TEXT,
+        created_s REAL NOT NULL
+      );
+      CREATE INDEX schedule_jobs_state ON schedule_jobs(state, planned_start_s);
+      CREATE TABLE schedule_log (
+        id INTEGER PRIMARY KEY,
+        job_id INTEGER NOT NULL REFERENCES schedule_jobs(id) ON DELETE CASCADE,
+        wall_s REAL NOT NULL,
+        sky_s REAL NOT NULL,
+        message TEXT NOT NULL
+      );
+      CREATE INDEX schedule_log_job ON schedule_log(job_id);
+    `,
+  },
 ];
 
 /** The schema version this program writes. */

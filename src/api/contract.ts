@@ -26,6 +26,10 @@ import type {
   UploadJobView,
   QualificationEntry,
   QualificationReport,
+
+  ScheduleJobView,
+  ScheduleLogLine,
+  SchedulePlan,
 } from './types.ts';
 
 /** A qualification run's id: its folder's name (UTC time, e.g. 2026-12-03T17-58-01Z). */
@@ -96,7 +100,8 @@ export const methods = {
     })
     .partial(),
   'live.stop': z.object({}),
-  'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: inputs.targetName.optional() }),
+  /** `seconds`: stop by itself after that many seconds of samples (default: until record.stop). */
+  'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: inputs.targetName.optional(), seconds: inputs.seconds.schema.optional() }),
   'record.stop': z.object({}),
   'observations.list': z.object({ status: z.enum(['recording', 'complete', 'interrupted']).optional(), mode: z.string().max(40).optional() }),
   'observations.get': z.object({ id }),
@@ -130,6 +135,12 @@ export const methods = {
   'qualify.run': z.object({ quick: z.boolean(), only: z.array(inputs.requirementId).max(64).optional() }),
   'qualify.list': z.object({}),
   'qualify.get': z.object({ id: qualificationRunId }),
+
+  'schedule.add': inputs.jobSpec,
+  'schedule.list': z.object({}),
+  'schedule.remove': z.object({ job: z.number().int().positive() }),
+  'schedule.plan': z.object({ hours: z.number().gt(0).max(168).optional() }),
+  'schedule.log': z.object({ job: z.number().int().positive() }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -179,6 +190,12 @@ export interface Results {
   /** Stored reports, newest first. */
   'qualify.list': QualificationEntry[];
   'qualify.get': QualificationReport;
+
+  'schedule.add': ScheduleJobView;
+  'schedule.list': ScheduleJobView[];
+  'schedule.remove': { job: number };
+  'schedule.plan': SchedulePlan;
+  'schedule.log': ScheduleLogLine[];
 }
 export type Result<M extends MethodName> = Results[M];
 
@@ -190,10 +207,11 @@ export interface Events {
   rotator: RotatorEvent;
   upload: UploadJobView;
   task: TaskEvent;
+  schedule: ScheduleJobView;
 }
 
 /** Event names the engine sends. `spectrum` travels as a binary frame (codec.ts). */
-export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task'] as const;
+export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task', 'schedule'] as const;
 export type EventName = (typeof eventNames)[number];
 
 /** How a call failed, as its reply carries it. */

@@ -56,6 +56,15 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'qualify.run': (p) => station.qualification.run(p),
     'qualify.list': () => station.qualification.list(),
     'qualify.get': (p) => station.qualification.get(p.id),
+
+    'schedule.add': (p) => station.scheduler.add(p),
+    'schedule.list': () => station.scheduler.list(),
+    'schedule.remove': async (p) => {
+      await station.scheduler.remove(p.job);
+      return { job: p.job };
+    },
+    'schedule.plan': (p) => station.scheduler.plan(p.hours),
+    'schedule.log': (p) => station.scheduler.jobs.logOf(p.job),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

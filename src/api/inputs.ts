@@ -361,3 +361,63 @@ export const skyFrequency = numberRule('frequency', (t) => parseHzText(t, 'needs
 export const baselineMetres = numberRule('baseline', (t) => parseDecimal(t, 'needs a length in metres, e.g. 10'), (n) => (n > 0 && n <= 1e5 ? null : 'must be above 0 m and at most 100 km'));
 /** A running window (s). */
 export const windowSeconds = numberRule('window', (t) => parseDecimal(t, 'needs seconds, e.g. 300'), (n) => (n >= 1 && n <= 86_400 ? null : 'must be from 1 s to a day'));
+
+// ---------------------------------------------------------------- timing and the scheduler
+
+/**
+ * The one default integration time (s) of every door: `fringe observe`, the
+ * live view (API and UI), reprocessing and scheduled jobs.
+ */
+export const defaultIntegration = 1;
+
+/** Modes a scheduled job can run ('drift': total power with the dish fixed where the target transits). */
+export const jobModes = ['spectrum', 'totalpower', 'raw', 'drift'] as const;
+export type JobMode = (typeof jobModes)[number];
+export const jobRepeats = ['none', 'daily', 'transit'] as const;
+
+/**
+ * A job's start as written: an ISO 8601 time (with its zone), `in:SECONDS`
+ * (from now; made a time when the job is added), `transit:TARGET`,
+ * `lst:HH:MM[:SS]` or `rise:TARGET[:ELEVATION]` (default 10°). Checks the
+ * form only; the target is read by src/astro/targets.ts.
+ */
+export function startProblem(text: string): string | null {
+  if (/^in:/.test(text)) return /^in:\d+(\.\d+)?$/.test(text) ? null : "in:SECONDS needs seconds, e.g. in:60";
+  if (/^transit:./.test(text)) return null;
+  if (/^rise:./.test(text)) return /^rise:[^:]+(:-?\d+(\.\d+)?)?$/.test(text) ? null : 'rise:TARGET[:ELEVATION] needs a target and elevation in degrees, e.g. rise:Cas A:20';
+  if (/^lst:/.test(text)) return /^lst:([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$/.test(text) ? null : 'lst:HH:MM[:SS] needs a sidereal time, e.g. lst:19:59';
+  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(text) && !Number.isNaN(Date.parse(text))) return null;
+  return 'must be an ISO 8601 time with its zone (2026-06-21T12:00:00Z), in:SECONDS, transit:TARGET, lst:HH:MM[:SS] or rise:TARGET[:ELEVATION]';
+}
+
+const startText = z.string().max(200).superRefine((t, ctx) => {
+  const p = startProblem(t);
+  if (p) ctx.addIssue({ code: 'custom', message: `start ${p}` });
+});
+
+/** A scheduled job as given (CLI `fringe schedule add`, the API's schedule.add, the UI's form). */
+export const jobSpec = z.object({
+  mode: z.enum(jobModes),
+  /** The sample source (as `fringe observe --source`). */
+  source: sourceSpec.default('sim'),
+  /** What the dish follows (sun, moon, Cas A, radec:RA,DEC, gal:L,B, azel:AZ,EL). */
+  target: z.string().min(1).max(120).optional(),
+  start: startText,
+  /** Sky seconds. */
+  duration: seconds.schema,
+  repeat: z.enum(jobRepeats).default('none'),
+  minElevation: z.number().min(-90).max(90).optional(),
+  sunAvoidance: z.number().min(0).max(180).optional(),
+  integration: integration.schema.optional(),
+  channels: channels.schema.optional(),
+  frequency: frequency.schema.optional(),
+  /** The simulator's scenario for sim sources: a built-in name (hydrogen, sun-drift, interferometer); default the station's. */
+  scenario: z.string().regex(/^[a-z0-9-]{1,40}$/, 'scenario must be a built-in scenario name such as interferometer').optional(),
+  /** Shell command run after the job (its exit status is kept). */
+  post: z.string().min(1).max(2000).optional(),
+  /** Tracking: command every N sky seconds, and when the error passes this fraction of the beam. */
+  trackEvery: z.number().min(0).max(3600).optional(),
+  trackFraction: z.number().gt(0).lt(1).optional(),
+});
+export type JobSpecInput = z.input<typeof jobSpec>;
+export type JobSpec = z.output<typeof jobSpec>;

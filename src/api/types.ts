@@ -342,3 +342,43 @@ export interface QualificationEntry {
   failed: number;
   verdict: 'pass' | 'fail';
 }
+
+/** A scheduled job's occurrence (src/engine/scheduler): times ISO 8601 on the sky clock. */
+export interface ScheduleJobView {
+  id: number;
+  /** The first occurrence's id: every occurrence of a repeating job shares it. */
+  series: number;
+  state: 'pending' | 'running' | 'done' | 'failed' | 'interrupted';
+  spec: import('./inputs.ts').JobSpec;
+  plannedStart: string;
+  plannedEnd: string;
+  started: string | null;
+  ended: string | null;
+  /** The observations it made (a resumed job: the interrupted one, then the rest). */
+  observation: number[];
+  /** Why it failed or was interrupted. */
+  reason: string | null;
+  /** The mode's result of its last observation. */
+  result: { summary: string; values: Record<string, number | number[]> } | null;
+  /** The post-job command's exit status (null: none, or not run yet). */
+  postStatus: number | null;
+}
+
+export interface ScheduleLogLine {
+  wall: string;
+  sky: string;
+  message: string;
+}
+
+/** The plan view: the next hours' jobs, elevations and conflicts. */
+export interface SchedulePlan {
+  from: string;
+  to: string;
+  site: { lat: number; lon: number };
+  jobs: { id: number; state: ScheduleJobView['state']; mode: string; target: string | null; start: string; end: string; problem: string | null }[];
+  /** Times (ISO) of the elevation samples, and each target's elevation (degrees) then. */
+  times: string[];
+  tracks: { target: string; el: number[] }[];
+  /** Overlapping jobs (ids) and jobs whose constraints fail. */
+  conflicts: { jobs: number[]; reason: string }[];
+}

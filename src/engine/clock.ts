@@ -50,3 +50,15 @@ export function simulatorClock(engine: SimEngine): SkyClock {
 export function clockConfig(clock: SkyClock): ObservationClock {
   return { kind: clock.kind, speed: clock.speed };
 }
+
+/**
+ * An accelerated sky clock: sky time `start` (ms since the Unix epoch) when
+ * made, then `speed` sky seconds per wall second (the scheduler's dry run,
+ * a night in minutes). `wall` is the wall clock (default Date.now).
+ */
+export function acceleratedClock(start: number, speed: number, wall: () => number = Date.now): SkyClock {
+  if (!(speed > 0) || !Number.isFinite(start)) throw new RangeError(`an accelerated clock needs a start time and a speed > 0 (got ${start}, ${speed})`);
+  const w0 = wall();
+  const now = () => start + (wall() - w0) * speed;
+  return { kind: speed === 1 ? 'real' : 'simulated', speed, now, timeOfSample: (sample, t0, rate) => (t0 === null ? now() / 1000 : start / 1000 + ((t0 * 1000 - w0) * speed) / 1000 + (sample / rate) * speed) };
+}

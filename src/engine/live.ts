@@ -11,6 +11,7 @@ import { parseSourceSpec } from '../../devices/sdr/open.ts';
 import type { SampleSource, Tuning } from '../../devices/sdr/source.ts';
 import { BlockQueue, Stage, type StageCounts } from '../../devices/sdr/block-queue.ts';
 import type { Session } from './session.ts';
+import { defaultIntegration } from '../api/inputs.ts';
 
 export type { StageCounts } from '../../devices/sdr/block-queue.ts';
 
@@ -20,7 +21,7 @@ export interface LiveOptions {
   tuning?: Partial<Tuning>;
   channels?: number;
   taps?: number;
-  /** Seconds per spectrum shown (and per integration recorded); default 0.25. */
+  /** Seconds per spectrum shown (and per integration recorded); default inputs.defaultIntegration (1 s, as every door). */
   integration?: number;
   backend?: BackendChoice;
   threads?: number;
@@ -33,9 +34,9 @@ export interface LiveOptions {
 /** Live options with their defaults filled in. */
 export type Resolved = Required<Pick<LiveOptions, 'source' | 'channels' | 'taps' | 'integration' | 'backend'>> & Pick<LiveOptions, 'threads' | 'pacing' | 'calibrate' | 'tuning'>;
 
-/** The defaults: the simulator, 1024 channels, 4 taps, 0.25 s, the best backend. */
+/** The defaults: the simulator, 1024 channels, 4 taps, the one default integration (1 s), the best backend. */
 export function resolveLive(options: LiveOptions): Resolved {
-  return { source: options.source ?? 'sim', channels: options.channels ?? 1024, taps: options.taps ?? 4, integration: options.integration ?? 0.25, backend: options.backend ?? 'auto', threads: options.threads, pacing: options.pacing, calibrate: options.calibrate, tuning: options.tuning };
+  return { source: options.source ?? 'sim', channels: options.channels ?? 1024, taps: options.taps ?? 4, integration: options.integration ?? defaultIntegration, backend: options.backend ?? 'auto', threads: options.threads, pacing: options.pacing, calibrate: options.calibrate, tuning: options.tuning };
 }
 
 /** The devices a source spec holds that a second session could not open beside it: dongles, rtl_tcp servers (one client each). */

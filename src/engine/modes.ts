@@ -8,6 +8,7 @@
 import type { Integration } from '../../correlator/types.ts';
 import { baselineIndex } from '../../correlator/baselines.ts';
 import type { Store } from '../../observations/store/store.ts';
+import type { Recording } from '../../observations/store/recording.ts';
 import type { ObservationConfig } from '../../observations/store/types.ts';
 import { recordRawInto } from './raw.ts';
 import type { Session } from './session.ts';
@@ -49,6 +50,8 @@ export interface ModeRun {
   onProgress?: (p: ObserveProgress) => void;
   extraConfig?: Record<string, unknown>;
   config?: Partial<ObservationConfig>;
+  /** Told of the observation as soon as it is started (a scheduled job links it, tracking stores its pointing). */
+  onRecording?: (rec: Recording) => void;
 }
 
 /** What a run recorded. */
@@ -81,6 +84,7 @@ async function recordIntegrations(mode: ObserveMode, r: ModeRun): Promise<RunOut
   const pipeline = session.pipeline!;
   const { rec, tracker } = session.startObservation(r.store, { mode, target: r.target, start: r.start, extraConfig: r.extraConfig, config: r.config });
   const writer = (r.writer = new ObservationWriter(rec, session, tracker));
+  r.onRecording?.(rec);
   const rate = session.source.tuning.sampleRate;
   const { inputs: N, channels: C, mode: fxMode } = pipeline.config;
   const total = Math.round(r.seconds * rate);
@@ -172,6 +176,7 @@ export const rawMode: Measurement = {
     if (session.inputs > 1) throw new Error('raw recording takes one dongle; record a group in spectrum mode, or each dongle on its own');
     const { rec, tracker } = session.startObservation(r.store, { mode: 'raw', target: r.target, start: r.start, extraConfig: r.extraConfig, config: r.config });
     r.writer = new ObservationWriter(rec, session, tracker);
+    r.onRecording?.(rec);
     const tuning = session.source.tuning;
     const total = Math.round(r.seconds * tuning.sampleRate);
     const out: RunOutcome = { samples: 0, total, integrations: 0, dropped: 0, clipped: 0, autos: [], bandPower: [], spectra: 0, channels: 0, sampleRate: tuning.sampleRate, centerFrequency: tuning.centerFrequency };

@@ -14,6 +14,8 @@ import { measurement, type ModeRun, type ObserveMode, type ObserveProgress, type
 
 export type { ObserveMode, ObserveProgress, ObserveResult } from './modes.ts';
 import type { SkyClock } from './clock.ts';
+import type { PositionSource } from './pointing.ts';
+import type { Recording } from '../../observations/store/recording.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
 
@@ -50,12 +52,16 @@ export interface ObserveOptions {
   clock?: SkyClock;
   /** Recorded as is in place of the session's (reprocessing keeps the original's site, clock and pointing). */
   config?: Partial<ObservationConfig>;
+  /** A connected rotator: where the dish points (a simulated dish follows it). */
+  rotator?: PositionSource | null;
 }
 
 export interface ObserveHooks {
   onProgress?: (p: ObserveProgress) => void;
   onNotice?: (notice: string) => void;
   signal?: AbortSignal;
+  /** Told of the observation as soon as it is started. */
+  onRecording?: (rec: Recording) => void;
 }
 
 export async function observe(o: ObserveOptions, hooks: ObserveHooks = {}): Promise<ObserveResult> {
@@ -81,6 +87,7 @@ export async function observe(o: ObserveOptions, hooks: ObserveHooks = {}): Prom
       scenario: o.scenario,
       site: loadSettings(o.dataDir).site,
       clock: o.clock,
+      rotator: o.rotator ?? null,
       onNotice: notice,
     });
     // The group's delays are told as they are measured; the backend's choice only in the result (the CLI prints it last).
@@ -90,7 +97,7 @@ export async function observe(o: ObserveOptions, hooks: ObserveHooks = {}): Prom
     }
     await mode.prepare(session);
     const start = o.start ?? session.clock.now() / 1000;
-    run = { store, session, writer: null, target: o.target, start, seconds: o.seconds, signal: hooks.signal, onProgress: hooks.onProgress, extraConfig: o.extraConfig, config: o.config };
+    run = { store, session, writer: null, target: o.target, start, seconds: o.seconds, signal: hooks.signal, onProgress: hooks.onProgress, onRecording: hooks.onRecording, extraConfig: o.extraConfig, config: o.config };
     const outcome = await mode.run(run);
     const report = mode.report(mode.analyse(outcome));
     const rec = run.writer!.rec;

@@ -32,6 +32,8 @@ interface Active {
   mode: string;
   target: string;
   raw: RawTap | null;
+  /** Stops by itself at this sample (the first after the requested duration), or never. */
+  until: number;
 }
 
 function refuseTuning(): never {
@@ -60,17 +62,23 @@ export class Recorder {
     return this.active?.writer.rec.id ?? null;
   }
 
-  /** Starts recording `view`; returns the observation's id. */
-  start(view: LiveView, spec: { mode?: string; target?: string } = {}): number {
+  /** Starts recording `view` (for `seconds` of samples, else until stopped); returns the observation's id. */
+  start(view: LiveView, spec: { mode?: string; target?: string; seconds?: number } = {}): number {
     if (this.active) throw new RecorderError(`already recording observation ${this.active.writer.rec.id}`);
-    if (spec.mode === 'raw') return this.startRaw(view, spec.target);
+    const id = spec.mode === 'raw' ? this.startRaw(view, spec.target) : this.startIntegrations(view, spec);
+    const first = spec.mode === 'raw' ? view.nextBlock : view.started ? view.next : 0;
+    if (spec.seconds !== undefined) this.active!.until = first + Math.round(spec.seconds * view.session.source.tuning.sampleRate);
+    return id;
+  }
+
+  private startIntegrations(view: LiveView, spec: { mode?: string; target?: string }): number {
     const s = view.session;
     // The recording begins with the next integration: its start, from the sample count, is the
     // observation's start, and the store's sample indices count from there.
     const offset = view.started ? view.next : 0;
     const mode = spec.mode ?? 'spectrum';
     const { rec, tracker } = s.startObservation(this.store, { mode, target: spec.target, start: s.timeOfSample(offset) });
-    this.active = { writer: new ObservationWriter(rec, s, tracker, offset), view, mode, target: spec.target ?? defaultTarget(s.source), raw: null };
+    this.active = { writer: new ObservationWriter(rec, s, tracker, offset), view, mode, target: spec.target ?? defaultTarget(s.source), raw: null, until: Infinity };
     this.changed();
     return rec.id;
   }
@@ -118,7 +126,7 @@ export class Recorder {
         this.changed();
       });
     this.finishing.add(finish);
-    this.active = { writer, view, mode: 'raw', target: target ?? defaultTarget(s.source), raw };
+    this.active = { writer, view, mode: 'raw', target: target ?? defaultTarget(s.source), raw, until: Infinity };
     this.changed();
     return rec.id;
   }
@@ -126,15 +134,21 @@ export class Recorder {
   /** The live view's blocks: a raw recording's tee. */
   block(view: LiveView, block: Block): void {
     const a = this.active;
-    if (a?.raw && a.view === view) void a.raw.tap.putBlock(block);
+    if (!a?.raw || a.view !== view) return;
+    if (block.firstSample >= a.until) return void this.stop();
+    void a.raw.tap.putBlock(block.firstSample + block.data.length / 2 > a.until ? { ...block, data: block.data.subarray(0, 2 * (a.until - block.firstSample)) } : block);
   }
 
   /** The live view's integrations: stored while recording spectra. */
   integration(view: LiveView, i: Integration): void {
     const a = this.active;
     if (!a || a.raw || a.view !== view) return;
+    // A timed recording has all it asked for: an integration after it (past a gap) is not kept.
+    if (i.firstSample >= a.until) return void this.stop();
     try {
       a.writer.append(i);
+      // A timed recording ends with the integration that reaches its duration.
+      if (i.firstSample + i.spectra * view.session.fx.channels >= a.until) this.stop();
     } catch (err) {
       // Disk full, read-only: the recording stops with what it has; the live view goes on.
       this.fail(err);

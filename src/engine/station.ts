@@ -9,6 +9,10 @@
  */
 import { Qualification } from './qualify.ts';
 import { EventEmitter } from 'node:events';
+import type { ScheduleJobView } from '../api/types.ts';
+import { Scheduler } from './scheduler/scheduler.ts';
+import { stationRunner } from './scheduler/runner.ts';
+import { devicesOf } from './live.ts';
 import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
 import { errorCause } from '../api/errors.ts';
 import type { Integration } from '../../correlator/types.ts';
@@ -41,6 +45,7 @@ export interface StationEvents {
   rotator: [RotatorEvent];
   upload: [UploadJobView];
   task: [TaskEvent];
+  schedule: [ScheduleJobView];
 }
 
 export class StationError extends Error {
@@ -74,6 +79,9 @@ export class Station extends EventEmitter<StationEvents> {
   /** Qualification runs and their reports (qualify.ts); progress as 'task' events. */
   readonly qualification: Qualification;
 
+  /** Scheduled jobs (scheduler/): run once `scheduler.start()` is called (fringe serve, the desktop app). */
+  readonly scheduler: Scheduler;
+
   private constructor(
     readonly store: Store,
     readonly dataDir: string,
@@ -89,6 +97,17 @@ export class Station extends EventEmitter<StationEvents> {
     this.uploads.on('queue-error', (e) => this.sayError(e));
     // Jobs queued when the station last stopped go on now.
     this.uploads.resume();
+    this.scheduler = new Scheduler({
+      store, site: () => this.site, clock: () => this.baseClock,
+      run: stationRunner({ dataDir, scenario: () => scenarioFile(this.settings.scenario), rotator: () => this.dish.rotator, free: (source) => this.freeFor(source) }),
+      park: async () => {
+        const r = this.dish.rotator;
+        if (!r) return false;
+        await r.park();
+        return true;
+      },
+    });
+    this.scheduler.on('job', (j) => this.emit('schedule', j));
     this.dish.on('position', (ctl) => this.emit('rotator', this.dish.event(ctl, this.safeSkySun())));
     this.dish.on('arrived', (ctl, p) => {
       // A recording keeps where the dish pointed: one event per arrival.
@@ -280,7 +299,7 @@ export class Station extends EventEmitter<StationEvents> {
    * (mode spectrum or totalpower), or its samples as they come to SigMF in
    * the data folder (mode raw); returns the observation id.
    */
-  startRecording(spec: { mode?: string; target?: string } = {}): number {
+  startRecording(spec: { mode?: string; target?: string; seconds?: number } = {}): number {
     if (!this.slot.current) throw new StationError('nothing to record: start the live view first');
     return this.recorder.start(this.slot.current.view, spec);
   }
@@ -373,7 +392,18 @@ export class Station extends EventEmitter<StationEvents> {
     return this.status();
   }
 
-  close(): Promise<void> {
+  /** Before a scheduled job on `source`: a live view holding one of its devices is stopped (a recording of it refuses the job). */
+  private async freeFor(source: string): Promise<void> {
+    const l = this.slot.current;
+    const held = l ? devicesOf(l.options.source) : [];
+    if (!devicesOf(source).some((d) => held.includes(d))) return;
+    if (this.recorder.id !== null) throw new StationError(`the live view is recording observation ${this.recorder.id} from ${l!.options.source}, which the job needs`);
+    await this.stopLive();
+  }
+
+  async close(): Promise<void> {
+    // First: a running job may be waiting on the change queue (freeing its device).
+    await this.scheduler.stop();
     return this.changes.run(async () => {
       await this.uploads.close();
       await this.dropRotator();

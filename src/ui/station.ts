@@ -51,6 +51,12 @@ export function topicOf(method: MethodName): BannerTopic {
     case 'uploads.list':
     case 'uploads.retry':
       return 'uploads';
+    case 'schedule.add':
+    case 'schedule.list':
+    case 'schedule.remove':
+    case 'schedule.plan':
+    case 'schedule.log':
+      return 'observations';
     case 'station.status':
     case 'station.sun':
       return 'connection';

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { startEngine } from '../../electron/engine.ts';
 import { ensureUiBuilt, repoRoot } from '../../electron/ui-build.ts';
 
@@ -128,4 +129,21 @@ export async function plotFits(page: Page, testId: string, timeout = 30_000): Pr
     testId,
     { timeout },
   );
+}
+
+/** One call over a loopback station's WebSocket API (no token): its result, or its error as an Error. */
+export function apiCall(port: number, method: string, params: unknown = {}): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api`);
+    ws.on('error', reject);
+    ws.on('open', () => ws.send(JSON.stringify({ id: 1, method, params })));
+    ws.on('message', (data, binary) => {
+      if (binary) return;
+      const msg = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { message: string } };
+      if (msg.id !== 1) return;
+      ws.close();
+      if (msg.error) reject(new Error(msg.error.message));
+      else resolve(msg.result);
+    });
+  });
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { e2eSetup, e2eTest, ensureUiBuilt, launchChromium, nextDraw, openSession, paintedWaterfallRows, plotFits, shots, startServer, type Served } from './harness.ts';
+import { apiCall, e2eSetup, e2eTest, ensureUiBuilt, launchChromium, nextDraw, openSession, paintedWaterfallRows, plotFits, shots, startServer, type Served } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 /** The 21 cm line's rest frequency (MHz), Hellwig et al. 1970. */
@@ -30,6 +30,8 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
 
   beforeAll(async () => {
     ({ server, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1000 }, { acceptDownloads: true }));
+    // This page's counts and waterfall are written for a spectrum each 0.25 s (the station's default is the one default integration, 1 s).
+    await apiCall(server.port, 'live.start', { source: 'sim', integration: 0.25, backend: 'cpu' });
   }, e2eSetup);
 
   afterAll(async () => {

@@ -79,7 +79,7 @@ export function parse(argv: string[]) {
     },
     channels: option('--channels', values.channels, inputs.channels) ?? 1024,
     taps: option('--taps', values.taps, inputs.taps) ?? 4,
-    integration: option('--integration', values.integration, inputs.integration) ?? 1,
+    integration: option('--integration', values.integration, inputs.integration) ?? inputs.defaultIntegration,
     seconds: option('--seconds', values.seconds, inputs.seconds) ?? 10,
     backend: values.backend as BackendChoice,
     threads: option('--threads', values.threads, inputs.threads) ?? 1,

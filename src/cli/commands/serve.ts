@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDataDir } from '../../../observations/paths.ts';
 import { Station } from '../../engine/station.ts';
+import { DryRunClock } from '../../engine/scheduler/clock.ts';
 import { serve, type RunningServer } from '../../server/server.ts';
 import { isLoopback } from '../../server/guard.ts';
 import * as inputs from '../../api/inputs.ts';
 import { ensureUiBuilt, repoRoot, uiIsFresh } from '../../server/ui-build.ts';
 import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine, sourceOption } from '../command.ts';
 
-const help = `Usage: fringe serve [--host H] [--port P] [--token T] [--db DIR] [--source SPEC] [--backend cpu|gpu|auto] [--no-ui-build]
+const help = `Usage: fringe serve [--host H] [--port P] [--token T] [--db DIR] [--source SPEC] [--backend cpu|gpu|auto] [--no-ui-build] [--dry-run SPEED]
 
 Runs the station headless (on a Raspberry Pi at the dish, say) and serves its
 UI and API; open the printed address in any browser. In a checkout, builds the
@@ -23,7 +24,12 @@ Stops on Ctrl-C or SIGTERM, within 2 s whatever is running.
   --db DIR       data folder                               [$FRINGE_DATA_DIR or the user-data folder]
   --source SPEC  what the live view starts on              [a dongle if one is found, else sim]
   --backend B    cpu | gpu | auto                          [auto]
-  --no-ui-build  serve the API only if the UI is not built, instead of building it`;
+  --no-ui-build  serve the API only if the UI is not built, instead of building it
+  --dry-run S    the scheduler's sky clock runs S times real time from now (simulator
+                 jobs only): tonight's plan in minutes
+
+Scheduled jobs (fringe schedule) run while it serves; one interrupted by a
+crash resumes for the rest of its window when it starts again.`;
 
 /** After SIGINT or SIGTERM, the process exits by this deadline (ms) even when something is still stopping: 750 ms of the 2 s promise, leaving the rest for a late timer and the exit itself (the store's last checkpoint, worker threads) on a loaded machine: measured up to 1.1 s at load average 20 on two cores. */
 export const stopDeadlineMs = 750;
@@ -40,6 +46,7 @@ export function parse(argv: string[]) {
       source: { type: 'string' },
       backend: { type: 'string', default: 'auto' },
       'no-ui-build': { type: 'boolean', default: false },
+      'dry-run': { type: 'string' },
     },
   });
   // '' is no port (it used to read as 0, a random one); 0 still asks for any free port, as the tests' servers do.
@@ -52,7 +59,9 @@ export function parse(argv: string[]) {
   if (!['cpu', 'gpu', 'auto'].includes(values.backend!)) throw new UsageError(`--backend must be cpu, gpu or auto (got '${values.backend}')`);
   if (values.source !== undefined) sourceOption(values.source);
   dbOption(values.db);
-  return { values, port };
+  const dryRun = values['dry-run'] === undefined ? null : Number(values['dry-run']);
+  if (dryRun !== null && !(/^\d+(\.\d+)?$/.test(values['dry-run']!) && dryRun >= 1 && dryRun <= 100_000)) throw new UsageError(`--dry-run must be a speed from 1 to 100000 times real time (got '${values['dry-run']}')`);
+  return { values, port, dryRun };
 }
 
 export const command: Command = {
@@ -61,7 +70,7 @@ export const command: Command = {
   help,
   parse,
   async run(argv) {
-    const { values, port } = parse(argv);
+    const { values, port, dryRun } = parse(argv);
 
     let station: Station | null = null;
     let server: RunningServer | null = null;
@@ -70,7 +79,9 @@ export const command: Command = {
     if (!values['no-ui-build']) await Promise.race([buildUi(), stop.signalled]);
     if (stop.stopping) return stop.finish(async () => {});
 
-    station = Station.open(resolveDataDir(values.db));
+    station = Station.open(resolveDataDir(values.db), dryRun ? { clock: new DryRunClock(Date.now(), dryRun) } : {});
+    station.on('schedule', (j) => process.stderr.write(`schedule: job ${j.id} ${j.state}${j.reason ? `: ${j.reason}` : ''}${j.observation.length ? ` (observations ${j.observation.join(', ')})` : ''}\n`));
+    station.scheduler.start();
     server = await serve({ station, host: values.host, port, token: values.token ?? null });
     station.on('error', (e) => process.stderr.write(`station: ${e.message}\n`));
     const source = values.source ?? (await Station.firstDongle()) ?? 'sim';

@@ -357,6 +357,7 @@ function Recorder({ station }: { station: StationView }) {
   const rec = status?.recording ?? null;
   const [target, setTarget] = useState('');
   const [mode, setMode] = useState<'spectrum' | 'totalpower' | 'raw'>('spectrum');
+  const [duration, setDuration] = useState('');
   const group = (status?.live && status.live.kind === 'group') || false;
   const [since, setSince] = useState<number | null>(null);
   const [now, setNow] = useState(Date.now());
@@ -367,7 +368,12 @@ function Recorder({ station }: { station: StationView }) {
     return () => clearInterval(t);
   }, [rec?.id]);
 
-  const start = () => station.call('record.start', { mode, ...(target.trim() ? { target: target.trim() } : {}) }, 'start recording');
+  const start = () => {
+    const d = duration.trim();
+    const seconds = d === '' ? undefined : Number(d);
+    if (seconds !== undefined && !(seconds > 0 && seconds <= 7 * 86_400)) return station.report(new Error(`'${d}' is not a duration in seconds (above 0, at most a week), or leave it empty to record until you stop`), 'recording', 'live');
+    return station.call('record.start', { mode, ...(target.trim() ? { target: target.trim() } : {}), ...(seconds !== undefined ? { seconds } : {}) }, 'start recording');
+  };
   const stop = () => station.call('record.stop', {}, 'stop recording');
   const elapsed = since ? Math.max(0, (now - since) / 1000) : 0;
 
@@ -424,13 +430,17 @@ function Recorder({ station }: { station: StationView }) {
               </option>
             </select>
           </label>
+          <label>
+            <span>Duration <span className="unit">s, optional</span></span>
+            <input className="narrow" inputMode="decimal" value={duration} placeholder="until stopped" onChange={(ev) => setDuration(ev.target.value)} data-testid="rec-duration" />
+          </label>
           <button className="record" disabled={!status?.live} onClick={start} data-testid="record">
             <span className="dot" /> Record
           </button>
           <div className="muted small">
             {mode === 'raw'
               ? 'The samples themselves go to a SigMF file in the data folder (4.8 MB a second at 2.4 MS/s); reprocess them on the Observations page with any settings.'
-              : 'Each spectrum shown is stored as one integration (all channels, either mode) until you stop.'}
+              : `Each spectrum shown is stored as one integration (all channels, either mode) ${duration.trim() ? `for ${duration.trim()} s of samples` : 'until you stop'}.`}
           </div>
         </>
       )}

@@ -6,12 +6,13 @@
 import { useEffect, useState } from 'react';
 import type { Events } from '../../api/contract.ts';
 import type { StationView } from '../station.ts';
+import { defaultIntegration } from '../../api/inputs.ts';
 
 const channelChoices = [256, 512, 1024, 2048, 4096, 8192, 16384];
 
 export function ReprocessPanel({ station, obsId, channels, onDone, onOpen }: { station: StationView; obsId: number; channels: number; onDone: (id: number) => void; onOpen: (id: number) => void }) {
   const [c, setC] = useState(channels);
-  const [integration, setIntegration] = useState('1');
+  const [integration, setIntegration] = useState(String(defaultIntegration));
   const [task, setTask] = useState<Events['task'] | null>(null);
   const [busy, setBusy] = useState(false);
   const [made, setMade] = useState<number | null>(null);

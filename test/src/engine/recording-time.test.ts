@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('recording times', () => {
   it('a recording started mid-stream stores the live spectra times and starts at its first integration', async () => {
-    await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
+    await station.startLive({ backend: 'cpu', threads: 0, pacing: false, integration: 0.25 });
     await spectra(station, 12); // the live view runs a while (12 × 0.245 s of samples) before recording
     const id = station.startRecording({ target: 'Sun' });
     const recorded = await spectra(station, 4, (e) => e.recording === id);

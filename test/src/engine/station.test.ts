@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('station', () => {
   it('starts on the simulator, says so, and streams spectra with the hydrogen line and total power', async () => {
     const station = Station.open(join(dir, 'a'));
-    const status = await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
+    const status = await station.startLive({ backend: 'cpu', threads: 0, pacing: false, integration: 0.25 });
     expect(status.live).toMatchObject({ kind: 'sim', channels: 1024, backend: 'cpu' });
     expect(status.notices.map((n) => n.text).join(' ')).toMatch(/simulator/);
     const [first, , third] = await spectra(station, 3);
@@ -114,7 +114,7 @@ describe('raw IQ from the live view', () => {
     const { dispatcher } = await import('../../../src/api/dispatch.ts');
     const station = Station.open(join(dir, 'raw'));
     const call = dispatcher(station);
-    await station.startLive({ backend: 'cpu', threads: 0, pacing: 1 });
+    await station.startLive({ backend: 'cpu', threads: 0, pacing: 1, integration: 0.25 });
     await spectra(station, 1);
     const { id } = (await call('record.start', { mode: 'raw', target: 'Sun' })) as { id: number };
     expect(station.status().recording).toMatchObject({ id, mode: 'raw' });
