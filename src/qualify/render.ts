@@ -16,7 +16,7 @@ export function formatValue(v: number | null, unit = ''): string {
   return unit ? `${s} ${unit}` : s;
 }
 
-const verdictWord = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'N/A' } as const;
+const verdictWord = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'N/A', inconclusive: 'INCONCLUSIVE' } as const;
 const groups: Record<RequirementResult['group'], string> = {
   correlator: 'Correlator', radiometer: 'Radiometer', system: 'System', science: 'Science chain', hardware: 'Hardware self-test',
 };
@@ -49,7 +49,7 @@ h1 { font-size: 18pt; margin: 0 0 2mm; } h2 { font-size: 13pt; border-bottom: 1p
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 1.2mm 2mm; vertical-align: top; }
 table.reqs th, table.reqs td { border-bottom: 0.5px solid #999; font-size: 9pt; } table.reqs th { border-bottom: 1px solid #000; }
 table.kv th { width: 18%; font-weight: normal; color: #444; } table.fig td { font-size: 9pt; border-bottom: 0.5px dotted #bbb; } table.fig td:last-child { text-align: right; }
-.v { font-weight: bold; padding: 0 2mm; border: 1px solid; border-radius: 2px; font-size: 9pt; } .pass { color: #1b5e20; } .fail { color: #b71c1c; } .not-applicable { color: #555; }
+.v { font-weight: bold; padding: 0 2mm; border: 1px solid; border-radius: 2px; font-size: 9pt; } .pass { color: #1b5e20; } .fail { color: #b71c1c; } .not-applicable { color: #555; } .inconclusive { color: #8a5a00; }
 td.v { border: none; } table.reqs td.id { white-space: nowrap; font-size: 8.5pt; } table.kv, table.fig, .proc { break-inside: avoid; } h3 { break-after: avoid; } .id { font-family: "DejaVu Sans Mono", monospace; font-size: 9.5pt; }
 section.req { border-top: 0.5px solid #999; padding-top: 3mm; margin-top: 4mm; }
 figure { margin: 2mm 0; break-inside: avoid; } svg.plot { width: 100%; max-width: 165mm; display: block; margin: 0 auto; }
@@ -76,7 +76,7 @@ export function renderHtml(report: Report): string {
 <tr><th>Run</th><td>${esc(report.started)} to ${esc(report.finished)} (UTC); ${c.quick ? 'quick' : 'full'} suite, seed ${c.seed}${c.source ? `, source ${esc(c.source)}` : ', simulator and generated signals only'}${c.only ? `, only ${esc(c.only.join(' '))}` : ''}</td></tr>
 <tr><th>Command</th><td class="id">${esc(c.command)}</td></tr>
 </table>
-<div class="summary ${s.verdict}"><b>${s.verdict === 'pass' ? 'PASS' : 'FAIL'}</b>: ${s.passed} of ${s.total} requirements met, ${s.failed} failed${s.notApplicable ? `, ${s.notApplicable} not applicable here` : ''}.${report.pending.length ? ` ${report.pending.length} named requirements are not measured yet (listed at the end).` : ''}</div>
+<div class="summary ${s.verdict}"><b>${s.verdict === 'pass' ? 'PASS' : 'FAIL'}</b>: ${s.passed} of ${s.total} requirements met, ${s.failed} failed${s.notApplicable ? `, ${s.notApplicable} not applicable here` : ''}${s.inconclusive ? `, ${s.inconclusive} inconclusive (timed while the machine was busy: run again on an idle machine)` : ''}.${report.pending.length ? ` ${report.pending.length} named requirements are not measured yet (listed at the end).` : ''}</div>
 <h2>Requirements</h2>
 <table class="reqs"><tr><th>#</th><th>Id</th><th>Requirement</th><th>Limit</th><th>Measured</th><th>Verdict</th></tr>
 ${rows}

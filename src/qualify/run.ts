@@ -4,7 +4,7 @@
  * software, the machine, the configuration, the time).
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, hostname, totalmem } from 'node:os';
+import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { softwareVersion } from '../engine/version.ts';
 import { allRequirements } from './requirements.ts';
 import { pendingScience } from './science.ts';
@@ -92,6 +92,17 @@ export function makeContext(o: Pick<QualifyOptions, 'quick' | 'seed' | 'source' 
   };
 }
 
+/** Requirements timed by the host's clock: the system group and the hardware sample rate. */
+export function hostTimed(r: Pick<Requirement, 'id' | 'group'>): boolean {
+  return r.group === 'system' || r.id === 'HW-RATE';
+}
+
+/** Whether other work holds the machine (1-minute load average above its cores), in words; null when it does not. */
+export function machineBusy(): string | null {
+  const load = loadavg()[0]!, cores = cpus().length;
+  return load > cores ? `the machine was busy with other work (load average ${load.toFixed(1)} on ${cores} cores)` : null;
+}
+
 /** Measures one requirement into its report entry (a measurement that throws fails, with the error as its note). */
 export async function measureRequirement(r: Requirement, ctx: MeasureContext): Promise<RequirementResult> {
   const t = performance.now();
@@ -102,11 +113,13 @@ export async function measureRequirement(r: Requirement, ctx: MeasureContext): P
     m = { value: null, notes: [`the measurement failed: ${err instanceof Error ? err.message : String(err)}`] };
   }
   const clean = (v: number | null) => (v === null || !Number.isFinite(v) ? null : v);
+  const verdict = verdictOf(r, m);
+  const busy = verdict === 'fail' && hostTimed(r) ? machineBusy() : null;
   return {
     id: r.id, title: r.title, group: r.group, limit: r.limit, limitText: limitText(r.limit, r.unit), unit: r.unit, method: r.method, procedure: r.procedure,
-    measured: clean(m.value), sigma: m.sigma === undefined ? null : clean(m.sigma), verdict: verdictOf(r, m),
+    measured: clean(m.value), sigma: m.sigma === undefined ? null : clean(m.sigma), verdict: busy ? 'inconclusive' : verdict,
     figures: m.figures ?? {}, plots: m.plots ?? [], config: m.config ?? {},
-    notes: [...(m.notApplicable ? [`not applicable: ${m.notApplicable}`] : []), ...(m.notes ?? [])],
+    notes: [...(busy ? [`inconclusive: outside its limit while ${busy}; run it again on an idle machine to decide`] : []), ...(m.notApplicable ? [`not applicable: ${m.notApplicable}`] : []), ...(m.notes ?? [])],
     seconds: (performance.now() - t) / 1000,
   };
 }
@@ -156,7 +169,7 @@ export async function runQualification(o: QualifyOptions, onProgress: (p: Qualif
       quick: o.quick, seed: o.seed ?? defaultSeed, source: o.source ?? null, reference: o.reference ?? null, rotator: o.rotator ?? null,
       only: o.only?.length ? o.only : null, command: o.command ?? '',
     },
-    summary: { total: results.length, passed: count('pass'), failed: count('fail'), notApplicable: count('not-applicable'), verdict: count('fail') ? 'fail' : 'pass' },
+    summary: { total: results.length, passed: count('pass'), failed: count('fail'), notApplicable: count('not-applicable'), inconclusive: count('inconclusive'), verdict: count('fail') ? 'fail' : 'pass' },
     requirements: results,
     pending: [
       ...pendingScience,

@@ -69,7 +69,13 @@ export interface Requirement {
   measure(ctx: MeasureContext): Promise<Measurement>;
 }
 
-export type Verdict = 'pass' | 'fail' | 'not-applicable';
+/**
+ * 'inconclusive': a requirement timed by the host's clock (the system group,
+ * the hardware sample rate) that missed its limit while other work held the
+ * machine (load average above its cores): the measurement then says more about
+ * the neighbours than about the station, so it neither passes nor fails.
+ */
+export type Verdict = 'pass' | 'fail' | 'not-applicable' | 'inconclusive';
 
 /** One requirement's entry in report.json. */
 export interface RequirementResult {
@@ -101,7 +107,7 @@ export interface Report {
   started: string;
   finished: string;
   configuration: { quick: boolean; seed: number; source: string | null; reference: number | null; rotator: string | null; only: string[] | null; command: string };
-  summary: { total: number; passed: number; failed: number; notApplicable: number; verdict: 'pass' | 'fail' };
+  summary: { total: number; passed: number; failed: number; notApplicable: number; inconclusive?: number; verdict: 'pass' | 'fail' };
   requirements: RequirementResult[];
   /** Requirements the suite names but cannot measure yet (seams for the science chain): id, title, why. */
   pending: Array<{ id: string; title: string; why: string }>;

@@ -183,8 +183,8 @@ export const command: Command = {
     writeWhole(join(dir, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
     const problem = await renderReport(report, dir);
     const s = report.summary;
-    console.error(`fringe qualify: ${s.verdict.toUpperCase()}: ${s.passed} of ${s.total} met, ${s.failed} failed, ${s.notApplicable} not applicable; ${join(dir, 'report.json')}, report.html${problem ? ` (no PDF: ${problem})` : ', report.pdf'}`);
-    for (const r of report.requirements.filter((x) => x.verdict === 'fail')) console.error(`  FAIL ${r.id}: measured ${r.measured ?? '—'} ${r.unit}, limit ${r.limitText}${r.notes.length ? ` (${r.notes[0]})` : ''}`);
+    console.error(`fringe qualify: ${s.verdict.toUpperCase()}: ${s.passed} of ${s.total} met, ${s.failed} failed, ${s.notApplicable} not applicable${s.inconclusive ? `, ${s.inconclusive} inconclusive (machine busy)` : ''}; ${join(dir, 'report.json')}, report.html${problem ? ` (no PDF: ${problem})` : ', report.pdf'}`);
+    for (const r of report.requirements.filter((x) => x.verdict === 'fail' || x.verdict === 'inconclusive')) console.error(`  ${r.verdict.toUpperCase()} ${r.id}: measured ${r.measured ?? '—'} ${r.unit}, limit ${r.limitText}${r.notes.length ? ` (${r.notes[0]})` : ''}`);
     return s.verdict === 'pass' && !problem ? exitCodes.ok : exitCodes.failure;
   },
 };

@@ -12,7 +12,7 @@ import type { StationView } from '../station.ts';
 type Entry = Result<'qualify.list'>[number];
 type Task = Extract<Events['task'], { kind: 'qualify' }>;
 
-const verdictText = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'n/a' } as const;
+const verdictText = { pass: 'PASS', fail: 'FAIL', 'not-applicable': 'n/a', inconclusive: 'inconclusive' } as const;
 
 export function Qualification({ station }: { station: StationView }) {
   const [quick, setQuick] = useState(true);

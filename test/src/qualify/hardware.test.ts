@@ -12,7 +12,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { serveSim } from '../../../src/cli/commands/sim.ts';
 import { runQualification } from '../../../src/qualify/run.ts';
 import type { Report, RequirementResult } from '../../../src/qualify/types.ts';
-import { overloaded } from './busy.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-qualify-hw-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,11 +50,11 @@ describe('fringe qualify --source rtltcp: (the simulator over rtl_tcp, default s
     expect(Math.abs(f.measured!)).toBeLessThan(0.05);
     expect(f.verdict).toBe('pass');
     // Paced by the host clock, so its rate is the host's; 3 s over TCP resolves a few hundred ppm. On a machine
-    // too busy for the simulator to keep real time, it delivers in bursts and the timing says nothing: then skipped
-    // locally (never in CI).
+    // too busy for the simulator to keep real time, it delivers in bursts and the timing says nothing: the report
+    // calls it inconclusive then (and says why).
     const rate = byId(report, 'HW-RATE');
-    const rateOk = Math.abs(rate.measured!) < Math.max(1000, 5 * rate.sigma!);
-    if (rateOk || !overloaded({ ...rate, verdict: 'fail' })) expect(Math.abs(rate.measured!)).toBeLessThan(Math.max(1000, 5 * rate.sigma!));
+    if (rate.verdict === 'inconclusive') expect(rate.notes[0]).toMatch(/busy with other work/);
+    else expect(Math.abs(rate.measured!)).toBeLessThan(Math.max(1000, 5 * rate.sigma!));
     expect(byId(report, 'HW-FLATNESS').verdict).toBe('pass');
   }, 120_000);
 });

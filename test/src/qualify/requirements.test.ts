@@ -8,9 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { channelResponse, pfbShape } from '../../../src/qualify/correlator.ts';
 import { pfbNoiseFactor } from '../../../src/qualify/radiometer.ts';
 import { requirements } from '../../../src/qualify/requirements.ts';
-import { limitText, makeContext, measureRequirement, selectRequirements, verdictOf } from '../../../src/qualify/run.ts';
+import { hostTimed, limitText, makeContext, measureRequirement, selectRequirements, verdictOf } from '../../../src/qualify/run.ts';
 import { skipUnless } from '../../helpers/tools.ts';
-import { overloaded } from './busy.ts';
 
 const ctx = makeContext({ quick: true });
 
@@ -30,10 +29,10 @@ describe('the requirement table, quick suite: each measured and held to its limi
         const reason = skipUnless(result.notes.join('; '));
         if (reason) return t.skip(reason);
       }
-      const busy = overloaded(result);
-      if (busy) return t.skip(busy);
-      // The message carries the measured value and the notes, so a failure says what was measured.
-      expect({ id: r.id, verdict: result.verdict, measured: result.measured, notes: result.notes }).toMatchObject({ verdict: 'pass' });
+      // The message carries the measured value and the notes, so a failure says what was measured. A requirement timed
+      // by the host clock that missed on a busy machine is the product's 'inconclusive' (its note says why), never a pass.
+      const expected = result.verdict === 'inconclusive' && hostTimed(r) ? 'inconclusive' : 'pass';
+      expect({ id: r.id, verdict: result.verdict, measured: result.measured, notes: result.notes }).toMatchObject({ verdict: expected });
     }, 120_000);
   }
 });
