@@ -17,6 +17,7 @@ import { nextSunTransit, sunPosition } from '../../../../src/astro/sun.ts';
 import { Store } from '../../../../observations/store/store.ts';
 import { config, integration, tempDir } from '../../../observations/fixtures.ts';
 import { fringe } from './run-fringe.ts';
+import { parse } from '../../../../src/cli/commands/drift.ts';
 
 const srt = fileURLToPath(new URL('../../../../../shared/data/real/sun-crossscan-srt-rad/az_el_scan_RPSG_sun.rad', import.meta.url));
 const manualFit = fileURLToPath(new URL('../../../helpers/srt_manual_fit.py', import.meta.url));
@@ -141,11 +142,15 @@ describe('fringe drift on a synthetic SRT drift (.rad with a fixed az/el, the di
 });
 
 describe('fringe drift: command line and unusable observations', () => {
-  it('without --observation is a usage error; --source is not built and says what to do', async () => {
+  it('without --observation or --source is a usage error; the two together, a scenario without the simulator, a bad calibration are too (pure parse)', async () => {
     expect((await fringe(['drift', '--db', join(tmp.dir, 'u')])).code).toBe(2);
-    const live = await fringe(['drift', '--source', 'sim', '--json', '--db', join(tmp.dir, 'u')]);
-    expect(live.code).toBe(2);
-    expect(live.stderr).toMatch(/record the drift with fringe observe, then give --observation ID/);
+    expect(() => parse(['--source', 'sim', '--observation', '3'])).toThrow(/either --observation ID .* or --source SPEC/);
+    expect(() => parse(['--source', 'rtlsdr:0', '--scenario', 'x.json'])).toThrow(/--scenario is for the simulator/);
+    expect(() => parse(['--observation', '3', '--scenario', 'x.json'])).toThrow(/--scenario goes with --source sim/);
+    expect(() => parse(['--source', 'sim', '--calibration', 'sun'])).toThrow(/noise-diode or hot-load/);
+    expect(() => parse(['--source', 'sim', '--calibration', 'hot-load', '--hot', '5', '--cold', '10'])).toThrow(/must be hotter/);
+    expect(() => parse(['--source', 'sim', '--diode', '-3'])).toThrow(/--diode must be above 0/);
+    expect(parse(['--source', 'sim:1', '--scenario', 'x.json', '--efficiency', '0.5', '--flux', '70']).live).toMatchObject({ source: 'sim:1', scenario: 'x.json', calibration: 'noise-diode' });
     expect((await fringe(['drift', '--observation', '1', '--efficiency', '1.5', '--db', join(tmp.dir, 'u')])).stderr).toMatch(/--efficiency must be above 0 and at most 1/);
   });
   it('an unknown id is exit 2; an observation without a pointing is exit 1 with the reason', async () => {
