@@ -35,6 +35,8 @@ export interface CutData {
   sky: readonly number[];
   /** Total power of each point (K, or relative units). */
   power: readonly number[];
+  /** Spectra averaged in each point, when known (a gap in the samples ends an integration early: fewer spectra, more noise). */
+  spectra?: readonly number[];
   /** The offset across the cut at which it was taken (degrees on the sky, the other axis' commanded offset), when the scan says; null for a drift. */
   across: number | null;
   /** Elevation of the pointing during the cut (degrees, mean), for the az/el split. */

@@ -95,6 +95,8 @@ export interface DriftPlan {
   integrationSkySeconds: number;
   /** The elevation scan's offsets (degrees on the sky), empty without a mount. */
   scanOffsets: number[];
+  /** The tuner gain asked for (dB). */
+  gainDb: number;
 }
 
 export interface DriftRunResult extends DriftResult {
@@ -198,12 +200,12 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
   if (!mount) {
     o.onNotice?.(`point the dish at az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}° and leave it there: the sun passes at ${new Date(passageMs).toISOString()} (without a mount the elevation offset is not measured)`);
   }
+  const gain = o.gain ?? driftGain(antennaTemperature(o.flux ?? 100, diameter, o.efficiency ?? 0.6));
   const plan: DriftPlan = {
     aim, passage: new Date(passageMs).toISOString(), plannedBeamDeg: plannedBeam, spanMinutes: spanHours * 60, integrationSkySeconds: tauSky,
-    scanOffsets: mount ? scanOffsets : [],
+    scanOffsets: mount ? scanOffsets : [], gainDb: gain,
   };
 
-  const gain = o.gain ?? driftGain(antennaTemperature(o.flux ?? 100, diameter, o.efficiency ?? 0.6));
   const scenarioObject = scenario ? ({ ...scenario, speed } as unknown as Record<string, unknown>) : undefined;
   const store = Store.open(o.dataDir);
   let session: Session | null = null;
@@ -269,7 +271,9 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
         calCount = s.setCalibration({ gains: [gains] });
         calTime = t;
       }
-      if (calCount && kelvinFrom < 0 && i.calibration === calCount) {
+      // Kelvin from the first calibrated integration `settle` after the switch back (the diode or load in flight in the
+      // samples already read is in the first ones).
+      if (calCount && kelvinFrom < 0 && i.calibration === calCount && i.index >= 2 * (settle + calN) - 1 + settle) {
         kelvinFrom = i.index;
         const c = cal!;
         rec.event('calibration', {
@@ -279,14 +283,18 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
           perChannelGain: Array.from(c.gain, (x) => (Number.isFinite(x) ? x : null)),
         }, t);
       }
-      // The scan's steps: a pointing event with the commanded offset at each step's first integration.
-      if (mount && i.index >= driftEnd) {
-        const k = Math.floor((i.index - driftEnd) / scanDwell);
-        if (k !== stepWritten && k < scanSteps) {
-          stepWritten = k;
-          const aimNow = mount.at(t * 1000);
-          rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), offset: { az: 0, el: scanOffsets[k]! } }, t);
-        }
+      // The scan's steps: a pointing event with the commanded offset at each step's first integration. By sky time, not by
+      // count: a gap in the samples (a drop) ends an integration early, and the next ones start after it.
+      // An integration during which the mount moved (within one synthesis frame of a step, whose pointing the simulator
+      // samples once) is marked `moving`, and no cut uses it.
+      const tEnd = t + (i.spectra * channels * s.clock.speed) / fs, margin = (4096 * s.clock.speed) / fs;
+      const moving = mountSteps.some((x) => x.from / 1000 >= t - margin && x.from / 1000 <= tEnd + margin);
+      const step = mount?.step(((t + tEnd) / 2) * 1000) ?? null;
+      const k = moving ? -2 : step ? mountSteps.indexOf(step) : -1;
+      if (mount && k !== stepWritten && (moving || step)) {
+        stepWritten = k;
+        const aimNow = mount.at(t * 1000);
+        rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), ...(moving ? { moving: true } : { offset: { az: 0, el: scanOffsets[k]! } }) }, t);
       }
       const power = (() => {
         const a = autos(i, channels);
@@ -295,7 +303,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
         for (let j = edge; j < channels - edge; j++) sum += a[j]!;
         return sum / (channels - 2 * edge);
       })();
-      const phase: DriftProgress['phase'] = i.index < calIntegrations ? 'calibrate' : i.index < driftEnd ? 'drift' : 'scan';
+      const phase: DriftProgress['phase'] = !calCount || kelvinFrom < 0 ? 'calibrate' : step ? 'scan' : 'drift';
       const sun = sunPosition(site, new Date(t * 1000));
       const offset = phase === 'scan' ? (mount ? mount.at(t * 1000).el - sun.el : 0) : Math.sign(t * 1000 - passageMs) * Math.hypot((sun.az - aim.az) * Math.cos((aim.el * Math.PI) / 180), sun.el - aim.el);
       o.onProgress?.({ phase, done, total, point: { offset, power, unit: kelvinFrom >= 0 && i.index >= kelvinFrom ? 'K' : 'relative' } });
@@ -358,7 +366,9 @@ export function offSunRadiometer(cuts: ReturnType<typeof loadDrift>['cuts'], res
   const fit = result.cuts[i];
   if (i < 0 || !fit || fit.centre_sky_deg === null || fit.fwhm_deg === null) return null;
   const cut = cuts[i]!;
-  const series = (side: number) => cut.power.filter((_, k) => side * (cut.sky[k]! - fit.centre_sky_deg!) > 2.5 * fit.fwhm_deg!);
+  // Whole integrations only: one a gap cut short averaged fewer spectra (its τ is shorter).
+  const full = cut.spectra ? Math.max(...cut.spectra) : 0;
+  const series = (side: number) => cut.power.filter((_, k) => side * (cut.sky[k]! - fit.centre_sky_deg!) > 2.5 * fit.fwhm_deg! && (!cut.spectra || cut.spectra[k] === full));
   try {
     // Each end on its own (a line through each), pooled: the sky under them differs.
     const parts = [series(-1), series(1)].filter((p) => p.length >= 8).map((p) => radiometerCheck(p, bandwidth, tau, { detrend: true }));

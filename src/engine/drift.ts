@@ -46,20 +46,30 @@ export interface DriftData {
   disk?: number | null;
 }
 
-/** Mean power per channel per spectrum over the channels inside the band's edges (the data's unit). */
-export function bandPower(it: StoredIntegration, mode: 'full' | 'autos' | undefined): number {
+/**
+ * Mean power per channel per spectrum over the channels inside the band's
+ * edges (the data's unit), without the centre channel (C/2, the DC spike of
+ * a direct-conversion dongle's LO leakage) when `dc` is false.
+ */
+export function bandPower(it: StoredIntegration, mode: 'full' | 'autos' | undefined, dc = true): number {
   const C = it.channels;
   const edge = C >= 16 ? Math.ceil(C / 16) : 0;
   const p = autoProduct(0, it.inputs, mode);
-  let s = 0;
-  for (let j = edge; j < C - edge; j++) s += it.visibilities[2 * (p * C + j)]!;
-  return it.spectra > 0 ? s / (C - 2 * edge) / it.spectra : NaN;
+  let s = 0, n = 0;
+  for (let j = edge; j < C - edge; j++) {
+    if (!dc && j === C / 2) continue;
+    s += it.visibilities[2 * (p * C + j)]!;
+    n++;
+  }
+  return it.spectra > 0 ? s / n / it.spectra : NaN;
 }
 
 interface Point {
   time: number;
   power: number;
-  pointing: TimedPointing & { offset?: { az: number; el: number } };
+  spectra: number;
+  /** `moving`: the mount moved during it (between a scan's steps); no cut uses it. */
+  pointing: TimedPointing & { offset?: { az: number; el: number }; moving?: boolean };
 }
 
 const rad = Math.PI / 180;
@@ -84,6 +94,8 @@ export function loadDrift(store: Store, id: number): DriftData {
   const calibratedFrom = cal.length ? Math.min(...cal.map((e) => e.time)) : Infinity;
   const timeline = pointings(store, obs);
   const mode = obs.config.fx.mode;
+  // Fringe's own recordings (a power-of-two FFT of an IQ dongle) have the LO's DC spike in the centre channel; an SRT's 156 do not.
+  const fftChannels = (obs.config.fx.channels & (obs.config.fx.channels - 1)) === 0 && !obs.config.imported;
   const all: Point[] = [];
   for (const it of store.integrations(id)) {
     const mid = it.time + it.duration / 2;
@@ -93,7 +105,7 @@ export function loadDrift(store: Store, id: number): DriftData {
     if (!p || typeof p.az !== 'number' || typeof p.el !== 'number') {
       throw new DriftDataError(`observation ${id} does not record where the dish pointed (az/el): a drift needs it.`);
     }
-    all.push({ time: mid, power: bandPower(it, mode), pointing: p as Point['pointing'] });
+    all.push({ time: mid, power: bandPower(it, mode, !fftChannels), spectra: it.spectra, pointing: p as Point['pointing'] });
   }
   if (all.length === 0) throw new DriftDataError(`observation ${id} holds no integrations.`);
   const unit: 'K' | 'relative' = all.some((p) => p.time >= calibratedFrom) ? 'K' : 'relative';
@@ -106,8 +118,8 @@ export function loadDrift(store: Store, id: number): DriftData {
   const disk = site && usable.length ? sunDiameterAt(usable[Math.floor(usable.length / 2)]!.time) : null;
   if (stepped) {
     // A measurement that drifts first and then steps (fringe drift --source): the drift is the integrations without an offset.
-    const fixed = usable.filter((p) => !p.pointing.offset);
-    const cuts = steppedCuts(usable);
+    const fixed = usable.filter((p) => !p.pointing.offset && !p.pointing.moving);
+    const cuts = steppedCuts(usable.filter((p) => !p.pointing.moving));
     if (fixed.length >= 8 && site) cuts.unshift(driftCut(fixed, site));
     return { ...base, kind: 'crossscan', cuts, disk };
   }
@@ -149,7 +161,7 @@ function driftCut(usable: Point[], site: NonNullable<ReturnType<typeof observati
   const track = b > a && norm > 0 ? { az: dx / norm, el: dy / norm } : { az: 1, el: 0 };
   const across = -azel[k]!.x * track.el + azel[k]!.y * track.az;
   const el = usable.reduce((acc, p) => acc + p.pointing.el!, 0) / usable.length;
-  return { axis: 'drift', coord: along, sky: along, power: usable.map((p) => p.power), across, el, alongToAz: Math.abs(track.az), track };
+  return { axis: 'drift', coord: along, sky: along, power: usable.map((p) => p.power), spectra: usable.map((p) => p.spectra), across, el, alongToAz: Math.abs(track.az), track };
 }
 
 /** Runs of consecutive integrations at one offset on one axis and at least 5 distinct offsets on the other. */
@@ -166,7 +178,7 @@ function steppedCuts(points: Point[]): CutData[] {
         const sky = run.map((p, i) => (axis === 'az' ? coord[i]! * Math.cos(p.pointing.el! * rad) : coord[i]!));
         const el = run.reduce((a, p) => a + p.pointing.el!, 0) / run.length;
         const across = run[0]!.pointing.offset![fixed];
-        cuts.push({ axis, coord, sky, power: run.map((p) => p.power), across: axis === 'el' ? across * Math.cos(el * rad) : across, el });
+        cuts.push({ axis, coord, sky, power: run.map((p) => p.power), spectra: run.map((p) => p.spectra), across: axis === 'el' ? across * Math.cos(el * rad) : across, el });
       }
       run = [];
     };
