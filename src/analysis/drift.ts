@@ -35,6 +35,8 @@ export interface CutData {
   sky: readonly number[];
   /** Total power of each point (K, or relative units). */
   power: readonly number[];
+  /** How far along the cut one reading swept (degrees on the sky; a drift's integration), when it is not a point: the fit averages the model over it. */
+  span?: number;
   /** Spectra averaged in each point, when known (a gap in the samples ends an integration early: fewer spectra, more noise). */
   spectra?: readonly number[];
   /** The offset across the cut at which it was taken (degrees on the sky, the other axis' commanded offset), when the scan says; null for a drift. */
@@ -181,7 +183,7 @@ export function fitCut(cut: CutData, options: DriftOptions): CutResult & { fit?:
     if (sky.length < 6) return { ...empty, error: `only ${sky.length} points lie within two half-power widths of the peak: the scan's steps are too coarse for the beam` };
     // Outliers (RFI spikes, dropped integrations) are rejected only in well-sampled cuts: in a stepped scan of a dozen points the
     // local scatter of 15 neighbours spans the whole peak, and the rejection removed the SRT elevation scan's two highest points.
-    const fit = fitBeamDisk(sky, power, { baseline: 'linear', disk, rejectSigma: sky.length >= minPointsForRejection ? 5 : Infinity });
+    const fit = fitBeamDisk(sky, power, { baseline: 'linear', disk, span: cut.span, rejectSigma: sky.length >= minPointsForRejection ? 5 : Infinity });
     if (!(fit.peak.value > 0)) return { ...empty, error: `the fitted peak is not above the baseline (${fit.peak.value.toPrecision(3)}): no sun in this cut` };
     // The scan's coordinate is linear in the sky's along a cut (coord = sky / scale): its scale from the points.
     const scale = mean(sky.map((s, i) => (coord[i] !== 0 ? s / coord[i]! : NaN)).filter(Number.isFinite)) || 1;

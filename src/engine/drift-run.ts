@@ -24,6 +24,7 @@ import { analyseDrift, type DriftResult } from '../analysis/drift.ts';
 import { convolvedFwhm, sunDiameterDeg } from '../analysis/beam.ts';
 import { antennaTemperature, noiseDiode, yFactor, type KelvinCalibration } from '../analysis/kelvin.ts';
 import { FitError } from '../analysis/lsq.ts';
+import { countsVariance } from '../analysis/estimators.ts';
 import { radiometerCheck, type RadiometerCheck } from '../analysis/radiometer.ts';
 import { sunPosition } from '../astro/sun.ts';
 import { loadDrift } from './drift.ts';
@@ -111,13 +112,21 @@ export interface DriftRunResult extends DriftResult {
  * A tuner gain (dB) for a drift whose sun adds about `sunK` kelvin to a
  * system of about `tsysK` (150 K, a guess: nothing is calibrated yet): an
  * RTL-SDR loaded to 20 counts rms at 40 dB on the cold sky is brought to
- * 35 counts rms on the sun, well inside ±127 (clipping would flatten the
+ * `peakCounts` rms on the sun, well inside ±127 (clipping would flatten the
  * peak), and 8-bit quantisation stays linear in power (Sheppard) on the
  * cold sky above ≈ 2 counts rms.
  */
+/**
+ * The ADC level (counts rms per component) the sun's peak is brought to: 5σ
+ * below the 8-bit range's ±127, so that clipping takes less than 10⁻⁶ of the
+ * peak's power (a drift of a big dish has a signal-to-noise ratio of 10⁵,
+ * and a fit sees a compression of 10⁻⁴ in its residuals).
+ */
+export const peakCounts = 25;
+
 export function driftGain(sunK: number, tsysK = 150): number {
   const ratio = (tsysK + sunK) / tsysK;
-  return Math.max(0, Math.min(49.6, 40 + 20 * Math.log10(35 / 20) - 10 * Math.log10(ratio)));
+  return Math.max(0, Math.min(49.6, 40 + 20 * Math.log10(peakCounts / 20) - 10 * Math.log10(ratio)));
 }
 
 /** A mount that follows a plan in sky time: the drift's fixed aim, then the sun plus an elevation offset per scan step. */
@@ -182,8 +191,8 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
   const dec = sunPosition(site, new Date(skyStart)).dec;
   const spanHours = (6 * width) / (sunRate * Math.cos((dec * Math.PI) / 180));
   const tauSky = (spanHours * 3600) / driftPoints;
-  const settle = 3, calN = 10;
-  const calIntegrations = 2 * (settle + calN) + settle;
+  const settle = 3, preN = 4, calN = 10;
+  const calIntegrations = 2 * (settle + preN) + 2 * (settle + calN) + settle;
   const scanSteps = 13, scanDwell = 5;
   const scanOffsets = Array.from({ length: scanSteps }, (_, k) => -2.4 * width + (4.8 * width * k) / (scanSteps - 1));
   const speed = scenario ? (spanHours * 3600) / (o.simSeconds ?? 16) : 1;
@@ -243,37 +252,69 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
       if (method === 'noise-diode') engine.setNoiseSource(on);
       else engine.setHotLoad(on);
     };
-    const off: Float64Array[] = [], on: Float64Array[] = [];
+    const edge = Math.ceil(channels / 16);
+    const flags = Array.from({ length: channels }, (_, j) => j < edge || j >= channels - edge);
+    const solve = (high: Float64Array[], low: Float64Array[]) =>
+      method === 'noise-diode'
+        ? noiseDiode(high, low, { tExcess: diode!, flags })
+        : yFactor(high, low, { tHot: o.hotTemperature ?? 290, tCold: o.coldTemperature ?? 10, flags });
+    // The calibration's stages: a short look (reference, then diode/load) to set the gain, then the calibration itself at
+    // that gain; `settle` integrations after each switch (the samples in flight) are not used.
+    type Stage = 'pre-off' | 'pre-on' | 'off' | 'on' | 'done';
+    let stage: Stage = 'pre-off', stageFrom = 0;
+    const readings: Record<'pre-off' | 'pre-on' | 'off' | 'on', Float64Array[]> = { 'pre-off': [], 'pre-on': [], off: [], on: [] };
+    const countsVar: number[] = [];
+    let pendingGain: Promise<unknown> | null = null;
+    let gainApplied = s.source.tuning.gain;
     let cal: KelvinCalibration | null = null;
     let calCount = 0;
     let calTime = 0;
     let kelvinFrom = -1;
     let done = 0;
     let stepWritten = -1;
+    const advance = (next: Stage, index: number) => {
+      stage = next;
+      stageFrom = index + 1;
+    };
     const handle = (i: Integration) => {
       writer.append(i);
       done++;
       const t = start + (i.firstSample * s.clock.speed) / fs;
-      // Calibration readings: reference, then diode on / load in; `settle` integrations after each switch are not used.
-      if (i.index >= settle && i.index < settle + calN) off.push(autos(i, channels));
-      if (i.index === settle + calN - 1) switchLoad(true);
-      if (i.index >= 2 * settle + calN && i.index < 2 * (settle + calN)) on.push(autos(i, channels));
-      if (i.index === 2 * (settle + calN) - 1) {
-        switchLoad(false);
-        const edge = Math.ceil(channels / 16);
-        const flags = Array.from({ length: channels }, (_, j) => j < edge || j >= channels - edge);
-        cal = method === 'noise-diode'
-          ? noiseDiode(on, off, { tExcess: diode!, flags })
-          : yFactor(on, off, { tHot: o.hotTemperature ?? 290, tCold: o.coldTemperature ?? 10, flags });
-        const g = cal.band.gain.value;
-        const gains = new Float32Array(2 * channels);
-        for (let j = 0; j < channels; j++) gains[2 * j] = Math.sqrt(Number.isFinite(cal.gain[j]!) ? cal.gain[j]! : g);
-        calCount = s.setCalibration({ gains: [gains] });
-        calTime = t;
+      if (stage !== 'done' && i.index >= stageFrom + settle) {
+        const list = readings[stage];
+        list.push(autos(i, channels));
+        if (stage === 'pre-off' && list.length === preN) {
+          switchLoad(true);
+          advance('pre-on', i.index);
+        } else if (stage === 'pre-on' && list.length === preN) {
+          switchLoad(false);
+          // The gain that brings the sun's peak to `peakCounts` rms: from the ADC's level now and T_sys of this first look.
+          if (o.gain === undefined) {
+            const pre = solve(readings['pre-on'], readings['pre-off']);
+            const level = Math.sqrt(countsVar.reduce((a, b) => a + b, 0) / Math.max(1, countsVar.length));
+            const g0 = typeof gainApplied === 'number' ? gainApplied : 40;
+            const target = g0 + 20 * Math.log10(peakCounts / level) - 10 * Math.log10(1 + antennaTemperature(o.flux ?? 100, diameter, o.efficiency ?? 0.6) / pre.band.tsys.value);
+            plan.gainDb = Math.max(0, Math.min(49.6, target));
+            pendingGain = s.source.setGain(plan.gainDb).then((g) => (gainApplied = g));
+          }
+          advance('off', i.index);
+        } else if (stage === 'off' && list.length === calN) {
+          switchLoad(true);
+          advance('on', i.index);
+        } else if (stage === 'on' && list.length === calN) {
+          switchLoad(false);
+          cal = solve(readings.on, readings.off);
+          const g = cal.band.gain.value;
+          const gains = new Float32Array(2 * channels);
+          for (let j = 0; j < channels; j++) gains[2 * j] = Math.sqrt(Number.isFinite(cal.gain[j]!) ? cal.gain[j]! : g);
+          calCount = s.setCalibration({ gains: [gains] });
+          calTime = t;
+          advance('done', i.index);
+        }
       }
       // Kelvin from the first calibrated integration `settle` after the switch back (the diode or load in flight in the
       // samples already read is in the first ones).
-      if (calCount && kelvinFrom < 0 && i.calibration === calCount && i.index >= 2 * (settle + calN) - 1 + settle) {
+      if (calCount && kelvinFrom < 0 && i.calibration === calCount && i.index >= stageFrom + settle) {
         kelvinFrom = i.index;
         const c = cal!;
         rec.event('calibration', {
@@ -312,8 +353,13 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     for await (const block of s.blocks()) {
       if (o.signal?.aborted) break;
       s.noteBlock(block);
+      if (stage === 'pre-off') countsVar.push(countsVariance(block.data));
       const n = Math.max(0, Math.min(block.data.length / 2, totalSamples - block.firstSample));
       if (n > 0) for (const i of await pipeline.push(n < block.data.length / 2 ? { ...block, data: block.data.subarray(0, 2 * n) } : block)) handle(i);
+      if (pendingGain) {
+        await pendingGain;
+        pendingGain = null;
+      }
       if (block.firstSample + block.data.length / 2 >= totalSamples) break;
     }
     for (const i of await pipeline.end()) handle(i);

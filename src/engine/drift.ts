@@ -66,6 +66,8 @@ export function bandPower(it: StoredIntegration, mode: 'full' | 'autos' | undefi
 
 interface Point {
   time: number;
+  /** Length of the integration (s of sky time). */
+  duration: number;
   power: number;
   spectra: number;
   /** `moving`: the mount moved during it (between a scan's steps); no cut uses it. */
@@ -105,7 +107,7 @@ export function loadDrift(store: Store, id: number): DriftData {
     if (!p || typeof p.az !== 'number' || typeof p.el !== 'number') {
       throw new DriftDataError(`observation ${id} does not record where the dish pointed (az/el): a drift needs it.`);
     }
-    all.push({ time: mid, power: bandPower(it, mode, !fftChannels), spectra: it.spectra, pointing: p as Point['pointing'] });
+    all.push({ time: mid, duration: it.duration, power: bandPower(it, mode, !fftChannels), spectra: it.spectra, pointing: p as Point['pointing'] });
   }
   if (all.length === 0) throw new DriftDataError(`observation ${id} holds no integrations.`);
   const unit: 'K' | 'relative' = all.some((p) => p.time >= calibratedFrom) ? 'K' : 'relative';
@@ -161,7 +163,10 @@ function driftCut(usable: Point[], site: NonNullable<ReturnType<typeof observati
   const track = b > a && norm > 0 ? { az: dx / norm, el: dy / norm } : { az: 1, el: 0 };
   const across = -azel[k]!.x * track.el + azel[k]!.y * track.az;
   const el = usable.reduce((acc, p) => acc + p.pointing.el!, 0) / usable.length;
-  return { axis: 'drift', coord: along, sky: along, power: usable.map((p) => p.power), spectra: usable.map((p) => p.spectra), across, el, alongToAz: Math.abs(track.az), track };
+  // How far the sun moved during a whole integration: the track's rate near the closest approach × the longest duration.
+  const rate = usable.length > 1 && usable[b]!.time > usable[a]!.time ? Math.abs(along[b]! - along[a]!) / (usable[b]!.time - usable[a]!.time) : 0;
+  const span = rate * Math.max(...usable.map((p) => p.duration));
+  return { axis: 'drift', ...(span > 0 ? { span } : {}), coord: along, sky: along, power: usable.map((p) => p.power), spectra: usable.map((p) => p.spectra), across, el, alongToAz: Math.abs(track.az), track };
 }
 
 /** Runs of consecutive integrations at one offset on one axis and at least 5 distinct offsets on the other. */
