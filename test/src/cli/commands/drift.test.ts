@@ -168,3 +168,26 @@ describe('fringe drift: command line and unusable observations', () => {
     expect(r.stderr).toMatch(/does not record where the dish pointed/);
   });
 });
+
+describe('fringe drift --source sim: the whole measurement through the bin (the contract for scripts)', () => {
+  it('prints one JSON object with the contract fields, calibrated in kelvin, and the observation it kept analyses the same', async () => {
+    const db = join(tmp.dir, 'live');
+    const file = join(tmp.dir, 'live-scenario.json');
+    writeFileSync(file, JSON.stringify({ seed: 5, antennas: [{ diameter: 5, efficiency: 0.6, tsys: 90, pointingError: { az: 0.3, el: -0.2 } }], sun: { flux: 65 } }));
+    const r = await fringe(['drift', '--source', 'sim', '--scenario', file, '--efficiency', '0.6', '--flux', '65', '--json', '--db', db]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown> & { cuts: Cut[]; pointing_offset_deg: { az: number; el: number } };
+    for (const k of ['observation', 'hpbw_deg', 'pointing_offset_deg', 'tsys_k', 'sun_antenna_temp_k', 'sun_flux_sfu', 'expected_flux_sfu', 'cuts', 'radiometer', 'sun_brightness_temp_k', 'pointing_correction']) expect(out).toHaveProperty(k);
+    expect(out.unit).toBe('K');
+    expect(out.expected_flux_sfu).toBe(65);
+    expect(Math.abs((out.hpbw_deg as number) / beamFwhm(5, 1_420_405_752) - 1)).toBeLessThan(0.03);
+    expect(Math.abs((out.sun_flux_sfu as number) / 65 - 1)).toBeLessThan(0.1);
+    expect(out.cuts.map((c) => c.axis)).toEqual(['drift', 'el']);
+    for (const c of out.cuts) for (const k of ['fwhm_deg', 'centre_deg', 'peak_k', 'baseline_k']) expect(typeof (c as unknown as Record<string, unknown>)[k]).toBe('number');
+    const again = await fringe(['drift', '--observation', String(out.observation), '--efficiency', '0.6', '--flux', '65', '--json', '--db', db]);
+    expect(again.code).toBe(0);
+    const stored = JSON.parse(again.stdout) as { hpbw_deg: number; pointing_offset_deg: { az: number; el: number } };
+    expect(stored.hpbw_deg).toBeCloseTo(out.hpbw_deg as number, 9);
+    expect(stored.pointing_offset_deg.el).toBeCloseTo(out.pointing_offset_deg.el, 9);
+  });
+});
