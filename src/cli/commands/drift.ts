@@ -10,6 +10,7 @@ import * as inputs from '../../api/inputs.ts';
 import { analyseDrift } from '../../analysis/drift.ts';
 import { DriftDataError, loadDrift } from '../../engine/drift.ts';
 import { DriftRunError, runDrift, type CalibrationMethod } from '../../engine/drift-run.ts';
+import { writeDriftReport } from '../../engine/drift-report.ts';
 import { DeviceError } from '../../../devices/errors.ts';
 import { FitError } from '../../analysis/lsq.ts';
 import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine } from '../command.ts';
@@ -49,6 +50,9 @@ Options:
   --efficiency E    the dish's aperture efficiency, 0–1, for the flux
   --diameter M      dish diameter (m), when the observation does not record it
   --flux SFU        the day's solar flux density at this frequency (sfu), for the comparison
+  --report DIR      also write drift-ID.html (plots of every cut with its fit and
+                    residuals), drift-ID.csv (every point, model, residual) and
+                    drift-ID.pdf (the page printed by headless Chromium) into DIR
   --json            print one JSON object
   --db DIR          data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
 
@@ -82,6 +86,8 @@ export interface DriftArgs {
   flux: number | undefined;
   json: boolean;
   db: string | undefined;
+  /** Folder for the HTML, CSV and PDF report. */
+  report: string | undefined;
 }
 
 /** The command line read: pure; UsageError for every mistake. */
@@ -90,7 +96,7 @@ export function parse(argv: string[]): DriftArgs {
     args: argv,
     options: {
       observation: { type: 'string' }, efficiency: { type: 'string' }, diameter: { type: 'string' }, flux: { type: 'string' },
-      source: { type: 'string' }, scenario: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
+      source: { type: 'string' }, scenario: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, report: { type: 'string' },
       calibration: { type: 'string' }, diode: { type: 'string' }, hot: { type: 'string' }, cold: { type: 'string' }, gain: { type: 'string' },
     },
   });
@@ -120,6 +126,7 @@ export function parse(argv: string[]): DriftArgs {
     diameter: option('--diameter', values.diameter, inputs.dishDiameter),
     flux: option('--flux', values.flux, inputs.solarFluxSfu),
     json: values.json ?? false,
+    report: values.report === undefined ? undefined : option('--report', values.report, { parse: inputs.parseFolder }),
     db: dbOption(values.db),
   };
 }
@@ -164,6 +171,14 @@ export const command: Command = {
         file_calibration: data.calibration,
         tsys_vs_file: fileTsys !== null && result.tsys_k !== null ? { file_tsys_k: fileTsys, ratio: result.tsys_k / fileTsys } : null,
       };
+      if (args.report) {
+        const written = await writeDriftReport(args.report, {
+          observation: data.observation.id, when: new Date(data.observation.start * 1000).toISOString(), cuts: data.cuts, result, disk: data.disk ?? undefined,
+          extra: out.tsys_vs_file ? { "T_sys of the file's calibration line": `${out.tsys_vs_file.file_tsys_k} K` } : {},
+        });
+        if (written.notice) console.error(`fringe drift: ${written.notice}`);
+        console.error(`fringe drift: report written: ${written.files.join(', ')}`);
+      }
       if (args.json) {
         console.log(JSON.stringify(out, null, 2));
         return exitCodes.ok;
@@ -203,6 +218,24 @@ async function runLive(args: DriftArgs, live: DriftLiveArgs): Promise<number> {
       calibration: live.calibration, diodeTemperature: live.diode, hotTemperature: live.hot, coldTemperature: live.cold, gain: live.gain,
       onNotice: (n) => console.error(`fringe drift: ${n}`),
     });
+    if (args.report) {
+      const store = openStore(args.db, { readonly: true });
+      try {
+        const data = loadDrift(store, r.observation);
+        const written = await writeDriftReport(args.report, {
+          observation: r.observation, when: r.plan.passage, cuts: data.cuts, result: r, disk: data.disk ?? undefined,
+          extra: {
+            Calibration: `${r.calibration.method}, taken ${r.calibration.taken}: T_sys ${r.calibration.tsys_k.toFixed(1)} ± ${r.calibration.tsys_k_sigma.toFixed(1)} K`,
+            ...(r.radiometer ? { 'Radiometer check (off-sun scatter / T_sys/√(Bτ))': `${r.radiometer.ratio.value.toFixed(2)} ± ${r.radiometer.ratio.sigma.toFixed(2)}` } : {}),
+            ...(r.pointing_correction ? { 'Pointing correction (add to commanded az, el)': `${r.pointing_correction.az.toFixed(3)}°, ${r.pointing_correction.el.toFixed(3)}°` } : {}),
+          },
+        });
+        if (written.notice) console.error(`fringe drift: ${written.notice}`);
+        console.error(`fringe drift: report written: ${written.files.join(', ')}`);
+      } finally {
+        store.close();
+      }
+    }
     if (args.json) {
       console.log(JSON.stringify(r, null, 2));
       return exitCodes.ok;

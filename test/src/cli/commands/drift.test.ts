@@ -6,7 +6,7 @@
  * its dish gives (1.2λ/D, devices/sim/beam.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -184,8 +184,22 @@ describe('fringe drift --source sim: the whole measurement through the bin (the 
     expect(Math.abs((out.sun_flux_sfu as number) / 65 - 1)).toBeLessThan(0.1);
     expect(out.cuts.map((c) => c.axis)).toEqual(['drift', 'el']);
     for (const c of out.cuts) for (const k of ['fwhm_deg', 'centre_deg', 'peak_k', 'baseline_k']) expect(typeof (c as unknown as Record<string, unknown>)[k]).toBe('number');
-    const again = await fringe(['drift', '--observation', String(out.observation), '--efficiency', '0.6', '--flux', '65', '--json', '--db', db]);
+    const reportDir = join(tmp.dir, 'report');
+    const again = await fringe(['drift', '--observation', String(out.observation), '--efficiency', '0.6', '--flux', '65', '--json', '--db', db, '--report', reportDir]);
     expect(again.code).toBe(0);
+    // The report: the page with a plot (fit and residuals) per cut, the CSV of every point, the PDF Chromium printed.
+    const base = join(reportDir, `drift-${out.observation}`);
+    const html = readFileSync(`${base}.html`, 'utf8');
+    expect(html.match(/<svg /g)?.length).toBe(2);
+    expect(html).toContain('Pointing offset, elevation');
+    const csv = readFileSync(`${base}.csv`, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('axis,sky_offset_deg,power_k,model_k,residual_k,in_fit_window');
+    const fitted = csv.slice(1).map((l) => l.split(',')).filter((c) => c[5] === '1');
+    expect(fitted.length).toBeGreaterThan(100);
+    // Residuals within the fit window are small next to the peak: the model in the CSV is the fit's.
+    expect(Math.max(...fitted.map((c) => Math.abs(Number(c[4]))))).toBeLessThan(0.01 * (out.sun_antenna_temp_k as number));
+    if (existsSync('/usr/bin/chromium') || process.env.CI === 'true') expect(readFileSync(`${base}.pdf`).subarray(0, 5).toString()).toBe('%PDF-');
+    else console.log('skipped the PDF check: no /usr/bin/chromium');
     const stored = JSON.parse(again.stdout) as { hpbw_deg: number; pointing_offset_deg: { az: number; el: number } };
     expect(stored.hpbw_deg).toBeCloseTo(out.hpbw_deg as number, 9);
     expect(stored.pointing_offset_deg.el).toBeCloseTo(out.pointing_offset_deg.el, 9);
