@@ -103,7 +103,7 @@ export interface DriftPlan {
 export interface DriftRunResult extends DriftResult {
   observation: number;
   plan: DriftPlan;
-  calibration: { method: CalibrationMethod; tsys_k: number; tsys_k_sigma: number; gain_k_per_unit: number; trx_k: number | null; taken: string };
+  calibration: { record: number; method: CalibrationMethod; tsys_k: number; tsys_k_sigma: number; gain_k_per_unit: number; trx_k: number | null; taken: string };
   radiometer: (RadiometerCheck & { passes: boolean }) | null;
   pointing_correction: PointingCorrection | null;
 }
@@ -269,6 +269,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     let cal: KelvinCalibration | null = null;
     let calCount = 0;
     let calTime = 0;
+    let calRecord = 0;
     let kelvinFrom = -1;
     let done = 0;
     let stepWritten = -1;
@@ -309,6 +310,12 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
           for (let j = 0; j < channels; j++) gains[2 * j] = Math.sqrt(Number.isFinite(cal.gain[j]!) ? cal.gain[j]! : g);
           calCount = s.setCalibration({ gains: [gains] });
           calTime = t;
+          // The calibration record (store migration 6): what later integrations at this tuning and gain are scaled by.
+          calRecord = store.addCalibration({
+            time: t, method, channels, centerFrequency: s.source.tuning.centerFrequency, sampleRate: fs, tunerGain: typeof gainApplied === 'number' ? gainApplied : null,
+            inputs: method === 'noise-diode' ? { diodeK: diode } : { hotK: o.hotTemperature ?? 290, coldK: o.coldTemperature ?? 10 },
+            gain: Array.from(cal.gain, (x) => (Number.isFinite(x) ? x : null)), tsys: cal.band.tsys.value, tsysSigma: cal.band.tsys.sigma, observationId: rec.id,
+          }).id;
           advance('done', i.index);
         }
       }
@@ -386,7 +393,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
       observation: rec.id,
       ...result,
       plan,
-      calibration: { method, tsys_k: c.band.tsys.value, tsys_k_sigma: c.band.tsys.sigma, gain_k_per_unit: c.band.gain.value, trx_k: c.band.trx?.value ?? null, taken: new Date(calTime * 1000).toISOString() },
+      calibration: { record: calRecord, method, tsys_k: c.band.tsys.value, tsys_k_sigma: c.band.tsys.sigma, gain_k_per_unit: c.band.gain.value, trx_k: c.band.trx?.value ?? null, taken: new Date(calTime * 1000).toISOString() },
       radiometer,
       pointing_correction: correction,
     };

@@ -140,6 +140,12 @@ describe('fringe drift --source on the simulator: the scenario’s hidden truth 
       const store = Store.open(dir);
       try {
         expect(store.getObservation(r.observation).status).toBe('complete');
+        // The calibration record is stored and current for this receiver's channels and tuning.
+        const current = store.currentCalibration({ channels: 64, centerFrequency: scenario.tuning.centerFrequency });
+        expect(current?.id).toBe(r.calibration.record);
+        expect(current?.method).toBe(c.calibration ?? 'noise-diode');
+        expect(current?.tsys).toBeCloseTo(r.calibration.tsys_k, 9);
+        expect(current?.observationId).toBe(r.observation);
         const note = store.events(r.observation).find((e) => e.kind === 'note');
         expect((note?.data.result as DriftRunResult).hpbw_deg).toBe(r.hpbw_deg);
       } finally {
