@@ -24,6 +24,8 @@ import type {
   TargetSummary,
   TaskEvent,
   UploadJobView,
+  CalibrationView,
+  PointingCorrectionView,
 } from './types.ts';
 
 
@@ -122,6 +124,10 @@ export const methods = {
   'uploads.start': z.object({ id, format: uploadFormat, target: targetName }),
   'uploads.list': z.object({ id: id.optional() }),
   'uploads.retry': z.object({ job: z.number().int().positive() }),
+  'calibration.current': z.object({}),
+  'calibration.list': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
+  'calibration.clear': z.object({}),
+  'pointing.correction': z.object({}),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -166,6 +172,13 @@ export interface Results {
   'uploads.start': UploadJobView;
   'uploads.list': UploadJobView[];
   'uploads.retry': UploadJobView;
+  /** The calibration to kelvin in force (the latest not retired), or null: power is then relative. */
+  'calibration.current': CalibrationView | null;
+  'calibration.list': CalibrationView[];
+  /** Retires every calibration: power is relative until the next one. */
+  'calibration.clear': { retired: number };
+  /** The pointing correction the last sun drift measured (add to commanded az, el; degrees), or null. */
+  'pointing.correction': PointingCorrectionView | null;
 }
 export type Result<M extends MethodName> = Results[M];
 
