@@ -311,28 +311,6 @@ export interface ExportedFile {
 }
 
 /** A calibration to kelvin as the store keeps it (observations/store/calibrations.ts): when, how, with what, per-channel gain (K per unit; null: flagged). */
-export interface CalibrationView {
-  id: number;
-  /** Unix s (sky time). */
-  time: number;
-  method: string;
-  inputs: Record<string, unknown>;
-  channels: number;
-  centerFrequency: number | null;
-  sampleRate: number | null;
-  tunerGain: number | null;
-  gain: (number | null)[];
-  tsys: number | null;
-  tsysSigma: number | null;
-  observationId: number | null;
-  retired: number | null;
-}
-
+export type { CalibrationRecordRow as CalibrationView } from '../../observations/store/calibrations.ts';
 /** The pointing correction a sun drift measured (src/engine/pointing-correction.ts): degrees to add to a commanded az and el. */
-export interface PointingCorrectionView {
-  az: number;
-  el: number;
-  measured: { az: number; el: number; elevation: number };
-  observation: number;
-  measuredAt: string;
-}
+export type { PointingCorrection as PointingCorrectionView } from '../engine/pointing-correction.ts';
