@@ -43,6 +43,8 @@ export interface SpectrumEvent {
   stages: StageCounts[];
   /** A group's baselines: the band-averaged coherence and its phase (see bandCoherence). */
   baselines?: BaselineCoherence[];
+  /** When the power is in kelvin (a current calibration applies): when it was taken (Unix s), how, and T_sys then; absent or null: relative units. */
+  kelvin?: { unit: 'K'; time: number; method: string; tsys: number | null } | null;
 }
 
 export interface BaselineCoherence {

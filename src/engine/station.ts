@@ -7,6 +7,7 @@
  * a time, and a refused change leaves the running session as it was. The UI,
  * the CLI and the Electron shell all drive it through src/api.
  */
+import { applyCurrentCalibration } from './live-kelvin.ts';
 import { EventEmitter } from 'node:events';
 import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
 import { errorCause } from '../api/errors.ts';
@@ -246,6 +247,7 @@ export class Station extends EventEmitter<StationEvents> {
   /** The notices of a new live view: the backend's choice first, then the group's delays, then the source. */
   private installed(view: LiveView): void {
     const session = view.session;
+    applyCurrentCalibration(session, this.store);
     const group = session.groupCalibration;
     this.notices = [
       ...(session.backendNotice ? [{ kind: 'gpu-fallback', text: session.backendNotice } as const] : []),
