@@ -26,6 +26,8 @@ import type {
   UploadJobView,
   CalibrationView,
   PointingCorrectionView,
+  DriftProgressView,
+  DriftRunView,
 } from './types.ts';
 
 
@@ -128,6 +130,13 @@ export const methods = {
   'calibration.list': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
   'calibration.clear': z.object({}),
   'pointing.correction': z.object({}),
+  'drift.run': z.object({
+    source: sourceSpec.optional(),
+    efficiency: z.number().gt(0).max(1),
+    flux: z.number().gt(0).max(1e7).optional(),
+    diameter: z.number().min(0.05).max(500).optional(),
+    calibration: z.enum(['noise-diode', 'hot-load']).optional(),
+  }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -179,6 +188,8 @@ export interface Results {
   'calibration.clear': { retired: number };
   /** The pointing correction the last sun drift measured (add to commanded az, el; degrees), or null. */
   'pointing.correction': PointingCorrectionView | null;
+  /** The whole sun-drift measurement (engine/drift-run.ts); 'drift' events report its progress. */
+  'drift.run': Json<DriftRunView>;
 }
 export type Result<M extends MethodName> = Results[M];
 
@@ -190,10 +201,11 @@ export interface Events {
   rotator: RotatorEvent;
   upload: UploadJobView;
   task: TaskEvent;
+  drift: DriftProgressView;
 }
 
 /** Event names the engine sends. `spectrum` travels as a binary frame (codec.ts). */
-export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task'] as const;
+export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task', 'drift'] as const;
 export type EventName = (typeof eventNames)[number];
 
 /** How a call failed, as its reply carries it. */

@@ -58,6 +58,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'calibration.list': (p) => station.store.calibrations(p.limit),
     'calibration.clear': () => ({ retired: station.store.retireCalibrations() }),
     'pointing.correction': () => loadPointingCorrection(station.dataDir),
+    'drift.run': (p) => station.runDrift(p),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

@@ -316,3 +316,5 @@ export interface ExportedFile {
 export type { CalibrationRecordRow as CalibrationView } from '../../observations/store/calibrations.ts';
 /** The pointing correction a sun drift measured (src/engine/pointing-correction.ts): degrees to add to a commanded az and el. */
 export type { PointingCorrection as PointingCorrectionView } from '../engine/pointing-correction.ts';
+/** The sun-drift measurement's progress (engine/drift-run.ts) and its result, for a wizard. */
+export type { DriftProgress as DriftProgressView, DriftRunResult as DriftRunView } from '../engine/drift-run.ts';

@@ -7,6 +7,7 @@
  * a time, and a refused change leaves the running session as it was. The UI,
  * the CLI and the Electron shell all drive it through src/api.
  */
+import { runDrift, type CalibrationMethod, type DriftProgress, type DriftRunResult } from './drift-run.ts';
 import { applyCurrentCalibration } from './live-kelvin.ts';
 import { EventEmitter } from 'node:events';
 import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
@@ -41,6 +42,7 @@ export interface StationEvents {
   rotator: [RotatorEvent];
   upload: [UploadJobView];
   task: [TaskEvent];
+  drift: [DriftProgress];
 }
 
 export class StationError extends Error {
@@ -302,6 +304,27 @@ export class Station extends EventEmitter<StationEvents> {
     return this.changes.run(async () => {
       if (!this.slot.current) throw new StationError('nothing to calibrate: start the live view first');
       return { calibration: this.slot.current.view.session.setCalibration(c) };
+    });
+  }
+
+  /**
+   * The whole sun-drift measurement (drift-run.ts) on `source` (default the
+   * simulator with the station's scenario), beside the live view; 'drift'
+   * events report its progress, at most one a second of wall time per phase change or 2 % of it.
+   */
+  runDrift(p: { source?: string; efficiency: number; flux?: number; diameter?: number; calibration?: CalibrationMethod }): Promise<DriftRunResult> {
+    const source = p.source ?? 'sim';
+    let last = { phase: '', done: -1, at: 0 };
+    return runDrift({
+      source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir,
+      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration,
+      onProgress: (e) => {
+        const now = Date.now();
+        if (e.phase !== last.phase || e.done === e.total || (e.done - last.done >= e.total / 50 && now - last.at >= 100)) {
+          last = { phase: e.phase, done: e.done, at: now };
+          this.emit('drift', e);
+        }
+      },
     });
   }
 
