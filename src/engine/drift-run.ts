@@ -21,6 +21,9 @@ import type { BackendChoice, Integration } from '../../correlator/types.ts';
 import { loadScenario, parseScenario, startTime, type Scenario } from '../../devices/sim/scenario.ts';
 import { Store } from '../../observations/store/store.ts';
 import { analyseDrift, type DriftResult } from '../analysis/drift.ts';
+import type { CalibrationMethod, DriftPlan, DriftProgress, DriftRunResult } from '../api/types.ts';
+
+export type { CalibrationMethod, DriftPlan, DriftProgress, DriftRunResult };
 import { convolvedFwhm, sunDiameterDeg } from '../analysis/beam.ts';
 import { antennaTemperature, noiseDiode, yFactor, type KelvinCalibration } from '../analysis/kelvin.ts';
 import { FitError } from '../analysis/lsq.ts';
@@ -31,7 +34,7 @@ import { loadDrift } from './drift.ts';
 import { describeAim } from './pointing.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
-import { savePointingCorrection, type PointingCorrection } from './pointing-correction.ts';
+import { savePointingCorrection } from './pointing-correction.ts';
 
 const speedOfLight = 299_792_458;
 /** The sun's rate along its track (degrees per hour of sky time at δ = 0): 360° per solar day. */
@@ -41,7 +44,6 @@ export class DriftRunError extends Error {
   override name = 'DriftRunError';
 }
 
-export type CalibrationMethod = 'noise-diode' | 'hot-load';
 
 export interface DriftRunOptions {
   /** Source spec (sim, rtlsdr:0, …). */
@@ -77,36 +79,8 @@ export interface DriftRunOptions {
   onNotice?: (n: string) => void;
 }
 
-export interface DriftProgress {
-  phase: 'calibrate' | 'drift' | 'scan';
-  /** Integrations done and planned. */
-  done: number;
-  total: number;
-  /** The last integration: the sun's offset from the commanded pointing (degrees on the sky: along the track in the drift, in elevation in the scan) and its band power (K once calibrated, else relative). */
-  point?: { offset: number; power: number; unit: 'K' | 'relative' };
-}
 
-export interface DriftPlan {
-  /** Where the dish is pointed for the drift (degrees) and when the sun passes it (ISO UTC). */
-  aim: { az: number; el: number };
-  passage: string;
-  /** Planned beam (70λ/D degrees) and width of beam ⊗ disk (degrees), the drift's span (sky minutes), integration (sky s). */
-  plannedBeamDeg: number;
-  spanMinutes: number;
-  integrationSkySeconds: number;
-  /** The elevation scan's offsets (degrees on the sky), empty without a mount. */
-  scanOffsets: number[];
-  /** The tuner gain asked for (dB). */
-  gainDb: number;
-}
 
-export interface DriftRunResult extends DriftResult {
-  observation: number;
-  plan: DriftPlan;
-  calibration: { record: number; method: CalibrationMethod; tsys_k: number; tsys_k_sigma: number; gain_k_per_unit: number; trx_k: number | null; taken: string };
-  radiometer: (RadiometerCheck & { passes: boolean }) | null;
-  pointing_correction: PointingCorrection | null;
-}
 
 /**
  * A tuner gain (dB) for a drift whose sun adds about `sunK` kelvin to a

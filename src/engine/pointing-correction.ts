@@ -8,16 +8,10 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PointingCorrection } from '../api/types.ts';
 
-export interface PointingCorrection {
-  /** Degrees to add to a commanded azimuth (of azimuth) and elevation. */
-  az: number;
-  el: number;
-  /** The measured offset it undoes (degrees; az on the sky), the elevation it was measured at, the observation and when. */
-  measured: { az: number; el: number; elevation: number };
-  observation: number;
-  measuredAt: string;
-}
+export type { PointingCorrection };
+
 
 export function pointingCorrectionPath(dataDir: string): string {
   return join(dataDir, 'pointing-correction.json');
