@@ -30,15 +30,15 @@ export interface OpenSourceOptions {
   libraryPath?: string;
   /** For file: and sim: sources: multiple of real time, or false for as fast as possible. Default 1. */
   pacing?: number | false;
-  /** For sim: a scenario JSON file. */
-  scenario?: string;
+  /** For sim: a scenario JSON file, or a scenario object checked like one. */
+  scenario?: string | Record<string, unknown>;
   /** For sim: drives the dish's pointing (degrees at sky time, ms), e.g. a rotator's last position; default the scenario's. */
   pointing?: { pointingAt(timeMs: number): { az: number; el: number } };
 }
 
 /** The part of devices/sim that open.ts uses, loaded lazily so devices/sdr does not depend on it. */
 interface SimModule {
-  openSimSource(options: { antenna?: number; pacing?: number | false; scenario?: string; pointing?: OpenSourceOptions['pointing'] }): Promise<SampleSource>;
+  openSimSource(options: { antenna?: number; pacing?: number | false; scenario?: string | Record<string, unknown>; pointing?: OpenSourceOptions['pointing'] }): Promise<SampleSource>;
 }
 
 async function loadSim(): Promise<SimModule> {

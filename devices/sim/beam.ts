@@ -61,11 +61,40 @@ export interface Dish {
 }
 
 /**
+ * The mean of a Gaussian beam (peak 1, FWHM `fwhm` degrees) over a uniform
+ * disk of diameter `diameter` (degrees) whose centre lies `rho` degrees from
+ * the beam's axis: the beam ⊗ disk response relative to a point source on
+ * the axis. Integrated across the disk in strips parallel to the offset:
+ * each strip's Gaussian integral is σ√(2π)·erf(h/(σ√2)) for half-height h,
+ * and the strips' sum is taken over x = R·sin θ by the midpoint rule, with
+ * steps well under the beam's σ. An independent computation of what
+ * src/analysis/beam.ts fits (its ring integral with Bessel I₀), so the
+ * simulator does not test the analysis with the analysis' own formula.
+ */
+export function diskBeamResponse(rho: number, fwhm: number, diameter: number): number {
+  const s = fwhm / (2 * Math.sqrt(2 * Math.LN2));
+  const R = diameter / 2;
+  const r = Math.abs(rho);
+  if (R <= 0) return Math.exp((-r * r) / (2 * s * s));
+  if (r > R + 12 * s) return 0;
+  const n = Math.min(8192, Math.max(64, Math.ceil((8 * Math.PI * R) / s)));
+  const dth = Math.PI / n;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const th = -Math.PI / 2 + (i + 0.5) * dth;
+    const x = R * Math.sin(th), h = R * Math.cos(th);
+    const strip = s * Math.sqrt(2 * Math.PI) * (1 - erfc(h / (s * Math.SQRT2)));
+    sum += Math.exp(-((x - r) ** 2) / (2 * s * s)) * strip * h * dth;
+  }
+  return sum / (Math.PI * R * R);
+}
+
+/**
  * Antenna temperature (K) from the sun in one polarisation,
  * T_A = A_e·S/(2k)·P, where P is the beam (Gaussian, FWHM θ_b) convolved with
- * the sun's uniform disk (diameter d). The convolution keeps second moments:
- * σ² = σ_b² + (d/2)²/4, peak scaled by σ_b²/σ², exact for d ≪ θ_b and a
- * good approximation while d < θ_b. Zero when the sun is below the horizon.
+ * the sun's uniform disk (diameter d), computed in full (diskBeamResponse):
+ * a moment approximation (σ² = σ_b² + d²/16) narrowed a deconvolved 0.5°
+ * beam by 5 %. Zero when the sun is below the horizon.
  */
 export function sunAntennaTemperature(
   dish: Dish,
@@ -78,11 +107,7 @@ export function sunAntennaTemperature(
   if (sun.el <= 0) return 0;
   const area = dish.efficiency * Math.PI * dish.diameter * dish.diameter * 0.25;
   const peak = (area * fluxSfu * sfu) / (2 * boltzmann);
-  const sb = beamFwhm(dish.diameter, frequency) / (2 * Math.sqrt(2 * Math.LN2));
-  const r = sunDiameterDeg / 2;
-  const s2 = sb * sb + (r * r) / 4;
-  const rho = angularSeparation(pointing, sun);
-  return peak * ((sb * sb) / s2) * Math.exp((-rho * rho) / (2 * s2));
+  return peak * diskBeamResponse(angularSeparation(pointing, sun), beamFwhm(dish.diameter, frequency), sunDiameterDeg);
 }
 
 /** Fraction of a Gaussian beam (FWHM in degrees) pointed at elevation `el` (degrees) that lies below the horizon. */

@@ -9,7 +9,7 @@ import { autoGain, bandpassBins, bandpassMean, countsPerRootKelvin, nearestGain,
 import { Digitiser } from './digitiser.ts';
 import { inverseFft } from './fft.ts';
 import { AntennaModel } from './model.ts';
-import { asPointingModel, pointingFromConfig, type PointingInput } from './pointing.ts';
+import { asPointingModel, pointingFromConfig, type PointingInput, type PointingModel } from './pointing.ts';
 import { startTime, type Scenario } from './scenario.ts';
 import { AntennaSynth, CommonSpectra, type SynthContext } from './synth.ts';
 import { SunField } from './sundisk.ts';
@@ -18,6 +18,17 @@ import { mixKey, Xoshiro128 } from './prng.ts';
 /** Random-key stream of the sample drops (apart from synth.ts's 0, 1, 2 + antenna). */
 const dropStream = 0x7fff_0000;
 import type { Tuning } from '../sdr/source.ts';
+
+/** The pointing a mount reports, moved by the dish's real error (degrees of azimuth and elevation; scenario pointingError). */
+function withPointingError(m: PointingModel, e: { az: number; el: number }): PointingModel {
+  if (e.az === 0 && e.el === 0) return m;
+  return {
+    pointingAt(t) {
+      const p = m.pointingAt(t);
+      return { az: (((p.az + e.az) % 360) + 360) % 360, el: Math.max(-90, Math.min(90, p.el + e.el)) };
+    },
+  };
+}
 
 /** Frame length of the spectral synthesis (samples): 1.7 ms at 2.4 MS/s, 586 Hz bins. */
 export const frameLength = 4096;
@@ -76,7 +87,7 @@ export class SimEngine {
     // A model per scenario antenna, simulated or not: the sun's covariance needs them all.
     const models = scenario.antennas.map((cfg, a) => {
       const p = options.pointing?.[a];
-      return new AntennaModel(scenario, cfg, p ? asPointingModel(p) : pointingFromConfig(cfg.pointing, scenario.site));
+      return new AntennaModel(scenario, cfg, withPointingError(p ? asPointingModel(p) : pointingFromConfig(cfg.pointing, scenario.site), cfg.pointingError));
     });
     const sun = new SunField(scenario, models, frames);
     const t = scenario.tuning;
@@ -102,10 +113,13 @@ export class SimEngine {
       fs: tuning.sampleRate,
       noiseSourceTemperature: ns.temperature,
       noiseSourceOn: (c) => engine!.noiseSourceAt(c),
+      hotLoadTemperature: scenario.hotLoad.temperature,
+      hotLoadOn: () => engine!.hotLoad,
       skyTime: (c) => engine!.skyTimeAt(c),
     };
     const inputs: Digitiser[] = [];
     engine = new SimEngine(scenario, ctx, inputs, ids, tuning, origin);
+    engine.hotLoad = scenario.hotLoad.on;
     for (const a of ids) {
       const cfg = scenario.antennas[a];
       const model = models[a];
@@ -135,6 +149,15 @@ export class SimEngine {
       return t % ns.period < ns.onTime;
     }
     return ns.on;
+  }
+
+  /** Whether the hot load (an absorber at scenario.hotLoad.temperature K) is in front of every feed. */
+  hotLoad = false;
+
+  /** Swings the hot load in (true) or out (false) from the next frame; returns what it applied. */
+  setHotLoad(on: boolean): boolean {
+    this.hotLoad = on;
+    return on;
   }
 
   /** Switches the common noise source on or off from the next frame, overriding the schedule (null restores it). */

@@ -54,12 +54,21 @@ export class AntennaModel {
     const eq = sunPosition(timeMs);
     const pos = equatorialToHorizontal(eq, s.site, timeMs);
     const p = this.pointingModel.pointingAt(timeMs);
-    const t = sunAntennaTemperature(this.config, fc, solarFlux(fc, s.sun.flux1415), p, pos, sunDiameter(eq.distance));
+    const t = sunAntennaTemperature(this.config, fc, s.sun.flux ?? solarFlux(fc, s.sun.flux1415), p, pos, sunDiameter(eq.distance));
     const u = enuVector(pos);
     const x = this.config.position;
     // An antenna displaced toward the source receives the wavefront earlier: τ = −x·ŝ/c.
     const delay = -(x[0] * u[0] + x[1] * u[1] + x[2] * u[2]) / speedOfLight;
     return { temperature: t, delay };
+  }
+
+  /**
+   * Fills amp[k] = √(B[k]·(T_rx + T_load)/L): what the receiver sees with the
+   * hot load (an absorber at `load` K) in front of the feed, no sky, sun or line.
+   */
+  hotLoadAmplitude(load: number, bandpass: Float32Array, amp: Float32Array): void {
+    const L = amp.length;
+    for (let k = 0; k < L; k++) amp[k] = Math.sqrt((bandpass[k] * (this.receiverTemperature + load)) / L);
   }
 
   /**

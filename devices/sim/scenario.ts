@@ -35,6 +35,13 @@ export interface AntennaConfig {
   clockPpm: number;
   /** Delay of the cable from the feed to the dongle (ns, ≥ 0): everything the feed receives (sun, noise source) arrives this much later. */
   cableDelay: number;
+  /**
+   * Where the dish really points minus where its mount (the scenario's
+   * pointing, or a rotator) says: degrees of azimuth and of elevation, as a
+   * mount's encoder offsets are. On the sky the azimuth error is az × cos el.
+   * Hidden from the code under test: only the sky it sees shows it.
+   */
+  pointingError: { az: number; el: number };
 }
 
 export interface RfiTone {
@@ -63,7 +70,13 @@ export interface Scenario {
    * a 0.53° uniform disk, resolved on long baselines; 'point': a point source
    * of the same flux, fully correlated on every baseline.
    */
-  sun: { enabled: boolean; flux1415: number; model: 'disk' | 'point' };
+  sun: {
+    enabled: boolean;
+    flux1415: number;
+    model: 'disk' | 'point';
+    /** The flux density at the observing frequency (sfu), when given: replaces the quiet-sun spectrum scaled to flux1415. */
+    flux: number | null;
+  };
   /** The galactic HI line; `lsr` applies the observer's motion (Earth orbit + solar motion). */
   hydrogen: { enabled: boolean; lsr: boolean };
   /**
@@ -75,6 +88,12 @@ export interface Scenario {
   noiseSource: { temperature: number; on: boolean; period: number; onTime: number };
   rfi: RfiTone[];
   frontend: FrontEndModel;
+  /**
+   * An ambient absorber that can be swung in front of every feed (a Y-factor's
+   * hot load): while it is in, the receiver sees `temperature` (K) instead of
+   * the sky, sun and ground; `on` at start (the station switches it).
+   */
+  hotLoad: { temperature: number; on: boolean };
 }
 
 export const defaultAntenna: Readonly<AntennaConfig> = Object.freeze({
@@ -88,6 +107,7 @@ export const defaultAntenna: Readonly<AntennaConfig> = Object.freeze({
   loPhase: 0,
   clockPpm: 0,
   cableDelay: 0,
+  pointingError: { az: 0, el: 0 },
 });
 
 /** What the default scenario (no file) shows, in the words a scenario file's `description` would use. */
@@ -101,11 +121,12 @@ export function defaultScenario(): Scenario {
     speed: 1,
     tuning: { centerFrequency: 1_420_405_752, sampleRate: 2_400_000, gain: 40, ppm: 0 },
     antennas: [{ ...defaultAntenna, position: [0, 0, 0], pointing: { ...defaultAntenna.pointing } }],
-    sun: { enabled: true, flux1415: 60, model: 'disk' },
+    sun: { enabled: true, flux1415: 60, model: 'disk', flux: null },
     hydrogen: { enabled: true, lsr: true },
     noiseSource: { temperature: 100, on: false, period: 0, onTime: 0 },
     rfi: [{ frequency: 1_419_600_000, temperature: 0.5, phase: 0 }], // +170 km/s: beside, not on, the galactic HI
     frontend: { countsRms: 20, bandpassEdge: 0.85, bandpassOrder: 8, dcOffset: [1.5, -1], dropProbability: 0, dropSamples: 16384 },
+    hotLoad: { temperature: 290, on: false },
   };
 }
 
@@ -151,6 +172,12 @@ function pointing(v: unknown, path: string, def: PointingConfig): PointingConfig
   fail(`${path}.mode`, "'fixed' or 'sun'", o.mode);
 }
 
+function pointingError(v: unknown, path: string): { az: number; el: number } {
+  if (v === undefined) return { az: 0, el: 0 };
+  const o = object(v, path, ['az', 'el']);
+  return { az: num(o.az, `${path}.az`, 0, -30, 30, 'degrees of azimuth'), el: num(o.el, `${path}.el`, 0, -30, 30, 'degrees of elevation') };
+}
+
 function antenna(v: unknown, path: string): AntennaConfig {
   const o = object(v, path, Object.keys(defaultAntenna));
   const d = defaultAntenna;
@@ -173,6 +200,7 @@ function antenna(v: unknown, path: string): AntennaConfig {
     loPhase: num(o.loPhase, `${path}.loPhase`, d.loPhase, -360, 360, 'degrees'),
     clockPpm: num(o.clockPpm, `${path}.clockPpm`, d.clockPpm, -200, 200, 'ppm'),
     cableDelay: num(o.cableDelay, `${path}.cableDelay`, d.cableDelay, 0, 1e5, 'ns'),
+    pointingError: pointingError(o.pointingError, `${path}.pointingError`),
   };
 }
 
@@ -210,12 +238,13 @@ export function parseScenario(input: unknown, origin = 'scenario'): Scenario {
     s.antennas = o.antennas.map((a, i) => antenna(a, `antennas[${i}]`));
   }
   if (o.sun !== undefined) {
-    const x = object(o.sun, 'sun', ['enabled', 'flux1415', 'model']);
+    const x = object(o.sun, 'sun', ['enabled', 'flux1415', 'model', 'flux']);
     if (x.model !== undefined && x.model !== 'disk' && x.model !== 'point') fail('sun.model', "'disk' or 'point'", x.model);
     s.sun = {
       enabled: bool(x.enabled, 'sun.enabled', true),
       flux1415: num(x.flux1415, 'sun.flux1415', d.sun.flux1415, 0, 1e6, 'sfu'),
       model: (x.model as 'disk' | 'point' | undefined) ?? 'disk',
+      flux: x.flux === undefined ? null : num(x.flux, 'sun.flux', 0, 0, 1e6, 'sfu at the observing frequency'),
     };
   }
   if (o.hydrogen !== undefined) {
@@ -259,6 +288,10 @@ export function parseScenario(input: unknown, origin = 'scenario'): Scenario {
       dropProbability: num(x.dropProbability, 'frontend.dropProbability', 0, 0, 1, 'probability per block'),
       dropSamples: num(x.dropSamples, 'frontend.dropSamples', d.frontend.dropSamples, 1, 1e7, 'samples', true),
     };
+  }
+  if (o.hotLoad !== undefined) {
+    const x = object(o.hotLoad, 'hotLoad', ['temperature', 'on']);
+    s.hotLoad = { temperature: num(x.temperature, 'hotLoad.temperature', d.hotLoad.temperature, 1, 1000, 'K'), on: bool(x.on, 'hotLoad.on', false) };
   }
   return s;
 }

@@ -110,7 +110,11 @@ abstract class SimDevice {
     this.engine.tuning.biasTee = on;
     return on;
   }
-  /** Switches the common noise source (true/false), or back to the scenario's schedule (null). */
+  /** Swings the hot load (an ambient absorber, scenario hotLoad) in front of every feed (true) or out (false). */
+  setHotLoad(on: boolean): boolean {
+    return this.engine.setHotLoad(on);
+  }
+    /** Switches the common noise source (true/false), or back to the scenario's schedule (null). */
   setNoiseSource(on: boolean | null): void {
     this.engine.setNoiseSource(on);
   }

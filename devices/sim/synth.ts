@@ -50,6 +50,9 @@ export interface SynthContext {
   /** Noise source temperature (K) and whether it is on at common sample c. */
   noiseSourceTemperature: number;
   noiseSourceOn(c: number): boolean;
+  /** The hot load's temperature (K) and whether it is in front of the feeds now. */
+  hotLoadTemperature: number;
+  hotLoadOn(): boolean;
   /** Sky time (ms since the Unix epoch) at common sample c. */
   skyTime(c: number): number;
 }
@@ -110,6 +113,7 @@ export class AntennaSynth {
   private readonly tail: Float32Array;
   private readonly window: Float32Array;
   private readonly amp: Float32Array;
+  private readonly hotAmp: Float32Array;
   /** The sun's spectrum for this antenna when it combines several common spectra. */
   private readonly sunMix: Float32Array;
   private readonly zeroSpectrum: Float32Array;
@@ -135,6 +139,7 @@ export class AntennaSynth {
     this.mask = 16384 - 1;
     this.tail = new Float32Array(2 * F);
     this.amp = new Float32Array(L);
+    this.hotAmp = new Float32Array(L);
     this.sunMix = new Float32Array(2 * L);
     this.zeroSpectrum = new Float32Array(2 * L);
     this.window = new Float32Array(F);
@@ -216,15 +221,19 @@ export class AntennaSynth {
     const ctx = this.ctx;
     const { L, H, fc, fs } = ctx;
     const block = Math.floor(j / refreshFrames);
-    if (block !== this.refreshed) {
+    // The hot load hides sky, ground, line and sun: the receiver sees the absorber (switched per frame, as the noise source).
+    const hot = ctx.hotLoadOn();
+    if (hot) {
+      this.model.hotLoadAmplitude(ctx.hotLoadTemperature, ctx.bandpass, this.hotAmp);
+    } else if (block !== this.refreshed) {
       this.model.independentAmplitude(ctx.skyTime(block * refreshFrames * H), fc, fs, ctx.bandpass, this.amp);
       this.refreshed = block;
     }
     const X = ctx.fft.input;
-    Xoshiro128.fromKey(mixKey(ctx.seed, antennaStream + this.antennaIndex, j)).fillComplexGaussian(X, this.amp, L);
+    Xoshiro128.fromKey(mixKey(ctx.seed, antennaStream + this.antennaIndex, j)).fillComplexGaussian(X, hot ? this.hotAmp : this.amp, L);
     const sf = ctx.sun.frame(j, ctx.skyTime(j * H + L / 2), fc);
     const me = this.antennaIndex, n = ctx.sun.n;
-    const sun = { temperature: sf.temperature[me]!, delay: sf.delay[me]! };
+    const sun = { temperature: hot ? 0 : sf.temperature[me]!, delay: sf.delay[me]! };
     this.sunTemperature = sun.temperature;
     this.sunDelay = sun.delay;
     const nsOn = ctx.noiseSourceTemperature > 0 && ctx.noiseSourceOn(j * H + L / 2);

@@ -168,6 +168,28 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 6,
+    description: 'calibration records: a per-channel gain to kelvin with its time, method, inputs and T_sys, applied to later integrations',
+    sql: `
+      CREATE TABLE calibrations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        time_s REAL NOT NULL,
+        method TEXT NOT NULL,
+        inputs TEXT NOT NULL,
+        channels INTEGER NOT NULL CHECK (channels > 0),
+        center_frequency_hz REAL,
+        sample_rate_hz REAL,
+        tuner_gain_db REAL,
+        gain TEXT NOT NULL,
+        tsys_k REAL,
+        tsys_sigma_k REAL,
+        observation_id INTEGER REFERENCES observations(id) ON DELETE SET NULL,
+        retired_s REAL
+      );
+      CREATE INDEX calibrations_time ON calibrations(time_s);
+      `,
+  },
+  {
     version: 7,
     description: 'scheduled jobs (one row per occurrence: its window, state, observations, post-job command status) and their logs',
     sql: `

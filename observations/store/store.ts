@@ -4,6 +4,7 @@
  * recording with `startObservation`, read with `listObservations` and
  * `integrations`.
  */
+import { addCalibration, currentCalibration, listCalibrations, retireCalibrations, type CalibrationRecordRow, type NewCalibration } from './calibrations.ts';
 import { processAlive } from '../process.ts';
 import Database from 'better-sqlite3';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -111,6 +112,12 @@ export class Store {
   getSite(id: number): Site { return catalog.getSite(this.db, id); }
   addInstrument(instrument: Omit<Instrument, 'id'>): Instrument { return catalog.addInstrument(this.db, instrument); }
   listInstruments(kind?: Instrument['kind']): Instrument[] { return catalog.listInstruments(this.db, kind); }
+
+  /** Calibration records (calibrations.ts): add one, the newest first, the one in force for a receiver, retire them all. */
+  addCalibration(c: NewCalibration): CalibrationRecordRow { return addCalibration(this.db, c); }
+  calibrations(limit?: number): CalibrationRecordRow[] { return listCalibrations(this.db, limit); }
+  currentCalibration(match?: Parameters<typeof currentCalibration>[1]): CalibrationRecordRow | null { return currentCalibration(this.db, match); }
+  retireCalibrations(time?: number): number { return retireCalibrations(this.db, time); }
 
   /** Creates an observation in state `recording` and returns the handle the engine appends to. */
   startObservation(spec: StartObservation): Recording {

@@ -151,6 +151,18 @@ export function beamDiskShape(disk = sunDiameterDeg): PeakShape {
   };
 }
 
+/**
+ * A shape averaged over a reading that swept `span` degrees (a drift's
+ * integration: the sun moves while it integrates), by Simpson's rule over
+ * the span: f + (span²/24)·f'' to leading order, which at a drift's
+ * signal-to-noise ratio of 10⁵ is many σ at the peak. The width stays the
+ * unswept shape's.
+ */
+export function smoothedShape(shape: PeakShape, span: number): PeakShape {
+  const h = span / 2;
+  return { ...shape, name: `${shape.name} over ${span.toPrecision(2)}°`, value: (u, w) => (shape.value(u - h, w) + 4 * shape.value(u, w) + shape.value(u + h, w)) / 6 };
+}
+
 export interface BeamDiskFit extends PeakFit {
   /** The beam's FWHM deconvolved from the disk (degrees) with its uncertainty. */
   beam: { value: number; sigma: number };
@@ -163,8 +175,8 @@ export interface BeamDiskFit extends PeakFit {
  * baseline + peak·(beam ⊗ disk)/(its peak): the beam's FWHM directly, the
  * convolved width as `fwhm`. Offsets are signed positions along the scan.
  */
-export function fitBeamDisk(offset: ArrayLike<number>, power: ArrayLike<number>, options: PeakOptions & { disk?: number } = {}): BeamDiskFit {
+export function fitBeamDisk(offset: ArrayLike<number>, power: ArrayLike<number>, options: PeakOptions & { disk?: number; span?: number } = {}): BeamDiskFit {
   const disk = options.disk ?? sunDiameterDeg;
-  const fit = fitPeak(offset, power, beamDiskShape(disk), options);
+  const fit = fitPeak(offset, power, options.span ? smoothedShape(beamDiskShape(disk), options.span) : beamDiskShape(disk), options);
   return { ...fit, beam: fit.width, disk };
 }

@@ -35,12 +35,23 @@ export interface CutData {
   sky: readonly number[];
   /** Total power of each point (K, or relative units). */
   power: readonly number[];
+  /** How far along the cut one reading swept (degrees on the sky; a drift's integration), when it is not a point: the fit averages the model over it. */
+  span?: number;
+  /** Spectra averaged in each point, when known (a gap in the samples ends an integration early: fewer spectra, more noise). */
+  spectra?: readonly number[];
   /** The offset across the cut at which it was taken (degrees on the sky, the other axis' commanded offset), when the scan says; null for a drift. */
   across: number | null;
   /** Elevation of the pointing during the cut (degrees, mean), for the az/el split. */
   el: number;
   /** A drift: the azimuth (on the sky) per degree along the sun's track near the pointing (1 at transit, where the track runs in azimuth). */
   alongToAz?: number;
+  /**
+   * A drift: the unit direction of the sun's motion near the pointing on the
+   * sky (az × cos el, el), signed. The peak lies at b·track along the cut for
+   * a pointing offset b = (az, el); `across` is then the track's signed
+   * distance from the nominal pointing along (−track.el, track.az).
+   */
+  track?: { az: number; el: number };
 }
 
 export interface CutResult {
@@ -172,7 +183,7 @@ export function fitCut(cut: CutData, options: DriftOptions): CutResult & { fit?:
     if (sky.length < 6) return { ...empty, error: `only ${sky.length} points lie within two half-power widths of the peak: the scan's steps are too coarse for the beam` };
     // Outliers (RFI spikes, dropped integrations) are rejected only in well-sampled cuts: in a stepped scan of a dozen points the
     // local scatter of 15 neighbours spans the whole peak, and the rejection removed the SRT elevation scan's two highest points.
-    const fit = fitBeamDisk(sky, power, { baseline: 'linear', disk, rejectSigma: sky.length >= minPointsForRejection ? 5 : Infinity });
+    const fit = fitBeamDisk(sky, power, { baseline: 'linear', disk, span: cut.span, rejectSigma: sky.length >= minPointsForRejection ? 5 : Infinity });
     if (!(fit.peak.value > 0)) return { ...empty, error: `the fitted peak is not above the baseline (${fit.peak.value.toPrecision(3)}): no sun in this cut` };
     // The scan's coordinate is linear in the sky's along a cut (coord = sky / scale): its scale from the points.
     const scale = mean(sky.map((s, i) => (coord[i] !== 0 ? s / coord[i]! : NaN)).filter(Number.isFinite)) || 1;
@@ -223,7 +234,9 @@ export function analyseDrift(cuts: readonly CutData[], options: DriftOptions): D
 
   // The beam: each cut's fitted beam FWHM (the fit deconvolves by fitting the convolution directly).
   const beam = combine(good.map((f) => ({ value: f.beam_deg!, sigma: f.beam_deg_sigma! })));
-  if (beam && beam.birge !== undefined && beam.birge > 2) {
+  // Beams that differ beyond their σ (Birge ratio > 2) and by more than 2 % (below that, what a circular beam's cuts give on a loaded sky).
+  const spread = good.length > 1 ? (Math.max(...good.map((f) => f.beam_deg!)) - Math.min(...good.map((f) => f.beam_deg!))) / (beam?.value ?? 1) : 0;
+  if (beam && beam.birge !== undefined && beam.birge > 2 && spread > 0.02) {
     verdict.push(`the cuts give different beams (${good.map((f) => `${f.axis} ${f.beam_deg!.toFixed(2)} ± ${f.beam_deg_sigma!.toFixed(2)}°`).join(', ')}): the beam is not circular, or the scan drifted; hpbw_deg is their mean with the σ widened by their scatter`);
   }
   if (beam) {
@@ -235,12 +248,24 @@ export function analyseDrift(cuts: readonly CutData[], options: DriftOptions): D
     }
   }
 
-  // Pointing: a drift's peak position along the track is the az error (the track runs in azimuth); stepped cuts give minus the commanded offset.
-  const az = good.filter((f) => f.axis === 'az' || f.axis === 'drift');
+  // Pointing: stepped cuts give minus the commanded offset at their peak. A drift's peak lies at b·u along its track (u the
+  // track's direction, b the offset): the az offset is (centre − b_el·u_el)/u_az, with b_el from the elevation cuts (else 0).
   const el = good.filter((f) => f.axis === 'el');
-  const toAz = (f: CutResult) => cuts[fitted.indexOf(f as (typeof fitted)[number])]!.alongToAz ?? 1;
-  const azOff = combine(az.map((f) => (f.axis === 'drift' ? { value: f.centre_sky_deg! * toAz(f), sigma: f.fit!.centre.sigma * toAz(f) } : { value: -f.centre_sky_deg!, sigma: f.fit!.centre.sigma })));
   const elOff = combine(el.map((f) => ({ value: -f.centre_sky_deg!, sigma: f.fit!.centre.sigma })));
+  const trackOf = (f: CutResult) => {
+    const c = cuts[fitted.indexOf(f as (typeof fitted)[number])]!;
+    return c.track ?? { az: c.alongToAz ?? 1, el: 0 };
+  };
+  const steep = good.filter((f) => f.axis === 'drift' && Math.abs(trackOf(f).az) < 0.2);
+  for (const f of steep) verdict.push(`the drift's track ran almost in elevation (${(Math.abs(trackOf(f).az) * 100).toFixed(0)} % in azimuth): it measures the elevation offset, not the azimuth one`);
+  const az = good.filter((f) => f.axis === 'az' || (f.axis === 'drift' && !steep.includes(f)));
+  const azOff = combine(
+    az.map((f) => {
+      if (f.axis !== 'drift') return { value: -f.centre_sky_deg!, sigma: f.fit!.centre.sigma };
+      const u = trackOf(f), bEl = elOff?.value ?? 0, sEl = elOff?.sigma ?? 0;
+      return { value: (f.centre_sky_deg! - bEl * u.el) / u.az, sigma: Math.hypot(f.fit!.centre.sigma, sEl * u.el) / Math.abs(u.az) };
+    }),
+  );
   if (!azOff && cuts.length) verdict.push('no cut in azimuth or drift was fitted: the azimuth pointing offset is not measured');
   if (!elOff && cuts.length) verdict.push('no elevation cut: a single drift cannot measure the elevation pointing offset (add a drift offset in elevation or an elevation cross-scan)');
 
@@ -249,7 +274,11 @@ export function analyseDrift(cuts: readonly CutData[], options: DriftOptions): D
     let factor = 1;
     const cut = cuts[fitted.indexOf(f)]!;
     const other = f.axis === 'az' ? elOff : f.axis === 'el' ? azOff : null;
-    if (other && cut.across !== null && beam) {
+    if (f.axis === 'drift' && cut.track && cut.across !== null && elOff && azOff && beam) {
+      // The track passed at `across` from the nominal pointing, the beam's centre at b·n across it.
+      const miss = -azOff.value * cut.track.el + elOff.value * cut.track.az - cut.across;
+      factor = beamDiskResponse(0, beam.value, disk) / beamDiskResponse(miss, beam.value, disk);
+    } else if (other && cut.across !== null && beam) {
       // The cut was taken at commanded offset `across`; the beam's centre is at −(pointing offset).
       const miss = cut.across + other.value;
       factor = beamDiskResponse(0, beam.value, disk) / beamDiskResponse(miss, beam.value, disk);

@@ -30,6 +30,10 @@ import type {
   ScheduleJobView,
   ScheduleLogLine,
   SchedulePlan,
+  CalibrationView,
+  PointingCorrectionView,
+  DriftProgressView,
+  DriftRunView,
 } from './types.ts';
 
 /** A qualification run's id: its folder's name (UTC time, e.g. 2026-12-03T17-58-01Z). */
@@ -141,6 +145,17 @@ export const methods = {
   'schedule.remove': z.object({ job: z.number().int().positive() }),
   'schedule.plan': z.object({ hours: z.number().gt(0).max(168).optional() }),
   'schedule.log': z.object({ job: z.number().int().positive() }),
+  'calibration.current': z.object({}),
+  'calibration.list': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
+  'calibration.clear': z.object({}),
+  'pointing.correction': z.object({}),
+  'drift.run': z.object({
+    source: sourceSpec.optional(),
+    efficiency: z.number().gt(0).max(1),
+    flux: z.number().gt(0).max(1e7).optional(),
+    diameter: z.number().min(0.05).max(500).optional(),
+    calibration: z.enum(['noise-diode', 'hot-load']).optional(),
+  }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -196,6 +211,15 @@ export interface Results {
   'schedule.remove': { job: number };
   'schedule.plan': SchedulePlan;
   'schedule.log': ScheduleLogLine[];
+  /** The calibration to kelvin in force (the latest not retired), or null: power is then relative. */
+  'calibration.current': CalibrationView | null;
+  'calibration.list': CalibrationView[];
+  /** Retires every calibration: power is relative until the next one. */
+  'calibration.clear': { retired: number };
+  /** The pointing correction the last sun drift measured (add to commanded az, el; degrees), or null. */
+  'pointing.correction': PointingCorrectionView | null;
+  /** The whole sun-drift measurement (engine/drift-run.ts); 'drift' events report its progress. */
+  'drift.run': Json<DriftRunView>;
 }
 export type Result<M extends MethodName> = Results[M];
 
@@ -208,10 +232,11 @@ export interface Events {
   upload: UploadJobView;
   task: TaskEvent;
   schedule: ScheduleJobView;
+  drift: DriftProgressView;
 }
 
 /** Event names the engine sends. `spectrum` travels as a binary frame (codec.ts). */
-export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task', 'schedule'] as const;
+export const eventNames = ['spectrum', 'status', 'error', 'rotator', 'upload', 'task', 'schedule', 'drift'] as const;
 export type EventName = (typeof eventNames)[number];
 
 /** How a call failed, as its reply carries it. */

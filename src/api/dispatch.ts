@@ -6,6 +6,7 @@ import type { Station } from '../engine/station.ts';
 import { ApiError, checkParams, type MethodName, type Params } from './contract.ts';
 import { exportForDownload, summarize } from '../engine/summary.ts';
 import { errorCause } from './errors.ts';
+import { loadPointingCorrection } from '../engine/pointing-correction.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -65,6 +66,11 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     },
     'schedule.plan': (p) => station.scheduler.plan(p.hours),
     'schedule.log': (p) => station.scheduler.jobs.logOf(p.job),
+    'calibration.current': () => station.store.currentCalibration(),
+    'calibration.list': (p) => station.store.calibrations(p.limit),
+    'calibration.clear': () => ({ retired: station.store.retireCalibrations() }),
+    'pointing.correction': () => loadPointingCorrection(station.dataDir),
+    'drift.run': (p) => station.runDrift(p),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

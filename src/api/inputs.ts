@@ -264,6 +264,10 @@ export const apertureEfficiency = numberRule('efficiency', (t) => parseDecimal(t
 export const dishDiameter = numberRule('diameter', (t) => parseDecimal(t, 'must be a diameter in metres'), (n) => (n >= 0.05 && n <= 500 ? null : 'must be from 0.05 to 500 m'));
 /** Solar flux density (sfu, 10⁻²² W m⁻² Hz⁻¹), as observatories publish it. */
 export const solarFluxSfu = numberRule('flux', (t) => parseDecimal(t, 'must be a flux density in sfu'), (n) => (n > 0 && n <= 1e7 ? null : 'must be above 0 and at most 10⁷ sfu'));
+/** A calibration load's temperature (K): a hot load, a noise diode's excess. */
+export const loadTemperature = numberRule('temperature', (t) => parseDecimal(t, 'must be a temperature in kelvin'), (n) => (n > 0 && n <= 1e5 ? null : 'must be above 0 and at most 100000 K'));
+/** The cold sky's temperature for a Y-factor (K). */
+export const coldSkyTemperature = numberRule('temperature', (t) => parseDecimal(t, 'must be a temperature in kelvin'), (n) => (n >= 0 && n <= 1000 ? null : 'must be from 0 to 1000 K'));
 
 /** A target of an observation (free text a person types): printable, 120 characters at most. */
 export const targetName = nameSchema('the target', 120);

@@ -20,6 +20,8 @@ export type { TargetSummary } from '../../observations/upload/targets.ts';
 /** One bounded queue between the live session's stages (devices/sdr/block-queue.ts), as the status and each spectrum report it. */
 export type { StageCounts, StagePolicy } from '../../devices/sdr/block-queue.ts';
 import type { StageCounts } from '../../devices/sdr/block-queue.ts';
+import type { DriftResult } from '../analysis/drift.ts';
+import type { RadiometerCheck } from '../analysis/radiometer.ts';
 
 /** One integration as subscribers see it: per-input mean power spectra and what flags them. */
 export interface SpectrumEvent {
@@ -43,6 +45,8 @@ export interface SpectrumEvent {
   stages: StageCounts[];
   /** A group's baselines: the band-averaged coherence and its phase (see bandCoherence). */
   baselines?: BaselineCoherence[];
+  /** When the power is in kelvin (a current calibration applies): when it was taken (Unix s), how, and T_sys then; absent or null: relative units. */
+  kelvin?: { unit: 'K'; time: number; method: string; tsys: number | null } | null;
 }
 
 export interface BaselineCoherence {
@@ -382,3 +386,54 @@ export interface SchedulePlan {
   /** Overlapping jobs (ids) and jobs whose constraints fail. */
   conflicts: { jobs: number[]; reason: string }[];
 }
+/** A calibration to kelvin as the store keeps it (observations/store/calibrations.ts): when, how, with what, per-channel gain (K per unit; null: flagged). */
+export type { CalibrationRecordRow as CalibrationView } from '../../observations/store/calibrations.ts';
+
+/** The pointing correction a sun drift measured (src/engine/pointing-correction.ts): degrees to add to a commanded az and el. */
+export interface PointingCorrection {
+  /** Degrees to add to a commanded azimuth (of azimuth) and elevation. */
+  az: number;
+  el: number;
+  /** The measured offset it undoes (degrees; az on the sky), the elevation it was measured at, the observation and when. */
+  measured: { az: number; el: number; elevation: number };
+  observation: number;
+  measuredAt: string;
+}
+export type PointingCorrectionView = PointingCorrection;
+
+/** The sun-drift measurement (src/engine/drift-run.ts): how it calibrates, its progress and plan, and its result. */
+export type CalibrationMethod = 'noise-diode' | 'hot-load';
+
+export interface DriftProgress {
+  phase: 'calibrate' | 'drift' | 'scan';
+  /** Integrations done and planned. */
+  done: number;
+  total: number;
+  /** The last integration: the sun's offset from the commanded pointing (degrees on the sky: along the track in the drift, in elevation in the scan) and its band power (K once calibrated, else relative). */
+  point?: { offset: number; power: number; unit: 'K' | 'relative' };
+}
+
+export interface DriftPlan {
+  /** Where the dish is pointed for the drift (degrees) and when the sun passes it (ISO UTC). */
+  aim: { az: number; el: number };
+  passage: string;
+  /** Planned beam (70λ/D degrees) and width of beam ⊗ disk (degrees), the drift's span (sky minutes), integration (sky s). */
+  plannedBeamDeg: number;
+  spanMinutes: number;
+  integrationSkySeconds: number;
+  /** The elevation scan's offsets (degrees on the sky), empty without a mount. */
+  scanOffsets: number[];
+  /** The tuner gain asked for (dB). */
+  gainDb: number;
+}
+
+export interface DriftRunResult extends DriftResult {
+  observation: number;
+  plan: DriftPlan;
+  calibration: { record: number; method: CalibrationMethod; tsys_k: number; tsys_k_sigma: number; gain_k_per_unit: number; trx_k: number | null; taken: string };
+  radiometer: (RadiometerCheck & { passes: boolean }) | null;
+  pointing_correction: PointingCorrection | null;
+}
+
+export type DriftProgressView = DriftProgress;
+export type DriftRunView = DriftRunResult;

@@ -25,6 +25,7 @@ import type { Observation, StoredIntegration } from '../../observations/store/ty
 import type { CutData } from '../analysis/drift.ts';
 import { describePointing } from '../astro/pointing.ts';
 import { sunPosition } from '../astro/sun.ts';
+import { Body, GeoVector } from 'astronomy-engine';
 
 export class DriftDataError extends Error {
   override name = 'DriftDataError';
@@ -41,22 +42,36 @@ export interface DriftData {
   diameter: number | null;
   /** Centre frequency (Hz). */
   frequency: number;
+  /** The sun's apparent diameter then (degrees), when the observation says when and where. */
+  disk?: number | null;
 }
 
-/** Mean power per channel per spectrum over the channels inside the band's edges (the data's unit). */
-export function bandPower(it: StoredIntegration, mode: 'full' | 'autos' | undefined): number {
+/**
+ * Mean power per channel per spectrum over the channels inside the band's
+ * edges (the data's unit), without the centre channel (C/2, the DC spike of
+ * a direct-conversion dongle's LO leakage) when `dc` is false.
+ */
+export function bandPower(it: StoredIntegration, mode: 'full' | 'autos' | undefined, dc = true): number {
   const C = it.channels;
   const edge = C >= 16 ? Math.ceil(C / 16) : 0;
   const p = autoProduct(0, it.inputs, mode);
-  let s = 0;
-  for (let j = edge; j < C - edge; j++) s += it.visibilities[2 * (p * C + j)]!;
-  return it.spectra > 0 ? s / (C - 2 * edge) / it.spectra : NaN;
+  let s = 0, n = 0;
+  for (let j = edge; j < C - edge; j++) {
+    if (!dc && j === C / 2) continue;
+    s += it.visibilities[2 * (p * C + j)]!;
+    n++;
+  }
+  return it.spectra > 0 ? s / n / it.spectra : NaN;
 }
 
 interface Point {
   time: number;
+  /** Length of the integration (s of sky time). */
+  duration: number;
   power: number;
-  pointing: TimedPointing & { offset?: { az: number; el: number } };
+  spectra: number;
+  /** `moving`: the mount moved during it (between a scan's steps); no cut uses it. */
+  pointing: TimedPointing & { offset?: { az: number; el: number }; moving?: boolean };
 }
 
 const rad = Math.PI / 180;
@@ -81,6 +96,8 @@ export function loadDrift(store: Store, id: number): DriftData {
   const calibratedFrom = cal.length ? Math.min(...cal.map((e) => e.time)) : Infinity;
   const timeline = pointings(store, obs);
   const mode = obs.config.fx.mode;
+  // Fringe's own recordings (a power-of-two FFT of an IQ dongle) have the LO's DC spike in the centre channel; an SRT's 156 do not.
+  const fftChannels = (obs.config.fx.channels & (obs.config.fx.channels - 1)) === 0 && !obs.config.imported;
   const all: Point[] = [];
   for (const it of store.integrations(id)) {
     const mid = it.time + it.duration / 2;
@@ -90,7 +107,7 @@ export function loadDrift(store: Store, id: number): DriftData {
     if (!p || typeof p.az !== 'number' || typeof p.el !== 'number') {
       throw new DriftDataError(`observation ${id} does not record where the dish pointed (az/el): a drift needs it.`);
     }
-    all.push({ time: mid, power: bandPower(it, mode), pointing: p as Point['pointing'] });
+    all.push({ time: mid, duration: it.duration, power: bandPower(it, mode, !fftChannels), spectra: it.spectra, pointing: p as Point['pointing'] });
   }
   if (all.length === 0) throw new DriftDataError(`observation ${id} holds no integrations.`);
   const unit: 'K' | 'relative' = all.some((p) => p.time >= calibratedFrom) ? 'K' : 'relative';
@@ -99,13 +116,34 @@ export function loadDrift(store: Store, id: number): DriftData {
   const base = { observation: obs, unit, calibration: cal[0]?.data ?? null, diameter, frequency: obs.config.tuning.centerFrequency };
   // A stepped scan moves its offsets; an SRT drift records offsets too, all the same (0, 0).
   const stepped = new Set(usable.filter((p) => p.pointing.offset && typeof p.pointing.offset.az === 'number').map((p) => `${p.pointing.offset!.az},${p.pointing.offset!.el}`)).size > 2;
-  if (stepped) return { ...base, kind: 'crossscan', cuts: steppedCuts(usable) };
-
   const site = observationSite(store, obs);
+  const disk = site && usable.length ? sunDiameterAt(usable[Math.floor(usable.length / 2)]!.time) : null;
+  if (stepped) {
+    // A measurement that drifts first and then steps (fringe drift --source): the drift is the integrations without an offset.
+    const fixed = usable.filter((p) => !p.pointing.offset && !p.pointing.moving);
+    const cuts = steppedCuts(usable.filter((p) => !p.pointing.moving));
+    if (fixed.length >= 8 && site) cuts.unshift(driftCut(fixed, site));
+    return { ...base, kind: 'crossscan', cuts, disk };
+  }
   if (!site) throw new DriftDataError(`observation ${id} records no site: the sun's position cannot be computed (an import takes --site).`);
-  // The sun's offset from the pointing in J2000 (both directions turned by the same rotation, src/astro/pointing.ts):
-  // along its track ΔRA·cos δ (the track is a circle of declination, straight to 0.2 % of the offset over ±15°),
-  // across it Δδ, constant through the drift. Positive along: the sun west of the pointing (later times).
+  return { ...base, kind: 'drift', cuts: [driftCut(usable, site)], disk };
+}
+
+/** The sun's apparent diameter (degrees) at a time (Unix s): 1919″ at 1 au. */
+function sunDiameterAt(time: number): number {
+  return 0.533 / GeoVector(Body.Sun, new Date(time * 1000), true).Length();
+}
+
+/**
+ * The drift cut of points at a fixed pointing: the sun's offset from the
+ * pointing along its track, ΔRA·cos δ (J2000, both directions turned by the
+ * same rotation, src/astro/pointing.ts; the track is a circle of declination,
+ * straight to 0.2 % of the offset over ±15°). Positive along: later times.
+ * Its direction on the sky near the pointing (az × cos el, el), signed, and
+ * the track's distance across from the pointing come from the tangent-plane
+ * offsets near the closest approach.
+ */
+function driftCut(usable: Point[], site: NonNullable<ReturnType<typeof observationSite>>): CutData {
   const along: number[] = [];
   const azel: { x: number; y: number }[] = [];
   for (const p of usable) {
@@ -117,18 +155,18 @@ export function loadDrift(store: Store, id: number): DriftData {
     along.push(dra * Math.cos(S.dec * rad));
     azel.push(skyOffset({ az: p.pointing.az!, el: p.pointing.el! }, { az: sun.az, el: sun.el }));
   }
-  // How much of a shift along the track is azimuth on the sky: the track's direction in the az/el plane near the pointing (1 at transit).
   let k = 0;
   for (let i = 1; i < azel.length; i++) if (Math.hypot(azel[i]!.x, azel[i]!.y) < Math.hypot(azel[k]!.x, azel[k]!.y)) k = i;
   const a = Math.max(0, k - 1), b = Math.min(azel.length - 1, k + 1);
   const dx = azel[b]!.x - azel[a]!.x, dy = azel[b]!.y - azel[a]!.y;
-  const alongToAz = b > a && Math.hypot(dx, dy) > 0 ? Math.abs(dx) / Math.hypot(dx, dy) : 1;
+  const norm = Math.hypot(dx, dy);
+  const track = b > a && norm > 0 ? { az: dx / norm, el: dy / norm } : { az: 1, el: 0 };
+  const across = -azel[k]!.x * track.el + azel[k]!.y * track.az;
   const el = usable.reduce((acc, p) => acc + p.pointing.el!, 0) / usable.length;
-  return {
-    ...base,
-    kind: 'drift',
-    cuts: [{ axis: 'drift', coord: along, sky: along, power: usable.map((p) => p.power), across: null, el, alongToAz }],
-  };
+  // How far the sun moved during a whole integration: the track's rate near the closest approach × the longest duration.
+  const rate = usable.length > 1 && usable[b]!.time > usable[a]!.time ? Math.abs(along[b]! - along[a]!) / (usable[b]!.time - usable[a]!.time) : 0;
+  const span = rate * Math.max(...usable.map((p) => p.duration));
+  return { axis: 'drift', ...(span > 0 ? { span } : {}), coord: along, sky: along, power: usable.map((p) => p.power), spectra: usable.map((p) => p.spectra), across, el, alongToAz: Math.abs(track.az), track };
 }
 
 /** Runs of consecutive integrations at one offset on one axis and at least 5 distinct offsets on the other. */
@@ -145,7 +183,7 @@ function steppedCuts(points: Point[]): CutData[] {
         const sky = run.map((p, i) => (axis === 'az' ? coord[i]! * Math.cos(p.pointing.el! * rad) : coord[i]!));
         const el = run.reduce((a, p) => a + p.pointing.el!, 0) / run.length;
         const across = run[0]!.pointing.offset![fixed];
-        cuts.push({ axis, coord, sky, power: run.map((p) => p.power), across: axis === 'el' ? across * Math.cos(el * rad) : across, el });
+        cuts.push({ axis, coord, sky, power: run.map((p) => p.power), spectra: run.map((p) => p.spectra), across: axis === 'el' ? across * Math.cos(el * rad) : across, el });
       }
       run = [];
     };

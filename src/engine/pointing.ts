@@ -22,6 +22,8 @@ export type Aiming = (skyMs: number) => Aim[] | null;
 /** Something that reports a dish's position (degrees): a connected rotator's last reading. */
 export interface PositionSource {
   readonly last: { az: number; el: number };
+  /** Where it points at sky time `skyMs` (ms), when it knows (a planned scan tracking the sun); else `last` is used. */
+  at?(skyMs: number): { az: number; el: number };
 }
 
 /**
@@ -30,7 +32,7 @@ export interface PositionSource {
  * else nobody.
  */
 export function aiming(rotator: PositionSource | null, scenario: Scenario | null, antennas: readonly number[]): Aiming {
-  if (rotator) return () => antennas.map(() => ({ ...rotator.last, source: 'rotator' as const }));
+  if (rotator) return (skyMs) => antennas.map(() => ({ ...(rotator.at?.(skyMs) ?? rotator.last), source: 'rotator' as const }));
   if (scenario) {
     const models = antennas.map((a) => pointingFromConfig(scenario.antennas[a]!.pointing, scenario.site));
     return (skyMs) => models.map((m) => ({ ...m.pointingAt(skyMs), source: 'scenario' as const }));

@@ -39,8 +39,8 @@ export interface SessionSpec {
   threads?: number;
   /** Sim and file sources: multiple of real time, or false for as fast as possible. */
   pacing?: number | false;
-  /** Simulator scenario file (sim sources). */
-  scenario?: string;
+  /** Simulator scenario file, or a scenario checked like one (sim sources). */
+  scenario?: string | Record<string, unknown>;
   /** A group: measure its delays before correlating (default true). */
   calibrate?: boolean;
   /** Fewest spectra per integration (the live view needs 2 for spectral kurtosis); default 1. */
@@ -123,7 +123,7 @@ export class Session {
       tuning: spec.tuning,
       pacing: spec.pacing,
       scenario: spec.scenario,
-      ...(follow ? { pointing: { pointingAt: () => follow.last } } : {}),
+      ...(follow ? { pointing: { pointingAt: (skyMs: number) => follow.at?.(skyMs) ?? follow.last } } : {}),
     });
     let iterator: AsyncIterator<Block> | null = null;
     try {

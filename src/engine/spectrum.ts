@@ -11,6 +11,7 @@ import { bandCoherence } from '../analysis/coherence.ts';
 import { bandPower, channelFlags } from '../analysis/rfi.ts';
 import type { StageCounts } from '../../devices/sdr/block-queue.ts';
 import type { Session } from './session.ts';
+import { kelvinOf } from './live-kelvin.ts';
 
 export function spectrumEvent(session: Session, i: Integration, stages: StageCounts[], recording: number | null): SpectrumEvent {
   const { inputs: N, channels: C, mode } = session.pipeline!.config;
@@ -40,5 +41,6 @@ export function spectrumEvent(session: Session, i: Integration, stages: StageCou
     stages,
     recording,
     ...(mode === 'full' && N > 1 ? { baselines: bandCoherence(i, N, C, flagsOf) } : {}),
+    kelvin: kelvinOf(session, i.calibration),
   };
 }

@@ -8,6 +8,8 @@
  * the CLI and the Electron shell all drive it through src/api.
  */
 import { Qualification } from './qualify.ts';
+import { runDrift, type CalibrationMethod, type DriftProgress, type DriftRunResult } from './drift-run.ts';
+import { applyCurrentCalibration } from './live-kelvin.ts';
 import { EventEmitter } from 'node:events';
 import type { ScheduleJobView } from '../api/types.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
@@ -46,6 +48,7 @@ export interface StationEvents {
   upload: [UploadJobView];
   task: [TaskEvent];
   schedule: [ScheduleJobView];
+  drift: [DriftProgress];
 }
 
 export class StationError extends Error {
@@ -269,6 +272,7 @@ export class Station extends EventEmitter<StationEvents> {
   /** The notices of a new live view: the backend's choice first, then the group's delays, then the source. */
   private installed(view: LiveView): void {
     const session = view.session;
+    applyCurrentCalibration(session, this.store);
     const group = session.groupCalibration;
     this.notices = [
       ...(session.backendNotice ? [{ kind: 'gpu-fallback', text: session.backendNotice } as const] : []),
@@ -323,6 +327,27 @@ export class Station extends EventEmitter<StationEvents> {
     return this.changes.run(async () => {
       if (!this.slot.current) throw new StationError('nothing to calibrate: start the live view first');
       return { calibration: this.slot.current.view.session.setCalibration(c) };
+    });
+  }
+
+  /**
+   * The whole sun-drift measurement (drift-run.ts) on `source` (default the
+   * simulator with the station's scenario), beside the live view; 'drift'
+   * events report its progress, at most one a second of wall time per phase change or 2 % of it.
+   */
+  runDrift(p: { source?: string; efficiency: number; flux?: number; diameter?: number; calibration?: CalibrationMethod }): Promise<DriftRunResult> {
+    const source = p.source ?? 'sim';
+    let last = { phase: '', done: -1, at: 0 };
+    return runDrift({
+      source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir,
+      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration,
+      onProgress: (e) => {
+        const now = Date.now();
+        if (e.phase !== last.phase || e.done === e.total || (e.done - last.done >= e.total / 50 && now - last.at >= 100)) {
+          last = { phase: e.phase, done: e.done, at: now };
+          this.emit('drift', e);
+        }
+      },
     });
   }
 

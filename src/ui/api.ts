@@ -50,7 +50,7 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 export class StationClient {
   private next = 1;
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private listeners: { [E in EventName]: Set<Listener<E>> } = { spectrum: new Set(), status: new Set(), error: new Set(), rotator: new Set(), upload: new Set(), task: new Set(), schedule: new Set() };
+  private listeners: { [E in EventName]: Set<Listener<E>> } = { spectrum: new Set(), status: new Set(), error: new Set(), rotator: new Set(), upload: new Set(), task: new Set(), schedule: new Set(), drift: new Set() };
   private stateListeners = new Set<(s: ConnectionState, why?: string) => void>();
   state: ConnectionState = 'connecting';
   private transport: Transport | null = null;

@@ -90,29 +90,33 @@ export function Live({ station }: { station: StationView }) {
     if (!avg || !e) return null;
     const f = channelFrequencies(e.centerFrequency, e.sampleRate, e.channels);
     const x = axis === 'frequency' ? Array.from(f, (v) => v / 1e6) : Array.from(f, (v) => radioVelocity(v));
-    const y = Array.from(decibels(avg.power));
+    // Kelvin when a calibration is current (the spectrum says when it was taken), else dB of the relative power.
+    const kelvin = e.kelvin ?? null;
+    const unit = kelvin ? 'K' : 'dB';
+    const y = kelvin ? Array.from(avg.power) : Array.from(decibels(avg.power));
     const restX = axis === 'frequency' ? hydrogenLine / 1e6 : 0;
     // 'band': the passband's level ± a few dB, so a line a few tenths of a dB high is plain to see
     // (tones and the DC spike run off the top); 'full': everything, rolloff included.
     const middle = y.slice(Math.floor(y.length * 0.12), Math.ceil(y.length * 0.88)).filter(Number.isFinite).sort((a, b) => a - b);
     const fresh = middle.length ? [middle[Math.floor(middle.length * 0.01)]! - 0.4, middle[Math.floor(middle.length * 0.99)]! + 1] : undefined;
-    // Hold the range until it is off by more than 0.3 dB, so the axis does not twitch with the noise.
+    // Hold the range until it is off by more than 0.3 dB (1 % in K), so the axis does not twitch with the noise.
     const held = bandRange.current;
-    if (fresh && (!held || Math.abs(held[0]! - fresh[0]!) > 0.3 || Math.abs(held[1]! - fresh[1]!) > 0.3)) bandRange.current = fresh;
+    const tol = kelvin && fresh ? 0.01 * Math.abs(fresh[1]!) : 0.3;
+    if (fresh && (!held || Math.abs(held[0]! - fresh[0]!) > tol || Math.abs(held[1]! - fresh[1]!) > tol)) bandRange.current = fresh;
     const band = bandRange.current ?? undefined;
     const inBand = Math.abs(hydrogenLine - e.centerFrequency) < e.sampleRate / 2;
     const data: Partial<Plotly.PlotData>[] = [
-      { x, y, type: 'scatter', mode: 'lines', name: inputs > 1 ? `input ${input}` : undefined, line: { color: colors.trace, width: 1.2 }, hovertemplate: axis === 'frequency' ? '%{x:.4f} MHz<br>%{y:.2f} dB<extra></extra>' : '%{x:.1f} km/s<br>%{y:.2f} dB<extra></extra>' },
+      { x, y, type: 'scatter', mode: 'lines', name: inputs > 1 ? `input ${input}` : undefined, line: { color: colors.trace, width: 1.2 }, hovertemplate: axis === 'frequency' ? `%{x:.4f} MHz<br>%{y:.2f} ${unit}<extra></extra>` : `%{x:.1f} km/s<br>%{y:.2f} ${unit}<extra></extra>` },
     ];
     const layout = nightLayout({
       xaxis: { title: { text: axis === 'frequency' ? 'Frequency (MHz)' : 'Radio velocity, HI (km/s)' }, autorange: axis === 'velocity' ? 'reversed' : true, tickformat: axis === 'frequency' ? '.2f' : undefined },
-      yaxis: { title: { text: 'Power (dB, arbitrary)' }, ...(scale === 'band' && band ? { range: band, autorange: false } : { autorange: true }) },
+      yaxis: { title: { text: kelvin ? `Power (K; calibrated ${new Date(kelvin.time * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${kelvin.method})` : 'Power (dB, arbitrary)' }, ...(scale === 'band' && band ? { range: band, autorange: false } : { autorange: true }) },
       shapes: inBand ? [{ type: 'line', x0: restX, x1: restX, yref: 'paper', y0: 0, y1: 1, line: { color: colors.line, width: 1, dash: 'dot' } }] : [],
       annotations: inBand ? [{ x: restX, yref: 'paper', y: 1, text: 'HI rest', showarrow: false, xanchor: 'left', yanchor: 'top', font: { color: colors.line, size: 10 } }] : [],
       uirevision: `${axis}/${scale}`,
     });
     return { data, layout };
-  }, [avg, e, axis, scale]);
+  }, [avg, e, axis, scale, e?.kelvin?.time]);
 
   const powerPlot = useMemo(() => {
     // The last `stripSeconds` of the history (kept for 20 minutes).

@@ -6,7 +6,7 @@
  * its dish gives (1.2λ/D, devices/sim/beam.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { nextSunTransit, sunPosition } from '../../../../src/astro/sun.ts';
 import { Store } from '../../../../observations/store/store.ts';
 import { config, integration, tempDir } from '../../../observations/fixtures.ts';
 import { fringe } from './run-fringe.ts';
+import { parse } from '../../../../src/cli/commands/drift.ts';
 
 const srt = fileURLToPath(new URL('../../../../../shared/data/real/sun-crossscan-srt-rad/az_el_scan_RPSG_sun.rad', import.meta.url));
 const manualFit = fileURLToPath(new URL('../../../helpers/srt_manual_fit.py', import.meta.url));
@@ -141,11 +142,15 @@ describe('fringe drift on a synthetic SRT drift (.rad with a fixed az/el, the di
 });
 
 describe('fringe drift: command line and unusable observations', () => {
-  it('without --observation is a usage error; --source is not built and says what to do', async () => {
+  it('without --observation or --source is a usage error; the two together, a scenario without the simulator, a bad calibration are too (pure parse)', async () => {
     expect((await fringe(['drift', '--db', join(tmp.dir, 'u')])).code).toBe(2);
-    const live = await fringe(['drift', '--source', 'sim', '--json', '--db', join(tmp.dir, 'u')]);
-    expect(live.code).toBe(2);
-    expect(live.stderr).toMatch(/record the drift with fringe observe, then give --observation ID/);
+    expect(() => parse(['--source', 'sim', '--observation', '3'])).toThrow(/either --observation ID .* or --source SPEC/);
+    expect(() => parse(['--source', 'rtlsdr:0', '--scenario', 'x.json'])).toThrow(/--scenario is for the simulator/);
+    expect(() => parse(['--observation', '3', '--scenario', 'x.json'])).toThrow(/--scenario goes with --source sim/);
+    expect(() => parse(['--source', 'sim', '--calibration', 'sun'])).toThrow(/noise-diode or hot-load/);
+    expect(() => parse(['--source', 'sim', '--calibration', 'hot-load', '--hot', '5', '--cold', '10'])).toThrow(/must be hotter/);
+    expect(() => parse(['--source', 'sim', '--diode', '-3'])).toThrow(/--diode must be above 0/);
+    expect(parse(['--source', 'sim:1', '--scenario', 'x.json', '--efficiency', '0.5', '--flux', '70']).live).toMatchObject({ source: 'sim:1', scenario: 'x.json', calibration: 'noise-diode' });
     expect((await fringe(['drift', '--observation', '1', '--efficiency', '1.5', '--db', join(tmp.dir, 'u')])).stderr).toMatch(/--efficiency must be above 0 and at most 1/);
   });
   it('an unknown id is exit 2; an observation without a pointing is exit 1 with the reason', async () => {
@@ -161,5 +166,42 @@ describe('fringe drift: command line and unusable observations', () => {
     const r = await fringe(['drift', '--observation', String(rec.id), '--db', db]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/does not record where the dish pointed/);
+  });
+});
+
+describe('fringe drift --source sim: the whole measurement through the bin (the contract for scripts)', () => {
+  it('prints one JSON object with the contract fields, calibrated in kelvin, and the observation it kept analyses the same', async () => {
+    const db = join(tmp.dir, 'live');
+    const file = join(tmp.dir, 'live-scenario.json');
+    writeFileSync(file, JSON.stringify({ seed: 5, antennas: [{ diameter: 5, efficiency: 0.6, tsys: 90, pointingError: { az: 0.3, el: -0.2 } }], sun: { flux: 65 } }));
+    const r = await fringe(['drift', '--source', 'sim', '--scenario', file, '--efficiency', '0.6', '--flux', '65', '--json', '--db', db]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown> & { cuts: Cut[]; pointing_offset_deg: { az: number; el: number } };
+    for (const k of ['observation', 'hpbw_deg', 'pointing_offset_deg', 'tsys_k', 'sun_antenna_temp_k', 'sun_flux_sfu', 'expected_flux_sfu', 'cuts', 'radiometer', 'sun_brightness_temp_k', 'pointing_correction']) expect(out).toHaveProperty(k);
+    expect(out.unit).toBe('K');
+    expect(out.expected_flux_sfu).toBe(65);
+    expect(Math.abs((out.hpbw_deg as number) / beamFwhm(5, 1_420_405_752) - 1)).toBeLessThan(0.03);
+    expect(Math.abs((out.sun_flux_sfu as number) / 65 - 1)).toBeLessThan(0.1);
+    expect(out.cuts.map((c) => c.axis)).toEqual(['drift', 'el']);
+    for (const c of out.cuts) for (const k of ['fwhm_deg', 'centre_deg', 'peak_k', 'baseline_k']) expect(typeof (c as unknown as Record<string, unknown>)[k]).toBe('number');
+    const reportDir = join(tmp.dir, 'report');
+    const again = await fringe(['drift', '--observation', String(out.observation), '--efficiency', '0.6', '--flux', '65', '--json', '--db', db, '--report', reportDir]);
+    expect(again.code).toBe(0);
+    // The report: the page with a plot (fit and residuals) per cut, the CSV of every point, the PDF Chromium printed.
+    const base = join(reportDir, `drift-${out.observation}`);
+    const html = readFileSync(`${base}.html`, 'utf8');
+    expect(html.match(/<svg /g)?.length).toBe(2);
+    expect(html).toContain('Pointing offset, elevation');
+    const csv = readFileSync(`${base}.csv`, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('axis,sky_offset_deg,power_k,model_k,residual_k,in_fit_window');
+    const fitted = csv.slice(1).map((l) => l.split(',')).filter((c) => c[5] === '1');
+    expect(fitted.length).toBeGreaterThan(100);
+    // Residuals within the fit window are small next to the peak: the model in the CSV is the fit's.
+    expect(Math.max(...fitted.map((c) => Math.abs(Number(c[4]))))).toBeLessThan(0.01 * (out.sun_antenna_temp_k as number));
+    if (existsSync('/usr/bin/chromium') || process.env.CI === 'true') expect(readFileSync(`${base}.pdf`).subarray(0, 5).toString()).toBe('%PDF-');
+    else console.log('skipped the PDF check: no /usr/bin/chromium');
+    const stored = JSON.parse(again.stdout) as { hpbw_deg: number; pointing_offset_deg: { az: number; el: number } };
+    expect(stored.hpbw_deg).toBeCloseTo(out.hpbw_deg as number, 9);
+    expect(stored.pointing_offset_deg.el).toBeCloseTo(out.pointing_offset_deg.el, 9);
   });
 });

@@ -1,0 +1,414 @@
+/**
+ * The sun-drift measurement, live (experiments.md, "Sun drift scan"): plan
+ * from the ephemeris, point ahead of the sun, calibrate to kelvin, let the
+ * sun drift through the beam, then step across it in elevation while
+ * tracking it, all in one observation; then the analysis of a stored drift
+ * (engine/drift.ts, analysis/drift.ts) reads it back like any other.
+ *
+ * Timeline, in integrations of the session (sky time, so a simulated sky
+ * runs it in seconds): calibration (reference, then the noise diode on or
+ * the hot load in: `calibrationIntegrations` each after `settle` discarded),
+ * the drift (`driftPoints` integrations spanning ±3 planned widths of the
+ * sun's track, centred on the sun's passage through the aim), then an
+ * elevation scan of `scanSteps` steps of `scanDwell` integrations each.
+ *
+ * Where the dish points: a planned mount (`PlannedMount`) that the
+ * simulator follows (its hidden pointingError added) and whose commanded
+ * position is recorded; a source without a mount is told where to point
+ * and when, and measures the drift alone (no elevation scan).
+ */
+import type { BackendChoice, Integration } from '../../correlator/types.ts';
+import { loadScenario, parseScenario, startTime, type Scenario } from '../../devices/sim/scenario.ts';
+import { Store } from '../../observations/store/store.ts';
+import { analyseDrift, type DriftResult } from '../analysis/drift.ts';
+import type { CalibrationMethod, DriftPlan, DriftProgress, DriftRunResult } from '../api/types.ts';
+
+export type { CalibrationMethod, DriftPlan, DriftProgress, DriftRunResult };
+import { convolvedFwhm, sunDiameterDeg } from '../analysis/beam.ts';
+import { antennaTemperature, noiseDiode, yFactor, type KelvinCalibration } from '../analysis/kelvin.ts';
+import { FitError } from '../analysis/lsq.ts';
+import { countsVariance } from '../analysis/estimators.ts';
+import { radiometerCheck, type RadiometerCheck } from '../analysis/radiometer.ts';
+import { sunPosition } from '../astro/sun.ts';
+import { loadDrift } from './drift.ts';
+import { describeAim } from './pointing.ts';
+import { Session } from './session.ts';
+import { loadSettings } from './settings.ts';
+import { savePointingCorrection } from './pointing-correction.ts';
+
+const speedOfLight = 299_792_458;
+/** The sun's rate along its track (degrees per hour of sky time at δ = 0): 360° per solar day. */
+const sunRate = 15.041;
+
+export class DriftRunError extends Error {
+  override name = 'DriftRunError';
+}
+
+
+export interface DriftRunOptions {
+  /** Source spec (sim, rtlsdr:0, …). */
+  source: string;
+  /** Simulator scenario file (sim sources). */
+  scenario?: string;
+  dataDir: string;
+  /** The dish's diameter (m); the simulator's scenario antenna's when not given. */
+  diameter?: number;
+  /** The dish's aperture efficiency, for the flux (entered). */
+  efficiency?: number;
+  /** The day's solar flux at this frequency (sfu, entered), for the comparison. */
+  flux?: number;
+  /** How to calibrate (default: the noise diode). */
+  calibration?: CalibrationMethod;
+  /** The noise diode's excess temperature (K, its data sheet's); the simulator's scenario's when not given. */
+  diodeTemperature?: number;
+  /** Y-factor: the hot load's and the cold sky's temperatures (K, entered; default 290 and 10). */
+  hotTemperature?: number;
+  coldTemperature?: number;
+  backend?: BackendChoice;
+  /** Tuner gain (dB); default: one that keeps the sun's peak inside the 8-bit range (driftGain). */
+  gain?: number;
+  /** Channels (default 64). */
+  channels?: number;
+  /** Integrations across the drift (default 160). */
+  driftPoints?: number;
+  /** Simulator: seconds of samples the drift takes (the sky clock runs so much faster; default 16). */
+  simSeconds?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: DriftProgress) => void;
+  /** Told what to do (point a fixed dish), and of notices. */
+  onNotice?: (n: string) => void;
+}
+
+
+
+
+/**
+ * A tuner gain (dB) for a drift whose sun adds about `sunK` kelvin to a
+ * system of about `tsysK` (150 K, a guess: nothing is calibrated yet): an
+ * RTL-SDR loaded to 20 counts rms at 40 dB on the cold sky is brought to
+ * `peakCounts` rms on the sun, well inside ±127 (clipping would flatten the
+ * peak), and 8-bit quantisation stays linear in power (Sheppard) on the
+ * cold sky above ≈ 2 counts rms.
+ */
+/**
+ * The ADC level (counts rms per component) the sun's peak is brought to: 5σ
+ * below the 8-bit range's ±127, so that clipping takes less than 10⁻⁶ of the
+ * peak's power (a drift of a big dish has a signal-to-noise ratio of 10⁵,
+ * and a fit sees a compression of 10⁻⁴ in its residuals).
+ */
+export const peakCounts = 25;
+
+export function driftGain(sunK: number, tsysK = 150): number {
+  const ratio = (tsysK + sunK) / tsysK;
+  return Math.max(0, Math.min(49.6, 40 + 20 * Math.log10(peakCounts / 20) - 10 * Math.log10(ratio)));
+}
+
+/** A mount that follows a plan in sky time: the drift's fixed aim, then the sun plus an elevation offset per scan step. */
+class PlannedMount {
+  constructor(
+    private readonly site: { lat: number; lon: number; altitude: number; name: string },
+    private readonly aim: { az: number; el: number },
+    /** Sky time (ms) each scan step starts, and its elevation offset (degrees); the scan ends at `scanEnd`. */
+    private readonly steps: { from: number; offset: number }[],
+    private readonly now: () => number,
+  ) {}
+
+  /** The step at sky time t (ms), or null in the drift. */
+  step(t: number): { from: number; offset: number } | null {
+    let s: { from: number; offset: number } | null = null;
+    for (const x of this.steps) if (t >= x.from) s = x;
+    return s;
+  }
+
+  at(t: number): { az: number; el: number } {
+    const s = this.step(t);
+    if (!s) return this.aim;
+    const sun = sunPosition(this.site, new Date(t));
+    return { az: sun.az, el: Math.min(90, sun.el + s.offset) };
+  }
+
+  get last(): { az: number; el: number } {
+    return this.at(this.now());
+  }
+}
+
+/** Per-channel power per spectrum of an integration's first auto product. */
+function autos(i: Integration, channels: number): Float64Array {
+  const out = new Float64Array(channels);
+  for (let j = 0; j < channels; j++) out[j] = i.spectra > 0 ? i.visibilities[2 * j]! / i.spectra : NaN;
+  return out;
+}
+
+/** Runs the whole measurement; the observation is kept whatever fails. */
+export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
+  const sim = /^sim(:\d+)?$/.test(o.source);
+  const channels = o.channels ?? 64;
+  const driftPoints = o.driftPoints ?? 160;
+  const method = o.calibration ?? 'noise-diode';
+  let scenario: Scenario | null = null;
+  if (sim) scenario = o.scenario ? loadScenario(o.scenario) : parseScenario({});
+  else if (o.scenario) throw new DriftRunError('--scenario is for the simulator (--source sim); a real dish has no scenario.');
+  const antenna = scenario ? scenario.antennas[Number(o.source.split(':')[1] ?? 0)] : undefined;
+  if (scenario && !antenna) throw new DriftRunError(`the scenario has no antenna ${o.source.split(':')[1]}`);
+  const diameter = o.diameter ?? antenna?.diameter;
+  if (diameter === undefined) throw new DriftRunError("give the dish's diameter (--diameter M): the beam to plan for and the flux need it");
+  const settings = loadSettings(o.dataDir);
+  const site = scenario ? { name: 'simulator', lat: scenario.site.lat, lon: ((((scenario.site.lon + 180) % 360) + 360) % 360) - 180, altitude: 0 } : settings.site;
+  const frequency = scenario?.tuning.centerFrequency ?? 1_420_405_752;
+  const diode = o.diodeTemperature ?? scenario?.noiseSource.temperature;
+  if (method === 'noise-diode' && !(diode && diode > 0)) throw new DriftRunError("give the noise diode's excess temperature (K), or calibrate with the hot load");
+
+  // The plan: the width the sun's passage will have (a textbook 70λ/D beam ⊗ the disk), the span ±3 widths along the track.
+  const plannedBeam = (70 * speedOfLight) / frequency / diameter;
+  const width = convolvedFwhm(plannedBeam, sunDiameterDeg);
+  const skyStart = scenario ? startTime(scenario) : Date.now();
+  const dec = sunPosition(site, new Date(skyStart)).dec;
+  const spanHours = (6 * width) / (sunRate * Math.cos((dec * Math.PI) / 180));
+  const tauSky = (spanHours * 3600) / driftPoints;
+  const settle = 3, preN = 4, calN = 10;
+  const calIntegrations = 2 * (settle + preN) + 2 * (settle + calN) + settle;
+  const scanSteps = 13, scanDwell = 5;
+  const scanOffsets = Array.from({ length: scanSteps }, (_, k) => -2.4 * width + (4.8 * width * k) / (scanSteps - 1));
+  const speed = scenario ? (spanHours * 3600) / (o.simSeconds ?? 16) : 1;
+  const integration = tauSky / speed;
+  const passageMs = skyStart + (calIntegrations + driftPoints / 2) * tauSky * 1000;
+  const sunThen = sunPosition(site, new Date(passageMs));
+  const aim = { az: sunThen.az, el: sunThen.el };
+  if (aim.el - 3 * width < 0 && aim.el < 3 * width) o.onNotice?.(`the sun is only ${aim.el.toFixed(1)}° up at the passage: ground in the beam will bend the baseline`);
+  if (aim.el <= 0) throw new DriftRunError(`the sun is below the horizon at the planned passage (${new Date(passageMs).toISOString()}): start when it is up`);
+
+  const mountSteps: { from: number; offset: number }[] = [];
+  let clockNow = () => skyStart;
+  const mount = sim ? new PlannedMount(site, aim, mountSteps, () => clockNow()) : null;
+  if (!mount) {
+    o.onNotice?.(`point the dish at az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}° and leave it there: the sun passes at ${new Date(passageMs).toISOString()} (without a mount the elevation offset is not measured)`);
+  }
+  const gain = o.gain ?? driftGain(antennaTemperature(o.flux ?? 100, diameter, o.efficiency ?? 0.6));
+  const plan: DriftPlan = {
+    aim, passage: new Date(passageMs).toISOString(), plannedBeamDeg: plannedBeam, spanMinutes: spanHours * 60, integrationSkySeconds: tauSky,
+    scanOffsets: mount ? scanOffsets : [], gainDb: gain,
+  };
+
+  const scenarioObject = scenario ? ({ ...scenario, speed } as unknown as Record<string, unknown>) : undefined;
+  const store = Store.open(o.dataDir);
+  let session: Session | null = null;
+  try {
+    session = await Session.open({
+      source: o.source,
+      channels,
+      taps: 4,
+      integration,
+      backend: o.backend ?? 'cpu',
+      tuning: { gain },
+      pacing: sim ? false : undefined,
+      scenario: scenarioObject,
+      site: settings.site,
+      rotator: mount,
+      onNotice: o.onNotice,
+    });
+    const s = session;
+    clockNow = () => s.clock.now();
+    const pipeline = s.pipeline!;
+    const fs = s.source.tuning.sampleRate;
+    const samplesPerIntegration = s.fx.spectraPerIntegration * channels;
+    const start = s.timeOfSample(0);
+    const tauActual = (s.clock.speed * samplesPerIntegration) / fs; // sky s per integration
+    const driftEnd = calIntegrations + driftPoints;
+    if (mount) for (let k = 0; k < scanSteps; k++) mountSteps.push({ from: (start + (driftEnd + k * scanDwell) * tauActual) * 1000, offset: scanOffsets[k]! });
+    const total = driftEnd + (mount ? scanSteps * scanDwell : 0);
+
+    const { rec, tracker } = s.startObservation(store, { mode: 'drift', target: 'Sun', start, extraConfig: { drift: { plan, method } } });
+    const { ObservationWriter } = await import('./writer.ts');
+    const writer = new ObservationWriter(rec, s, tracker);
+    const engine = s.engine;
+    const switchLoad = (on: boolean) => {
+      if (!engine) throw new DriftRunError('this source cannot switch a noise diode or a hot load: calibrate with the simulator, or give the calibration');
+      if (method === 'noise-diode') engine.setNoiseSource(on);
+      else engine.setHotLoad(on);
+    };
+    const edge = Math.ceil(channels / 16);
+    const flags = Array.from({ length: channels }, (_, j) => j < edge || j >= channels - edge);
+    const solve = (high: Float64Array[], low: Float64Array[]) =>
+      method === 'noise-diode'
+        ? noiseDiode(high, low, { tExcess: diode!, flags })
+        : yFactor(high, low, { tHot: o.hotTemperature ?? 290, tCold: o.coldTemperature ?? 10, flags });
+    // The calibration's stages: a short look (reference, then diode/load) to set the gain, then the calibration itself at
+    // that gain; `settle` integrations after each switch (the samples in flight) are not used.
+    type Stage = 'pre-off' | 'pre-on' | 'off' | 'on' | 'done';
+    let stage: Stage = 'pre-off', stageFrom = 0;
+    const readings: Record<'pre-off' | 'pre-on' | 'off' | 'on', Float64Array[]> = { 'pre-off': [], 'pre-on': [], off: [], on: [] };
+    const countsVar: number[] = [];
+    let pendingGain: Promise<unknown> | null = null;
+    let gainApplied = s.source.tuning.gain;
+    let cal: KelvinCalibration | null = null;
+    let calCount = 0;
+    let calTime = 0;
+    let calRecord = 0;
+    let kelvinFrom = -1;
+    let done = 0;
+    let stepWritten = -1;
+    const advance = (next: Stage, index: number) => {
+      stage = next;
+      stageFrom = index + 1;
+    };
+    const handle = (i: Integration) => {
+      writer.append(i);
+      done++;
+      const t = start + (i.firstSample * s.clock.speed) / fs;
+      if (stage !== 'done' && i.index >= stageFrom + settle) {
+        const list = readings[stage];
+        list.push(autos(i, channels));
+        if (stage === 'pre-off' && list.length === preN) {
+          switchLoad(true);
+          advance('pre-on', i.index);
+        } else if (stage === 'pre-on' && list.length === preN) {
+          switchLoad(false);
+          // The gain that brings the sun's peak to `peakCounts` rms: from the ADC's level now and T_sys of this first look.
+          if (o.gain === undefined) {
+            const pre = solve(readings['pre-on'], readings['pre-off']);
+            const level = Math.sqrt(countsVar.reduce((a, b) => a + b, 0) / Math.max(1, countsVar.length));
+            const g0 = typeof gainApplied === 'number' ? gainApplied : 40;
+            const target = g0 + 20 * Math.log10(peakCounts / level) - 10 * Math.log10(1 + antennaTemperature(o.flux ?? 100, diameter, o.efficiency ?? 0.6) / pre.band.tsys.value);
+            plan.gainDb = Math.max(0, Math.min(49.6, target));
+            pendingGain = s.source.setGain(plan.gainDb).then((g) => (gainApplied = g));
+          }
+          advance('off', i.index);
+        } else if (stage === 'off' && list.length === calN) {
+          switchLoad(true);
+          advance('on', i.index);
+        } else if (stage === 'on' && list.length === calN) {
+          switchLoad(false);
+          cal = solve(readings.on, readings.off);
+          const g = cal.band.gain.value;
+          const gains = new Float32Array(2 * channels);
+          for (let j = 0; j < channels; j++) gains[2 * j] = Math.sqrt(Number.isFinite(cal.gain[j]!) ? cal.gain[j]! : g);
+          calCount = s.setCalibration({ gains: [gains] });
+          calTime = t;
+          // The calibration record (store migration 6): what later integrations at this tuning and gain are scaled by.
+          calRecord = store.addCalibration({
+            time: t, method, channels, centerFrequency: s.source.tuning.centerFrequency, sampleRate: fs, tunerGain: typeof gainApplied === 'number' ? gainApplied : null,
+            inputs: method === 'noise-diode' ? { diodeK: diode } : { hotK: o.hotTemperature ?? 290, coldK: o.coldTemperature ?? 10 },
+            gain: Array.from(cal.gain, (x) => (Number.isFinite(x) ? x : null)), tsys: cal.band.tsys.value, tsysSigma: cal.band.tsys.sigma, observationId: rec.id,
+          }).id;
+          advance('done', i.index);
+        }
+      }
+      // Kelvin from the first calibrated integration `settle` after the switch back (the diode or load in flight in the
+      // samples already read is in the first ones).
+      if (calCount && kelvinFrom < 0 && i.calibration === calCount && i.index >= stageFrom + settle) {
+        kelvinFrom = i.index;
+        const c = cal!;
+        rec.event('calibration', {
+          unit: 'K', method, fromIntegration: i.index, measuredAt: calTime,
+          tsys: c.band.tsys.value, tsysSigma: c.band.tsys.sigma, gain: c.band.gain.value, gainSigma: c.band.gain.sigma,
+          trx: c.band.trx?.value ?? null, ...(method === 'noise-diode' ? { diode } : { hot: o.hotTemperature ?? 290, cold: o.coldTemperature ?? 10 }),
+          perChannelGain: Array.from(c.gain, (x) => (Number.isFinite(x) ? x : null)),
+        }, t);
+      }
+      // The scan's steps: a pointing event with the commanded offset at each step's first integration. By sky time, not by
+      // count: a gap in the samples (a drop) ends an integration early, and the next ones start after it.
+      // An integration during which the mount moved (within one synthesis frame of a step, whose pointing the simulator
+      // samples once) is marked `moving`, and no cut uses it.
+      const tEnd = t + (i.spectra * channels * s.clock.speed) / fs, margin = (4096 * s.clock.speed) / fs;
+      const moving = mountSteps.some((x) => x.from / 1000 >= t - margin && x.from / 1000 <= tEnd + margin);
+      const step = mount?.step(((t + tEnd) / 2) * 1000) ?? null;
+      const k = moving ? -2 : step ? mountSteps.indexOf(step) : -1;
+      if (mount && k !== stepWritten && (moving || step)) {
+        stepWritten = k;
+        const aimNow = mount.at(t * 1000);
+        rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), ...(moving ? { moving: true } : { offset: { az: 0, el: scanOffsets[k]! } }) }, t);
+      }
+      const power = (() => {
+        const a = autos(i, channels);
+        const edge = Math.ceil(channels / 16);
+        let sum = 0;
+        for (let j = edge; j < channels - edge; j++) sum += a[j]!;
+        return sum / (channels - 2 * edge);
+      })();
+      const phase: DriftProgress['phase'] = !calCount || kelvinFrom < 0 ? 'calibrate' : step ? 'scan' : 'drift';
+      const sun = sunPosition(site, new Date(t * 1000));
+      const offset = phase === 'scan' ? (mount ? mount.at(t * 1000).el - sun.el : 0) : Math.sign(t * 1000 - passageMs) * Math.hypot((sun.az - aim.az) * Math.cos((aim.el * Math.PI) / 180), sun.el - aim.el);
+      o.onProgress?.({ phase, done, total, point: { offset, power, unit: kelvinFrom >= 0 && i.index >= kelvinFrom ? 'K' : 'relative' } });
+    };
+    const totalSamples = total * samplesPerIntegration;
+    for await (const block of s.blocks()) {
+      if (o.signal?.aborted) break;
+      s.noteBlock(block);
+      if (stage === 'pre-off') countsVar.push(countsVariance(block.data));
+      const n = Math.max(0, Math.min(block.data.length / 2, totalSamples - block.firstSample));
+      if (n > 0) for (const i of await pipeline.push(n < block.data.length / 2 ? { ...block, data: block.data.subarray(0, 2 * n) } : block)) handle(i);
+      if (pendingGain) {
+        await pendingGain;
+        pendingGain = null;
+      }
+      if (block.firstSample + block.data.length / 2 >= totalSamples) break;
+    }
+    for (const i of await pipeline.end()) handle(i);
+    const end = start + (Math.min(totalSamples, done * samplesPerIntegration) * s.clock.speed) / fs;
+    if (o.signal?.aborted || done < total) {
+      rec.interrupt(o.signal?.aborted ? 'stopped before the drift ended' : 'the source ended before the drift did', end);
+      throw new DriftRunError(`the measurement stopped after ${done} of ${total} integrations (observation ${rec.id} keeps them)`);
+    }
+    if (!cal) {
+      rec.interrupt('the calibration did not complete', end);
+      throw new DriftRunError('the calibration did not complete');
+    }
+    const c: KelvinCalibration = cal;
+    try {
+
+    // The analysis of the stored observation, as `fringe drift --observation` does it.
+    const data = loadDrift(store, rec.id);
+    const result = analyseDrift(data.cuts, { unit: data.unit, diameter, efficiency: o.efficiency, expectedFlux: o.flux, frequency, disk: data.disk ?? undefined });
+    const radiometer = offSunRadiometer(data.cuts, result, fs * (channels - 2 * Math.ceil(channels / 16)) / channels, samplesPerIntegration / fs);
+    const correction = result.pointing_offset_deg.az !== null
+      ? savePointingCorrection(o.dataDir, { az: result.pointing_offset_deg.az, el: result.pointing_offset_deg.el ?? 0, elevation: aim.el, observation: rec.id, measuredAt: new Date(end * 1000).toISOString() })
+      : null;
+    const out: DriftRunResult = {
+      observation: rec.id,
+      ...result,
+      plan,
+      calibration: { record: calRecord, method, tsys_k: c.band.tsys.value, tsys_k_sigma: c.band.tsys.sigma, gain_k_per_unit: c.band.gain.value, trx_k: c.band.trx?.value ?? null, taken: new Date(calTime * 1000).toISOString() },
+      radiometer,
+      pointing_correction: correction,
+    };
+    // The result is kept with the observation (as fringe observe keeps a mode's report), then it is complete.
+    rec.event('note', { mode: 'drift', result: out }, end);
+    return out;
+    } finally {
+      if (rec.active) rec.complete(end);
+    }
+  } finally {
+    await session?.close();
+    store.close();
+  }
+}
+
+/**
+ * The radiometer check on the drift's off-sun ends (farther than 2.5 widths
+ * from the peak, a straight line removed): their scatter against
+ * T_sys/√(B·τ), for B the band's width and τ one integration's sample time.
+ */
+export function offSunRadiometer(cuts: ReturnType<typeof loadDrift>['cuts'], result: DriftResult, bandwidth: number, tau: number): (RadiometerCheck & { passes: boolean }) | null {
+  const i = cuts.findIndex((c) => c.axis === 'drift');
+  const fit = result.cuts[i];
+  if (i < 0 || !fit || fit.centre_sky_deg === null || fit.fwhm_deg === null) return null;
+  const cut = cuts[i]!;
+  // Whole integrations only: one a gap cut short averaged fewer spectra (its τ is shorter).
+  const full = cut.spectra ? Math.max(...cut.spectra) : 0;
+  const series = (side: number) => cut.power.filter((_, k) => side * (cut.sky[k]! - fit.centre_sky_deg!) > 2.5 * fit.fwhm_deg! && (!cut.spectra || cut.spectra[k] === full));
+  try {
+    // Each end on its own (a line through each), pooled: the sky under them differs.
+    const parts = [series(-1), series(1)].filter((p) => p.length >= 8).map((p) => radiometerCheck(p, bandwidth, tau, { detrend: true }));
+    if (parts.length === 0) return null;
+    const points = parts.reduce((a, p) => a + p.points, 0);
+    const ss = parts.reduce((a, p) => a + (p.ratio.value ** 2) * (p.points - 2), 0);
+    const dof = points - 2 * parts.length;
+    const ratio = Math.sqrt(ss / dof);
+    const sigma = ratio / Math.sqrt(2 * dof);
+    const first = parts[0]!;
+    return { ...first, points, ratio: { value: ratio, sigma }, passes: Math.abs(ratio - 1) <= Math.max(0.1, 3 * sigma) };
+  } catch (err) {
+    if (err instanceof FitError) return null;
+    throw err;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The live sun-drift measurement (engine/drift-run.ts) on the simulator,
+ * against what the scenario hides from it: the beam 1.2λ/D its dish gives
+ * (devices/sim/beam.ts), its pointingError, its system temperature at the
+ * drift's pointing (the receiver plus the simulator's sky there), the sun's
+ * flux. Several dish sizes, efficiencies, system temperatures, pointing
+ * errors, latitudes and dates, with RFI tones and sample drops on.
+ * Tolerances from the issue: HPBW 3 %, pointing 0.1 beam, T_sys 5 %, flux 10 %.
+ * Not covered yet: dishes of 15 m and more (a beam under two solar disks),
+ * whose drift cut the fit refuses (runs test z ≈ −4.5 at a signal-to-noise
+ * ratio of 10⁴: a shape mismatch of ~10⁻⁴ of the peak not yet found).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { beamFwhm } from '../../../devices/sim/beam.ts';
+import { AntennaModel } from '../../../devices/sim/model.ts';
+import { bandpassPower, countsPerRootKelvin, nearestGain } from '../../../devices/sim/frontend.ts';
+import { parseScenario } from '../../../devices/sim/scenario.ts';
+import { runDrift, type DriftRunResult } from '../../../src/engine/drift-run.ts';
+import { loadPointingCorrection } from '../../../src/engine/pointing-correction.ts';
+import { Store } from '../../../observations/store/store.ts';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/**
+ * The system temperature (K) the simulator gives off the sun at a pointing
+ * and sky time, over the channels the analysis averages (inside the band's
+ * edges, without the centre): receiver, sky and ground, RFI, and the 8-bit
+ * ADC's own noise (1/12 count² per component, white, against the bandpass:
+ * at the low gain a 25 m dish on the sun needs, several kelvin).
+ */
+function trueTsys(scenario: ReturnType<typeof parseScenario>, aim: { az: number; el: number }, timeMs: number, gain: number): number {
+  const cfg = scenario.antennas[0]!;
+  const e = cfg.pointingError;
+  const model = new AntennaModel(scenario, cfg, { pointingAt: () => ({ az: aim.az + e.az, el: aim.el + e.el }) });
+  const L = 4096, ones = new Float32Array(L).fill(1), amp = new Float32Array(L);
+  model.independentAmplitude(timeMs, scenario.tuning.centerFrequency, scenario.tuning.sampleRate, ones, amp);
+  const cpr = countsPerRootKelvin(scenario.frontend, cfg.tsys, nearestGain(gain));
+  let s = 0, n = 0;
+  for (let k = 0; k < L; k++) {
+    const kk = k < L / 2 ? k : k - L;
+    if (Math.abs(kk) < (L * 28) / 64 && Math.abs(kk) >= L / 128) {
+      s += amp[k]! ** 2 * L + 1 / 12 / cpr ** 2 / bandpassPower((2 * kk) / L, scenario.frontend);
+      n++;
+    }
+  }
+  // RFI tones add their full-band-equivalent temperature to the band's mean.
+  return s / n + scenario.rfi.reduce((a, t) => a + t.temperature, 0);
+}
+
+interface Case {
+  name: string;
+  scenario: Record<string, unknown>;
+  calibration?: 'noise-diode' | 'hot-load';
+}
+
+const cases: Case[] = [
+  {
+    name: '10 m, η 0.55, T_sys 120 K, 52° N at the June solstice, error (+0.2°, −0.15°), drops',
+    scenario: {
+      seed: 11, site: { lat: 52, lon: 0 }, start: '2026-06-21T11:40:00Z',
+      antennas: [{ diameter: 10, efficiency: 0.55, tsys: 120, pointingError: { az: 0.2, el: -0.15 } }],
+      sun: { flux: 70 }, frontend: { dropProbability: 0.02, dropSamples: 4000 },
+    },
+  },
+  {
+    name: '3 m, η 0.65, T_sys 80 K, 34° S in April (the sun north), error (−0.9°, +0.5°), a strong RFI tone',
+    scenario: {
+      seed: 12, site: { lat: -33.9, lon: 151.2 }, start: '2026-04-10T00:30:00Z',
+      antennas: [{ diameter: 3, efficiency: 0.65, tsys: 80, pointingError: { az: -0.9, el: 0.5 } }],
+      sun: { flux: 55 }, rfi: [{ frequency: 1_420_700_000, temperature: 3 }],
+    },
+  },
+  {
+    name: '7 m, η 0.45, T_sys 250 K, 40° N at the equinox (the sun on the equator), error (+0.15°, +0.1°), drops',
+    scenario: {
+      seed: 13, site: { lat: 40, lon: -105 }, start: '2026-03-20T18:30:00Z',
+      antennas: [{ diameter: 7, efficiency: 0.45, tsys: 250, pointingError: { az: 0.15, el: 0.1 } }],
+      sun: { flux: 90 }, frontend: { dropProbability: 0.01 },
+    },
+  },
+  {
+    name: '5 m calibrated with the hot load (Y-factor), η 0.7, T_sys 60 K, 60° N in September, error (−0.4°, −0.25°), off the HI line',
+    calibration: 'hot-load',
+    scenario: {
+      seed: 14, site: { lat: 60, lon: 25 }, start: '2026-09-01T09:40:00Z',
+      tuning: { centerFrequency: 1_415_000_000 },
+      antennas: [{ diameter: 5, efficiency: 0.7, tsys: 60, pointingError: { az: -0.4, el: -0.25 } }],
+      sun: { flux: 62 }, frontend: { dropProbability: 0.02 },
+    },
+  },
+];
+
+describe('fringe drift --source on the simulator: the scenario’s hidden truth comes back', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fringe-drift-run-'));
+      dirs.push(dir);
+      const file = join(dir, 'scenario.json');
+      writeFileSync(file, JSON.stringify(c.scenario));
+      const scenario = parseScenario(c.scenario);
+      const a = scenario.antennas[0]!;
+      const progress: string[] = [];
+      const r = await runDrift({
+        source: 'sim', scenario: file, dataDir: dir, efficiency: a.efficiency, flux: scenario.sun.flux!, calibration: c.calibration,
+        onProgress: (p) => {
+          if (progress.at(-1) !== p.phase) progress.push(p.phase);
+        },
+      });
+      const f = (v: number | null | undefined, d = 4) => (v === null || v === undefined ? 'null' : v.toFixed(d));
+      const beam = beamFwhm(a.diameter, scenario.tuning.centerFrequency);
+      const el = r.plan.aim.el;
+      const truth = { az: a.pointingError.az * Math.cos((el * Math.PI) / 180), el: a.pointingError.el };
+      const tsys = trueTsys(scenario, r.plan.aim, Date.parse(r.plan.passage), r.plan.gainDb);
+      console.log(
+        `${c.name}\n  HPBW ${f(r.hpbw_deg, 4)}° (truth ${beam.toFixed(4)}°), pointing az ${f(r.pointing_offset_deg.az, 4)}° (truth ${truth.az.toFixed(4)}°), el ${f(r.pointing_offset_deg.el, 4)}° (truth ${truth.el.toFixed(4)}°), ` +
+          `T_sys ${f(r.tsys_k, 1)} K (truth ${tsys.toFixed(1)} K; calibration ${f(r.calibration.tsys_k, 1)} K), flux ${f(r.sun_flux_sfu, 1)} sfu (truth ${scenario.sun.flux} sfu), ` +
+          `radiometer ${f(r.radiometer?.ratio.value, 2)} ± ${f(r.radiometer?.ratio.sigma, 2)}; verdict: ${r.verdict.join(' | ') || 'none'}`,
+      );
+      expect(progress).toEqual(['calibrate', 'drift', 'scan']);
+      expect(r.unit).toBe('K');
+      expect(Math.abs(r.hpbw_deg! / beam - 1)).toBeLessThan(0.03);
+      expect(Math.abs(r.pointing_offset_deg.az! - truth.az)).toBeLessThan(0.1 * beam);
+      expect(Math.abs(r.pointing_offset_deg.el! - truth.el)).toBeLessThan(0.1 * beam);
+      expect(Math.abs(r.tsys_k! / tsys - 1)).toBeLessThan(0.05);
+      expect(Math.abs(r.sun_flux_sfu! / scenario.sun.flux! - 1)).toBeLessThan(0.1);
+      expect(r.expected_flux_sfu).toBe(scenario.sun.flux);
+      expect(r.cuts.map((x) => x.axis)).toEqual(['drift', 'el']);
+      expect(r.radiometer?.passes).toBe(true);
+      // The brightness temperature of the disk from the flux: T_b = S·c²/(2k·ν²·Ω) is ≈ 10⁵ K for the quiet sun.
+      expect(r.sun_brightness_temp_k!).toBeGreaterThan(5e4);
+      // The correction undoes the error in the mount's degrees, and is what the rotator reads back.
+      expect(r.pointing_correction!.el).toBeCloseTo(-r.pointing_offset_deg.el!, 9);
+      expect(Math.abs(r.pointing_correction!.az + a.pointingError.az)).toBeLessThan((0.1 * beam) / Math.cos((el * Math.PI) / 180));
+      expect(loadPointingCorrection(dir)).toEqual(r.pointing_correction);
+      // The observation is stored, complete, with its result; re-analysing it gives the same numbers.
+      const store = Store.open(dir);
+      try {
+        expect(store.getObservation(r.observation).status).toBe('complete');
+        // The calibration record is stored and current for this receiver's channels and tuning.
+        const current = store.currentCalibration({ channels: 64, centerFrequency: scenario.tuning.centerFrequency });
+        expect(current?.id).toBe(r.calibration.record);
+        expect(current?.method).toBe(c.calibration ?? 'noise-diode');
+        expect(current?.tsys).toBeCloseTo(r.calibration.tsys_k, 9);
+        expect(current?.observationId).toBe(r.observation);
+        const note = store.events(r.observation).find((e) => e.kind === 'note');
+        expect((note?.data.result as DriftRunResult).hpbw_deg).toBe(r.hpbw_deg);
+      } finally {
+        store.close();
+      }
+    });
+  }
+});
