@@ -182,7 +182,7 @@ export function smooth(y: Float64Array, w: number): Float64Array {
   return out;
 }
 
-/** Channels of narrow spikes: more than `k` robust σ from a running median of `w` channels (and their neighbours). */
+/** Channels of narrow spikes: runs of at most 3 channels more than `k` robust σ from a running median of `w` channels (and their neighbours). */
 export function spikeFlags(y: Float64Array, w = 15, k = 6): Uint8Array {
   const n = y.length, h = w >> 1;
   const resid = new Float64Array(n);
@@ -194,7 +194,16 @@ export function spikeFlags(y: Float64Array, w = 15, k = 6): Uint8Array {
   const sigma = madSigma(resid.filter(Number.isFinite));
   const flags = new Uint8Array(n);
   if (!(sigma > 0)) return flags;
-  for (let i = 0; i < n; i++) if (Math.abs(resid[i]!) > k * sigma) for (let j = Math.max(0, i - 1); j <= Math.min(n - 1, i + 1); j++) flags[j] = 1;
+  // Only short runs (≤ 3 channels) are spikes: a line's curvature makes long runs against the running median.
+  let start = -1;
+  for (let i = 0; i <= n; i++) {
+    const high = i < n && Math.abs(resid[i]!) > k * sigma;
+    if (high && start < 0) start = i;
+    if (!high && start >= 0) {
+      if (i - start <= 3) for (let j = Math.max(0, start - 1); j <= Math.min(n - 1, i); j++) flags[j] = 1;
+      start = -1;
+    }
+  }
   return flags;
 }
 
@@ -297,12 +306,10 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
     const level = median(mean);
     const refLevel = refs.hot ?? refs.reference ?? refs.cold;
     const rl = refLevel ? median(refLevel) : 0;
-    for (let j = 0; j < C; j++) {
-      if (!fFlags[j] && (mean[j]! < level / 2 || (refLevel && refLevel[j]! < rl * 0.75))) {
-        fFlags[j] = 1;
-        edge++;
-      }
-    }
+    // Inward from each end of the band while the power stays low (a dip inside the band is not a roll-off).
+    const low = (j: number) => mean[j]! < level / 2 || (refLevel !== undefined && refLevel[j]! < rl * 0.75);
+    for (let j = 0; j < C / 4 && (fFlags[j] || low(j)); j++) if (!fFlags[j]) { fFlags[j] = 1; edge++; }
+    for (let j = C - 1; j > (3 * C) / 4 && (fFlags[j] || low(j)); j--) if (!fFlags[j]) { fFlags[j] = 1; edge++; }
   }
   // Each integration calibrated, moved to LSR, and stacked on the common grid (the axis of the mean correction).
   const corr = data.integrations.map((it) => (data.frame === 'lsr' ? 0 : it.lsrCorrection));

@@ -140,7 +140,7 @@ export function lvDiagramSvg(inputs: SurveyInput[], survey: Survey, vRange: [num
   let tMax = 0;
   for (const i of inputs) for (const y of i.spectrum.spectrum) if (y !== null && y > tMax) tMax = y;
   const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<rect width="${W}" height="${H}" fill="white"/>`];
-  out.push(`<text x="${W / 2}" y="18" text-anchor="middle">Longitude–velocity diagram (${esc(survey.unit === 'mixed' ? 'mixed units' : survey.unit === 'K' ? 'T_B, K' : 'relative')}, max ${tMax.toPrecision(3)})</text>`);
+  out.push(`<text x="${W / 2}" y="18" text-anchor="middle">Longitude–velocity diagram (${esc(survey.unit === 'mixed' ? 'mixed units' : survey.unit === 'K' ? 'T_B, K' : 'relative')}, max ${tMax.toPrecision(3)}; colour ∝ √T)</text>`);
   inputs.forEach((inp, k) => {
     const x = xOf(ls[k]!) - colW / 2;
     const s = inp.spectrum;
@@ -151,8 +151,8 @@ export function lvDiagramSvg(inputs: SurveyInput[], survey: Survey, vRange: [num
       let y = 0, n = 0;
       for (let q = j; q < Math.min(j + step, s.velocity.length); q++) if (s.spectrum[q] !== null) { y += s.spectrum[q]!; n++; }
       if (!n) continue;
-      const top = yOf(v + (step * s.channel_kms) / 2), hgt = Math.max(0.5, (step * s.channel_kms * ph) / (vRange[1] - vRange[0]));
-      out.push(`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${colW.toFixed(1)}" height="${hgt.toFixed(2)}" fill="${colour(tMax > 0 ? y / n / tMax : 0)}"/>`);
+      const top = yOf(v + (step * s.channel_kms) / 2), hgt = Math.max(0.5, (step * s.channel_kms * ph) / (vRange[1] - vRange[0])) + 0.8;
+      out.push(`<rect x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${colW.toFixed(1)}" height="${hgt.toFixed(2)}" fill="${colour(tMax > 0 ? Math.sqrt(Math.max(0, y / n / tMax)) : 0)}"/>`);
     }
     out.push(`<path d="M${xOf(ls[k]!).toFixed(1)} ${T - 6} l-4 -6 h8 z" fill="black"><title>observation ${inp.id}: l ${ls[k]!.toFixed(1)}°</title></path>`);
   });
