@@ -482,42 +482,45 @@ function fitComponents(v: Float64Array, y: Float64Array, sigma: number, range: [
   };
   let p: number[] = [];
   let best: { p: number[]; cov: number[][]; scale: number } | null = null;
-  for (let n = 0; n < max; n++) {
+  // Seeds that gave no acceptable component (an RFI hump, a ripple) are not tried again.
+  const tried = new Uint8Array(xs.length);
+  let rejected = 0;
+  for (let attempt = 0; attempt < 3 * max && p.length / 3 < max; attempt++) {
     const resid = ys.map((yy, i) => yy - model(p, xs[i]!));
-    let m = 0;
-    for (let i = 1; i < resid.length; i++) if (resid[i]! > resid[m]!) m = i;
-    if (resid[m]! < 5 * sigma) break;
+    let m = -1;
+    for (let i = 0; i < resid.length; i++) if (!tried[i] && (m < 0 || resid[i]! > resid[m]!)) m = i;
+    if (m < 0 || resid[m]! < 5 * sigma) break;
     // Width guess: where the residual falls to half on either side.
     let a = m, b = m;
     while (a > 0 && resid[a]! > resid[m]! / 2) a--;
     while (b < resid.length - 1 && resid[b]! > resid[m]! / 2) b++;
     const w = Math.max(3 * dv, xs[b]! - xs[a]!);
     const trial = [...p, resid[m]!, xs[m]!, w];
+    let accepted = false;
     try {
       const r = levenbergMarquardt((q) => ys.map((yy, i) => (yy - model(q, xs[i]!)) / sigma), trial, { maxIterations: 300 });
       const nu = r.chi2 / Math.max(1, r.dof);
       const scale = Math.sqrt(Math.max(1, nu));
-      const k = r.p.length - 3;
-      const bad = [];
+      let ok = true;
       for (let c = 0; c < r.p.length; c += 3) {
         const pk = r.p[c]!, sd = Math.sqrt(r.covariance[c]![c]!) * scale;
-        if (!(pk > 3 * sd) || !(Math.abs(r.p[c + 2]!) >= Math.max(2 * dv, 2)) || r.p[c + 1]! < lo || r.p[c + 1]! > hi) bad.push(c);
+        if (!(pk > 3 * sd) || !(Math.abs(r.p[c + 2]!) >= Math.max(2 * dv, 2)) || r.p[c + 1]! < lo || r.p[c + 1]! > hi) ok = false;
       }
-      if (bad.length) {
-        why.push(`a ${n + 1}th component would not be significant (or would be narrower than a channel): kept ${n}`);
-        break;
+      if (ok) {
+        p = r.p;
+        best = { p: r.p, cov: r.covariance, scale };
+        accepted = true;
       }
-      p = r.p;
-      best = { p: r.p, cov: r.covariance, scale };
-      void k;
     } catch (err) {
-      if (err instanceof FitError) {
-        why.push(`component ${n + 1}: ${err.message}`);
-        break;
-      }
-      throw err;
+      if (!(err instanceof FitError)) throw err;
+    }
+    if (!accepted) {
+      rejected++;
+      for (let i = a; i <= b; i++) tried[i] = 1;
+      tried[m] = 1;
     }
   }
+  if (rejected) why.push(`${rejected} candidate component${rejected > 1 ? 's' : ''} rejected (not significant at 3σ, narrower than 2 km/s, or outside the range)`);
   if (!best) return { components: [], why: why.length ? why : ['no component above 5σ'] };
   const comps: HiComponent[] = [];
   for (let c = 0; c < best.p.length; c += 3) {
