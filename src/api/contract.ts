@@ -25,6 +25,7 @@ import type {
   TaskEvent,
   UploadJobView,
 } from './types.ts';
+import type { HiSpectrumView, HiSurveyView } from './hi-types.ts';
 
 
 const tuning = z
@@ -71,6 +72,9 @@ const elevation = inputs.gotoElevation.schema;
 const id = inputs.observationId.schema;
 
 /** Methods: name → parameter schema. Results are typed in `Results`. */
+/** A velocity range [lo, hi] (km/s, LSR) with lo < hi. */
+const hiRange = z.tuple([z.number().finite(), z.number().finite()]).refine(([a, b]) => a < b, 'a velocity range is [lo, hi] in km/s with lo below hi');
+
 export const methods = {
   'station.status': z.object({}),
   'station.setSite': site,
@@ -122,6 +126,10 @@ export const methods = {
   'uploads.start': z.object({ id, format: uploadFormat, target: targetName }),
   'uploads.list': z.object({ id: id.optional() }),
   'uploads.retry': z.object({ job: z.number().int().positive() }),
+  /** A reduced 21 cm spectrum (src/engine/hi.ts): references by id (hot, cold, terminated input), masks in km/s LSR. */
+  'hi.spectrum': z.object({ id, references: z.array(id).max(4).optional(), mask: z.array(hiRange).max(20).optional() }),
+  /** The l–v diagram and rotation curve of observations along the plane. */
+  'hi.survey': z.object({ ids: z.array(id).min(1).max(500), references: z.array(id).max(4).optional() }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -166,6 +174,8 @@ export interface Results {
   'uploads.start': UploadJobView;
   'uploads.list': UploadJobView[];
   'uploads.retry': UploadJobView;
+  'hi.spectrum': Json<HiSpectrumView>;
+  'hi.survey': Json<HiSurveyView>;
 }
 export type Result<M extends MethodName> = Results[M];
 

@@ -6,6 +6,7 @@ import type { Station } from '../engine/station.ts';
 import { ApiError, checkParams, type MethodName, type Params } from './contract.ts';
 import { exportForDownload, summarize } from '../engine/summary.ts';
 import { errorCause } from './errors.ts';
+import { reduceObservation, surveyObservations, surveyProfile } from '../engine/hi.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -53,6 +54,11 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'uploads.start': (p) => station.uploads.start(p),
     'uploads.list': (p) => station.uploads.jobs(p.id),
     'uploads.retry': (p) => station.uploads.retry(p.job),
+    'hi.spectrum': (p) => {
+      const r = reduceObservation(station.store, p.id, p.references ?? [], p.mask ? { mask: p.mask } : {});
+      return { ...r, survey_profile: r.l_deg !== null && r.b_deg !== null ? surveyProfile(r.l_deg, r.b_deg) : null };
+    },
+    'hi.survey': (p) => surveyObservations(station.store, p.ids, p.references ?? []),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

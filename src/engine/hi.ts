@@ -11,6 +11,10 @@ import type { Observation, ObservationPointing } from '../../observations/store/
 import { galacticWindow, reduceHi, HiError, type HiData, type HiOptions, type HiReferences, type HiSpectrum } from '../analysis/hi/reduce.ts';
 import { buildSurvey, lvDiagramSvg, rotationCurveSvg, type Survey, type SurveyInput } from '../analysis/hi/survey.ts';
 import { lsrCorrection } from '../astro/velocity.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SurveyProfile } from '../api/hi-types.ts';
 
 export { HiError } from '../analysis/hi/reduce.ts';
 
@@ -149,4 +153,32 @@ export function surveyObservations(store: Store, ids: number[], referenceIds: nu
   }
   const survey = buildSurvey(inputs);
   return { ...survey, observations: ids, images: { lv_svg: lvDiagramSvg(inputs, survey), rotation_svg: rotationCurveSvg(survey) } };
+}
+
+/**
+ * Where HI4PI profiles (`spectrum_lonLL.txt`: v_LSR km/s, T_B K; b = 0) are read from: FRINGE_HI4PI_DIR, else the
+ * project's shared test data beside the checkout. Not bundled with Fringe (the HI4PI survey's terms travel with the data).
+ */
+export function hi4piDir(): string | null {
+  const env = process.env.FRINGE_HI4PI_DIR;
+  if (env) return existsSync(env) ? env : null;
+  const shared = fileURLToPath(new URL('../../../shared/data/real/hi-hawaii-horn-airspy/HI4PI/', import.meta.url));
+  return existsSync(shared) ? shared : null;
+}
+
+/** The HI4PI profile nearest (l, b) when one lies within 3° (b within 3° of 0); null otherwise. */
+export function surveyProfile(l: number, b: number, dir = hi4piDir()): SurveyProfile | null {
+  if (!dir || Math.abs(b) > 3) return null;
+  const lw = ((l % 360) + 360) % 360;
+  const near = Math.round(lw);
+  for (let d = 0; d <= 3; d++) {
+    for (const cand of [near - d, near + d]) {
+      const ll = ((cand % 360) + 360) % 360;
+      const f = join(dir, `spectrum_lon${ll}.txt`);
+      if (!existsSync(f)) continue;
+      const rows = readFileSync(f, 'utf8').trim().split(/\r?\n/).map((r) => r.trim().split(/\s+/).map(Number)).filter((r) => r.length >= 2 && r.every(Number.isFinite));
+      return { survey: 'HI4PI (HI4PI Collaboration 2016, A&A 594, A116)', l: ll, b: 0, velocity: rows.map((r) => r[0]!), temperature: rows.map((r) => r[1]!) };
+    }
+  }
+  return null;
 }

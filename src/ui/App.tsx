@@ -3,11 +3,12 @@ import { useEffect, useState } from 'react';
 import { Live } from './pages/Live.tsx';
 import { Observations } from './pages/Observations.tsx';
 import { StationPage } from './pages/Station.tsx';
+import { Hydrogen } from './pages/Hydrogen.tsx';
 import { groupMembers, isSimulated, sourceTitle } from './inputs.ts';
 import type { Notice as StationNotice } from '../api/types.ts';
 import { causeTitle, useStation, type Status } from './station.ts';
 
-const pages = { live: 'Live', station: 'Station', observations: 'Observations' } as const;
+const pages = { live: 'Live', station: 'Station', observations: 'Observations', hydrogen: 'Hydrogen' } as const;
 type Page = keyof typeof pages;
 
 function currentPage(): Page {
@@ -99,7 +100,7 @@ export function App() {
       </div>
 
       <main>
-        {page === 'live' ? <Live station={station} /> : page === 'station' ? <StationPage station={station} /> : <Observations station={station} />}
+        {page === 'live' ? <Live station={station} /> : page === 'station' ? <StationPage station={station} /> : page === 'hydrogen' ? <Hydrogen station={station} /> : <Observations station={station} />}
       </main>
     </div>
   );
