@@ -32,7 +32,9 @@ Options:
   --line-free LO:HI  fit the baseline on this range instead of the automatic choice (repeat)
   --smooth KMS       Gaussian smoothing FWHM (default 2 km/s)
   --order N          baseline polynomial order 0–5 (default 1 in kelvin, 3 relative)
-  --out DIR          survey: where the images go (default: the current folder)
+  --out PATH         one spectrum: write it as CSV to PATH (v_lsr_kms, the smoothed and raw
+                     values, with '#' lines naming the frame, unit and calibration);
+                     survey: the folder the images go into (default: the current folder)
   --json             print one JSON object
   --db DIR           data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
 
@@ -99,7 +101,6 @@ export function parse(argv: string[]): HiArgs {
     if (!(n >= 0 && n <= 5)) throw new inputs.InputError('must be a whole number from 0 to 5', t);
     return n;
   } });
-  if (values.out !== undefined && !survey) throw new UsageError('--out is for fringe hi survey (the images it writes).');
   return {
     survey, ids, references, tHot, tCold,
     mask: (values.mask ?? []).map((t) => option('--mask', t, { parse: inputs.parseVelocityRange })!),
@@ -112,6 +113,19 @@ export function parse(argv: string[]): HiArgs {
 }
 
 const f = (x: number, d = 2) => x.toFixed(d);
+
+/** A reduced spectrum as CSV whose header lines name the velocity frame, the unit and how it was reached. */
+export function spectrumCsv(r: ReturnType<typeof reduceObservation>): string {
+  const col = r.unit === 'K' ? 't_k' : 'relative';
+  const head = [
+    `# fringe hi: observation ${r.observation}${r.l_deg !== null ? `, l ${r.l_deg.toFixed(3)} deg, b ${r.b_deg!.toFixed(3)} deg` : ''}`,
+    `# velocity frame: LSR (kinematic, classical radio definition), radio convention, rest 1420.405751768 MHz; v_LSR - v_topo = ${r.lsr_correction_kms} km/s`,
+    `# unit: ${r.unit} (${r.calibration}); baseline order ${r.baseline.order} subtracted; smoothed: ${r.smoothing_fwhm_kms} km/s FWHM; noise ${r.noise.toPrecision(4)}`,
+    `v_lsr_kms,${col},${col}_unsmoothed`,
+  ];
+  const cell = (x: number | null) => (x === null ? '' : x.toPrecision(7));
+  return `${head.join('\n')}\n${r.velocity.map((v, i) => `${v.toFixed(4)},${cell(r.spectrum[i]!)},${cell(r.raw[i]!)}`).join('\n')}\n`;
+}
 
 export const command: Command = {
   name: 'hi',
@@ -154,6 +168,14 @@ export const command: Command = {
         return exitCodes.ok;
       }
       const r = reduceObservation(store, args.ids[0]!, args.references, options);
+      if (args.out !== undefined) {
+        try {
+          writeFileSync(args.out, spectrumCsv(r));
+        } catch (err) {
+          throw new ObservationError('io', `cannot write ${args.out}: ${(err as Error).message}`, { cause: err });
+        }
+        console.error(`fringe hi: wrote ${args.out}`);
+      }
       if (args.json) console.log(JSON.stringify(r));
       else {
         const u = r.unit === 'K' ? 'K' : '(relative)';

@@ -29,7 +29,6 @@ describe('fringe hi: parse', () => {
     [['1', '--order', '9'], /--order must be a whole number from 0 to 5/],
     [['1', '--reference', '1'], /its own reference/],
     [['1', '--t-hot', '5', '--t-cold', '10'], /must be above --t-cold/],
-    [['1', '--out', 'x'], /--out is for fringe hi survey/],
     [['x'], /observation/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parse(argv as string[])).toThrow(UsageError);
@@ -75,6 +74,11 @@ describe('fringe import + fringe hi on the BHARAT files', () => {
     expect(s.velocity_range_kms).toHaveLength(2);
     expect(s.velocity_range_kms[0]).toBeLessThan(0);
     expect(s.velocity_range_kms[1]).toBeGreaterThan(100); // l = 20°: terminal velocity ≈ 140 km/s
+    const csv = join(dir, 'spectrum.csv');
+    expect((await fringe(['hi', String(ids[0]), '--out', csv, '--db', db])).code).toBe(0);
+    const text = readFileSync(csv, 'utf8');
+    expect(text).toMatch(/# velocity frame: LSR/);
+    expect(text.split('\n').find((l) => !l.startsWith('#'))).toBe('v_lsr_kms,t_k,t_k_unsmoothed');
   }, 120_000);
   it('survey writes both images and gives points with l_deg, terminal_velocity_kms, r_kpc, v_kms', async () => {
     const out = join(dir, 'img');
