@@ -11,6 +11,8 @@ import type { HiSpectrum } from './reduce.ts';
 
 export const r0Kpc = 8.5;
 export const v0Kms = 220;
+/** The HI gas's velocity dispersion assumed for the terminal-velocity correction (km/s; Malhotra 1995: 7–9). */
+export const dispersionKms = 8;
 
 export interface SurveyInput {
   id: number;
@@ -28,6 +30,10 @@ export interface SurveyPoint {
   r_kpc: number;
   v_kms: number;
   v_sigma_kms: number;
+  /** The threshold crossing lies beyond the tangent point by the gas dispersion's wing: σ·√(2 ln(T_tangent/threshold)), σ = √(8² + smoothing²) km/s. */
+  dispersion_correction_kms: number;
+  /** V with the terminal velocity less that correction. */
+  v_corrected_kms: number;
 }
 
 export interface Survey {
@@ -36,6 +42,8 @@ export interface Survey {
   v0_kms: number;
   threshold_rule: string;
   points: SurveyPoint[];
+  /** Mean of V after the dispersion correction. */
+  mean_v_corrected_kms: number | null;
   /** Mean and scatter of V over the points, and whether a flat curve at V₀ fits within it. */
   mean_v_kms: number | null;
   scatter_v_kms: number | null;
@@ -90,12 +98,22 @@ export function buildSurvey(inputs: SurveyInput[]): Survey {
       continue;
     }
     const sinl = Math.sin((l * Math.PI) / 180);
+    // The brightest emission within 40 km/s below the crossing: the tangent point's, whose wing the threshold meets.
+    let tTan = 0;
+    i.spectrum.velocity.forEach((v, k) => {
+      const y = i.spectrum.spectrum[k];
+      if (y !== null && v <= t.v && v >= t.v - 40 && y > tTan) tTan = y;
+    });
+    const sigmaV = Math.hypot(dispersionKms, i.spectrum.smoothing_fwhm_kms / 2.3548);
+    const corr = tTan > threshold ? sigmaV * Math.sqrt(2 * Math.log(tTan / threshold)) : 0;
     points.push({
       id: i.id, l_deg: l, terminal_velocity_kms: round(t.v), terminal_velocity_sigma_kms: round(t.sigma), threshold: round(threshold),
       r_kpc: round(r0Kpc * sinl), v_kms: round(t.v + v0Kms * sinl), v_sigma_kms: round(t.sigma),
+      dispersion_correction_kms: round(corr), v_corrected_kms: round(t.v - corr + v0Kms * sinl),
     });
   }
   points.sort((a, b) => a.l_deg - b.l_deg);
+  const meanCorrected = points.length ? round(points.reduce((a, p) => a + p.v_corrected_kms, 0) / points.length) : null;
   let mean: number | null = null, scatter: number | null = null, flat: Survey['flat'] = null;
   if (points.length >= 2) {
     mean = points.reduce((s, p) => s + p.v_kms, 0) / points.length;
@@ -108,8 +126,8 @@ export function buildSurvey(inputs: SurveyInput[]): Survey {
   }
   return {
     unit, r0_kpc: r0Kpc, v0_kms: v0Kms,
-    threshold_rule: 'terminal velocity: the highest velocity where the smoothed, baseline-subtracted spectrum is at or above max(5σ, 2 K) (kelvin) or 5σ (relative) over 3 channels, interpolated to the crossing; R = R₀ sin l, V = v_t + V₀ sin l',
-    points, mean_v_kms: mean, scatter_v_kms: scatter, flat, skipped,
+    threshold_rule: 'terminal velocity: the highest velocity where the smoothed, baseline-subtracted spectrum is at or above max(5σ, 2 K) (kelvin) or 5σ (relative) over 3 channels, interpolated to the crossing; R = R₀ sin l, V = v_t + V₀ sin l; v_corrected_kms: v_t less σ√(2 ln(T_tangent/threshold)), σ = 8 km/s dispersion with the smoothing',
+    points, mean_v_kms: mean, mean_v_corrected_kms: meanCorrected, scatter_v_kms: scatter, flat, skipped,
   };
 }
 
@@ -179,8 +197,10 @@ export function rotationCurveSvg(survey: Survey): string {
   for (const p of survey.points) {
     const x = xOf(p.r_kpc);
     out.push(`<line x1="${x}" x2="${x}" y1="${yOf(p.v_kms - p.v_sigma_kms)}" y2="${yOf(p.v_kms + p.v_sigma_kms)}" stroke="black"/>`);
+    out.push(`<circle cx="${x.toFixed(1)}" cy="${yOf(p.v_corrected_kms).toFixed(1)}" r="4" fill="none" stroke="darkorange" stroke-width="1.5"><title>dispersion-corrected: V ${p.v_corrected_kms} km/s</title></circle>`);
     out.push(`<circle cx="${x.toFixed(1)}" cy="${yOf(p.v_kms).toFixed(1)}" r="4" fill="steelblue"><title>l ${p.l_deg}°: R ${p.r_kpc} kpc, V ${p.v_kms} ± ${p.v_sigma_kms} km/s</title></circle>`);
   }
+  out.push(`<text x="${W - R - 6}" y="${T + ph - 24}" text-anchor="end" fill="steelblue">● threshold crossing</text>`, `<text x="${W - R - 6}" y="${T + ph - 8}" text-anchor="end" fill="darkorange">○ less the dispersion wing</text>`);
   out.push(`<rect x="${L}" y="${T}" width="${pw}" height="${ph}" fill="none" stroke="black"/>`);
   for (let v = 0; v <= 300; v += 50) out.push(`<text x="${L - 6}" y="${yOf(v) + 4}" text-anchor="end">${v}</text>`);
   for (let r = 0; r <= r0Kpc; r += 2) out.push(`<text x="${xOf(r)}" y="${H - B + 16}" text-anchor="middle">${r}</text>`);

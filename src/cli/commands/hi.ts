@@ -157,8 +157,8 @@ export const command: Command = {
         else {
           console.log([
             `Survey of ${s.observations.length} observations (${s.unit}); R₀ ${s.r0_kpc} kpc, V₀ ${s.v0_kms} km/s`,
-            '     l (°)   v_t (km/s)   R (kpc)   V (km/s)',
-            ...s.points.map((p) => `  ${f(p.l_deg, 1).padStart(8)}  ${`${f(p.terminal_velocity_kms, 1)} ± ${f(p.terminal_velocity_sigma_kms, 1)}`.padStart(12)}  ${f(p.r_kpc).padStart(8)}  ${f(p.v_kms, 1).padStart(8)}`),
+            '     l (°)   v_t (km/s)   R (kpc)   V (km/s)   V less the dispersion wing',
+            ...s.points.map((p) => `  ${f(p.l_deg, 1).padStart(8)}  ${`${f(p.terminal_velocity_kms, 1)} ± ${f(p.terminal_velocity_sigma_kms, 1)}`.padStart(12)}  ${f(p.r_kpc).padStart(8)}  ${f(p.v_kms, 1).padStart(8)}   ${f(p.v_corrected_kms, 1).padStart(8)}`),
             ...(s.mean_v_kms !== null ? [`  mean V ${f(s.mean_v_kms, 1)} km/s, scatter ${f(s.scatter_v_kms!, 1)} km/s; rms about ${s.v0_kms} km/s: ${f(s.flat!.rms_about_v0_kms, 1)} km/s (${s.flat!.within_scatter ? 'flat within the scatter' : 'not flat within the scatter'})`] : ['  fewer than two tangent points: no curve']),
             ...s.skipped.map((k) => `  observation ${k.id} (l ${f(k.l_deg, 1)}°) not used: ${k.why}`),
             `  ${s.threshold_rule}`,

@@ -104,15 +104,15 @@ export function Hydrogen({ station }: { station: StationView }) {
         {survey ? (
           <>
             <p data-testid="hi-survey-summary">
-              {survey.points.length} tangent points; {survey.mean_v_kms !== null ? `mean V ${fmt(survey.mean_v_kms, 1)} km/s, scatter ${fmt(survey.scatter_v_kms!, 1)} km/s (R₀ ${survey.r0_kpc} kpc, V₀ ${survey.v0_kms} km/s)` : 'too few for a curve'}
+              {survey.points.length} tangent points; {survey.mean_v_kms !== null ? `mean V ${fmt(survey.mean_v_kms, 1)} km/s (${fmt(survey.mean_v_corrected_kms!, 1)} less the dispersion wing), scatter ${fmt(survey.scatter_v_kms!, 1)} km/s (R₀ ${survey.r0_kpc} kpc, V₀ ${survey.v0_kms} km/s)` : 'too few for a curve'}
             </p>
             <div className="row">
               <img data-testid="hi-lv" alt="longitude–velocity diagram" src={svgUrl(survey.images.lv_svg)} />
               <img data-testid="hi-rotation" alt="rotation curve" src={svgUrl(survey.images.rotation_svg)} />
             </div>
             <table data-testid="hi-points">
-              <thead><tr><th>l (°)</th><th>v_t (km/s)</th><th>R (kpc)</th><th>V (km/s)</th></tr></thead>
-              <tbody>{survey.points.map((p) => <tr key={p.id}><td>{fmt(p.l_deg, 1)}</td><td>{fmt(p.terminal_velocity_kms, 1)} ± {fmt(p.terminal_velocity_sigma_kms, 1)}</td><td>{fmt(p.r_kpc)}</td><td>{fmt(p.v_kms, 1)}</td></tr>)}</tbody>
+              <thead><tr><th>l (°)</th><th>v_t (km/s)</th><th>R (kpc)</th><th>V (km/s)</th><th>V, less the dispersion wing</th></tr></thead>
+              <tbody>{survey.points.map((p) => <tr key={p.id}><td>{fmt(p.l_deg, 1)}</td><td>{fmt(p.terminal_velocity_kms, 1)} ± {fmt(p.terminal_velocity_sigma_kms, 1)}</td><td>{fmt(p.r_kpc)}</td><td>{fmt(p.v_kms, 1)}</td><td>{fmt(p.v_corrected_kms, 1)}</td></tr>)}</tbody>
             </table>
             <p className="note">{survey.threshold_rule}</p>
           </>

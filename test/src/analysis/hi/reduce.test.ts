@@ -172,3 +172,52 @@ describe('reduceHi on the simulator\'s hydrogen line', () => {
     });
   }
 });
+
+/**
+ * A simulated plane survey: the simulator's line (flat rotation curve, hidden
+ * V₀ = 220 km/s, R₀ = 8.5 kpc, dispersion 8 km/s) at l = 10…80°, b = 0, each
+ * pointed at a time it is up, through the LSR correction and the reduction,
+ * into the tangent-point rotation curve.
+ */
+describe('a simulated plane survey', () => {
+  it('gives a flat rotation curve: V within +5…+30 km/s of the hidden 220 km/s beyond R = 3 kpc (the threshold rule reads the dispersion wing)', async () => {
+    const { buildSurvey } = await import('../../../../src/analysis/hi/survey.ts');
+    const { describeEquatorial, galacticToEquatorial } = await import('../../../../src/astro/galactic.ts');
+    const site = { name: 'sim', lat: 20, lon: 30, altitude: 0 };
+    const g = gauss(5);
+    const inputs = [];
+    for (let l = 10; l <= 80; l += 10) {
+      const eq = galacticToEquatorial(l, 0);
+      // The first hour of 2026-04-01 (UTC) at which the direction stands above 45°.
+      let t = Date.parse('2026-04-01T00:00:00Z');
+      const t0 = t;
+      while (describeEquatorial(eq.ra, eq.dec, site, new Date(t)).el! < 45 && t < t0 + 86_400_000) t += 600_000;
+      expect(t, `l ${l} never rises to 45°`).toBeLessThan(t0 + 86_400_000);
+      const aim = describeEquatorial(eq.ra, eq.dec, site, new Date(t));
+      const scenario = parseScenario({
+        seed: 1, site: { lat: site.lat, lon: site.lon }, start: new Date(t).toISOString(),
+        antennas: [{ name: 'dish', diameter: 3, tsys: 60, pointing: { mode: 'fixed', az: aim.az, el: aim.el } }],
+        sun: { enabled: false }, hydrogen: { enabled: true, lsr: true }, rfi: [],
+      });
+      const model = new AntennaModel(scenario, scenario.antennas[0]!, pointingFromConfig(scenario.antennas[0]!.pointing, scenario.site));
+      const L = 2048, rate = 2.4e6, center = 1420.2e6;
+      const amp = new Float32Array(L);
+      model.independentAmplitude(t, center, rate, new Float32Array(L).fill(1), amp);
+      const power = Float64Array.from({ length: L }, (_, j) => amp[(j - L / 2 + L) % L]! ** 2 * L + 0.3 * g());
+      const frequencies = Float64Array.from({ length: L }, (_, j) => center + ((j - L / 2) * rate) / L);
+      const p = describePointing(site, aim.az!, aim.el!, new Date(t));
+      const spectrum = reduceHi({ frequencies, integrations: [{ time: t / 1000, power, lsrCorrection: lsrCorrection(site, new Date(t), p.ra, p.dec), sk: null, spectra: 1 }], kelvin: true, frame: 'topocentric' }, {}, { emissionWindow: galacticWindow(p.l, p.b) });
+      inputs.push({ id: l, l: p.l, b: p.b, spectrum });
+    }
+    const survey = buildSurvey(inputs);
+    expect(survey.points).toHaveLength(8);
+    const outer = survey.points.filter((q) => q.r_kpc > 3);
+    for (const q of outer) {
+      expect(q.v_kms - 220, `l ${q.l_deg.toFixed(1)}: V ${q.v_kms}`).toBeGreaterThan(5);
+      expect(q.v_kms - 220, `l ${q.l_deg.toFixed(1)}: V ${q.v_kms}`).toBeLessThan(30);
+    }
+    expect(survey.scatter_v_kms!).toBeLessThan(40);
+    // Less the dispersion wing (8 km/s gas, the sim's own): the hidden 220 km/s within 8 km/s.
+    for (const q of outer) expect(Math.abs(q.v_corrected_kms - 220), `l ${q.l_deg.toFixed(1)}: corrected V ${q.v_corrected_kms}`).toBeLessThan(8);
+  }, 120_000);
+});
