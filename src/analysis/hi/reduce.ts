@@ -182,8 +182,8 @@ export function smooth(y: Float64Array, w: number): Float64Array {
   return out;
 }
 
-/** Channels of narrow spikes: runs of at most 3 channels more than `k` robust σ from a running median of `w` channels (and their neighbours). */
-export function spikeFlags(y: Float64Array, w = 15, k = 6): Uint8Array {
+/** Channels of narrow spikes: runs of at most 3 channels more than `k` (default 8) robust σ from a running median of `w` channels (and their neighbours). */
+export function spikeFlags(y: Float64Array, w = 15, k = 8): Uint8Array {
   const n = y.length, h = w >> 1;
   const resid = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -195,9 +195,15 @@ export function spikeFlags(y: Float64Array, w = 15, k = 6): Uint8Array {
   const flags = new Uint8Array(n);
   if (!(sigma > 0)) return flags;
   // Only short runs (≤ 3 channels) are spikes: a line's curvature makes long runs against the running median.
+  // The noise grows with the signal (radiometer noise ∝ T): judge each channel by the larger of the band's and its neighbourhood's scatter.
+  const local = Float64Array.from({ length: n }, (_, i) => {
+    const win: number[] = [];
+    for (let j = Math.max(0, i - 25); j <= Math.min(n - 1, i + 25); j++) if (Number.isFinite(resid[j]!)) win.push(resid[j]!);
+    return Math.max(sigma, madSigma(win));
+  });
   let start = -1;
   for (let i = 0; i <= n; i++) {
-    const high = i < n && Math.abs(resid[i]!) > k * sigma;
+    const high = i < n && Math.abs(resid[i]!) > k * local[i]!;
     if (high && start < 0) start = i;
     if (!high && start >= 0) {
       if (i - start <= 3) for (let j = Math.max(0, start - 1); j <= Math.min(n - 1, i); j++) flags[j] = 1;
@@ -300,6 +306,8 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
     }
   }
   const fFlags = channelFlags(C, skCount ? Float64Array.from(skSum, (s) => s / skCount) : null, skCount ? Math.round(spectra / skCount) : 0, { edgeFraction: data.kelvin ? 0.01 : 0.03 });
+  // A calibrated product's middle channel is no receiver's DC.
+  if (data.kelvin && !skCount) fFlags[C / 2] = 0;
   let edge = Math.ceil(C * (data.kelvin ? 0.01 : 0.03)) * 2;
   if (!data.kelvin) {
     // The band filter's roll-off: channels with under half the median power (of the sky, and of a reference) are not usable.
