@@ -4,6 +4,7 @@
  * format's parser is pure; this reads the file and hands it to its writer.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { basename } from 'node:path';
 import { ObservationError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -13,9 +14,12 @@ import { importStripChart, looksLikeStripChart, parseSpd, parseStripChart, type 
 
 export { RadError, parseRad } from './rad.ts';
 export type { ImportOptions, ImportResult } from './srt.ts';
+import { SpectraError, detectSpectraFormat, parseSpectra, type SpectraFile } from './spectra-formats.ts';
+import { importSpectra, type SpectraImportOptions } from './spectra.ts';
+export { spectrumRoles, type PointingSpec, type SpectrumRole } from './spectra.ts';
 
 /** The formats `fringe import` reads. */
-export const importFormats = ['srt-rad', 'strip-chart-csv', 'radio-skypipe-spd'] as const;
+export const importFormats = ['srt-rad', 'strip-chart-csv', 'radio-skypipe-spd', 'nsf-ast', 'rtl-power-fftw', 'rtl-power-csv', 'two-column-csv'] as const;
 export type ImportFormat = (typeof importFormats)[number];
 
 /** The largest file read whole (bytes): an SRT file of a night is a few MB. */
@@ -56,4 +60,55 @@ export function importFile(store: Store, path: string, options: Omit<ImportOptio
     if (err instanceof RadError) throw new ObservationError('invalid', `${path} ${err.message}`, { cause: err });
     throw err;
   }
+}
+
+/** What the averaged-spectrum formats need beyond ImportOptions (spectra.ts). */
+export type SpectraOptions = Omit<SpectraImportOptions, 'fileNames' | 'softwareVersion' | 'site'> & { axis?: 'frequency' | 'velocity'; kelvin?: boolean };
+
+/** A file's text, gunzipped when its name ends in .gz. */
+function readText(path: string): string {
+  try {
+    const size = statSync(path).size;
+    if (size > maxImportBytes) throw new ObservationError('invalid', `${path} is ${size} bytes; files up to ${maxImportBytes} bytes are imported.`);
+    const bytes = readFileSync(path);
+    return (/\.gz$/i.test(path) ? gunzipSync(bytes) : bytes).toString('latin1');
+  } catch (err) {
+    if (err instanceof ObservationError) throw err;
+    throw new ObservationError('io', `cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Imports files as observations: a .rad file as importFile does; the
+ * averaged-spectrum formats (.ast/.hot, rtl-power-fftw, rtl_power CSV,
+ * two-column CSV, each possibly gzipped) one observation per file, or all of
+ * them joined into one (`join`: the same channels, in time order).
+ */
+export function importFiles(store: Store, paths: string[], options: Omit<ImportOptions, 'fileName'> & Pick<StripChartOptions, 'frequency' | 'target'>, spectra: SpectraOptions, join = false): ImportResult[] {
+  const parsed: { path: string; file: SpectraFile }[] = [];
+  const results: ImportResult[] = [];
+  const store1 = (group: { path: string; file: SpectraFile }[]) =>
+    results.push(importSpectra(store, group.map((g) => g.file), { ...spectra, softwareVersion: options.softwareVersion, site: options.site, fileNames: group.map((g) => basename(g.path)) }));
+  for (const path of paths) {
+    const text = readText(path);
+    const name = path.replace(/\.gz$/i, '');
+    if (detectFormat(name, text.slice(0, 4096))) {
+      if (join) throw new ObservationError('invalid', `${path}: a .rad, .spd or strip-chart file is imported on its own, not joined with others.`);
+      results.push(importFile(store, path, options));
+      continue;
+    }
+    const format = detectSpectraFormat(name, text.slice(0, 8192));
+    if (!format) throw new ObservationError('invalid', `${path}: not a format fringe import reads (${importFormats.join(', ')}).`);
+    let file: SpectraFile;
+    try {
+      file = parseSpectra(format, text, spectra);
+    } catch (err) {
+      if (err instanceof SpectraError) throw new ObservationError('invalid', `${path} ${err.message}`, { cause: err });
+      throw err;
+    }
+    if (join) parsed.push({ path, file });
+    else store1([{ path, file }]);
+  }
+  if (parsed.length) store1(parsed);
+  return results;
 }

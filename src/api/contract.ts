@@ -35,6 +35,7 @@ import type {
   DriftProgressView,
   DriftRunView,
 } from './types.ts';
+import type { HiSpectrumView, HiSurveyView } from './hi-types.ts';
 
 /** A qualification run's id: its folder's name (UTC time, e.g. 2026-12-03T17-58-01Z). */
 const qualificationRunId = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z(?:-\d+)?$/, 'a qualification run id is its UTC time, e.g. 2026-12-03T17-58-01Z');
@@ -84,6 +85,9 @@ const elevation = inputs.gotoElevation.schema;
 const id = inputs.observationId.schema;
 
 /** Methods: name → parameter schema. Results are typed in `Results`. */
+/** A velocity range [lo, hi] (km/s, LSR) with lo < hi. */
+const hiRange = z.tuple([z.number().finite(), z.number().finite()]).refine(([a, b]) => a < b, 'a velocity range is [lo, hi] in km/s with lo below hi');
+
 export const methods = {
   'station.status': z.object({}),
   'station.setSite': site,
@@ -156,6 +160,10 @@ export const methods = {
     diameter: z.number().min(0.05).max(500).optional(),
     calibration: z.enum(['noise-diode', 'hot-load']).optional(),
   }),
+  /** A reduced 21 cm spectrum (src/engine/hi.ts): references by id (hot, cold, terminated input), masks in km/s LSR. */
+  'hi.spectrum': z.object({ id, references: z.array(id).max(4).optional(), mask: z.array(hiRange).max(20).optional() }),
+  /** The l–v diagram and rotation curve of observations along the plane. */
+  'hi.survey': z.object({ ids: z.array(id).min(1).max(500), references: z.array(id).max(4).optional() }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -220,6 +228,8 @@ export interface Results {
   'pointing.correction': PointingCorrectionView | null;
   /** The whole sun-drift measurement (engine/drift-run.ts); 'drift' events report its progress. */
   'drift.run': Json<DriftRunView>;
+  'hi.spectrum': Json<HiSpectrumView>;
+  'hi.survey': Json<HiSurveyView>;
 }
 export type Result<M extends MethodName> = Results[M];
 

@@ -7,6 +7,7 @@ import { ApiError, checkParams, type MethodName, type Params } from './contract.
 import { exportForDownload, summarize } from '../engine/summary.ts';
 import { errorCause } from './errors.ts';
 import { loadPointingCorrection } from '../engine/pointing-correction.ts';
+import { reduceObservation, surveyObservations, surveyProfile } from '../engine/hi.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -71,6 +72,11 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'calibration.clear': () => ({ retired: station.store.retireCalibrations() }),
     'pointing.correction': () => loadPointingCorrection(station.dataDir),
     'drift.run': (p) => station.runDrift(p),
+    'hi.spectrum': (p) => {
+      const r = reduceObservation(station.store, p.id, p.references ?? [], p.mask ? { mask: p.mask } : {});
+      return { ...r, survey_profile: r.l_deg !== null && r.b_deg !== null ? surveyProfile(r.l_deg, r.b_deg) : null };
+    },
+    'hi.survey': (p) => surveyObservations(station.store, p.ids, p.references ?? []),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

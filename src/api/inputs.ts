@@ -425,3 +425,32 @@ export const jobSpec = z.object({
 });
 export type JobSpecInput = z.input<typeof jobSpec>;
 export type JobSpec = z.output<typeof jobSpec>;
+// ---------------------------------------------------------------- hydrogen line (fringe import, fringe hi)
+
+/** Right ascension given in hours (0 … 24), as catalogues write it. */
+export const rightAscensionHours = numberRule('right ascension', (t) => parseDecimal(t, 'must be a number of hours'), (n) => (n >= 0 && n < 24 ? null : 'must be from 0 to 24 hours'));
+/** Declination (degrees). */
+export const declination = numberRule('declination', (t) => parseDecimal(t, 'must be a number of degrees'), between(-90, 90, 'from -90 to 90 degrees'));
+/** Galactic longitude (degrees; −180 … 360, taken modulo 360). */
+export const galacticLongitude = numberRule('galactic longitude', (t) => parseDecimal(t, 'must be a number of degrees'), between(-180, 360, 'from -180 to 360 degrees'));
+/** Galactic latitude (degrees). */
+export const galacticLatitude = numberRule('galactic latitude', (t) => parseDecimal(t, 'must be a number of degrees'), between(-90, 90, 'from -90 to 90 degrees'));
+/** An instant in UTC, ISO 8601 (`2022-01-09T01:32:49Z`, or a space for the T; no zone means UTC), to Unix seconds. */
+export const utcTime = numberRule(
+  'time',
+  (t) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?(Z|[+-]\d{2}:?\d{2})?$/.exec(t.trim());
+    if (!m) throw new InputError('must be a UTC time such as 2022-01-09T01:32:49Z', t);
+    const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? 'Z'}`);
+    if (!Number.isFinite(ms)) throw new InputError('must be a real date and time, e.g. 2022-01-09T01:32:49Z', t);
+    return ms / 1000;
+  },
+  (n) => (n > 0 && n < 4.1e9 ? null : 'must be between 1970 and 2100'),
+);
+/** A velocity range `LO:HI` (km/s) of a mask. */
+export function parseVelocityRange(text: string): [number, number] {
+  const m = /^\s*([-+]?[\d.]+)\s*:\s*([-+]?[\d.]+)\s*$/.exec(text);
+  const lo = m ? Number(m[1]) : NaN, hi = m ? Number(m[2]) : NaN;
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) throw new InputError('must be LO:HI in km/s with LO below HI, e.g. -12.5:-8', text);
+  return [lo, hi];
+}

@@ -74,6 +74,8 @@ export interface StationStatus {
     stages: StageCounts[];
     /** Samples the blocks stage refused because the FX core fell behind. */
     droppedSamples: number;
+    /** The velocity frame of the current pointing: v_LSR = v_topo + correction (null when the pointing is unknown). */
+    lsr?: LiveLsr | null;
   };
   /** `samples`: written so far by a raw recording (which has no integrations). */
   recording: null | { id: number; mode: string; target: string; integrations: number; samples?: number };
@@ -437,3 +439,12 @@ export interface DriftRunResult extends DriftResult {
 
 export type DriftProgressView = DriftProgress;
 export type DriftRunView = DriftRunResult;
+/** The LSR correction of the live pointing (src/engine/hi-live.ts): km/s, degrees, Unix s. */
+export interface LiveLsr {
+  correction_kms: number;
+  ra: number;
+  dec: number;
+  l: number | null;
+  b: number | null;
+  time: number;
+}

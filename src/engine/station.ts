@@ -24,6 +24,7 @@ import { Store } from '../../observations/store/store.ts';
 import type { Site } from '../astro/site.ts';
 import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import type { Calibration } from './calibration.ts';
+import { liveLsr } from './hi-live.ts';
 import { realClock, type SkyClock } from './clock.ts';
 import { Dish, followPrefix, stayNotice } from './dish.ts';
 import { resolveLive, type LiveOptions, type LiveView } from './live.ts';
@@ -228,7 +229,7 @@ export class Station extends EventEmitter<StationEvents> {
       live: l && s ? {
         source: l.options.source, kind: s.source.info.kind, name: s.source.info.name, tuning: { ...s.source.tuning },
         channels: l.options.channels, taps: l.options.taps, integration: l.options.integration, backend: s.pipeline!.backend.name,
-        stages: l.view.stages(), droppedSamples: l.view.blocks.droppedSamples,
+        stages: l.view.stages(), droppedSamples: l.view.blocks.droppedSamples, lsr: liveLsr(s),
       } : null,
       starting: this.starting,
       recording: this.recorder.status(),

@@ -115,3 +115,11 @@ export function formatMHz(hz: number, digits = 4): string {
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US').replace(/,/g, '\u2009');
 }
+
+/** An HI velocity readout naming its frame: v_LSR (with the topocentric value) when the LSR correction is known, else topocentric. */
+export function hiVelocityText(vTopo: number, lsrCorrection: number | null | undefined): string {
+  const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`;
+  return lsrCorrection === null || lsrCorrection === undefined || !Number.isFinite(lsrCorrection)
+    ? `${signed(vTopo)} km/s topocentric`
+    : `v_LSR ${signed(vTopo + lsrCorrection)} km/s (topo ${signed(vTopo)})`;
+}

@@ -4,7 +4,7 @@ import type { Result } from '../../api/contract.ts';
 import type { SpectrumEvent } from '../../api/types.ts';
 import { Plot, colors, inputColors, nightLayout } from '../components/Plot.tsx';
 import { Waterfall } from '../components/Waterfall.tsx';
-import { channelFrequencies, decibels, findHydrogenLine, formatCount, formatMHz, hydrogenLine, radioVelocity } from '../spectrum.ts';
+import { channelFrequencies, decibels, findHydrogenLine, formatCount, formatMHz, hiVelocityText, hydrogenLine, radioVelocity } from '../spectrum.ts';
 import { inputLabels, isSimulated, type InputLabel } from '../inputs.ts';
 import type { StationView } from '../station.ts';
 import { Baselines } from './Baselines.tsx';
@@ -109,7 +109,7 @@ export function Live({ station }: { station: StationView }) {
       { x, y, type: 'scatter', mode: 'lines', name: inputs > 1 ? `input ${input}` : undefined, line: { color: colors.trace, width: 1.2 }, hovertemplate: axis === 'frequency' ? `%{x:.4f} MHz<br>%{y:.2f} ${unit}<extra></extra>` : `%{x:.1f} km/s<br>%{y:.2f} ${unit}<extra></extra>` },
     ];
     const layout = nightLayout({
-      xaxis: { title: { text: axis === 'frequency' ? 'Frequency (MHz)' : 'Radio velocity, HI (km/s)' }, autorange: axis === 'velocity' ? 'reversed' : true, tickformat: axis === 'frequency' ? '.2f' : undefined },
+      xaxis: { title: { text: axis === 'frequency' ? 'Frequency (MHz)' : 'Radio velocity, HI (km/s, topocentric)' }, autorange: axis === 'velocity' ? 'reversed' : true, tickformat: axis === 'frequency' ? '.2f' : undefined },
       yaxis: { title: { text: kelvin ? `Power (K; calibrated ${new Date(kelvin.time * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${kelvin.method})` : 'Power (dB, arbitrary)' }, ...(scale === 'band' && band ? { range: band, autorange: false } : { autorange: true }) },
       shapes: inBand ? [{ type: 'line', x0: restX, x1: restX, yref: 'paper', y0: 0, y1: 1, line: { color: colors.line, width: 1, dash: 'dot' } }] : [],
       annotations: inBand ? [{ x: restX, yref: 'paper', y: 1, text: 'HI rest', showarrow: false, xanchor: 'left', yanchor: 'top', font: { color: colors.line, size: 10 } }] : [],
@@ -164,8 +164,8 @@ export function Live({ station }: { station: StationView }) {
           testId="hi-peak"
           value={line ? `${(line.frequency / 1e6).toFixed(4)}` : '—'}
           unit={line ? 'MHz' : ''}
-          sub={line ? `${line.velocity >= 0 ? '+' : '−'}${Math.abs(line.velocity).toFixed(1)} km/s · +${(line.excess * 100).toFixed(0)} %` : 'no line above the noise'}
-          title="the smoothed spectrum's highest point within ±1 MHz of the rest frequency, radio velocity, and how far it stands over the band's median"
+          sub={line ? `${hiVelocityText(line.velocity, live?.lsr?.correction_kms)} · +${(line.excess * 100).toFixed(0)} %` : 'no line above the noise'}
+          title="the smoothed spectrum's highest point within ±1 MHz of the rest frequency, its radio velocity in the LSR (topocentric when the pointing is unknown), and how far it stands over the band's median"
         />
         <Readout label="Dropped" testId="dropped" value={formatCount(dropped)} unit="samples" sub={`${formatCount(history.dropped)} in ${formatCount(history.spectra)} spectra`} tone={dropped > 0 ? 'bad' : history.dropped > 0 ? 'warn' : 'ok'} title="samples lost because processing fell behind: in the last spectrum, and since this page opened" />
         <Readout label="Clipped" testId="clipped" value={(clipFraction * 100).toFixed(clipFraction > 0 && clipFraction < 0.001 ? 4 : 2)} unit="%" sub={`${formatCount(clipped)} samples`} tone={clipFraction > 0.001 ? 'warn' : 'ok'} title="samples at the 8-bit limits in the last spectrum: lower the gain if this grows" />

@@ -1,0 +1,206 @@
+/** `fringe hi ID [--reference ID...]` and `fringe hi survey ID...`: hydrogen-line spectra and the Galactic rotation curve. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../../observations/cli-support.ts';
+import { ObservationError } from '../../../observations/errors.ts';
+import * as inputs from '../../api/inputs.ts';
+import { HiError, reduceObservation, surveyObservations } from '../../engine/hi.ts';
+import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine } from '../command.ts';
+
+const help = `Usage: fringe hi ID [--reference ID...] [options] [--json] [--db DIR]
+       fringe hi survey ID... [--reference ID...] [--out DIR] [options] [--json] [--db DIR]
+
+Reduces a stored 21 cm spectrum: calibration (kelvin from a hot load and a
+cold sky reference, or a hot load against the sky's own line-free level;
+otherwise relative, divided by a reference or by the sky's median), each
+integration moved to the LSR (from its site, pointing and time) and
+regridded before stacking, RFI flags (spectral kurtosis, spikes, --mask),
+smoothing, a polynomial baseline over line-free channels chosen
+automatically (or --line-free), the noise σ, the velocity range above 5σ
+and Gaussian components with 1σ uncertainties.
+
+'survey' reduces each observation and builds the longitude–velocity diagram
+and, for 0° < l < 90°, the tangent-point rotation curve (R₀ 8.5 kpc,
+V₀ 220 km/s): it writes lv-diagram.svg and rotation-curve.svg into --out.
+
+Options:
+  --reference ID     a hot load, cold sky or terminated-input observation (repeat for
+                     several; their role is the one they were imported or recorded with)
+  --t-hot K          hot load temperature (default 300 K)
+  --t-cold K         cold sky temperature (default 10 K)
+  --mask LO:HI       flag a velocity range (km/s, LSR; repeat)
+  --line-free LO:HI  fit the baseline on this range instead of the automatic choice (repeat)
+  --smooth KMS       Gaussian smoothing FWHM (default 2 km/s)
+  --order N          baseline polynomial order 0–5 (default 1 in kelvin, 3 relative)
+  --out PATH         one spectrum: write it as CSV to PATH (v_lsr_kms, the smoothed and raw
+                     values, with '#' lines naming the frame, unit and calibration);
+                     survey: the folder the images go into (default: the current folder)
+  --json             print one JSON object
+  --db DIR           data folder (default: FRINGE_DATA_DIR, else the platform's user-data folder)
+
+JSON of a spectrum: observation, frame ('lsr'), lsr_correction_kms (mean v_LSR − v_topo),
+unit ('K' or 'relative'), calibration, noise, velocity_range_kms [lo, hi] (emission
+above 5σ, null when none), components [{v_lsr_kms, peak, fwhm_kms, and their _sigma}]
+sorted by peak, baseline, flags, velocity[], spectrum[], notes.
+JSON of a survey: points [{l_deg, terminal_velocity_kms, r_kpc, v_kms, …}], r0_kpc,
+v0_kms, threshold_rule, mean_v_kms, scatter_v_kms, flat, skipped, files.
+
+Exit codes: 0 reduced; 1 the data cannot be reduced (the message says why) or
+the store failed; 2 bad usage or no such observation.`;
+
+export interface HiArgs {
+  survey: boolean;
+  ids: number[];
+  references: number[];
+  tHot: number | undefined;
+  tCold: number | undefined;
+  mask: [number, number][];
+  lineFree: [number, number][];
+  smooth: number | undefined;
+  order: number | undefined;
+  out: string | undefined;
+  json: boolean;
+  db: string | undefined;
+}
+
+const temperature = (noun: string) => ({ parse: (t: string) => {
+  const n = inputs.parseDecimal(t, 'must be a temperature in kelvin');
+  if (!(n >= 0 && n <= 5000)) throw new inputs.InputError('must be from 0 to 5000 K', t);
+  void noun;
+  return n;
+} });
+
+/** The command line read: pure; UsageError for every mistake. */
+export function parse(argv: string[]): HiArgs {
+  const { values, positionals } = parseCommandLine({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      reference: { type: 'string', multiple: true }, 't-hot': { type: 'string' }, 't-cold': { type: 'string' },
+      mask: { type: 'string', multiple: true }, 'line-free': { type: 'string', multiple: true }, smooth: { type: 'string' }, order: { type: 'string' },
+      out: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' },
+    },
+  });
+  const survey = positionals[0] === 'survey';
+  const idTexts = survey ? positionals.slice(1) : positionals;
+  if (idTexts.length === 0) throw new UsageError(survey ? 'give the observations of the survey: fringe hi survey ID ID ….' : 'give one observation ID (fringe list shows them).');
+  if (!survey && idTexts.length > 1) throw new UsageError(`give one observation ID (got ${idTexts.length}); for several along the plane use fringe hi survey ID….`);
+  const ids = idTexts.map((t) => option('observation', t, inputs.observationId)!);
+  const references = (values.reference ?? []).map((t) => option('--reference', t, inputs.observationId)!);
+  if (!survey && references.includes(ids[0]!)) throw new UsageError('an observation cannot be its own reference.');
+  const tHot = option('--t-hot', values['t-hot'], temperature('hot'));
+  const tCold = option('--t-cold', values['t-cold'], temperature('cold'));
+  if (tHot !== undefined && tCold !== undefined && !(tHot > tCold)) throw new UsageError(`--t-hot (${tHot} K) must be above --t-cold (${tCold} K).`);
+  const smooth = option('--smooth', values.smooth, { parse: (t) => {
+    const n = inputs.parseDecimal(t, 'must be a velocity width in km/s');
+    if (!(n >= 0 && n <= 100)) throw new inputs.InputError('must be from 0 to 100 km/s', t);
+    return n;
+  } });
+  const order = option('--order', values.order, { parse: (t) => {
+    const n = inputs.parseWhole(t, 'must be a whole number from 0 to 5');
+    if (!(n >= 0 && n <= 5)) throw new inputs.InputError('must be a whole number from 0 to 5', t);
+    return n;
+  } });
+  return {
+    survey, ids, references, tHot, tCold,
+    mask: (values.mask ?? []).map((t) => option('--mask', t, { parse: inputs.parseVelocityRange })!),
+    lineFree: (values['line-free'] ?? []).map((t) => option('--line-free', t, { parse: inputs.parseVelocityRange })!),
+    smooth, order,
+    out: values.out === undefined ? undefined : option('--out', values.out, { parse: inputs.parseFolder }),
+    json: values.json ?? false,
+    db: dbOption(values.db),
+  };
+}
+
+const f = (x: number, d = 2) => x.toFixed(d);
+
+/** A reduced spectrum as CSV whose header lines name the velocity frame, the unit and how it was reached. */
+export function spectrumCsv(r: ReturnType<typeof reduceObservation>): string {
+  const col = r.unit === 'K' ? 't_k' : 'relative';
+  const head = [
+    `# fringe hi: observation ${r.observation}${r.l_deg !== null ? `, l ${r.l_deg.toFixed(3)} deg, b ${r.b_deg!.toFixed(3)} deg` : ''}`,
+    `# velocity frame: LSR (kinematic, classical radio definition), radio convention, rest 1420.405751768 MHz; v_LSR - v_topo = ${r.lsr_correction_kms} km/s`,
+    `# unit: ${r.unit} (${r.calibration}); baseline order ${r.baseline.order} subtracted; smoothed: ${r.smoothing_fwhm_kms} km/s FWHM; noise ${r.noise.toPrecision(4)}`,
+    `v_lsr_kms,${col},${col}_unsmoothed`,
+  ];
+  const cell = (x: number | null) => (x === null ? '' : x.toPrecision(7));
+  return `${head.join('\n')}\n${r.velocity.map((v, i) => `${v.toFixed(4)},${cell(r.spectrum[i]!)},${cell(r.raw[i]!)}`).join('\n')}\n`;
+}
+
+export const command: Command = {
+  name: 'hi',
+  summary: 'Reduce a 21 cm spectrum (kelvin, LSR, baseline, components); survey: l–v diagram and rotation curve',
+  help,
+  parse,
+  async run(argv) {
+    const args = parse(argv);
+    const store = openStore(args.db, { readonly: true });
+    const options = {
+      ...(args.mask.length ? { mask: args.mask } : {}), ...(args.lineFree.length ? { lineFree: args.lineFree } : {}),
+      ...(args.smooth !== undefined ? { smoothKms: args.smooth } : {}), ...(args.order !== undefined ? { baselineOrder: args.order } : {}),
+      ...(args.tHot !== undefined ? { tHot: args.tHot } : {}), ...(args.tCold !== undefined ? { tCold: args.tCold } : {}),
+    };
+    try {
+      if (args.survey) {
+        const s = surveyObservations(store, args.ids, args.references, options);
+        const dir = args.out ?? '.';
+        const files = { lv_diagram: join(dir, 'lv-diagram.svg'), rotation_curve: join(dir, 'rotation-curve.svg') };
+        try {
+          writeFileSync(files.lv_diagram, s.images.lv_svg);
+          writeFileSync(files.rotation_curve, s.images.rotation_svg);
+        } catch (err) {
+          throw new ObservationError('io', `cannot write the survey images into ${dir}: ${(err as Error).message}`, { cause: err });
+        }
+        const { images: _images, ...rest } = s;
+        void _images;
+        if (args.json) console.log(JSON.stringify({ ...rest, files }, null, 2));
+        else {
+          console.log([
+            `Survey of ${s.observations.length} observations (${s.unit}); R₀ ${s.r0_kpc} kpc, V₀ ${s.v0_kms} km/s`,
+            '     l (°)   v_t (km/s)   R (kpc)   V (km/s)   V less the dispersion wing',
+            ...s.points.map((p) => `  ${f(p.l_deg, 1).padStart(8)}  ${`${f(p.terminal_velocity_kms, 1)} ± ${f(p.terminal_velocity_sigma_kms, 1)}`.padStart(12)}  ${f(p.r_kpc).padStart(8)}  ${f(p.v_kms, 1).padStart(8)}   ${f(p.v_corrected_kms, 1).padStart(8)}`),
+            ...(s.mean_v_kms !== null ? [`  mean V ${f(s.mean_v_kms, 1)} km/s, scatter ${f(s.scatter_v_kms!, 1)} km/s; rms about ${s.v0_kms} km/s: ${f(s.flat!.rms_about_v0_kms, 1)} km/s (${s.flat!.within_scatter ? 'flat within the scatter' : 'not flat within the scatter'})`] : ['  fewer than two tangent points: no curve']),
+            ...s.skipped.map((k) => `  observation ${k.id} (l ${f(k.l_deg, 1)}°) not used: ${k.why}`),
+            `  ${s.threshold_rule}`,
+            `  wrote ${files.lv_diagram} and ${files.rotation_curve}`,
+          ].join('\n'));
+        }
+        return exitCodes.ok;
+      }
+      const r = reduceObservation(store, args.ids[0]!, args.references, options);
+      if (args.out !== undefined) {
+        try {
+          writeFileSync(args.out, spectrumCsv(r));
+        } catch (err) {
+          throw new ObservationError('io', `cannot write ${args.out}: ${(err as Error).message}`, { cause: err });
+        }
+        console.error(`fringe hi: wrote ${args.out}`);
+      }
+      if (args.json) console.log(JSON.stringify(r));
+      else {
+        const u = r.unit === 'K' ? 'K' : '(relative)';
+        console.log([
+          `Observation ${r.observation}: ${r.integrations} integrations${r.l_deg !== null ? ` at l ${f(r.l_deg, 1)}°, b ${f(r.b_deg!, 1)}°` : ''}`,
+          `  frame         LSR (v_LSR − v_topo ${f(r.lsr_correction_kms)} km/s${r.lsr_correction_spread_kms > 0.01 ? `, changing by ${f(r.lsr_correction_spread_kms)} over the observation` : ''})`,
+          `  unit          ${r.unit}: ${r.calibration}`,
+          `  baseline      order ${r.baseline.order} over ${r.baseline.line_free_kms.length} line-free ranges (${r.baseline.automatic ? 'automatic' : 'given'}); noise ${r.noise.toPrecision(3)} ${u} after ${f(r.smoothing_fwhm_kms)} km/s smoothing`,
+          `  flags         ${r.flags.rfi} RFI, ${r.flags.mask} masked, ${r.flags.edge} band-edge channels`,
+          `  emission      ${r.velocity_range_kms ? `${f(r.velocity_range_kms[0], 1)} to ${f(r.velocity_range_kms[1], 1)} km/s above ${r.detect_sigma}σ` : `none above ${r.detect_sigma}σ`}`,
+          ...r.components.map((c, i) => `  component ${i + 1}   v_LSR ${f(c.v_lsr_kms)} ± ${f(c.v_lsr_sigma_kms)} km/s, peak ${c.peak.toPrecision(4)} ± ${c.peak_sigma.toPrecision(2)} ${u}, FWHM ${f(c.fwhm_kms)} ± ${f(c.fwhm_sigma_kms)} km/s`),
+          ...r.component_notes.map((n) => `  note: ${n}`),
+          ...r.notes.map((n) => `  note: ${n}`),
+        ].join('\n'));
+      }
+      return exitCodes.ok;
+    } catch (err) {
+      if (err instanceof ObservationError && err.kind === 'not-found') throw new UsageError(err.message);
+      if (err instanceof HiError) {
+        console.error(`fringe hi: ${err.message}`);
+        return exitCodes.failure;
+      }
+      throw err;
+    } finally {
+      store.close();
+    }
+  },
+};
