@@ -25,6 +25,7 @@ import { Recorder } from './recorder.ts';
 import { reprocessTask, type ReprocessSpec } from './reprocess.ts';
 import type { RotatorConnect, RotatorEvent } from './rotator.ts';
 import { Session } from './session.ts';
+import { sessionTuning } from './offset-tuning.ts';
 import { loadSettings, saveSettings, withEndpoint, withoutEndpoint, type StationSettings } from './settings.ts';
 import { builtInScenarioNames, discoverSources, endpointProblem, listDongles, scenarioFile, type Sources } from './sources.ts';
 import { spectrumEvent } from './spectrum.ts';
@@ -50,7 +51,7 @@ export class Station extends EventEmitter<StationEvents> {
   private readonly slot = new LiveSlot({
     open: (o) =>
       Session.open({
-        ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
+        ...o, tuning: sessionTuning(o.source, scenarioFile(this.settings.scenario), o.tuning), minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
         onNotice: (notice) => {
           this.notices.push({ kind: 'gpu-fallback', text: notice });
           this.emitStatus();

@@ -50,8 +50,9 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     const second = await plotted(page);
     expect(second.y).toHaveLength(1024);
     expect(second.y.filter((v, i) => v !== first.y[i]).length).toBeGreaterThan(500);
-    // The frequency axis spans the sim's 2.4 MHz around 1420.4058 MHz.
-    expect(first.x[0]).toBeCloseTo(1420.405752 - 1.2, 3);
+    // The frequency axis spans the sim's 2.4 MHz around 1419.8058 MHz: offset tuning, the line 0.6 MHz above the DC spike.
+    expect(first.x[0]).toBeCloseTo(1419.805752 - 1.2, 3);
+    expect(await page.getByTestId('centre').textContent()).toMatch(/^1419\.8058/);
     expect(first.x[1023]! - first.x[0]!).toBeCloseTo((2.4 * 1023) / 1024, 3);
     expect(await page.getByTestId('connection').textContent()).toBe('Connected');
     expect(await page.getByTestId('dropped').textContent()).toMatch(/^\d/);
@@ -114,7 +115,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     await page.getByTestId('nav-observations').click();
     const row = page.getByTestId('obs-row-1');
     await row.waitFor();
-    expect(await row.textContent()).toMatch(/Sun, e2e.*spectrum.*1420\.406 MHz/);
+    expect(await row.textContent()).toMatch(/Sun, e2e.*spectrum.*1419\.806 MHz/);
     const integrations = Number(await row.locator('td.num').nth(1).textContent());
     // Its length, from the sample count: the ~11 s between Record and Stop (not the live view's age).
     const length = Number(/^(\d+) s$/.exec((await row.locator('td').nth(2).textContent())!)?.[1]);

@@ -9,6 +9,7 @@ import { inputLabels, isSimulated, type InputLabel } from '../inputs.ts';
 import type { StationView } from '../station.ts';
 import { Baselines } from './Baselines.tsx';
 import { dishReadout } from './Rotator.tsx';
+import { lineFromDc, offsetCentre } from '../../api/tuning.ts';
 
 type Axis = 'frequency' | 'velocity';
 
@@ -53,6 +54,14 @@ function Readout(props: { label: string; value: string; unit?: string; sub?: str
     </div>
   );
 }
+
+/** After the gain: where the HI line sits from the DC spike (offset tuning), when it is in the band. */
+function centreNote(t: { centerFrequency: number; sampleRate: number }): string {
+  const where = lineFromDc(t.centerFrequency, t.sampleRate);
+  return where ? ` · ${where}` : '';
+}
+
+const offsetTitle = 'offset tuning: the dongle is tuned a quarter of the band below the hydrogen line, so its DC spike (at the centre) stays off the line; the frequency axis reads sky frequency';
 
 function utc(iso: string | number): string {
   return new Date(iso).toISOString().slice(11, 16) + ' UTC';
@@ -152,7 +161,7 @@ export function Live({ station }: { station: StationView }) {
   return (
     <div className="live">
       <section className="readouts">
-        <Readout label="Centre" value={live ? (live.tuning.centerFrequency / 1e6).toFixed(4) : '—'} unit="MHz" sub={live ? `gain ${live.tuning.gain === 'auto' ? 'auto' : `${live.tuning.gain} dB`}` : 'live view stopped'} />
+        <Readout label="Centre" value={live ? (live.tuning.centerFrequency / 1e6).toFixed(4) : '—'} unit="MHz" sub={live ? `gain ${live.tuning.gain === 'auto' ? 'auto' : `${live.tuning.gain} dB`}${centreNote(live.tuning)}` : 'live view stopped'} testId="centre" title={live ? offsetTitle : ''} />
         <Readout label="Bandwidth" value={live ? (live.tuning.sampleRate / 1e6).toFixed(3) : '—'} unit="MHz" sub={live ? `${live.channels} channels` : ''} />
         <Readout label="Resolution" value={live ? ((live.tuning.sampleRate / live.channels) / 1e3).toFixed(2) : '—'} unit="kHz" sub={live ? `${((live.tuning.sampleRate / live.channels / hydrogenLine) * 299792.458).toFixed(2)} km/s at HI` : ''} title={live ? `${live.channels} channels, ${live.taps} taps, ${live.backend} backend` : ''} />
         <Readout
@@ -280,7 +289,7 @@ const rates = [1.024e6, 1.4e6, 1.8e6, 2.048e6, 2.4e6, 2.56e6];
 
 function Controls({ station }: { station: StationView }) {
   const live = station.status?.live ?? null;
-  const [freq, setFreq] = useState('1420.4058');
+  const [freq, setFreq] = useState((offsetCentre(2.4e6) / 1e6).toFixed(4));
   const [gain, setGain] = useState<string>('40.2');
   const [rate, setRate] = useState(2.4e6);
   const [busy, setBusy] = useState(false);
@@ -292,12 +301,19 @@ function Controls({ station }: { station: StationView }) {
   }, [live?.tuning.centerFrequency, live?.tuning.gain, live?.tuning.sampleRate]);
   const recording = !!station.status?.recording;
 
-  const apply = async () => {
-    const f = Number(freq) * 1e6;
-    if (!Number.isFinite(f) || f <= 0) return station.report(new Error(`'${freq}' is not a frequency in MHz`), 'tune', 'live');
+  const tune = async (text: string) => {
+    const f = Number(text) * 1e6;
+    if (!Number.isFinite(f) || f <= 0) return station.report(new Error(`'${text}' is not a frequency in MHz`), 'tune', 'live');
     setBusy(true);
     await station.call('live.start', { source: live?.source ?? 'sim', ...sameBackend(live), tuning: { centerFrequency: f, sampleRate: rate, gain: gain === 'auto' ? 'auto' : Number(gain) } }, 'retune');
     setBusy(false);
+  };
+  const apply = () => tune(freq);
+  // The HI button tunes (offset: the line a quarter band above the DC spike), not only fills the field.
+  const tuneHi = () => {
+    const text = (offsetCentre(rate) / 1e6).toFixed(6);
+    setFreq(text);
+    return tune(text);
   };
   const stop = async () => {
     setBusy(true);
@@ -344,7 +360,7 @@ function Controls({ station }: { station: StationView }) {
         <button disabled={busy || !live || recording} onClick={stop}>
           Stop
         </button>
-        <button className="ghost" disabled={busy || recording} onClick={() => setFreq((hydrogenLine / 1e6).toFixed(4))} title="the 21 cm hydrogen line">
+        <button className="ghost" disabled={busy || recording || station.connection !== 'open'} onClick={tuneHi} title="tune to the 21 cm hydrogen line, offset: the line a quarter of the band above the centre, away from the DC spike" data-testid="tune-hi">
           HI
         </button>
       </div>
