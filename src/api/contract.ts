@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import * as inputs from './inputs.ts';
 import { endpoint, site, sourceSpec } from './inputs.ts';
+import type { LiveHistory } from './history.ts';
 import type { Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
@@ -91,6 +92,7 @@ export const methods = {
     })
     .partial(),
   'live.stop': z.object({}),
+  'live.history': z.object({}),
   'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: inputs.targetName.optional() }),
   'record.stop': z.object({}),
   'observations.list': z.object({ status: z.enum(['recording', 'complete', 'interrupted']).optional(), mode: z.string().max(40).optional() }),
@@ -143,6 +145,8 @@ export interface Results {
   'station.setScenario': Json<StationStatus>;
   'live.start': Json<StationStatus>;
   'live.stop': Json<StationStatus>;
+  /** The live view's total power and drops since it started (bounded): a reloaded page plots its past. */
+  'live.history': LiveHistory;
   'record.start': { id: number };
   'record.stop': { id: number | null };
   'observations.list': Json<Observation[]>;

@@ -23,6 +23,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       await station.stopLive();
       return station.status();
     },
+    'live.history': () => station.liveHistory(),
     'record.start': (p) => ({ id: station.startRecording(p) }),
     'record.stop': async () => {
       const id = station.stopRecording();

@@ -26,6 +26,8 @@ import { reprocessTask, type ReprocessSpec } from './reprocess.ts';
 import type { RotatorConnect, RotatorEvent } from './rotator.ts';
 import { Session } from './session.ts';
 import { sessionTuning } from './offset-tuning.ts';
+import { PowerLog } from './power-log.ts';
+import type { LiveHistory } from '../api/history.ts';
 import { loadSettings, saveSettings, withEndpoint, withoutEndpoint, type StationSettings } from './settings.ts';
 import { builtInScenarioNames, discoverSources, endpointProblem, listDongles, scenarioFile, type Sources } from './sources.ts';
 import { spectrumEvent } from './spectrum.ts';
@@ -62,6 +64,7 @@ export class Station extends EventEmitter<StationEvents> {
     fail: (err) => this.fail(err, 'live'),
   });
   private notices: Notice[] = [];
+  private readonly powerLog = new PowerLog();
   /** The source spec a live start is opening (from stopping the old session until the new one runs), else null. */
   private starting: string | null = null;
   private settings: StationSettings;
@@ -196,6 +199,11 @@ export class Station extends EventEmitter<StationEvents> {
     }
   }
 
+  /** The live view's total power and drops since it started (bounded): what a page reloaded later plots. */
+  liveHistory(): LiveHistory {
+    return this.powerLog.snapshot();
+  }
+
   status(): StationStatus {
     const l = this.slot.current;
     const s = l?.view.session;
@@ -246,6 +254,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   /** The notices of a new live view: the backend's choice first, then the group's delays, then the source. */
   private installed(view: LiveView): void {
+    this.powerLog.reset();
     const session = view.session;
     const group = session.groupCalibration;
     this.notices = [
@@ -260,7 +269,10 @@ export class Station extends EventEmitter<StationEvents> {
   private integration(view: LiveView, i: Integration): void {
     if (!this.slot.holds(view)) return;
     this.recorder.integration(view, i);
-    if (this.listenerCount('spectrum') > 0) this.emit('spectrum', spectrumEvent(view.session, i, view.stages(), this.recorder.id));
+    // Always made: the power log keeps the total power and drops for a page that connects later.
+    const e = spectrumEvent(view.session, i, view.stages(), this.recorder.id);
+    this.powerLog.add(e);
+    if (this.listenerCount('spectrum') > 0) this.emit('spectrum', e);
   }
 
   /** The live view ended on its own (the source stopped or failed): keep what was recorded, and say so. */
