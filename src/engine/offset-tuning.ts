@@ -7,7 +7,7 @@
  */
 import { defaultTuning, type Tuning } from '../../devices/sdr/source.ts';
 import { parseSourceSpec, type SourceSpec } from '../../devices/sdr/spec.ts';
-import { defaultScenario, loadScenario } from '../../devices/sim/scenario.ts';
+import { scenarioOf } from './scenario-switch.ts';
 import { dcOnLine, offsetCentre } from '../api/tuning.ts';
 
 /** The centre (Hz) and rate (Hz) a source opens at by itself; null for a recording or a spec that does not parse (opening it will say why). */
@@ -21,7 +21,7 @@ function ownTuning(spec: string, scenarioFile: string | undefined): { centerFreq
   const kind = s.kind === 'group' ? s.members[0]!.kind : s.kind;
   if (kind === 'file') return null;
   if (kind === 'sim') {
-    const t = (scenarioFile ? loadScenario(scenarioFile) : defaultScenario()).tuning;
+    const t = scenarioOf(scenarioFile).tuning;
     return { centerFrequency: t.centerFrequency, sampleRate: t.sampleRate };
   }
   return { centerFrequency: defaultTuning.centerFrequency, sampleRate: defaultTuning.sampleRate };

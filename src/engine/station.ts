@@ -26,6 +26,7 @@ import { reprocessTask, type ReprocessSpec } from './reprocess.ts';
 import type { RotatorConnect, RotatorEvent } from './rotator.ts';
 import { Session } from './session.ts';
 import { sessionTuning } from './offset-tuning.ts';
+import { scenarioOf, sourceForScenario } from './scenario-switch.ts';
 import { PowerLog } from './power-log.ts';
 import type { LiveHistory } from '../api/history.ts';
 import { loadSettings, saveSettings, withEndpoint, withoutEndpoint, type StationSettings } from './settings.ts';
@@ -167,7 +168,11 @@ export class Station extends EventEmitter<StationEvents> {
       if (simLive && this.recorder.id !== null) throw new StationError(`the simulator is recording observation ${this.recorder.id}: stop the recording before changing its scenario`);
       this.changeSettings({ scenario: name });
       // A new session, never a retune in place: the scenario is the simulator's sky, site and clock.
-      if (l && simLive) await this.changeLive({ ...l.options, tuning: undefined }, true);
+      if (l && simLive) {
+        // The new scenario may lack the antennas the live source names (the interferometer's 3 → the default's 1).
+        const antennas = scenarioOf(scenarioFile(name)).antennas.length;
+        await this.changeLive({ ...l.options, source: sourceForScenario(l.options.source, antennas), tuning: undefined }, true);
+      }
       this.emitStatus();
       return this.status();
     });

@@ -10,6 +10,7 @@ import type { StationView } from '../station.ts';
 import { Baselines } from './Baselines.tsx';
 import { dishReadout } from './Rotator.tsx';
 import { lineFromDc, offsetCentre } from '../../api/tuning.ts';
+import { dropTone, formatFraction } from '../drops.ts';
 
 type Axis = 'frequency' | 'velocity';
 
@@ -83,15 +84,17 @@ export function Live({ station }: { station: StationView }) {
   const input = chosenInput < inputs ? chosenInput : 0;
   const avg = useAveraged(e, average, input);
 
-  // The sun: where it is now and when it next crosses the meridian (refreshed each 30 s).
+  // The sun: where it is now and when it next crosses the meridian, by the sky clock (the simulator's while it runs):
+  // refreshed each 30 s, or each 2 s in a simulated sky that may run many times faster than real time.
   const [sun, setSun] = useState<Result<'station.sun'> | null>(null);
+  const simulatedSky = sun?.sky.sky === 'simulator';
   useEffect(() => {
     if (station.connection !== 'open') return;
     const get = () => client.call('station.sun').then(setSun, () => {});
     get();
-    const t = setInterval(get, 30_000);
+    const t = setInterval(get, simulatedSky ? 2_000 : 30_000);
     return () => clearInterval(t);
-  }, [client, station.connection, status?.site]);
+  }, [client, station.connection, status?.site, status?.scenario, live?.source, simulatedSky]);
 
   const line = useMemo(() => (avg && e ? findHydrogenLine(avg.power, e.centerFrequency, e.sampleRate, avg.sk) : null), [avg, e]);
 
@@ -154,6 +157,7 @@ export function Live({ station }: { station: StationView }) {
   }, [history.version, stripSeconds, labels, input]);
 
   const dropped = e?.dropped.reduce((a, b) => a + b, 0) ?? 0;
+  const dropFraction = history.dropped + history.samples > 0 ? history.dropped / (history.dropped + history.samples) : 0;
   const clipped = e?.clipped.reduce((a, b) => a + b, 0) ?? 0;
   // Of all the samples in the last spectrum, every input's.
   const clipFraction = e ? clipped / (e.spectra * e.channels * inputs) : 0;
@@ -172,7 +176,15 @@ export function Live({ station }: { station: StationView }) {
           sub={line ? `${line.velocity >= 0 ? '+' : '−'}${Math.abs(line.velocity).toFixed(1)} km/s · +${(line.excess * 100).toFixed(0)} %` : 'no line above the noise'}
           title="the smoothed spectrum's highest point within ±1 MHz of the rest frequency, radio velocity, and how far it stands over the band's median"
         />
-        <Readout label="Dropped" testId="dropped" value={formatCount(dropped)} unit="samples" sub={`${formatCount(history.dropped)} in ${formatCount(history.spectra)} spectra`} tone={dropped > 0 ? 'bad' : history.dropped > 0 ? 'warn' : 'ok'} title="samples lost because processing fell behind: in the last spectrum, and since this page opened" />
+        <Readout
+          label="Dropped"
+          testId="dropped"
+          value={history.spectra ? formatFraction(dropFraction).replace(/ %$/, '') : '—'}
+          unit="%"
+          sub={history.spectra ? `${history.dropped ? `${formatCount(history.dropped)} samples` : 'none'}${history.since !== null ? ` since ${utc(history.since * 1000)}` : ''}` : ''}
+          tone={dropped > 0 ? 'bad' : dropTone(history.dropped, dropFraction)}
+          title={`samples lost because processing fell behind, all inputs, since the live view started: ${formatCount(history.dropped)} of ${formatCount(history.samples + history.dropped)} in ${formatCount(history.spectra)} integrations; in the last one: ${formatCount(dropped)}`}
+        />
         <Readout label="Clipped" testId="clipped" value={(clipFraction * 100).toFixed(clipFraction > 0 && clipFraction < 0.001 ? 4 : 2)} unit="%" sub={`${formatCount(clipped)} samples`} tone={clipFraction > 0.001 ? 'warn' : 'ok'} title="samples at the 8-bit limits in the last spectrum: lower the gain if this grows" />
         {/* The sun the dish sees: the simulated sky's while the simulator is live (its own site and time), else the site's now. */}
         <Readout
@@ -184,7 +196,7 @@ export function Live({ station }: { station: StationView }) {
           title={sun?.sky.sky === 'simulator' ? `the simulator's sky; at ${status?.site.name ?? 'your site'} the sun is at elevation ${sun.el.toFixed(1)}° now` : status ? `seen from ${status.site.name}` : ''}
         />
         <Readout label="Dish" testId="dish" {...dishReadout(station)} title="where the rotator points (azimuth / elevation, degrees); connect and move it on the Station page" />
-        <Readout label="Next transit" value={sun ? utc(sun.nextTransit.time) : '—'} sub={sun ? `at elevation ${sun.nextTransit.el.toFixed(1)}°` : ''} title="the sun crosses the meridian: the middle of a drift scan" />
+        <Readout label={simulatedSky ? 'Next transit · sky time' : 'Next transit'} testId="next-transit" value={sun ? utc(sun.nextTransit.time) : '—'} sub={sun ? `at elevation ${sun.nextTransit.el.toFixed(1)}°` : ''} title={simulatedSky ? "the sun crosses the meridian at the simulator's site, by its sky clock (the times on this page are sky time): the middle of a drift scan" : 'the sun crosses the meridian: the middle of a drift scan'} />
       </section>
 
       <section className="panel spectrum-panel">

@@ -6,6 +6,7 @@ import { Plot, colors, nightLayout } from '../components/Plot.tsx';
 import { decibels, formatMHz, radioVelocity } from '../spectrum.ts';
 import type { StationView } from '../station.ts';
 import { ReprocessPanel } from './Reprocess.tsx';
+import { dropSummary, dropTone, formatFraction } from '../drops.ts';
 import { TargetsPanel, UploadPanel, useTargets, type TargetSummary } from './Uploads.tsx';
 
 type Obs = Result<'observations.list'>[number];
@@ -63,6 +64,7 @@ export function Observations({ station }: { station: StationView }) {
         ) : shown.length === 0 ? (
           <p className="muted empty-note">{list.length === 0 ? 'No observations yet. Press Record on the Live page to make one.' : 'Nothing matches the filter.'}</p>
         ) : (
+          <div className="table-scroll">
           <table className="obs-table" data-testid="obs-table">
             <thead>
               <tr>
@@ -73,6 +75,7 @@ export function Observations({ station }: { station: StationView }) {
                 <th>Mode</th>
                 <th>Centre</th>
                 <th className="num">Integrations</th>
+                <th>Drops</th>
                 <th>Status</th>
               </tr>
             </thead>
@@ -86,6 +89,9 @@ export function Observations({ station }: { station: StationView }) {
                   <td>{o.mode}</td>
                   <td className="mono">{formatMHz(o.config.tuning.centerFrequency, 3)}</td>
                   <td className="num">{o.integrations}</td>
+                  <td data-testid={`obs-drops-${o.id}`}>
+                    <DropCell drops={o.drops} />
+                  </td>
                   <td>
                     <span className={`status ${o.status}`} title={o.interruptedReason ?? ''}>
                       {o.status}
@@ -95,6 +101,7 @@ export function Observations({ station }: { station: StationView }) {
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </section>
       {selected !== null ? (
@@ -202,6 +209,11 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
         </div>
       </div>
       {saved ? <p className="ok-text small">{saved}</p> : null}
+      {obs.drops && obs.drops.samples > 0 ? (
+        <p className={`drop-warning ${dropTone(obs.drops.samples, obs.drops.fraction)}`} data-testid="obs-drop-warning">
+          Samples were lost while recording: {dropSummary(obs.drops)}. Integrations with drops hold fewer spectra; their power and times are right, but a drift or total-power curve has holes there. The exports carry the counts (FITS DROPEVTS/DROPSAMP/DROPFRAC, the CSV's dropped columns and sidecar).
+        </p>
+      ) : null}
       <dl className="facts wide">
         <dt>Start</dt>
         <dd>{when(obs.start)} UTC</dd>
@@ -217,6 +229,10 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
         </dd>
         <dt>Integrations</dt>
         <dd>{obs.integrations}</dd>
+        <dt>Dropped</dt>
+        <dd data-testid="obs-dropped" className={obs.drops && obs.drops.samples > 0 ? `${dropTone(obs.drops.samples, obs.drops.fraction)}-text` : ''}>
+          {dropSummary(obs.drops) ?? 'none'}
+        </dd>
         <dt>Status</dt>
         <dd>
           {obs.status}
@@ -252,5 +268,15 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
       )}
       <UploadPanel station={station} obsId={obs.id} targets={targets} />
     </section>
+  );
+}
+
+/** The list's Drops cell: "—" when none, else the fraction lost (the count and events on hover). */
+function DropCell({ drops }: { drops: Obs['drops'] }) {
+  if (!drops || drops.samples === 0) return <span className="muted">—</span>;
+  return (
+    <span className={`drops ${dropTone(drops.samples, drops.fraction)}`} title={dropSummary(drops) ?? ''}>
+      ⚠ {formatFraction(drops.fraction)}
+    </span>
   );
 }
