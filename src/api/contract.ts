@@ -124,6 +124,7 @@ export const methods = {
   'uploads.start': z.object({ id, format: uploadFormat, target: targetName }),
   'uploads.list': z.object({ id: id.optional() }),
   'uploads.retry': z.object({ job: z.number().int().positive() }),
+  'uploads.cancel': z.object({ job: z.number().int().positive() }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -170,6 +171,8 @@ export interface Results {
   'uploads.start': UploadJobView;
   'uploads.list': UploadJobView[];
   'uploads.retry': UploadJobView;
+  /** The job, failed with 'cancelled before it started'. */
+  'uploads.cancel': UploadJobView;
 }
 export type Result<M extends MethodName> = Results[M];
 

@@ -54,6 +54,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'uploads.start': (p) => station.uploads.start(p),
     'uploads.list': (p) => station.uploads.jobs(p.id),
     'uploads.retry': (p) => station.uploads.retry(p.job),
+    'uploads.cancel': (p) => station.uploads.cancel(p.job),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

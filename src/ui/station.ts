@@ -52,6 +52,7 @@ export function topicOf(method: MethodName): BannerTopic {
     case 'uploads.start':
     case 'uploads.list':
     case 'uploads.retry':
+    case 'uploads.cancel':
       return 'uploads';
     case 'station.status':
     case 'station.sun':
