@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import * as inputs from './inputs.ts';
 import { endpoint, site, sourceSpec } from './inputs.ts';
-import type { LiveHistory } from './history.ts';
+import type { LiveHistory, ObservationWaterfall } from './history.ts';
 import type { Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
@@ -99,6 +99,7 @@ export const methods = {
   'observations.get': z.object({ id }),
   'observations.delete': z.object({ id }),
   'observations.summary': z.object({ id }),
+  'observations.waterfall': z.object({ id, input: z.number().int().min(0).max(7).optional() }),
   'observations.reprocess': z.object({
     id,
     channels: inputs.channels.schema.optional(),
@@ -154,6 +155,8 @@ export interface Results {
   'observations.get': Json<Observation>;
   'observations.delete': { id: number };
   'observations.summary': ObservationSummary;
+  /** One input's power per channel and integration, averaged down to a few hundred rows and columns. */
+  'observations.waterfall': ObservationWaterfall;
   'observations.export': ExportedFile;
   /** The new observation. */
   'observations.reprocess': { id: number; integrations: number; status: string };

@@ -6,6 +6,7 @@ import type { Station } from '../engine/station.ts';
 import { ApiError, checkParams, type MethodName, type Params } from './contract.ts';
 import { exportForDownload, summarize } from '../engine/summary.ts';
 import { errorCause } from './errors.ts';
+import { waterfall } from '../engine/waterfall.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -37,6 +38,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return { id: p.id };
     },
     'observations.summary': (p) => summarize(station.store, p.id),
+    'observations.waterfall': (p) => waterfall(station.store, p.id, p.input),
     'observations.reprocess': (p) => station.reprocess(p),
     'observations.export': (p) => exportForDownload(station.store, p.id, p.format, p.kind),
     'rotator.connect': (p) => station.connectRotator(p),

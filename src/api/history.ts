@@ -21,3 +21,18 @@ export interface LiveHistory {
   /** Since the live view started (every integration, not only those kept): spectra, samples dropped and taken in (all inputs), and when it started (Unix s). */
   totals: { since: number | null; spectra: number; dropped: number; samples: number };
 }
+
+/** A stored observation's waterfall (`observations.waterfall`): one input, averaged down for plotting. */
+export interface ObservationWaterfall {
+  id: number;
+  input: number;
+  /** Column centres (Hz), ascending. */
+  frequency: number[];
+  /** Start of each row (Unix s, the integrations' sky time). */
+  time: number[];
+  /** power[row][column]: mean power per spectrum (arbitrary units). */
+  power: number[][];
+  /** Integrations averaged into each row, channels into each column. */
+  step: number;
+  channelsPerColumn: number;
+}

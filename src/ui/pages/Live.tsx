@@ -11,6 +11,7 @@ import { Baselines } from './Baselines.tsx';
 import { dishReadout } from './Rotator.tsx';
 import { lineFromDc, offsetCentre } from '../../api/tuning.ts';
 import { dropTone, formatFraction } from '../drops.ts';
+import { bandRange as passband } from '../band.ts';
 
 type Axis = 'frequency' | 'velocity';
 
@@ -106,8 +107,7 @@ export function Live({ station }: { station: StationView }) {
     const restX = axis === 'frequency' ? hydrogenLine / 1e6 : 0;
     // 'band': the passband's level ± a few dB, so a line a few tenths of a dB high is plain to see
     // (tones and the DC spike run off the top); 'full': everything, rolloff included.
-    const middle = y.slice(Math.floor(y.length * 0.12), Math.ceil(y.length * 0.88)).filter(Number.isFinite).sort((a, b) => a - b);
-    const fresh = middle.length ? [middle[Math.floor(middle.length * 0.01)]! - 0.4, middle[Math.floor(middle.length * 0.99)]! + 1] : undefined;
+    const fresh = passband(y);
     // Hold the range until it is off by more than 0.3 dB, so the axis does not twitch with the noise.
     const held = bandRange.current;
     if (fresh && (!held || Math.abs(held[0]! - fresh[0]!) > 0.3 || Math.abs(held[1]! - fresh[1]!) > 0.3)) bandRange.current = fresh;

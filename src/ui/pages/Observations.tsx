@@ -7,6 +7,8 @@ import { decibels, formatMHz, radioVelocity } from '../spectrum.ts';
 import type { StationView } from '../station.ts';
 import { ReprocessPanel } from './Reprocess.tsx';
 import { dropSummary, dropTone, formatFraction } from '../drops.ts';
+import { bandRange } from '../band.ts';
+import { RecordingWaterfall } from './RecordingWaterfall.tsx';
 import { TargetsPanel, UploadPanel, useTargets, type TargetSummary } from './Uploads.tsx';
 
 type Obs = Result<'observations.list'>[number];
@@ -129,10 +131,13 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
   const [confirm, setConfirm] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [axis, setAxis] = useState<'frequency' | 'velocity'>('frequency');
+  // 'band': the passband's level a few dB either side (the HI bump plain to see); 'full': the rolloff included.
+  const [scale, setScale] = useState<'band' | 'full'>('band');
   useEffect(() => {
     if (obs && obs.integrations > 0) void station.call('observations.summary', { id: obs.id }, `read observation ${obs.id}`).then((s) => s && setSummary(s));
   }, [obs?.id, obs?.integrations]);
   const velocity = axis === 'velocity';
+  const band = useMemo(() => (summary ? bandRange(Array.from(decibels(summary.spectrum[0] ?? []))) : undefined), [summary]);
   const spectrum = useMemo(() => summary && {
     data: [
       {
@@ -146,9 +151,10 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
     ] as Partial<Plotly.PlotData>[],
     layout: nightLayout({
       xaxis: velocity ? { title: { text: 'Radio velocity, HI (km/s)' }, autorange: 'reversed' } : { title: { text: 'Frequency (MHz)' }, tickformat: '.2f' },
-      yaxis: { title: { text: 'Mean power (dB, arbitrary)' } },
+      yaxis: { title: { text: 'Mean power (dB, arbitrary)' }, ...(scale === 'band' && band ? { range: band, autorange: false } : { autorange: true }) },
+      uirevision: `${velocity}/${scale}`,
     }),
-  }, [summary, velocity]);
+  }, [summary, velocity, scale, band]);
   const power = useMemo(() => summary && {
     data: [{ x: summary.time.map((t) => t * 1000), y: Array.from(decibels(summary.power[0] ?? [])), type: 'scatter', mode: 'lines', line: { color: colors.second, width: 1.4 }, hovertemplate: '%{x|%H:%M:%S} UTC<br>%{y:.3f} dB<extra></extra>' }] as Partial<Plotly.PlotData>[],
     layout: nightLayout({ xaxis: { type: 'date', title: { text: 'Time (UTC)' } }, yaxis: { title: { text: 'Total power (dB)' } } }),
@@ -247,13 +253,23 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
           <div>
             <h3 className="with-tools">
               Mean spectrum
-              <span className="seg" role="group" aria-label="axis">
-                <button className={velocity ? '' : 'on'} onClick={() => setAxis('frequency')}>
-                  Frequency
-                </button>
-                <button className={velocity ? 'on' : ''} onClick={() => setAxis('velocity')}>
-                  Velocity
-                </button>
+              <span className="plot-tools">
+                <span className="seg" role="group" aria-label="power scale">
+                  <button className={scale === 'band' ? 'on' : ''} onClick={() => setScale('band')} title="the passband's level, a few dB either side" data-testid="obs-scale-band">
+                    Band
+                  </button>
+                  <button className={scale === 'full' ? 'on' : ''} onClick={() => setScale('full')} title="everything, the band edges included" data-testid="obs-scale-full">
+                    Full
+                  </button>
+                </span>
+                <span className="seg" role="group" aria-label="axis">
+                  <button className={velocity ? '' : 'on'} onClick={() => setAxis('frequency')}>
+                    Frequency
+                  </button>
+                  <button className={velocity ? 'on' : ''} onClick={() => setAxis('velocity')}>
+                    Velocity
+                  </button>
+                </span>
               </span>
             </h3>
             <Plot testId="obs-spectrum" data={spectrum.data} layout={spectrum.layout} className="plot medium" />
@@ -262,6 +278,7 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
             <h3>Total power {summary.step > 1 ? <span className="muted small">(means of {summary.step} integrations)</span> : null}</h3>
             <Plot testId="obs-power" data={power.data} layout={power.layout} className="plot medium" />
           </div>
+          <RecordingWaterfall station={station} obsId={obs.id} integrations={obs.integrations} />
         </div>
       ) : (
         <p className="muted">Reading…</p>
