@@ -217,7 +217,7 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
       {saved ? <p className="ok-text small">{saved}</p> : null}
       {obs.drops && obs.drops.samples > 0 ? (
         <p className={`drop-warning ${dropTone(obs.drops.samples, obs.drops.fraction)}`} data-testid="obs-drop-warning">
-          Samples were lost while recording: {dropSummary(obs.drops)}. Integrations with drops hold fewer spectra; their power and times are right, but a drift or total-power curve has holes there. The exports carry the counts (FITS DROPEVTS/DROPSAMP/DROPFRAC, the CSV's dropped columns and sidecar).
+          Samples were lost while recording: {dropSummary(obs.drops)}. A total-power curve has holes where they were; the exports carry the counts (FITS DROPEVTS/DROPSAMP/DROPFRAC, the CSV's dropped columns).
         </p>
       ) : null}
       <dl className="facts wide">

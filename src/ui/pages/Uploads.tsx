@@ -276,6 +276,7 @@ export function TargetsPanel({ station, targets, reload }: { station: StationVie
       ) : targets.length === 0 ? (
         <p className="muted small">None yet.</p>
       ) : (
+        <div className="table-scroll">
         <table className="obs-table targets-table" data-testid="targets-table">
           <thead>
             <tr>
@@ -313,6 +314,7 @@ export function TargetsPanel({ station, targets, reload }: { station: StationVie
             ))}
           </tbody>
         </table>
+        </div>
       )}
       <form
         className="target-form"
