@@ -183,6 +183,7 @@ describe.skipIf(skip)('a newcomer meets no rough edges (issue 17)', { timeout: e
     });
     expect(fall).toEqual({ columns: 512, rows: recorded.integrations });
     await page.getByTestId('obs-scale-band').click();
+    await page.evaluate(() => window.scrollTo(0, 0));
     await framesDrawn(page);
     await page.screenshot({ path: join(shots, 'newcomer-observation-1440.png'), fullPage: true });
   });
@@ -216,6 +217,7 @@ describe.skipIf(skip)('a newcomer meets no rough edges (issue 17)', { timeout: e
           await page.getByTestId('obs-row-1').click();
           await page.getByTestId('obs-waterfall').locator('.main-svg').first().waitFor();
         }
+        await page.evaluate(() => window.scrollTo(0, 0));
         await framesDrawn(page);
         const [scroll, inner] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
         expect(scroll, `${p} at ${width} px`).toBeLessThanOrEqual(inner!);
