@@ -2,13 +2,15 @@
  * Drops where data is judged (issue 17): the store counts an observation's
  * drop events, the samples they lost and their fraction; the FITS export
  * carries them as DROPEVTS/DROPSAMP/DROPFRAC (fitsverify still clean) and
- * the CSV sidecar as notes[0].drops.
+ * the CSV sidecar as notes[0].drops; a raw recording's SigMF export keeps
+ * the recorder's gaps (a capture per gap, a 'dropped' annotation each).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCsv } from '../../../observations/export/csv.ts';
 import { exportFitsDynamicSpectrum } from '../../../observations/export/dynspec.ts';
+import { exportSigmf } from '../../../observations/export/sigmf.ts';
 import { Store } from '../../../observations/store/store.ts';
 import { config, integration, tempDir } from '../fixtures.ts';
 import { fitsverify, noFitsverify } from './validators.ts';
@@ -78,5 +80,28 @@ describe('drops', () => {
     exportCsv(store, id, out);
     const meta = JSON.parse(readFileSync(`${out}-metadata.json`, 'utf8')) as { notes: { drops: unknown }[] };
     expect(meta.notes[0]!.drops).toEqual({ drop_events: 2, dropped_samples: droppedSamples, dropped_fraction: droppedSamples / (droppedSamples + taken) });
+  });
+
+  it('the SigMF export of a raw recording keeps its gaps: the recorder\'s captures and dropped annotations', () => {
+    const raw = store.startObservation({ mode: 'raw', target: 'Sun', config: config({ inputs: 1, channels: 16 }), start: 1_718_000_200 });
+    raw.event('pointing', { az: 180, el: 60 }, 1_718_000_200 + 100 / 2.048e6); // sample 100
+    raw.complete(1_718_000_201);
+    mkdirSync(join(tmp.dir, 'recordings'), { recursive: true });
+    writeFileSync(join(tmp.dir, 'recordings', 'gap.sigmf-data'), Buffer.alloc(2 * 1000, 128));
+    // What the recorder wrote: 600 samples, 250 lost, 400 more.
+    const captures = [
+      { 'core:sample_start': 0, 'core:global_index': 0, 'core:frequency': 1420.4e6, 'core:datetime': '2024-06-10T06:16:40.000Z' },
+      { 'core:sample_start': 600, 'core:global_index': 850, 'core:frequency': 1420.4e6, 'core:datetime': '2024-06-10T06:16:40.000415Z' },
+    ];
+    const dropped = { 'core:sample_start': 600, 'core:sample_count': 1, 'core:label': 'dropped', 'core:comment': '250 samples lost before this sample (source: sim)' };
+    writeFileSync(join(tmp.dir, 'recordings', 'gap.sigmf-meta'), JSON.stringify({ global: {}, captures, annotations: [dropped] }));
+    store.addRawRecording({ observationId: raw.id, path: 'recordings/gap.sigmf-data', datatype: 'cu8', sampleRate: 2.048e6, frequency: 1420.4e6, numChannels: 1, start: 1_718_000_200, meta: { samples: 1000, dropped: 250 } });
+    const out = join(tmp.dir, 'gap.sigmf-meta');
+    exportSigmf(store, raw.id, out);
+    const meta = JSON.parse(readFileSync(out, 'utf8')) as { global: Record<string, unknown>; captures: unknown[]; annotations: { 'core:sample_start': number; 'core:label': string }[] };
+    expect(meta.captures).toEqual(captures);
+    expect(meta.annotations.map((a) => [a['core:sample_start'], a['core:label']])).toEqual([[100, 'pointing'], [600, 'dropped']]);
+    expect(meta.annotations[1]).toEqual(dropped);
+    expect(meta.global['fringe:dropped_gaps']).toBe(1);
   });
 });
