@@ -157,10 +157,20 @@ function keepLast<T>(a: T[], n: number): void {
   if (a.length > n) a.splice(0, a.length - n);
 }
 
-/** Adds one spectrum to the history, starting afresh when the source's input count changes. */
+/**
+ * Whether a spectrum at `time` (Unix s) belongs to another sky than the history's: its clock went back, or
+ * jumped ahead by more than an hour (another simulator scenario, or the simulator left for a dongle): the engine
+ * started a new live view and its power log with it.
+ */
+function newSky(h: PowerHistory, time: number): boolean {
+  const last = h.time.at(-1);
+  return last !== undefined && (time < last || time - last > 3600);
+}
+
+/** Adds one spectrum to the history, starting afresh when the source's input count changes or its sky does. */
 function record(h: PowerHistory, e: SpectrumEvent): void {
   const inputs = e.power.length;
-  if (h.inputs !== inputs) Object.assign(h, emptyHistory(inputs));
+  if (h.inputs !== inputs || newSky(h, e.time)) Object.assign(h, emptyHistory(inputs), { dropped: 0, samples: 0, spectra: 0, since: null });
   const dropped = e.dropped.reduce((a, b) => a + b, 0);
   const samples = e.spectra * e.channels * inputs;
   h.time.push(e.time);
