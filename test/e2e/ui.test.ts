@@ -89,9 +89,11 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     expect(Math.abs(shown - x[peak]!)).toBeLessThan(0.03);
     await page.screenshot({ path: join(shots, 'ui-live.png'), fullPage: true });
 
-    // The velocity axis: radio convention, v = c (f0 − f) / f0.
+    // The velocity axis: radio convention, v = c (f0 − f) / f0; the centre channel (offset tuning, 0.6 MHz below the line) at +126.6 km/s,
+    // where the frequency axis had 1419.8 (MHz).
     await page.getByTestId('axis-velocity').click();
-    await page.waitForFunction(() => ((document.querySelector('[data-testid=spectrum-plot]') as unknown as { data: { x: number[] }[] }).data[0]!.x[512] ?? 99) < 1);
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=spectrum-plot]') as unknown as { data: { x: number[] }[] }).data[0]!.x[512] ?? 9999) < 1000);
+    expect((await plotted(page)).x[512]).toBeCloseTo((299792.458 * (hiRest - 1419.805752)) / hiRest, 1);
     const v = await plotted(page);
     expect(v.x[0]).toBeCloseTo((299792.458 * (hiRest - x[0]!)) / hiRest, 1);
     await page.screenshot({ path: join(shots, 'ui-live-velocity.png') });
