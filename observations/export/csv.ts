@@ -22,6 +22,7 @@ import { FileSink } from './sink.ts';
 import { autoProduct, channelFrequencies, julianDate, requireData, type ExportOptions, type ExportResult } from './common.ts';
 import { totalPower } from './totalpower.ts';
 import { finalName } from './staging.ts';
+import { dropNote } from './drops.ts';
 
 export interface CsvOptions extends ExportOptions {
   /** `power` (default): a total-power time series; `spectrum`: the mean spectrum. */
@@ -146,6 +147,7 @@ function csvMetadata(obs: Observation, kind: 'power' | 'spectrum', url: string, 
       center_frequency_hz: config.tuning.centerFrequency, sample_rate_hz: config.tuning.sampleRate, gain_db: config.tuning.gain ?? null,
       channels: config.fx.channels, inputs: config.fx.inputs,
       site: config.site ?? null, pointing: config.pointing ?? null,
+      drops: dropNote(obs),
     }],
   };
 }

@@ -29,6 +29,7 @@ import {
   autoProduct, channelFrequencies, fitsDate, julianDate, requireData, type ExportOptions, type ExportResult,
 } from './common.ts';
 import { coordinateCards, pointings, sourceDescription } from './coordinates.ts';
+import { dropCards } from './drops.ts';
 
 /**
  * The time axis of the image: linear (the true step) when every integration
@@ -104,6 +105,7 @@ export function exportFitsDynamicSpectrum(store: Store, id: number, out: string,
         card('OBSFREQ', config.tuning.centerFrequency, 'tuned centre frequency (Hz)'),
         card('SAMPRATE', config.tuning.sampleRate, 'complex sample rate (Hz)'),
         ...coordinates,
+        ...dropCards(obs),
         ...commentary('COMMENT', 'Values: mean auto power per spectrum (visibility sum / spectra), arbitrary units.'),
       );
       w.header(head);

@@ -5,7 +5,7 @@
  * inside the recording become annotations (sample_start from the sample rate).
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ObservationError, check } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -55,6 +55,29 @@ function recordedHw(rec: RawRecording): string | null {
 }
 
 /**
+ * The captures and 'dropped' annotations of the recording's own meta (the
+ * recorder's, beside its data): each gap starts a capture at its global
+ * index, so the export keeps where samples were lost. Null when there is no
+ * such meta or it holds no captures (the export then writes one capture).
+ */
+function recordedGaps(store: Store, rec: RawRecording, samples: number): { captures: Record<string, unknown>[]; annotations: Record<string, unknown>[] } | null {
+  const path = store.filePath(rec.path).replace(/\.sigmf-data$/, '.sigmf-meta');
+  if (path === store.filePath(rec.path)) return null;
+  let m: { captures?: unknown; annotations?: unknown };
+  try {
+    m = JSON.parse(readFileSync(path, 'utf8')) as typeof m;
+  } catch {
+    return null;
+  }
+  const inside = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && Number.isInteger((x as Record<string, unknown>)['core:sample_start']) && ((x as Record<string, number>)['core:sample_start']!) < Math.max(1, samples);
+  const captures = Array.isArray(m.captures) ? m.captures.filter(inside) : [];
+  if (captures.length === 0) return null;
+  const annotations = Array.isArray(m.annotations) ? m.annotations.filter((a) => inside(a) && (a as Record<string, unknown>)['core:label'] === 'dropped') : [];
+  return { captures, annotations };
+}
+
+/**
  * The SigMF meta object for a raw recording of an observation: the site as
  * `core:geolocation` (GeoJSON [lon, lat, alt]), the receiver as `core:hw`
  * (the simulator and its scenario, the rtl_tcp server, the dongle and its
@@ -91,7 +114,8 @@ export function sigmfMeta(store: Store, rec: RawRecording, sha512: string, dataB
   }
   if (obs.config.clock) global['fringe:clock'] = obs.config.clock;
   if (site) global['fringe:site'] = site.name;
-  const annotations = store
+  const gaps = recordedGaps(store, rec, samples);
+  const events = store
     .events(obs.id)
     .map((e) => ({ e, sample: Math.round((e.time - rec.start) * rec.sampleRate) }))
     .filter(({ sample }) => sample >= 0 && sample < samples)
@@ -105,9 +129,12 @@ export function sigmfMeta(store: Store, rec: RawRecording, sha512: string, dataB
       }
       return a;
     });
+  const annotations = [...events, ...(gaps?.annotations ?? [])].sort((a, b) => (a['core:sample_start'] as number) - (b['core:sample_start'] as number));
+  const dropped = (gaps?.annotations ?? []).length;
+  if (dropped > 0) global['fringe:dropped_gaps'] = dropped;
   return {
     global,
-    captures: [{ 'core:sample_start': 0, 'core:frequency': rec.frequency, 'core:datetime': new Date(Math.round(rec.start * 1000)).toISOString() }],
+    captures: gaps?.captures ?? [{ 'core:sample_start': 0, 'core:frequency': rec.frequency, 'core:datetime': new Date(Math.round(rec.start * 1000)).toISOString() }],
     annotations,
   };
 }

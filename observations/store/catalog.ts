@@ -75,15 +75,26 @@ export function listInstruments(db: Database.Database, kind?: Instrument['kind']
 interface ObservationRow {
   id: number; mode: string; target: string; site_id: number | null; start_s: number; end_s: number | null;
   status: Observation['status']; config: string; software_version: string; interrupted_reason: string | null; n: number;
+  drop_events: number; drop_samples: number; taken: number;
 }
 
-const observationSelect = `SELECT o.*, (SELECT COUNT(*) FROM integrations i WHERE i.observation_id = o.id) AS n FROM observations o`;
+/**
+ * Each observation with its integration count and its drops: the 'drop' events (one per integration that lost
+ * samples; data.dropped per input), the samples they lost and the samples its integrations took in (all inputs).
+ */
+const observationSelect = `SELECT o.*,
+  (SELECT COUNT(*) FROM integrations i WHERE i.observation_id = o.id) AS n,
+  (SELECT COUNT(*) FROM events e WHERE e.observation_id = o.id AND e.kind = 'drop') AS drop_events,
+  (SELECT COALESCE(SUM(j.value), 0) FROM events e, json_each(e.data, '$.dropped') j WHERE e.observation_id = o.id AND e.kind = 'drop') AS drop_samples,
+  (SELECT COALESCE(SUM(i.spectra * i.channels * i.inputs), 0) FROM integrations i WHERE i.observation_id = o.id) AS taken
+  FROM observations o`;
 
 function toObservation(r: ObservationRow): Observation {
   return {
     id: r.id, mode: r.mode, target: r.target, siteId: r.site_id, start: r.start_s, end: r.end_s, status: r.status,
     interruptedReason: r.interrupted_reason, config: JSON.parse(r.config) as ObservationConfig,
     softwareVersion: r.software_version, integrations: r.n,
+    drops: { events: r.drop_events, samples: r.drop_samples, fraction: r.drop_samples + r.taken > 0 ? r.drop_samples / (r.drop_samples + r.taken) : 0 },
   };
 }
 

@@ -127,6 +127,15 @@ export interface Observation {
   softwareVersion: string;
   /** Number of integrations stored. */
   integrations: number;
+  /** Samples lost while recording (the 'drop' events): how many events, samples (all inputs), and their fraction of the samples the integrations took in plus those lost. The store always fills it. */
+  drops?: ObservationDrops;
+}
+
+export interface ObservationDrops {
+  events: number;
+  samples: number;
+  /** samples / (samples + samples taken in), 0…1. */
+  fraction: number;
 }
 
 /** One stored integration, read back. Arrays are float32 as stored. */

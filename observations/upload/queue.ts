@@ -170,6 +170,23 @@ export class UploadQueue {
     return this.get(id);
   }
 
+  /** The last_error of a job the user cancelled (its state is 'failed': Retry queues it again). */
+  static readonly cancelled = 'cancelled before it started';
+
+  /**
+   * Cancels a queued job: it becomes failed ('cancelled before it started'),
+   * so Retry can queue it again; one that is running, done or failed is refused
+   * (a runner claims a job atomically: a cancel that wins the race keeps it from starting).
+   */
+  cancel(id: number): UploadJob {
+    this.get(id); // not found: says so
+    const r = this.store.db
+      .prepare("UPDATE upload_jobs SET state = 'failed', last_error = ?, updated_s = ? WHERE id = ? AND state = 'queued'")
+      .run(UploadQueue.cancelled, this.now(), id);
+    check(r.changes === 1, `job ${id} is ${this.get(id).state}: only a queued upload can be cancelled`);
+    return this.get(id);
+  }
+
   /** Delay (s) before attempt n+1 after n failed attempts. */
   backoff(attempts: number): number {
     return Math.min(this.backoffMax, this.backoffBase * 2 ** Math.max(0, attempts - 1));

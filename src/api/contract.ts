@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import * as inputs from './inputs.ts';
 import { endpoint, site, sourceSpec } from './inputs.ts';
+import type { LiveHistory, ObservationWaterfall } from './history.ts';
 import type { Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
@@ -108,6 +109,7 @@ export const methods = {
     })
     .partial(),
   'live.stop': z.object({}),
+  'live.history': z.object({}),
   /** `seconds`: stop by itself after that many seconds of samples (default: until record.stop). */
   'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: inputs.targetName.optional(), seconds: inputs.seconds.schema.optional() }),
   'record.stop': z.object({}),
@@ -115,6 +117,7 @@ export const methods = {
   'observations.get': z.object({ id }),
   'observations.delete': z.object({ id }),
   'observations.summary': z.object({ id }),
+  'observations.waterfall': z.object({ id, input: z.number().int().min(0).max(7).optional() }),
   'observations.reprocess': z.object({
     id,
     channels: inputs.channels.schema.optional(),
@@ -164,6 +167,7 @@ export const methods = {
   'hi.spectrum': z.object({ id, references: z.array(id).max(4).optional(), mask: z.array(hiRange).max(20).optional() }),
   /** The l–v diagram and rotation curve of observations along the plane. */
   'hi.survey': z.object({ ids: z.array(id).min(1).max(500), references: z.array(id).max(4).optional() }),
+  'uploads.cancel': z.object({ job: z.number().int().positive() }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -185,12 +189,16 @@ export interface Results {
   'station.setScenario': Json<StationStatus>;
   'live.start': Json<StationStatus>;
   'live.stop': Json<StationStatus>;
+  /** The live view's total power and drops since it started (bounded): a reloaded page plots its past. */
+  'live.history': LiveHistory;
   'record.start': { id: number };
   'record.stop': { id: number | null };
   'observations.list': Json<Observation[]>;
   'observations.get': Json<Observation>;
   'observations.delete': { id: number };
   'observations.summary': ObservationSummary;
+  /** One input's power per channel and integration, averaged down to a few hundred rows and columns. */
+  'observations.waterfall': ObservationWaterfall;
   'observations.export': ExportedFile;
   /** The new observation. */
   'observations.reprocess': { id: number; integrations: number; status: string };
@@ -230,6 +238,8 @@ export interface Results {
   'drift.run': Json<DriftRunView>;
   'hi.spectrum': Json<HiSpectrumView>;
   'hi.survey': Json<HiSurveyView>;
+  /** The job, failed with 'cancelled before it started'. */
+  'uploads.cancel': UploadJobView;
 }
 export type Result<M extends MethodName> = Results[M];
 

@@ -8,6 +8,7 @@ import { exportForDownload, summarize } from '../engine/summary.ts';
 import { errorCause } from './errors.ts';
 import { loadPointingCorrection } from '../engine/pointing-correction.ts';
 import { reduceObservation, surveyObservations, surveyProfile } from '../engine/hi.ts';
+import { waterfall } from '../engine/waterfall.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -25,6 +26,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       await station.stopLive();
       return station.status();
     },
+    'live.history': () => station.liveHistory(),
     'record.start': (p) => ({ id: station.startRecording(p) }),
     'record.stop': async () => {
       const id = station.stopRecording();
@@ -38,6 +40,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return { id: p.id };
     },
     'observations.summary': (p) => summarize(station.store, p.id),
+    'observations.waterfall': (p) => waterfall(station.store, p.id, p.input),
     'observations.reprocess': (p) => station.reprocess(p),
     'observations.export': (p) => exportForDownload(station.store, p.id, p.format, p.kind),
     'rotator.connect': (p) => station.connectRotator(p),
@@ -77,6 +80,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return { ...r, survey_profile: r.l_deg !== null && r.b_deg !== null ? surveyProfile(r.l_deg, r.b_deg) : null };
     },
     'hi.survey': (p) => surveyObservations(station.store, p.ids, p.references ?? []),
+    'uploads.cancel': (p) => station.uploads.cancel(p.job),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

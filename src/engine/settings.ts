@@ -18,7 +18,7 @@ export interface StationSettings {
 
 /** A newcomer's station until they say where they are: Greenwich, so the sun is somewhere sensible. */
 export const defaultSettings: StationSettings = {
-  site: { name: 'Greenwich (set your site on the Station page)', lat: 51.4769, lon: 0, altitude: 46 },
+  site: { name: 'Greenwich (default site)', lat: 51.4769, lon: 0, altitude: 46 },
   rtlTcpEndpoints: [],
   scenario: null,
 };

@@ -33,6 +33,10 @@ import { Recorder } from './recorder.ts';
 import { reprocessTask, type ReprocessSpec } from './reprocess.ts';
 import type { RotatorConnect, RotatorEvent } from './rotator.ts';
 import { Session } from './session.ts';
+import { sessionTuning } from './offset-tuning.ts';
+import { scenarioOf, sourceForScenario } from './scenario-switch.ts';
+import { PowerLog } from './power-log.ts';
+import type { LiveHistory } from '../api/history.ts';
 import { loadSettings, saveSettings, withEndpoint, withoutEndpoint, type StationSettings } from './settings.ts';
 import { builtInScenarioNames, discoverSources, endpointProblem, listDongles, scenarioFile, type Sources } from './sources.ts';
 import { spectrumEvent } from './spectrum.ts';
@@ -60,7 +64,7 @@ export class Station extends EventEmitter<StationEvents> {
   private readonly slot = new LiveSlot({
     open: (o) =>
       Session.open({
-        ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
+        ...o, tuning: sessionTuning(o.source, scenarioFile(this.settings.scenario), o.tuning), minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
         onNotice: (notice) => {
           this.notices.push({ kind: 'gpu-fallback', text: notice });
           this.emitStatus();
@@ -71,6 +75,7 @@ export class Station extends EventEmitter<StationEvents> {
     fail: (err) => this.fail(err, 'live'),
   });
   private notices: Notice[] = [];
+  private readonly powerLog = new PowerLog();
   /** The source spec a live start is opening (from stopping the old session until the new one runs), else null. */
   private starting: string | null = null;
   private settings: StationSettings;
@@ -190,7 +195,11 @@ export class Station extends EventEmitter<StationEvents> {
       if (simLive && this.recorder.id !== null) throw new StationError(`the simulator is recording observation ${this.recorder.id}: stop the recording before changing its scenario`);
       this.changeSettings({ scenario: name });
       // A new session, never a retune in place: the scenario is the simulator's sky, site and clock.
-      if (l && simLive) await this.changeLive({ ...l.options, tuning: undefined }, true);
+      if (l && simLive) {
+        // The new scenario may lack the antennas the live source names (the interferometer's 3 → the default's 1).
+        const antennas = scenarioOf(scenarioFile(name)).antennas.length;
+        await this.changeLive({ ...l.options, source: sourceForScenario(l.options.source, antennas), tuning: undefined }, true);
+      }
       this.emitStatus();
       return this.status();
     });
@@ -220,6 +229,11 @@ export class Station extends EventEmitter<StationEvents> {
     } catch {
       return null;
     }
+  }
+
+  /** The live view's total power and drops since it started (bounded): what a page reloaded later plots. */
+  liveHistory(): LiveHistory {
+    return this.powerLog.snapshot();
   }
 
   status(): StationStatus {
@@ -272,6 +286,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   /** The notices of a new live view: the backend's choice first, then the group's delays, then the source. */
   private installed(view: LiveView): void {
+    this.powerLog.reset();
     const session = view.session;
     applyCurrentCalibration(session, this.store);
     const group = session.groupCalibration;
@@ -287,7 +302,10 @@ export class Station extends EventEmitter<StationEvents> {
   private integration(view: LiveView, i: Integration): void {
     if (!this.slot.holds(view)) return;
     this.recorder.integration(view, i);
-    if (this.listenerCount('spectrum') > 0) this.emit('spectrum', spectrumEvent(view.session, i, view.stages(), this.recorder.id));
+    // Always made: the power log keeps the total power and drops for a page that connects later.
+    const e = spectrumEvent(view.session, i, view.stages(), this.recorder.id);
+    this.powerLog.add(e);
+    if (this.listenerCount('spectrum') > 0) this.emit('spectrum', e);
   }
 
   /** The live view ended on its own (the source stopped or failed): keep what was recorded, and say so. */

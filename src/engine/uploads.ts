@@ -127,6 +127,13 @@ export class Uploads extends EventEmitter<UploadsEvents> {
     return view;
   }
 
+  /** Cancels a queued job (it shows as failed, 'cancelled before it started'; Retry queues it again). */
+  cancel(jobId: number): UploadJobView {
+    const view = this.view(this.queue.cancel(jobId));
+    this.emit('upload', view);
+    return view;
+  }
+
   /** Starts the jobs left queued (or interrupted) when the station last stopped. */
   resume(): void {
     if (this.queue.jobs({ state: 'queued' }).length > 0) this.kick();

@@ -10,6 +10,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Events, MethodName, Params, Result } from '../api/contract.ts';
 import type { ErrorCause, SpectrumEvent, StationErrorEvent } from '../api/types.ts';
+import { powerHistoryLength, type LiveHistory } from '../api/history.ts';
 import { CallError, connectStation, type ConnectionState, type StationClient } from './api.ts';
 
 export type Status = Events['status'];
@@ -32,6 +33,7 @@ export function topicOf(method: MethodName): BannerTopic {
   switch (method) {
     case 'live.start':
     case 'live.stop':
+    case 'live.history':
     case 'station.setScenario':
       return 'live';
     case 'record.start':
@@ -50,6 +52,7 @@ export function topicOf(method: MethodName): BannerTopic {
     case 'uploads.start':
     case 'uploads.list':
     case 'uploads.retry':
+    case 'uploads.cancel':
       return 'uploads';
     case 'schedule.add':
     case 'schedule.list':
@@ -105,8 +108,8 @@ export function causeTitle(cause: ErrorCause | undefined): string | null {
   }
 }
 
-/** Total power points kept for the strip chart: 20 minutes at 4 per second. */
-const historyLength = 4800;
+/** Total power points kept for the strip chart: 20 minutes at 4 per second (as many as the engine keeps). */
+const historyLength = powerHistoryLength;
 /** Spectra kept for the waterfall, per input: a minute at 4 per second. */
 export const waterfallRows = 240;
 /** A group's baseline coherences kept: 5 minutes at 4 per second. */
@@ -131,17 +134,24 @@ export interface PowerHistory {
   rows: Float32Array[][];
   /** A group's baselines (empty for a single input). */
   baselines: BaselineHistory;
-  /** Samples dropped and spectra seen since this page connected. */
+  /** Per point: samples dropped (all inputs) and taken in, so a history fetched from the engine joins the points that came meanwhile. */
+  droppedAt: number[];
+  samplesAt: number[];
+  /** Since the live view started (the engine's count, once fetched; else since this page connected): samples dropped and taken in (all inputs), spectra, and when it started (Unix s). */
   dropped: number;
+  samples: number;
   spectra: number;
+  since: number | null;
   /** Bumped on each new point, so plots know to redraw. */
   version: number;
 }
 
-function emptyHistory(inputs: number): Omit<PowerHistory, 'dropped' | 'spectra' | 'version'> {
+function emptyHistory(inputs: number): Omit<PowerHistory, 'dropped' | 'samples' | 'spectra' | 'since' | 'version'> {
   return {
     inputs,
     time: [],
+    droppedAt: [],
+    samplesAt: [],
     power: Array.from({ length: inputs }, () => []),
     rows: Array.from({ length: inputs }, () => []),
     baselines: { time: [], pairs: [], coherence: [] },
@@ -153,12 +163,28 @@ function keepLast<T>(a: T[], n: number): void {
   if (a.length > n) a.splice(0, a.length - n);
 }
 
-/** Adds one spectrum to the history, starting afresh when the source's input count changes. */
+/**
+ * Whether a spectrum at `time` (Unix s) belongs to another sky than the history's: its clock went back, or
+ * jumped ahead by more than an hour (another simulator scenario, or the simulator left for a dongle): the engine
+ * started a new live view and its power log with it.
+ */
+function newSky(h: PowerHistory, time: number): boolean {
+  const last = h.time.at(-1);
+  return last !== undefined && (time < last || time - last > 3600);
+}
+
+/** Adds one spectrum to the history, starting afresh when the source's input count changes or its sky does. */
 function record(h: PowerHistory, e: SpectrumEvent): void {
   const inputs = e.power.length;
-  if (h.inputs !== inputs) Object.assign(h, emptyHistory(inputs));
+  if (h.inputs !== inputs || newSky(h, e.time)) Object.assign(h, emptyHistory(inputs), { dropped: 0, samples: 0, spectra: 0, since: null });
+  const dropped = e.dropped.reduce((a, b) => a + b, 0);
+  const samples = e.spectra * e.channels * inputs;
   h.time.push(e.time);
   keepLast(h.time, historyLength);
+  h.droppedAt.push(dropped);
+  keepLast(h.droppedAt, historyLength);
+  h.samplesAt.push(samples);
+  keepLast(h.samplesAt, historyLength);
   h.power.forEach((p, i) => {
     p.push(e.totalPower[i] ?? NaN);
     keepLast(p, historyLength);
@@ -179,8 +205,41 @@ function record(h: PowerHistory, e: SpectrumEvent): void {
       keepLast(bl.coherence[k]!, baselineLength);
     });
   }
-  h.dropped += e.dropped.reduce((a, b) => a + b, 0);
+  h.dropped += dropped;
+  h.samples += samples;
   h.spectra++;
+  h.since ??= e.time;
+  h.version++;
+}
+
+/**
+ * Puts the engine's history of the live view (fetched on connecting) before
+ * the points this page got since: those after its last time are kept, on top
+ * of its totals. A history of another input count is not this source's.
+ */
+export function joinHistory(h: PowerHistory, past: LiveHistory): void {
+  if (past.inputs !== h.inputs && h.time.length > 0) return;
+  const last = past.time.at(-1) ?? -Infinity;
+  const from = h.time.findIndex((t) => t > last);
+  const keep = from < 0 ? 0 : h.time.length - from;
+  const tail = <T,>(a: T[]) => (keep ? a.slice(-keep) : []);
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  const tailDropped = sum(tail(h.droppedAt));
+  const tailSamples = sum(tail(h.samplesAt));
+  const cut = <T,>(a: T[]) => a.slice(-historyLength);
+  const power = Array.from({ length: past.inputs }, (_, i) => cut([...(past.power[i] ?? []), ...tail(h.power[i] ?? [])]));
+  Object.assign(h, {
+    inputs: past.inputs,
+    time: cut([...past.time, ...tail(h.time)]),
+    power,
+    droppedAt: cut([...past.dropped, ...tail(h.droppedAt)]),
+    samplesAt: cut([...past.samples, ...tail(h.samplesAt)]),
+    dropped: past.totals.dropped + tailDropped,
+    samples: past.totals.samples + tailSamples,
+    spectra: past.totals.spectra + keep,
+    since: past.totals.since ?? h.since,
+  });
+  if (h.rows.length !== past.inputs) h.rows = Array.from({ length: past.inputs }, () => []);
   h.version++;
 }
 
@@ -217,7 +276,8 @@ export function useStation(): StationView {
   const [rotator, setRotator] = useState<RotatorView | null>(null);
   const [banners, setBanners] = useState<Banner[]>([]);
   const [dataVersion, setDataVersion] = useState(0);
-  const history = useRef<PowerHistory>({ ...emptyHistory(1), dropped: 0, spectra: 0, version: 0 });
+  const history = useRef<PowerHistory>({ ...emptyHistory(1), dropped: 0, samples: 0, spectra: 0, since: null, version: 0 });
+  const [, setJoined] = useState(0);
 
   const push = (topic: BannerTopic, kind: Banner['kind'], text: string, cause?: ErrorCause) =>
     setBanners((b) => [...b.filter((x) => x.topic !== topic), { id: bannerId++, topic, kind, text, ...(cause ? { cause } : {}) }]);
@@ -237,6 +297,11 @@ export function useStation(): StationView {
           opened = true;
           clear('connection');
           client.call('station.status').then(setStatus, () => {});
+          // The live view's past (a reload keeps the power strip and the drop count).
+          client.call('live.history').then((past) => {
+            joinHistory(history.current, past);
+            setJoined((n) => n + 1);
+          }, () => {});
         } else if (s === 'closed') {
           setStatus(null);
           push(

@@ -104,7 +104,7 @@ describe.skipIf(skip)('a coherent group in the UI', { timeout: e2eTest }, () => 
     const button = page.getByTestId('sim-group-use');
     await button.filter({ hasText: 'Use as interferometer (3 antennas)' }).waitFor();
     await button.click();
-    await page.waitForFunction(() => /\(group:sim:0,sim:1,sim:2\)/.test(document.querySelector('[data-testid=source-in-use]')?.textContent ?? ''));
+    await page.waitForFunction(() => / · spec group:sim:0,sim:1,sim:2$/.test(document.querySelector('[data-testid=source-in-use]')?.textContent ?? ''));
     expect(await page.getByTestId('source-in-use').textContent()).toMatch(/^group of 3: sim: antenna 0 \(west\), sim: antenna 1 \(east\), sim: antenna 2 \(north\)/);
     expect(await page.getByTestId('source-pill').textContent()).toBe('Simulator · interferometer · 3 antennas');
     // The simulator's row stays lit, the group tagged; its button is spent while the group runs.
@@ -213,7 +213,7 @@ describe.skipIf(skip)('a coherent group in the UI', { timeout: e2eTest }, () => 
     const button = page.getByTestId('endpoints-group-use');
     await button.filter({ hasText: 'Use reachable endpoints as a group (2)' }).click();
     const spec = `group:rtltcp:${a},rtltcp:${b}`;
-    await page.waitForFunction((s) => (document.querySelector('[data-testid=source-in-use]')?.textContent ?? '').includes(`(${s})`), spec);
+    await page.waitForFunction((s) => (document.querySelector('[data-testid=source-in-use]')?.textContent ?? '').endsWith(` · spec ${s}`), spec);
     expect(await page.getByTestId('source-pill').textContent()).toBe(`Group of 2: ${a}, ${b}`);
     // Both servers are the group's: listed as connected, not probed (each serves one client), and not offered alone.
     for (const e of [a, b]) {

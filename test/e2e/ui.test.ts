@@ -52,8 +52,9 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     const second = await plotted(page);
     expect(second.y).toHaveLength(1024);
     expect(second.y.filter((v, i) => v !== first.y[i]).length).toBeGreaterThan(500);
-    // The frequency axis spans the sim's 2.4 MHz around 1420.4058 MHz.
-    expect(first.x[0]).toBeCloseTo(1420.405752 - 1.2, 3);
+    // The frequency axis spans the sim's 2.4 MHz around 1419.8058 MHz: offset tuning, the line 0.6 MHz above the DC spike.
+    expect(first.x[0]).toBeCloseTo(1419.805752 - 1.2, 3);
+    expect(await page.getByTestId('centre').textContent()).toMatch(/^1419\.8058/);
     expect(first.x[1023]! - first.x[0]!).toBeCloseTo((2.4 * 1023) / 1024, 3);
     expect(await page.getByTestId('connection').textContent()).toBe('Connected');
     expect(await page.getByTestId('dropped').textContent()).toMatch(/^\d/);
@@ -90,9 +91,11 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     expect(Math.abs(shown - x[peak]!)).toBeLessThan(0.03);
     await page.screenshot({ path: join(shots, 'ui-live.png'), fullPage: true });
 
-    // The velocity axis: radio convention, v = c (f0 − f) / f0.
+    // The velocity axis: radio convention, v = c (f0 − f) / f0; the centre channel (offset tuning, 0.6 MHz below the line) at +126.6 km/s,
+    // where the frequency axis had 1419.8 (MHz).
     await page.getByTestId('axis-velocity').click();
-    await page.waitForFunction(() => ((document.querySelector('[data-testid=spectrum-plot]') as unknown as { data: { x: number[] }[] }).data[0]!.x[512] ?? 99) < 1);
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=spectrum-plot]') as unknown as { data: { x: number[] }[] }).data[0]!.x[512] ?? 9999) < 1000);
+    expect((await plotted(page)).x[512]).toBeCloseTo((299792.458 * (hiRest - 1419.805752)) / hiRest, 1);
     const v = await plotted(page);
     expect(v.x[0]).toBeCloseTo((299792.458 * (hiRest - x[0]!)) / hiRest, 1);
     await page.screenshot({ path: join(shots, 'ui-live-velocity.png') });
@@ -116,7 +119,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     await page.getByTestId('nav-observations').click();
     const row = page.getByTestId('obs-row-1');
     await row.waitFor();
-    expect(await row.textContent()).toMatch(/Sun, e2e.*spectrum.*1420\.406 MHz/);
+    expect(await row.textContent()).toMatch(/Sun, e2e.*spectrum.*1419\.806 MHz/);
     const integrations = Number(await row.locator('td.num').nth(1).textContent());
     // Its length, from the sample count: the ~11 s between Record and Stop (not the live view's age).
     const length = Number(/^(\d+) s$/.exec((await row.locator('td').nth(2).textContent())!)?.[1]);
@@ -157,7 +160,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
 
   it('sets the site on the Station page and shows the source in use', async () => {
     await page.getByTestId('nav-station').click();
-    expect(await page.getByTestId('source-in-use').textContent()).toMatch(/\(sim\)/);
+    expect(await page.getByTestId('source-in-use').textContent()).toBe('simulator, antenna 0 (dish) · spec sim');
     await page.getByTestId('site-name').fill('Dwingeloo');
     await page.getByTestId('site-lat').fill('52.8120');
     await page.getByTestId('site-lon').fill('6.3963');
@@ -179,7 +182,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     await refused.getByTestId('endpoint-state').filter({ hasText: /^refused/ }).waitFor();
     await refused.getByTestId('endpoint-use').click();
     await page.getByTestId('error-banner').filter({ hasText: /Could not switch to rtltcp:127\.0\.0\.1:1: .+/ }).waitFor();
-    expect(await page.getByTestId('source-in-use').textContent()).toMatch(/\(sim\)/);
+    expect(await page.getByTestId('source-in-use').textContent()).toBe('simulator, antenna 0 (dish) · spec sim');
     await page.screenshot({ path: join(shots, 'ui-source-error.png') });
     await page.getByTestId('nav-live').click();
     await page.getByTestId('spectrum-plot').locator('.main-svg').first().waitFor();
@@ -214,7 +217,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=error-banner][data-topic=live]').length === 1);
     await page.screenshot({ path: join(shots, 'ui-banner.png') });
     // The refused switch left the simulator running (issue 10); the next change that succeeds, a retune of it, clears the live view's banner.
-    expect(await page.getByTestId('source-in-use').textContent()).toMatch(/\(sim\)/);
+    expect(await page.getByTestId('source-in-use').textContent()).toBe('simulator, antenna 0 (dish) · spec sim');
     await page.getByTestId('nav-live').click();
     await page.getByTestId('freq').fill('1420.2');
     await page.getByTestId('apply').click();

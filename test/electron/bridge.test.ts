@@ -9,6 +9,7 @@ import { bridge, type PortLike } from '../../electron/bridge.ts';
 import { startEngine, type Engine } from '../../electron/engine.ts';
 import { repoRoot } from '../../electron/ui-build.ts';
 import { tempDir } from '../observations/fixtures.ts';
+import { offsetCentre } from '../../src/api/tuning.ts';
 
 const { dir, cleanup } = tempDir('fringe-bridge-');
 let engine: Engine;
@@ -78,7 +79,8 @@ describe('electron/bridge', () => {
     expect(reply.result.live).toMatchObject({ kind: 'sim', channels: 1024 });
     const spectrum = await port.waitFor((d) => (d instanceof ArrayBuffer ? decodeSpectrum(new Uint8Array(d)) : undefined));
     expect(spectrum.power[0]).toHaveLength(1024);
-    expect(spectrum.centerFrequency).toBe(1_420_405_752);
+    // Offset tuning: the line a quarter of the band above the DC spike.
+    expect(spectrum.centerFrequency).toBe(offsetCentre(spectrum.sampleRate));
     b.close();
     expect(port.closed).toBe(true);
     expect(port.received.at(-1)).toEqual({ closed: 'closed by the shell' });

@@ -4,6 +4,7 @@ import { resolveDataDir } from '../../../observations/paths.ts';
 import { backendChoices } from '../../engine/backend.ts';
 import { observe, type ObserveMode, type ObserveProgress } from '../../engine/observe.ts';
 import * as inputs from '../../api/inputs.ts';
+import { offsetCentre } from '../../api/tuning.ts';
 import { type Command, UsageError, dbOption, exitCodes, option, sourceOption, parseCommandLine } from '../command.ts';
 import { Progress } from '../progress.ts';
 
@@ -17,7 +18,9 @@ Options (defaults in brackets):
   --source SPEC      sim | sim:ANTENNA | rtlsdr:INDEX | rtlsdr:SERIAL | rtltcp:HOST:PORT | file:PATH  [sim]
   --mode MODE        spectrum | totalpower | raw (cu8 to SigMF in the store,
                      for fringe reprocess)                                    [spectrum]
-  --freq HZ          centre frequency (Hz; k/M/G suffixes: 1420.4M, 5G)        [1420405752]
+  --freq HZ          centre frequency (Hz; k/M/G suffixes: 1420.4M, 5G)
+                     [offset tuning: a quarter of the rate below the HI line,
+                     1419805752 at 2.4M, so the DC spike is off the line]
   --rate HZ          sample rate (Hz; 2.4M), above 225k and at most 3.2M       [2400000]
   --gain DB          tuner gain (dB) or 'auto'                                 [40]
   --channels C       FFT channels, a power of two from 2 to 65536              [1024]
@@ -69,12 +72,13 @@ export function parse(argv: string[]) {
   if (!backendChoices.includes(values.backend as BackendChoice)) throw new UsageError(`--backend must be one of ${backendChoices.join(', ')} (got '${values.backend}')`);
   sourceOption(values.source!);
   if (values.scenario !== undefined && values.scenario.trim() === '') throw new UsageError('--scenario needs a scenario file');
+  const rate = option('--rate', values.rate, inputs.sampleRate) ?? 2_400_000;
   return {
     source: values.source!,
     mode: values.mode as ObserveMode,
     tuning: {
-      centerFrequency: option('--freq', values.freq, inputs.frequency) ?? 1_420_405_752,
-      sampleRate: option('--rate', values.rate, inputs.sampleRate) ?? 2_400_000,
+      centerFrequency: option('--freq', values.freq, inputs.frequency) ?? offsetCentre(rate),
+      sampleRate: rate,
       gain: option('--gain', values.gain, inputs.gain) ?? 40,
     },
     channels: option('--channels', values.channels, inputs.channels) ?? 1024,

@@ -6,6 +6,7 @@ import type { Tuning } from '../../../devices/sdr/source.ts';
 import { checkOutputPath } from '../../../observations/output-path.ts';
 import { resolveDataDir } from '../../../observations/paths.ts';
 import * as inputs from '../../api/inputs.ts';
+import { offsetCentre } from '../../api/tuning.ts';
 import { type Command, UsageError, exitCodes, option, sourceOption } from '../command.ts';
 
 const help = `Usage: fringe record --source SPEC --seconds S --out NAME.sigmf-meta [options]
@@ -21,7 +22,9 @@ the same group with --source file:NAME.sigmf-collection.
 
 Options:
   --source SPEC     ${sourceSpecHelp}
-  --freq HZ         centre frequency, Hz (k/M/G suffixes allowed; default 1420.405752M)
+  --freq HZ         centre frequency, Hz (k/M/G suffixes allowed; default: offset tuning,
+                    a quarter of the rate below the HI line, 1419.805752M at 2.4M, so the
+                    dongle's DC spike is off the line)
   --rate HZ         sample rate, Hz (default 2.4M)
   --gain DB|auto    tuner gain, dB, or auto (default 40)
   --ppm N           frequency correction, ppm (default 0)
@@ -55,7 +58,8 @@ export interface RecordArgs {
 
 /** The command line read: pure; UsageError for every mistake. */
 export function parse(argv: string[]): RecordArgs {
-  const tuning: Partial<Tuning> = { centerFrequency: 1_420_405_752, sampleRate: 2_400_000, gain: 40, ppm: 0, biasTee: false };
+  // No --freq: offset tuning (src/api/tuning.ts), the centre set once the rate is known.
+  const tuning: Partial<Tuning> = { sampleRate: 2_400_000, gain: 40, ppm: 0, biasTee: false };
   let spec: string | undefined;
   let seconds: number | undefined;
   let out: string | undefined;
@@ -88,6 +92,7 @@ export function parse(argv: string[]): RecordArgs {
   if (seconds === undefined) throw new UsageError('--seconds is required and must be > 0.');
   if (!out || !out.endsWith('.sigmf-meta') || out.includes('\u0000')) throw new UsageError('--out is required and must end in .sigmf-meta.');
   sourceOption(spec);
+  tuning.centerFrequency ??= offsetCentre(tuning.sampleRate!);
   return { spec, tuning, seconds, out, fast, ...(library ? { library } : {}), ...(scenario ? { scenario } : {}) };
 }
 

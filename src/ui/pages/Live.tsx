@@ -9,6 +9,9 @@ import { inputLabels, isSimulated, type InputLabel } from '../inputs.ts';
 import type { StationView } from '../station.ts';
 import { Baselines } from './Baselines.tsx';
 import { dishReadout } from './Rotator.tsx';
+import { lineFromDc, offsetCentre } from '../../api/tuning.ts';
+import { dropTone, formatFraction } from '../drops.ts';
+import { bandRange as passband } from '../band.ts';
 
 type Axis = 'frequency' | 'velocity';
 
@@ -54,6 +57,14 @@ function Readout(props: { label: string; value: string; unit?: string; sub?: str
   );
 }
 
+/** After the gain: where the HI line sits from the DC spike (offset tuning), when it is in the band. */
+function centreNote(t: { centerFrequency: number; sampleRate: number }): string {
+  const where = lineFromDc(t.centerFrequency, t.sampleRate);
+  return where ? ` · ${where}` : '';
+}
+
+const offsetTitle = 'offset tuning: the dongle is tuned a quarter of the band below the hydrogen line, so its DC spike (at the centre) stays off the line; the frequency axis reads sky frequency';
+
 function utc(iso: string | number): string {
   return new Date(iso).toISOString().slice(11, 16) + ' UTC';
 }
@@ -74,15 +85,17 @@ export function Live({ station }: { station: StationView }) {
   const input = chosenInput < inputs ? chosenInput : 0;
   const avg = useAveraged(e, average, input);
 
-  // The sun: where it is now and when it next crosses the meridian (refreshed each 30 s).
+  // The sun: where it is now and when it next crosses the meridian, by the sky clock (the simulator's while it runs):
+  // refreshed each 30 s, or each 2 s in a simulated sky that may run many times faster than real time.
   const [sun, setSun] = useState<Result<'station.sun'> | null>(null);
+  const simulatedSky = sun?.sky.sky === 'simulator';
   useEffect(() => {
     if (station.connection !== 'open') return;
     const get = () => client.call('station.sun').then(setSun, () => {});
     get();
-    const t = setInterval(get, 30_000);
+    const t = setInterval(get, simulatedSky ? 2_000 : 30_000);
     return () => clearInterval(t);
-  }, [client, station.connection, status?.site]);
+  }, [client, station.connection, status?.site, status?.scenario, live?.source, simulatedSky]);
 
   const line = useMemo(() => (avg && e ? findHydrogenLine(avg.power, e.centerFrequency, e.sampleRate, avg.sk) : null), [avg, e]);
 
@@ -97,8 +110,7 @@ export function Live({ station }: { station: StationView }) {
     const restX = axis === 'frequency' ? hydrogenLine / 1e6 : 0;
     // 'band': the passband's level ± a few dB, so a line a few tenths of a dB high is plain to see
     // (tones and the DC spike run off the top); 'full': everything, rolloff included.
-    const middle = y.slice(Math.floor(y.length * 0.12), Math.ceil(y.length * 0.88)).filter(Number.isFinite).sort((a, b) => a - b);
-    const fresh = middle.length ? [middle[Math.floor(middle.length * 0.01)]! - 0.4, middle[Math.floor(middle.length * 0.99)]! + 1] : undefined;
+    const fresh = passband(y);
     // Hold the range until it is off by more than 0.3 dB (1 % in K), so the axis does not twitch with the noise.
     const held = bandRange.current;
     const tol = kelvin && fresh ? 0.01 * Math.abs(fresh[1]!) : 0.3;
@@ -149,6 +161,7 @@ export function Live({ station }: { station: StationView }) {
   }, [history.version, stripSeconds, labels, input]);
 
   const dropped = e?.dropped.reduce((a, b) => a + b, 0) ?? 0;
+  const dropFraction = history.dropped + history.samples > 0 ? history.dropped / (history.dropped + history.samples) : 0;
   const clipped = e?.clipped.reduce((a, b) => a + b, 0) ?? 0;
   // Of all the samples in the last spectrum, every input's.
   const clipFraction = e ? clipped / (e.spectra * e.channels * inputs) : 0;
@@ -156,7 +169,7 @@ export function Live({ station }: { station: StationView }) {
   return (
     <div className="live">
       <section className="readouts">
-        <Readout label="Centre" value={live ? (live.tuning.centerFrequency / 1e6).toFixed(4) : '—'} unit="MHz" sub={live ? `gain ${live.tuning.gain === 'auto' ? 'auto' : `${live.tuning.gain} dB`}` : 'live view stopped'} />
+        <Readout label="Centre" value={live ? (live.tuning.centerFrequency / 1e6).toFixed(4) : '—'} unit="MHz" sub={live ? `gain ${live.tuning.gain === 'auto' ? 'auto' : `${live.tuning.gain} dB`}${centreNote(live.tuning)}` : 'live view stopped'} testId="centre" title={live ? offsetTitle : ''} />
         <Readout label="Bandwidth" value={live ? (live.tuning.sampleRate / 1e6).toFixed(3) : '—'} unit="MHz" sub={live ? `${live.channels} channels` : ''} />
         <Readout label="Resolution" value={live ? ((live.tuning.sampleRate / live.channels) / 1e3).toFixed(2) : '—'} unit="kHz" sub={live ? `${((live.tuning.sampleRate / live.channels / hydrogenLine) * 299792.458).toFixed(2)} km/s at HI` : ''} title={live ? `${live.channels} channels, ${live.taps} taps, ${live.backend} backend` : ''} />
         <Readout
@@ -167,7 +180,15 @@ export function Live({ station }: { station: StationView }) {
           sub={line ? `${hiVelocityText(line.velocity, live?.lsr?.correction_kms)} · +${(line.excess * 100).toFixed(0)} %` : 'no line above the noise'}
           title="the smoothed spectrum's highest point within ±1 MHz of the rest frequency, its radio velocity in the LSR (topocentric when the pointing is unknown), and how far it stands over the band's median"
         />
-        <Readout label="Dropped" testId="dropped" value={formatCount(dropped)} unit="samples" sub={`${formatCount(history.dropped)} in ${formatCount(history.spectra)} spectra`} tone={dropped > 0 ? 'bad' : history.dropped > 0 ? 'warn' : 'ok'} title="samples lost because processing fell behind: in the last spectrum, and since this page opened" />
+        <Readout
+          label="Dropped"
+          testId="dropped"
+          value={history.spectra ? formatFraction(dropFraction).replace(/ %$/, '') : '—'}
+          unit="%"
+          sub={history.spectra ? `${history.dropped ? `${formatCount(history.dropped)} samples` : 'none'}${history.since !== null ? ` since ${utc(history.since * 1000)}` : ''}` : ''}
+          tone={dropped > 0 ? 'bad' : dropTone(history.dropped, dropFraction)}
+          title={`samples lost because processing fell behind, all inputs, since the live view started: ${formatCount(history.dropped)} of ${formatCount(history.samples + history.dropped)} in ${formatCount(history.spectra)} integrations; in the last one: ${formatCount(dropped)}`}
+        />
         <Readout label="Clipped" testId="clipped" value={(clipFraction * 100).toFixed(clipFraction > 0 && clipFraction < 0.001 ? 4 : 2)} unit="%" sub={`${formatCount(clipped)} samples`} tone={clipFraction > 0.001 ? 'warn' : 'ok'} title="samples at the 8-bit limits in the last spectrum: lower the gain if this grows" />
         {/* The sun the dish sees: the simulated sky's while the simulator is live (its own site and time), else the site's now. */}
         <Readout
@@ -179,7 +200,7 @@ export function Live({ station }: { station: StationView }) {
           title={sun?.sky.sky === 'simulator' ? `the simulator's sky; at ${status?.site.name ?? 'your site'} the sun is at elevation ${sun.el.toFixed(1)}° now` : status ? `seen from ${status.site.name}` : ''}
         />
         <Readout label="Dish" testId="dish" {...dishReadout(station)} title="where the rotator points (azimuth / elevation, degrees); connect and move it on the Station page" />
-        <Readout label="Next transit" value={sun ? utc(sun.nextTransit.time) : '—'} sub={sun ? `at elevation ${sun.nextTransit.el.toFixed(1)}°` : ''} title="the sun crosses the meridian: the middle of a drift scan" />
+        <Readout label={simulatedSky ? 'Next transit · sky time' : 'Next transit'} testId="next-transit" value={sun ? utc(sun.nextTransit.time) : '—'} sub={sun ? `at elevation ${sun.nextTransit.el.toFixed(1)}°` : ''} title={simulatedSky ? "the sun crosses the meridian at the simulator's site, by its sky clock (the times on this page are sky time): the middle of a drift scan" : 'the sun crosses the meridian: the middle of a drift scan'} />
       </section>
 
       <section className="panel spectrum-panel">
@@ -284,7 +305,7 @@ const rates = [1.024e6, 1.4e6, 1.8e6, 2.048e6, 2.4e6, 2.56e6];
 
 function Controls({ station }: { station: StationView }) {
   const live = station.status?.live ?? null;
-  const [freq, setFreq] = useState('1420.4058');
+  const [freq, setFreq] = useState((offsetCentre(2.4e6) / 1e6).toFixed(4));
   const [gain, setGain] = useState<string>('40.2');
   const [rate, setRate] = useState(2.4e6);
   const [busy, setBusy] = useState(false);
@@ -296,12 +317,19 @@ function Controls({ station }: { station: StationView }) {
   }, [live?.tuning.centerFrequency, live?.tuning.gain, live?.tuning.sampleRate]);
   const recording = !!station.status?.recording;
 
-  const apply = async () => {
-    const f = Number(freq) * 1e6;
-    if (!Number.isFinite(f) || f <= 0) return station.report(new Error(`'${freq}' is not a frequency in MHz`), 'tune', 'live');
+  const tune = async (text: string) => {
+    const f = Number(text) * 1e6;
+    if (!Number.isFinite(f) || f <= 0) return station.report(new Error(`'${text}' is not a frequency in MHz`), 'tune', 'live');
     setBusy(true);
     await station.call('live.start', { source: live?.source ?? 'sim', ...sameBackend(live), tuning: { centerFrequency: f, sampleRate: rate, gain: gain === 'auto' ? 'auto' : Number(gain) } }, 'retune');
     setBusy(false);
+  };
+  const apply = () => tune(freq);
+  // The HI button tunes (offset: the line a quarter band above the DC spike), not only fills the field.
+  const tuneHi = () => {
+    const text = (offsetCentre(rate) / 1e6).toFixed(6);
+    setFreq(text);
+    return tune(text);
   };
   const stop = async () => {
     setBusy(true);
@@ -348,7 +376,7 @@ function Controls({ station }: { station: StationView }) {
         <button disabled={busy || !live || recording} onClick={stop}>
           Stop
         </button>
-        <button className="ghost" disabled={busy || recording} onClick={() => setFreq((hydrogenLine / 1e6).toFixed(4))} title="the 21 cm hydrogen line">
+        <button className="ghost" disabled={busy || recording || station.connection !== 'open'} onClick={tuneHi} title="tune to the 21 cm hydrogen line, offset: the line a quarter of the band above the centre, away from the DC spike" data-testid="tune-hi">
           HI
         </button>
       </div>

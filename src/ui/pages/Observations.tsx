@@ -6,6 +6,9 @@ import { Plot, colors, nightLayout } from '../components/Plot.tsx';
 import { decibels, formatMHz, radioVelocity } from '../spectrum.ts';
 import type { StationView } from '../station.ts';
 import { ReprocessPanel } from './Reprocess.tsx';
+import { dropSummary, dropTone, formatFraction } from '../drops.ts';
+import { bandRange } from '../band.ts';
+import { RecordingWaterfall } from './RecordingWaterfall.tsx';
 import { TargetsPanel, UploadPanel, useTargets, type TargetSummary } from './Uploads.tsx';
 
 type Obs = Result<'observations.list'>[number];
@@ -63,6 +66,7 @@ export function Observations({ station }: { station: StationView }) {
         ) : shown.length === 0 ? (
           <p className="muted empty-note">{list.length === 0 ? 'No observations yet. Press Record on the Live page to make one.' : 'Nothing matches the filter.'}</p>
         ) : (
+          <div className="table-scroll">
           <table className="obs-table" data-testid="obs-table">
             <thead>
               <tr>
@@ -73,6 +77,7 @@ export function Observations({ station }: { station: StationView }) {
                 <th>Mode</th>
                 <th>Centre</th>
                 <th className="num">Integrations</th>
+                <th>Drops</th>
                 <th>Status</th>
               </tr>
             </thead>
@@ -86,6 +91,9 @@ export function Observations({ station }: { station: StationView }) {
                   <td>{o.mode}</td>
                   <td className="mono">{formatMHz(o.config.tuning.centerFrequency, 3)}</td>
                   <td className="num">{o.integrations}</td>
+                  <td data-testid={`obs-drops-${o.id}`}>
+                    <DropCell drops={o.drops} />
+                  </td>
                   <td>
                     <span className={`status ${o.status}`} title={o.interruptedReason ?? ''}>
                       {o.status}
@@ -95,6 +103,7 @@ export function Observations({ station }: { station: StationView }) {
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </section>
       {selected !== null ? (
@@ -122,10 +131,13 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
   const [confirm, setConfirm] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const [axis, setAxis] = useState<'frequency' | 'velocity'>('frequency');
+  // 'band': the passband's level a few dB either side (the HI bump plain to see); 'full': the rolloff included.
+  const [scale, setScale] = useState<'band' | 'full'>('band');
   useEffect(() => {
     if (obs && obs.integrations > 0) void station.call('observations.summary', { id: obs.id }, `read observation ${obs.id}`).then((s) => s && setSummary(s));
   }, [obs?.id, obs?.integrations]);
   const velocity = axis === 'velocity';
+  const band = useMemo(() => (summary ? bandRange(Array.from(decibels(summary.spectrum[0] ?? []))) : undefined), [summary]);
   const spectrum = useMemo(() => summary && {
     data: [
       {
@@ -139,9 +151,10 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
     ] as Partial<Plotly.PlotData>[],
     layout: nightLayout({
       xaxis: velocity ? { title: { text: 'Radio velocity, HI (km/s)' }, autorange: 'reversed' } : { title: { text: 'Frequency (MHz)' }, tickformat: '.2f' },
-      yaxis: { title: { text: 'Mean power (dB, arbitrary)' } },
+      yaxis: { title: { text: 'Mean power (dB, arbitrary)' }, ...(scale === 'band' && band ? { range: band, autorange: false } : { autorange: true }) },
+      uirevision: `${velocity}/${scale}`,
     }),
-  }, [summary, velocity]);
+  }, [summary, velocity, scale, band]);
   const power = useMemo(() => summary && {
     data: [{ x: summary.time.map((t) => t * 1000), y: Array.from(decibels(summary.power[0] ?? [])), type: 'scatter', mode: 'lines', line: { color: colors.second, width: 1.4 }, hovertemplate: '%{x|%H:%M:%S} UTC<br>%{y:.3f} dB<extra></extra>' }] as Partial<Plotly.PlotData>[],
     layout: nightLayout({ xaxis: { type: 'date', title: { text: 'Time (UTC)' } }, yaxis: { title: { text: 'Total power (dB)' } } }),
@@ -202,6 +215,11 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
         </div>
       </div>
       {saved ? <p className="ok-text small">{saved}</p> : null}
+      {obs.drops && obs.drops.samples > 0 ? (
+        <p className={`drop-warning ${dropTone(obs.drops.samples, obs.drops.fraction)}`} data-testid="obs-drop-warning">
+          Samples were lost while recording: {dropSummary(obs.drops)}. A total-power curve has holes where they were; the exports carry the counts (FITS DROPEVTS/DROPSAMP/DROPFRAC, the CSV's dropped columns).
+        </p>
+      ) : null}
       <dl className="facts wide">
         <dt>Start</dt>
         <dd>{when(obs.start)} UTC</dd>
@@ -217,6 +235,10 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
         </dd>
         <dt>Integrations</dt>
         <dd>{obs.integrations}</dd>
+        <dt>Dropped</dt>
+        <dd data-testid="obs-dropped" className={obs.drops && obs.drops.samples > 0 ? `${dropTone(obs.drops.samples, obs.drops.fraction)}-text` : ''}>
+          {dropSummary(obs.drops) ?? 'none'}
+        </dd>
         <dt>Status</dt>
         <dd>
           {obs.status}
@@ -231,13 +253,23 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
           <div>
             <h3 className="with-tools">
               Mean spectrum
-              <span className="seg" role="group" aria-label="axis">
-                <button className={velocity ? '' : 'on'} onClick={() => setAxis('frequency')}>
-                  Frequency
-                </button>
-                <button className={velocity ? 'on' : ''} onClick={() => setAxis('velocity')}>
-                  Velocity
-                </button>
+              <span className="plot-tools">
+                <span className="seg" role="group" aria-label="power scale">
+                  <button className={scale === 'band' ? 'on' : ''} onClick={() => setScale('band')} title="the passband's level, a few dB either side" data-testid="obs-scale-band">
+                    Band
+                  </button>
+                  <button className={scale === 'full' ? 'on' : ''} onClick={() => setScale('full')} title="everything, the band edges included" data-testid="obs-scale-full">
+                    Full
+                  </button>
+                </span>
+                <span className="seg" role="group" aria-label="axis">
+                  <button className={velocity ? '' : 'on'} onClick={() => setAxis('frequency')}>
+                    Frequency
+                  </button>
+                  <button className={velocity ? 'on' : ''} onClick={() => setAxis('velocity')}>
+                    Velocity
+                  </button>
+                </span>
               </span>
             </h3>
             <Plot testId="obs-spectrum" data={spectrum.data} layout={spectrum.layout} className="plot medium" />
@@ -246,11 +278,22 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
             <h3>Total power {summary.step > 1 ? <span className="muted small">(means of {summary.step} integrations)</span> : null}</h3>
             <Plot testId="obs-power" data={power.data} layout={power.layout} className="plot medium" />
           </div>
+          <RecordingWaterfall station={station} obsId={obs.id} integrations={obs.integrations} />
         </div>
       ) : (
         <p className="muted">Reading…</p>
       )}
       <UploadPanel station={station} obsId={obs.id} targets={targets} />
     </section>
+  );
+}
+
+/** The list's Drops cell: "—" when none, else the fraction lost (the count and events on hover). */
+function DropCell({ drops }: { drops: Obs['drops'] }) {
+  if (!drops || drops.samples === 0) return <span className="muted">—</span>;
+  return (
+    <span className={`drops ${dropTone(drops.samples, drops.fraction)}`} title={dropSummary(drops) ?? ''}>
+      ⚠ {formatFraction(drops.fraction)}
+    </span>
   );
 }

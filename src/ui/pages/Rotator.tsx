@@ -26,9 +26,10 @@ function useSun(station: StationView): { az: number; el: number; sky: 'simulator
   useEffect(() => {
     const get = () => station.client.call('station.sun').then(setSite, () => {});
     if (station.connection === 'open') get();
-    const t = setInterval(get, 30_000);
+    // A simulated sky may run many times faster than real time: refresh it often; a new scenario or source is a new sky at once.
+    const t = setInterval(get, site?.sky.sky === 'simulator' ? 2_000 : 30_000);
     return () => clearInterval(t);
-  }, [station.client, station.connection]);
+  }, [station.client, station.connection, station.status?.scenario, station.status?.live?.source, station.status?.site, site?.sky.sky]);
   if (station.rotator?.sun) return station.rotator.sun;
   return site?.sky ?? null;
 }

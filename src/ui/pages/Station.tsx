@@ -5,6 +5,7 @@ import { groupMembers, isSimulated, simGroupSpec } from '../inputs.ts';
 import type { StationView } from '../station.ts';
 import { sameBackend } from './Live.tsx';
 import { RotatorPanel } from './Rotator.tsx';
+import { inUseText, isDefaultSite } from '../source-name.ts';
 
 export function StationPage({ station }: { station: StationView }) {
   return (
@@ -38,6 +39,16 @@ function SiteForm({ station }: { station: StationView }) {
         <h2>Site</h2>
       </div>
       <p className="muted">Where the dish stands: the sun's position, transit times and velocity corrections are computed for it.</p>
+      {isDefaultSite(site) ? (
+        <p className="warn-text small" data-testid="site-default">
+          Fringe starts at Greenwich until you save where your dish stands: enter its name, latitude, longitude and altitude.
+        </p>
+      ) : null}
+      {station.status?.live && isSimulated(station.status.live) ? (
+        <p className="muted small" data-testid="site-sim">
+          While the simulator runs, the sky (sun, transit, time) is its scenario's: its own site and sky clock. This site applies to a real dongle.
+        </p>
+      ) : null}
       <label>
         Name
         <input required maxLength={120} {...field('name')} data-testid="site-name" />
@@ -176,7 +187,7 @@ function SourcesPanel({ station }: { station: StationView }) {
       </div>
       <dl className="facts">
         <dt>In use</dt>
-        <dd data-testid="source-in-use">{live ? `${live.name} (${live.source})` : 'none: the live view is stopped'}</dd>
+        <dd data-testid="source-in-use">{live ? inUseText(live) : 'none: the live view is stopped'}</dd>
         {live ? (
           <>
             <dt>Correlator</dt>

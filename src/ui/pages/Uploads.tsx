@@ -92,6 +92,8 @@ export function UploadPanel({ station, obsId, targets }: { station: StationView;
   const [target, setTarget] = useState('');
   const [jobs, setJobs] = useState<Job[]>([]);
   const [busy, setBusy] = useState(false);
+  /** What the last click on Upload did: a new job, or the one already there for this file and target. */
+  const [said, setSaid] = useState<string | null>(null);
 
   useEffect(() => {
     if (station.connection !== 'open') return;
@@ -116,11 +118,15 @@ export function UploadPanel({ station, obsId, targets }: { station: StationView;
   const start = async () => {
     if (!format || !target) return;
     setBusy(true);
+    setSaid(null);
     const job = await station.call('uploads.start', { id: obsId, format, target }, `upload observation ${obsId}`);
     setBusy(false);
-    if (job) setJobs((js) => (js.some((j) => j.job === job.job) ? js.map((j) => (j.job === job.job ? job : j)) : [...js, job]));
+    if (!job) return;
+    setSaid(uploadFeedback(job, jobs));
+    setJobs((js) => (js.some((j) => j.job === job.job) ? js.map((j) => (j.job === job.job ? job : j)) : [...js, job]));
   };
   const retry = (job: number) => void station.call('uploads.retry', { job }, `retry upload ${job}`);
+  const cancel = (job: number) => void station.call('uploads.cancel', { job }, `cancel upload ${job}`);
 
   return (
     <div className="upload-block" data-testid="upload-panel">
@@ -154,12 +160,13 @@ export function UploadPanel({ station, obsId, targets }: { station: StationView;
           <button className="primary" onClick={() => void start()} disabled={busy || !format || !target || station.connection !== 'open'} data-testid="upload-start">
             {busy ? 'Exporting…' : 'Upload'}
           </button>
+          {said ? <span className="muted small" data-testid="upload-said">{said}</span> : null}
         </div>
       )}
       {jobs.length > 0 ? (
         <ul className="upload-jobs" data-testid="upload-jobs">
           {[...jobs].reverse().map((j) => (
-            <JobRow key={j.job} job={j} now={now} onRetry={() => retry(j.job)} />
+            <JobRow key={j.job} job={j} now={now} onRetry={() => retry(j.job)} onCancel={() => cancel(j.job)} />
           ))}
         </ul>
       ) : null}
@@ -167,7 +174,7 @@ export function UploadPanel({ station, obsId, targets }: { station: StationView;
   );
 }
 
-function JobRow({ job: j, now, onRetry }: { job: Job; now: number; onRetry: () => void }) {
+function JobRow({ job: j, now, onRetry, onCancel }: { job: Job; now: number; onRetry: () => void; onCancel: () => void }) {
   const fraction = j.total > 0 ? Math.min(1, j.sent / j.total) : j.state === 'done' ? 1 : 0;
   const percent = Math.floor(fraction * 100);
   const wait = j.retryAt !== null ? Math.max(0, Math.ceil(j.retryAt - now / 1000)) : null;
@@ -200,6 +207,10 @@ function JobRow({ job: j, now, onRetry }: { job: Job; now: number; onRetry: () =
         {j.state === 'failed' ? (
           <button className="ghost" onClick={onRetry} data-testid="upload-retry">
             Retry
+          </button>
+        ) : j.state === 'queued' ? (
+          <button className="ghost" onClick={onCancel} data-testid="upload-cancel" title="take it off the queue before it starts (Retry puts it back)">
+            Cancel
           </button>
         ) : null}
       </div>
@@ -265,6 +276,7 @@ export function TargetsPanel({ station, targets, reload }: { station: StationVie
       ) : targets.length === 0 ? (
         <p className="muted small">None yet.</p>
       ) : (
+        <div className="table-scroll">
         <table className="obs-table targets-table" data-testid="targets-table">
           <thead>
             <tr>
@@ -302,6 +314,7 @@ export function TargetsPanel({ station, targets, reload }: { station: StationVie
             ))}
           </tbody>
         </table>
+        </div>
       )}
       <form
         className="target-form"
@@ -364,4 +377,13 @@ export function TargetsPanel({ station, targets, reload }: { station: StationVie
       ) : null}
     </section>
   );
+}
+
+/** What a click on Upload did, in words: a new job, or the job this file already had for the target (the station sends a file once). */
+export function uploadFeedback(job: Job, before: readonly Job[]): string {
+  const had = before.find((j) => j.job === job.job);
+  if (!had) return `Queued as upload #${job.job}.`;
+  if (job.state === 'done') return `Already uploaded: upload #${job.job} sent this file to ${job.target}.`;
+  if (had.state === 'failed' && job.state === 'queued') return `Upload #${job.job} queued again.`;
+  return `Already ${stateLabels[job.state].toLowerCase()}: upload #${job.job}.`;
 }

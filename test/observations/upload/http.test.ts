@@ -200,3 +200,20 @@ describe('HTTP uploads through the queue', () => {
     expect(j!.nextAttempt).toBeGreaterThan(Date.now() / 1000 + 3000);
   });
 });
+
+describe('cancelling an upload (issue 17)', () => {
+  it('takes a queued job off the queue (failed, cancelled before it started); Retry puts it back; only a queued job can be cancelled', async () => {
+    const q = queue();
+    const job = await q.enqueue({ path: file, target: 'archive' });
+    expect(q.cancel(job.id)).toMatchObject({ state: 'failed', lastError: UploadQueue.cancelled });
+    expect(() => q.cancel(job.id)).toThrow(`job ${job.id} is failed: only a queued upload can be cancelled`);
+    // A drain finds nothing to send.
+    await run(q);
+    expect(server.intactStores).toHaveLength(0);
+    expect(q.retry(job.id).state).toBe('queued');
+    const { jobs } = await run(q);
+    expect(jobs).toEqual([expect.objectContaining({ id: job.id, state: 'done' })]);
+    expectStoredOnce(job.idempotencyKey);
+    expect(() => q.cancel(job.id)).toThrow(`job ${job.id} is done: only a queued upload can be cancelled`);
+  });
+});

@@ -16,6 +16,7 @@ import { sunPosition } from '../../../src/astro/sun.ts';
 import { fixedClock } from '../../../src/engine/clock.ts';
 import { observe } from '../../../src/engine/observe.ts';
 import { Station } from '../../../src/engine/station.ts';
+import { offsetCentre } from '../../../src/api/tuning.ts';
 import type { SpectrumEvent } from '../../../src/api/types.ts';
 import { startSimChild } from '../../helpers/sim-child.ts';
 import { spectra } from '../../helpers/station.ts';
@@ -75,7 +76,7 @@ describe('session changes (issue 10)', () => {
       await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
       await expect(station.startLive({ source: 'dongle7', backend: 'cpu', threads: 0 })).rejects.toThrow(/unknown kind 'dongle7'/);
       expect(station.status().live).toMatchObject({ source: 'sim', kind: 'sim', channels: 1024 });
-      expect((await spectra(station, 2)).every((e) => e.centerFrequency === 1_420_405_752)).toBe(true);
+      expect((await spectra(station, 2)).every((e) => e.centerFrequency === offsetCentre(2_400_000))).toBe(true);
     } finally {
       await station.close();
     }
@@ -88,10 +89,10 @@ describe('session changes (issue 10)', () => {
         await station.startLive({ backend: 'cpu', threads: 0, pacing: false });
         const before: SpectrumEvent[] = await spectra(station, 1);
         await expect(station.startLive({ backend: 'cpu', threads: 0, pacing: false, tuning: { centerFrequency: hz } })).rejects.toThrow(/outside an R820T's 24–1766 MHz/);
-        expect(station.status().live).toMatchObject({ source: 'sim', tuning: { centerFrequency: 1_420_405_752 } });
+        expect(station.status().live).toMatchObject({ source: 'sim', tuning: { centerFrequency: offsetCentre(2_400_000) } });
         // The same session goes on: its spectra keep their time line (no restart from the scenario's start).
         const [after] = await spectra(station, 1);
-        expect(after.centerFrequency).toBe(1_420_405_752);
+        expect(after.centerFrequency).toBe(offsetCentre(2_400_000));
         expect(after.time).toBeGreaterThan(before[0]!.time);
       } finally {
         await station.close();

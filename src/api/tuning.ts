@@ -1,0 +1,34 @@
+/**
+ * Offset tuning, shared by the engine and the UI (pure: no Node modules).
+ *
+ * A direct-conversion dongle (RTL-SDR) has a spike at its centre frequency:
+ * the LO leaking through and the ADC's DC offset. Tuned to the hydrogen line
+ * itself, that spike sits exactly on the line. So the station's default is to
+ * tune a quarter of the band below the line: the line lands at +¼ band from
+ * the spike, well inside the flat part of the passband, and the spectrum's
+ * frequency axis (centre + channel offsets) still reads sky frequency.
+ */
+
+/** The 21 cm hyperfine line of neutral hydrogen (Hz) (Hellwig et al. 1970); the same value as src/astro/velocity.ts. */
+export const hiRest = 1_420_405_751.768;
+
+/** Where the line sits from the centre, as a fraction of the sample rate (above the centre). */
+export const lineOffsetFraction = 0.25;
+
+/** The centre frequency (Hz, whole) that puts a line at `line` (Hz) a quarter of the band above the DC spike, at `sampleRate` (Hz). */
+export function offsetCentre(sampleRate: number, line = hiRest): number {
+  return Math.round(line - sampleRate * lineOffsetFraction);
+}
+
+/** Whether a centre frequency (Hz) puts the DC spike within `tolerance` (Hz, default 1 kHz) of the HI line: the tuning offset tuning avoids. */
+export function dcOnLine(centerFrequency: number, tolerance = 1000, line = hiRest): boolean {
+  return Math.abs(centerFrequency - line) <= tolerance;
+}
+
+/** How the UI says where the line is: "HI +600 kHz from DC" or null when the line is outside the band. */
+export function lineFromDc(centerFrequency: number, sampleRate: number, line = hiRest): string | null {
+  const d = line - centerFrequency;
+  if (Math.abs(d) >= sampleRate / 2) return null;
+  const khz = Math.round(d / 1000);
+  return khz === 0 ? 'HI on the DC spike' : `HI ${khz > 0 ? '+' : '−'}${Math.abs(khz)} kHz from DC`;
+}
