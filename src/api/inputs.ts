@@ -427,10 +427,6 @@ export type JobSpecInput = z.input<typeof jobSpec>;
 export type JobSpec = z.output<typeof jobSpec>;
 // ---------------------------------------------------------------- hydrogen line (fringe import, fringe hi)
 
-/** Right ascension given in hours (0 … 24), as catalogues write it. */
-export const rightAscensionHours = numberRule('right ascension', (t) => parseDecimal(t, 'must be a number of hours'), (n) => (n >= 0 && n < 24 ? null : 'must be from 0 to 24 hours'));
-/** Declination (degrees). */
-export const declination = numberRule('declination', (t) => parseDecimal(t, 'must be a number of degrees'), between(-90, 90, 'from -90 to 90 degrees'));
 /** Galactic longitude (degrees; −180 … 360, taken modulo 360). */
 export const galacticLongitude = numberRule('galactic longitude', (t) => parseDecimal(t, 'must be a number of degrees'), between(-180, 360, 'from -180 to 360 degrees'));
 /** Galactic latitude (degrees). */

@@ -2,7 +2,7 @@
 import { openStore } from '../../../observations/cli-support.ts';
 import { importFiles, spectrumRoles, type PointingSpec, type SpectrumRole } from '../../../observations/import/index.ts';
 import type { ObservationSite } from '../../../observations/store/types.ts';
-import { azimuth, declination, elevation, galacticLatitude, galacticLongitude, parseSiteCoordinates, rightAscensionHours, skyFrequency, utcTime } from '../../api/inputs.ts';
+import { azimuth, decDegrees, elevation, galacticLatitude, galacticLongitude, parseSiteCoordinates, raHours, skyFrequency, utcTime } from '../../api/inputs.ts';
 import { describeEquatorial, galacticToEquatorial } from '../../astro/galactic.ts';
 import { describePointing } from '../../astro/pointing.ts';
 import { softwareVersion } from '../../engine/version.ts';
@@ -94,7 +94,7 @@ export function parse(argv: string[]): ImportArgs {
     const [a, b] = given[0];
     if (values[a] === undefined || values[b] === undefined) throw new UsageError(`--${a} and --${b} go together: give both.`);
     if (a === 'az') pointing = { az: option('--az', values.az, azimuth)!, el: option('--el', values.el, elevation)! };
-    else if (a === 'ra') pointing = { ra: option('--ra', values.ra, rightAscensionHours)! * 15, dec: option('--dec', values.dec, declination)! };
+    else if (a === 'ra') pointing = { ra: option('--ra', values.ra, raHours)! * 15, dec: option('--dec', values.dec, decDegrees)! };
     else pointing = { l: option('--l', values.l, galacticLongitude)!, b: option('--b', values.b, galacticLatitude)! };
   }
   const choice = <T extends string>(flag: string, text: string | undefined, allowed: readonly T[]): T | undefined => {

@@ -45,7 +45,7 @@ describe('fringe import: the HI options', () => {
   it.each([
     [['a', '--az', '10'], /--az and --el go together/],
     [['a', '--az', '10', '--el', '5', '--l', '3', '--b', '0'], /give one pointing/],
-    [['a', '--ra', '25', '--dec', '0'], /--ra must be from 0 to 24 hours/],
+    [['a', '--ra', '25', '--dec', '0'], /--ra must be from 0 to under 24 hours/],
     [['a', '--time', 'yesterday'], /--time must be a UTC time/],
     [['a', '--axis', 'wavelength'], /--axis must be frequency or velocity/],
     [['a', '--role', 'sun'], /--role must be sky or hot or cold or reference/],
