@@ -26,6 +26,11 @@ describe('scenario', () => {
     expect(sunHorizontal(s.site, startTime(s)).el).toBeGreaterThan(50);
   });
 
+  it('reads back what it writes: a parsed scenario written as JSON parses to the same scenario (the scheduler writes one per job)', () => {
+    const scenarios = [parseScenario({}), parseScenario({ sun: { flux: 80 }, antennas: [{ pointingError: { az: 0.2, el: -0.1 } }] })];
+    for (const s of scenarios) expect(parseScenario(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
   it('names an unknown field and the known ones', () => {
     const e = errorOf(() => parseScenario({ antennas: [{ diamter: 2 }] }));
     expect(e.kind).toBe('invalid');
