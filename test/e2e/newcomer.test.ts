@@ -210,7 +210,10 @@ describe.skipIf(skip)('a newcomer meets no rough edges (issue 17)', { timeout: e
   it('every page fits 1440 and 390 px wide without sideways scrolling', async () => {
     for (const width of [1440, 390]) {
       await page.setViewportSize({ width, height: width > 1000 ? 1000 : 844 });
-      for (const p of ['live', 'station', 'observations'] as const) {
+      // Every page in the navigation, the ones added later too.
+      const nav = await page.$$eval('nav a[data-testid^=nav-]', (as) => as.map((a) => a.getAttribute('data-testid')!.slice(4)));
+      expect(nav).toEqual(expect.arrayContaining(['live', 'station', 'observations']));
+      for (const p of nav) {
         await page.getByTestId(`nav-${p}`).click();
         if (p === 'live') await page.getByTestId('spectrum-plot').locator('.main-svg').first().waitFor();
         if (p === 'observations') {
