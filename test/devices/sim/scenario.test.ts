@@ -26,6 +26,10 @@ describe('scenario', () => {
     expect(sunHorizontal(s.site, startTime(s)).el).toBeGreaterThan(50);
   });
 
+  it('parses its own output again (the default sun.flux: null was refused, and drift.run on the default scenario failed)', () => {
+    for (const s of [parseScenario({}), parseScenario({ sun: { flux: 70 } })]) expect(parseScenario(JSON.parse(JSON.stringify(s)))).toEqual(s);
+  });
+
   it('names an unknown field and the known ones', () => {
     const e = errorOf(() => parseScenario({ antennas: [{ diamter: 2 }] }));
     expect(e.kind).toBe('invalid');
