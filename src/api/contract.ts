@@ -34,6 +34,7 @@ import type {
   PointingCorrectionView,
   DriftProgressView,
   DriftRunView,
+  DriftSeriesView,
 } from './types.ts';
 
 /** A qualification run's id: its folder's name (UTC time, e.g. 2026-12-03T17-58-01Z). */
@@ -156,6 +157,7 @@ export const methods = {
     diameter: z.number().min(0.05).max(500).optional(),
     calibration: z.enum(['noise-diode', 'hot-load']).optional(),
   }),
+  'drift.series': z.object({ observation: id }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -220,6 +222,8 @@ export interface Results {
   'pointing.correction': PointingCorrectionView | null;
   /** The whole sun-drift measurement (engine/drift-run.ts); 'drift' events report its progress. */
   'drift.run': Json<DriftRunView>;
+  /** A stored drift's cuts with the fit, for the result page's plots (engine/drift-view.ts). */
+  'drift.series': Json<DriftSeriesView>;
 }
 export type Result<M extends MethodName> = Results[M];
 

@@ -7,6 +7,7 @@ import { ApiError, checkParams, type MethodName, type Params } from './contract.
 import { exportForDownload, summarize } from '../engine/summary.ts';
 import { errorCause } from './errors.ts';
 import { loadPointingCorrection } from '../engine/pointing-correction.ts';
+import { driftSeries } from '../engine/drift-view.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -71,6 +72,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'calibration.clear': () => ({ retired: station.store.retireCalibrations() }),
     'pointing.correction': () => loadPointingCorrection(station.dataDir),
     'drift.run': (p) => station.runDrift(p),
+    'drift.series': (p) => driftSeries(station.store, p.observation),
   };
   return async (method, params) => {
     const call = checkParams(method, params);
