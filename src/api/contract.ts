@@ -35,6 +35,8 @@ import type {
   DriftProgressView,
   DriftRunView,
   DriftSeriesView,
+  DriftPlanView,
+  SolarFluxView,
 } from './types.ts';
 
 /** A qualification run's id: its folder's name (UTC time, e.g. 2026-12-03T17-58-01Z). */
@@ -158,6 +160,15 @@ export const methods = {
     calibration: z.enum(['noise-diode', 'hot-load']).optional(),
   }),
   'drift.series': z.object({ observation: id }),
+  'drift.plan': z.object({
+    source: sourceSpec.optional(),
+    diameter: z.number().min(0.05).max(500).optional(),
+    calibration: z.enum(['noise-diode', 'hot-load']).optional(),
+  }),
+  'drift.flux': z.object({
+    published: z.array(z.object({ mhz: z.number().gt(0).max(1e6), sfu: z.number().gt(0).max(1e7) })).min(1).max(16),
+    mhz: z.number().gt(0).max(1e6),
+  }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -224,6 +235,10 @@ export interface Results {
   'drift.run': Json<DriftRunView>;
   /** A stored drift's cuts with the fit, for the result page's plots (engine/drift-view.ts). */
   'drift.series': Json<DriftSeriesView>;
+  /** What a drift with these settings will do (engine/drift-run.ts planDrift), before Start. */
+  'drift.plan': DriftPlanView;
+  /** The day's solar flux at `mhz` from published values, log–log (analysis/solar-flux.ts). */
+  'drift.flux': SolarFluxView;
 }
 export type Result<M extends MethodName> = Results[M];
 

@@ -8,6 +8,7 @@ import { exportForDownload, summarize } from '../engine/summary.ts';
 import { errorCause } from './errors.ts';
 import { loadPointingCorrection } from '../engine/pointing-correction.ts';
 import { driftSeries } from '../engine/drift-view.ts';
+import { fluxAt } from '../analysis/solar-flux.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -73,6 +74,8 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'pointing.correction': () => loadPointingCorrection(station.dataDir),
     'drift.run': (p) => station.runDrift(p),
     'drift.series': (p) => driftSeries(station.store, p.observation),
+    'drift.plan': (p) => station.driftPlan(p),
+    'drift.flux': (p) => fluxAt(p.published, p.mhz),
   };
   return async (method, params) => {
     const call = checkParams(method, params);
