@@ -468,11 +468,11 @@ export interface SolarFluxView {
 export type DriftProgressView = DriftProgress;
 export type DriftRunView = DriftRunResult;
 
-/** A stored drift's cuts as the wizard's result page plots them (src/engine/drift-view.ts): per cut, points sorted by the offset on the sky (degrees), power (K or relative), the fitted model (null where the fit failed), whether each point is in the fit window. */
+/** A stored drift's cuts as the wizard's result page plots them (src/engine/drift-view.ts): per cut, points sorted by the offset on the sky (degrees), power (K or relative), the fitted model at each (null where the fit failed), whether each point is in the fit window, and the model on a fine grid (`curve`) for drawing. */
 export interface DriftSeriesView {
   observation: number;
   unit: 'K' | 'relative';
   /** The result the live run kept (with calibration, radiometer, pointing correction), else the stored data's analysis alone. */
   result: DriftResult | DriftRunResult;
-  cuts: { axis: string; x: number[]; y: number[]; model: (number | null)[]; used: boolean[] }[];
+  cuts: { axis: string; x: number[]; y: number[]; model: (number | null)[]; used: boolean[]; curve: { x: number[]; y: number[] } | null }[];
 }

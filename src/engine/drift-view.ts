@@ -6,7 +6,7 @@
  * and every cut's points with the fitted model (drift-report.ts).
  */
 import type { Store } from '../../observations/store/store.ts';
-import { analyseDrift, type DriftResult } from '../analysis/drift.ts';
+import { analyseDrift, fitCut, type DriftResult } from '../analysis/drift.ts';
 import type { DriftRunResult, DriftSeriesView } from '../api/types.ts';
 import { loadDrift } from './drift.ts';
 import { reportSeries, runExtras, type ReportInput } from './drift-report.ts';
@@ -31,5 +31,12 @@ export function driftReportInput(store: Store, id: number): ReportInput {
 /** Every cut's points, fitted model and whether each point is in the fit window, with the result: what the result page plots. */
 export function driftSeries(store: Store, id: number): DriftSeriesView {
   const input = driftReportInput(store, id);
-  return { observation: id, unit: input.result.unit, result: input.result, cuts: reportSeries(input) };
+  const cuts = reportSeries(input).map((series, i) => {
+    // The fitted model on a fine grid across the cut, so a stepped scan's dozen points still show the fit's shape.
+    const f = fitCut(input.cuts[i]!, { unit: input.result.unit, disk: input.disk });
+    const lo = Math.min(...series.x), hi = Math.max(...series.x);
+    const x = Array.from({ length: 241 }, (_, k) => lo + ((hi - lo) * k) / 240);
+    return { ...series, curve: f.fit ? { x, y: x.map((v) => f.fit!.model(v)) } : null };
+  });
+  return { observation: id, unit: input.result.unit, result: input.result, cuts };
 }

@@ -126,7 +126,7 @@ export function Drift({ station }: { station: StationView }) {
       <ol className="drift-steps" aria-label="steps">
         {([1, 2, 3, 4] as Step[]).map((s) => (
           <li key={s} className={s === step ? 'on' : s < step ? 'done' : ''}>
-            <button className="ghost" disabled={running || (s === 4 && !result) || (s > step && !(s === step + 1 && canNext))} onClick={() => setStep(s)} data-testid={`drift-step-${s}`}>
+            <button className="ghost" disabled={running || (s === 4 ? !result : s > step && !(s === step + 1 && canNext))} onClick={() => setStep(s)} data-testid={`drift-step-${s}`}>
               <span className="drift-step-n">{s}</span> {stepNames[s]}
             </button>
           </li>

@@ -31,13 +31,12 @@ function CutPlots({ cut, unit }: { cut: Series['cuts'][number]; unit: string }) 
   const fig = useMemo(() => {
     const inFit = (keep: boolean) => cut.x.map((_, i) => i).filter((i) => cut.used[i] === keep);
     const pts = (idx: number[]) => ({ x: idx.map((i) => cut.x[i]!), y: idx.map((i) => cut.y[i]!) });
-    const modelled = cut.x.map((_, i) => i).filter((i) => cut.model[i] !== null);
     const resid = inFit(true).filter((i) => cut.model[i] !== null);
     return {
       main: [
         { ...pts(inFit(false)), type: 'scatter', mode: 'markers', name: 'outside the fit window', marker: { color: '#56636f', size: 4 } },
         { ...pts(inFit(true)), type: 'scatter', mode: 'markers', name: 'measured', marker: { color: colors.trace, size: 4 } },
-        { x: modelled.map((i) => cut.x[i]!), y: modelled.map((i) => cut.model[i]!), type: 'scatter', mode: 'lines', name: 'fit', line: { color: colors.line, width: 1.6 } },
+        { x: cut.curve?.x ?? [], y: cut.curve?.y ?? [], type: 'scatter', mode: 'lines', name: 'fit', line: { color: colors.line, width: 1.6 } },
       ] as Partial<Plotly.PlotData>[],
       residuals: [{ x: resid.map((i) => cut.x[i]!), y: resid.map((i) => cut.y[i]! - cut.model[i]!), type: 'scatter', mode: 'markers', marker: { color: colors.second, size: 3 } }] as Partial<Plotly.PlotData>[],
     };
@@ -69,7 +68,7 @@ export function DriftResult({ station, result: r, onAgain }: { station: StationV
         <div className="drift-readouts">
           <Readout testId="drift-hpbw" label="Beam (HPBW)" value={withSigma(r.hpbw_deg, r.hpbw_deg_sigma, '°')} sub="deconvolved from the 0.53° disk" />
           <Readout testId="drift-pointing-az" label="Pointing, az" value={withSigma(r.pointing_offset_deg.az, r.pointing_offset_deg_sigma.az, '°', 3)} sub="on the sky (× cos el)" />
-          <Readout testId="drift-pointing-el" label="Pointing, el" value={withSigma(r.pointing_offset_deg.el, r.pointing_offset_deg_sigma.el, '°', 3)} sub="where the beam points − where the mount says" />
+          <Readout testId="drift-pointing-el" label="Pointing, el" value={withSigma(r.pointing_offset_deg.el, r.pointing_offset_deg_sigma.el, '°', 3)} sub="beam − where the mount says" />
           <Readout testId="drift-tsys" label="T_sys" value={withSigma(r.tsys_k, r.tsys_k_sigma, 'K', 1)} sub={`calibration (${r.calibration.method}): ${r.calibration.tsys_k.toFixed(1)} ± ${r.calibration.tsys_k_sigma.toFixed(1)} K`} />
           <Readout testId="drift-ta" label="Sun, antenna temp." value={withSigma(r.sun_antenna_temp_k, r.sun_antenna_temp_k_sigma, 'K', 1)} sub="peak above the baseline" />
           <Readout
@@ -79,7 +78,7 @@ export function DriftResult({ station, result: r, onAgain }: { station: StationV
           <Readout testId="drift-tb" label="Disk brightness temp." value={r.sun_brightness_temp_k === null ? '—' : `${(r.sun_brightness_temp_k / 1e3).toFixed(0)} × 10³ K`} sub="T_b = S c² / (2 k ν² Ω_sun)" />
           <Readout
             testId="drift-radiometer" label="Radiometer check" value={radio ? `${radio.ratio.value.toFixed(2)} ± ${radio.ratio.sigma.toFixed(2)}` : '—'} tone={radio ? (radio.passes ? 'ok' : 'bad') : undefined}
-            sub={radio ? `off-sun scatter / (T_sys/√(Bτ)): ${radio.passes ? 'thermal noise, passes' : 'more than thermal noise'}` : 'too few off-sun points'}
+            sub={radio ? `off-sun scatter ÷ T_sys/√(Bτ): ${radio.passes ? 'passes' : 'fails, more than thermal noise'}` : 'too few off-sun points'}
           />
         </div>
         {r.verdict.length ? (
