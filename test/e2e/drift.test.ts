@@ -149,8 +149,11 @@ describe.skipIf(skip)('the Drift wizard', { timeout: e2eTest }, () => {
     await plotFits(page, 'drift-fit-drift');
     await framesDrawn(page);
     await page.screenshot({ path: join(shots, 'drift-result-390.png'), fullPage: true });
+    // Nothing wider than the phone (the header wrapped; the readouts' numbers whole, not cut with an ellipsis).
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    const cut = await page.$$eval('[data-testid=drift-result] .readout-value', (els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+    expect(cut).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
 });
