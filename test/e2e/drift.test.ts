@@ -68,6 +68,7 @@ describe.skipIf(skip)('the Drift wizard', { timeout: e2eTest }, () => {
     // log–log: 70 · (100/70)^(ln(1420.406/1415)/ln(2800/1415)) = 70.14 sfu
     await page.locator('[data-testid=drift-flux]', { hasText: '70.1 sfu' }).waitFor();
     expect(await page.getByTestId('drift-flux').textContent()).toMatch(/log–log between 1415 MHz and 2800 MHz/);
+    await page.screenshot({ path: join(shots, 'drift-setup-1440.png'), fullPage: true });
     await page.getByTestId('drift-efficiency').fill('1.5');
     await page.locator('[data-testid=drift-error]', { hasText: 'aperture efficiency' }).waitFor();
     expect(await page.getByTestId('drift-next').isDisabled()).toBe(true);
