@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Store } from '../../observations/store/store.ts';
 import { printPdf, reportCsv, reportHtml, reportSeries } from '../engine/drift-report.ts';
 import { driftReportInput } from '../engine/drift-view.ts';
+import { clip } from './download.ts';
 
 const formats = { html: 'text/html; charset=utf-8', csv: 'text/csv; charset=utf-8', pdf: 'application/pdf' } as const;
 type Format = keyof typeof formats;
@@ -29,11 +30,6 @@ export function parseDriftReport(query: URLSearchParams): DriftReportRequest {
   const format = query.get('format') ?? '';
   if (!Object.hasOwn(formats, format)) return { ok: false, status: 400, reason: `parameter 'format' must be html, csv or pdf, not '${clip(format)}'` };
   return { ok: true, id: Number(id), format: format as Format };
-}
-
-function clip(s: string): string {
-  const printable = s.replace(/[^\x20-\x7e]/g, '?');
-  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
 }
 
 /** Sends the report (or refuses with a plain-text reason: 404 no such observation, 400 one without a usable scan, 503 no Chromium for the PDF). */
