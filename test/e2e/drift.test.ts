@@ -158,3 +158,49 @@ describe.skipIf(skip)('the Drift wizard', { timeout: e2eTest }, () => {
     expect(consoleErrors).toEqual([]);
   });
 });
+
+describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 14° beam the elevation scan cannot fit)', { timeout: e2eTest }, () => {
+  let station: Served;
+  let browser: Browser;
+  let page: Page;
+  let consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ server: station, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1100 }));
+  }, e2eSetup);
+
+  afterAll(async () => {
+    await browser?.close();
+    await station?.stop();
+  });
+
+  it('gives the beam, the az pointing, T_sys and the flux, and says what the data cannot decide instead of an elevation offset', async () => {
+    await page.goto(`${station.base}#/drift`);
+    await page.locator('[data-testid=drift-site]', { hasText: '52.00° N' }).waitFor();
+    await page.getByTestId('drift-rstn').fill('60');
+    await page.locator('[data-testid=drift-flux]', { hasText: '60.0 sfu' }).waitFor();
+    // One value alone is used as it is, and the page says so.
+    expect(await page.getByTestId('drift-flux').textContent()).toMatch(/1415 MHz as is, extrapolated/);
+    await page.getByTestId('drift-next').click();
+    await page.getByTestId('drift-next').click();
+    await page.getByTestId('drift-start').click();
+    await page.getByTestId('drift-result').waitFor();
+    const beam = beamFwhm(1, 1_420_405_752);
+    expect(Math.abs((await number(page, 'drift-hpbw')) / beam - 1)).toBeLessThan(0.03);
+    // The default dish points where its mount says: az within a tenth of the beam of 0.
+    expect(Math.abs(await number(page, 'drift-pointing-az'))).toBeLessThan(0.1 * beam);
+    expect(await page.locator('[data-testid=drift-pointing-el] .readout-value').textContent()).toBe('—');
+    const verdict = await page.getByTestId('drift-verdict').textContent();
+    expect(verdict).toMatch(/What the data cannot decide/);
+    expect(verdict).toMatch(/el cut could not be fitted/);
+    expect(verdict).toMatch(/lower limits/);
+    // The failed cut is still plotted, its points without a fit.
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=drift-fit-el]') as unknown as { data?: unknown[] } | null)?.data?.length ?? 0) === 3);
+    expect((await traceLengths(page, 'drift-fit-el'))[2]).toBe(0);
+    expect(await page.getByTestId('drift-cut-error-el').textContent()).toMatch(/^Not fitted: the beam ⊗ disk fit cannot explain the data/);
+    expect(await page.getByTestId('drift-residuals-el').count()).toBe(0);
+    await framesDrawn(page);
+    await page.screenshot({ path: join(shots, 'drift-result-default-1440.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+});

@@ -27,7 +27,7 @@ function Readout({ label, value, sub, tone, testId }: { label: string; value: st
   );
 }
 
-function CutPlots({ cut, unit }: { cut: Series['cuts'][number]; unit: string }) {
+function CutPlots({ cut, unit, error }: { cut: Series['cuts'][number]; unit: string; error: string | null }) {
   const fig = useMemo(() => {
     const inFit = (keep: boolean) => cut.x.map((_, i) => i).filter((i) => cut.used[i] === keep);
     const pts = (idx: number[]) => ({ x: idx.map((i) => cut.x[i]!), y: idx.map((i) => cut.y[i]!) });
@@ -46,7 +46,11 @@ function CutPlots({ cut, unit }: { cut: Series['cuts'][number]; unit: string }) 
     <div className="drift-cut" data-testid={`drift-cut-${cut.axis}`}>
       <h3>{cutTitle[cut.axis] ?? cut.axis}</h3>
       <Plot testId={`drift-fit-${cut.axis}`} data={fig.main} layout={nightLayout({ showlegend: true, legend: { orientation: 'h', x: 0, y: 1.14, font: { size: 11 } }, xaxis: x, yaxis: { title: { text: `Power (${unit})` } } })} className="plot medium" />
-      <Plot testId={`drift-residuals-${cut.axis}`} data={fig.residuals} layout={nightLayout({ xaxis: x, yaxis: { title: { text: `Residual (${unit})` }, zeroline: true } })} className="plot short" />
+      {cut.curve ? (
+        <Plot testId={`drift-residuals-${cut.axis}`} data={fig.residuals} layout={nightLayout({ xaxis: x, yaxis: { title: { text: `Residual (${unit})` }, zeroline: true } })} className="plot short" />
+      ) : (
+        <p className="danger-text small" data-testid={`drift-cut-error-${cut.axis}`}>Not fitted{error ? `: ${error}` : ''}</p>
+      )}
     </div>
   );
 }
@@ -100,7 +104,7 @@ export function DriftResult({ station, result: r, onAgain }: { station: StationV
         ) : null}
       </div>
       <div className="drift-cuts">
-        {series ? series.cuts.map((c) => <CutPlots key={c.axis} cut={c} unit={unit} />) : seriesError ? <p className="danger-text">{seriesError}</p> : <p className="muted">Reading the cuts…</p>}
+        {series ? series.cuts.map((c, i) => <CutPlots key={c.axis} cut={c} unit={unit} error={r.cuts[i]?.error ?? null} />) : seriesError ? <p className="danger-text">{seriesError}</p> : <p className="muted">Reading the cuts…</p>}
       </div>
     </div>
   );
