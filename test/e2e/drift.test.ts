@@ -10,11 +10,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beamFwhm } from '../../devices/sim/beam.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { e2eSetup, e2eTest, framesDrawn, openSession, plotFits, shots, type Served } from './harness.ts';
+import { e2eSetup, e2eTest, framesDrawn, openSession, plotFits, shots } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
@@ -34,28 +34,28 @@ async function number(page: Page, testId: string): Promise<number> {
 const traceLengths = (page: Page, testId: string) =>
   page.$eval(`[data-testid=${testId}]`, (el) => ((el as unknown as { data?: { x?: ArrayLike<number> }[] }).data ?? []).map((t) => t.x?.length ?? 0));
 
-describe.skipIf(skip)('the Drift wizard', { timeout: e2eTest }, () => {
-  let station: Served;
-  let browser: Browser;
-  let page: Page;
-  let consoleErrors: string[] = [];
-
+/** A station and a page for one describe block: opened before its tests, closed after. */
+function session(prepare?: (dir: string) => void) {
+  const s = {} as Awaited<ReturnType<typeof openSession>>;
   beforeAll(async () => {
-    ({ server: station, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1100 }, {
-      prepare: (dir) => {
-        const scenario = join(dir, 'wizard-scenario.json');
-        writeFileSync(scenario, JSON.stringify({ seed: 3, antennas: [{ diameter: truth.diameter, efficiency: truth.efficiency, tsys: truth.tsys, pointingError: truth.pointingError }], sun: { flux: truth.flux } }));
-        writeFileSync(join(dir, 'station.json'), JSON.stringify({ scenario }));
-      },
-    }));
+    Object.assign(s, await openSession({ width: 1440, height: 1100 }, { prepare }));
   }, e2eSetup);
-
   afterAll(async () => {
-    await browser?.close();
-    await station?.stop();
+    await s.browser?.close();
+    await s.server?.stop();
+  });
+  return s;
+}
+
+describe.skipIf(skip)('the Drift wizard', { timeout: e2eTest }, () => {
+  const s = session((dir) => {
+    const scenario = join(dir, 'wizard-scenario.json');
+    writeFileSync(scenario, JSON.stringify({ seed: 3, antennas: [{ diameter: truth.diameter, efficiency: truth.efficiency, tsys: truth.tsys, pointingError: truth.pointingError }], sun: { flux: truth.flux } }));
+    writeFileSync(join(dir, 'station.json'), JSON.stringify({ scenario }));
   });
 
   it('takes a newcomer from set up to a result page with beam, pointing, T_sys and the sun’s flux against the entered value, with plots', async () => {
+    const { page, server: station, consoleErrors } = s;
     const began = Date.now();
     await page.goto(`${station.base}#/drift`);
     await page.getByTestId('drift-page').waitFor();
@@ -163,21 +163,10 @@ describe.skipIf(skip)('the Drift wizard', { timeout: e2eTest }, () => {
 });
 
 describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 14° beam the elevation scan cannot fit)', { timeout: e2eTest }, () => {
-  let station: Served;
-  let browser: Browser;
-  let page: Page;
-  let consoleErrors: string[] = [];
-
-  beforeAll(async () => {
-    ({ server: station, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1100 }));
-  }, e2eSetup);
-
-  afterAll(async () => {
-    await browser?.close();
-    await station?.stop();
-  });
+  const s = session();
 
   it('gives the beam, the az pointing, T_sys and the flux, and says what the data cannot decide instead of an elevation offset', async () => {
+    const { page, server: station, consoleErrors } = s;
     await page.goto(`${station.base}#/drift`);
     await page.locator('[data-testid=drift-site]', { hasText: '52.00° N' }).waitFor();
     await page.getByTestId('drift-rstn').fill('60');
