@@ -244,6 +244,7 @@ export function parseScenario(input: unknown, origin = 'scenario'): Scenario {
       enabled: bool(x.enabled, 'sun.enabled', true),
       flux1415: num(x.flux1415, 'sun.flux1415', d.sun.flux1415, 0, 1e6, 'sfu'),
       model: (x.model as 'disk' | 'point' | undefined) ?? 'disk',
+      // null is what this parser itself writes (no flux given): a parsed scenario parses again (drift-run passes one back with its speed).
       flux: x.flux === undefined || x.flux === null ? null : num(x.flux, 'sun.flux', 0, 0, 1e6, 'sfu at the observing frequency'),
     };
   }

@@ -35,6 +35,9 @@ import type {
   PointingCorrectionView,
   DriftProgressView,
   DriftRunView,
+  DriftSeriesView,
+  DriftPlanView,
+  SolarFluxView,
 } from './types.ts';
 import type { HiSpectrumView, HiSurveyView } from './hi-types.ts';
 
@@ -168,6 +171,16 @@ export const methods = {
   /** The l–v diagram and rotation curve of observations along the plane. */
   'hi.survey': z.object({ ids: z.array(id).min(1).max(500), references: z.array(id).max(4).optional() }),
   'uploads.cancel': z.object({ job: z.number().int().positive() }),
+  'drift.series': z.object({ observation: id }),
+  'drift.plan': z.object({
+    source: sourceSpec.optional(),
+    diameter: z.number().min(0.05).max(500).optional(),
+    calibration: z.enum(['noise-diode', 'hot-load']).optional(),
+  }),
+  'drift.flux': z.object({
+    published: z.array(z.object({ mhz: z.number().gt(0).max(1e6), sfu: z.number().gt(0).max(1e7) })).min(1).max(16),
+    mhz: z.number().gt(0).max(1e6),
+  }),
 } as const;
 
 export type MethodName = keyof typeof methods;
@@ -240,6 +253,12 @@ export interface Results {
   'hi.survey': Json<HiSurveyView>;
   /** The job, failed with 'cancelled before it started'. */
   'uploads.cancel': UploadJobView;
+  /** A stored drift's cuts with the fit, for the result page's plots (engine/drift-view.ts). */
+  'drift.series': Json<DriftSeriesView>;
+  /** What a drift with these settings will do (engine/drift-run.ts planDrift), before Start. */
+  'drift.plan': DriftPlanView;
+  /** The day's solar flux at `mhz` from published values, log–log (analysis/solar-flux.ts). */
+  'drift.flux': SolarFluxView;
 }
 export type Result<M extends MethodName> = Results[M];
 

@@ -9,6 +9,8 @@ import { errorCause } from './errors.ts';
 import { loadPointingCorrection } from '../engine/pointing-correction.ts';
 import { reduceObservation, surveyObservations, surveyProfile } from '../engine/hi.ts';
 import { waterfall } from '../engine/waterfall.ts';
+import { driftSeries } from '../engine/drift-view.ts';
+import { fluxAt } from '../analysis/solar-flux.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -81,6 +83,9 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     },
     'hi.survey': (p) => surveyObservations(station.store, p.ids, p.references ?? []),
     'uploads.cancel': (p) => station.uploads.cancel(p.job),
+    'drift.series': (p) => driftSeries(station.store, p.observation),
+    'drift.plan': (p) => station.driftPlan(p),
+    'drift.flux': (p) => fluxAt(p.published, p.mhz),
   };
   return async (method, params) => {
     const call = checkParams(method, params);

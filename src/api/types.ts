@@ -437,6 +437,36 @@ export interface DriftRunResult extends DriftResult {
   pointing_correction: PointingCorrection | null;
 }
 
+/** What a drift will do, before Start (drift.plan): the plan, where and when, the sky it runs in, and what to do by hand. */
+export interface DriftPlanView {
+  plan: DriftPlan;
+  /** The site the sun is computed for (the simulator's scenario's on the simulator); degrees, east longitude. */
+  site: { name: string; lat: number; lon: number };
+  /** Observing frequency (Hz) and the dish's diameter (m: the one entered, else the simulator's scenario's). */
+  frequency: number;
+  diameter: number;
+  simulated: boolean;
+  /** Who points the dish: the simulator's mount, or nobody (the user, by hand: see `notices`). */
+  mount: 'simulator' | 'none';
+  /** When the measurement starts on the sky clock (ISO UTC), the sun's transit nearest the passage (ISO UTC, elevation degrees). */
+  start: string;
+  transit: { time: string; el: number };
+  calibration: CalibrationMethod;
+  /** The noise diode's excess temperature (K) when one is known. */
+  diodeK: number | null;
+  /** Sky seconds per second of samples (the simulator runs the drift fast; 1 on a real dish). */
+  clockSpeed: number;
+  /** What the user should know or do (a low sun; where to point a dish without a mount, and when). */
+  notices: string[];
+}
+
+/** The day's solar flux interpolated to a frequency (analysis/solar-flux.ts): sfu, the published values used, and whether it was extrapolated. */
+export interface SolarFluxView {
+  sfu: number;
+  from: { mhz: number; sfu: number }[];
+  extrapolated: boolean;
+}
+
 export type DriftProgressView = DriftProgress;
 export type DriftRunView = DriftRunResult;
 /** The LSR correction of the live pointing (src/engine/hi-live.ts): km/s, degrees, Unix s. */
@@ -447,4 +477,13 @@ export interface LiveLsr {
   l: number | null;
   b: number | null;
   time: number;
+}
+
+/** A stored drift's cuts as the wizard's result page plots them (src/engine/drift-view.ts): per cut, points sorted by the offset on the sky (degrees), power (K or relative), the fitted model at each (null where the fit failed), whether each point is in the fit window, and the model on a fine grid (`curve`) for drawing. */
+export interface DriftSeriesView {
+  observation: number;
+  unit: 'K' | 'relative';
+  /** The result the live run kept (with calibration, radiometer, pointing correction), else the stored data's analysis alone. */
+  result: DriftResult | DriftRunResult;
+  cuts: { axis: string; x: number[]; y: number[]; model: (number | null)[]; used: boolean[]; curve: { x: number[]; y: number[] } | null }[];
 }

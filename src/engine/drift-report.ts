@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fitCut, type CutData, type DriftResult } from '../analysis/drift.ts';
+import type { DriftRunResult } from '../api/types.ts';
 
 export interface ReportInput {
   observation: number;
@@ -20,7 +21,17 @@ export interface ReportInput {
   disk?: number;
 }
 
-interface Series {
+/** The live run's extra lines for the report: calibration, radiometer check, pointing correction. */
+export function runExtras(r: DriftRunResult): Record<string, string> {
+  return {
+    Calibration: `${r.calibration.method}, taken ${r.calibration.taken}: T_sys ${r.calibration.tsys_k.toFixed(1)} ± ${r.calibration.tsys_k_sigma.toFixed(1)} K`,
+    ...(r.radiometer ? { 'Radiometer check (off-sun scatter / T_sys/√(Bτ))': `${r.radiometer.ratio.value.toFixed(2)} ± ${r.radiometer.ratio.sigma.toFixed(2)}` } : {}),
+    ...(r.pointing_correction ? { 'Pointing correction (add to commanded az, el)': `${r.pointing_correction.az.toFixed(3)}°, ${r.pointing_correction.el.toFixed(3)}°` } : {}),
+  };
+}
+
+/** One cut's points (sorted by offset on the sky, degrees), the fitted model there (null where the fit failed) and whether each is in the fit window. */
+export interface Series {
   axis: string;
   x: number[];
   y: number[];

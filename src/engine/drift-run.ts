@@ -21,7 +21,7 @@ import type { BackendChoice, Integration } from '../../correlator/types.ts';
 import { loadScenario, parseScenario, startTime, type Scenario } from '../../devices/sim/scenario.ts';
 import { Store } from '../../observations/store/store.ts';
 import { analyseDrift, type DriftResult } from '../analysis/drift.ts';
-import type { CalibrationMethod, DriftPlan, DriftProgress, DriftRunResult } from '../api/types.ts';
+import type { CalibrationMethod, DriftPlan, DriftPlanView, DriftProgress, DriftRunResult } from '../api/types.ts';
 
 export type { CalibrationMethod, DriftPlan, DriftProgress, DriftRunResult };
 import { convolvedFwhm, sunDiameterDeg } from '../analysis/beam.ts';
@@ -29,7 +29,7 @@ import { antennaTemperature, noiseDiode, yFactor, type KelvinCalibration } from 
 import { FitError } from '../analysis/lsq.ts';
 import { countsVariance } from '../analysis/estimators.ts';
 import { radiometerCheck, type RadiometerCheck } from '../analysis/radiometer.ts';
-import { sunPosition } from '../astro/sun.ts';
+import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import { loadDrift } from './drift.ts';
 import { describeAim } from './pointing.ts';
 import { Session } from './session.ts';
@@ -139,8 +139,8 @@ function autos(i: Integration, channels: number): Float64Array {
   return out;
 }
 
-/** Runs the whole measurement; the observation is kept whatever fails. */
-export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
+/** What a drift will do, before anything is opened: the scenario, the site, the timeline and the plan (throws DriftRunError for what cannot be planned). */
+export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'onNotice'>) {
   const sim = /^sim(:\d+)?$/.test(o.source);
   const channels = o.channels ?? 64;
   const driftPoints = o.driftPoints ?? 160;
@@ -174,20 +174,48 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
   const passageMs = skyStart + (calIntegrations + driftPoints / 2) * tauSky * 1000;
   const sunThen = sunPosition(site, new Date(passageMs));
   const aim = { az: sunThen.az, el: sunThen.el };
-  if (aim.el - 3 * width < 0 && aim.el < 3 * width) o.onNotice?.(`the sun is only ${aim.el.toFixed(1)}° up at the passage: ground in the beam will bend the baseline`);
+  const notices: string[] = [];
+  if (aim.el - 3 * width < 0 && aim.el < 3 * width) notices.push(`the sun is only ${aim.el.toFixed(1)}° up at the passage: ground in the beam will bend the baseline`);
   if (aim.el <= 0) throw new DriftRunError(`the sun is below the horizon at the planned passage (${new Date(passageMs).toISOString()}): start when it is up`);
 
+  if (!sim) {
+    notices.push(`point the dish at az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}° and leave it there: the sun passes at ${new Date(passageMs).toISOString()} (without a mount the elevation offset is not measured)`);
+  }
+  const gain = o.gain ?? driftGain(antennaTemperature(o.flux ?? 100, diameter, o.efficiency ?? 0.6));
+  const plan: DriftPlan = {
+    aim, passage: new Date(passageMs).toISOString(), plannedBeamDeg: plannedBeam, spanMinutes: spanHours * 60, integrationSkySeconds: tauSky,
+    scanOffsets: sim ? scanOffsets : [], gainDb: gain,
+  };
+  return {
+    sim, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
+    calIntegrations, scanSteps, scanDwell, scanOffsets, speed, integration, passageMs, aim, gain, plan, notices,
+  };
+}
+
+/** The plan as the wizard shows it before Start (drift.plan). */
+export function driftPlanView(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'onNotice'>): DriftPlanView {
+  const p = planDrift(o);
+  const transit = nextSunTransit(p.site, new Date(p.passageMs - 12 * 3600_000));
+  return {
+    plan: p.plan, site: { name: p.site.name, lat: p.site.lat, lon: p.site.lon }, frequency: p.frequency, diameter: p.diameter, simulated: p.sim,
+    mount: p.sim ? 'simulator' : 'none', start: new Date(p.skyStart).toISOString(), transit: { time: transit.time.toISOString(), el: transit.el },
+    calibration: p.method, diodeK: p.diode ?? null, clockSpeed: p.speed, notices: p.notices,
+  };
+}
+
+/** Runs the whole measurement; the observation is kept whatever fails. */
+export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
+  const {
+    sim, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
+    calIntegrations, scanSteps, scanDwell, scanOffsets, speed, integration, passageMs, aim, gain, plan, notices,
+  } = planDrift(o);
+  for (const n of notices) o.onNotice?.(n);
   const mountSteps: { from: number; offset: number }[] = [];
   let clockNow = () => skyStart;
   const mount = sim ? new PlannedMount(site, aim, mountSteps, () => clockNow()) : null;
   if (!mount) {
     o.onNotice?.(`point the dish at az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}° and leave it there: the sun passes at ${new Date(passageMs).toISOString()} (without a mount the elevation offset is not measured)`);
   }
-  const gain = o.gain ?? driftGain(antennaTemperature(o.flux ?? 100, diameter, o.efficiency ?? 0.6));
-  const plan: DriftPlan = {
-    aim, passage: new Date(passageMs).toISOString(), plannedBeamDeg: plannedBeam, spanMinutes: spanHours * 60, integrationSkySeconds: tauSky,
-    scanOffsets: mount ? scanOffsets : [], gainDb: gain,
-  };
 
   const scenarioObject = scenario ? ({ ...scenario, speed } as unknown as Record<string, unknown>) : undefined;
   const store = Store.open(o.dataDir);

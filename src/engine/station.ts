@@ -8,7 +8,8 @@
  * the CLI and the Electron shell all drive it through src/api.
  */
 import { Qualification } from './qualify.ts';
-import { runDrift, type CalibrationMethod, type DriftProgress, type DriftRunResult } from './drift-run.ts';
+import { driftPlanView, runDrift, type CalibrationMethod, type DriftProgress, type DriftRunResult } from './drift-run.ts';
+import type { DriftPlanView } from '../api/types.ts';
 import { applyCurrentCalibration } from './live-kelvin.ts';
 import { EventEmitter } from 'node:events';
 import type { ScheduleJobView } from '../api/types.ts';
@@ -368,6 +369,12 @@ export class Station extends EventEmitter<StationEvents> {
         }
       },
     });
+  }
+
+  /** What runDrift with these settings will do (the plan, where and when), before it starts. */
+  driftPlan(p: { source?: string; diameter?: number; calibration?: CalibrationMethod }): DriftPlanView {
+    const source = p.source ?? 'sim';
+    return driftPlanView({ source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir, diameter: p.diameter, calibration: p.calibration });
   }
 
   /** A raw observation through the FX core again (reprocess.ts) into a new observation; 'task' events report its progress. */

@@ -38,7 +38,7 @@ export function parseDownload(query: URLSearchParams): DownloadRequest {
 }
 
 /** At most 40 characters of something the client sent, for a message. */
-function clip(s: string): string {
+export function clip(s: string): string {
   const printable = s.replace(/[^\x20-\x7e]/g, '?');
   return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
 }

@@ -17,6 +17,7 @@ import { dispatcher } from '../api/dispatch.ts';
 import type { Station, StationEvents } from '../engine/station.ts';
 import type { SpectrumEvent } from '../api/types.ts';
 import { serveDownload } from './download.ts';
+import { serveDriftReport } from './drift-download.ts';
 import { checkRequest, isLoopback, type Verdict } from './guard.ts';
 import { answer, maxPayload } from './rpc.ts';
 
@@ -68,6 +69,7 @@ export async function serve(o: ServeOptions): Promise<RunningServer> {
       const verdict = checkRequest(req, { bind: host, token }, api);
       if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
       if (target.path === '/api/download') serveDownload(req, res, o.station.store, target.query, refuse);
+      else if (target.path === '/api/drift-report') void serveDriftReport(req, res, o.station.store, target.query, refuse);
       else if (api) refuse(res, target.path === '/api' ? 426 : 404, target.path === '/api' ? 'the API is a WebSocket at /api: connect with a WebSocket client' : `no such endpoint ${clip(target.path)}; the API is the WebSocket at /api and downloads are at /api/download`);
       else serveStatic(req, res, uiDir, target.path);
     } catch (err) {

@@ -6,11 +6,12 @@ import { Qualification } from './pages/Qualification.tsx';
 import { StationPage } from './pages/Station.tsx';
 import { Schedule } from './pages/Schedule.tsx';
 import { Hydrogen } from './pages/Hydrogen.tsx';
+import { Drift } from './pages/Drift.tsx';
 import { groupMembers, isSimulated, sourceTitle } from './inputs.ts';
 import type { Notice as StationNotice } from '../api/types.ts';
 import { causeTitle, useStation, type Status } from './station.ts';
 
-const pages = { live: 'Live', station: 'Station', observations: 'Observations', schedule: 'Schedule', hydrogen: 'Hydrogen', qualification: 'Qualification' } as const;
+const pages = { live: 'Live', station: 'Station', observations: 'Observations', schedule: 'Schedule', hydrogen: 'Hydrogen', qualification: 'Qualification', drift: 'Drift' } as const;
 type Page = keyof typeof pages;
 
 function currentPage(): Page {
@@ -102,7 +103,7 @@ export function App() {
       </div>
 
       <main>
-        {page === 'live' ? <Live station={station} /> : page === 'station' ? <StationPage station={station} /> : page === 'hydrogen' ? <Hydrogen station={station} /> : page === 'schedule' ? <Schedule station={station} /> : page === 'qualification' ? <Qualification station={station} /> : <Observations station={station} />}
+        {page === 'live' ? <Live station={station} /> : page === 'station' ? <StationPage station={station} /> : page === 'hydrogen' ? <Hydrogen station={station} /> : page === 'schedule' ? <Schedule station={station} /> : page === 'drift' ? <Drift station={station} /> : page === 'qualification' ? <Qualification station={station} /> : <Observations station={station} />}
       </main>
     </div>
   );

@@ -44,8 +44,9 @@ export interface Served {
 }
 
 /** `fringe serve` on the simulator (cpu backend), on a free port, in a new data folder; the UI is built once by ensureUiBuilt, not by each server. */
-export async function startServer(extra: string[] = []): Promise<Served> {
+export async function startServer(extra: string[] = [], prepare?: (dir: string) => void): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'fringe-e2e-'));
+  prepare?.(dir);
   const engine = await startEngine({ root: repoRoot, args: ['--db', dir, '--source', 'sim', '--backend', 'cpu', '--no-ui-build', ...extra] }).catch((err) => {
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -73,11 +74,12 @@ export function launchChromium(): Promise<Browser> {
 /** A fresh station (`fringe serve` on the simulator), the built UI, Chromium and one page whose console errors are collected. */
 export async function openSession(
   viewport: { width: number; height: number },
-  options: { acceptDownloads?: boolean } = {},
+  /** `prepare`: writes into the data folder before the station opens it (a scenario in station.json). */
+  options: { acceptDownloads?: boolean; prepare?: (dir: string) => void } = {},
 ): Promise<{ server: Served; browser: Browser; page: Page; consoleErrors: string[] }> {
-  const [server] = await Promise.all([startServer(), ensureUiBuilt()]);
+  const [server] = await Promise.all([startServer([], options.prepare), ensureUiBuilt()]);
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport, ...options });
+  const page = await browser.newPage({ viewport, acceptDownloads: options.acceptDownloads });
   page.setDefaultTimeout(e2eWait);
   const consoleErrors: string[] = [];
   page.on('console', (m) => {

@@ -10,7 +10,7 @@ import * as inputs from '../../api/inputs.ts';
 import { analyseDrift } from '../../analysis/drift.ts';
 import { DriftDataError, loadDrift } from '../../engine/drift.ts';
 import { DriftRunError, runDrift, type CalibrationMethod } from '../../engine/drift-run.ts';
-import { writeDriftReport } from '../../engine/drift-report.ts';
+import { runExtras, writeDriftReport } from '../../engine/drift-report.ts';
 import { DeviceError } from '../../../devices/errors.ts';
 import { FitError } from '../../analysis/lsq.ts';
 import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine } from '../command.ts';
@@ -224,11 +224,7 @@ async function runLive(args: DriftArgs, live: DriftLiveArgs): Promise<number> {
         const data = loadDrift(store, r.observation);
         const written = await writeDriftReport(args.report, {
           observation: r.observation, when: r.plan.passage, cuts: data.cuts, result: r, disk: data.disk ?? undefined,
-          extra: {
-            Calibration: `${r.calibration.method}, taken ${r.calibration.taken}: T_sys ${r.calibration.tsys_k.toFixed(1)} ± ${r.calibration.tsys_k_sigma.toFixed(1)} K`,
-            ...(r.radiometer ? { 'Radiometer check (off-sun scatter / T_sys/√(Bτ))': `${r.radiometer.ratio.value.toFixed(2)} ± ${r.radiometer.ratio.sigma.toFixed(2)}` } : {}),
-            ...(r.pointing_correction ? { 'Pointing correction (add to commanded az, el)': `${r.pointing_correction.az.toFixed(3)}°, ${r.pointing_correction.el.toFixed(3)}°` } : {}),
-          },
+          extra: runExtras(r),
         });
         if (written.notice) console.error(`fringe drift: ${written.notice}`);
         console.error(`fringe drift: report written: ${written.files.join(', ')}`);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { beamFwhm } from '../../../devices/sim/beam.ts';
 import { dispatcher } from '../../../src/api/dispatch.ts';
-import type { DriftProgressView, DriftRunView } from '../../../src/api/types.ts';
+import type { DriftPlanView, DriftProgressView, DriftRunView, DriftSeriesView } from '../../../src/api/types.ts';
 import { defaultSettings, saveSettings } from '../../../src/engine/settings.ts';
 import { Station } from '../../../src/engine/station.ts';
 
@@ -23,6 +23,18 @@ describe('drift.run', () => {
       await expect(call('drift.run', { efficiency: 1.5 })).rejects.toThrow(/efficiency/);
       await expect(call('drift.run', { efficiency: 0.6, calibration: 'sun' })).rejects.toThrow(/calibration/);
       await expect(call('drift.run', { efficiency: 0.6, source: 'nonsense:1' })).rejects.toThrow(/source/);
+      // Before Start: the plan for the station's scenario (its site, its 4 m dish, its sky clock), the day's flux interpolated.
+      const plan = (await call('drift.plan', {})) as DriftPlanView;
+      expect(plan).toMatchObject({ site: { lat: 52, lon: 0 }, frequency: 1_420_405_752, diameter: 4, simulated: true, mount: 'simulator', calibration: 'noise-diode', diodeK: 100 });
+      expect(plan.transit.time.slice(0, 16)).toBe('2026-06-21T12:01');
+      expect(plan.plan.plannedBeamDeg).toBeCloseTo((70 * 299_792_458) / 1_420_405_752 / 4, 6);
+      await expect(call('drift.plan', { source: 'rtlsdr:0', calibration: 'hot-load' })).rejects.toThrow(/diameter/);
+      await expect(call('drift.plan', { source: 'rtlsdr:0', diameter: 3 })).rejects.toThrow(/noise diode's excess temperature/);
+      // log–log between 1415 and 2800 MHz: 70 · (100/70)^(ln(1420.406/1415)/ln(2800/1415)).
+      const flux = (await call('drift.flux', { published: [{ mhz: 2800, sfu: 100 }, { mhz: 1415, sfu: 70 }], mhz: 1420.405752 })) as { sfu: number; extrapolated: boolean };
+      expect(flux.sfu).toBeCloseTo(70 * (100 / 70) ** (Math.log(1420.405752 / 1415) / Math.log(2800 / 1415)), 9);
+      expect(flux.extrapolated).toBe(false);
+      await expect(call('drift.flux', { published: [], mhz: 1420 })).rejects.toThrow(/published/);
       const events: DriftProgressView[] = [];
       station.on('drift', (e) => events.push(e));
       const r = (await call('drift.run', { efficiency: 0.6, flux: 70 })) as DriftRunView;
@@ -37,6 +49,18 @@ describe('drift.run', () => {
       expect(events.length).toBeLessThan(400);
       expect(await call('pointing.correction', {})).toEqual(r.pointing_correction);
       expect(((await call('calibration.current', {})) as { id: number }).id).toBe(r.calibration.record);
+      // The result page's plots: the run's own result kept with the observation, each cut's points, the fit at each and on a grid.
+      const series = (await call('drift.series', { observation: r.observation })) as DriftSeriesView;
+      expect(series.result).toEqual(JSON.parse(JSON.stringify(r)));
+      expect(series.cuts.map((c) => c.axis)).toEqual(['drift', 'el']);
+      for (const c of series.cuts) {
+        const inFit = c.used.map((u, i) => (u ? i : -1)).filter((i) => i >= 0);
+        // The fit explains the points it used: residuals under 2 % of the sun's antenna temperature.
+        expect(Math.max(...inFit.map((i) => Math.abs(c.y[i]! - c.model[i]!)))).toBeLessThan(0.02 * r.sun_antenna_temp_k!);
+        expect(c.curve!.x).toHaveLength(241);
+        expect(Math.max(...c.curve!.y)).toBeGreaterThan(r.tsys_k! + 0.9 * r.sun_antenna_temp_k!);
+      }
+      await expect(call('drift.series', { observation: 999 })).rejects.toThrow(/999/);
     } finally {
       await station.close();
     }
