@@ -80,6 +80,36 @@ export interface StationStatus {
   notices: Notice[];
   /** The connected rotator, or null. */
   rotator: RotatorStatus | null;
+  /** A live group's calibration tracking (engine/group-live.ts), or null/absent where there is none. */
+  groupTracking?: GroupTrackingStatus | null;
+}
+
+/** The state of a live group's calibration: calibrating (no solution yet), locked, tracking (a check moved it and it was corrected), lost. */
+export type GroupTrackingState = 'calibrating' | 'locked' | 'tracking' | 'lost';
+
+/** One change of a live group's calibration (a 'calibration' event of a recording carries the same). */
+export interface GroupTrackingEvent {
+  /** Sky time of the check that caused it (Unix s). */
+  time: number;
+  /** Input 0's sample index when that check began. */
+  sample: number;
+  state: GroupTrackingState;
+  reason: string;
+  /** Delays applied (samples per input), when this event applied a calibration. */
+  delays?: number[];
+  delayChange?: number[];
+  /** Each input's band coherence with input 0 on the noise source (0…1). */
+  coherence?: number[];
+}
+
+export interface GroupTrackingStatus {
+  state: GroupTrackingState;
+  /** Delays in force (samples per input), or null before the first calibration. */
+  delays: number[] | null;
+  /** Seconds of samples between scheduled checks. */
+  recheckSeconds: number;
+  /** The last 20 changes, oldest first. */
+  events: GroupTrackingEvent[];
 }
 
 /** Progress of long work the station does for the UI (reprocessing, a qualification run). */
@@ -114,7 +144,9 @@ export type Notice =
   /** The simulated dish follows the connected rotator (or will from the next live start). */
   | { kind: 'rotator-follow'; text: string }
   /** The rotator the simulated dish followed went away: the dish stays where it was. */
-  | { kind: 'rotator-lost'; text: string };
+  | { kind: 'rotator-lost'; text: string }
+  /** A live group's calibration tracking changed state or calibration (engine/group-live.ts). */
+  | { kind: 'group-tracking'; text: string; state: GroupTrackingState };
 export type NoticeKind = Notice['kind'];
 
 /**

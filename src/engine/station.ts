@@ -22,6 +22,7 @@ import { Store } from '../../observations/store/store.ts';
 import type { Site } from '../astro/site.ts';
 import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import type { Calibration } from './calibration.ts';
+import { GroupLiveTracking, trackingText } from './group-live.ts';
 import { realClock, type SkyClock } from './clock.ts';
 import { Dish, followPrefix, stayNotice } from './dish.ts';
 import { resolveLive, type LiveOptions, type LiveView } from './live.ts';
@@ -62,11 +63,15 @@ export class Station extends EventEmitter<StationEvents> {
           this.emitStatus();
         },
       }),
-    sink: { block: (view, b) => this.recorder.block(view, b), integration: (view, i) => this.integration(view, i), ended: (view, failure) => this.ended(view, failure) },
+    sink: { block: (view, b) => { this.recorder.block(view, b); if (this.slot.holds(view)) this.tracking?.block(b); }, integration: (view, i) => this.integration(view, i), ended: (view, failure) => this.ended(view, failure) },
     installed: (view) => this.installed(view),
     fail: (err) => this.fail(err, 'live'),
   });
   private notices: Notice[] = [];
+  /** A live group's calibration tracking (group-live.ts), or null. */
+  private tracking: GroupLiveTracking | null = null;
+  /** Seconds of samples between a live group's calibration checks (from the next live start). */
+  groupRecheckSeconds = 60;
   /** The source spec a live start is opening (from stopping the old session until the new one runs), else null. */
   private starting: string | null = null;
   private settings: StationSettings;
@@ -218,6 +223,25 @@ export class Station extends EventEmitter<StationEvents> {
     }
   }
 
+  /** Calibration tracking for a new live view of a group (group-live.ts): its changes become a notice, the status and a recording's 'calibration' events. */
+  private trackGroup(view: LiveView): void {
+    this.untrackGroup();
+    this.tracking = GroupLiveTracking.for(view.session, {
+      recheckSeconds: this.groupRecheckSeconds,
+      onEvent: (e) => {
+        if (!this.slot.holds(view)) return;
+        this.notices = [...this.notices.filter((n) => n.kind !== 'group-tracking'), { kind: 'group-tracking', text: trackingText(e), state: e.state }];
+        this.recorder.event('calibration', { tracking: e }, e.time);
+        this.emitStatus();
+      },
+    });
+  }
+
+  private untrackGroup(): void {
+    void this.tracking?.close();
+    this.tracking = null;
+  }
+
   status(): StationStatus {
     const l = this.slot.current;
     const s = l?.view.session;
@@ -233,6 +257,7 @@ export class Station extends EventEmitter<StationEvents> {
       scenario: this.settings.scenario,
       notices: [...this.notices],
       rotator: this.dish.rotator?.status() ?? null,
+      groupTracking: this.tracking?.status() ?? null,
     };
   }
 
@@ -262,6 +287,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   private async endLive(): Promise<void> {
     if (!this.slot.current) return;
+    this.untrackGroup();
     await this.slot.end();
     this.emitStatus();
   }
@@ -275,6 +301,7 @@ export class Station extends EventEmitter<StationEvents> {
       ...(group ? [{ kind: 'group-calibration', text: group.notice, delays: group.fit?.delays ?? null } as const] : []),
     ];
     if (session.simulated) this.notices.push({ kind: 'simulator', text: 'No dongle in use: showing the built-in simulator.' });
+    this.trackGroup(view);
     const ctl = this.dish.rotator;
     if (ctl && session.simulated) this.notices.push({ kind: 'rotator-follow', text: `${followPrefix} (${ctl.driver}).` });
   }
@@ -282,6 +309,7 @@ export class Station extends EventEmitter<StationEvents> {
   private integration(view: LiveView, i: Integration): void {
     if (!this.slot.holds(view)) return;
     this.recorder.integration(view, i);
+    this.tracking?.integration(i);
     if (this.listenerCount('spectrum') > 0) this.emit('spectrum', spectrumEvent(view.session, i, view.stages(), this.recorder.id));
   }
 
@@ -291,6 +319,7 @@ export class Station extends EventEmitter<StationEvents> {
     if (failure) this.fail(failure, 'live');
     this.recorder.interrupt(failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped');
     this.slot.current = null;
+    this.untrackGroup();
     this.emitStatus();
   }
 
