@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import * as inputs from './inputs.ts';
 import { endpoint, site, sourceSpec } from './inputs.ts';
-import type { Observation } from '../../observations/store/types.ts';
+import type { AntennaPosition, Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
 import type {
@@ -83,6 +83,8 @@ const id = inputs.observationId.schema;
 export const methods = {
   'station.status': z.object({}),
   'station.setSite': site,
+  /** The group's antennas by input: east, north, up (m from the site), dish diameter (m). */
+  'station.setAntennas': z.object({ antennas: inputs.antennaPositions }),
   'station.sun': z.object({}),
   'sources.list': z.object({}),
   'station.addEndpoint': z.object({ endpoint }),
@@ -153,6 +155,7 @@ export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[
 export interface Results {
   'station.status': Json<StationStatus>;
   'station.setSite': Json<Site>;
+  'station.setAntennas': Json<AntennaPosition[]>;
   /** `sky`: the sun in the sky the dish sees (the simulator's when it is live), for pointing. */
   'station.sun': Json<SkyPosition & { nextTransit: Transit; sky: { az: number; el: number; sky: 'simulator' | 'site' } }>;
   /** Dongles, rtl_tcp endpoints (probed) and the simulator's scenarios. */

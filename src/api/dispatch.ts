@@ -13,6 +13,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
   const handlers: Handlers = {
     'station.status': () => station.status(),
     'station.setSite': (p) => station.setSite(p),
+    'station.setAntennas': (p) => station.setAntennas(p.antennas),
     'station.sun': () => station.sun(),
     'sources.list': () => station.sources(),
     'station.addEndpoint': (p) => station.addEndpoint(p.endpoint),

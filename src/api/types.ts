@@ -82,6 +82,8 @@ export interface StationStatus {
   rotator: RotatorStatus | null;
   /** A live group's calibration tracking (engine/group-live.ts), or null/absent where there is none. */
   groupTracking?: GroupTrackingStatus | null;
+  /** The station's antennas by input from the settings (station.setAntennas); [] when not set. */
+  antennas?: { name: string; east: number; north: number; up: number; dishDiameter?: number }[];
 }
 
 /** The state of a live group's calibration: calibrating (no solution yet), locked, tracking (a check moved it and it was corrected), lost. */

@@ -16,6 +16,7 @@ import { devicesOf } from './live.ts';
 import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
 import { errorCause } from '../api/errors.ts';
 import type { Integration } from '../../correlator/types.ts';
+import type { AntennaPosition } from '../../observations/store/types.ts';
 import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { SerialQueue } from '../../devices/serial-queue.ts';
 import { Store } from '../../observations/store/store.ts';
@@ -57,7 +58,7 @@ export class Station extends EventEmitter<StationEvents> {
   private readonly slot = new LiveSlot({
     open: (o) =>
       Session.open({
-        ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
+        ...o, minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock, antennas: this.settings.antennas,
         onNotice: (notice) => {
           this.notices.push({ kind: 'gpu-fallback', text: notice });
           this.emitStatus();
@@ -143,6 +144,13 @@ export class Station extends EventEmitter<StationEvents> {
     this.changeSettings({ site });
     this.emitStatus();
     return this.settings.site;
+  }
+
+  /** The group's antennas by input (east, north, up m from the site; dish diameters), kept in the settings for the next live start. */
+  setAntennas(antennas: AntennaPosition[]): AntennaPosition[] {
+    this.changeSettings({ antennas });
+    this.emitStatus();
+    return this.settings.antennas;
   }
 
   /** The sky clock: the simulator's while it is live, else real time. */
@@ -258,6 +266,7 @@ export class Station extends EventEmitter<StationEvents> {
       notices: [...this.notices],
       rotator: this.dish.rotator?.status() ?? null,
       groupTracking: this.tracking?.status() ?? null,
+      antennas: this.settings.antennas,
     };
   }
 
