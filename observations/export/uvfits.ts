@@ -77,6 +77,7 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
       card('PTYPE7', 'INTTIM'), card('PSCAL7', 1), card('PZERO7', 0),
       ...commentary('COMMENT', 'Mean visibility per spectrum; weight = spectra averaged. Not fringe-stopped.'),
       ...commentary('HISTORY', fitsText(`Fringe ${obs.softwareVersion}, observation ${obs.id} (${obs.mode})`, 200)),
+      ...commentary('HISTORY', fitsText(correlatorCalibration(config), 400)),
     ]);
     const group = new Float32Array(pcount + 3 * C);
     let done = 0;
@@ -110,6 +111,14 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
     w.abort();
     throw err;
   }
+}
+
+/** The calibration the correlator applied to these visibilities (ObservationConfig.fx: delays, per-channel gains), in words. */
+function correlatorCalibration(config: { fx: { delays?: readonly number[] | null; gains?: readonly (readonly number[])[] | null } }): string {
+  const d = config.fx.delays;
+  const delays = d && d.some((x) => x !== 0) ? `delays ${d.map((x) => +x.toFixed(3)).join(', ')} samples` : 'no delays';
+  const gains = config.fx.gains ? 'per-channel complex gains (group calibration)' : 'no per-channel gains';
+  return `Correlator calibration applied: ${delays}; ${gains}. Amplitudes uncalibrated.`;
 }
 
 function writeAntennaTable(

@@ -5,6 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { StationStatus } from '../../../src/api/types.ts';
 import { Station } from '../../../src/engine/station.ts';
 import { spectra } from '../../helpers/station.ts';
+import { exportUvfits } from '../../../observations/export/uvfits.ts';
+import { channelFrequencies } from '../../../observations/export/common.ts';
+import { noAstropy, python } from '../../observations/export/validators.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-group-live-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,6 +55,56 @@ describe('a live group calibrated and tracked by the station', () => {
     await station.setScenario('interferometer');
     const s = await station.startLive({ source: 'group:sim:0,sim:1,sim:2', backend: 'cpu', threads: 0, pacing: false, channels: 256, calibrate: false });
     expect(s.groupTracking).toBeNull();
+    await station.close();
+  }, 120_000);
+
+  it.skipIf(noAstropy() !== null)('records a calibrated group observation whose UVFITS astropy reads: baseline lengths, frequencies, times, the calibration, coherent baselines', async () => {
+    const station = Station.open(join(dir, 'c'));
+    station.groupRecheckSeconds = 30;
+    await station.setScenario('interferometer');
+    await station.startLive({ source: 'group:sim:0,sim:1,sim:2', backend: 'cpu', threads: 0, pacing: false, channels: 64, integration: 0.1 });
+    await statusWhere(station, (s) => s.groupTracking?.state === 'locked');
+    // From the integration after the calibration applied.
+    await spectra(station, 2);
+    const id = station.startRecording({ target: 'Sun' });
+    await spectra(station, 4);
+    station.stopRecording();
+    await station.stopLive();
+    const obs = station.store.getObservation(id);
+    expect(obs.config.fx.gains).not.toBeNull();
+    const out = join(dir, 'cal.uvfits');
+    exportUvfits(station.store, id, out);
+    const times = station.store.integrationTimes(id);
+    const r = python<{ len: Record<string, number[]>; freq: number[]; date: number[]; history: string; coherence: Record<string, number[]> }>(`
+h = fits.open(path)
+g = h[0].data
+hd = h[0].header
+bl = g.par('BASELINE').astype(int)
+uvw = np.stack([g.par('UU'), g.par('VV'), g.par('WW')], 1) * 299792458.0
+d = g.data[:, 0, 0, 0, :, 0, :]
+V = d[..., 0] + 1j * d[..., 1]
+L, coh = {}, {}
+auto = {a: V[bl == 257 * a].real for a in (1, 2, 3)}
+for k in sorted(set(bl.tolist())):
+    a, b = k // 256, k % 256
+    if a == b: continue
+    sel = bl == k
+    L['%d-%d' % (a, b)] = np.linalg.norm(uvw[sel], axis=1).tolist()
+    coh['%d-%d' % (a, b)] = (np.abs(V[sel].sum(1)) / np.sqrt(auto[a].sum(1) * auto[b].sum(1))).tolist()
+f = hd['CRVAL4'] + (np.arange(hd['NAXIS4']) + 1 - hd['CRPIX4']) * hd['CDELT4']
+print(json.dumps({'len': L, 'freq': f.tolist(), 'date': np.unique(g.par('DATE')).tolist(), 'history': ''.join(str(x).ljust(72) for x in hd['HISTORY']), 'coherence': coh}))
+`, out);
+    // The scenario's dishes: west (−5, 0, 0), east (5, 0, 0), north (0, 8, 0.5) m.
+    const expected: Record<string, number> = { '1-2': 10, '1-3': Math.hypot(5, 8, 0.5), '2-3': Math.hypot(5, 8, 0.5) };
+    for (const [k, L] of Object.entries(expected)) for (const x of r.len[k]!) expect(x).toBeCloseTo(L, 4);
+    expect(r.freq).toEqual(Array.from(channelFrequencies(obs.config)));
+    expect(r.date).toHaveLength(times.length);
+    r.date.forEach((jd, i) => expect(Math.abs((jd - 2440587.5) * 86400 - (times[i]!.time + times[i]!.duration / 2))).toBeLessThan(0.01));
+    const applied = /Correlator calibration applied: delays ([-\d., ]+) samples; per-channel complex gains/.exec(r.history.replace(/ {2,}/g, " "));
+    expect(applied, r.history).not.toBeNull();
+    applied![1]!.split(", ").map(Number).forEach((d, a) => expect(Math.abs(d - [1234, 0, 717][a]!)).toBeLessThan(0.05));
+    // Calibrated: every baseline coherent on the sun (uncalibrated, the 1234-sample offset leaves < 0.01).
+    for (const c of Object.values(r.coherence)) for (const x of c) expect(x).toBeGreaterThan(0.3);
     await station.close();
   }, 120_000);
 });
