@@ -15,6 +15,8 @@ import type {
   ErrorCause,
   ExportFormat,
   ExportedFile,
+  FringeFits,
+  FringeView,
   ObservationSummary,
   RotatorEvent,
   Sources,
@@ -109,6 +111,10 @@ export const methods = {
   'observations.get': z.object({ id }),
   'observations.delete': z.object({ id }),
   'observations.summary': z.object({ id }),
+  /** A group observation's fringes per baseline and closure phases (engine/fringe-view.ts). */
+  'observations.fringes': z.object({ id }),
+  /** `fringe baseline` and `fringe size` on it, each its result or why none. */
+  'observations.fringeFits': z.object({ id }),
   'observations.reprocess': z.object({
     id,
     channels: inputs.channels.schema.optional(),
@@ -171,6 +177,8 @@ export interface Results {
   'observations.get': Json<Observation>;
   'observations.delete': { id: number };
   'observations.summary': ObservationSummary;
+  'observations.fringes': FringeView;
+  'observations.fringeFits': FringeFits;
   'observations.export': ExportedFile;
   /** The new observation. */
   'observations.reprocess': { id: number; integrations: number; status: string };

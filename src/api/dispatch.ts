@@ -6,6 +6,7 @@ import type { Station } from '../engine/station.ts';
 import { ApiError, checkParams, type MethodName, type Params } from './contract.ts';
 import { exportForDownload, summarize } from '../engine/summary.ts';
 import { errorCause } from './errors.ts';
+import { fringeFits, fringeView } from '../engine/fringe-view.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -37,6 +38,8 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return { id: p.id };
     },
     'observations.summary': (p) => summarize(station.store, p.id),
+    'observations.fringes': (p) => fringeView(station.store, p.id),
+    'observations.fringeFits': (p) => fringeFits(station.store, p.id),
     'observations.reprocess': (p) => station.reprocess(p),
     'observations.export': (p) => exportForDownload(station.store, p.id, p.format, p.kind),
     'rotator.connect': (p) => station.connectRotator(p),

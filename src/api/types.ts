@@ -416,3 +416,29 @@ export interface SchedulePlan {
   /** Overlapping jobs (ids) and jobs whose constraints fail. */
   conflicts: { jobs: number[]; reason: string }[];
 }
+
+/** A group observation's fringes for its page (engine/fringe-view.ts). Times Unix s, phases degrees. */
+export interface FringeView {
+  id: number;
+  /** Integrations averaged per point (1: every integration). */
+  step: number;
+  time: number[];
+  /** Channel centre frequencies (Hz). */
+  frequency: number[];
+  /** Per baseline: the band-summed visibility normalised by the autos (re, im, amplitude, phase) against time, and the phase of the recording's summed visibility per channel. */
+  baselines: { a: number; b: number; re: number[]; im: number[]; amplitude: number[]; phaseDeg: number[]; spectrumPhaseDeg: number[] }[];
+  /** Closure phase of every triangle against time. */
+  closures: { triangle: [number, number, number]; deg: number[] }[];
+}
+
+/** `fringe baseline` and `fringe size` on a recorded observation, each its JSON or why the data give none. */
+export interface FringeFits {
+  baseline:
+    | {
+        baselines: { a: number; b: number; east_m: number; north_m: number; up_m: number; length_m: number; length_err_m: number; phase_deg: number; phase_err_deg: number; residual_rms: number; reduced_chi2: number }[];
+        closure_phases_deg: { triangle: [number, number, number]; deg: number }[];
+        note: string;
+      }
+    | { error: string };
+  size: { diameter_deg: { value: number; sigma: number } | null; verdict: string; nulls: { hourAngleH: number; qLambda: number }[]; a: number; b: number } | { error: string };
+}
