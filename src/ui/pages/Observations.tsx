@@ -6,6 +6,7 @@ import { Plot, colors, nightLayout } from '../components/Plot.tsx';
 import { decibels, formatMHz, radioVelocity } from '../spectrum.ts';
 import type { StationView } from '../station.ts';
 import { ReprocessPanel } from './Reprocess.tsx';
+import { ObservationFringes } from './Fringes.tsx';
 import { TargetsPanel, UploadPanel, useTargets, type TargetSummary } from './Uploads.tsx';
 
 type Obs = Result<'observations.list'>[number];
@@ -250,6 +251,7 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
       ) : (
         <p className="muted">Reading…</p>
       )}
+      {obs.integrations > 0 && obs.config.fx.inputs > 1 && obs.config.fx.mode === 'full' ? <ObservationFringes station={station} id={obs.id} /> : null}
       <UploadPanel station={station} obsId={obs.id} targets={targets} />
     </section>
   );
