@@ -37,12 +37,17 @@ describe.skipIf(skip)('fringes of a group in the UI', { timeout: e2eTest }, () =
     await server?.stop();
   });
 
-  it('calibrates the live group (notice), records it, and shows its fringes, closure phase and fits on the observation page', async () => {
+  it('calibrates the live group (notice, live fringes with its state), records it, and shows its fringes, closure phase and fits on the observation page', async () => {
     await apiCall(server.port, 'station.setScenario', { scenario: 'interferometer' });
     await apiCall(server.port, 'live.start', { source: 'group:sim:0,sim:1,sim:2', channels: 64, integration: 0.25 });
     await page.goto(server.url.replace(/\/(\?|$)/, '/#/live$1'));
     // The station's calibration tracking, shown as a notice once the noise source's solution is applied.
     await page.getByTestId('notice').filter({ hasText: 'Group calibration locked' }).waitFor();
+    // The Live page's fringes: the tracking state, and every baseline's fringe, amplitude, phase and the closure phase.
+    await page.getByTestId('tracking-state').filter({ hasText: /calibration: locked · delays 123\d\.\d\d, 0\.00, 71\d\.\d\d/ }).waitFor();
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=live-fringe-closure]') as unknown as { data?: { y: number[] }[] })?.data?.[0]?.y.length ?? 0) >= 4);
+    expect((await traces(page, 'live-fringe-re')).map((t) => t.name)).toHaveLength(3);
+    await page.screenshot({ path: join(shots, 'fringes-live.png'), fullPage: true });
     const { id } = (await apiCall(server.port, 'record.start', { target: 'Sun' })) as { id: number };
     // Each spectrum drawn is an integration recorded: wait for six.
     for (;;) {
