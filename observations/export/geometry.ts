@@ -38,7 +38,7 @@ export function gmstDeg(jd: number): number {
 }
 
 /**
- * Baseline (ECEF metres, ant1 − ant2) → (u, v, w) in metres towards a
+ * Baseline (ECEF, the unit of the input; UVFITS passes ant2 − ant1) → (u, v, w) towards a
  * source at (ra, dec) degrees at Julian date jd (Thompson, Moran & Swenson
  * eq. 4.1 with the Greenwich hour angle). No precession or nutation: the
  * phase centre is taken as of date.

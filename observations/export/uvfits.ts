@@ -6,7 +6,16 @@
  * COMPLEX(re, im, weight) × STOKES(1, XX) × FREQ(channels, ascending).
  * Values are mean visibilities per spectrum (sum / spectra), weight the
  * number of spectra (0 flags an empty integration). Times are integration
- * midpoints. Visibilities are as the correlator made them: not fringe-stopped.
+ * midpoints. Visibilities are as the correlator made them (with the
+ * calibration it applied, Pipeline.setCalibration): not fringe-stopped.
+ *
+ * Sign: the correlator's V_ab = X_a·conj(X_b) of a source in direction ŝ has
+ * phase +2πν(x_a − x_b)·ŝ/c, so UU, VV, WW are those of x_b − x_a (antenna 2
+ * minus antenna 1) and V = exp(−2πiν(u·l + v·m + w·n)): the Measurement Set's
+ * convention (UVW = POSITION2 − POSITION1), which casacore's UVFITS filler
+ * (MSFitsInput, CASA's importuvfits) takes by copying UU/VV/WW and the data
+ * unchanged. test/observations/export/uvfits-sign.test.ts checks it with a
+ * point source off the phase centre placed by astropy's AltAz.
  * Streams integration by integration.
  */
 import { check } from '../errors.ts';
@@ -68,6 +77,7 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
       card('PTYPE7', 'INTTIM'), card('PSCAL7', 1), card('PZERO7', 0),
       ...commentary('COMMENT', 'Mean visibility per spectrum; weight = spectra averaged. Not fringe-stopped.'),
       ...commentary('HISTORY', fitsText(`Fringe ${obs.softwareVersion}, observation ${obs.id} (${obs.mode})`, 200)),
+      ...commentary('HISTORY', fitsText(correlatorCalibration(config), 400)),
     ]);
     const group = new Float32Array(pcount + 3 * C);
     let done = 0;
@@ -75,7 +85,8 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
       const jd = julianDate(it.time + it.duration / 2);
       const scale = it.spectra > 0 ? 1 / it.spectra : 0;
       pairs.forEach(([a, b], p) => {
-        const bl = [0, 1, 2].map((k) => (local[a]![k]! - local[b]![k]!) / speedOfLight);
+        // uvw of x_b − x_a (AIPS/MS sign, see the header comment): V_ab = exp(−2πiν(u·l + v·m + w·n)).
+        const bl = [0, 1, 2].map((k) => (local[b]![k]! - local[a]![k]!) / speedOfLight);
         const [u, v, ww] = uvw(bl, ra, dec, jd);
         group[0] = u; group[1] = v; group[2] = ww;
         group[3] = 0;
@@ -100,6 +111,14 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
     w.abort();
     throw err;
   }
+}
+
+/** The calibration the correlator applied to these visibilities (ObservationConfig.fx: delays, per-channel gains), in words. */
+function correlatorCalibration(config: { fx: { delays?: readonly number[] | null; gains?: readonly (readonly number[])[] | null } }): string {
+  const d = config.fx.delays;
+  const delays = d && d.some((x) => x !== 0) ? `delays ${d.map((x) => +x.toFixed(3)).join(', ')} samples` : 'no delays';
+  const gains = config.fx.gains ? 'per-channel complex gains (group calibration)' : 'no per-channel gains';
+  return `Correlator calibration applied: ${delays}; ${gains}. Amplitudes uncalibrated.`;
 }
 
 function writeAntennaTable(

@@ -9,13 +9,15 @@ import { z } from 'zod';
 import * as inputs from './inputs.ts';
 import { endpoint, site, sourceSpec } from './inputs.ts';
 import type { LiveHistory, ObservationWaterfall } from './history.ts';
-import type { Observation } from '../../observations/store/types.ts';
+import type { AntennaPosition, Observation } from '../../observations/store/types.ts';
 import type { Site } from '../astro/site.ts';
 import type { SkyPosition, Transit } from '../astro/sun.ts';
 import type {
   ErrorCause,
   ExportFormat,
   ExportedFile,
+  FringeFits,
+  FringeView,
   ObservationSummary,
   RotatorEvent,
   Sources,
@@ -95,6 +97,8 @@ const hiRange = z.tuple([z.number().finite(), z.number().finite()]).refine(([a, 
 export const methods = {
   'station.status': z.object({}),
   'station.setSite': site,
+  /** The group's antennas by input: east, north, up (m from the site), dish diameter (m). */
+  'station.setAntennas': z.object({ antennas: inputs.antennaPositions }),
   'station.sun': z.object({}),
   'sources.list': z.object({}),
   'station.addEndpoint': z.object({ endpoint }),
@@ -121,6 +125,10 @@ export const methods = {
   'observations.delete': z.object({ id }),
   'observations.summary': z.object({ id }),
   'observations.waterfall': z.object({ id, input: z.number().int().min(0).max(7).optional() }),
+  /** A group observation's fringes per baseline and closure phases (engine/fringe-view.ts). */
+  'observations.fringes': z.object({ id }),
+  /** `fringe baseline` and `fringe size` on it, each its result or why none. */
+  'observations.fringeFits': z.object({ id }),
   'observations.reprocess': z.object({
     id,
     channels: inputs.channels.schema.optional(),
@@ -193,6 +201,7 @@ export type Json<T> = T extends Date ? string : T extends (infer U)[] ? Json<U>[
 export interface Results {
   'station.status': Json<StationStatus>;
   'station.setSite': Json<Site>;
+  'station.setAntennas': Json<AntennaPosition[]>;
   /** `sky`: the sun in the sky the dish sees (the simulator's when it is live), for pointing. */
   'station.sun': Json<SkyPosition & { nextTransit: Transit; sky: { az: number; el: number; sky: 'simulator' | 'site' } }>;
   /** Dongles, rtl_tcp endpoints (probed) and the simulator's scenarios. */
@@ -212,6 +221,8 @@ export interface Results {
   'observations.summary': ObservationSummary;
   /** One input's power per channel and integration, averaged down to a few hundred rows and columns. */
   'observations.waterfall': ObservationWaterfall;
+  'observations.fringes': FringeView;
+  'observations.fringeFits': FringeFits;
   'observations.export': ExportedFile;
   /** The new observation. */
   'observations.reprocess': { id: number; integrations: number; status: string };

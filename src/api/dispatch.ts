@@ -11,6 +11,7 @@ import { reduceObservation, surveyObservations, surveyProfile } from '../engine/
 import { waterfall } from '../engine/waterfall.ts';
 import { driftSeries } from '../engine/drift-view.ts';
 import { fluxAt } from '../analysis/solar-flux.ts';
+import { fringeFits, fringeView } from '../engine/fringe-view.ts';
 
 type Handlers = { [M in MethodName]: (p: Params<M>) => unknown };
 
@@ -18,6 +19,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
   const handlers: Handlers = {
     'station.status': () => station.status(),
     'station.setSite': (p) => station.setSite(p),
+    'station.setAntennas': (p) => station.setAntennas(p.antennas),
     'station.sun': () => station.sun(),
     'sources.list': () => station.sources(),
     'station.addEndpoint': (p) => station.addEndpoint(p.endpoint),
@@ -43,6 +45,8 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     },
     'observations.summary': (p) => summarize(station.store, p.id),
     'observations.waterfall': (p) => waterfall(station.store, p.id, p.input),
+    'observations.fringes': (p) => fringeView(station.store, p.id),
+    'observations.fringeFits': (p) => fringeFits(station.store, p.id),
     'observations.reprocess': (p) => station.reprocess(p),
     'observations.export': (p) => exportForDownload(station.store, p.id, p.format, p.kind),
     'rotator.connect': (p) => station.connectRotator(p),

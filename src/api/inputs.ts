@@ -450,3 +450,32 @@ export function parseVelocityRange(text: string): [number, number] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) throw new InputError('must be LO:HI in km/s with LO below HI, e.g. -12.5:-8', text);
   return [lo, hi];
 }
+
+/** Largest antenna offset from the site (m): a station's dishes are within 100 km of it. */
+const antennaOffsetMax = 1e5;
+const offset = (axis: string) =>
+  z.number({ error: `${axis} must be a number of metres` }).refine((n) => Number.isFinite(n) && Math.abs(n) <= antennaOffsetMax, `${axis} must be metres from the site, within ±${antennaOffsetMax}`);
+
+/**
+ * The station's antennas by input number (input a is antennas[a]): a name,
+ * east, north, up (m from the site) and an optional dish diameter (m); 1 to 8
+ * of them. A real group's observations carry them (UVFITS, fringe fitting).
+ */
+export const antennaPositions = z
+  .array(
+    z.object({
+      name: nameSchema('an antenna name', 16),
+      east: offset('east'),
+      north: offset('north'),
+      up: offset('up'),
+      dishDiameter: z.number({ error: 'dishDiameter must be a number of metres' }).refine((n) => n > 0 && n <= 300, 'dishDiameter must be metres, above 0 and at most 300').optional(),
+    }),
+    { error: 'antennas must be a list of { name, east, north, up, dishDiameter? }' },
+  )
+  .max(8, 'at most 8 antennas (a group has 2 to 8 inputs)');
+
+/** What is wrong with a list of antenna positions (the first problems), or null. */
+export function antennasProblem(value: unknown): string | null {
+  const r = antennaPositions.safeParse(value);
+  return r.success ? null : r.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ');
+}

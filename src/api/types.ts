@@ -86,6 +86,38 @@ export interface StationStatus {
   notices: Notice[];
   /** The connected rotator, or null. */
   rotator: RotatorStatus | null;
+  /** A live group's calibration tracking (engine/group-live.ts), or null/absent where there is none. */
+  groupTracking?: GroupTrackingStatus | null;
+  /** The station's antennas by input from the settings (station.setAntennas); [] when not set. */
+  antennas?: { name: string; east: number; north: number; up: number; dishDiameter?: number }[];
+}
+
+/** The state of a live group's calibration: calibrating (no solution yet), locked, tracking (a check moved it and it was corrected), lost. */
+export type GroupTrackingState = 'calibrating' | 'locked' | 'tracking' | 'lost';
+
+/** One change of a live group's calibration (a 'calibration' event of a recording carries the same). */
+export interface GroupTrackingEvent {
+  /** Sky time of the check that caused it (Unix s). */
+  time: number;
+  /** Input 0's sample index when that check began. */
+  sample: number;
+  state: GroupTrackingState;
+  reason: string;
+  /** Delays applied (samples per input), when this event applied a calibration. */
+  delays?: number[];
+  delayChange?: number[];
+  /** Each input's band coherence with input 0 on the noise source (0…1). */
+  coherence?: number[];
+}
+
+export interface GroupTrackingStatus {
+  state: GroupTrackingState;
+  /** Delays in force (samples per input), or null before the first calibration. */
+  delays: number[] | null;
+  /** Seconds of samples between scheduled checks. */
+  recheckSeconds: number;
+  /** The last 20 changes, oldest first. */
+  events: GroupTrackingEvent[];
 }
 
 /** Progress of long work the station does for the UI (reprocessing, a qualification run). */
@@ -120,7 +152,9 @@ export type Notice =
   /** The simulated dish follows the connected rotator (or will from the next live start). */
   | { kind: 'rotator-follow'; text: string }
   /** The rotator the simulated dish followed went away: the dish stays where it was. */
-  | { kind: 'rotator-lost'; text: string };
+  | { kind: 'rotator-lost'; text: string }
+  /** A live group's calibration tracking changed state or calibration (engine/group-live.ts). */
+  | { kind: 'group-tracking'; text: string; state: GroupTrackingState };
 export type NoticeKind = Notice['kind'];
 
 /**
@@ -486,4 +520,30 @@ export interface DriftSeriesView {
   /** The result the live run kept (with calibration, radiometer, pointing correction), else the stored data's analysis alone. */
   result: DriftResult | DriftRunResult;
   cuts: { axis: string; x: number[]; y: number[]; model: (number | null)[]; used: boolean[]; curve: { x: number[]; y: number[] } | null }[];
+}
+
+/** A group observation's fringes for its page (engine/fringe-view.ts). Times Unix s, phases degrees. */
+export interface FringeView {
+  id: number;
+  /** Integrations averaged per point (1: every integration). */
+  step: number;
+  time: number[];
+  /** Channel centre frequencies (Hz). */
+  frequency: number[];
+  /** Per baseline: the band-summed visibility normalised by the autos (re, im, amplitude, phase) against time, and the phase of the recording's summed visibility per channel. */
+  baselines: { a: number; b: number; re: number[]; im: number[]; amplitude: number[]; phaseDeg: number[]; spectrumPhaseDeg: number[] }[];
+  /** Closure phase of every triangle against time. */
+  closures: { triangle: [number, number, number]; deg: number[] }[];
+}
+
+/** `fringe baseline` and `fringe size` on a recorded observation, each its JSON or why the data give none. */
+export interface FringeFits {
+  baseline:
+    | {
+        baselines: { a: number; b: number; east_m: number; north_m: number; up_m: number; length_m: number; length_err_m: number; phase_deg: number; phase_err_deg: number; residual_rms: number; reduced_chi2: number }[];
+        closure_phases_deg: { triangle: [number, number, number]; deg: number }[];
+        note: string;
+      }
+    | { error: string };
+  size: { diameter_deg: { value: number; sigma: number } | null; verdict: string; nulls: { hourAngleH: number; qLambda: number }[]; a: number; b: number } | { error: string };
 }

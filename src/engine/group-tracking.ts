@@ -8,7 +8,8 @@
  * every input, switches it off, captures as many again, and solves (integer
  * delays by cross-correlation with their dynamic-range check, delay.ts; then
  * fractional delays and per-channel gains from the on − off visibilities,
- * groupcal.ts, through the float64 reference correlator). The solution goes
+ * groupcal.ts, through the float64 reference correlator: group-solve.ts, in
+ * a worker thread where the station runs it). The solution goes
  * to `apply` (the session's setCalibration). Samples are counted per input
  * by each block's firstSample, so a silent loss on one input shows as a
  * changed integer delay.
@@ -18,11 +19,8 @@
  * correction was applied), lost (a check failed or coherence collapsed; the
  * next check is due at once).
  */
-import { referenceIntegrations } from '../../correlator/reference.ts';
 import type { Block, Calibration } from '../../correlator/types.ts';
-import { DelayError, measureDelays } from '../analysis/delay.ts';
-import { solveGroupCalibration, type GroupSums } from '../analysis/groupcal.ts';
-import { FitError } from '../analysis/lsq.ts';
+import { solveCheck, type SolveResult, type Solver } from './group-solve.ts';
 
 export type TrackingState = 'calibrating' | 'locked' | 'tracking' | 'lost';
 
@@ -67,6 +65,8 @@ export interface TrackerOptions {
   /** Channels for the solve (default 64: the gains are interpolated to `channels`). */
   solveChannels?: number;
   noise: NoiseSwitch | null;
+  /** Runs a check's solve (default: in this thread; a live station passes group-solve.ts's offThreadSolver). */
+  solver?: Solver;
   apply(c: Calibration): void;
   record(e: TrackingEvent): void;
 }
@@ -86,7 +86,7 @@ export class GroupTracker {
   private readonly o: Required<Omit<TrackerOptions, 'noise' | 'apply' | 'record'>> & Pick<TrackerOptions, 'noise' | 'apply' | 'record'>;
 
   constructor(options: TrackerOptions) {
-    this.o = { recheckSeconds: 60, captureSamples: 1 << 17, settleSamples: 1 << 16, maxLag: 16384, collapse: 0.5, solveChannels: 64, ...options };
+    this.o = { recheckSeconds: 60, captureSamples: 1 << 17, settleSamples: 1 << 16, maxLag: 16384, collapse: 0.5, solveChannels: 64, solver: solveCheck, ...options };
     this.next = new Array<number>(options.inputs).fill(0);
   }
 
@@ -166,25 +166,15 @@ export class GroupTracker {
 
   private async solve(on: Uint8Array[], off: Uint8Array[] | null, sample: number): Promise<void> {
     const N = this.o.inputs, C = this.o.solveChannels;
-    let integer;
+    let solution: SolveResult;
     try {
-      integer = measureDelays(on, { maxLag: this.o.maxLag });
+      solution = await this.o.solver({ inputs: N, channels: C, maxLag: this.o.maxLag, on, off });
     } catch (err) {
-      if (!(err instanceof DelayError)) throw err;
-      this.lost(sample, err.message);
+      this.lost(sample, `the calibration check failed: ${(err as Error).message ?? err}`);
       return;
     }
-    const current = { delays: integer.delays, gains: null };
-    const sums = async (x: Uint8Array[]): Promise<GroupSums> => {
-      const [s] = await referenceIntegrations({ inputs: N, channels: C, taps: 4, spectraPerIntegration: 1 << 30 }, x, current);
-      return { visibilities: s!.visibilities, spectra: s!.spectra };
-    };
-    let solution;
-    try {
-      solution = solveGroupCalibration(N, C, await sums(on), off ? await sums(off) : null, { current });
-    } catch (err) {
-      if (!(err instanceof FitError)) throw err;
-      this.lost(sample, err.message);
+    if (!solution.ok) {
+      this.lost(sample, solution.reason);
       return;
     }
     const gains = solution.gains.map((g) => resampleGains(g, C, this.o.channels));

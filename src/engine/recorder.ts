@@ -168,6 +168,17 @@ export class Recorder {
     }
   }
 
+  /** An event of the recording (a group's calibration change) at sky time `time` (Unix s); nothing when not recording. */
+  event(kind: 'calibration' | 'note', data: Record<string, unknown>, time: number): void {
+    const a = this.active;
+    if (!a?.writer.rec.active) return;
+    try {
+      a.writer.rec.event(kind, data, time);
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
   /** Stops recording; returns the observation's id. A raw recording is closed in the background: await `closed()`. */
   stop(): number | null {
     const a = this.active;

@@ -49,6 +49,8 @@ export interface SessionSpec {
   rotator?: PositionSource | null;
   /** The station's site (the simulator's scenario has its own, used while it runs). */
   site: Site;
+  /** The station's antennas by input (settings), used for a group of as many inputs that is not simulated. */
+  antennas?: AntennaPosition[];
   /** Told of backend changes mid-stream (a lost GPU). */
   onNotice?: (notice: string) => void;
   /** The sky clock for a source that has none of its own (default real time); the simulator keeps its own sky. */
@@ -139,7 +141,7 @@ export class Session {
             const c = scenario.antennas[a]!;
             return { name: c.name, east: c.position[0], north: c.position[1], up: c.position[2], dishDiameter: c.diameter };
           })
-        : undefined;
+        : spec.antennas && spec.antennas.length === inputs && inputs > 1 ? spec.antennas.map((a) => ({ ...a })) : undefined;
       const aimAt = aiming(spec.rotator ?? null, scenario, scenario ? antennaIds : Array.from({ length: inputs }, (_, a) => a));
       const notices: string[] = [];
       let group: GroupCalibration | null = null;

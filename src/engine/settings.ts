@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateSite, type Site } from '../astro/site.ts';
-import { endpointProblem, siteProblem } from '../api/inputs.ts';
+import { antennaPositions, antennasProblem, endpointProblem, siteProblem } from '../api/inputs.ts';
+import type { AntennaPosition } from '../../observations/store/types.ts';
 
 export interface StationSettings {
   site: Site;
@@ -14,6 +15,8 @@ export interface StationSettings {
   rtlTcpEndpoints: string[];
   /** Simulator scenario: a built-in one's name (devices/sim/scenarios/NAME.json), or a scenario file's path; null for the default station. */
   scenario: string | null;
+  /** The antennas of a group by input number (east, north, up m from the site); [] when not set. Simulated groups use their scenario's. */
+  antennas: AntennaPosition[];
 }
 
 /** A newcomer's station until they say where they are: Greenwich, so the sun is somewhere sensible. */
@@ -21,6 +24,7 @@ export const defaultSettings: StationSettings = {
   site: { name: 'Greenwich (default site)', lat: 51.4769, lon: 0, altitude: 46 },
   rtlTcpEndpoints: [],
   scenario: null,
+  antennas: [],
 };
 
 export class SettingsError extends Error {
@@ -57,10 +61,12 @@ export function checkSettings(raw: unknown, where: string): StationSettings {
   if (o.scenario !== undefined && o.scenario !== null && typeof o.scenario !== 'string') {
     throw new SettingsError(`${where}: scenario must be a built-in scenario's name, a scenario file's path, or null`);
   }
+  const antennasWrong = antennasProblem(o.antennas ?? []);
+  if (antennasWrong) throw new SettingsError(`${where}: antennas: ${antennasWrong}`);
   const siteWrong = siteProblem(o.site ?? defaultSettings.site);
   if (siteWrong) throw new SettingsError(`${where}: site: ${siteWrong}`);
   try {
-    return { site: validateSite(o.site ?? defaultSettings.site), rtlTcpEndpoints: endpoints, scenario: o.scenario ?? null };
+    return { site: validateSite(o.site ?? defaultSettings.site), rtlTcpEndpoints: endpoints, scenario: o.scenario ?? null, antennas: antennaPositions.parse(o.antennas ?? []) };
   } catch (err) {
     throw new SettingsError(`${where}: ${(err as Error).message}`, { cause: err });
   }

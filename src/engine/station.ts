@@ -19,6 +19,7 @@ import { devicesOf } from './live.ts';
 import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
 import { errorCause } from '../api/errors.ts';
 import type { Integration } from '../../correlator/types.ts';
+import type { AntennaPosition } from '../../observations/store/types.ts';
 import type { Greeting } from '../../devices/sdr/rtltcp-codec.ts';
 import { SerialQueue } from '../../devices/serial-queue.ts';
 import { Store } from '../../observations/store/store.ts';
@@ -26,6 +27,7 @@ import type { Site } from '../astro/site.ts';
 import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import type { Calibration } from './calibration.ts';
 import { liveLsr } from './hi-live.ts';
+import { GroupLiveTracking, trackingText } from './group-live.ts';
 import { realClock, type SkyClock } from './clock.ts';
 import { Dish, followPrefix, stayNotice } from './dish.ts';
 import { resolveLive, type LiveOptions, type LiveView } from './live.ts';
@@ -65,18 +67,22 @@ export class Station extends EventEmitter<StationEvents> {
   private readonly slot = new LiveSlot({
     open: (o) =>
       Session.open({
-        ...o, tuning: sessionTuning(o.source, scenarioFile(this.settings.scenario), o.tuning), minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock,
+        ...o, tuning: sessionTuning(o.source, scenarioFile(this.settings.scenario), o.tuning), minSpectra: 2, scenario: scenarioFile(this.settings.scenario), rotator: this.dish.rotator, site: this.site, clock: this.baseClock, antennas: this.settings.antennas,
         onNotice: (notice) => {
           this.notices.push({ kind: 'gpu-fallback', text: notice });
           this.emitStatus();
         },
       }),
-    sink: { block: (view, b) => this.recorder.block(view, b), integration: (view, i) => this.integration(view, i), ended: (view, failure) => this.ended(view, failure) },
+    sink: { block: (view, b) => { this.recorder.block(view, b); if (this.slot.holds(view)) this.tracking?.block(b); }, integration: (view, i) => this.integration(view, i), ended: (view, failure) => this.ended(view, failure) },
     installed: (view) => this.installed(view),
     fail: (err) => this.fail(err, 'live'),
   });
   private notices: Notice[] = [];
   private readonly powerLog = new PowerLog();
+  /** A live group's calibration tracking (group-live.ts), or null. */
+  private tracking: GroupLiveTracking | null = null;
+  /** Seconds of samples between a live group's calibration checks (from the next live start). */
+  groupRecheckSeconds = 60;
   /** The source spec a live start is opening (from stopping the old session until the new one runs), else null. */
   private starting: string | null = null;
   private settings: StationSettings;
@@ -148,6 +154,13 @@ export class Station extends EventEmitter<StationEvents> {
     this.changeSettings({ site });
     this.emitStatus();
     return this.settings.site;
+  }
+
+  /** The group's antennas by input (east, north, up m from the site; dish diameters), kept in the settings for the next live start. */
+  setAntennas(antennas: AntennaPosition[]): AntennaPosition[] {
+    this.changeSettings({ antennas });
+    this.emitStatus();
+    return this.settings.antennas;
   }
 
   /** The sky clock: the simulator's while it is live, else real time. */
@@ -237,6 +250,25 @@ export class Station extends EventEmitter<StationEvents> {
     return this.powerLog.snapshot();
   }
 
+  /** Calibration tracking for a new live view of a group (group-live.ts): its changes become a notice, the status and a recording's 'calibration' events. */
+  private trackGroup(view: LiveView): void {
+    this.untrackGroup();
+    this.tracking = GroupLiveTracking.for(view.session, {
+      recheckSeconds: this.groupRecheckSeconds,
+      onEvent: (e) => {
+        if (!this.slot.holds(view)) return;
+        this.notices = [...this.notices.filter((n) => n.kind !== 'group-tracking'), { kind: 'group-tracking', text: trackingText(e), state: e.state }];
+        this.recorder.event('calibration', { tracking: e }, e.time);
+        this.emitStatus();
+      },
+    });
+  }
+
+  private untrackGroup(): void {
+    void this.tracking?.close();
+    this.tracking = null;
+  }
+
   status(): StationStatus {
     const l = this.slot.current;
     const s = l?.view.session;
@@ -252,6 +284,8 @@ export class Station extends EventEmitter<StationEvents> {
       scenario: this.settings.scenario,
       notices: [...this.notices],
       rotator: this.dish.rotator?.status() ?? null,
+      groupTracking: this.tracking?.status() ?? null,
+      antennas: this.settings.antennas,
     };
   }
 
@@ -281,6 +315,7 @@ export class Station extends EventEmitter<StationEvents> {
 
   private async endLive(): Promise<void> {
     if (!this.slot.current) return;
+    this.untrackGroup();
     await this.slot.end();
     this.emitStatus();
   }
@@ -296,6 +331,7 @@ export class Station extends EventEmitter<StationEvents> {
       ...(group ? [{ kind: 'group-calibration', text: group.notice, delays: group.fit?.delays ?? null } as const] : []),
     ];
     if (session.simulated) this.notices.push({ kind: 'simulator', text: 'No dongle in use: showing the built-in simulator.' });
+    this.trackGroup(view);
     const ctl = this.dish.rotator;
     if (ctl && session.simulated) this.notices.push({ kind: 'rotator-follow', text: `${followPrefix} (${ctl.driver}).` });
   }
@@ -307,6 +343,8 @@ export class Station extends EventEmitter<StationEvents> {
     const e = spectrumEvent(view.session, i, view.stages(), this.recorder.id);
     this.powerLog.add(e);
     if (this.listenerCount('spectrum') > 0) this.emit('spectrum', e);
+    this.tracking?.integration(i);
+    if (this.listenerCount('spectrum') > 0) this.emit('spectrum', spectrumEvent(view.session, i, view.stages(), this.recorder.id));
   }
 
   /** The live view ended on its own (the source stopped or failed): keep what was recorded, and say so. */
@@ -315,6 +353,7 @@ export class Station extends EventEmitter<StationEvents> {
     if (failure) this.fail(failure, 'live');
     this.recorder.interrupt(failure ? `the live view failed: ${(failure as Error).message ?? failure}` : 'the source stopped');
     this.slot.current = null;
+    this.untrackGroup();
     this.emitStatus();
   }
 

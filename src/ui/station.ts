@@ -122,6 +122,8 @@ export interface BaselineHistory {
   pairs: { a: number; b: number }[];
   /** Per baseline: its band coherence (0…1) at each time. */
   coherence: number[][];
+  /** Per baseline: the band-summed phase (degrees) at each time. */
+  phase: number[][];
 }
 
 export interface PowerHistory {
@@ -154,7 +156,7 @@ function emptyHistory(inputs: number): Omit<PowerHistory, 'dropped' | 'samples' 
     samplesAt: [],
     power: Array.from({ length: inputs }, () => []),
     rows: Array.from({ length: inputs }, () => []),
-    baselines: { time: [], pairs: [], coherence: [] },
+    baselines: { time: [], pairs: [], coherence: [], phase: [] },
   };
 }
 
@@ -197,12 +199,14 @@ function record(h: PowerHistory, e: SpectrumEvent): void {
   });
   const bl = h.baselines;
   if (e.baselines?.length) {
-    if (bl.pairs.length !== e.baselines.length) Object.assign(bl, { time: [], pairs: e.baselines.map(({ a, b }) => ({ a, b })), coherence: e.baselines.map(() => []) });
+    if (bl.pairs.length !== e.baselines.length) Object.assign(bl, { time: [], pairs: e.baselines.map(({ a, b }) => ({ a, b })), coherence: e.baselines.map(() => []), phase: e.baselines.map(() => []) });
     bl.time.push(e.time);
     keepLast(bl.time, baselineLength);
     e.baselines.forEach((x, k) => {
       bl.coherence[k]!.push(x.coherence);
       keepLast(bl.coherence[k]!, baselineLength);
+      bl.phase[k]!.push(x.phase);
+      keepLast(bl.phase[k]!, baselineLength);
     });
   }
   h.dropped += dropped;

@@ -8,6 +8,7 @@ import { channelFrequencies, decibels, findHydrogenLine, formatCount, formatMHz,
 import { inputLabels, isSimulated, type InputLabel } from '../inputs.ts';
 import type { StationView } from '../station.ts';
 import { Baselines } from './Baselines.tsx';
+import { LiveFringes } from './LiveFringes.tsx';
 import { dishReadout } from './Rotator.tsx';
 import { lineFromDc, offsetCentre } from '../../api/tuning.ts';
 import { dropTone, formatFraction } from '../drops.ts';
@@ -253,6 +254,7 @@ export function Live({ station }: { station: StationView }) {
         </div>
         <Waterfall spectrum={e} rows={history.rows[input] ?? []} />
       </section>
+      {e?.baselines?.length ? <LiveFringes history={history.baselines} labels={labels} tracking={status?.groupTracking} /> : null}
 
       <section className="panel power-panel">
         <div className="panel-head">

@@ -9,6 +9,7 @@ import { ReprocessPanel } from './Reprocess.tsx';
 import { dropSummary, dropTone, formatFraction } from '../drops.ts';
 import { bandRange } from '../band.ts';
 import { RecordingWaterfall } from './RecordingWaterfall.tsx';
+import { ObservationFringes } from './Fringes.tsx';
 import { TargetsPanel, UploadPanel, useTargets, type TargetSummary } from './Uploads.tsx';
 
 type Obs = Result<'observations.list'>[number];
@@ -283,6 +284,7 @@ function Detail({ station, obs, targets, onDeleted, onOpen, onReload }: { statio
       ) : (
         <p className="muted">Reading…</p>
       )}
+      {obs.integrations > 0 && obs.config.fx.inputs > 1 && obs.config.fx.mode === 'full' ? <ObservationFringes station={station} id={obs.id} /> : null}
       <UploadPanel station={station} obsId={obs.id} targets={targets} />
     </section>
   );

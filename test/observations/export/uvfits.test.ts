@@ -74,7 +74,7 @@ ra, dec = np.radians(299.868), np.radians(40.734)
 exp = []
 for k in range(len(bl)):
     a1, a2 = bl[k] // 256 - 1, bl[k] % 256 - 1
-    b = (xyz[a1] - xyz[a2]) / 299792458.0
+    b = (xyz[a2] - xyz[a1]) / 299792458.0  # antenna 2 − antenna 1: uvfits-sign.test.ts
     H = Time(date[k], format='jd', scale='utc').sidereal_time('mean', 'greenwich', model='IAU1982').rad - ra
     exp.append([np.sin(H)*b[0] + np.cos(H)*b[1],
                 -np.sin(dec)*np.cos(H)*b[0] + np.sin(dec)*np.sin(H)*b[1] + np.cos(dec)*b[2],

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Calibration } from '../../../correlator/types.ts';
 import { openSimGroup } from '../../../devices/sim/index.ts';
 import { GroupTracker, type TrackingEvent } from '../../../src/engine/group-tracking.ts';
+import { offThreadSolver } from '../../../src/engine/group-solve.ts';
 
 const base = JSON.parse(readFileSync('devices/sim/scenarios/interferometer.json', 'utf8'));
 const cable = [0, 150, 95];
@@ -20,8 +21,10 @@ describe('calibration tracking of a coherent group', () => {
     const fs = group.engine.tuning.sampleRate;
     const events: TrackingEvent[] = [], applied: Calibration[] = [];
     const recheck = 0.5, period = Math.round(recheck * fs);
+    // The solve runs in a worker thread, as the station runs it.
+    const solver = offThreadSolver();
     const tracker = new GroupTracker({
-      inputs: 3, sampleRate: fs, channels: 256, recheckSeconds: recheck,
+      inputs: 3, sampleRate: fs, channels: 256, recheckSeconds: recheck, solver,
       noise: { set: (on) => group.setNoiseSource(on) },
       apply: (c) => applied.push(c),
       record: (e) => events.push(e),
@@ -39,6 +42,7 @@ describe('calibration tracking of a coherent group', () => {
       await tracker.idle();
     }
     await group.close();
+    await solver.close();
     console.log(events.map((e) => `${e.sample} ${e.state}: ${e.reason} ${e.delays?.map((d) => d.toFixed(3)).join(', ') ?? ''}`).join('\n'));
     const relative = (d: readonly number[]) => d.map((x) => x - d[0]!);
     // First: calibrated, the cable delays within 0.05 sample.

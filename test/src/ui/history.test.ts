@@ -9,7 +9,7 @@ import { joinHistory, type PowerHistory } from '../../../src/ui/station.ts';
 
 function page(times: number[], dropped: number[]): PowerHistory {
   return {
-    inputs: 1, time: [...times], power: [times.map((t) => t * 10)], rows: [[]], baselines: { time: [], pairs: [], coherence: [] },
+    inputs: 1, time: [...times], power: [times.map((t) => t * 10)], rows: [[]], baselines: { time: [], pairs: [], coherence: [], phase: [] },
     droppedAt: [...dropped], samplesAt: times.map(() => 1000), dropped: dropped.reduce((a, b) => a + b, 0), samples: 1000 * times.length, spectra: times.length, since: times[0] ?? null, version: 0,
   };
 }
