@@ -13,7 +13,7 @@ import { DriftRunError, runDrift, type CalibrationMethod } from '../../engine/dr
 import { runExtras, writeDriftReport } from '../../engine/drift-report.ts';
 import { DeviceError } from '../../../devices/errors.ts';
 import { FitError } from '../../analysis/lsq.ts';
-import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine } from '../command.ts';
+import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine, sourceOption } from '../command.ts';
 
 const help = `Usage: fringe drift --observation ID [--efficiency E] [--flux SFU] [--diameter M] [--json] [--db DIR]
        fringe drift --source SPEC [--scenario FILE] [--efficiency E] [--flux SFU] [--diameter M]
@@ -104,7 +104,9 @@ export function parse(argv: string[]): DriftArgs {
   let live: DriftLiveArgs | null = null;
   if (values.source !== undefined) {
     if (observation !== undefined) throw new UsageError('give either --observation ID (analyse a stored drift) or --source SPEC (measure one), not both.');
-    const source = option('--source', values.source, inputs.sourceSpec)!;
+    const source = values.source;
+    const spec = sourceOption(source);
+    if (spec.kind === 'file' || (spec.kind === 'group' && spec.members.some((m) => m.kind === 'file'))) throw new UsageError('--source measures live: give sim, a dongle or an rtl_tcp server (a recording is analysed with fringe import and --observation ID).');
     if (values.scenario !== undefined && !/^sim(:\d+)?$/.test(source)) throw new UsageError('--scenario is for the simulator: give --source sim (or sim:N).');
     const calibration = (values.calibration ?? 'noise-diode') as CalibrationMethod;
     if (calibration !== 'noise-diode' && calibration !== 'hot-load') throw new UsageError(`--calibration must be noise-diode or hot-load (got '${values.calibration}')`);
