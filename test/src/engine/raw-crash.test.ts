@@ -13,6 +13,7 @@ import { Store } from '../../../observations/store/store.ts';
 import { startFringe, until } from '../../helpers/kill.ts';
 import { tempDir } from '../../observations/fixtures.ts';
 import { fringe } from '../cli/commands/run-fringe.ts';
+import { offsetCentre } from '../../../src/api/tuning.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir('fringe-raw-kill-'); });
@@ -32,7 +33,7 @@ describe('raw IQ killed with SIGKILL', () => {
     expect(live.rawRecordings(1)).toHaveLength(1);
     live.close();
     const early = JSON.parse(readFileSync(meta, 'utf8'));
-    expect(early.captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:frequency': 1_420_405_752 });
+    expect(early.captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:frequency': offsetCentre(1_024_000) });
     expect(early.captures[0]['core:datetime']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect((await p.kill()).signal).toBe('SIGKILL');
     const bytes = size(data);
@@ -50,7 +51,7 @@ describe('raw IQ killed with SIGKILL', () => {
     expect(size(data)).toBe(bytes);
     const m = JSON.parse(readFileSync(meta, 'utf8'));
     expect(m.captures.length).toBeGreaterThanOrEqual(1);
-    expect(m.captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:global_index': 0, 'core:frequency': 1_420_405_752 });
+    expect(m.captures[0]).toMatchObject({ 'core:sample_start': 0, 'core:global_index': 0, 'core:frequency': offsetCentre(1_024_000) });
     expect(m.captures.every((c: { 'core:sample_start': number }) => c['core:sample_start'] < bytes / 2)).toBe(true);
 
     const out = join(tmp.dir, 'out.sigmf');
