@@ -344,7 +344,6 @@ export class Station extends EventEmitter<StationEvents> {
     this.powerLog.add(e);
     if (this.listenerCount('spectrum') > 0) this.emit('spectrum', e);
     this.tracking?.integration(i);
-    if (this.listenerCount('spectrum') > 0) this.emit('spectrum', spectrumEvent(view.session, i, view.stages(), this.recorder.id));
   }
 
   /** The live view ended on its own (the source stopped or failed): keep what was recorded, and say so. */

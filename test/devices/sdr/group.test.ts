@@ -100,7 +100,7 @@ describe('two rtl_tcp servers on two antennas of the simulated interferometer', 
     });
     const station = Station.open(join(dir, 'pair'));
     cleanups.push(() => station.close());
-    const status = await station.startLive({ source: `group:rtltcp:${servers[0]!.endpoint},rtltcp:${servers[1]!.endpoint}`, backend: 'cpu', channels: 256, tuning: { sampleRate: 250_000 } });
+    const status = await station.startLive({ source: `group:rtltcp:${servers[0]!.endpoint},rtltcp:${servers[1]!.endpoint}`, backend: 'cpu', channels: 256, integration: 0.25, tuning: { sampleRate: 250_000 } });
     expect(status.live!.kind).toBe('group');
     const m = /Group delays measured from [\d,]+ samples: 0: (\d+), 1: 0 samples/.exec(status.notices.map((n) => n.text).join(' '));
     expect(m, status.notices.map((n) => n.text).join(' ')).not.toBeNull();
@@ -131,7 +131,7 @@ describe('two rtl_tcp servers on two antennas of the simulated interferometer', 
     }
     const station = Station.open(join(dir, 'far'));
     cleanups.push(() => station.close());
-    const status = await station.startLive({ source: `group:rtltcp:127.0.0.1:${ports[0]},rtltcp:127.0.0.1:${ports[1]}`, backend: 'cpu', channels: 256 });
+    const status = await station.startLive({ source: `group:rtltcp:127.0.0.1:${ports[0]},rtltcp:127.0.0.1:${ports[1]}`, backend: 'cpu', channels: 256, integration: 0.25 });
     expect(status.notices.map((n) => n.text).join(' ')).toMatch(/Group delays measured from [\d,]+ samples: 0: 101234, 1: 0 samples/);
     // Only the first integration is checked: these servers share the station's process, so the 2 s the wide search
     // holds the event loop stalls them too, and their simulated dongles lose samples rtl_tcp cannot report.
