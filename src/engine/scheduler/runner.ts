@@ -26,6 +26,7 @@ import type { RotatorControl } from '../rotator.ts';
 import { thresholdFor, Tracker, type TrackEvent } from '../tracking.ts';
 import { target } from './plan.ts';
 import type { JobContext, JobOutcome, JobRunner } from './scheduler.ts';
+import { correctedPointing, loadPointingCorrection } from '../pointing-correction.ts';
 
 export interface RunnerOptions {
   dataDir: string;
@@ -89,7 +90,13 @@ export function stationRunner(o: RunnerOptions): JobRunner {
         const beam = beamFwhm(o.dishDiameter ?? 1, spec.frequency ?? 1_420_405_752);
         // A dry run's clock waits while the job runs: the tracker follows the simulator's sky instead, paced at its speed.
         const clock = ctx.clock.speed === 1 ? ctx.clock : acceleratedClock(ctx.start, ctx.clock.speed);
-        tracker = new Tracker({ target: t, site: ctx.site, clock, mount: rotator, every: spec.trackEvery ?? 0, threshold: thresholdFor(beam, spec.trackFraction ?? 0.05), onEvent: store });
+        // The pointing correction the last sun drift measured (pointing-correction.json), applied to every command.
+        const correction = loadPointingCorrection(o.dataDir);
+        tracker = new Tracker({
+          target: t, site: ctx.site, clock, mount: rotator, every: spec.trackEvery ?? 0, threshold: thresholdFor(beam, spec.trackFraction ?? 0.05), onEvent: store,
+          ...(correction ? { correction: (p: { az: number; el: number }) => correctedPointing(p, correction) } : {}),
+        });
+        if (correction) ctx.log(`applying the pointing correction measured by observation ${correction.observation} (${correction.measuredAt}): az ${correction.az >= 0 ? '+' : ''}${correction.az.toFixed(3)}°, el ${correction.el >= 0 ? '+' : ''}${correction.el.toFixed(3)}°`);
         await tracker.start();
         ctx.log(`tracking ${t.text}: commands every ${spec.trackEvery ?? 0} s and past ${((spec.trackFraction ?? 0.05) * 100).toFixed(0)} % of a ${beam.toFixed(1)}° beam`);
       }

@@ -1,7 +1,8 @@
 /**
  * A job in the station with a rotator: the simulated mount tracks the target
  * on the sky clock, the commands and reported positions are stored as the
- * observation's pointing events, and the rotator is parked afterwards.
+ * observation's pointing events (corrected by the last sun drift's pointing
+ * correction), and the rotator is parked afterwards.
  * Real time; the site is placed where the sun is up now.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTarget, separation } from '../../../../src/astro/targets.ts';
 import type { ScheduleJobView } from '../../../../src/api/types.ts';
+import { correctedPointing, savePointingCorrection } from '../../../../src/engine/pointing-correction.ts';
 import { Station } from '../../../../src/engine/station.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-station-job-'));
@@ -22,6 +24,8 @@ describe('a scheduled job in the station', () => {
       const hours = new Date().getUTCHours() + new Date().getUTCMinutes() / 60;
       const lon = ((((12 - hours) * 15 + 180) % 360) + 360) % 360 - 180;
       const site = station.setSite({ name: 'noon now', lat: -20, lon, altitude: 0 });
+      // A sun drift measured the dish 0.2° (on the sky) east and 0.1° above where the mount says, at el 50°: every command is corrected.
+      const correction = savePointingCorrection(dir, { az: 0.2, el: 0.1, elevation: 50, observation: 7, measuredAt: '2026-12-01T12:00:00Z' });
       await station.connectRotator({ driver: 'sim' });
       const job = station.scheduler.add({ mode: 'totalpower', source: 'sim', target: 'sun', start: 'in:1', duration: 6, channels: 256, trackFraction: 0.01 });
       const done = new Promise<ScheduleJobView>((resolve) => {
@@ -41,11 +45,14 @@ describe('a scheduled job in the station', () => {
       for (const e of events) {
         const d = e.data as { kind: string; target: { az: number; el: number }; commanded: { az: number; el: number } };
         expect(d.kind).toBe('command');
-        // The commanded position is the sun's at the event's sky time.
-        expect(separation(d.commanded, parseTarget('sun').position(site, new Date(e.time * 1000)))).toBeLessThan(0.01);
+        // The commanded position is the sun's at the event's sky time, with the stored correction added.
+        const sun = parseTarget('sun').position(site, new Date(e.time * 1000));
+        expect(separation(d.target, sun)).toBeLessThan(0.01);
+        expect(separation(d.commanded, correctedPointing(sun, correction))).toBeLessThan(0.01);
+        expect(d.commanded.el - d.target.el).toBeCloseTo(-0.1, 6);
       }
       const log = station.scheduler.jobs.logOf(job.id).map((l) => l.message).join('\n');
-      expect(log).toMatch(/tracking sun[\s\S]*observation \d+[\s\S]*rotator parked/);
+      expect(log).toMatch(/applying the pointing correction measured by observation 7[\s\S]*tracking sun[\s\S]*observation \d+[\s\S]*rotator parked/);
     } finally {
       await station.close();
     }
