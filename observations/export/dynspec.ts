@@ -71,7 +71,7 @@ export function exportFitsDynamicSpectrum(store: Store, id: number, out: string,
   const nominal = (C * config.fx.spectraPerIntegration) / config.tuning.sampleRate;
   const offsets = times.map((t) => t.time - t0);
   const timeAxis = timeAxisCards(offsets);
-  const coordinates = coordinateCards(store, obs);
+  const coordinates = coordinateCards(store, obs, t0);
   const moves = pointings(store, obs);
   const mean = Array.from({ length: N }, () => new Float64Array(C));
   const counted = new Array<number>(N).fill(0);
