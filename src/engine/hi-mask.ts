@@ -4,8 +4,9 @@
  * (`hi-mask.json`, written whole or not at all) and applied by every later
  * reduction (`fringe hi`, the hi.spectrum and hi.survey API methods).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAtomic } from '../../observations/store/raw-recovery.ts';
 import { HiError } from '../analysis/hi/reduce.ts';
 
 export const hiMaskFile = 'hi-mask.json';
@@ -44,20 +45,8 @@ export function loadHiMask(dataDir: string): HiMaskRange[] {
 }
 
 function saveHiMask(dataDir: string, ranges: HiMaskRange[]): void {
-  const path = hiMaskPath(dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, `${JSON.stringify({ version: 1, ranges }, null, 2)}\n`);
-    fsyncSync(fd);
-  } catch (err) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
+  writeAtomic(hiMaskPath(dataDir), `${JSON.stringify({ version: 1, ranges }, null, 2)}\n`);
 }
 
 /** Adds [lo, hi] (an identical range already saved is not added twice); returns the saved list. */
