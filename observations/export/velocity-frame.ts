@@ -28,14 +28,26 @@ const definition = 'kinematic LSR (classical radio definition: 20 km/s toward RA
 export function velocityFrame(store: Store, obs: Observation, time = obs.start): VelocityFrame | null {
   const rest = restFrequency(obs.config);
   if (rest === null) return null;
-  const imported = obs.config.imported as { frame?: string; timeUnknown?: boolean } | undefined;
+  const imported = obs.config.imported as { frame?: string } | undefined;
   if (imported?.frame === 'lsr') return { frame: 'lsr', rest_frequency_hz: rest, lsr_correction_kms: 0, at_utc: null, definition };
+  const corr = lsrCorrections(store, obs, [time]);
+  return { frame: 'topocentric', rest_frequency_hz: rest, lsr_correction_kms: corr ? corr[0]! : null, at_utc: corr ? new Date(time * 1000).toISOString() : null, definition };
+}
+
+/**
+ * v_LSR − v_topo (km/s) at each of `times` (Unix s) for the pointing in force then (the last pointing at or
+ * before it, else the first); null when the observation has no site, no RA/Dec or no known time.
+ */
+export function lsrCorrections(store: Store, obs: Observation, times: readonly number[]): Float64Array | null {
   const site = observationSite(store, obs);
-  const p = pointings(store, obs).filter((q) => q.time <= time + 1e-6 && Number.isFinite(q.ra) && Number.isFinite(q.dec)).pop()
-    ?? pointings(store, obs).find((q) => Number.isFinite(q.ra) && Number.isFinite(q.dec));
-  if (!site || !p || imported?.timeUnknown) return { frame: 'topocentric', rest_frequency_hz: rest, lsr_correction_kms: null, at_utc: null, definition };
-  const corr = lsrCorrection({ name: site.name, lat: site.lat, lon: site.lon, altitude: site.altitude }, new Date(time * 1000), p.ra, p.dec);
-  return { frame: 'topocentric', rest_frequency_hz: rest, lsr_correction_kms: corr, at_utc: new Date(time * 1000).toISOString(), definition };
+  const moves = pointings(store, obs).filter((q) => Number.isFinite(q.ra) && Number.isFinite(q.dec));
+  if (!site || !moves.length || (obs.config.imported as { timeUnknown?: boolean } | undefined)?.timeUnknown) return null;
+  const s = { name: site.name, lat: site.lat, lon: site.lon, altitude: site.altitude };
+  let k = 0;
+  return Float64Array.from(times, (t) => {
+    while (k + 1 < moves.length && moves[k + 1]!.time <= t + 1e-6) k++;
+    return lsrCorrection(s, new Date(t * 1000), moves[k]!.ra, moves[k]!.dec);
+  });
 }
 
 /** FITS cards of the frame: SPECSYS, SSYSOBS, VELREF and VLSRCORR (m/s) with VLSRTIME. */

@@ -7,7 +7,7 @@ import { exportFitsDynamicSpectrum } from '../../../observations/export/dynspec.
 import { Store } from '../../../observations/store/store.ts';
 import { lsrCorrection } from '../../../src/astro/velocity.ts';
 import { config, integration, tempDir } from '../fixtures.ts';
-import { fitsverify, noFitsverify } from './validators.ts';
+import { fitsverify, noAstropy, noFitsverify, python } from './validators.ts';
 
 let tmp: ReturnType<typeof tempDir>;
 let store: Store;
@@ -65,6 +65,36 @@ describe('FITS: the velocity frame and the LSR correction', () => {
     expect(Math.abs(Number(h.get('VLSRCORR')) - want)).toBeLessThan(0.06);
     expect(Math.abs(want)).toBeGreaterThan(1000); // a real correction, not a default 0
     expect(h.get('VLSRTIME')).toBe(new Date(t0 * 1000).toISOString().replace(/Z$/, ''));
+    const skip = noFitsverify();
+    if (skip) return console.warn(`skipped fitsverify: ${skip}`);
+    const v = fitsverify(out);
+    expect(v.errors, v.report).toBe(0);
+    expect(v.warnings, v.report).toBe(0);
+  });
+  it.skipIf(noAstropy() !== null)('AXES carries VLSRCORR per integration (m/s, at its middle, for the pointing then: the dish moved once); fitsverify clean', () => {
+    const cg = config({ inputs: 1, channels: 16, mode: 'autos' });
+    cg.tuning = { ...cg.tuning, centerFrequency: 1420.4e6 };
+    cg.site = site;
+    cg.pointing = { ra: 300, dec: 20 };
+    const rec = store.startObservation({ mode: 'drift', target: 'HI', config: cg, start });
+    for (let i = 0; i < 4; i++) rec.append(integration(cg, i));
+    const times = () => store.integrationTimes(rec.id);
+    rec.event('pointing', { ra: 120, dec: -10 }, start + 0.02);
+    rec.complete();
+    const out = join(tmp.dir, 'axes.fits');
+    exportFitsDynamicSpectrum(store, rec.id, out);
+    const got = python<number[]>(`
+h = fits.open(path)
+print(json.dumps([float(x) for x in h['AXES'].data['VLSRCORR'][0]]))
+`, out);
+    const want = times().map((t) => {
+      const mid = t.time + t.duration / 2;
+      const [ra, dec] = mid >= start + 0.02 ? [120, -10] : [300, 20];
+      return lsrCorrection(site, new Date(mid * 1000), ra, dec) * 1000;
+    });
+    expect(got.length).toBe(4);
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
+    expect(new Set(got.map((v) => Math.round(v / 1000))).size).toBe(2); // both pointings appear
     const skip = noFitsverify();
     if (skip) return console.warn(`skipped fitsverify: ${skip}`);
     const v = fitsverify(out);
