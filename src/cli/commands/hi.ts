@@ -155,6 +155,7 @@ export function spectrumCsv(r: ReturnType<typeof reduceObservation>): string {
     `# fringe hi: observation ${r.observation}${r.l_deg !== null ? `, l ${r.l_deg.toFixed(3)} deg, b ${r.b_deg!.toFixed(3)} deg` : ''}`,
     `# velocity frame: LSR (kinematic, classical radio definition), radio convention, rest 1420.405751768 MHz; v_LSR - v_topo = ${r.lsr_correction_kms} km/s`,
     `# unit: ${r.unit} (${r.calibration}); baseline order ${r.baseline.order} subtracted; smoothed: ${r.smoothing_fwhm_kms} km/s FWHM; noise ${r.noise.toPrecision(4)}`,
+    ...(r.mask.saved.length || r.mask.given.length ? [`# masked (km/s, LSR): ${[...r.mask.saved.map(([lo, hi]) => `${lo}:${hi} (saved mask)`), ...r.mask.given.map(([lo, hi]) => `${lo}:${hi}`)].join(', ')}`] : []),
     `v_lsr_kms,${col},${col}_unsmoothed`,
   ];
   const cell = (x: number | null) => (x === null ? '' : x.toPrecision(7));

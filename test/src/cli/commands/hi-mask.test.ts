@@ -91,6 +91,9 @@ describe('the saved mask applies to every later reduction (CLI, BHARAT l = 40°)
     expect(inMask).toBeGreaterThan(0);
     expect(after.flags.mask).toBe(inMask);
     after.velocity.forEach((v, i) => { if ((v >= -60 && v <= -50) || (v >= 100 && v <= 110)) expect(after.spectrum[i]).toBeNull(); });
+    const csv = join(dir, 'masked.csv');
+    expect((await fringe(['hi', id, '--mask', '300:310', '--out', csv, '--db', db])).code).toBe(0);
+    expect(readFileSync(csv, 'utf8')).toMatch(/^# masked \(km\/s, LSR\): -60:-50 \(saved mask\), 100:110 \(saved mask\), 300:310$/m);
     const list = await fringe(['hi', 'mask', 'list', '--db', db]);
     expect(list.stdout).toMatch(/-60 to -50 km\/s \(LSR\)\s+test carrier/);
     expect((await fringe(['hi', 'mask', 'remove', '--mask', '1:2', '--db', db])).code).toBe(1);
