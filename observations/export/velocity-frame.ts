@@ -54,8 +54,8 @@ export function lsrCorrections(store: Store, obs: Observation, times: readonly n
 export function velocityFrameCards(f: VelocityFrame): string[] {
   if (f.frame === 'lsr') {
     return [
-      card('SPECSYS', 'LSRK', 'spectral axis in the LSR (kinematic)'),
-      card('SSYSOBS', 'LSRK', 'imported already in the LSR'),
+      // No SSYSOBS: the frame the other tool observed in (where its frequencies were constant) is not known.
+      card('SPECSYS', 'LSRK', 'spectral axis in the LSR (kinematic), as imported'),
       card('VELREF', { int: 257 }, 'AIPS: LSR, radio convention'),
       card('VLSRCORR', 0, '[m/s] v_LSR - v_topo: axis already LSR'),
     ];
