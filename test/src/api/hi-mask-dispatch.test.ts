@@ -67,4 +67,16 @@ describe('hi.spectrum and hi.survey with a saved mask', () => {
     const one = (await call('hi.spectrum', { id: ids[1] })) as View;
     expect(one.mask.saved).toEqual([[p30.terminal_velocity_kms - 30, p30.terminal_velocity_kms + 60]]);
   });
+  it('hi.mask.add, list and remove edit the same mask the reductions read; bad ranges are refused', async () => {
+    clearHiMask(tmp.dir);
+    const added = (await call('hi.mask.add', { range: [10, 12], note: 'local carrier' })) as { file: string; ranges: { lo_kms: number; hi_kms: number; note?: string }[] };
+    expect(added.file).toBe(join(tmp.dir, 'hi-mask.json'));
+    expect(added.ranges).toMatchObject([{ lo_kms: 10, hi_kms: 12, note: 'local carrier' }]);
+    expect(((await call('hi.mask.list', {})) as { ranges: unknown[] }).ranges).toHaveLength(1);
+    expect(((await call('hi.spectrum', { id: ids[0] })) as View).mask.saved).toEqual([[10, 12]]);
+    await expect(call('hi.mask.add', { range: [12, 10] })).rejects.toThrow(/lo below hi/);
+    await expect(call('hi.mask.remove', { range: [1, 2] })).rejects.toThrow(/not in the saved mask/);
+    expect(((await call('hi.mask.remove', { range: [10, 12] })) as { ranges: unknown[] }).ranges).toEqual([]);
+    expect(((await call('hi.spectrum', { id: ids[0] })) as View).mask.saved).toEqual([]);
+  });
 });
