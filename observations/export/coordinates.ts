@@ -10,6 +10,7 @@ import type { Store } from '../store/store.ts';
 import type { Observation, ObservationConfig, ObservationPointing, ObservationSite } from '../store/types.ts';
 import { card, fitsText } from './fits.ts';
 import { geodeticToEcef } from './geometry.ts';
+import { velocityFrame, velocityFrameCards } from './velocity-frame.ts';
 
 /** The HI 21 cm line's rest frequency (Hz): 1420.405751768 MHz (experiments.md). */
 export const hiRestFrequency = 1420405751.768;
@@ -94,9 +95,10 @@ export function restFrequency(config: ObservationConfig): number | null {
  * FITS cards for the site (OBSGEO-X/Y/Z in ITRF metres from WGS84, and the NOAO
  * SITELAT/SITELONG/SITEELEV), the start pointing (RA/DEC J2000 with
  * EQUINOX/RADESYS, GLON/GLAT, AZIMUTH/ELEVATIO), the rest frequency with
- * SPECSYS/VELREF where the band holds the line, and the sky clock.
+ * SPECSYS/SSYSOBS/VELREF and the LSR correction VLSRCORR (velocity-frame.ts) where
+ * the band holds the line (`time`: when the correction is taken), and the sky clock.
  */
-export function coordinateCards(store: Store, obs: Observation): string[] {
+export function coordinateCards(store: Store, obs: Observation, time = obs.start): string[] {
   const cards: string[] = [];
   const site = observationSite(store, obs);
   if (site) {
@@ -119,14 +121,9 @@ export function coordinateCards(store: Store, obs: Observation): string[] {
     if (p.az !== undefined && p.el !== undefined) cards.push(card('AZIMUTH', p.az, 'azimuth at the start (deg, N through E)'), card('ELEVATIO', p.el, 'elevation at the start (deg)'));
     if (p.source) cards.push(card('POINTSRC', p.source, 'who gave the pointing'));
   }
-  const rest = restFrequency(obs.config);
-  if (rest !== null) {
-    cards.push(
-      card('RESTFRQ', rest, 'HI rest frequency (Hz)'),
-      card('SPECSYS', 'TOPOCENT', 'frequencies as observed, no Doppler correction'),
-      card('VELREF', { int: 259 }, 'AIPS: topocentric, radio convention'),
-    );
-  } else cards.push(card('SPECSYS', 'TOPOCENT', 'frequencies as observed'));
+  const frame = velocityFrame(store, obs, time);
+  if (frame) cards.push(card('RESTFRQ', frame.rest_frequency_hz, 'HI rest frequency (Hz)'), ...velocityFrameCards(frame));
+  else cards.push(card('SPECSYS', 'TOPOCENT', 'frequencies as observed'));
   const clock = obs.config.clock;
   if (clock) cards.push(card('SKYCLOCK', clock.kind, 'times are real, or the simulator\'s sky time'), card('SKYSPEED', clock.speed, 'sky seconds per wall-clock second'));
   return cards;

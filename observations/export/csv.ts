@@ -14,6 +14,7 @@
  * (the name CSVW processors look for beside `PATH`, Tabular Data Model §5.2).
  * Streams integration by integration.
  */
+import { velocityFrame, type VelocityFrame } from './velocity-frame.ts';
 import { basename } from 'node:path';
 import { check } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -104,7 +105,7 @@ export function exportCsv(store: Store, id: number, out: string, options: CsvOpt
     const metaPath = csvMetadataPath(out);
     const meta = FileSink.create(metaPath);
     try {
-      meta.write(JSON.stringify(csvMetadata(obs, kind, basename(finalName(out)), columns), null, 2) + '\n');
+      meta.write(JSON.stringify(csvMetadata(obs, kind, basename(finalName(out)), columns, velocityFrame(store, obs)), null, 2) + '\n');
       meta.close();
     } catch (err) {
       meta.abort();
@@ -128,8 +129,8 @@ function columnNames(columns: Column[]): string[] {
   });
 }
 
-/** The CSVW metadata document of a CSV export named `url`: the observation, its tuning and the columns. */
-function csvMetadata(obs: Observation, kind: 'power' | 'spectrum', url: string, columns: Column[]): Record<string, unknown> {
+/** The CSVW metadata document of a CSV export named `url`: the observation, its tuning, the velocity frame and the columns. */
+function csvMetadata(obs: Observation, kind: 'power' | 'spectrum', url: string, columns: Column[], frame: VelocityFrame | null): Record<string, unknown> {
   const { config } = obs;
   return {
     '@context': 'http://www.w3.org/ns/csvw',
@@ -148,6 +149,8 @@ function csvMetadata(obs: Observation, kind: 'power' | 'spectrum', url: string, 
       channels: config.fx.channels, inputs: config.fx.inputs,
       site: config.site ?? null, pointing: config.pointing ?? null,
       drops: dropNote(obs),
+      // The frequency axis's velocity frame and v_LSR − v_topo (velocity-frame.ts); null outside the HI band.
+      velocity_frame: frame,
     }],
   };
 }

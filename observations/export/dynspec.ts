@@ -15,7 +15,8 @@
  *   recorded them (coordinates.ts);
  * - `AXES`: a one-row BINTABLE with the exact TIME of each integration's
  *   first sample (s from DATE-OBS, the -TAB coordinate array) and the
- *   FREQUENCY of each channel (Hz);
+ *   FREQUENCY of each channel (Hz), and for an HI observation on a topocentric
+ *   axis VLSRCORR, v_LSR − v_topo (m/s) at each integration's middle;
  * - `POINTING` (when the dish moved during the observation): one row per
  *   pointing, TIME (s from DATE-OBS) with AZ, EL, RA, DEC, GLON, GLAT (deg).
  *   Integration i's pointing is the last row with TIME ≤ its TIME;
@@ -30,6 +31,7 @@ import {
 } from './common.ts';
 import { coordinateCards, pointings, sourceDescription } from './coordinates.ts';
 import { dropCards } from './drops.ts';
+import { lsrCorrections, velocityFrame } from './velocity-frame.ts';
 
 /**
  * The time axis of the image: linear (the true step) when every integration
@@ -71,7 +73,7 @@ export function exportFitsDynamicSpectrum(store: Store, id: number, out: string,
   const nominal = (C * config.fx.spectraPerIntegration) / config.tuning.sampleRate;
   const offsets = times.map((t) => t.time - t0);
   const timeAxis = timeAxisCards(offsets);
-  const coordinates = coordinateCards(store, obs);
+  const coordinates = coordinateCards(store, obs, t0);
   const moves = pointings(store, obs);
   const mean = Array.from({ length: N }, () => new Float64Array(C));
   const counted = new Array<number>(N).fill(0);
@@ -122,18 +124,24 @@ export function exportFitsDynamicSpectrum(store: Store, id: number, out: string,
         options.onProgress?.(a * T + it.index + 1, N * T + 1);
       }
     }
-    // AXES: one row, TIME (T doubles, s) and FREQUENCY (C doubles, Hz).
+    // AXES: one row, TIME (T doubles, s), FREQUENCY (C doubles, Hz) and, for an HI observation with a
+    // topocentric axis, VLSRCORR (T doubles, m/s: v_LSR − v_topo at each integration's middle).
+    const vlsr = velocityFrame(store, obs)?.frame === 'topocentric'
+      ? lsrCorrections(store, obs, times.map((t) => t.time + t.duration / 2)) : null;
     w.header([
       card('XTENSION', 'BINTABLE', 'binary table'), card('BITPIX', { int: 8 }), card('NAXIS', { int: 2 }),
-      card('NAXIS1', { int: 8 * (T + C) }, 'bytes per row'), card('NAXIS2', { int: 1 }),
-      card('PCOUNT', { int: 0 }), card('GCOUNT', { int: 1 }), card('TFIELDS', { int: 2 }),
+      card('NAXIS1', { int: 8 * (T + C + (vlsr ? T : 0)) }, 'bytes per row'), card('NAXIS2', { int: 1 }),
+      card('PCOUNT', { int: 0 }), card('GCOUNT', { int: 1 }), card('TFIELDS', { int: vlsr ? 3 : 2 }),
       card('TTYPE1', 'TIME'), card('TFORM1', `${T}D`), card('TUNIT1', 's'), card('TDIM1', `(1,${T})`, 'the -TAB coordinate array (M = 1)'),
       card('TTYPE2', 'FREQUENCY'), card('TFORM2', `${C}D`), card('TUNIT2', 'Hz'),
+      ...(vlsr ? [card('TTYPE3', 'VLSRCORR'), card('TFORM3', `${T}D`), card('TUNIT3', 'm/s')] : []),
       card('EXTNAME', 'AXES'),
       ...commentary('COMMENT', 'TIME: first sample of each integration, s from DATE-OBS of the primary HDU.'),
+      ...(vlsr ? commentary('COMMENT', 'VLSRCORR: v_LSR - v_topo (kinematic LSR, m/s) at the middle of each integration for the pointing then.') : []),
     ]);
     w.float64(offsets);
     w.float64(freqs);
+    if (vlsr) w.float64(Array.from(vlsr, (v) => v * 1000));
     // SPECTRUM: one row per channel.
     const spec = [
       card('XTENSION', 'BINTABLE', 'binary table'), card('BITPIX', { int: 8 }), card('NAXIS', { int: 2 }),

@@ -43,7 +43,7 @@ function readMeta(path: string): Meta | null {
 }
 
 /** Writes `text` to `path` whole or not at all (temporary file, fsync, rename). */
-function writeAtomic(path: string, text: string): void {
+export function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
   try {

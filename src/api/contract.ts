@@ -41,7 +41,7 @@ import type {
   DriftPlanView,
   SolarFluxView,
 } from './types.ts';
-import type { HiSpectrumView, HiSurveyView } from './hi-types.ts';
+import type { HiMaskView, HiSpectrumView, HiSurveyView } from './hi-types.ts';
 
 /** A qualification run's id: its folder's name (UTC time, e.g. 2026-12-03T17-58-01Z). */
 const qualificationRunId = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z(?:-\d+)?$/, 'a qualification run id is its UTC time, e.g. 2026-12-03T17-58-01Z');
@@ -178,6 +178,10 @@ export const methods = {
   'hi.spectrum': z.object({ id, references: z.array(id).max(4).optional(), mask: z.array(hiRange).max(20).optional() }),
   /** The l–v diagram and rotation curve of observations along the plane. */
   'hi.survey': z.object({ ids: z.array(id).min(1).max(500), references: z.array(id).max(4).optional() }),
+  /** The user's persistent HI RFI mask (engine/hi-mask.ts), flagged by every reduction: list, add or remove a range (km/s LSR). */
+  'hi.mask.list': z.object({}),
+  'hi.mask.add': z.object({ range: hiRange, note: z.string().trim().min(1).max(200).optional() }),
+  'hi.mask.remove': z.object({ range: hiRange }),
   'uploads.cancel': z.object({ job: z.number().int().positive() }),
   'drift.series': z.object({ observation: id }),
   'drift.plan': z.object({
@@ -262,6 +266,9 @@ export interface Results {
   'drift.run': Json<DriftRunView>;
   'hi.spectrum': Json<HiSpectrumView>;
   'hi.survey': Json<HiSurveyView>;
+  'hi.mask.list': HiMaskView;
+  'hi.mask.add': HiMaskView;
+  'hi.mask.remove': HiMaskView;
   /** The job, failed with 'cancelled before it started'. */
   'uploads.cancel': UploadJobView;
   /** A stored drift's cuts with the fit, for the result page's plots (engine/drift-view.ts). */

@@ -3,6 +3,7 @@
  * calls the station. One function per transport-independent request.
  */
 import type { Station } from '../engine/station.ts';
+import { addHiMask, hiMaskPath, loadHiMask, removeHiMask } from '../engine/hi-mask.ts';
 import { ApiError, checkParams, type MethodName, type Params } from './contract.ts';
 import { exportForDownload, summarize } from '../engine/summary.ts';
 import { errorCause } from './errors.ts';
@@ -86,6 +87,9 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return { ...r, survey_profile: r.l_deg !== null && r.b_deg !== null ? surveyProfile(r.l_deg, r.b_deg) : null };
     },
     'hi.survey': (p) => surveyObservations(station.store, p.ids, p.references ?? []),
+    'hi.mask.list': () => ({ file: hiMaskPath(station.store.dir), ranges: loadHiMask(station.store.dir) }),
+    'hi.mask.add': (p) => ({ file: hiMaskPath(station.store.dir), ranges: addHiMask(station.store.dir, p.range, p.note) }),
+    'hi.mask.remove': (p) => ({ file: hiMaskPath(station.store.dir), ranges: removeHiMask(station.store.dir, p.range) }),
     'uploads.cancel': (p) => station.uploads.cancel(p.job),
     'drift.series': (p) => driftSeries(station.store, p.observation),
     'drift.plan': (p) => station.driftPlan(p),

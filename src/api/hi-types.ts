@@ -4,6 +4,7 @@
  * (HI4PI) for the same direction where one is available. Types only.
  */
 import type { HiResult, SurveyResult } from '../engine/hi.ts';
+import type { HiMaskRange } from '../engine/hi-mask.ts';
 
 export interface SurveyProfile {
   /** Which survey, and the direction of its profile (degrees). */
@@ -17,3 +18,8 @@ export interface SurveyProfile {
 
 export type HiSpectrumView = HiResult & { survey_profile: SurveyProfile | null };
 export type HiSurveyView = SurveyResult;
+/** The saved HI mask: its file in the data folder and its ranges. */
+export interface HiMaskView {
+  file: string;
+  ranges: HiMaskRange[];
+}

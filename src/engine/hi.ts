@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SurveyProfile } from '../api/hi-types.ts';
+import { loadHiMask } from './hi-mask.ts';
 
 export { HiError } from '../analysis/hi/reduce.ts';
 
@@ -107,6 +108,8 @@ export interface HiResult extends HiSpectrum {
   ra_deg: number | null;
   dec_deg: number | null;
   references: { id: number; role: Role }[];
+  /** The velocity ranges flagged (km/s, LSR): the user's saved mask (hi-mask.json in the data folder) and those given for this reduction. */
+  mask: { saved: [number, number][]; given: [number, number][] };
 }
 
 /** Reduces observation `id` with the reference observations (their roles from the store). */
@@ -127,11 +130,14 @@ export function reduceObservation(store: Store, id: number, referenceIds: number
   }
   const p = obs.config.pointing;
   const window = p?.l !== undefined && p.b !== undefined ? galacticWindow(p.l, p.b) : undefined;
-  const result = reduceHi(data, refs, { ...(window ? { emissionWindow: window } : {}), ...options });
+  const saved = loadHiMask(store.dir).map((r): [number, number] => [r.lo_kms, r.hi_kms]);
+  const given = (options.mask ?? []).filter(([lo, hi]) => !saved.some(([a, b]) => a === lo && b === hi));
+  const result = reduceHi(data, refs, { ...(window ? { emissionWindow: window } : {}), ...options, mask: [...saved, ...given] });
   return {
     observation: id,
     l_deg: p?.l ?? null, b_deg: p?.b ?? null, ra_deg: p?.ra ?? null, dec_deg: p?.dec ?? null,
     references: used,
+    mask: { saved, given },
     ...result,
     notes: [...notes, ...result.notes],
   };
