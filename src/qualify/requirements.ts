@@ -11,6 +11,7 @@ import type { FxConfig } from '../../correlator/types.ts';
 import { backendAgreement, backendCases, linearityPlot, measureDelays, measureLinearity, measurePfb, measureSk, measureTone } from './correlator.ts';
 import { hardwareRequirements, rotatorRequirement } from './hardware.ts';
 import { allanPlots, gainDrift, integratesDownTo, noisePowerSeries, scatterPlot, scatterVsTau, simPowerSeries } from './radiometer.ts';
+import { measureFractionalDelays } from './interferometer.ts';
 import { measureDrift } from './science.ts';
 import { liveRun, throughput } from './system.ts';
 import type { MeasureContext, Requirement } from './types.ts';
@@ -22,6 +23,7 @@ const delays = (ctx: MeasureContext) => ctx.once('delays', () => measureDelays(c
 const simSeries = (ctx: MeasureContext) => ctx.once('sim-series', () => simPowerSeries(ctx.quick ? 4 : 40, ctx.progress));
 const live = (ctx: MeasureContext) => ctx.once('live', () => liveRun(ctx.quick ? 5 : 60, ctx.progress));
 const drift = (ctx: MeasureContext) => ctx.once('drift', () => measureDrift(4));
+const fracDelays = (ctx: MeasureContext) => ctx.once('int-delays', () => measureFractionalDelays(ctx.quick ? 1 << 18 : 1 << 21));
 const round = (v: number, digits = 4) => Number(v.toPrecision(digits));
 
 /** The GPU backend when a WebGPU device can be made here (llvmpipe included), else null with the reason. */
@@ -258,6 +260,17 @@ export const requirements: Requirement[] = [
       const d = await drift(ctx);
       const p = d.result.pointing_offset_deg.az;
       return { value: p, sigma: d.result.pointing_offset_deg_sigma.az ?? undefined, config: d.config };
+    },
+  },
+  {
+    id: 'SCI-INT-DELAY', title: 'Interferometer: delays (integer + fractional) against the scenario\'s sample offsets and cables', group: 'science', limit: { min: -0.05, max: 0.05 }, unit: 'samples', method: 'test', needs: 'sim', seconds: [2, 8],
+    procedure: 'The three-dish interferometer scenario with hidden cable delays 0/150/95 ns (0, 0.36, 0.23 samples at 2.4 MS/s) on its sample offsets, a switched 500 K noise source: integer delays by cross-correlation (src/analysis/delay.ts), then solveGroupCalibration (src/analysis/groupcal.ts) on noise-on minus noise-off sums (float64 reference PFB, C = 64); the worst input\'s delay error relative to input 0. Quick: 2^18 samples per state; full: 2^21.',
+    async measure(ctx) {
+      const d = await fracDelays(ctx);
+      const worstIndex = d.errors.reduce((w, e, i) => (Math.abs(e) > Math.abs(d.errors[w]!) ? i : w), 0);
+      const figures: Record<string, number> = {};
+      d.delays.forEach((v, a) => { if (a > 0) { figures[`input ${a} solved (samples)`] = round(v, 7); figures[`input ${a} truth (samples)`] = round(d.truth[a]!, 7); figures[`input ${a} error (samples)`] = round(d.errors[a]!, 3); } });
+      return { value: d.errors[worstIndex]!, sigma: d.sigma[worstIndex] || undefined, figures, plots: d.plots, config: d.config };
     },
   },
 ];
