@@ -77,7 +77,5 @@ export async function measureDrift(seconds: number): Promise<DriftQualification>
 /** Science requirements the issue names whose measurement functions are not on main yet: the seam for the helpers building them. */
 export const pendingScience: Array<{ id: string; title: string; why: string }> = [
   { id: 'SCI-DRIFT-TSYS', title: 'Drift: T_sys in kelvin against the scenario\'s', why: 'Fringe\'s own recordings are in relative units until the kelvin calibration exists (src/engine/drift.ts); add when a calibrated drift can be recorded.' },
-  { id: 'SCI-HI-VELOCITY', title: 'HI: line velocity (LSR) against the scenario\'s rotation curve', why: 'needs the HI pipeline (being built): a function returning the line\'s v_LSR with its σ.' },
-  { id: 'SCI-HI-KELVIN', title: 'HI: kelvin scale of the line against the scenario\'s brightness', why: 'needs the HI pipeline\'s kelvin calibration (being built).' },
   { id: 'SCI-INT-BASELINE', title: 'Interferometer: baseline solution against the antennas\' positions', why: 'needs the baseline fit (being built).' },
 ];
