@@ -70,15 +70,13 @@ export function measureHiCase(c: HiCase): HiCaseResult {
   const truthAt = (v: number) => 0.7 * profileAt(prof, v);
   let vTruth = -400, tTruth = 0;
   for (let v = -300; v <= 300; v += 0.05) if (truthAt(v) > tTruth) { tTruth = truthAt(v); vTruth = v; }
+  // Coarse (0.1 km/s over ±5) then fine (0.01 km/s around the coarse best): the same minimum as a 0.01 grid for a smooth profile.
+  const use = r.velocity.map((v, i) => (r.spectrum[i] !== null && Math.abs(v - vTruth) < 150 ? i : -1)).filter((i) => i >= 0);
+  const misfit = (s: number) => use.reduce((ss, i) => ss + (r.spectrum[i]! - truthAt(r.velocity[i]! + s)) ** 2, 0);
   let best = 0, bestSs = Infinity;
-  for (let s = -5; s <= 5; s += 0.01) {
-    let ss = 0;
-    r.velocity.forEach((v, i) => {
-      const y = r.spectrum[i];
-      if (y !== null && Math.abs(v - vTruth) < 150) ss += (y - truthAt(v + s)) ** 2;
-    });
-    if (ss < bestSs) { bestSs = ss; best = s; }
-  }
+  for (let k = -50; k <= 50; k++) { const ss = misfit(k / 10); if (ss < bestSs) { bestSs = ss; best = k / 10; } }
+  const coarse = best;
+  for (let k = -10; k <= 10; k++) { const s = coarse + k / 100; const ss = misfit(s); if (ss < bestSs) { bestSs = ss; best = s; } }
   const peak = Math.max(...r.spectrum.map((y) => y ?? -Infinity));
   const velocity = [...r.velocity];
   return {
