@@ -94,7 +94,7 @@ export function measureHi(quick: boolean): HiQualification {
     const keep = r.velocity.map((v) => Math.abs(v - r.truthPeakVelocity) < 150);
     const pick = <T,>(a: T[]) => a.filter((_, i) => keep[i]);
     return {
-      title: `Simulated HI at (${r.case.site.lat}°, ${r.case.site.lon}°) ${r.case.start}, az ${r.case.az}° el ${r.case.el}°: reduced against the scenario's profile`,
+      title: `HI at (${r.case.site.lat}°, ${r.case.site.lon}°) ${r.case.start.slice(0, 16)}Z, az ${r.case.az}° el ${r.case.el}°`,
       x: { label: 'v_LSR (km/s)' },
       y: { label: 'T_B (K)' },
       series: [
@@ -105,6 +105,6 @@ export function measureHi(quick: boolean): HiQualification {
   });
   return {
     cases, plots,
-    config: { scenario: 'simulator antenna model, 1.5 m dish, T_sys 90 K, hydrogen with LSR, no sun, no RFI, seed 1', channels: 2048, sampleRate: 2.4e6, centerFrequency: 1420.4e6, integrations: '4 × 30 s apart', cases: cases.map((r) => r.case), reduction: 'src/analysis/hi/reduce.ts reduceHi, emission window galacticWindow(l, b), no smoothing' },
+    config: { scenario: 'simulator antenna model, 1.5 m dish, T_sys 90 K, hydrogen with LSR, no sun, no RFI, seed 1', channels: 2048, sampleRate: 2.4e6, centerFrequency: 1420.4e6, integrations: '4 × 30 s apart', cases: cases.map((r) => `(${r.case.site.lat}°, ${r.case.site.lon}°) ${r.case.start} az ${r.case.az}° el ${r.case.el}°`).join('; '), reduction: 'src/analysis/hi/reduce.ts reduceHi, emission window galacticWindow(l, b), no smoothing' },
   };
 }

@@ -64,7 +64,7 @@ export async function measureFractionalDelays(n: number): Promise<FractionalDela
     sigma: cal.residualDelay.map((m) => m.sigma),
     worst: Math.max(...errors.map(Math.abs)),
     plots: [{
-      title: 'Fractional part of each input\'s delay: solved (group calibration) against the scenario\'s cable delays',
+      title: 'Fractional delays: solved against the scenario\'s cables',
       x: { label: 'input' },
       y: { label: 'fractional delay (samples, relative to input 0)' },
       series: [
