@@ -36,6 +36,8 @@ export interface HiCaseResult {
   truthPeakVelocity: number;
   /** (peak − truth) / truth, %. */
   kelvinError: number;
+  /** The worst |reduced − truth| / truth peak over channels where the truth is above 10 % of its peak (the whole profile, not only its peak). */
+  profileError: number;
   velocity: number[];
   spectrum: Array<number | null>;
   truth: number[];
@@ -79,9 +81,14 @@ export function measureHiCase(c: HiCase): HiCaseResult {
   for (let k = -10; k <= 10; k++) { const s = coarse + k / 100; const ss = misfit(s); if (ss < bestSs) { bestSs = ss; best = s; } }
   const peak = Math.max(...r.spectrum.map((y) => y ?? -Infinity));
   const velocity = [...r.velocity];
+  let profileError = 0;
+  velocity.forEach((v, i) => {
+    const y = r.spectrum[i];
+    if (y !== null && truthAt(v) > 0.1 * tTruth) profileError = Math.max(profileError, Math.abs(y - truthAt(v)) / tTruth);
+  });
   return {
     case: c, velocityOffset: Math.round(best * 100) / 100, channelKms: r.channel_kms, lsrCorrection: r.lsr_correction_kms,
-    peak, truthPeak: tTruth, truthPeakVelocity: vTruth, kelvinError: 100 * (peak / tTruth - 1),
+    peak, truthPeak: tTruth, truthPeakVelocity: vTruth, kelvinError: 100 * (peak / tTruth - 1), profileError,
     velocity, spectrum: [...r.spectrum], truth: velocity.map(truthAt),
   };
 }
