@@ -11,6 +11,8 @@ import type { FxConfig } from '../../correlator/types.ts';
 import { backendAgreement, backendCases, linearityPlot, measureDelays, measureLinearity, measurePfb, measureSk, measureTone } from './correlator.ts';
 import { hardwareRequirements, rotatorRequirement } from './hardware.ts';
 import { allanPlots, gainDrift, integratesDownTo, noisePowerSeries, scatterPlot, scatterVsTau, simPowerSeries } from './radiometer.ts';
+import { measureHi } from './hi.ts';
+import { measureFractionalDelays } from './interferometer.ts';
 import { measureDrift } from './science.ts';
 import { liveRun, throughput } from './system.ts';
 import type { MeasureContext, Requirement } from './types.ts';
@@ -22,6 +24,9 @@ const delays = (ctx: MeasureContext) => ctx.once('delays', () => measureDelays(c
 const simSeries = (ctx: MeasureContext) => ctx.once('sim-series', () => simPowerSeries(ctx.quick ? 4 : 40, ctx.progress));
 const live = (ctx: MeasureContext) => ctx.once('live', () => liveRun(ctx.quick ? 5 : 60, ctx.progress));
 const drift = (ctx: MeasureContext) => ctx.once('drift', () => measureDrift(4));
+const fracDelays = (ctx: MeasureContext) => ctx.once('int-delays', () => measureFractionalDelays(ctx.quick ? 1 << 18 : 1 << 21));
+const hi = (ctx: MeasureContext) => ctx.once('hi', async () => measureHi(ctx.quick));
+const worstBy = <T,>(a: T[], f: (x: T) => number) => a.reduce((w, x) => (Math.abs(f(x)) > Math.abs(f(w)) ? x : w));
 const round = (v: number, digits = 4) => Number(v.toPrecision(digits));
 
 /** The GPU backend when a WebGPU device can be made here (llvmpipe included), else null with the reason. */
@@ -258,6 +263,39 @@ export const requirements: Requirement[] = [
       const d = await drift(ctx);
       const p = d.result.pointing_offset_deg.az;
       return { value: p, sigma: d.result.pointing_offset_deg_sigma.az ?? undefined, config: d.config };
+    },
+  },
+  {
+    id: 'SCI-HI-VELOCITY', title: 'HI: v_LSR of the simulated line against the scenario\'s profile (under one 0.25 km/s channel)', group: 'science', limit: { min: -0.25, max: 0.25 }, unit: 'km/s', method: 'test', needs: 'sim', seconds: [5, 10],
+    procedure: 'The simulator\'s antenna model (1.5 m dish, hydrogen with its LSR, seed 1) read in kelvin at 2048 channels over 2.4 MHz, four integrations 30 s apart, reduced by reduceHi (src/analysis/hi/reduce.ts) with the LSR correction; the shift that best aligns the reduced profile with 0.7 × the sim\'s beam-averaged profile at the pointing\'s (l, b) (least squares within ±150 km/s of its peak). Quick: one site/date/pointing; full: four (52°N June, Green Bank January, Sydney September, Hawaii March); the worst is the value.',
+    async measure(ctx) {
+      const h = await hi(ctx);
+      const w = worstBy(h.cases, (r) => r.velocityOffset);
+      const figures: Record<string, number> = { 'channel (km/s)': round(w.channelKms) };
+      h.cases.forEach((r, i) => { figures[`case ${i + 1} offset (km/s)`] = r.velocityOffset; figures[`case ${i + 1} LSR correction (km/s)`] = round(r.lsrCorrection); figures[`case ${i + 1} truth peak v_LSR (km/s)`] = round(r.truthPeakVelocity); });
+      return { value: w.velocityOffset, figures, plots: h.plots, config: h.config };
+    },
+  },
+  {
+    id: 'SCI-HI-KELVIN', title: 'HI: kelvin scale of the simulated line\'s peak against the scenario\'s brightness', group: 'science', limit: { min: -10, max: 10 }, unit: '%', method: 'test', needs: 'sim', seconds: [0, 0],
+    procedure: 'From the same reductions: the reduced spectrum\'s peak (K) against the peak of 0.7 × the sim\'s beam-averaged profile; the worst case is the value.',
+    async measure(ctx) {
+      const h = await hi(ctx);
+      const w = worstBy(h.cases, (r) => r.kelvinError);
+      const figures: Record<string, number> = {};
+      h.cases.forEach((r, i) => { figures[`case ${i + 1} peak (K)`] = round(r.peak); figures[`case ${i + 1} truth (K)`] = round(r.truthPeak); });
+      return { value: round(w.kelvinError), figures, config: h.config };
+    },
+  },
+  {
+    id: 'SCI-INT-DELAY', title: 'Interferometer: delays (integer + fractional) against the scenario\'s sample offsets and cables', group: 'science', limit: { min: -0.05, max: 0.05 }, unit: 'samples', method: 'test', needs: 'sim', seconds: [2, 8],
+    procedure: 'The three-dish interferometer scenario with hidden cable delays 0/150/95 ns (0, 0.36, 0.23 samples at 2.4 MS/s) on its sample offsets, a switched 500 K noise source: integer delays by cross-correlation (src/analysis/delay.ts), then solveGroupCalibration (src/analysis/groupcal.ts) on noise-on minus noise-off sums (float64 reference PFB, C = 64); the worst input\'s delay error relative to input 0. Quick: 2^18 samples per state; full: 2^21.',
+    async measure(ctx) {
+      const d = await fracDelays(ctx);
+      const worstIndex = d.errors.reduce((w, e, i) => (Math.abs(e) > Math.abs(d.errors[w]!) ? i : w), 0);
+      const figures: Record<string, string> = {};
+      d.delays.forEach((v, a) => { if (a > 0) { figures[`input ${a} solved (samples)`] = v.toFixed(4); figures[`input ${a} truth (samples)`] = d.truth[a]!.toFixed(4); figures[`input ${a} error (samples)`] = d.errors[a]!.toExponential(2); } });
+      return { value: d.errors[worstIndex]!, sigma: d.sigma[worstIndex] || undefined, figures, plots: d.plots, config: d.config };
     },
   },
 ];

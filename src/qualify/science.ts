@@ -1,9 +1,9 @@
 /**
  * Science-chain measurements, each against the scenario's truth. What exists
  * on main now: the drift fit (src/analysis/drift.ts) on a sun drift recorded
- * from the simulator with the station's own `observe`. The HI pipeline and the
- * interferometer's delay/baseline solutions are being built; their
- * requirements are listed in `pendingScience` (the seam: when a measurement
+ * from the simulator with the station's own `observe`. The HI chain is in
+ * hi.ts, the interferometer's delays in interferometer.ts; requirements not
+ * measured yet are listed in `pendingScience` (the seam: when a measurement
  * function exists, move its entry into requirements.ts with a `measure`).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,8 +77,5 @@ export async function measureDrift(seconds: number): Promise<DriftQualification>
 /** Science requirements the issue names whose measurement functions are not on main yet: the seam for the helpers building them. */
 export const pendingScience: Array<{ id: string; title: string; why: string }> = [
   { id: 'SCI-DRIFT-TSYS', title: 'Drift: T_sys in kelvin against the scenario\'s', why: 'Fringe\'s own recordings are in relative units until the kelvin calibration exists (src/engine/drift.ts); add when a calibrated drift can be recorded.' },
-  { id: 'SCI-HI-VELOCITY', title: 'HI: line velocity (LSR) against the scenario\'s rotation curve', why: 'needs the HI pipeline (being built): a function returning the line\'s v_LSR with its σ.' },
-  { id: 'SCI-HI-KELVIN', title: 'HI: kelvin scale of the line against the scenario\'s brightness', why: 'needs the HI pipeline\'s kelvin calibration (being built).' },
-  { id: 'SCI-INT-DELAY', title: 'Interferometer: delays against the scenario\'s sample offsets and geometry', why: 'needs the interferometer measurement (being built); the group\'s integer alignment (src/analysis/delay.ts) is covered by its own tests.' },
-  { id: 'SCI-INT-BASELINE', title: 'Interferometer: baseline solution against the antennas\' positions', why: 'needs the baseline fit (being built).' },
+  { id: 'SCI-INT-BASELINE', title: 'Interferometer: baseline solution against the antennas\' positions', why: 'the fit exists (src/engine/fringes.ts baselineReport); its simulator input (a sun transit of the three-dish group, transit() in test/src/engine/fringes.test.ts) lives in a test file and takes minutes: move it into src and give it a quick size to measure here.' },
 ];

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { channelResponse, pfbShape } from '../../../src/qualify/correlator.ts';
+import { measureFractionalDelays } from '../../../src/qualify/interferometer.ts';
 import { pfbNoiseFactor } from '../../../src/qualify/radiometer.ts';
 import { requirements } from '../../../src/qualify/requirements.ts';
 import { hostTimed, limitText, makeContext, measureRequirement, selectRequirements, verdictOf } from '../../../src/qualify/run.ts';
@@ -61,6 +62,16 @@ describe('the measurement functions on known answers', () => {
     expect(f4).toBeLessThan(1.3);
     expect(f8).toBeGreaterThan(1);
     expect(f8).toBeLessThan(f4);
+  });
+});
+
+describe('SCI-INT-DELAY measures what the scenario hides', () => {
+  it('the truth carries the cables (0.36 and 0.23 sample fractions a solver ignoring them would miss) and the solution finds them', { timeout: 60_000 }, async () => {
+    const d = await measureFractionalDelays(1 << 18);
+    // Truth relative to input 0: −offset + cable·fs; its fractional parts are the cables' 150 and 95 ns at 2.4 MS/s.
+    expect(d.truth[1]! - Math.round(d.truth[1]!)).toBeCloseTo(0.36, 6);
+    expect(d.truth[2]! - Math.round(d.truth[2]!)).toBeCloseTo(0.228, 6);
+    for (const a of [1, 2]) expect(Math.abs(d.delays[a]! - d.truth[a]!)).toBeLessThan(0.05);
   });
 });
 
