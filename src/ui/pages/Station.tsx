@@ -1,5 +1,5 @@
 /** The Station page: where the dish is, and what the live view listens to. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
 import { groupMembers, isSimulated, simGroupSpec } from '../inputs.ts';
 import type { StationView } from '../station.ts';
@@ -119,9 +119,14 @@ function SourcesPanel({ station }: { station: StationView }) {
   const [draftError, setDraftError] = useState<string | null>(null);
   const open = station.connection === 'open';
 
+  // Listings can overlap (a probe waits up to its timeout) and answer out of order: only the newest one is shown,
+  // so a slow listing made while a group was opening cannot overwrite the one made once it runs.
+  const latest = useRef(0);
   const refresh = async () => {
+    const mine = ++latest.current;
     setProbing(true);
     const s = await station.call('sources.list', {}, 'list the sources');
+    if (mine !== latest.current) return;
     if (s) setSources(s);
     setProbing(false);
   };
@@ -147,6 +152,7 @@ function SourcesPanel({ station }: { station: StationView }) {
     });
     setProbing(false);
     if (s) {
+      latest.current++; // newer than any listing still in flight
       setSources(s);
       setDraft('');
     }
@@ -154,7 +160,10 @@ function SourcesPanel({ station }: { station: StationView }) {
 
   const remove = async (endpoint: string) => {
     const s = await station.call('station.removeEndpoint', { endpoint }, `remove ${endpoint}`);
-    if (s) setSources(s);
+    if (s) {
+      latest.current++;
+      setSources(s);
+    }
   };
 
   const choose = async (name: string | null) => {
