@@ -84,7 +84,7 @@ describe.skipIf(skip)('sources on the Station page', { timeout: e2eTest }, () =>
     await row.getByTestId('endpoint-use').click();
     await page.getByTestId('source-pill').filter({ hasText: `rtl_tcp ${sim.endpoint} (R820T)` }).waitFor();
     expect(await page.getByTestId('source-pill').getAttribute('title')).toBe(`rtltcp:${sim.endpoint}`);
-    expect(await page.getByTestId('source-in-use').textContent()).toBe(`rtl_tcp ${sim.endpoint} (R820T) · spec rtltcp:${sim.endpoint}`);
+    await expect.poll(() => page.getByTestId('source-in-use').textContent(), { timeout: e2eTest }).toBe(`rtl_tcp ${sim.endpoint} (R820T) · spec rtltcp:${sim.endpoint}`);
     await page.locator(`[data-testid="endpoint-${sim.endpoint}"].on`).waitFor();
     expect(await page.locator('[data-testid=sim-row].on').count()).toBe(0);
     // In use: listed as such, not probed (a probe would be turned away as a second client).
