@@ -47,7 +47,9 @@ export interface Served {
 export async function startServer(extra: string[] = [], prepare?: (dir: string) => void): Promise<Served> {
   const dir = mkdtempSync(join(tmpdir(), 'fringe-e2e-'));
   prepare?.(dir);
-  const engine = await startEngine({ root: repoRoot, args: ['--db', dir, '--source', 'sim', '--backend', 'cpu', '--no-ui-build', ...extra] }).catch((err) => {
+  // The address comes once the live view runs (its WebAssembly compiled, the sim's first blocks): 45 s was too
+  // little at load average ~15 (a loaded run's failure); a ceiling, not a wait.
+  const engine = await startEngine({ root: repoRoot, args: ['--db', dir, '--source', 'sim', '--backend', 'cpu', '--no-ui-build', ...extra], timeout: e2eSetup / 1000 / 4 }).catch((err) => {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   });
