@@ -13,6 +13,8 @@ import type { Calibration } from '../../correlator/types.ts';
 import { openSimGroup } from '../../devices/sim/index.ts';
 import { measureDelays } from '../analysis/delay.ts';
 import { solveGroupCalibration, type GroupSums } from '../analysis/groupcal.ts';
+import { baselineReport } from '../engine/fringes.ts';
+import { calibrateSim, simPositions, simTransit } from '../engine/fringes-sim.ts';
 import type { Plot } from './types.ts';
 
 const scenarioPath = fileURLToPath(new URL('../../devices/sim/scenarios/interferometer.json', import.meta.url));
@@ -75,6 +77,85 @@ export async function measureFractionalDelays(n: number): Promise<FractionalDela
     config: {
       scenario: 'devices/sim/scenarios/interferometer.json, cable delays 0/150/95 ns, 500 K switched noise source', samplesPerState: n,
       sampleRate: fs, channels: C, taps: 4, integerDelays: 'cross-correlation, maxLag 4096 (src/analysis/delay.ts)', solver: 'src/analysis/groupcal.ts solveGroupCalibration',
+    },
+  };
+}
+
+export interface BaselineQualification {
+  /** Per baseline: the solution (m) and its errors against the positions: length (%) and direction (°, east of north). */
+  baselines: Array<{ a: number; b: number; east: number; north: number; length: number; lengthSigma: number; truthEast: number; truthNorth: number; lengthError: number; lengthErrorSigma: number; directionError: number; directionErrorSigma: number }>;
+  /** The baseline with the largest |length error|, and the one with the largest |direction error|. */
+  worstLength: number;
+  worstDirection: number;
+  closureDeg: number[];
+  plots: Plot[];
+  config: Record<string, unknown>;
+}
+
+/**
+ * Sizes of the sun transit (src/engine/fringes-sim.ts): quick, 2^18 noise
+ * source samples per state for the calibration (SCI-INT-DELAY's: delays
+ * within 0.01 sample) and 3 h of sky in 60 s integrations (the fringe turns
+ * ≤ 75° in one on 10 m, losing ≤ 7 % of its amplitude, none of its phase);
+ * full, 2^20 samples and 6 h in 30 s integrations (the fringe test's).
+ */
+export const baselineSizes = {
+  quick: { samples: 1 << 18, hours: 3, speed: 2 * 8789, from: '2026-06-21T10:30:00Z' },
+  full: { samples: 1 << 20, hours: 6, speed: 8789, from: '2026-06-21T09:00:00Z' },
+};
+
+/** Wraps degrees into (−180, 180]. */
+const wrap = (d: number) => d - 360 * Math.ceil((d - 180) / 360);
+
+/** The three-dish group's baselines from a simulated sun transit, fitted by `fringe baseline` (baselineReport), against the antennas' positions. */
+export async function measureBaselines(quick: boolean, progress: (f: number) => void = () => {}): Promise<BaselineQualification> {
+  const size = quick ? baselineSizes.quick : baselineSizes.full;
+  const cal = await calibrateSim(simPositions, size.samples);
+  progress(0.3);
+  const data = await simTransit('point', cal, { from: size.from, hours: size.hours, speed: size.speed });
+  progress(0.9);
+  const window = 300;
+  const report = baselineReport(data, window);
+  const baselines = report.baselines.map((b) => {
+    const truthEast = simPositions[b.b]![0]! - simPositions[b.a]![0]!, truthNorth = simPositions[b.b]![1]! - simPositions[b.a]![1]!;
+    const truthLength = Math.hypot(truthEast, truthNorth);
+    // Direction east of north; its σ from the east/north σ across the baseline (perpendicular to it).
+    const direction = (Math.atan2(b.east_m, b.north_m) * 180) / Math.PI;
+    const perp = Math.hypot((b.east_err_m * b.north_m) / b.length_m, (b.north_err_m * b.east_m) / b.length_m);
+    return {
+      a: b.a, b: b.b, east: b.east_m, north: b.north_m, length: b.length_m, lengthSigma: b.length_err_m, truthEast, truthNorth,
+      lengthError: 100 * (b.length_m / truthLength - 1), lengthErrorSigma: (100 * b.length_err_m) / truthLength,
+      directionError: wrap(direction - (Math.atan2(truthEast, truthNorth) * 180) / Math.PI), directionErrorSigma: ((perp / b.length_m) * 180) / Math.PI,
+    };
+  });
+  const worst = (f: (x: (typeof baselines)[number]) => number) => baselines.reduce((w, x, i) => (Math.abs(f(x)) > Math.abs(f(baselines[w]!)) ? i : w), 0);
+  return {
+    baselines, worstLength: worst((x) => x.lengthError), worstDirection: worst((x) => x.directionError),
+    closureDeg: report.closure_phases_deg.map((c) => c.deg),
+    plots: [
+      {
+        title: 'Baselines: solved (east, north) against the antennas\' positions',
+        x: { label: 'east (m)' }, y: { label: 'north (m)' },
+        series: [
+          { name: 'positions (b − a)', x: baselines.map((b) => b.truthEast), y: baselines.map((b) => b.truthNorth), style: 'points' },
+          { name: 'solved', x: baselines.map((b) => b.east), y: baselines.map((b) => b.north), style: 'points' },
+        ],
+      },
+      {
+        title: `Fringe phase of baseline ${baselines[0]!.a}–${baselines[0]!.b} through the transit`,
+        x: { label: 'hours from the start (UTC ' + size.from.slice(11, 16) + ')' }, y: { label: 'phase (degrees)' },
+        series: [{
+          name: 'V_ab (band-summed, normalised)',
+          x: Array.from(data.times, (t) => (t - data.times[0]!) / 3600),
+          y: Array.from(data.baselines[0]!.re, (re, i) => (Math.atan2(data.baselines[0]!.im![i]!, re) * 180) / Math.PI),
+          style: 'points',
+        }],
+      },
+    ],
+    config: {
+      scenario: 'devices/sim/scenarios/interferometer.json, point sun, antennas at (−5, 0), (5, 0), (0, 8) m, cables 0/150/95 ns, 500 K switched noise source',
+      calibrationSamplesPerState: size.samples, transit: `${size.hours} h from ${size.from}`, skyPerIntegration: `${((size.speed * 128 * 64) / 2.4e6).toFixed(0)} s`,
+      channels: 64, spectraPerIntegration: 128, fit: `fringe baseline (src/engine/fringes.ts baselineReport, ${window} s window)`,
     },
   };
 }
