@@ -98,7 +98,8 @@ export async function simTransit(model: 'disk' | 'point', cal: { delays: number[
   } finally {
     await group.close();
   }
-  const ints = await referenceIntegrations({ inputs: N, channels: C, taps: 4, spectraPerIntegration: K }, streams, { delays: cal.delays, gains: cal.gains });
+  // Whole integrations only: a partial last one's middle is not where `times` puts it (its phase would be off by its fringe rate).
+  const ints = (await referenceIntegrations({ inputs: N, channels: C, taps: 4, spectraPerIntegration: K }, streams, { delays: cal.delays, gains: cal.gains })).filter((s) => s.spectra === K);
   const flags = defaultGroupFlags(C);
   const times = Float64Array.from(ints, (_, i) => (start + (speed * 1000 * (i * K * C + (K * C) / 2)) / fs) / 1000);
   const dir = Array.from(times, (t) => phaseCentreDirection({ kind: 'sun' }, site, new Date(t * 1000)));

@@ -14,6 +14,8 @@ import { parseScenario } from '../../devices/sim/scenario.ts';
 import { planDrift, runDrift } from '../engine/drift-run.ts';
 import type { Plot } from './types.ts';
 
+const round = (v: number) => Number(v.toPrecision(4));
+
 type Scenario = ReturnType<typeof parseScenario>;
 
 /** The simulator's temperatures (K) at a pointing and time, over the channels the drift analysis averages. */
@@ -137,14 +139,15 @@ export async function measureDriftTsys(quick: boolean, progress: (f: number) => 
       tsys, sigma: r.tsys_k_sigma, calibrationTsys: r.calibration.tsys_k, truth, coldK, error: 100 * (tsys / truth.tsys - 1),
       verdict: r.verdict,
       plots: [{
-        title: 'Calibrated sun drift (hot-load Y-factor): band mean in kelvin against the offset from the sun',
-        x: { label: 'offset along the sun\'s track (degrees)' }, y: { label: 'band mean (K)' },
+        title: 'Calibrated drift (hot-load Y-factor) in kelvin',
+        x: { label: 'offset along the sun\'s track (degrees)' }, y: { label: 'band mean (K)', log: true },
         series: [{ name: 'integrations', x: drift.x, y: drift.y, style: 'points' }],
         marks: [{ y: truth.tsys, label: `simulator's T_sys ${truth.tsys.toFixed(1)} K` }],
       }],
       config: {
-        scenario: driftTsysScenario, calibration: `hot-load Y-factor, ${hotK} K against the simulator's sky at the aim, ${coldK.toFixed(2)} K`, channels: 64, ...size,
-        gainDb: r.plan.gainDb, aim: r.plan.aim, passage: r.plan.passage, run: 'src/engine/drift-run.ts runDrift (fringe drift --source sim)',
+        scenario: `4 m dish, η 0.6, hidden tsys 95 K and pointing error (0.3°, −0.2°), 52° N 0° E from ${driftTsysScenario.start}, 1415 MHz, 1 % of blocks dropped, seed ${driftTsysScenario.seed}`,
+        scenarioFile: driftTsysScenario, calibration: `hot-load Y-factor, ${hotK} K against the simulator's sky at the aim, ${coldK.toFixed(2)} K`, channels: 64, ...size,
+        gainDb: round(r.plan.gainDb), aim: `az ${r.plan.aim.az.toFixed(2)}°, el ${r.plan.aim.el.toFixed(2)}°`, passage: r.plan.passage, run: 'src/engine/drift-run.ts runDrift (fringe drift --source sim)',
       },
     };
   } finally {

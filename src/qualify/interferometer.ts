@@ -13,7 +13,9 @@ import type { Calibration } from '../../correlator/types.ts';
 import { openSimGroup } from '../../devices/sim/index.ts';
 import { measureDelays } from '../analysis/delay.ts';
 import { solveGroupCalibration, type GroupSums } from '../analysis/groupcal.ts';
-import { baselineReport } from '../engine/fringes.ts';
+import { baselineGeometry, fringeStopPhase } from '../astro/geometry.ts';
+import { speedOfLight } from '../astro/velocity.ts';
+import { baselineReport, type FringeData } from '../engine/fringes.ts';
 import { calibrateSim, simPositions, simTransit } from '../engine/fringes-sim.ts';
 import type { Plot } from './types.ts';
 
@@ -88,8 +90,42 @@ export interface BaselineQualification {
   worstLength: number;
   worstDirection: number;
   closureDeg: number[];
-  plots: Plot[];
+  plots: { length: Plot; direction: Plot; stopped: Plot };
   config: Record<string, unknown>;
+}
+
+/** Wraps degrees into (−180, 180]. */
+const wrap = (d: number) => d - 360 * Math.ceil((d - 180) / 360);
+
+const baselineAxis = '0: baseline 0–1, 1: 0–2, 2: 1–2';
+
+/** Per-baseline errors with the limit drawn at ±`limit`. */
+function errorPlot(title: string, label: string, errors: number[], limit: number): Plot {
+  return {
+    title, x: { label: baselineAxis }, y: { label },
+    series: [{ name: 'error', x: errors.map((_, i) => i), y: errors, style: 'points' }],
+    marks: [{ y: limit, label: `limit +${limit}` }, { y: 0, label: 'positions' }, { y: -limit, label: `limit −${limit}` }],
+  };
+}
+
+/**
+ * Each baseline's fringe phase turned by +2π·w/λ for the solved baseline
+ * (geometry.ts fringeStopPhase, toward the ephemeris' sun): what the fit
+ * leaves, the instrumental phase and noise; shown about its mean.
+ */
+function stoppedPlot(data: FringeData, baselines: BaselineQualification['baselines'], from: string): Plot {
+  const fc = speedOfLight / data.lambda;
+  const hours = Array.from(data.times, (t) => (t - data.times[0]!) / 3600);
+  return {
+    title: 'Fringe phase stopped with the solved baselines: what the fit leaves',
+    x: { label: `hours from the start (UTC ${from.slice(11, 16)})` }, y: { label: 'phase about its mean (degrees)' },
+    series: baselines.map((b, k) => {
+      const bl = data.baselines[k]!;
+      const ph = Array.from(bl.re, (re, i) => Math.atan2(bl.im![i]!, re) + fringeStopPhase(baselineGeometry([0, 0, 0], [b.east, b.north, 0], data.centre, data.site, new Date(data.times[i]! * 1000), fc), fc));
+      const mean = Math.atan2(ph.reduce((x, p) => x + Math.sin(p), 0), ph.reduce((x, p) => x + Math.cos(p), 0));
+      return { name: `${b.a}–${b.b}`, x: hours, y: ph.map((p) => wrap(((p - mean) * 180) / Math.PI)), style: 'points' as const };
+    }),
+  };
 }
 
 /**
@@ -103,9 +139,6 @@ export const baselineSizes = {
   quick: { samples: 1 << 18, hours: 3, speed: 2 * 8789, from: '2026-06-21T10:30:00Z' },
   full: { samples: 1 << 20, hours: 6, speed: 8789, from: '2026-06-21T09:00:00Z' },
 };
-
-/** Wraps degrees into (−180, 180]. */
-const wrap = (d: number) => d - 360 * Math.ceil((d - 180) / 360);
 
 /** The three-dish group's baselines from a simulated sun transit, fitted by `fringe baseline` (baselineReport), against the antennas' positions. */
 export async function measureBaselines(quick: boolean, progress: (f: number) => void = () => {}): Promise<BaselineQualification> {
@@ -132,26 +165,11 @@ export async function measureBaselines(quick: boolean, progress: (f: number) => 
   return {
     baselines, worstLength: worst((x) => x.lengthError), worstDirection: worst((x) => x.directionError),
     closureDeg: report.closure_phases_deg.map((c) => c.deg),
-    plots: [
-      {
-        title: 'Baselines: solved (east, north) against the antennas\' positions',
-        x: { label: 'east (m)' }, y: { label: 'north (m)' },
-        series: [
-          { name: 'positions (b − a)', x: baselines.map((b) => b.truthEast), y: baselines.map((b) => b.truthNorth), style: 'points' },
-          { name: 'solved', x: baselines.map((b) => b.east), y: baselines.map((b) => b.north), style: 'points' },
-        ],
-      },
-      {
-        title: `Fringe phase of baseline ${baselines[0]!.a}–${baselines[0]!.b} through the transit`,
-        x: { label: 'hours from the start (UTC ' + size.from.slice(11, 16) + ')' }, y: { label: 'phase (degrees)' },
-        series: [{
-          name: 'V_ab (band-summed, normalised)',
-          x: Array.from(data.times, (t) => (t - data.times[0]!) / 3600),
-          y: Array.from(data.baselines[0]!.re, (re, i) => (Math.atan2(data.baselines[0]!.im![i]!, re) * 180) / Math.PI),
-          style: 'points',
-        }],
-      },
-    ],
+    plots: {
+      length: errorPlot('Baseline length: solved against the positions', 'length error (%)', baselines.map((x) => x.lengthError), 1),
+      direction: errorPlot('Baseline direction (east of north): solved against the positions', 'direction error (°)', baselines.map((x) => x.directionError), 1),
+      stopped: stoppedPlot(data, baselines, size.from),
+    },
     config: {
       scenario: 'devices/sim/scenarios/interferometer.json, point sun, antennas at (−5, 0), (5, 0), (0, 8) m, cables 0/150/95 ns, 500 K switched noise source',
       calibrationSamplesPerState: size.samples, transit: `${size.hours} h from ${size.from}`, skyPerIntegration: `${((size.speed * 128 * 64) / 2.4e6).toFixed(0)} s`,

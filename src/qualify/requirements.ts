@@ -269,7 +269,7 @@ export const requirements: Requirement[] = [
     },
   },
   {
-    id: 'SCI-DRIFT-TSYS', title: 'Drift: T_sys in kelvin against the simulator\'s at the drift\'s pointing', group: 'science', limit: { min: -5, max: 5 }, unit: '%', method: 'test', needs: 'sim', seconds: [3, 6],
+    id: 'SCI-DRIFT-TSYS', title: 'Drift: T_sys in kelvin against the simulator\'s at the drift\'s pointing', group: 'science', limit: { min: -5, max: 5 }, unit: '%', method: 'test', needs: 'sim', seconds: [2, 6],
     procedure: 'A 4 m dish with a hidden receiver (tsys 95 K at the zenith) and a pointing error, 52° N in mid-April (the sun far from the galactic plane), 1415 MHz (off the HI line); the live drift (src/engine/drift-run.ts runDrift, as `fringe drift --source sim`) calibrated with the hot load (Y-factor, 290 K against the simulator\'s sky at the aim as the cold load), then the drift and the elevation scan fitted; the T_sys it reports (the off-sun baseline under the sun) against the simulator\'s receiver + sky and ground + ADC noise at the drift\'s pointing and passage. Quick: 80 integrations across the drift; full: 160.',
     async measure(ctx) {
       const d = await driftTsys(ctx);
@@ -331,7 +331,7 @@ export const requirements: Requirement[] = [
         figures[`${b.a}–${b.b}: length error (%)`] = `${b.lengthError.toFixed(3)} ± ${b.lengthErrorSigma.toFixed(3)}`;
       }
       d.closureDeg.forEach((c, i) => { figures[`closure phase ${i + 1} (°)`] = round(c, 3); });
-      return { value: round(w.lengthError), sigma: round(w.lengthErrorSigma, 3), figures, plots: d.plots, config: d.config };
+      return { value: round(w.lengthError), sigma: round(w.lengthErrorSigma, 3), figures, plots: [d.plots.length, d.plots.stopped], config: d.config };
     },
   },
   {
@@ -343,7 +343,7 @@ export const requirements: Requirement[] = [
       return {
         value: round(w.directionError), sigma: round(w.directionErrorSigma, 3),
         figures: Object.fromEntries(d.baselines.map((b) => [`${b.a}–${b.b}: direction error (°)`, `${b.directionError.toFixed(3)} ± ${b.directionErrorSigma.toFixed(3)}`])),
-        config: d.config,
+        plots: [d.plots.direction], config: d.config,
       };
     },
   },

@@ -85,9 +85,10 @@ describe('SCI-INT-BASELINE measures what the positions hide', () => {
     expect(d.baselines.map((b) => [b.a, b.b, b.truthEast, b.truthNorth])).toEqual([[0, 1, 10, 0], [0, 2, 5, 8], [1, 2, -5, 8]]);
     for (const b of d.baselines) {
       expect(b.lengthErrorSigma).toBeGreaterThan(0);
-      // The stated σ is honest: the error is within 4σ (σ from √χ²_ν-scaled formal errors and a jackknife).
-      expect(Math.abs(b.lengthError)).toBeLessThan(4 * b.lengthErrorSigma + 0.02);
-      expect(Math.abs(b.directionError)).toBeLessThan(4 * b.directionErrorSigma + 0.02);
+      // The stated σ is honest: the error is within 4σ (σ from √χ²_ν-scaled formal errors and a jackknife), above a floor
+      // of 0.05 (% and °) for what no σ of the data holds: the simulator's sun and astronomy-engine's differ by up to 0.02°.
+      expect(Math.abs(b.lengthError)).toBeLessThan(4 * b.lengthErrorSigma + 0.05);
+      expect(Math.abs(b.directionError)).toBeLessThan(4 * b.directionErrorSigma + 0.05);
       expect(b.lengthError).toBeCloseTo(100 * (Math.hypot(b.east, b.north) / Math.hypot(b.truthEast, b.truthNorth) - 1), 9);
     }
     expect(d.closureDeg).toHaveLength(1);
