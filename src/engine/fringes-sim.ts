@@ -46,13 +46,16 @@ export function simInterferometer(speed: number, start: string, model: 'disk' | 
 }
 
 /**
- * The group's calibration from `samples` per input with the 500 K noise
- * source on, then off: integer delays by cross-correlation, then delays and
- * gains by solveGroupCalibration (src/analysis/groupcal.ts).
+ * A group's calibration from `samples` per input of a simulator scenario
+ * with its noise source on, then off: integer delays by cross-correlation
+ * (src/analysis/delay.ts), then delays and gains by solveGroupCalibration
+ * (src/analysis/groupcal.ts) on float64 reference sums, C = 64. Also what
+ * `fringe qualify` SCI-INT-DELAY measures (src/qualify/interferometer.ts).
  */
-export async function calibrateSim(where = simPositions, samples = 1 << 20): Promise<GroupCalibrationSolution> {
-  const N = where.length, C = simChannels;
-  const group = await openSimGroup({ scenario: simInterferometer(1, '2026-06-21T10:00:00Z', 'point', where), pacing: false });
+export async function noiseSourceCalibration(scenario: Record<string, unknown>, samples: number): Promise<{ solution: GroupCalibrationSolution; sampleRate: number }> {
+  const C = simChannels;
+  const group = await openSimGroup({ scenario, pacing: false });
+  const sampleRate = group.engine.tuning.sampleRate;
   let on: Uint8Array[], off: Uint8Array[];
   try {
     group.setNoiseSource(true);
@@ -62,13 +65,19 @@ export async function calibrateSim(where = simPositions, samples = 1 << 20): Pro
   } finally {
     await group.close();
   }
+  const N = on.length;
   const integer = measureDelays(on, { maxLag: 4096 });
   const current = { delays: integer.delays, gains: null };
   const sums = async (x: Uint8Array[]) => {
     const [s] = await referenceIntegrations({ inputs: N, channels: C, taps: 4, spectraPerIntegration: 1 << 30 }, x, current);
     return { visibilities: s!.visibilities, spectra: s!.spectra };
   };
-  return solveGroupCalibration(N, C, await sums(on), await sums(off), { current });
+  return { solution: solveGroupCalibration(N, C, await sums(on), await sums(off), { current }), sampleRate };
+}
+
+/** The transit's calibration: noiseSourceCalibration of the interferometer at `where` (10:00 UTC, before the transit). */
+export async function calibrateSim(where = simPositions, samples = 1 << 20): Promise<GroupCalibrationSolution> {
+  return (await noiseSourceCalibration(simInterferometer(1, '2026-06-21T10:00:00Z', 'point', where), samples)).solution;
 }
 
 export interface TransitOptions {
