@@ -97,7 +97,8 @@ export async function simTransit(model: 'disk' | 'point', cal: { delays: number[
   const where = o.where ?? simPositions, from = o.from ?? '2026-06-21T10:00:00Z', hours = o.hours ?? 4;
   const N = where.length, C = simChannels;
   const start = Date.parse(from), speed = o.speed ?? 8789;
-  const group = await openSimGroup({ scenario: simInterferometer(speed, from, model, where), pacing: false });
+  const scenario = simInterferometer(speed, from, model, where) as { antennas: Array<{ sampleOffset?: number }> };
+  const group = await openSimGroup({ scenario, pacing: false });
   const fs = group.engine.tuning.sampleRate;
   const fc = group.engine.tuning.centerFrequency;
   const n = Math.ceil((hours * 3600 * fs) / speed) + Math.ceil(Math.max(...cal.delays)) + 4 * C;
@@ -110,7 +111,12 @@ export async function simTransit(model: 'disk' | 'point', cal: { delays: number[
   // Whole integrations only: a partial last one's middle is not where `times` puts it (its phase would be off by its fringe rate).
   const ints = (await referenceIntegrations({ inputs: N, channels: C, taps: 4, spectraPerIntegration: K }, streams, { delays: cal.delays, gains: cal.gains })).filter((s) => s.spectra === K);
   const flags = defaultGroupFlags(C);
-  const times = Float64Array.from(ints, (_, i) => (start + (speed * 1000 * (i * K * C + (K * C) / 2)) / fs) / 1000);
+  // Each integration's middle on the simulator's common clock: input 0's sample n is common sample n + its sampleOffset,
+  // and the correlator reads it from its whole delay on (1233 samples here: 4.5 s of sky at the default speed, 0.02° of
+  // hour angle, which turned every solved baseline by as much); spectrum s spans samples s·C … s·C + T·C − 1.
+  const first = Math.floor(cal.delays[0]!) + (scenario.antennas[0]!.sampleOffset ?? 0);
+  const middle = (i: number) => first + i * K * C + ((K - 1) * C + (4 * C - 1)) / 2;
+  const times = Float64Array.from(ints, (_, i) => (start + (speed * 1000 * middle(i)) / fs) / 1000);
   const dir = Array.from(times, (t) => phaseCentreDirection({ kind: 'sun' }, site, new Date(t * 1000)));
   if (o.stop) {
     ints.forEach((s, i) => stopFringes(s.visibilities, N, C, (a, b) => baselineGeometry(where[a]!, where[b]!, { kind: 'sun' }, site, new Date(times[i]! * 1000), fc).uvw[2], fc, fs));

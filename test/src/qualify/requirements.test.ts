@@ -79,16 +79,17 @@ describe('SCI-INT-DELAY measures what the scenario hides', () => {
 });
 
 describe('SCI-INT-BASELINE measures what the positions hide', () => {
-  it('the quick transit gives each baseline (b − a) within 4σ (+ a 0.05 floor) of the positions, and the errors the requirement reads are those', { timeout: 60_000 }, async () => {
+  it('the quick transit gives each baseline (b − a) within 4σ (+ a 0.01 floor) of the positions, and the errors the requirement reads are those', { timeout: 60_000 }, async () => {
     const d = await measureBaselines(true);
     // Truth from the antenna positions (−5, 0), (5, 0), (0, 8): 0–1 is 10 m east, 0–2 (5, 8), 1–2 (−5, 8).
     expect(d.baselines.map((b) => [b.a, b.b, b.truthEast, b.truthNorth])).toEqual([[0, 1, 10, 0], [0, 2, 5, 8], [1, 2, -5, 8]]);
     for (const b of d.baselines) {
       expect(b.lengthErrorSigma).toBeGreaterThan(0);
       // The stated σ is honest: the error is within 4σ (σ from √χ²_ν-scaled formal errors and a jackknife), above a floor
-      // of 0.05 (% and °) for what no σ of the data holds: the simulator's sun and astronomy-engine's differ by up to 0.02°.
-      expect(Math.abs(b.lengthError)).toBeLessThan(4 * b.lengthErrorSigma + 0.05);
-      expect(Math.abs(b.directionError)).toBeLessThan(4 * b.directionErrorSigma + 0.05);
+      // of 0.01 (% and °) for what no σ of the data holds: the simulator's sun and astronomy-engine's differ by ~0.003° here.
+      // (Integration times 1233 samples early, as the transit had them before, turned every baseline by 0.04° here.)
+      expect(Math.abs(b.lengthError)).toBeLessThan(4 * b.lengthErrorSigma + 0.01);
+      expect(Math.abs(b.directionError)).toBeLessThan(4 * b.directionErrorSigma + 0.01);
       expect(b.lengthError).toBeCloseTo(100 * (Math.hypot(b.east, b.north) / Math.hypot(b.truthEast, b.truthNorth) - 1), 9);
     }
     expect(d.closureDeg).toHaveLength(1);
