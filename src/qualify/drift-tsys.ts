@@ -28,7 +28,7 @@ export interface SimTemperatures {
   sky: number;
   /** The 8-bit ADC's quantisation noise (1/12 count² per component) in kelvin at the gain. */
   adc: number;
-  /** The scenario's RFI tones, as the band mean's temperature. */
+  /** The scenario's RFI tones in the analysed channels, as the band mean's temperature. */
   rfi: number;
 }
 
@@ -56,8 +56,14 @@ export function simTemperatures(scenario: Scenario, aim: { az: number; el: numbe
       n++;
     }
   }
-  // RFI tones add their full-band-equivalent temperature to the band's mean.
-  const rfi = scenario.rfi.reduce((a, t) => a + t.temperature, 0);
+  // A tone of temperature T has the power of T kelvin of noise over the whole band (L bins) in one channel: calibrated
+  // per channel and averaged over the n bins analysed it adds T·L/n, if it falls in them (the simulator leaves out tones
+  // beyond ±fs/2, and the analysis the band's edges and centre).
+  const fc = scenario.tuning.centerFrequency, fs = scenario.tuning.sampleRate;
+  const rfi = scenario.rfi.reduce((a, t) => {
+    const k = Math.round(((t.frequency - fc) / fs) * L);
+    return a + (Math.abs(k) < (L * 28) / 64 && Math.abs(k) >= L / 128 ? (t.temperature * L) / n : 0);
+  }, 0);
   return { tsys: (s + q) / n + rfi, receiver: model.receiverTemperature, sky: model.continuum, adc: q / n, rfi };
 }
 

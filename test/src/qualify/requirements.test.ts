@@ -103,9 +103,12 @@ describe('SCI-DRIFT-TSYS: the simulator\'s T_sys the drift is held to', () => {
     const s = parseScenario(driftTsysScenario);
     const aim = { az: 181.4, el: 47.9 }, passage = Date.parse('2026-04-15T12:04:00Z');
     const t = simTemperatures(s, aim, passage, 30);
-    // Off the line: T_sys = receiver + sky + ADC + the scenario's default RFI tone (0.5 K).
-    expect(t.rfi).toBe(0.5);
-    expect(t.tsys).toBeCloseTo(t.receiver + t.sky + t.adc + t.rfi, 4); // the simulator's amplitudes are float32
+    // Off the line: T_sys = receiver + sky + ADC; the scenario's default RFI tone (0.5 K at 1419.6 MHz) is 4.6 MHz off,
+    // outside the band. Tuned to the line it is 806 kHz below the centre, inside: T·L/n over the 55 of 64 channels analysed.
+    expect(t.rfi).toBe(0);
+    expect(t.tsys).toBeCloseTo(t.receiver + t.sky + t.adc, 4); // the simulator's amplitudes are float32
+    const onLine = parseScenario({ ...driftTsysScenario, tuning: { centerFrequency: 1_420_405_752 } });
+    expect(simTemperatures(onLine, aim, passage, 30).rfi).toBeCloseTo((0.5 * 64) / 55, 9);
     expect(t.receiver).toBeLessThan(95);
     expect(t.receiver).toBeGreaterThan(80);
     // Sky and ground off the plane at 48° elevation: CMB 2.7 + atmosphere + galaxy + spill-over, 10–15 K.
