@@ -3,8 +3,8 @@
  * verification method and the function that measures it. `fringe qualify`
  * runs these, and the project's tests (test/src/qualify/) call the same
  * `measure` functions and assert the same limits, so the suite and the report
- * cannot disagree. Science requirements not measurable yet: science.ts
- * `pendingScience`; hardware (--source): hardware.ts.
+ * cannot disagree. Science requirements not measurable yet (none now):
+ * science.ts `pendingScience`; hardware (--source): hardware.ts.
  */
 import { CpuBackend } from '../../correlator/cpu.ts';
 import type { FxConfig } from '../../correlator/types.ts';
@@ -12,7 +12,8 @@ import { backendAgreement, backendCases, linearityPlot, measureDelays, measureLi
 import { hardwareRequirements, rotatorRequirement } from './hardware.ts';
 import { allanPlots, gainDrift, integratesDownTo, noisePowerSeries, scatterPlot, scatterVsTau, simPowerSeries } from './radiometer.ts';
 import { measureHi } from './hi.ts';
-import { measureFractionalDelays } from './interferometer.ts';
+import { measureBaselines, measureFractionalDelays } from './interferometer.ts';
+import { measureDriftTsys } from './drift-tsys.ts';
 import { measureDrift } from './science.ts';
 import { liveRun, throughput } from './system.ts';
 import type { MeasureContext, Requirement } from './types.ts';
@@ -25,6 +26,8 @@ const simSeries = (ctx: MeasureContext) => ctx.once('sim-series', () => simPower
 const live = (ctx: MeasureContext) => ctx.once('live', () => liveRun(ctx.quick ? 5 : 60, ctx.progress));
 const drift = (ctx: MeasureContext) => ctx.once('drift', () => measureDrift(4));
 const fracDelays = (ctx: MeasureContext) => ctx.once('int-delays', () => measureFractionalDelays(ctx.quick ? 1 << 18 : 1 << 21));
+const driftTsys = (ctx: MeasureContext) => ctx.once('drift-tsys', () => measureDriftTsys(ctx.quick, ctx.progress));
+const baselines = (ctx: MeasureContext) => ctx.once('int-baselines', () => measureBaselines(ctx.quick, ctx.progress));
 const hi = (ctx: MeasureContext) => ctx.once('hi', async () => measureHi(ctx.quick));
 const worstBy = <T,>(a: T[], f: (x: T) => number) => a.reduce((w, x) => (Math.abs(f(x)) > Math.abs(f(w)) ? x : w));
 const round = (v: number, digits = 4) => Number(v.toPrecision(digits));
@@ -266,6 +269,22 @@ export const requirements: Requirement[] = [
     },
   },
   {
+    id: 'SCI-DRIFT-TSYS', title: 'Drift: T_sys in kelvin against the simulator\'s at the drift\'s pointing', group: 'science', limit: { min: -5, max: 5 }, unit: '%', method: 'test', needs: 'sim', seconds: [2, 6],
+    procedure: 'A 4 m dish with a hidden receiver (tsys 95 K at the zenith) and a pointing error, 52° N in mid-April (the sun far from the galactic plane), 1415 MHz (off the HI line); the live drift (src/engine/drift-run.ts runDrift, as `fringe drift --source sim`) calibrated with the hot load (Y-factor, 290 K against the simulator\'s sky at the aim as the cold load), then the drift and the elevation scan fitted; the T_sys it reports (the off-sun baseline under the sun) against the simulator\'s receiver + sky and ground + ADC noise at the drift\'s pointing and passage. Quick: 80 integrations across the drift; full: 160.',
+    async measure(ctx) {
+      const d = await driftTsys(ctx);
+      return {
+        value: round(d.error), sigma: d.sigma !== null ? round((100 * d.sigma) / d.truth.tsys, 3) : undefined,
+        figures: {
+          'T_sys (K)': round(d.tsys), 'T_sys σ (K)': d.sigma !== null ? round(d.sigma, 3) : null, 'simulator\'s T_sys at the pointing (K)': round(d.truth.tsys),
+          'of which receiver (K)': round(d.truth.receiver), 'of which sky and ground (K)': round(d.truth.sky), 'of which ADC noise (K)': round(d.truth.adc, 3), 'of which RFI (K)': round(d.truth.rfi, 3),
+          'calibration\'s T_sys (K, before the drift)': round(d.calibrationTsys), 'cold load given (K)': round(d.coldK),
+        },
+        plots: d.plots, notes: d.verdict, config: d.config,
+      };
+    },
+  },
+  {
     id: 'SCI-HI-VELOCITY', title: 'HI: v_LSR of the simulated line against the scenario\'s profile (under one 0.25 km/s channel)', group: 'science', limit: { min: -0.25, max: 0.25 }, unit: 'km/s', method: 'test', needs: 'sim', seconds: [5, 10],
     procedure: 'The simulator\'s antenna model (1.5 m dish, hydrogen with its LSR, seed 1) read in kelvin at 2048 channels over 2.4 MHz, four integrations 30 s apart, reduced by reduceHi (src/analysis/hi/reduce.ts) with the LSR correction; the shift that best aligns the reduced profile with 0.7 × the sim\'s beam-averaged profile at the pointing\'s (l, b) (least squares within ±150 km/s of its peak). Quick: one site/date/pointing; full: four (52°N June, Green Bank January, Sydney September, Hawaii March); the worst is the value.',
     async measure(ctx) {
@@ -296,6 +315,36 @@ export const requirements: Requirement[] = [
       const figures: Record<string, string> = {};
       d.delays.forEach((v, a) => { if (a > 0) { figures[`input ${a} solved (samples)`] = v.toFixed(4); figures[`input ${a} truth (samples)`] = d.truth[a]!.toFixed(4); figures[`input ${a} error (samples)`] = d.errors[a]!.toExponential(2); } });
       return { value: d.errors[worstIndex]!, sigma: d.sigma[worstIndex] || undefined, figures, plots: d.plots, config: d.config };
+    },
+  },
+  {
+    id: 'SCI-INT-BASELINE', title: 'Interferometer: baseline lengths from a sun transit against the antennas\' positions', group: 'science', limit: { min: -1, max: 1 }, unit: '%', method: 'test', needs: 'sim', seconds: [3, 10],
+    procedure: 'The three-dish scenario on positions the analysis does not read ((−5, 0), (5, 0), (0, 8) m: baselines of 10 and 9.43 m), hidden cables 0/150/95 ns, calibrated from its switched noise source (delays and gains, src/analysis/groupcal.ts), then a transit of a point sun correlated (float64 reference PFB, C = 64) and fitted by `fringe baseline` (src/engine/fringes.ts baselineReport: hour angle and declination from the ephemeris). The worst baseline\'s length error. Quick: 2^18 calibration samples, 3 h of sky in 60 s integrations; full: 2^20, 6 h in 30 s.',
+    async measure(ctx) {
+      const d = await baselines(ctx);
+      const w = d.baselines[d.worstLength]!;
+      const figures: Record<string, string | number> = {};
+      for (const b of d.baselines) {
+        figures[`${b.a}–${b.b}: solved east, north (m)`] = `${b.east.toFixed(3)}, ${b.north.toFixed(3)}`;
+        figures[`${b.a}–${b.b}: positions east, north (m)`] = `${b.truthEast}, ${b.truthNorth}`;
+        figures[`${b.a}–${b.b}: length (m)`] = `${b.length.toFixed(4)} ± ${b.lengthSigma.toFixed(4)}`;
+        figures[`${b.a}–${b.b}: length error (%)`] = `${b.lengthError.toFixed(3)} ± ${b.lengthErrorSigma.toFixed(3)}`;
+      }
+      d.closureDeg.forEach((c, i) => { figures[`closure phase ${i + 1} (°)`] = round(c, 3); });
+      return { value: round(w.lengthError), sigma: round(w.lengthErrorSigma, 3), figures, plots: [d.plots.length, d.plots.stopped], config: d.config };
+    },
+  },
+  {
+    id: 'SCI-INT-BASELINE-DIR', title: 'Interferometer: baseline directions from the same transit against the antennas\' positions', group: 'science', limit: { min: -1, max: 1 }, unit: '°', method: 'test', needs: 'sim', seconds: [0, 0],
+    procedure: 'From the same fit: each baseline\'s direction (east of north) against the positions\'; the worst baseline\'s error.',
+    async measure(ctx) {
+      const d = await baselines(ctx);
+      const w = d.baselines[d.worstDirection]!;
+      return {
+        value: round(w.directionError), sigma: round(w.directionErrorSigma, 3),
+        figures: Object.fromEntries(d.baselines.map((b) => [`${b.a}–${b.b}: direction error (°)`, `${b.directionError.toFixed(3)} ± ${b.directionErrorSigma.toFixed(3)}`])),
+        plots: [d.plots.direction], config: d.config,
+      };
     },
   },
 ];

@@ -2,7 +2,8 @@
  * Science-chain measurements, each against the scenario's truth. What exists
  * on main now: the drift fit (src/analysis/drift.ts) on a sun drift recorded
  * from the simulator with the station's own `observe`. The HI chain is in
- * hi.ts, the interferometer's delays in interferometer.ts; requirements not
+ * hi.ts, the interferometer's delays and baselines in interferometer.ts, the
+ * calibrated drift's T_sys in drift-tsys.ts; requirements not
  * measured yet are listed in `pendingScience` (the seam: when a measurement
  * function exists, move its entry into requirements.ts with a `measure`).
  */
@@ -74,8 +75,9 @@ export async function measureDrift(seconds: number): Promise<DriftQualification>
   }
 }
 
-/** Science requirements the issue names whose measurement functions are not on main yet: the seam for the helpers building them. */
-export const pendingScience: Array<{ id: string; title: string; why: string }> = [
-  { id: 'SCI-DRIFT-TSYS', title: 'Drift: T_sys in kelvin against the scenario\'s', why: 'Fringe\'s own recordings are in relative units until the kelvin calibration exists (src/engine/drift.ts); add when a calibrated drift can be recorded.' },
-  { id: 'SCI-INT-BASELINE', title: 'Interferometer: baseline solution against the antennas\' positions', why: 'the fit exists (src/engine/fringes.ts baselineReport); its simulator input (a sun transit of the three-dish group, transit() in test/src/engine/fringes.test.ts) lives in a test file and takes minutes: move it into src and give it a quick size to measure here.' },
-];
+/**
+ * Science requirements the issue names whose measurement functions are not
+ * built yet, listed in the report as not measured (none now: SCI-DRIFT-TSYS is
+ * drift-tsys.ts, SCI-INT-BASELINE interferometer.ts). The seam stays for the next.
+ */
+export const pendingScience: Array<{ id: string; title: string; why: string }> = [];

@@ -41,6 +41,10 @@ export function plotSvg(p: Plot): string {
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)], [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (x0 === x1) [x0, x1] = [x0 - 1, x1 + 1];
   if (p.x.log) [x0, x1] = [x0 / 1.15, x1 * 1.15]; // points at the ends stay inside the frame
+  else if (p.series.every((s) => s.style === 'points')) {
+    const pad = (x1 - x0) * 0.04; // so do markers on a linear axis (a line may run to the frame)
+    [x0, x1] = [x0 - pad, x1 + pad];
+  }
   if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
   if (!p.y.log) {
     const pad = (y1 - y0) * 0.06;

@@ -15,41 +15,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { beamFwhm } from '../../../devices/sim/beam.ts';
-import { AntennaModel } from '../../../devices/sim/model.ts';
-import { bandpassPower, countsPerRootKelvin, nearestGain } from '../../../devices/sim/frontend.ts';
 import { parseScenario } from '../../../devices/sim/scenario.ts';
 import { runDrift, type DriftRunResult } from '../../../src/engine/drift-run.ts';
 import { loadPointingCorrection } from '../../../src/engine/pointing-correction.ts';
+// The simulator's T_sys at the drift's pointing (receiver, sky and ground, RFI, the ADC's noise): the truth `fringe qualify` SCI-DRIFT-TSYS uses.
+import { simSystemTemperature as trueTsys } from '../../../src/qualify/drift-tsys.ts';
 import { Store } from '../../../observations/store/store.ts';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/**
- * The system temperature (K) the simulator gives off the sun at a pointing
- * and sky time, over the channels the analysis averages (inside the band's
- * edges, without the centre): receiver, sky and ground, RFI, and the 8-bit
- * ADC's own noise (1/12 count² per component, white, against the bandpass:
- * at the low gain a 25 m dish on the sun needs, several kelvin).
- */
-function trueTsys(scenario: ReturnType<typeof parseScenario>, aim: { az: number; el: number }, timeMs: number, gain: number): number {
-  const cfg = scenario.antennas[0]!;
-  const e = cfg.pointingError;
-  const model = new AntennaModel(scenario, cfg, { pointingAt: () => ({ az: aim.az + e.az, el: aim.el + e.el }) });
-  const L = 4096, ones = new Float32Array(L).fill(1), amp = new Float32Array(L);
-  model.independentAmplitude(timeMs, scenario.tuning.centerFrequency, scenario.tuning.sampleRate, ones, amp);
-  const cpr = countsPerRootKelvin(scenario.frontend, cfg.tsys, nearestGain(gain));
-  let s = 0, n = 0;
-  for (let k = 0; k < L; k++) {
-    const kk = k < L / 2 ? k : k - L;
-    if (Math.abs(kk) < (L * 28) / 64 && Math.abs(kk) >= L / 128) {
-      s += amp[k]! ** 2 * L + 1 / 12 / cpr ** 2 / bandpassPower((2 * kk) / L, scenario.frontend);
-      n++;
-    }
-  }
-  // RFI tones add their full-band-equivalent temperature to the band's mean.
-  return s / n + scenario.rfi.reduce((a, t) => a + t.temperature, 0);
-}
 
 interface Case {
   name: string;

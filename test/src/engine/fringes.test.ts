@@ -3,94 +3,17 @@
  * three-dish interferometer, calibrated from the noise source first, then
  * fitted for baselines and closure phases (src/engine/fringes.ts).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { baselineIndex } from '../../../correlator/baselines.ts';
-import { referenceIntegrations } from '../../../correlator/reference.ts';
-import { openSimGroup } from '../../../devices/sim/index.ts';
-import { measureDelays } from '../../../src/analysis/delay.ts';
-import { defaultGroupFlags, solveGroupCalibration } from '../../../src/analysis/groupcal.ts';
-import { stopFringes } from '../../../src/analysis/fringestop.ts';
-import { baselineGeometry, phaseCentreDirection } from '../../../src/astro/geometry.ts';
-import { speedOfLight } from '../../../src/astro/velocity.ts';
-import { baselineReport, sizeReport, type FringeData } from '../../../src/engine/fringes.ts';
+import { baselineReport, sizeReport } from '../../../src/engine/fringes.ts';
+import { calibrateSim as calibrate, simPositions as positions, simTransit } from '../../../src/engine/fringes-sim.ts';
 
-const base = JSON.parse(readFileSync('devices/sim/scenarios/interferometer.json', 'utf8'));
-// Positions on flat ground (up 0: one source cannot separate up from the instrumental phase), cables, offsets, LO phases.
-const positions = [[-5, 0, 0], [5, 0, 0], [0, 8, 0]];
-const cable = [0, 150, 95];
-const scenario = (speed: number, start: string, model: 'disk' | 'point', where = positions) => ({
-  ...base, speed, start, sun: { model }, noiseSource: { temperature: 500, on: false },
-  antennas: base.antennas.slice(0, where.length).map((a: object, i: number) => ({ ...a, position: where[i], cableDelay: cable[i] })),
-});
-const C = 64, K = 128;
-
-async function calibrate(where = positions) {
-  const N = where.length;
-  const group = await openSimGroup({ scenario: scenario(1, '2026-06-21T10:00:00Z', 'point', where), pacing: false });
-  group.setNoiseSource(true);
-  const on = group.read(1 << 20).map((b) => b.data);
-  group.setNoiseSource(false);
-  const off = group.read(1 << 20).map((b) => b.data);
-  await group.close();
-  const integer = measureDelays(on, { maxLag: 4096 });
-  const current = { delays: integer.delays, gains: null };
-  const sums = async (x: Uint8Array[]) => {
-    const [s] = await referenceIntegrations({ inputs: N, channels: C, taps: 4, spectraPerIntegration: 1 << 30 }, x, current);
-    return { visibilities: s!.visibilities, spectra: s!.spectra };
-  };
-  return solveGroupCalibration(N, C, await sums(on), await sums(off), { current });
-}
-
-/** `hours` of sky from `from` (UTC) at 30 s of sky per integration, correlated with the calibration, as fringe data. */
-async function transit(model: 'disk' | 'point', cal: { delays: number[]; gains: Float32Array[] }, where = positions, from = '2026-06-21T10:00:00Z', hours = 4, stop = false): Promise<FringeData> {
-  const N = where.length;
-  const speed = 8789, start = Date.parse(from);
-  const group = await openSimGroup({ scenario: scenario(speed, from, model, where), pacing: false });
-  const fs = group.engine.tuning.sampleRate;
-  const n = Math.ceil((hours * 3600 * fs) / speed) + Math.ceil(Math.max(...cal.delays)) + 4 * C;
-  const streams = group.read(n).map((b) => b.data);
-  await group.close();
-  const ints = await referenceIntegrations({ inputs: N, channels: C, taps: 4, spectraPerIntegration: K }, streams, { delays: cal.delays, gains: cal.gains });
-  const flags = defaultGroupFlags(C);
-  const site = { name: 'sim', lat: 52, lon: 0, altitude: 0 };
-  const times = Float64Array.from(ints, (_, i) => (start + (speed * 1000 * (i * K * C + (K * C) / 2)) / fs) / 1000);
-  const dir = Array.from(times, (t) => phaseCentreDirection({ kind: 'sun' }, site, new Date(t * 1000)));
-  if (stop) {
-    // Fringe stopping toward the sun from the antenna positions and the ephemeris (geometry.ts, fringestop.ts).
-    const fc = group.engine.tuning.centerFrequency;
-    ints.forEach((s, i) => stopFringes(s.visibilities, N, C, (a, b) => baselineGeometry(where[a]!, where[b]!, { kind: 'sun' }, site, new Date(times[i]! * 1000), fc).uvw[2], fc, fs));
-  }
-  const baselines: FringeData['baselines'] = [];
-  for (let a = 0; a < N; a++) {
-    for (let b = a + 1; b < N; b++) {
-      const re = new Float64Array(ints.length), im = new Float64Array(ints.length);
-      ints.forEach((s, i) => {
-        const v = s.visibilities, p = baselineIndex(N, a, b), pa = baselineIndex(N, a, a), pb = baselineIndex(N, b, b);
-        let sr = 0, si = 0, sa = 0, sb = 0;
-        for (let j = 0; j < C; j++) {
-          if (flags[j]) continue;
-          sr += v[2 * (p * C + j)]!;
-          si += v[2 * (p * C + j) + 1]!;
-          sa += v[2 * (pa * C + j)]!;
-          sb += v[2 * (pb * C + j)]!;
-        }
-        re[i] = sr / Math.sqrt(sa * sb);
-        im[i] = si / Math.sqrt(sa * sb);
-      });
-      baselines.push({ a, b, re, im });
-    }
-  }
-  return {
-    kind: 'group', site, lambda: speedOfLight / group.engine.tuning.centerFrequency, times,
-    h: Float64Array.from(dir, (d) => d.h), dec: Float64Array.from(dir, (d) => d.dec), baselines, centre: { kind: 'sun' },
-  };
-}
+// The input is src/engine/fringes-sim.ts's (which `fringe qualify` SCI-INT-BASELINE also fits): positions on flat ground,
+// hidden cables 0/150/95 ns, the noise source's calibration, 30 s of sky per integration.
 
 describe('baselines and closure phases from a simulated transit of the sun', () => {
   it('gives every baseline within 1 % in length and 1° in direction, and closure phases within 2° of zero on a point sun', { timeout: 180_000 }, async () => {
     const cal = await calibrate();
-    const data = await transit('point', cal);
+    const data = await simTransit('point', cal);
     const report = baselineReport(data, 300);
     for (const b of report.baselines) {
       const want = positions[b.b]!.map((x, k) => x - positions[b.a]![k]!);
@@ -108,7 +31,7 @@ describe('baselines and closure phases from a simulated transit of the sun', () 
   it('measures the sun’s diameter within 5 % on a 40 m east–west baseline that reaches the first null, with the nulls', { timeout: 240_000 }, async () => {
     const where = [[-20, 0, 0], [20, 0, 0]];
     const cal = await calibrate(where);
-    const data = await transit('disk', cal, where, '2026-06-21T08:00:00Z', 8);
+    const data = await simTransit('disk', cal, { where, from: '2026-06-21T08:00:00Z', hours: 8 });
     const size = sizeReport(data, 600, 40);
     // The simulator draws the optical sun of the day: 0.53313°/1.0163 AU = 0.5246° (devices/sim/ephemeris.ts).
     console.log(`simulated sun: ${size.verdict}, d = ${size.diameterDeg?.value.toFixed(4)} ± ${size.diameterDeg?.sigma.toFixed(4)}°, baseline ${JSON.stringify(size.baseline)}, nulls ${JSON.stringify(size.nulls)}, χ²_ν ${size.reducedChi2.toFixed(2)}`);
@@ -119,7 +42,7 @@ describe('baselines and closure phases from a simulated transit of the sun', () 
 
   it('stops the fringes: with the geometry toward the sun applied, every baseline keeps its phase hour by hour within 3° over four hours', { timeout: 180_000 }, async () => {
     const cal = await calibrate();
-    const data = await transit('point', cal, positions, '2026-06-21T10:00:00Z', 4, true);
+    const data = await simTransit('point', cal, { stop: true });
     for (const bl of data.baselines) {
       const ph = Array.from(bl.re, (re, i) => (Math.atan2(bl.im![i]!, re) * 180) / Math.PI);
       const mean = (Math.atan2(ph.reduce((s, p) => s + Math.sin((p * Math.PI) / 180), 0), ph.reduce((s, p) => s + Math.cos((p * Math.PI) / 180), 0)) * 180) / Math.PI;

@@ -6,7 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { channelResponse, pfbShape } from '../../../src/qualify/correlator.ts';
-import { measureFractionalDelays } from '../../../src/qualify/interferometer.ts';
+import { driftTsysScenario, simTemperatures } from '../../../src/qualify/drift-tsys.ts';
+import { baselineSizes, measureBaselines, measureFractionalDelays } from '../../../src/qualify/interferometer.ts';
+import { parseScenario } from '../../../devices/sim/scenario.ts';
+import { pendingScience } from '../../../src/qualify/science.ts';
 import { pfbNoiseFactor } from '../../../src/qualify/radiometer.ts';
 import { requirements } from '../../../src/qualify/requirements.ts';
 import { hostTimed, limitText, makeContext, measureRequirement, selectRequirements, verdictOf } from '../../../src/qualify/run.ts';
@@ -72,6 +75,51 @@ describe('SCI-INT-DELAY measures what the scenario hides', () => {
     expect(d.truth[1]! - Math.round(d.truth[1]!)).toBeCloseTo(0.36, 6);
     expect(d.truth[2]! - Math.round(d.truth[2]!)).toBeCloseTo(0.228, 6);
     for (const a of [1, 2]) expect(Math.abs(d.delays[a]! - d.truth[a]!)).toBeLessThan(0.05);
+  });
+});
+
+describe('SCI-INT-BASELINE measures what the positions hide', () => {
+  it('the quick transit gives each baseline (b − a) within 4σ (+ a 0.01 floor) of the positions, and the errors the requirement reads are those', { timeout: 60_000 }, async () => {
+    const d = await measureBaselines(true);
+    // Truth from the antenna positions (−5, 0), (5, 0), (0, 8): 0–1 is 10 m east, 0–2 (5, 8), 1–2 (−5, 8).
+    expect(d.baselines.map((b) => [b.a, b.b, b.truthEast, b.truthNorth])).toEqual([[0, 1, 10, 0], [0, 2, 5, 8], [1, 2, -5, 8]]);
+    for (const b of d.baselines) {
+      expect(b.lengthErrorSigma).toBeGreaterThan(0);
+      // The stated σ is honest: the error is within 4σ (σ from √χ²_ν-scaled formal errors and a jackknife), above a floor
+      // of 0.01 (% and °) for what no σ of the data holds: the simulator's sun and astronomy-engine's differ by ~0.003° here.
+      // (Integration times 1233 samples early, as the transit had them before, turned every baseline by 0.04° here.)
+      expect(Math.abs(b.lengthError)).toBeLessThan(4 * b.lengthErrorSigma + 0.01);
+      expect(Math.abs(b.directionError)).toBeLessThan(4 * b.directionErrorSigma + 0.01);
+      expect(b.lengthError).toBeCloseTo(100 * (Math.hypot(b.east, b.north) / Math.hypot(b.truthEast, b.truthNorth) - 1), 9);
+    }
+    expect(d.closureDeg).toHaveLength(1);
+    expect(Math.abs(d.closureDeg[0]!)).toBeLessThan(2);
+    expect(d.config.transit).toBe(`${baselineSizes.quick.hours} h from ${baselineSizes.quick.from}`);
+  });
+});
+
+describe('SCI-DRIFT-TSYS: the simulator\'s T_sys the drift is held to', () => {
+  it('is the receiver (tsys less the cold zenith sky) plus the sky and ground at the pointing plus the ADC noise and RFI; the sky is flat around the passage (no galactic plane under the sun)', () => {
+    const s = parseScenario(driftTsysScenario);
+    const aim = { az: 181.4, el: 47.9 }, passage = Date.parse('2026-04-15T12:04:00Z');
+    const t = simTemperatures(s, aim, passage, 30);
+    // Off the line: T_sys = receiver + sky + ADC; the scenario's default RFI tone (0.5 K at 1419.6 MHz) is 4.6 MHz off,
+    // outside the band. Tuned to the line it is 806 kHz below the centre, inside: T·L/n over the 55 of 64 channels analysed.
+    expect(t.rfi).toBe(0);
+    expect(t.tsys).toBeCloseTo(t.receiver + t.sky + t.adc, 4); // the simulator's amplitudes are float32
+    const onLine = parseScenario({ ...driftTsysScenario, tuning: { centerFrequency: 1_420_405_752 } });
+    expect(simTemperatures(onLine, aim, passage, 30).rfi).toBeCloseTo((0.5 * 64) / 55, 9);
+    expect(t.receiver).toBeLessThan(95);
+    expect(t.receiver).toBeGreaterThan(80);
+    // Sky and ground off the plane at 48° elevation: CMB 2.7 + atmosphere + galaxy + spill-over, 10–15 K.
+    expect(t.sky).toBeGreaterThan(10);
+    expect(t.sky).toBeLessThan(15);
+    for (const dt of [-3600_000, 3600_000]) expect(Math.abs(simTemperatures(s, aim, passage + dt, 30).sky - t.sky)).toBeLessThan(0.05);
+    // The ADC's quantisation noise grows as the gain falls (fewer counts per kelvin).
+    expect(simTemperatures(s, aim, passage, 10).adc).toBeGreaterThan(5 * t.adc);
+  });
+  it('no science requirement is left pending', () => {
+    expect(pendingScience).toEqual([]);
   });
 });
 
