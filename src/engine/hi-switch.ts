@@ -204,7 +204,10 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
       session.noteBlock(block);
       if (move.done && pending && pending.at === null) pending = { ...pending, at: block.firstSample + settle };
       if (pending && pending.at !== null && block.firstSample >= pending.at) {
-        rec.event('note', { switch: pending.phase, cycle: pending.cycle, ...pending.extra }, writer.timeOf(block.firstSample));
+        const t = writer.timeOf(block.firstSample);
+        rec.event('note', { switch: pending.phase, cycle: pending.cycle, ...pending.extra }, t);
+        // Where the dish arrived, as a pointing event from the phase's start (the LSR correction of its integrations).
+        if (o.kind === 'position') for (const p of started.tracker.at(t * 1000)) rec.event('pointing', { ...p }, t);
         phaseFrom = block.firstSample;
         pending = null;
       }

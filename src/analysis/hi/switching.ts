@@ -10,11 +10,16 @@
  *   off position has (Galactic HI is everywhere: choose the off position
  *   where there is little of it, e.g. away from the plane).
  * - Frequency switching: two LO settings (lo = centre − Δ/2, hi = centre + Δ/2)
- *   alternate; D = (S_lo − S_hi)/S_hi × T_sys on the lo setting's channels has
- *   the line positive and a negative copy Δ/δf channels lower; folding
- *   (shift-and-subtract, averaging the two copies) gives
- *   F(j) = (D(j) − D(j − k))/2 with k = Δ/δf whole channels. The copies are
- *   separate only when the line is narrower than the throw.
+ *   alternate, each the other's reference: D_lo = (S_lo − S_hi)/S_hi × T_sys and
+ *   D_hi = (S_hi − S_lo)/S_lo × T_sys each have the line positive (divided by a
+ *   line-free level) and a negative copy; folding (shift by the throw and
+ *   average the two positive copies) gives F(j) = (D_lo(j) + D_hi(j − k))/2 with
+ *   k = Δ/δf whole channels, on the lo setting's channels. (Subtracting D_lo's
+ *   own negative copy instead would divide it by T_sys + line: a peak low by
+ *   about line/(2·T_sys).) The copies are separate only when the line is
+ *   narrower than the throw; each line leaves a negative ghost at half
+ *   amplitude a throw away (j0 ± k), outside the folded band when the line
+ *   lies within (3k − C)/2 channels of the centre: choose the throw so.
  *
  * Pure: the caller reads the store and the phases (src/engine/hi-switch.ts).
  */
@@ -100,11 +105,18 @@ export function switchedData(frequencies: Float64Array, integrations: readonly S
     }
     used += c.sig.length + c.ref.length;
     const s = meanOf(c.sig, C), r = meanOf(c.ref, C);
-    const d = Float64Array.from(s, (x, j) => (r[j]! > 0 ? ((x - r[j]!) / r[j]!) * scale : NaN));
-    d[C / 2] = NaN; // the receiver's DC channel
-    // The band filter's roll-off (3 % each side), before folding moves it inward.
-    for (let j = 0; j < edge; j++) d[j] = d[C - 1 - j] = NaN;
-    const power = k ? Float64Array.from(d, (x, j) => (j >= k ? (x - d[j - k]!) / 2 : NaN)) : d;
+    const diff = (a: Float64Array, b: Float64Array) => {
+      const d = Float64Array.from(a, (x, j) => (b[j]! > 0 ? ((x - b[j]!) / b[j]!) * scale : NaN));
+      d[C / 2] = NaN; // the receiver's DC channel
+      // The band filter's roll-off (3 % each side), before folding moves it inward.
+      for (let j = 0; j < edge; j++) d[j] = d[C - 1 - j] = NaN;
+      return d;
+    };
+    const d = diff(s, r);
+    // Folded: each setting is the other's reference, so each copy of the line is divided by a line-free level:
+    // D_hi = (S_hi − S_lo)/S_lo, whose channel j − k sees the sky frequency of the lo setting's channel j.
+    const dHi = k ? diff(r, s) : d;
+    const power = k ? Float64Array.from(d, (x, j) => (j >= k ? (x + dHi[j - k]!) / 2 : NaN)) : d;
     // The LSR correction of the source's integrations (position: on source; frequency: both, the same pointing).
     const src = setup.kind === 'position' ? c.sig : [...c.sig, ...c.ref];
     const corr = src.reduce((a, it) => a + it.lsrCorrection, 0) / src.length;
