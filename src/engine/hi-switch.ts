@@ -281,5 +281,5 @@ export function switchedHiData(store: Store, obs: Observation, base: HiData, dur
   const its: SwitchedIntegration[] = base.integrations.map((it, k) => ({ ...it, duration: durations[k]! }));
   const t = tsysK ?? sw.tsys_k;
   const r = switchedData(base.frequencies, its, switchEvents(store, obs.id), { kind: sw.kind, ...(t !== undefined ? { tsysK: t } : {}), ...(sw.throw_hz !== undefined ? { throwHz: sw.throw_hz } : {}) }, base.frame);
-  return { data: r.data, notes: [...r.notes, ...(t === undefined ? ['no T_sys given (--tsys): the switched spectrum is (sig − ref)/ref, relative'] : [])] };
+  return { data: r.data, notes: [...r.notes.slice(1), ...(t === undefined ? ['no T_sys given (--tsys): the switched spectrum is (sig − ref)/ref, relative'] : [])] };
 }
