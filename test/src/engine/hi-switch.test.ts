@@ -156,6 +156,7 @@ describe.each(cases)('switched observations of the simulator at ($c.site.lat, $c
         expect(m.peak / plain.peak).toBeLessThan(0.8);
       }
       // A reference on a switched observation is refused; so is --tsys on one that is not.
+      expect(() => reduceObservation(store, first.observationId, [1])).toThrow(/position-switched: it carries its own reference/);
       expect(() => reduceObservation(store, first.observationId, [1])).toThrow(HiError);
     } finally {
       store.close();
