@@ -25,6 +25,8 @@ import { describePointing } from '../astro/pointing.ts';
 import { hydrogenLine } from '../astro/velocity.ts';
 import { offsetCentre } from '../api/tuning.ts';
 import { retune } from './live.ts';
+import { loadScenario, parseScenario } from '../../devices/sim/scenario.ts';
+import { pointingFromConfig } from '../../devices/sim/pointing.ts';
 import { RotatorControl } from './rotator.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
@@ -110,6 +112,14 @@ export function offPosition(site: { lat: number; lon: number; altitude?: number;
   return { az: h.az!, el: h.el! };
 }
 
+/** Where the scenario's antenna of a sim source spec points at the scenario's start (degrees). */
+function scenarioAim(source: string, scenario?: string): { az: number; el: number } {
+  const sc = scenario ? loadScenario(scenario) : parseScenario({});
+  const a = sc.antennas[Number(/^sim:(\d+)$/.exec(source)?.[1] ?? 0)] ?? sc.antennas[0]!;
+  const p = pointingFromConfig(a.pointing, sc.site).pointingAt(Date.parse(sc.start));
+  return { az: p.az, el: p.el };
+}
+
 /** Waits for the rotator to arrive at (az, el): its 'arrived', or an error (the poll failed). */
 async function moveTo(rot: RotatorControl, az: number, el: number, signal?: AbortSignal): Promise<void> {
   await new Promise<void>((resolve, reject) => {
@@ -152,8 +162,8 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
       if (!o.off) throw new HiError('position switching needs the off position: an azimuth offset (--off-az) or a galactic-longitude offset (--off-l).');
       if (!rot) {
         if (!simulated) throw new HiError('position switching moves the dish: connect the rotator first (fringe serve, Station page), or use the simulator.');
-        // The simulated rotator, fast enough that a move takes about one poll.
-        rot = await RotatorControl.connect({ driver: 'sim', azRate: 200, elRate: 200, ...(o.on ? { start: o.on } : {}) });
+        // The simulated rotator, fast enough that a move takes about one poll, starting where the scenario's dish points.
+        rot = await RotatorControl.connect({ driver: 'sim', azRate: 200, elRate: 200, start: o.on ?? scenarioAim(o.source, o.scenario) });
         ownRotator = true;
       }
     }
@@ -282,4 +292,20 @@ export function switchedHiData(store: Store, obs: Observation, base: HiData, dur
   const t = tsysK ?? sw.tsys_k;
   const r = switchedData(base.frequencies, its, switchEvents(store, obs.id), { kind: sw.kind, ...(t !== undefined ? { tsysK: t } : {}), ...(sw.throw_hz !== undefined ? { throwHz: sw.throw_hz } : {}) }, base.frame);
   return { data: r.data, notes: [...r.notes.slice(1), ...(t === undefined ? ['no T_sys given (--tsys): the switched spectrum is (sig − ref)/ref, relative'] : [])] };
+}
+
+/** The API's hi.observe parameters (src/api/inputs.ts hiObserveParams) as options: the simulator as fast as it goes, a receiver in real time. */
+export function hiObserveOptions(
+  p: { switch: SwitchKind; seconds: number; cycles?: number; offAz?: number; offL?: number; offB?: number; throwKhz?: number; tsys?: number; integration?: number; target?: string },
+  at: { source: string; scenario?: string; dataDir: string; rotator: RotatorControl | null },
+): SwitchedObserveOptions {
+  const off: OffPosition | undefined = p.offAz !== undefined ? { az: p.offAz } : p.offL !== undefined || p.offB !== undefined ? { ...(p.offL !== undefined ? { l: p.offL } : {}), ...(p.offB !== undefined ? { b: p.offB } : {}) } : undefined;
+  const sim = /^sim(:|$)/.test(at.source);
+  return {
+    source: at.source, kind: p.switch, seconds: p.seconds, cycles: p.cycles ?? 2, sampleRate: 2_400_000, gain: 40,
+    ...(p.throwKhz !== undefined ? { throwHz: p.throwKhz * 1e3 } : {}),
+    channels: 1024, taps: 4, integration: p.integration ?? 0.5, backend: 'auto', threads: 1, dataDir: at.dataDir,
+    ...(p.target ? { target: p.target } : {}), ...(sim && at.scenario ? { scenario: at.scenario } : {}), pacing: sim ? false : 1,
+    ...(off ? { off } : {}), rotator: at.rotator, ...(p.tsys !== undefined ? { tsysK: p.tsys } : {}),
+  };
 }
