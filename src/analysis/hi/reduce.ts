@@ -445,7 +445,8 @@ function rms(y: Float64Array, use: Uint8Array): number {
 export function baselineAuto(v: Float64Array, y: Float64Array, flagged: Uint8Array, order: number, given?: [number, number][], window?: [number, number]): { fit: Float64Array; lineFree: Uint8Array } {
   const n = y.length;
   let ok = (i: number) => !flagged[i] && Number.isFinite(y[i]!);
-  if (window) {
+  // Ranges the user gave are taken as given (the emission window only guides the automatic choice).
+  if (window && !(given && given.length)) {
     const outside = (i: number) => (v[i]! < window[0] || v[i]! > window[1]) && !flagged[i] && Number.isFinite(y[i]!);
     let count = 0;
     for (let i = 0; i < n; i++) if (outside(i)) count++;

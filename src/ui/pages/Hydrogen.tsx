@@ -17,6 +17,13 @@ export function parseIds(text: string): number[] | null {
   return ids.every(Number.isFinite) ? ids : null;
 }
 
+/** The x range of the points with a value, as a Plotly axis range ({} when none). */
+function finiteRange(x: number[], y: (number | null)[]): { range?: [number, number] } {
+  let lo = Infinity, hi = -Infinity;
+  y.forEach((v, i) => { if (v !== null) { lo = Math.min(lo, x[i]!); hi = Math.max(hi, x[i]!); } });
+  return hi > lo ? { range: [lo, hi] } : {};
+}
+
 const svgUrl = (svg: string) => `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg)))}`;
 
 export function Hydrogen({ station }: { station: StationView }) {
@@ -61,7 +68,8 @@ export function Hydrogen({ station }: { station: StationView }) {
       }] : []),
     ] as Partial<Plotly.PlotData>[],
     layout: nightLayout({
-      xaxis: { title: { text: 'v_LSR (km/s)' } },
+      // The axis spans the channels with data (a folded or flagged band leaves the rest empty).
+      xaxis: { title: { text: 'v_LSR (km/s)' }, ...finiteRange(spectrum.velocity, spectrum.spectrum) },
       yaxis: { title: { text: spectrum.unit === 'K' ? 'T (K)' : 'relative' } },
       ...(spectrum.survey_profile && spectrum.unit !== 'K' ? { yaxis2: { overlaying: 'y', side: 'right', title: { text: 'HI4PI T_B (K)' } } } : {}),
       showlegend: true,

@@ -54,6 +54,7 @@ export function MaskEditor({ station, dragged, changed }: { station: StationView
   const remove = async (range: [number, number]) => {
     const r = await station.call('hi.mask.remove', { range }, `remove ${range[0]}…${range[1]} km/s from the HI mask`);
     if (!r) return;
+    setProblem(null);
     setRanges(r.ranges);
     changed();
   };
@@ -126,12 +127,12 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
         <label>Seconds <input data-testid="hi-switch-seconds" value={seconds} onChange={(e) => setSeconds(e.target.value)} size={5} /></label>
         <label>Cycles <input data-testid="hi-switch-cycles" value={cycles} onChange={(e) => setCycles(e.target.value)} size={3} /></label>
         {kind === 'position' ? (
-          <label>Off by <input data-testid="hi-switch-off" value={off} onChange={(e) => setOff(e.target.value)} size={5} />°
+          <label>Off by (°) <input data-testid="hi-switch-off" value={off} onChange={(e) => setOff(e.target.value)} size={5} />
             <select data-testid="hi-switch-off-axis" value={offAxis} onChange={(e) => setOffAxis(e.target.value as 'b' | 'l' | 'az')}>
               <option value="b">in b</option><option value="l">in l</option><option value="az">in azimuth</option>
             </select></label>
         ) : (
-          <label>Throw <input data-testid="hi-switch-throw" value={throwK} onChange={(e) => setThrowK(e.target.value)} placeholder="0.4 of band" size={9} /> kHz</label>
+          <label>Throw (kHz) <input data-testid="hi-switch-throw" value={throwK} onChange={(e) => setThrowK(e.target.value)} placeholder="0.4 of the band" size={9} /></label>
         )}
         <label>T_sys <input data-testid="hi-switch-tsys" value={tsys} onChange={(e) => setTsys(e.target.value)} placeholder="K (else relative)" size={12} /></label>
         <button data-testid="hi-switch-record" disabled={busy} onClick={() => void record()}>{busy ? 'Recording…' : 'Record'}</button>
