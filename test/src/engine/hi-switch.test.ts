@@ -188,3 +188,36 @@ describe.each(cases)('switched observations of the simulator at ($c.site.lat, $c
     }
   }, 180_000);
 });
+
+describe('position switching through a connected rotator', () => {
+  it('moves the given rotator on and off (azimuth offset), records each arrival as a pointing event and uses no integration a move falls in', async () => {
+    const { RotatorControl } = await import('../../../src/engine/rotator.ts');
+    const rot = await RotatorControl.connect({ driver: 'sim', azRate: 40, elRate: 40, start: { az: 100, el: 45 } });
+    const dataDir = join(dir, 'rotator');
+    try {
+      const r = await observeSwitched({ source: 'sim', kind: 'position', seconds: 4, cycles: 1, sampleRate: rate, gain: 40, channels: 512, taps: 4, integration: 0.5, backend: 'cpu', threads: 0, dataDir, scenario: 'devices/sim/scenarios/hydrogen.json', pacing: false, rotator: rot, on: { az: 90, el: 50 }, off: { az: 25 } });
+      expect(r.status).toBe('complete');
+      // The rotator is the caller's: left open, where the last phase put it (off).
+      expect(rot.last.az).toBeCloseTo(115, 0);
+      const store = Store.open(dataDir);
+      try {
+        const notes = store.events(r.observationId).filter((e) => e.kind === 'note' && 'switch' in e.data).map((e) => ({ t: e.time, ...(e.data as { switch: string; az?: number }) }));
+        expect(notes.map((n) => n.switch)).toEqual(['on', 'slew', 'off']);
+        expect(notes[2]!.az).toBe(115);
+        const pointing = store.events(r.observationId).filter((e) => e.kind === 'pointing').map((e) => Number(e.data.az));
+        expect(pointing.some((az) => Math.abs(az - 115) < 1.01)).toBe(true);
+        // Each integration lies wholly in one phase, or is not used.
+        const ev = switchEvents(store, r.observationId);
+        const times = store.integrationTimes(r.observationId);
+        const used = times.filter((t) => { const p = phaseOf(ev, t.time, t.time + t.duration); return p && p.phase !== 'slew'; });
+        expect(used.length).toBeGreaterThanOrEqual(6);
+        const h = reduceObservation(store, r.observationId, [], { tsys: 90 });
+        expect(h.calibration).toMatch(/position switched: 1 cycles/);
+      } finally {
+        store.close();
+      }
+    } finally {
+      await rot.close();
+    }
+  }, 120_000);
+});
