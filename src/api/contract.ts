@@ -175,7 +175,15 @@ export const methods = {
     calibration: z.enum(['noise-diode', 'hot-load']).optional(),
   }),
   /** A reduced 21 cm spectrum (src/engine/hi.ts): references by id (hot, cold, terminated input), masks in km/s LSR. */
-  'hi.spectrum': z.object({ id, references: z.array(id).max(4).optional(), mask: z.array(hiRange).max(20).optional() }),
+  'hi.spectrum': z.object({
+    id, references: z.array(id).max(4).optional(), mask: z.array(hiRange).max(20).optional(),
+    /** The baseline's line-free ranges (km/s LSR), overriding the automatic choice. */
+    lineFree: z.array(hiRange).max(20).optional(),
+    /** A switched observation's system temperature (K). */
+    tsys: inputs.systemTemperature.schema.optional(),
+  }),
+  /** A switched HI observation (engine/hi-switch.ts): position (rotator on/off) or frequency (two LO settings), on `source` (default sim). */
+  'hi.observe': inputs.hiObserveParams.and(z.object({ source: sourceSpec.optional() })),
   /** The l–v diagram and rotation curve of observations along the plane. */
   'hi.survey': z.object({ ids: z.array(id).min(1).max(500), references: z.array(id).max(4).optional() }),
   /** The user's persistent HI RFI mask (engine/hi-mask.ts), flagged by every reduction: list, add or remove a range (km/s LSR). */
@@ -265,6 +273,7 @@ export interface Results {
   /** The whole sun-drift measurement (engine/drift-run.ts); 'drift' events report its progress. */
   'drift.run': Json<DriftRunView>;
   'hi.spectrum': Json<HiSpectrumView>;
+  'hi.observe': { id: number; integrations: number; status: 'complete' | 'interrupted'; notices: string[]; switching: Record<string, unknown> };
   'hi.survey': Json<HiSurveyView>;
   'hi.mask.list': HiMaskView;
   'hi.mask.add': HiMaskView;

@@ -83,8 +83,12 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'pointing.correction': () => loadPointingCorrection(station.dataDir),
     'drift.run': (p) => station.runDrift(p),
     'hi.spectrum': (p) => {
-      const r = reduceObservation(station.store, p.id, p.references ?? [], p.mask ? { mask: p.mask } : {});
+      const r = reduceObservation(station.store, p.id, p.references ?? [], { ...(p.mask ? { mask: p.mask } : {}), ...(p.lineFree?.length ? { lineFree: p.lineFree } : {}), ...(p.tsys !== undefined ? { tsys: p.tsys } : {}) });
       return { ...r, survey_profile: r.l_deg !== null && r.b_deg !== null ? surveyProfile(r.l_deg, r.b_deg) : null };
+    },
+    'hi.observe': async (p) => {
+      const r = await station.observeHi(p);
+      return { id: r.observationId, integrations: r.integrations, status: r.status, notices: r.notices, switching: { ...r.switching } };
     },
     'hi.survey': (p) => surveyObservations(station.store, p.ids, p.references ?? []),
     'hi.mask.list': () => ({ file: hiMaskPath(station.store.dir), ranges: loadHiMask(station.store.dir) }),

@@ -479,3 +479,43 @@ export function antennasProblem(value: unknown): string | null {
   const r = antennaPositions.safeParse(value);
   return r.success ? null : r.error.issues.map((i) => `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ');
 }
+
+// ---------------------------------------------------------------- HI switching (fringe hi observe, hi.observe)
+
+/** How a switched HI observation alternates: on/off source (position) or two LO settings (frequency). */
+export const hiSwitchKinds = ['position', 'frequency'] as const;
+/** An off-position offset (degrees) in azimuth or galactic l or b. */
+export const switchOffset = numberRule('offset', (t) => parseDecimal(t, 'must be a number of degrees'), (n) => (n !== 0 && Math.abs(n) <= 180 ? null : 'must be a non-zero number of degrees from -180 to 180'));
+/** The frequency-switching throw (kHz): up to half the widest band. */
+export const throwKhz = numberRule('throw', (t) => parseDecimal(t, 'must be a frequency in kHz'), (n) => (n > 0 && n <= 1600 ? null : 'must be above 0 and at most 1600 kHz (half the widest band)'));
+/** On/off (or lo/hi) pairs. */
+export const switchCycles = numberRule('cycles', (t) => parseWhole(t, 'must be a whole number from 1 to 1000'), wholeBetween(1, 1000));
+/** A system temperature (K) scaling a switched difference. */
+export const systemTemperature = numberRule('system temperature', (t) => parseDecimal(t, 'must be a temperature in kelvin'), (n) => (n > 0 && n <= 1e5 ? null : 'must be above 0 and at most 100000 K'));
+/** A switched observation's parameters as the API takes them (what `fringe hi observe` reads from its command line). */
+export const hiObserveParams = z.object({
+  switch: z.enum(hiSwitchKinds),
+  seconds: seconds.schema,
+  cycles: switchCycles.schema.optional(),
+  offAz: switchOffset.schema.optional(),
+  offL: switchOffset.schema.optional(),
+  offB: switchOffset.schema.optional(),
+  throwKhz: throwKhz.schema.optional(),
+  tsys: systemTemperature.schema.optional(),
+  integration: integration.schema.optional(),
+  target: z.string().trim().min(1).max(120).optional(),
+}).superRefine((p, ctx) => {
+  const problem = hiObserveProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** What is wrong with a switched observation's combination of options, or null. */
+export function hiObserveProblem(p: { switch: string; offAz?: number; offL?: number; offB?: number; throwKhz?: number }): string | null {
+  const offs = [p.offAz !== undefined, p.offL !== undefined || p.offB !== undefined].filter(Boolean).length;
+  if (p.switch === 'position') {
+    if (offs === 0) return 'position switching needs the off position: an azimuth offset (--off-az D) or a galactic offset (--off-l D and/or --off-b D)';
+    if (offs > 1) return 'give the off position one way: an azimuth offset (--off-az) or galactic offsets (--off-l, --off-b), not both';
+    if (p.throwKhz !== undefined) return '--throw-khz is for frequency switching';
+  } else if (offs) return '--off-az, --off-l and --off-b are for position switching';
+  return null;
+}

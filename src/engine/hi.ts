@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SurveyProfile } from '../api/hi-types.ts';
 import { loadHiMask } from './hi-mask.ts';
+import { switchedHiData, switchingOf } from './hi-switch.ts';
 
 export { HiError } from '../analysis/hi/reduce.ts';
 
@@ -36,7 +37,7 @@ function pointingAt(events: { time: number; data: ObservationPointing }[], start
 }
 
 /** An observation's integrations as HiData (input 0's auto power), with the LSR correction of each integration. */
-export function loadHiData(store: Store, id: number): { obs: Observation; data: HiData; notes: string[] } {
+export function loadHiData(store: Store, id: number): { obs: Observation; data: HiData; notes: string[]; durations: number[] } {
   const obs = store.getObservation(id);
   const { config } = obs;
   const notes: string[] = [];
@@ -51,6 +52,7 @@ export function loadHiData(store: Store, id: number): { obs: Observation; data: 
     throw new HiError(`observation ${id} has ${!site ? 'no site' : 'no time'}, so its topocentric velocities cannot be corrected to the LSR: import it with --site and --time.`);
   }
   const integrations: HiData['integrations'] = [];
+  const durations: number[] = [];
   const native = !imported;
   for (const it of store.integrations(id)) {
     if (it.spectra <= 0) continue;
@@ -74,8 +76,9 @@ export function loadHiData(store: Store, id: number): { obs: Observation; data: 
       corr = lsrCorrection({ name: site!.name, lat: site!.lat, lon: site!.lon, altitude: site!.altitude }, new Date(mid * 1000), p.ra, p.dec);
     }
     integrations.push({ time: it.time, power, lsrCorrection: corr, sk, spectra: M });
+    durations.push(it.duration);
   }
-  return { obs, data: { frequencies: channelFrequencies(config), integrations, kelvin: imported?.unit === 'K', frame }, notes };
+  return { obs, data: { frequencies: channelFrequencies(config), integrations, kelvin: imported?.unit === 'K', frame }, notes, durations };
 }
 
 /** The mean spectrum (input 0) of a reference observation. */
@@ -113,8 +116,19 @@ export interface HiResult extends HiSpectrum {
 }
 
 /** Reduces observation `id` with the reference observations (their roles from the store). */
-export function reduceObservation(store: Store, id: number, referenceIds: number[] = [], options: HiOptions & { tHot?: number; tCold?: number } = {}): HiResult {
-  const { obs, data, notes } = loadHiData(store, id);
+export function reduceObservation(store: Store, id: number, referenceIds: number[] = [], options: HiOptions & { tHot?: number; tCold?: number; tsys?: number } = {}): HiResult {
+  const loaded = loadHiData(store, id);
+  const { obs, notes } = loaded;
+  let data = loaded.data;
+  // A switched observation (position or frequency) is its own reference: one calibrated difference per cycle.
+  const switching = switchingOf(obs);
+  if (switching && referenceIds.length) throw new HiError(`observation ${id} is ${switching.kind}-switched: it carries its own reference, give no --reference.`);
+  if (!switching && options.tsys !== undefined) throw new HiError(`observation ${id} is not switched: --tsys scales a switched observation; calibrate others with a hot load (--reference).`);
+  if (switching) {
+    const s = switchedHiData(store, obs, data, loaded.durations, options.tsys);
+    data = s.data;
+    notes.push(...s.notes);
+  }
   const refs: HiReferences = { ...(options.tHot !== undefined ? { tHot: options.tHot } : {}), ...(options.tCold !== undefined ? { tCold: options.tCold } : {}) };
   const used: { id: number; role: Role }[] = [];
   for (const r of referenceIds) {

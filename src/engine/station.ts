@@ -27,6 +27,7 @@ import type { Site } from '../astro/site.ts';
 import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import type { Calibration } from './calibration.ts';
 import { liveLsr } from './hi-live.ts';
+import { hiObserveOptions, observeSwitched, type SwitchedObserveResult } from './hi-switch.ts';
 import { GroupLiveTracking, trackingText } from './group-live.ts';
 import { realClock, type SkyClock } from './clock.ts';
 import { Dish, followPrefix, stayNotice } from './dish.ts';
@@ -407,6 +408,12 @@ export class Station extends EventEmitter<StationEvents> {
         }
       },
     });
+  }
+
+  /** A switched HI observation (hi-switch.ts) on `source` (default the simulator, with the station's scenario) through the station's rotator. */
+  observeHi(p: Parameters<typeof hiObserveOptions>[0] & { source?: string }): Promise<SwitchedObserveResult> {
+    const source = p.source ?? 'sim';
+    return observeSwitched(hiObserveOptions(p, { source, scenario: scenarioFile(this.settings.scenario), dataDir: this.dataDir, rotator: this.dish.rotator }));
   }
 
   /** What runDrift with these settings will do (the plan, where and when), before it starts. */

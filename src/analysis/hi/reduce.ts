@@ -37,6 +37,8 @@ export interface HiData {
   kelvin: boolean;
   /** The axis frame of the data: topocentric (corrected here) or already LSR. */
   frame: 'topocentric' | 'lsr';
+  /** Calibrated already by switching (src/analysis/hi/switching.ts): (sig − ref)/ref, × T_sys in kelvin; the bandpass divided out. */
+  switched?: { unit: 'K' | 'relative'; how: string };
 }
 
 /** Mean spectra of the references, channel for channel with the sky's (same length). */
@@ -242,6 +244,10 @@ function calibration(sky: Float64Array, data: HiData, refs: HiReferences, lineFr
     a.fill(1);
     return { a, b, unit: 'K', how: 'the file is in kelvin already' };
   }
+  if (data.switched) {
+    a.fill(1);
+    return { a, b, unit: data.switched.unit, how: data.switched.how };
+  }
   if (refs.hot && refs.cold) {
     for (let j = 0; j < C; j++) {
       a[j] = (tHot - tCold) / (refs.hot[j]! - refs.cold[j]!);
@@ -305,11 +311,13 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
       spectra += it.spectra;
     }
   }
-  const fFlags = channelFlags(C, skCount ? Float64Array.from(skSum, (s) => s / skCount) : null, skCount ? Math.round(spectra / skCount) : 0, { edgeFraction: data.kelvin ? 0.01 : 0.03 });
+  // A calibrated product (kelvin, or switched: the bandpass divided out) has no roll-off to cut.
+  const flat = data.kelvin || !!data.switched;
+  const fFlags = channelFlags(C, skCount ? Float64Array.from(skSum, (s) => s / skCount) : null, skCount ? Math.round(spectra / skCount) : 0, { edgeFraction: flat ? 0.01 : 0.03 });
   // A calibrated product's middle channel is no receiver's DC.
   if (data.kelvin && !skCount) fFlags[C / 2] = 0;
-  let edge = Math.ceil(C * (data.kelvin ? 0.01 : 0.03)) * 2;
-  if (!data.kelvin) {
+  let edge = Math.ceil(C * (flat ? 0.01 : 0.03)) * 2;
+  if (!flat) {
     // The band filter's roll-off: channels with under half the median power (of the sky, and of a reference) are not usable.
     const level = median(mean);
     const refLevel = refs.hot ?? refs.reference ?? refs.cold;
@@ -437,7 +445,8 @@ function rms(y: Float64Array, use: Uint8Array): number {
 export function baselineAuto(v: Float64Array, y: Float64Array, flagged: Uint8Array, order: number, given?: [number, number][], window?: [number, number]): { fit: Float64Array; lineFree: Uint8Array } {
   const n = y.length;
   let ok = (i: number) => !flagged[i] && Number.isFinite(y[i]!);
-  if (window) {
+  // Ranges the user gave are taken as given (the emission window only guides the automatic choice).
+  if (window && !(given && given.length)) {
     const outside = (i: number) => (v[i]! < window[0] || v[i]! > window[1]) && !flagged[i] && Number.isFinite(y[i]!);
     let count = 0;
     for (let i = 0; i < n; i++) if (outside(i)) count++;

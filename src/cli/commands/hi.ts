@@ -7,11 +7,13 @@ import { addHiMask, clearHiMask, hiMaskPath, loadHiMask, removeHiMask, type HiMa
 import { ObservationError } from '../../../observations/errors.ts';
 import * as inputs from '../../api/inputs.ts';
 import { HiError, reduceObservation, surveyObservations } from '../../engine/hi.ts';
+import { observeHelp, parseObserve, runObserve, type HiObserveArgs } from './hi-observe.ts';
 import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe hi ID [--reference ID...] [options] [--json] [--db DIR]
        fringe hi survey ID... [--reference ID...] [--out DIR] [options] [--json] [--db DIR]
        fringe hi mask add --mask LO:HI... [--note TEXT] | remove --mask LO:HI... | list | clear [--json] [--db DIR]
+       fringe hi observe --switch position|frequency --seconds N [options] (below)
 
 Reduces a stored 21 cm spectrum: calibration (kelvin from a hot load and a
 cold sky reference, or a hot load against the sky's own line-free level;
@@ -40,6 +42,8 @@ Options:
   --save-mask        also save the --mask ranges in the persistent mask (see 'mask')
   --note TEXT        mask add: why the ranges are flagged (e.g. a local transmitter)
   --line-free LO:HI  fit the baseline on this range instead of the automatic choice (repeat)
+  --tsys K           a switched observation (fringe hi observe): the system temperature its
+                     differences are scaled by (default: the one it was recorded with; none: relative)
   --smooth KMS       Gaussian smoothing FWHM (default 2 km/s)
   --order N          baseline polynomial order 0–5 (default 1 in kelvin, 3 relative)
   --out PATH         one spectrum: write it as CSV to PATH (v_lsr_kms, the smoothed and raw
@@ -77,6 +81,10 @@ export interface HiArgs {
   out: string | undefined;
   json: boolean;
   db: string | undefined;
+  /** A switched observation's system temperature (K), for its reduction. */
+  tsys?: number;
+  /** 'fringe hi observe …': the switched recording's options (the rest unused). */
+  observe?: HiObserveArgs;
 }
 
 const temperature = (noun: string) => ({ parse: (t: string) => {
@@ -88,13 +96,17 @@ const temperature = (noun: string) => ({ parse: (t: string) => {
 
 /** The command line read: pure; UsageError for every mistake. */
 export function parse(argv: string[]): HiArgs {
+  if (argv[0] === 'observe') {
+    const observe = parseObserve(argv.slice(1));
+    return { survey: false, maskAction: null, saveMask: false, note: undefined, ids: [], references: [], tHot: undefined, tCold: undefined, mask: [], lineFree: [], smooth: undefined, order: undefined, out: undefined, json: observe.json, db: observe.db, observe };
+  }
   const { values, positionals } = parseCommandLine({
     args: argv,
     allowPositionals: true,
     options: {
       reference: { type: 'string', multiple: true }, 't-hot': { type: 'string' }, 't-cold': { type: 'string' },
       mask: { type: 'string', multiple: true }, 'line-free': { type: 'string', multiple: true }, smooth: { type: 'string' }, order: { type: 'string' },
-      out: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, 'save-mask': { type: 'boolean' }, note: { type: 'string' },
+      out: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, 'save-mask': { type: 'boolean' }, note: { type: 'string' }, tsys: { type: 'string' },
     },
   });
   const mask = (values.mask ?? []).map((t) => option('--mask', t, { parse: inputs.parseVelocityRange })!);
@@ -104,7 +116,7 @@ export function parse(argv: string[]): HiArgs {
     if (positionals.length > 2) throw new UsageError(`fringe hi mask ${action} takes no further arguments (got '${positionals[2]}'); give ranges as --mask LO:HI.`);
     if ((action === 'add' || action === 'remove') && mask.length === 0) throw new UsageError(`fringe hi mask ${action} needs the ranges: --mask LO:HI (km/s, LSR; repeat).`);
     if ((action === 'list' || action === 'clear') && mask.length) throw new UsageError(`fringe hi mask ${action} takes no --mask.`);
-    const other = (['reference', 't-hot', 't-cold', 'line-free', 'smooth', 'order', 'out', 'save-mask'] as const).find((k) => values[k] !== undefined);
+    const other = (['reference', 't-hot', 't-cold', 'line-free', 'smooth', 'order', 'out', 'save-mask', 'tsys'] as const).find((k) => values[k] !== undefined);
     if (other) throw new UsageError(`--${other} is for a reduction, not for fringe hi mask.`);
     if (values.note !== undefined && action !== 'add') throw new UsageError('--note goes with fringe hi mask add.');
     const note = values.note === undefined ? undefined : option('--note', values.note, { parse: (t) => {
@@ -143,6 +155,7 @@ export function parse(argv: string[]): HiArgs {
     out: values.out === undefined ? undefined : option('--out', values.out, { parse: inputs.parseFolder }),
     json: values.json ?? false,
     db: dbOption(values.db),
+    ...(values.tsys !== undefined ? { tsys: option('--tsys', values.tsys, inputs.systemTemperature)! } : {}),
   };
 }
 
@@ -205,10 +218,11 @@ function runMask(args: HiArgs): number {
 export const command: Command = {
   name: 'hi',
   summary: 'Reduce a 21 cm spectrum (kelvin, LSR, baseline, components); survey: l–v diagram and rotation curve',
-  help,
+  help: `${help}\n\n${observeHelp}`,
   parse,
   async run(argv) {
     const args = parse(argv);
+    if (args.observe) return runObserve(argv.slice(1));
     if (args.maskAction) return runMask(args);
     const store = openStore(args.db, { readonly: true });
     if (args.saveMask) {
@@ -224,6 +238,7 @@ export const command: Command = {
       ...(args.mask.length ? { mask: args.mask } : {}), ...(args.lineFree.length ? { lineFree: args.lineFree } : {}),
       ...(args.smooth !== undefined ? { smoothKms: args.smooth } : {}), ...(args.order !== undefined ? { baselineOrder: args.order } : {}),
       ...(args.tHot !== undefined ? { tHot: args.tHot } : {}), ...(args.tCold !== undefined ? { tCold: args.tCold } : {}),
+      ...(args.tsys !== undefined ? { tsys: args.tsys } : {}),
     };
     try {
       if (args.survey) {

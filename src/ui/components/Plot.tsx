@@ -35,12 +35,27 @@ export function nightLayout(extra: Partial<Plotly.Layout>): Partial<Plotly.Layou
 
 const config: Partial<Plotly.Config> = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d'] };
 
-export function Plot(props: { data: Partial<Plotly.PlotData>[]; layout: Partial<Plotly.Layout>; className?: string; testId?: string }) {
+/**
+ * `onSelectX`: a range of x dragged across the plot (the layout's dragmode 'select', selectdirection 'h'), told once the drag ends.
+ */
+export function Plot(props: { data: Partial<Plotly.PlotData>[]; layout: Partial<Plotly.Layout>; className?: string; testId?: string; onSelectX?: (lo: number, hi: number) => void }) {
   const ref = useRef<HTMLDivElement>(null);
   /** The last draw: plotly finishes one (an automargin redraw included) after its promise resolves. */
   const drawing = useRef<Promise<unknown>>(Promise.resolve());
+  const onSelectX = useRef(props.onSelectX);
+  onSelectX.current = props.onSelectX;
   useEffect(() => {
-    if (ref.current) drawing.current = Plotly.react(ref.current, props.data as Plotly.Data[], props.layout, config).catch(() => undefined);
+    const el = ref.current;
+    if (!el) return;
+    drawing.current = Plotly.react(el, props.data as Plotly.Data[], props.layout, config).then((gd) => {
+      const g = gd as unknown as { removeAllListeners?: (e: string) => void; on: (e: string, f: (ev: { range?: { x?: number[] } } | undefined) => void) => void };
+      if (!onSelectX.current) return;
+      g.removeAllListeners?.('plotly_selected');
+      g.on('plotly_selected', (ev) => {
+        const x = ev?.range?.x;
+        if (x && x.length === 2 && Number.isFinite(x[0]) && Number.isFinite(x[1])) onSelectX.current?.(Math.min(x[0]!, x[1]!), Math.max(x[0]!, x[1]!));
+      });
+    }).catch(() => undefined);
   }, [props.data, props.layout]);
   useEffect(() => {
     const el = ref.current;

@@ -1,0 +1,144 @@
+/**
+ * The Hydrogen page's editors: the persistent RFI mask (velocity ranges in
+ * km/s LSR saved in the data folder and flagged by every reduction: added by
+ * two numbers or by dragging across the spectrum, listed, removed) and a
+ * switched observation (position: on/off through the rotator; frequency: two
+ * LO settings a throw apart), recorded on the station and then reduced.
+ */
+import { useEffect, useState } from 'react';
+import type { Result } from '../../api/contract.ts';
+import type { StationView } from '../station.ts';
+
+/** Velocity ranges typed as '-120:-60, 60:120' (km/s), or null when one is not LO:HI with LO below HI. */
+export function parseRanges(text: string): [number, number][] | null {
+  const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
+  const out: [number, number][] = [];
+  for (const p of parts) {
+    const m = /^([-+]?\d+(?:\.\d*)?):([-+]?\d+(?:\.\d*)?)$/.exec(p);
+    if (!m || !(Number(m[1]) < Number(m[2]))) return null;
+    out.push([Number(m[1]), Number(m[2])]);
+  }
+  return out;
+}
+
+/** A number typed, or null when it is not one. */
+const num = (t: string) => (/^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$/.test(t) ? Number(t) : null);
+
+/** The saved mask: its ranges, add (two numbers, or the range last dragged across the spectrum), remove; `changed` after an edit. */
+export function MaskEditor({ station, dragged, changed }: { station: StationView; dragged: [number, number] | null; changed: () => void }) {
+  const [ranges, setRanges] = useState<Result<'hi.mask.list'>['ranges']>([]);
+  const [lo, setLo] = useState('');
+  const [hi, setHi] = useState('');
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  useEffect(() => {
+    void station.call('hi.mask.list', {}, 'read the HI mask').then((r) => r && setRanges(r.ranges));
+  }, [station]);
+  useEffect(() => {
+    if (!dragged) return;
+    setLo(dragged[0].toFixed(1));
+    setHi(dragged[1].toFixed(1));
+  }, [dragged]);
+  const add = async () => {
+    const a = num(lo), b = num(hi);
+    if (a === null || b === null || !(a < b)) return setProblem('Give the range to flag as two velocities in km/s (LSR), the lower first, or drag across the spectrum.');
+    setProblem(null);
+    const r = await station.call('hi.mask.add', { range: [a, b], ...(note.trim() ? { note: note.trim() } : {}) }, `add ${a}…${b} km/s to the HI mask`);
+    if (!r) return;
+    setRanges(r.ranges);
+    setLo('');
+    setHi('');
+    setNote('');
+    changed();
+  };
+  const remove = async (range: [number, number]) => {
+    const r = await station.call('hi.mask.remove', { range }, `remove ${range[0]}…${range[1]} km/s from the HI mask`);
+    if (!r) return;
+    setProblem(null);
+    setRanges(r.ranges);
+    changed();
+  };
+  return (
+    <section className="panel" data-testid="hi-mask-panel">
+      <div className="panel-head"><h2>RFI mask (saved, flagged by every reduction)</h2></div>
+      <div className="row">
+        <label>From <input data-testid="hi-mask-lo" value={lo} onChange={(e) => setLo(e.target.value)} placeholder="km/s" size={7} /></label>
+        <label>to <input data-testid="hi-mask-hi" value={hi} onChange={(e) => setHi(e.target.value)} placeholder="km/s" size={7} /></label>
+        <label>Why <input data-testid="hi-mask-note" value={note} onChange={(e) => setNote(e.target.value)} placeholder="e.g. local carrier" size={18} /></label>
+        <button data-testid="hi-mask-add" onClick={() => void add()}>Add to mask</button>
+        <span className="note">or drag across the spectrum to fill the range</span>
+      </div>
+      {problem ? <p className="error" data-testid="hi-mask-problem">{problem}</p> : null}
+      {ranges.length ? (
+        <table data-testid="hi-mask-list">
+          <thead><tr><th>v_LSR from (km/s)</th><th>to (km/s)</th><th>why</th><th>added</th><th /></tr></thead>
+          <tbody>
+            {ranges.map((r, i) => (
+              <tr key={`${r.lo_kms}:${r.hi_kms}`}>
+                <td>{r.lo_kms}</td><td>{r.hi_kms}</td><td>{r.note ?? ''}</td><td>{r.added ? r.added.slice(0, 16).replace('T', ' ') : ''}</td>
+                <td><button data-testid={`hi-mask-remove-${i}`} onClick={() => void remove([r.lo_kms, r.hi_kms])}>Remove</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : <p className="note" data-testid="hi-mask-empty">The saved mask is empty.</p>}
+    </section>
+  );
+}
+
+/** Records a switched observation on the station (hi.observe) and hands its id on. */
+export function SwitchPanel({ station, recorded }: { station: StationView; recorded: (id: number) => void }) {
+  const [kind, setKind] = useState<'position' | 'frequency'>('frequency');
+  const [seconds, setSeconds] = useState('8');
+  const [cycles, setCycles] = useState('2');
+  const [off, setOff] = useState('60');
+  const [offAxis, setOffAxis] = useState<'b' | 'l' | 'az'>('b');
+  const [throwK, setThrowK] = useState('');
+  const [tsys, setTsys] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const record = async () => {
+    const s = num(seconds), c = num(cycles), o = num(off), t = throwK.trim() ? num(throwK) : undefined, ts = tsys.trim() ? num(tsys) : undefined;
+    if (s === null || !(s > 0) || c === null || !Number.isInteger(c) || c < 1) return setProblem('Give the seconds (all phases together) and a whole number of cycles.');
+    if (kind === 'position' && (o === null || o === 0)) return setProblem('Give the off position\'s offset in degrees (not 0).');
+    if (t === null || ts === null) return setProblem('The throw (kHz) and T_sys (K) are numbers, or empty.');
+    setProblem(null);
+    setBusy(true);
+    setDone(null);
+    const offKey = offAxis === 'az' ? 'offAz' : offAxis === 'l' ? 'offL' : 'offB';
+    const r = await station.call('hi.observe', {
+      switch: kind, seconds: s, cycles: c,
+      ...(kind === 'position' ? { [offKey]: o! } : {}), ...(kind === 'frequency' && t !== undefined ? { throwKhz: t } : {}), ...(ts !== undefined ? { tsys: ts } : {}),
+    }, `record a ${kind}-switched observation`);
+    setBusy(false);
+    if (!r) return;
+    setDone(`Observation ${r.id}: ${r.integrations} integrations, ${r.status}.`);
+    recorded(r.id);
+  };
+  return (
+    <section className="panel" data-testid="hi-switch-panel">
+      <div className="panel-head"><h2>Switched observation</h2></div>
+      <div className="row">
+        <label>Switching <select data-testid="hi-switch-kind" value={kind} onChange={(e) => setKind(e.target.value as 'position' | 'frequency')}>
+          <option value="frequency">frequency (two LO settings, folded)</option>
+          <option value="position">position (on/off source, rotator)</option>
+        </select></label>
+        <label>Seconds <input data-testid="hi-switch-seconds" value={seconds} onChange={(e) => setSeconds(e.target.value)} size={5} /></label>
+        <label>Cycles <input data-testid="hi-switch-cycles" value={cycles} onChange={(e) => setCycles(e.target.value)} size={3} /></label>
+        {kind === 'position' ? (
+          <label>Off by (°) <input data-testid="hi-switch-off" value={off} onChange={(e) => setOff(e.target.value)} size={5} />
+            <select data-testid="hi-switch-off-axis" value={offAxis} onChange={(e) => setOffAxis(e.target.value as 'b' | 'l' | 'az')}>
+              <option value="b">in b</option><option value="l">in l</option><option value="az">in azimuth</option>
+            </select></label>
+        ) : (
+          <label>Throw (kHz) <input data-testid="hi-switch-throw" value={throwK} onChange={(e) => setThrowK(e.target.value)} placeholder="0.4 of the band" size={9} /></label>
+        )}
+        <label>T_sys <input data-testid="hi-switch-tsys" value={tsys} onChange={(e) => setTsys(e.target.value)} placeholder="K (else relative)" size={12} /></label>
+        <button data-testid="hi-switch-record" disabled={busy} onClick={() => void record()}>{busy ? 'Recording…' : 'Record'}</button>
+      </div>
+      {problem ? <p className="error" data-testid="hi-switch-problem">{problem}</p> : null}
+      {done ? <p className="note" data-testid="hi-switch-done">{done}</p> : null}
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+/**
+ * The Hydrogen page's switching and editors end to end: a real `fringe serve`
+ * on the hydrogen scenario, Debian's Chromium. A frequency- and a
+ * position-switched observation recorded from the page and reduced in kelvin
+ * (the scenario's line near +5 km/s LSR, about 32 K); the baseline's
+ * line-free ranges shown, edited and applied; the persistent RFI mask filled
+ * by a drag across the spectrum, added, listed (the reduction then flags it)
+ * and removed. Screenshots go to test-output/hydrogen-switch-*.png.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipUnless, tools } from '../helpers/tools.ts';
+import { e2eSetup, e2eTest, openSession, plotFits, shots, type Served } from './harness.ts';
+
+const skip = skipUnless(tools.command('chromium'));
+
+describe.skipIf(skip)('the Hydrogen page: switching, baseline and mask', { timeout: e2eTest }, () => {
+  let station: Served;
+  let browser: Browser;
+  let page: Page;
+  let consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ server: station, browser, page, consoleErrors } = await openSession({ width: 1440, height: 1600 }, {
+      prepare: (dir) => writeFileSync(join(dir, 'station.json'), JSON.stringify({ scenario: 'hydrogen' })),
+    }));
+    await page.goto(`${station.base}#/hydrogen`);
+    await page.click('[data-testid=nav-hydrogen]');
+  }, e2eSetup);
+
+  afterAll(async () => {
+    await browser?.close();
+    await station?.stop();
+  });
+
+  /** The first (brightest) component's v_LSR and peak, from its table cells. */
+  const componentPeak = async () => {
+    const cells = await page.$$eval('[data-testid=hi-components] tbody tr:first-child td', (t) => t.map((x) => x.textContent ?? ''));
+    return { v: parseFloat(cells[1] ?? ''), peak: parseFloat(cells[2] ?? ''), row: cells.join(' | ') };
+  };
+
+  it('records a frequency-switched observation from the page and shows it reduced in kelvin', async () => {
+    await page.selectOption('[data-testid=hi-switch-kind]', 'frequency');
+    await page.fill('[data-testid=hi-switch-seconds]', '4');
+    await page.fill('[data-testid=hi-switch-cycles]', '1');
+    await page.fill('[data-testid=hi-switch-tsys]', '90');
+    await page.click('[data-testid=hi-switch-record]');
+    await page.waitForSelector('[data-testid=hi-switch-done]');
+    await page.waitForSelector('[data-testid=hi-components] tbody tr');
+    await plotFits(page, 'hi-plot');
+    expect(await page.textContent('[data-testid=hi-unit]')).toMatch(/^kelvin: frequency switched .* T_sys 90 K, folded/);
+    expect(await page.textContent('[data-testid=hi-frame]')).toMatch(/^LSR/);
+    const c = await componentPeak();
+    expect(c.v, c.row).toBeGreaterThan(3);
+    expect(c.v, c.row).toBeLessThan(8);
+    expect(c.peak, c.row).toBeGreaterThan(28);
+    expect(c.peak, c.row).toBeLessThan(36);
+    await page.screenshot({ path: join(shots, 'hydrogen-switch-frequency.png'), fullPage: true });
+  });
+
+  it('shows the baseline\'s automatic line-free ranges and reduces with the ranges edited', async () => {
+    expect(await page.textContent('[data-testid=hi-baseline]')).toMatch(/chosen automatically/);
+    await page.click('[data-testid=hi-baseline-edit]');
+    expect(await page.inputValue('[data-testid=hi-line-free]')).toMatch(/^-?[\d.]+:-?[\d.]+/);
+    await page.fill('[data-testid=hi-line-free]', '-140:-60, 60:140');
+    await page.click('[data-testid=hi-reduce]');
+    await page.waitForFunction(() => /given/.test(document.querySelector('[data-testid=hi-baseline]')?.textContent ?? ''));
+    // Every range the baseline used lies inside those given (less the band's edge and flagged channels), on both sides.
+    const text = (await page.textContent('[data-testid=hi-baseline]')) ?? '';
+    expect(text).toMatch(/km\/s \(given\)/);
+    const used = [...text.matchAll(/(-?[\d.]+)…(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    expect(used.length).toBeGreaterThan(1);
+    for (const [a, b] of used) expect((a >= -141 && b <= -59) || (a >= 59 && b <= 141), text).toBe(true);
+    expect(used.some(([a]) => a < 0) && used.some(([a]) => a > 0), text).toBe(true);
+    await page.fill('[data-testid=hi-line-free]', '20:10');
+    await page.click('[data-testid=hi-reduce]');
+    expect(await page.textContent('[data-testid=hi-problem]')).toMatch(/line-free ranges as LO:HI/);
+    await page.fill('[data-testid=hi-line-free]', '');
+    await page.click('[data-testid=hi-reduce]');
+    await page.waitForFunction(() => /chosen automatically/.test(document.querySelector('[data-testid=hi-baseline]')?.textContent ?? ''));
+  });
+
+  it('fills the mask range by a drag across the spectrum, saves it (the reduction flags it), lists and removes it', async () => {
+    expect(await page.textContent('[data-testid=hi-masked]')).toMatch(/^0 channels/);
+    const box = (await page.locator('[data-testid=hi-plot] .nsewdrag').first().boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.3, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.38, y, { steps: 8 });
+    await page.mouse.move(box.x + box.width * 0.45, y, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=hi-mask-lo]') as HTMLInputElement | null)?.value ?? '') !== '');
+    const lo = Number(await page.inputValue('[data-testid=hi-mask-lo]')), hi = Number(await page.inputValue('[data-testid=hi-mask-hi]'));
+    expect(hi - lo).toBeGreaterThan(5);
+    await page.fill('[data-testid=hi-mask-note]', 'test carrier');
+    await page.click('[data-testid=hi-mask-add]');
+    await page.waitForSelector('[data-testid=hi-mask-list] tbody tr');
+    expect(await page.textContent('[data-testid=hi-mask-list] tbody tr')).toMatch(new RegExp(`${lo}.*${hi}.*test carrier`));
+    // The spectrum is reduced again with the saved range flagged.
+    await page.waitForFunction(() => !/^0 channels/.test(document.querySelector('[data-testid=hi-masked]')?.textContent ?? ''));
+    expect(await page.textContent('[data-testid=hi-masked]')).toMatch(new RegExp(`^[1-9]\\d* channels in ${lo}…${hi} km/s`));
+    await page.screenshot({ path: join(shots, 'hydrogen-switch-mask.png'), fullPage: true });
+    // Typed numbers, refused when reversed.
+    await page.fill('[data-testid=hi-mask-lo]', '30');
+    await page.fill('[data-testid=hi-mask-hi]', '20');
+    await page.click('[data-testid=hi-mask-add]');
+    expect(await page.textContent('[data-testid=hi-mask-problem]')).toMatch(/the lower first/);
+    await page.click('[data-testid=hi-mask-remove-0]');
+    await page.waitForSelector('[data-testid=hi-mask-empty]');
+    await page.waitForFunction(() => /^0 channels/.test(document.querySelector('[data-testid=hi-masked]')?.textContent ?? ''));
+  });
+
+  it('records a position-switched observation through the simulated rotator (off 60° higher in b)', async () => {
+    await page.fill('[data-testid=hi-switch-cycles]', 'x');
+    await page.click('[data-testid=hi-switch-record]');
+    expect(await page.textContent('[data-testid=hi-switch-problem]')).toMatch(/whole number of cycles/);
+    await page.selectOption('[data-testid=hi-switch-kind]', 'position');
+    await page.fill('[data-testid=hi-switch-cycles]', '1');
+    await page.fill('[data-testid=hi-switch-off]', '60');
+    await page.selectOption('[data-testid=hi-switch-off-axis]', 'b');
+    const before = await page.textContent('[data-testid=hi-switch-done]');
+    await page.click('[data-testid=hi-switch-record]');
+    await page.waitForFunction((b) => (document.querySelector('[data-testid=hi-switch-done]')?.textContent ?? '') !== b, before);
+    await page.waitForFunction(() => /position switched/.test(document.querySelector('[data-testid=hi-unit]')?.textContent ?? ''));
+    const c = await componentPeak();
+    expect(c.v, c.row).toBeGreaterThan(2);
+    expect(c.v, c.row).toBeLessThan(8);
+    expect(c.peak, c.row).toBeGreaterThan(27);
+    await page.screenshot({ path: join(shots, 'hydrogen-switch-position.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+});

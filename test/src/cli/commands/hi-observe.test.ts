@@ -1,0 +1,66 @@
+/** `fringe hi observe`: the command line (pure parse) and a frequency-switched run of the simulator reduced by `fringe hi`. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from '../../../../src/cli/commands/hi.ts';
+import { UsageError } from '../../../../src/cli/command.ts';
+import { fringe } from './run-fringe.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fringe-hi-observe-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('fringe hi observe: parse', () => {
+  it('reads position switching with an azimuth or galactic off position, and frequency switching with a throw', () => {
+    const p = parse(['observe', '--switch', 'position', '--off-az', '15', '--seconds', '60', '--cycles', '3', '--az', '90', '--el', '50', '--tsys', '95', '--fast']).observe!;
+    expect(p).toMatchObject({ kind: 'position', off: { az: 15 }, seconds: 60, cycles: 3, on: { az: 90, el: 50 }, tsysK: 95, pacing: false, source: 'sim' });
+    expect(parse(['observe', '--switch', 'position', '--off-l', '-20', '--off-b', '30', '--seconds', '8']).observe!.off).toEqual({ l: -20, b: 30 });
+    const f = parse(['observe', '--switch', 'frequency', '--throw-khz', '500', '--seconds', '8', '--json']);
+    expect(f.json).toBe(true);
+    expect(f.observe).toMatchObject({ kind: 'frequency', throwHz: 500_000, cycles: 2, integration: 0.5 });
+    expect(f.observe!.off).toBeUndefined();
+  });
+
+  it('refuses what does not fit, naming the option', () => {
+    const bad: [string[], RegExp][] = [
+      [['observe', '--seconds', '8'], /needs --switch/],
+      [['observe', '--switch', 'beam', '--seconds', '8'], /position or frequency \(got 'beam'\)/],
+      [['observe', '--switch', 'position', '--seconds', '8'], /needs the off position/],
+      [['observe', '--switch', 'position', '--off-az', '10', '--off-l', '5', '--seconds', '8'], /one way/],
+      [['observe', '--switch', 'frequency', '--off-az', '10', '--seconds', '8'], /for position switching/],
+      [['observe', '--switch', 'position', '--off-az', '10', '--throw-khz', '100', '--seconds', '8'], /--throw-khz is for frequency/],
+      [['observe', '--switch', 'frequency', '--throw-khz', '5000', '--seconds', '8'], /--throw-khz must be above 0 and at most 1600 kHz/],
+      [['observe', '--switch', 'frequency'], /needs --seconds/],
+      [['observe', '--switch', 'position', '--off-az', '0', '--seconds', '8'], /--off-az must be a non-zero/],
+      [['observe', '--switch', 'position', '--off-az', '10', '--az', '90', '--seconds', '8'], /both --az and --el/],
+      [['observe', '--switch', 'frequency', '--seconds', '8', '--cycles', '0'], /--cycles must be a whole number from 1 to 1000/],
+      [['observe', 'extra', '--switch', 'frequency', '--seconds', '8'], /takes no arguments/],
+      [['3', '--tsys', '-4'], /--tsys must be above 0/],
+    ];
+    for (const [argv, re] of bad) {
+      expect(() => parse(argv), argv.join(' ')).toThrow(UsageError);
+      expect(() => parse(argv), argv.join(' ')).toThrow(re);
+    }
+    expect(parse(['3', '--tsys', '90']).tsys).toBe(90);
+  });
+});
+
+describe('fringe hi observe + fringe hi on the simulator', () => {
+  it('records a frequency-switched observation (exit 0, its switching in the JSON) that fringe hi reduces in kelvin as such', async () => {
+    const db = join(dir, 'db');
+    const r = await fringe(['hi', 'observe', '--switch', 'frequency', '--seconds', '4', '--cycles', '1', '--fast', '--tsys', '90', '--backend', 'cpu', '--threads', '0', '--scenario', 'devices/sim/scenarios/hydrogen.json', '--json', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const o = JSON.parse(r.stdout);
+    expect(o).toMatchObject({ status: 'complete', switching: { kind: 'frequency', cycles: 1, tsys_k: 90, centre_hz: 1420405752 } });
+    const h = await fringe(['hi', String(o.id), '--json', '--db', db]);
+    expect(h.code, h.stderr).toBe(0);
+    const s = JSON.parse(h.stdout);
+    expect(s.unit).toBe('K');
+    expect(s.calibration).toMatch(/frequency switched .* × T_sys 90 K, folded/);
+    // The hydrogen scenario (l 70.6°, b 8.2°): one line near +5 km/s LSR of about 32 K (src/qualify/hi.ts: 0.7 × its profile).
+    expect(s.components[0].v_lsr_kms).toBeGreaterThan(3);
+    expect(s.components[0].v_lsr_kms).toBeLessThan(8);
+    expect(s.components[0].peak).toBeGreaterThan(28);
+    expect(s.components[0].peak).toBeLessThan(36);
+  }, 120_000);
+});

@@ -1,0 +1,223 @@
+/**
+ * Switched HI observations: the pure difference-and-fold against analytic
+ * spectra, and the simulator recorded position- and frequency-switched at
+ * two sites, dates and pointings, reduced, against the simulator's hidden
+ * profile (0.7 × the beam-averaged profile, as the plain calibrated
+ * reduction of src/qualify/hi.ts measureHiCase is checked) and against that
+ * plain reduction itself.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { phaseOf, switchedData, type SwitchEvent, type SwitchedIntegration } from '../../../src/analysis/hi/switching.ts';
+import { reduceHi } from '../../../src/analysis/hi/reduce.ts';
+import { hydrogenLine } from '../../../src/astro/velocity.ts';
+import { observeSwitched, switchEvents, type OffPosition } from '../../../src/engine/hi-switch.ts';
+import { HiError, reduceObservation } from '../../../src/engine/hi.ts';
+import { hiCases, measureHiCase, type HiCase } from '../../../src/qualify/hi.ts';
+import { Store } from '../../../observations/store/store.ts';
+import { AntennaModel } from '../../../devices/sim/model.ts';
+import { parseScenario } from '../../../devices/sim/scenario.ts';
+import { pointingFromConfig } from '../../../devices/sim/pointing.ts';
+import { equatorialToGalactic, horizontalToEquatorial, observerLsrVelocity } from '../../../devices/sim/ephemeris.ts';
+import { beamAveragedProfile, profileAt } from '../../../devices/sim/hydrogen.ts';
+import { beamFwhm } from '../../../devices/sim/beam.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fringe-hisw-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const C = 512, rate = 2.4e6, centre = 1420.4e6;
+const freqs = Float64Array.from({ length: C }, (_, j) => centre + ((j - C / 2) * rate) / C);
+/** A bandpass that switching must divide out: a slope and a ripple. */
+const gain = (j: number) => 1e4 * (1 + 0.3 * (j / C - 0.5)) * (1 + 0.05 * Math.sin(j / 9));
+/** A Gaussian line of 30 K at sky frequency f0, FWHM in Hz. */
+const line = (f: number, f0: number, w: number) => 30 * Math.exp((-4 * Math.LN2 * (f - f0) ** 2) / (w * w));
+const integ = (time: number, power: Float64Array): SwitchedIntegration => ({ time, duration: 1, power, lsrCorrection: 0, sk: null, spectra: 1000 });
+
+describe('switching (pure)', () => {
+  it('phaseOf: the phase in force over an interval, null when a switch falls inside it or before the first', () => {
+    const ev: SwitchEvent[] = [{ time: 10, phase: 'on', cycle: 0 }, { time: 12, phase: 'slew', cycle: 0 }, { time: 13, phase: 'off', cycle: 0 }];
+    expect(phaseOf(ev, 10, 11)).toEqual({ phase: 'on', cycle: 0 });
+    expect(phaseOf(ev, 11, 12)).toEqual({ phase: 'on', cycle: 0 });
+    expect(phaseOf(ev, 11.5, 12.5)).toBeNull();
+    expect(phaseOf(ev, 13, 14)).toEqual({ phase: 'off', cycle: 0 });
+    expect(phaseOf(ev, 9, 10)).toBeNull();
+  });
+
+  it('position: (on − off)/off × T_sys gives the line in kelvin with the bandpass divided out; mixed integrations are dropped', () => {
+    const tsys = 100, f0 = hydrogenLine + 1e5;
+    const on = Float64Array.from(freqs, (f, j) => gain(j) * (tsys + 5 + line(f, f0, 1e5)));
+    const off = Float64Array.from(freqs, (_, j) => gain(j) * tsys);
+    const ev: SwitchEvent[] = [{ time: 0, phase: 'on', cycle: 0 }, { time: 2, phase: 'off', cycle: 0 }, { time: 4.5, phase: 'on', cycle: 1 }, { time: 6.5, phase: 'off', cycle: 1 }];
+    const its = [integ(0, on), integ(1, on), integ(2, off), integ(3, off), integ(4, off) /* mixed */, integ(5, on), integ(7, off)];
+    const r = switchedData(freqs, its, ev, { kind: 'position', tsysK: tsys });
+    expect(r.cycles).toBe(2);
+    expect(r.dropped).toBe(1);
+    const d = r.data.integrations[0]!.power;
+    let worst = 0;
+    for (let j = 20; j < C - 20; j++) if (j !== C / 2) worst = Math.max(worst, Math.abs(d[j]! - (5 + line(freqs[j]!, f0, 1e5))));
+    expect(worst).toBeLessThan(1e-9);
+    // Reduced: the 5 K continuum difference goes into the baseline, the line comes back at 30 K.
+    const h = reduceHi(r.data, {}, { smoothKms: 0 });
+    expect(h.unit).toBe('K');
+    expect(h.components[0]!.peak).toBeCloseTo(30, 1);
+  });
+
+  it('frequency: the two LO settings folded give the line once, at its sky frequency', () => {
+    const tsys = 80, throwHz = (C / 4) * (rate / C), f0 = hydrogenLine - 2e4;
+    // lo setting: channel j sees sky frequency freqs[j]; hi setting: freqs[j] + throw.
+    const lo = Float64Array.from(freqs, (f, j) => gain(j) * (tsys + line(f, f0, 1.2e5)));
+    const hi = Float64Array.from(freqs, (f, j) => gain(j) * (tsys + line(f + throwHz, f0, 1.2e5)));
+    const ev: SwitchEvent[] = [{ time: 0, phase: 'lo', cycle: 0 }, { time: 1, phase: 'hi', cycle: 0 }];
+    const r = switchedData(freqs, [integ(0, lo), integ(1, hi)], ev, { kind: 'frequency', tsysK: tsys, throwHz });
+    const d = r.data.integrations[0]!.power;
+    const j0 = Math.round((f0 - freqs[0]!) / (rate / C));
+    expect(d[j0]!).toBeCloseTo(line(freqs[j0]!, f0, 1.2e5), 6);
+    expect(d[j0]!).toBeGreaterThan(29.9);
+    // What folding leaves: negative ghosts at half amplitude a throw either side (j0 − k just below the folded band, its
+    // wing inside); nothing else below zero in the folded band; NaN where one copy is missing.
+    const k = C / 4;
+    expect(d[j0 + k]!).toBeLessThan(-10);
+    for (let j = k + 20; j < C - 20; j++) if (Number.isFinite(d[j]!) && Math.abs(j - j0 - k) > 80 && Math.abs(j - j0 + k) > 80) expect(d[j]!).toBeGreaterThan(-1e-9);
+    expect(Number.isNaN(d[10]!)).toBe(true);
+    expect(() => switchedData(freqs, [integ(0, lo), integ(1, hi)], ev, { kind: 'frequency', throwHz: throwHz + 1000 })).toThrow(/not a whole number/);
+    expect(() => switchedData(freqs, [integ(0, lo)], ev, { kind: 'frequency', throwHz })).toThrow(/no complete frequency-switching cycle/);
+    // Without T_sys the unit is relative.
+    expect(switchedData(freqs, [integ(0, lo), integ(1, hi)], ev, { kind: 'frequency', throwHz }).data.switched!.unit).toBe('relative');
+  });
+});
+
+/** The simulator's hidden truth toward (az, el) at time ms: its system temperature off the line and 0.7 × its beam-averaged profile. */
+function simTruth(c: HiCase, az: number, el: number, ms: number): { tsys: number; line: (v: number) => number; l: number; b: number; lsr: number } {
+  const scenario = parseScenario({ seed: 1, site: c.site, start: c.start, antennas: [{ name: 'dish', diameter: 1.5, tsys: 90, pointing: { mode: 'fixed', az, el } }], sun: { enabled: false }, hydrogen: { enabled: true, lsr: true }, rfi: [] });
+  const model = new AntennaModel(scenario, scenario.antennas[0]!, pointingFromConfig(scenario.antennas[0]!.pointing, scenario.site));
+  model.independentAmplitude(ms, centre, rate, new Float32Array(256).fill(1), new Float32Array(256));
+  const eq = horizontalToEquatorial({ az, el }, scenario.site, ms);
+  const gal = equatorialToGalactic(eq);
+  const prof = beamAveragedProfile(Math.round(gal.l * 4) / 4, Math.round(gal.b * 4) / 4, beamFwhm(1.5, centre));
+  return { tsys: model.receiverTemperature + model.continuum, line: (v) => 0.7 * profileAt(prof, v), l: gal.l, b: gal.b, lsr: observerLsrVelocity(eq, ms) };
+}
+
+/** The shift (km/s) that best aligns the spectrum with the truth (least squares over ±5 km/s, 0.01 steps), the reduced peak and the truth's. */
+function compare(v: number[], y: (number | null)[], truth: (v: number) => number) {
+  let vt = 0, tt = -Infinity;
+  for (let x = -300; x <= 300; x += 0.05) if (truth(x) > tt) { tt = truth(x); vt = x; }
+  const use = v.map((x, i) => (y[i] !== null && Math.abs(x - vt) < 150 ? i : -1)).filter((i) => i >= 0);
+  const misfit = (s: number) => use.reduce((ss, i) => ss + (y[i]! - truth(v[i]! + s)) ** 2, 0);
+  let best = 0, bestSs = Infinity;
+  for (let k = -500; k <= 500; k++) { const ss = misfit(k / 100); if (ss < bestSs) { bestSs = ss; best = k / 100; } }
+  return { offset: best, peak: Math.max(...use.map((i) => y[i]!)), truthPeak: tt };
+}
+
+const cases: { c: HiCase; off: OffPosition; offLineFree: boolean }[] = [
+  { c: hiCases[0]!, off: { b: 60 }, offLineFree: true },
+  { c: hiCases[1]!, off: { b: -60 }, offLineFree: false },
+];
+
+describe.each(cases)('switched observations of the simulator at ($c.site.lat, $c.site.lon) $c.start, az $c.az el $c.el', ({ c, off, offLineFree }) => {
+  const scenarioFile = join(dir, `scenario-${c.start}.json`);
+  writeFileSync(scenarioFile, JSON.stringify({ seed: 5, site: c.site, start: c.start, antennas: [{ name: 'dish', diameter: 1.5, tsys: 90, pointing: { mode: 'fixed', az: c.az, el: c.el } }], sun: { enabled: false }, hydrogen: { enabled: true, lsr: true }, rfi: [] }));
+  const t0 = Date.parse(c.start);
+  const plain = measureHiCase(c);
+  const base = { source: 'sim', seconds: 8, cycles: 2, sampleRate: rate, gain: 40 as const, channels: 1024, taps: 4, integration: 0.5, backend: 'cpu' as const, threads: 0, scenario: scenarioFile, pacing: false as const };
+
+  it('position switching (on, off by the simulated rotator) recovers the on − off line: peak within 10 % in K, v_LSR within one channel', async () => {
+    const dataDir = join(dir, `pos-${c.start}`);
+    const first = await observeSwitched({ ...base, kind: 'position', dataDir, on: { az: c.az, el: c.el }, off });
+    expect(first.status).toBe('complete');
+    const store = Store.open(dataDir);
+    try {
+      const events = switchEvents(store, first.observationId);
+      expect(events.map((e) => e.phase).filter((p) => p !== 'slew')).toEqual(['on', 'off', 'on', 'off']);
+      const offEv = store.events(first.observationId).find((e) => e.kind === 'note' && (e.data as { switch?: string }).switch === 'off')!;
+      const offAz = Number(offEv.data.az), offEl = Number(offEv.data.el);
+      const onT = simTruth(c, c.az, c.el, t0), offT = simTruth(c, offAz, offEl, offEv.time * 1000);
+      // The truth of position switching: the on line less the off position's, which the on position's LSR correction
+      // puts where the off line's topocentric velocities are: at v + (c_off − c_on) of its own LSR axis.
+      const truth = (v: number) => onT.line(v) - offT.line(v + offT.lsr - onT.lsr);
+      const r = reduceObservation(store, first.observationId, [], { tsys: offT.tsys });
+      expect(r.unit).toBe('K');
+      expect(r.calibration).toMatch(/position switched: 2 cycles/);
+      const m = compare(r.velocity, r.spectrum, truth);
+      expect(Math.abs(m.offset)).toBeLessThanOrEqual(r.channel_kms);
+      expect(Math.abs(m.peak / m.truthPeak - 1)).toBeLessThan(0.1);
+      // How much the off position's line (where it lands) changes the on line's peak, in the truth.
+      const onPeak = Math.max(...r.velocity.map((v) => onT.line(v)));
+      const change = Math.abs(m.truthPeak / onPeak - 1);
+      if (offLineFree) {
+        // Off where the truth's peak changes by under 5 %: the same line as the plain calibrated reduction, within 10 %.
+        expect(change).toBeLessThan(0.05);
+        expect(Math.abs(m.peak / plain.peak - 1)).toBeLessThan(0.1);
+        expect(Math.abs(m.offset - plain.velocityOffset)).toBeLessThanOrEqual(r.channel_kms);
+      } else {
+        // Off where there is HI too: its line is really subtracted (the result is not the plain reduction's line).
+        expect(change).toBeGreaterThan(0.2);
+        expect(m.peak / plain.peak).toBeLessThan(0.8);
+      }
+      // A reference on a switched observation is refused; so is --tsys on one that is not.
+      expect(() => reduceObservation(store, first.observationId, [1])).toThrow(/position-switched: it carries its own reference/);
+      expect(() => reduceObservation(store, first.observationId, [1])).toThrow(HiError);
+    } finally {
+      store.close();
+    }
+  }, 180_000);
+
+  it('frequency switching (two LO settings a throw apart, folded) recovers the line: peak within 10 % in K, v_LSR within one channel', async () => {
+    const dataDir = join(dir, `freq-${c.start}`);
+    const res = await observeSwitched({ ...base, kind: 'frequency', dataDir, scenario: scenarioFile });
+    expect(res.status).toBe('complete');
+    expect(res.switching.throw_hz! / (rate / 1024)).toBe(Math.round(res.switching.throw_hz! / (rate / 1024)));
+    const store = Store.open(dataDir);
+    try {
+      const events = switchEvents(store, res.observationId);
+      expect(events.map((e) => e.phase).filter((p) => p !== 'slew')).toEqual(['lo', 'hi', 'lo', 'hi']);
+      const t = simTruth(c, c.az, c.el, t0);
+      const r = reduceObservation(store, res.observationId, [], { tsys: t.tsys });
+      expect(r.calibration).toMatch(/frequency switched .* folded/);
+      const m = compare(r.velocity, r.spectrum, t.line);
+      expect(Math.abs(m.offset)).toBeLessThanOrEqual(r.channel_kms);
+      expect(Math.abs(m.peak / m.truthPeak - 1)).toBeLessThan(0.1);
+      expect(Math.abs(m.peak / plain.peak - 1)).toBeLessThan(0.1);
+      // Without T_sys: relative, the same shape.
+      const rel = reduceObservation(store, res.observationId);
+      expect(rel.unit).toBe('relative');
+      expect(Math.abs(rel.components[0]!.v_lsr_kms - r.components[0]!.v_lsr_kms)).toBeLessThan(1);
+    } finally {
+      store.close();
+    }
+  }, 180_000);
+});
+
+describe('position switching through a connected rotator', () => {
+  it('moves the given rotator on and off (azimuth offset), records each arrival as a pointing event and uses no integration a move falls in', async () => {
+    const { RotatorControl } = await import('../../../src/engine/rotator.ts');
+    const rot = await RotatorControl.connect({ driver: 'sim', azRate: 40, elRate: 40, start: { az: 100, el: 45 } });
+    const dataDir = join(dir, 'rotator');
+    try {
+      const r = await observeSwitched({ source: 'sim', kind: 'position', seconds: 4, cycles: 1, sampleRate: rate, gain: 40, channels: 512, taps: 4, integration: 0.5, backend: 'cpu', threads: 0, dataDir, scenario: 'devices/sim/scenarios/hydrogen.json', pacing: false, rotator: rot, on: { az: 90, el: 50 }, off: { az: 25 } });
+      expect(r.status).toBe('complete');
+      // The rotator is the caller's: left open, where the last phase put it (off).
+      expect(rot.last.az).toBeCloseTo(115, 0);
+      const store = Store.open(dataDir);
+      try {
+        const notes = store.events(r.observationId).filter((e) => e.kind === 'note' && 'switch' in e.data).map((e) => ({ t: e.time, ...(e.data as { switch: string; az?: number }) }));
+        expect(notes.map((n) => n.switch)).toEqual(['on', 'slew', 'off']);
+        expect(notes[2]!.az).toBe(115);
+        const pointing = store.events(r.observationId).filter((e) => e.kind === 'pointing').map((e) => Number(e.data.az));
+        expect(pointing.some((az) => Math.abs(az - 115) < 1.01)).toBe(true);
+        // Each integration lies wholly in one phase, or is not used.
+        const ev = switchEvents(store, r.observationId);
+        const times = store.integrationTimes(r.observationId);
+        const used = times.filter((t) => { const p = phaseOf(ev, t.time, t.time + t.duration); return p && p.phase !== 'slew'; });
+        expect(used.length).toBeGreaterThanOrEqual(6);
+        const h = reduceObservation(store, r.observationId, [], { tsys: 90 });
+        expect(h.calibration).toMatch(/position switched: 1 cycles/);
+      } finally {
+        store.close();
+      }
+    } finally {
+      await rot.close();
+    }
+  }, 120_000);
+});
