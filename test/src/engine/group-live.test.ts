@@ -51,6 +51,44 @@ describe('a live group calibrated and tracked by the station', () => {
     await station.close();
   }, 120_000);
 
+  it('re-aligns after input 1 silently loses 5000 samples, within one recheck period of sample time (found by the coherence collapse)', async () => {
+    const station = Station.open(join(dir, 'd'));
+    // The station's default period: far longer than the test, so only the collapse trigger can find the loss in time.
+    const recheck = 60;
+    station.groupRecheckSeconds = recheck;
+    await station.setScenario('interferometer');
+    await station.startLive({ source: 'group:sim:0,sim:1,sim:2', backend: 'cpu', threads: 0, pacing: false, channels: 256, integration: 0.25 });
+    const fs = station.status().live!.tuning.sampleRate;
+    const locked = await statusWhere(station, (s) => s.groupTracking?.state === 'locked');
+    const before = locked.groupTracking!.delays!;
+    await spectra(station, 2);
+    // A dongle over rtl_tcp losing samples without a trace: input 1's stream jumps ahead, its count and `dropped` do not.
+    // (The simulator's other losses are all traced: a count that jumps with `dropped` is resynchronised by the correlator and
+    // needs no re-alignment, and one that jumps without it ends the live view: "the source lost count of its samples".)
+    const lost = 5000;
+    const at = station.loseSamples(1, lost);
+    const realigned = await statusWhere(station, (s) => s.groupTracking?.events.some((e) => e.delays && /re-aligned/.test(e.reason)) ?? false);
+    const events = realigned.groupTracking!.events;
+    const e = events.find((x) => x.delays && /re-aligned/.test(x.reason))!;
+    // Integrations from one after the one the new calibration was handed on in (sky time: the check's, plus samples to it).
+    const applied = e.time + (e.appliedAt! - e.sample) / fs;
+    const after = await spectra(station, 1, (x) => x.time > applied + 0.5);
+    await station.close();
+    console.log(`lost at sample ${at}\n` + events.map((x) => `${x.sample} ${x.state}: ${x.reason} ${x.delays?.map((d) => d.toFixed(3)).join(', ') ?? ''}`).join('\n'));
+    expect(e.state).toBe('tracking');
+    // Input 1 now carries each common sample 5000 counts earlier: its delay relative to input 0 falls by 5000, input 2's stays.
+    const rel = (d: readonly number[]) => d.map((x) => x - d[0]!);
+    const expected = rel(before).map((d, a) => (a === 1 ? d - lost : d));
+    rel(e.delays!).forEach((d, a) => expect(Math.abs(d - expected[a]!)).toBeLessThan(0.05));
+    // The collapse of baseline 0–1 called it lost, and the check that re-aligned began after the loss and within one
+    // recheck period of it, in sample time (the tracker counts input 0's samples: sky time through the session's clock).
+    expect(events).toContainEqual(expect.objectContaining({ state: 'lost', reason: expect.stringMatching(/baseline 0–1 fell/) }));
+    expect(e.sample).toBeGreaterThanOrEqual(at);
+    expect(e.sample - at).toBeLessThanOrEqual(recheck * fs);
+    // And the correlator is coherent again on every baseline.
+    for (const b of after.at(-1)!.baselines!) expect(b.coherence).toBeGreaterThan(0.3);
+  }, 120_000);
+
   it('does not track a group started with calibrate: false', async () => {
     const station = Station.open(join(dir, 'b'));
     await station.setScenario('interferometer');
