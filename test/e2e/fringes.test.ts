@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StationStatus } from '../../src/api/types.ts';
+import type { FringeView, StationStatus } from '../../src/api/types.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
 import { apiCall, e2eSetup, e2eTest, nextDraw, openSession, shots, type Served } from './harness.ts';
 
@@ -56,6 +56,18 @@ describe.skipIf(skip)('fringes of a group in the UI', { timeout: e2eTest }, () =
       await nextDraw(page, 'power-plot');
     }
     await apiCall(server.port, 'record.stop');
+    // The Live page's closure phases are the observation's (one function, api/closure.ts, over the same band sums):
+    // each recorded full integration (midpoint = start + 0.125 s) drawn live has the API's value.
+    const view = (await apiCall(server.port, 'observations.fringes', { id })) as FringeView;
+    const [live] = await traces(page, 'live-fringe-closure');
+    let matched = 0;
+    view.time.forEach((t, i) => {
+      const k = live!.x.findIndex((x) => Math.abs((x as number) / 1000 + 0.125 - t) < 0.005);
+      if (k < 0) return;
+      matched++;
+      expect(Math.abs(live!.y[k]! - view.closures[0]!.deg[i]!)).toBeLessThan(0.01);
+    });
+    expect(matched).toBeGreaterThanOrEqual(3);
     await page.goto(server.url.replace(/\/(\?|$)/, '/#/observations$1'));
     await page.getByTestId(`obs-row-${id}`).click();
     await page.getByTestId('obs-fringes').waitFor();
@@ -70,7 +82,10 @@ describe.skipIf(skip)('fringes of a group in the UI', { timeout: e2eTest }, () =
     const [closure] = await traces(page, 'fringe-closure');
     expect(closure!.name).toBe('0–1–2');
     // Each point is one 0.25-s integration of the paced simulator: measured from −2.5° to +0.2° (mean −0.9°) in one run,
-    // one point at 5.4° in another (not understood: see the report), so the mean within 2° and each within 10°.
+    // one point at 5.4° in another. The outliers are the integrations holding the scenario's noise-source pulse (0.05 s
+    // every 10 s once the station hands the switch back to the schedule): a second common signal whose baseline phases
+    // are not the sun's, so the sum is no longer point-like (unpaced, the rest measured −0.75…+0.2°, the pulses −4.7° and
+    // −3.0°). So the mean within 2° and each within 10°.
     const mean = closure!.y.reduce((s, d) => s + d, 0) / closure!.y.length;
     expect(Math.abs(mean)).toBeLessThan(2);
     for (const d of closure!.y) expect(Math.abs(d)).toBeLessThan(10);

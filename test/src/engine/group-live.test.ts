@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FringeFits, FringeView, StationStatus } from '../../../src/api/types.ts';
 import { dispatcher } from '../../../src/api/dispatch.ts';
+import { closurePhases, fromPolar } from '../../../src/api/closure.ts';
 import { Station } from '../../../src/engine/station.ts';
 import { spectra } from '../../helpers/station.ts';
 import { exportUvfits } from '../../../observations/export/uvfits.ts';
@@ -106,7 +107,7 @@ describe('a live group calibrated and tracked by the station', () => {
     // From the integration after the calibration applied.
     await spectra(station, 2);
     const id = station.startRecording({ target: 'Sun' });
-    await spectra(station, 4);
+    const live = await spectra(station, 4);
     station.stopRecording();
     await station.stopLive();
     const obs = station.store.getObservation(id);
@@ -155,6 +156,18 @@ print(json.dumps({'len': L, 'freq': f.tolist(), 'date': np.unique(g.par('DATE'))
       b.amplitude.forEach((x) => expect(x).toBeGreaterThan(0.3));
     }
     for (const d of view.closures[0]!.deg) expect(Math.abs(d)).toBeLessThan(2); // measured within 0.6°
+    // The Live page's numbers are the page's: the same closure function (api/closure.ts) over the spectrum events' band
+    // sums gives each recorded integration's closure phase and amplitudes (within the store's float32 rounding).
+    const liveClosure = closurePhases(live[0]!.baselines!.map(({ a, b }, k) => ({ a, b, ...fromPolar(live.map((e) => e.baselines![k]!.coherence), live.map((e) => e.baselines![k]!.phase)) })))[0]!;
+    let matched = 0;
+    times.forEach((t, i) => {
+      const e = live.findIndex((x) => Math.abs(x.time - t.time) < 1e-6);
+      if (e < 0) return;
+      matched++;
+      expect(Math.abs(liveClosure.deg[e]! - view.closures[0]!.deg[i]!)).toBeLessThan(0.01);
+      view.baselines.forEach((b, k) => expect(Math.abs(live[e]!.baselines![k]!.coherence - b.amplitude[i]!)).toBeLessThan(1e-5));
+    });
+    expect(matched).toBeGreaterThanOrEqual(3);
     // Four integrations of 0.1 s are no transit: the fits say why instead of giving numbers.
     const fits = (await call('observations.fringeFits', { id })) as FringeFits;
     expect(fits.baseline).toEqual({ error: expect.stringMatching(/integrations; a fringe fit needs hours/) });
