@@ -114,9 +114,22 @@ abstract class SimDevice {
   setHotLoad(on: boolean): boolean {
     return this.engine.setHotLoad(on);
   }
-    /** Switches the common noise source (true/false), or back to the scenario's schedule (null). */
-  setNoiseSource(on: boolean | null): void {
+  /**
+   * Switches the common noise source (true/false), or back to the scenario's
+   * schedule (null). Returns the first sample index (as the blocks count
+   * them) made after the switch: blocks already made (up to a synthesis hop
+   * and the sample offsets further) have the old state.
+   */
+  setNoiseSource(on: boolean | null): number {
     this.engine.setNoiseSource(on);
+    return this.nextCount();
+  }
+
+  /** The sample index (as the blocks count them) of the next sample made, the furthest of the inputs'. */
+  protected nextCount(): number {
+    let next = 0;
+    for (let i = 0; i < this.engine.inputCount; i++) next = Math.max(next, this.engine.position(i));
+    return next;
   }
 
   async close(): Promise<void> {
@@ -222,6 +235,10 @@ export class SimSource extends SimDevice implements SampleSource {
     if (!Number.isInteger(samples) || samples < 1) throw new DeviceError('invalid', `samples ${samples} must be a positive integer (samples lost).`);
     this.engine.skip(0, samples);
     this.hidden += samples;
+    return this.nextCount();
+  }
+
+  protected override nextCount(): number {
     return this.engine.position(0) - this.hidden;
   }
 

@@ -39,9 +39,14 @@ export class GroupLiveTracking {
     // The common noise source is switched on every member (a simulated group's members each run the scenario).
     const source = session.source;
     const members = source instanceof CoherentGroup ? source.members : [source];
-    const switches = members.map((m) => (m as Partial<{ setNoiseSource(on: boolean | null): void }>).setNoiseSource?.bind(m));
+    const switches = members.map((m) => (m as Partial<{ setNoiseSource(on: boolean | null): number | void }>).setNoiseSource?.bind(m));
     if (switches.some((s) => !s)) return null;
-    return new GroupLiveTracking(session, { set: (on) => switches.forEach((s) => s!(on)) }, options);
+    // Where the switch applies from: past the samples every member made before it (the group's calibration read included).
+    const set = (on: boolean | null) => {
+      const from = switches.map((s) => s!(on));
+      return from.every((f) => typeof f === 'number') ? Math.max(...(from as number[])) : undefined;
+    };
+    return new GroupLiveTracking(session, { set }, options);
   }
 
   constructor(

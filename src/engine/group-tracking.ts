@@ -43,8 +43,13 @@ export interface TrackingEvent {
 
 /** The station's switch of the common noise source; null where it cannot be switched (a strong common signal stands in, never subtracted). */
 export interface NoiseSwitch {
-  /** On, off, or null to give the switch back to its schedule. */
-  set(on: boolean | null): void;
+  /**
+   * On, off, or null to give the switch back to its schedule. Returns, where
+   * the source knows it, the sample index (the inputs' count) from which its
+   * samples are made after the switch: a source may hold samples made before
+   * it (a group's calibration read, replayed to the live view; blocks queued).
+   */
+  set(on: boolean | null): number | void;
 }
 
 export interface TrackerOptions {
@@ -134,10 +139,11 @@ export class GroupTracker {
   }
 
   private begin(kind: 'on' | 'off', on?: Uint8Array[], began = this.next[0]!): void {
-    this.o.noise?.set(kind === 'on');
+    const from = this.o.noise?.set(kind === 'on');
     const N = this.o.inputs;
-    // The same sample index on every input (the dongles share a clock: what the correlator pairs), past every block under way.
-    const start = Math.max(...this.next) + this.o.settleSamples;
+    // The same sample index on every input (the dongles share a clock: what the correlator pairs), past every block under
+    // way and every sample the source made before the switch.
+    const start = Math.max(...this.next, typeof from === 'number' ? from : 0) + this.o.settleSamples;
     this.phase = {
       kind,
       began,

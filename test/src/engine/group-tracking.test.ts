@@ -23,14 +23,15 @@ describe('calibration tracking of a coherent group', () => {
     const recheck = 0.5, period = Math.round(recheck * fs);
     // The solve runs in a worker thread, as the station runs it.
     const solver = offThreadSolver();
+    const blockSamples = 1 << 16, dropAt = 700_000;
+    let hidden = 0, position = 0;
     const tracker = new GroupTracker({
       inputs: 3, sampleRate: fs, channels: 256, recheckSeconds: recheck, solver,
-      noise: { set: (on) => group.setNoiseSource(on) },
+      // Where the switch applies from, in the count the tracker sees (input 1's stream is `hidden` ahead of it).
+      noise: { set: (on) => group.setNoiseSource(on) - hidden },
       apply: (c) => applied.push(c),
       record: (e) => events.push(e),
     });
-    const blockSamples = 1 << 16, dropAt = 700_000;
-    let hidden = 0, position = 0;
     while (position < dropAt + 2 * period) {
       if (position >= dropAt && hidden === 0) {
         // A dongle over rtl_tcp that lost samples without a trace: its stream jumps, its sample count does not.
