@@ -32,6 +32,8 @@ export class GroupLiveTracking {
   private readonly events: (TrackingEvent & { time: number })[] = [];
   private readonly flags: Uint8Array[];
   private closed = false;
+  /** The count of the calibration the tracker applied last (Session.setCalibration): integrations computed before it are not judged. */
+  private applied = 0;
 
   /** Tracking for a live session, or null where there is nothing to track (one input, autos only, no switchable noise source) or it was asked not to calibrate. */
   static for(session: Session, options: GroupLiveOptions): GroupLiveTracking | null {
@@ -61,7 +63,7 @@ export class GroupLiveTracking {
       inputs: session.inputs, sampleRate: session.source.tuning.sampleRate, channels: C,
       recheckSeconds: options.recheckSeconds ?? 60, noise, solver: this.solver,
       apply: (c) => {
-        if (!this.closed) session.setCalibration(c);
+        if (!this.closed) this.applied = session.setCalibration(c);
       },
       record: (e) => {
         if (this.closed) return;
@@ -78,9 +80,14 @@ export class GroupLiveTracking {
     if (!this.closed) this.tracker.noteBlock(b);
   }
 
-  /** Every integration: its band coherence per baseline (a collapse makes the next check due at once). */
+  /**
+   * Every integration: its band coherence per baseline (a collapse makes the
+   * next check due at once). Those computed before the last calibration took
+   * effect are left out: after a re-alignment they still show the collapse
+   * it corrected, and would call it lost again.
+   */
   integration(i: Integration): void {
-    if (this.closed || i.spectra === 0) return;
+    if (this.closed || i.spectra === 0 || i.calibration < this.applied) return;
     this.tracker.noteCoherence(bandCoherence(i, this.session.inputs, this.session.fx.channels, this.flags));
   }
 

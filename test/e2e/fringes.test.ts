@@ -37,7 +37,7 @@ describe.skipIf(skip)('fringes of a group in the UI', { timeout: e2eTest }, () =
     await server?.stop();
   });
 
-  it('calibrates the live group (notice, live fringes with its state), records it, and shows its fringes, closure phase and fits on the observation page', async () => {
+  it('calibrates the live group (notice, live fringes with its state), re-aligns it after a silent sample loss, records it, and shows its fringes, closure phase and fits on the observation page', async () => {
     await apiCall(server.port, 'station.setScenario', { scenario: 'interferometer' });
     await apiCall(server.port, 'live.start', { source: 'group:sim:0,sim:1,sim:2', channels: 64, integration: 0.25 });
     await page.goto(server.url.replace(/\/(\?|$)/, '/#/live$1'));
@@ -47,6 +47,11 @@ describe.skipIf(skip)('fringes of a group in the UI', { timeout: e2eTest }, () =
     await page.getByTestId('tracking-state').filter({ hasText: /calibration: locked · delays 123\d\.\d\d, 0\.00, 71\d\.\d\d/ }).waitFor();
     await page.waitForFunction(() => ((document.querySelector('[data-testid=live-fringe-closure]') as unknown as { data?: { y: number[] }[] })?.data?.[0]?.y.length ?? 0) >= 4);
     expect((await traces(page, 'live-fringe-re')).map((t) => t.name)).toHaveLength(3);
+    // A dongle losing 5000 samples without a trace: the station finds it (the 0–1 coherence collapses), re-aligns, and
+    // the page says so with the new delays (input 1 now 5000 samples ahead: the others' delays grow by 5000).
+    await apiCall(server.port, 'live.loseSamples', { input: 1, samples: 5000 });
+    await page.getByTestId('tracking-state').filter({ hasText: /calibration: tracking · delays 623\d\.\d\d, 0\.00, 571\d\.\d\d/ }).waitFor();
+    await page.getByTestId('notice').filter({ hasText: /re-aligned: integer delay changed by 5000, 0, 5000 samples/ }).waitFor();
     await page.screenshot({ path: join(shots, 'fringes-live.png'), fullPage: true });
     const { id } = (await apiCall(server.port, 'record.start', { target: 'Sun' })) as { id: number };
     // Each spectrum drawn is an integration recorded: wait for six.

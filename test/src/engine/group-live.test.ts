@@ -73,8 +73,12 @@ describe('a live group calibrated and tracked by the station', () => {
     const e = events.find((x) => x.delays && /re-aligned/.test(x.reason))!;
     // Integrations from one after the one the new calibration was handed on in (sky time: the check's, plus samples to it).
     const applied = e.time + (e.appliedAt! - e.sample) / fs;
-    const after = await spectra(station, 1, (x) => x.time > applied + 0.5);
+    const after = await spectra(station, 4, (x) => x.time > applied + 0.5);
+    const later = station.status().groupTracking!;
     await station.close();
+    // The integrations computed before the re-alignment took effect (still collapsed) do not call it lost again.
+    expect(later.events.slice(later.events.findIndex((x) => /re-aligned/.test(x.reason)) + 1)).toEqual([]);
+    expect(later.state).toBe('tracking');
     console.log(`lost at sample ${at}\n` + events.map((x) => `${x.sample} ${x.state}: ${x.reason} ${x.delays?.map((d) => d.toFixed(3)).join(', ') ?? ''} ${x.coherence?.map((c) => c.toFixed(3)).join(', ') ?? ''}`).join('\n'));
     expect(e.state).toBe('tracking');
     // Input 1 now carries each common sample 5000 counts earlier: its delay relative to input 0 falls by 5000, input 2's stays.
