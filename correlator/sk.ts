@@ -6,10 +6,9 @@
  * Gaussian noise is about 2/√K, so flags are usually set at 1 ± 3·(2/√K).
  */
 import { baselineIndex } from './baselines.ts';
-import type { Integration } from './types.ts';
 
 /** SK per input and channel (inputs × channels, fft-shifted), from an integration of K ≥ 2 spectra. */
-export function spectralKurtosis(integration: Pick<Integration, 'spectra' | 'visibilities' | 'power2'>, inputs: number, channels: number, mode: 'full' | 'autos'): Float64Array {
+export function spectralKurtosis(integration: { spectra: number; visibilities: ArrayLike<number>; power2: ArrayLike<number> }, inputs: number, channels: number, mode: 'full' | 'autos'): Float64Array {
   const K = integration.spectra;
   if (K < 2) throw new RangeError(`spectral kurtosis needs at least 2 spectra per integration (got ${K})`);
   const sk = new Float64Array(inputs * channels);

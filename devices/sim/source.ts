@@ -114,9 +114,22 @@ abstract class SimDevice {
   setHotLoad(on: boolean): boolean {
     return this.engine.setHotLoad(on);
   }
-    /** Switches the common noise source (true/false), or back to the scenario's schedule (null). */
-  setNoiseSource(on: boolean | null): void {
+  /**
+   * Switches the common noise source (true/false), or back to the scenario's
+   * schedule (null). Returns the first sample index (as the blocks count
+   * them) made after the switch: blocks already made (up to a synthesis hop
+   * and the sample offsets further) have the old state.
+   */
+  setNoiseSource(on: boolean | null): number {
     this.engine.setNoiseSource(on);
+    return this.nextCount();
+  }
+
+  /** The sample index (as the blocks count them) of the next sample made, the furthest of the inputs'. */
+  protected nextCount(): number {
+    let next = 0;
+    for (let i = 0; i < this.engine.inputCount; i++) next = Math.max(next, this.engine.position(i));
+    return next;
   }
 
   async close(): Promise<void> {
@@ -193,6 +206,8 @@ export class SimSource extends SimDevice implements SampleSource {
   }
 
   private blockCount = 0;
+  /** Samples lost without a trace so far (loseSamples): the stream is ahead of the count by this many. */
+  private hidden = 0;
 
   /**
    * The next `samples` samples as a block, computed now (no pacing); a
@@ -204,8 +219,27 @@ export class SimSource extends SimDevice implements SampleSource {
     const dropped = this.engine.dropBefore(0, this.blockCount++) + lost;
     if (dropped) this.engine.skip(0, dropped);
     const data = new Uint8Array(2 * samples);
-    const firstSample = this.engine.read(0, data);
+    const firstSample = this.engine.read(0, data) - this.hidden;
     return { input: this.input, firstSample, data, receivedAt: Date.now(), dropped };
+  }
+
+  /**
+   * Loses the next `samples` samples without a trace, as a dongle over
+   * rtl_tcp does when its server's buffer overflows: the stream jumps ahead,
+   * the sample count and `dropped` do not (what a coherent group's calibration
+   * tracking must find from the data). Takes effect from the next block;
+   * returns that block's first sample (the count it will carry).
+   */
+  loseSamples(samples: number): number {
+    this.check();
+    if (!Number.isInteger(samples) || samples < 1) throw new DeviceError('invalid', `samples ${samples} must be a positive integer (samples lost).`);
+    this.engine.skip(0, samples);
+    this.hidden += samples;
+    return this.nextCount();
+  }
+
+  protected override nextCount(): number {
+    return this.engine.position(0) - this.hidden;
   }
 
   blocks(): AsyncGenerator<Block> {

@@ -4,6 +4,9 @@
  * parameters UU, VV, WW (s), DATE, DATE (JD split: the day in the first's
  * PZERO), BASELINE (256·ant1 + ant2, 1-based), INTTIM (s); data
  * COMPLEX(re, im, weight) × STOKES(1, XX) × FREQ(channels, ascending).
+ * The phase centre is J2000 in the header (EQUINOX 2000, CRVAL6/7, SU
+ * table); uvw are computed toward its apparent place of date and on J2000
+ * axes (geometry.ts uvwFrame), what AIPS, CASA and pyuvdata expect.
  * Values are mean visibilities per spectrum (sum / spectra), weight the
  * number of spectra (0 flags an empty integration). Times are integration
  * midpoints. Visibilities are as the correlator made them (with the
@@ -22,7 +25,7 @@ import { check } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import { FitsWriter, card, commentary, fitsText } from './fits.ts';
 import { channelFrequencies, fitsDate, julianDate, productPairs, requireData, type ExportOptions, type ExportResult } from './common.ts';
-import { enuToEcefDelta, geodeticToEcef, gmstDeg, speedOfLight, uvw } from './geometry.ts';
+import { apparentPlace, enuToEcefDelta, geodeticToEcef, gmstDeg, j2000Place, speedOfLight, uvw, uvwFrame } from './geometry.ts';
 import { observationSite, restFrequency } from './coordinates.ts';
 
 const pcount = 7;
@@ -43,9 +46,10 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
   const T = times.length;
   const jd0 = julianDate(times[0]!.time);
   const dayJd = Math.floor(jd0 - 0.5) + 0.5; // 0h UTC of the first day
-  // Phase centre: the target's position, else the zenith at the start.
-  const ra = config.pointing?.ra ?? (gmstDeg(jd0) + site.longitude + 360) % 360;
-  const dec = config.pointing?.dec ?? site.latitude;
+  // Phase centre (J2000): the target's position, else the zenith at the start (of date there).
+  const zenith = config.pointing ? null : j2000Place(gmstDeg(jd0) + site.longitude, site.latitude, jd0);
+  const ra = config.pointing?.ra ?? zenith!.ra;
+  const dec = config.pointing?.dec ?? zenith!.dec;
   const array = geodeticToEcef(site.latitude, site.longitude, site.altitude);
   const local = antennas.map((a) => enuToEcefDelta(site.latitude, site.longitude, a.east, a.north, a.up));
   const freqs = channelFrequencies(config);
@@ -84,10 +88,11 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
     for (const it of store.integrations(id)) {
       const jd = julianDate(it.time + it.duration / 2);
       const scale = it.spectra > 0 ? 1 / it.spectra : 0;
+      const frame = uvwFrame(ra, dec, jd);
       pairs.forEach(([a, b], p) => {
         // uvw of x_b − x_a (AIPS/MS sign, see the header comment): V_ab = exp(−2πiν(u·l + v·m + w·n)).
         const bl = [0, 1, 2].map((k) => (local[b]![k]! - local[a]![k]!) / speedOfLight);
-        const [u, v, ww] = uvw(bl, ra, dec, jd);
+        const [u, v, ww] = uvw(bl, frame);
         group[0] = u; group[1] = v; group[2] = ww;
         group[3] = 0;
         group[4] = jd - dayJd;
@@ -103,7 +108,7 @@ export function exportUvfits(store: Store, id: number, out: string, options: Exp
       options.onProgress?.(++done, T + 1);
     }
     writeAntennaTable(w, { array, local, names: antennas.map((a) => fitsText(a.name, 8)), dayJd, freq: freqs[0]!, diameters: antennas.map((a) => a.dishDiameter ?? NaN) });
-    writeSourceTable(w, { name: fitsText(obs.target || 'ZENITH', 16), ra, dec, restFrequency: rest ?? 0, bandwidth: config.tuning.sampleRate });
+    writeSourceTable(w, { name: fitsText(obs.target || 'ZENITH', 16), ra, dec, apparent: apparentPlace(ra, dec, dayJd), restFrequency: rest ?? 0, bandwidth: config.tuning.sampleRate });
     const result = w.close();
     options.onProgress?.(T + 1, T + 1);
     return { path: out, ...result };
@@ -173,13 +178,13 @@ function writeAntennaTable(
 }
 
 /**
- * `AIPS SU` (AIPS Memo 117): the one source, its J2000 position (also as the
- * apparent one: the phase centre is not precessed), the rest frequency (Hz; 0
+ * `AIPS SU` (AIPS Memo 117): the one source, its J2000 position and its
+ * apparent place at 0h UTC of the reference date, the rest frequency (Hz; 0
  * when the band holds no line) and the systemic velocity (0 m/s: frequencies
  * are topocentric, VELTYP, radio definition), so that casacore fills the
  * SOURCE table instead of warning that both are missing.
  */
-function writeSourceTable(w: FitsWriter, su: { name: string; ra: number; dec: number; restFrequency: number; bandwidth: number }): void {
+function writeSourceTable(w: FitsWriter, su: { name: string; ra: number; dec: number; apparent: { ra: number; dec: number }; restFrequency: number; bandwidth: number }): void {
   const columns: [string, string, string?][] = [
     ['ID. NO.', '1J'], ['SOURCE', '16A'], ['QUAL', '1J'], ['CALCODE', '4A'],
     ['IFLUX', '1E', 'JY'], ['QFLUX', '1E', 'JY'], ['UFLUX', '1E', 'JY'], ['VFLUX', '1E', 'JY'],
@@ -212,6 +217,6 @@ function writeSourceTable(w: FitsWriter, su: { name: string; ra: number; dec: nu
   for (let k = 0; k < 4; k++) { row.writeFloatBE(0, o); o += 4; }
   row.writeDoubleBE(0, o); o += 8;
   row.writeDoubleBE(su.bandwidth, o); o += 8;
-  for (const v of [su.ra, su.dec, 2000, su.ra, su.dec, 0, su.restFrequency, 0, 0]) { row.writeDoubleBE(v, o); o += 8; }
+  for (const v of [su.ra, su.dec, 2000, su.apparent.ra, su.apparent.dec, 0, su.restFrequency, 0, 0]) { row.writeDoubleBE(v, o); o += 8; }
   w.data(row);
 }

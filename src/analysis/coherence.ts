@@ -4,7 +4,6 @@
  * source), from one integration's visibilities.
  */
 import { baselineIndex } from '../../correlator/baselines.ts';
-import type { Integration } from '../../correlator/types.ts';
 
 export interface Coherence {
   /** Inputs of the baseline, a < b. */
@@ -22,7 +21,7 @@ export interface Coherence {
  * products of N inputs and C channels; `flags[a][j]` is non-zero for a
  * flagged channel j of input a.
  */
-export function bandCoherence(i: Pick<Integration, 'visibilities'>, N: number, C: number, flags: readonly Uint8Array[]): Coherence[] {
+export function bandCoherence(i: { visibilities: ArrayLike<number> }, N: number, C: number, flags: readonly Uint8Array[]): Coherence[] {
   const out: Coherence[] = [];
   const v = i.visibilities;
   for (let a = 0; a < N; a++) {

@@ -120,6 +120,8 @@ export const methods = {
   /** `seconds`: stop by itself after that many seconds of samples (default: until record.stop). */
   'record.start': z.object({ mode: z.enum(['spectrum', 'totalpower', 'raw']).optional(), target: inputs.targetName.optional(), seconds: inputs.seconds.schema.optional() }),
   'record.stop': z.object({}),
+  /** The simulator only: input `input` of the live source loses `samples` without a trace (a dongle over rtl_tcp does), to see the group's calibration tracking re-align. */
+  'live.loseSamples': z.object({ input: inputs.groupInput.schema, samples: inputs.lostSamples.schema }),
   'observations.list': z.object({ status: z.enum(['recording', 'complete', 'interrupted']).optional(), mode: z.string().max(40).optional() }),
   'observations.get': z.object({ id }),
   'observations.delete': z.object({ id }),
@@ -227,6 +229,8 @@ export interface Results {
   'live.history': LiveHistory;
   'record.start': { id: number };
   'record.stop': { id: number | null };
+  /** The input's sample index from which its stream is shifted. */
+  'live.loseSamples': { sample: number };
   'observations.list': Json<Observation[]>;
   'observations.get': Json<Observation>;
   'observations.delete': { id: number };

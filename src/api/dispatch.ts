@@ -32,6 +32,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return station.status();
     },
     'live.history': () => station.liveHistory(),
+    'live.loseSamples': (p) => ({ sample: station.loseSamples(p.input, p.samples) }),
     'record.start': (p) => ({ id: station.startRecording(p) }),
     'record.stop': async () => {
       const id = station.stopRecording();

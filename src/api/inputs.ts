@@ -174,6 +174,10 @@ export const observationId = numberRule('id', (t) => parseWhole(t, 'must be an o
 );
 
 /** Most rows a list returns. */
+/** An input of a coherent group (0…7), and samples a simulated dongle loses on request (live.loseSamples). */
+export const groupInput = numberRule('input', (t) => parseWhole(t, 'must be an input number from 0 to 7'), wholeBetween(0, 7, 'an input number from 0 to 7'));
+export const lostSamples = numberRule('samples', (t) => parseWhole(t, 'must be a whole number of samples'), wholeBetween(1, 100_000_000, 'a whole number of samples from 1 to 100000000'));
+
 export const maxListLimit = 100_000;
 export const listLimit = numberRule('limit', (t) => parseWhole(t, `needs a positive whole number up to ${maxListLimit}`), wholeBetween(1, maxListLimit, `a positive whole number up to ${maxListLimit}`));
 

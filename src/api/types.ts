@@ -101,6 +101,8 @@ export interface GroupTrackingEvent {
   time: number;
   /** Input 0's sample index when that check began. */
   sample: number;
+  /** Input 0's sample index when its calibration was handed to the correlator, when it applied one. */
+  appliedAt?: number;
   state: GroupTrackingState;
   reason: string;
   /** Delays applied (samples per input), when this event applied a calibration. */

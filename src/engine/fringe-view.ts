@@ -1,6 +1,7 @@
 /**
  * What a group observation's page shows of its fringes: per baseline the
- * band-summed visibility normalised by its autos (real part, amplitude and
+ * band-summed visibility normalised by its autos, over the channels no input
+ * flags, as the Live page has it (spectrum.ts groupBaselines) (real part, amplitude and
  * phase against time), its phase against frequency (the visibility summed
  * over the recording), the closure phase of every triangle against time,
  * and `fringe baseline` / `fringe size`'s fits (engine/fringes.ts), each
@@ -9,6 +10,8 @@
 import type { Store } from '../../observations/store/store.ts';
 import type { FringeFits, FringeView } from '../api/types.ts';
 import { baselineReport, FringeDataError, loadFringes, sizeReport } from './fringes.ts';
+import { closurePhases } from '../api/closure.ts';
+import { groupBaselines, integrationFlags } from './spectrum.ts';
 
 /** The fringes of observation `id`, at most `maxPoints` per series (means of consecutive integrations beyond that). */
 export function fringeView(store: Store, id: number, maxPoints = 2000): FringeView {
@@ -40,23 +43,18 @@ export function fringeView(store: Store, id: number, maxPoints = 2000): FringeVi
   for (const it of store.integrations(id)) {
     if (it.spectra === 0) continue;
     const v = it.visibilities;
-    cross.forEach(([a, b], k) => {
-      const p = index(a, b), pa = index(a, a), pb = index(b, b);
-      let sr = 0, si = 0, sa = 0, sb = 0;
+    cross.forEach((_, k) => {
+      const p = index(...cross[k]!);
       for (let j = 0; j < C; j++) {
-        // The DC channel holds the dongles' LO leakage, not sky.
-        const re = v[2 * (p * C + j)]!, im = v[2 * (p * C + j) + 1]!;
-        spectrum[k]![2 * j] += re;
-        spectrum[k]![2 * j + 1] += im;
-        if (C > 2 && j === C / 2) continue;
-        sr += re;
-        si += im;
-        sa += v[2 * (pa * C + j)]!;
-        sb += v[2 * (pb * C + j)]!;
+        spectrum[k]![2 * j] += v[2 * (p * C + j)]!;
+        spectrum[k]![2 * j + 1] += v[2 * (p * C + j) + 1]!;
       }
-      const norm = Math.sqrt(sa * sb) || 1;
-      acc[k]![0] += sr / norm;
-      acc[k]![1] += si / norm;
+    });
+    // The band sums the Live page shows (spectrum.ts groupBaselines: the channels no input flags), normalised by the autos.
+    const bands = groupBaselines(it, N, C, integrationFlags(it, N, C, 'full').flags);
+    bands.forEach((x, k) => {
+      acc[k]![0] += x.coherence * Math.cos((x.phase * Math.PI) / 180);
+      acc[k]![1] += x.coherence * Math.sin((x.phase * Math.PI) / 180);
     });
     accTime += it.time + it.duration / 2;
     if (++n === step) flush();
@@ -72,23 +70,8 @@ export function fringeView(store: Store, id: number, maxPoints = 2000): FringeVi
       spectrumPhaseDeg: Array.from({ length: C }, (_, j) => deg(spectrum[k]![2 * j]!, spectrum[k]![2 * j + 1]!)),
     };
   });
-  const find = (a: number, b: number) => baselines.find((x) => x.a === a && x.b === b)!;
-  const closures: FringeView['closures'] = [];
-  for (let a = 0; a < N; a++) {
-    for (let b = a + 1; b < N; b++) {
-      for (let c = b + 1; c < N; c++) {
-        const ab = find(a, b), bc = find(b, c), ac = find(a, c);
-        // arg V_ab·V_bc·conj(V_ac): every antenna's phase cancels.
-        closures.push({
-          triangle: [a, b, c],
-          deg: time.map((_, i) => {
-            const xr = ab.re[i]! * bc.re[i]! - ab.im[i]! * bc.im[i]!, xi = ab.re[i]! * bc.im[i]! + ab.im[i]! * bc.re[i]!;
-            return deg(xr * ac.re[i]! + xi * ac.im[i]!, xi * ac.re[i]! - xr * ac.im[i]!);
-          }),
-        });
-      }
-    }
-  }
+  // The same function as the Live page's (api/closure.ts).
+  const closures: FringeView['closures'] = closurePhases(baselines);
   const freq = Array.from({ length: C }, (_, j) => obs.config.tuning.centerFrequency + ((j - C / 2) * obs.config.tuning.sampleRate) / C);
   return { id, step, time, frequency: freq, baselines, closures };
 }

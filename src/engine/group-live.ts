@@ -32,6 +32,8 @@ export class GroupLiveTracking {
   private readonly events: (TrackingEvent & { time: number })[] = [];
   private readonly flags: Uint8Array[];
   private closed = false;
+  /** The count of the calibration the tracker applied last (Session.setCalibration): integrations computed before it are not judged. */
+  private applied = 0;
 
   /** Tracking for a live session, or null where there is nothing to track (one input, autos only, no switchable noise source) or it was asked not to calibrate. */
   static for(session: Session, options: GroupLiveOptions): GroupLiveTracking | null {
@@ -39,9 +41,14 @@ export class GroupLiveTracking {
     // The common noise source is switched on every member (a simulated group's members each run the scenario).
     const source = session.source;
     const members = source instanceof CoherentGroup ? source.members : [source];
-    const switches = members.map((m) => (m as Partial<{ setNoiseSource(on: boolean | null): void }>).setNoiseSource?.bind(m));
+    const switches = members.map((m) => (m as Partial<{ setNoiseSource(on: boolean | null): number | void }>).setNoiseSource?.bind(m));
     if (switches.some((s) => !s)) return null;
-    return new GroupLiveTracking(session, { set: (on) => switches.forEach((s) => s!(on)) }, options);
+    // Where the switch applies from: past the samples every member made before it (the group's calibration read included).
+    const set = (on: boolean | null) => {
+      const from = switches.map((s) => s!(on));
+      return from.every((f) => typeof f === 'number') ? Math.max(...(from as number[])) : undefined;
+    };
+    return new GroupLiveTracking(session, { set }, options);
   }
 
   constructor(
@@ -56,7 +63,7 @@ export class GroupLiveTracking {
       inputs: session.inputs, sampleRate: session.source.tuning.sampleRate, channels: C,
       recheckSeconds: options.recheckSeconds ?? 60, noise, solver: this.solver,
       apply: (c) => {
-        if (!this.closed) session.setCalibration(c);
+        if (!this.closed) this.applied = session.setCalibration(c);
       },
       record: (e) => {
         if (this.closed) return;
@@ -73,9 +80,14 @@ export class GroupLiveTracking {
     if (!this.closed) this.tracker.noteBlock(b);
   }
 
-  /** Every integration: its band coherence per baseline (a collapse makes the next check due at once). */
+  /**
+   * Every integration: its band coherence per baseline (a collapse makes the
+   * next check due at once). Those computed before the last calibration took
+   * effect are left out: after a re-alignment they still show the collapse
+   * it corrected, and would call it lost again.
+   */
   integration(i: Integration): void {
-    if (this.closed || i.spectra === 0) return;
+    if (this.closed || i.spectra === 0 || i.calibration < this.applied) return;
     this.tracker.noteCoherence(bandCoherence(i, this.session.inputs, this.session.fx.channels, this.flags));
   }
 

@@ -43,8 +43,13 @@ export interface TrackingEvent {
 
 /** The station's switch of the common noise source; null where it cannot be switched (a strong common signal stands in, never subtracted). */
 export interface NoiseSwitch {
-  /** On, off, or null to give the switch back to its schedule. */
-  set(on: boolean | null): void;
+  /**
+   * On, off, or null to give the switch back to its schedule. Returns, where
+   * the source knows it, the sample index (the inputs' count) from which its
+   * samples are made after the switch: a source may hold samples made before
+   * it (a group's calibration read, replayed to the live view; blocks queued).
+   */
+  set(on: boolean | null): number | void;
 }
 
 export interface TrackerOptions {
@@ -117,15 +122,18 @@ export class GroupTracker {
       return;
     }
     const p = this.phase;
-    const from = Math.max(p.start[a]!, block.firstSample), to = Math.min(p.start[a]! + this.o.captureSamples, block.firstSample + n);
-    if (to > from) {
-      // A gap the source reported inside the capture leaves a hole: start the capture again after it.
-      if (block.dropped > 0 && p.filled[a]! > 0) {
+    // The next sample this input's capture needs: its blocks must cover the capture without a hole.
+    const want = p.start[a]! + p.filled[a]!;
+    if (p.filled[a]! < this.o.captureSamples && block.firstSample + n > want) {
+      // A gap inside the capture, or one that jumped over it (reported, or a count that leaps: a paced source that fell
+      // behind): start the capture again after it.
+      if (block.firstSample > want) {
         this.begin(p.kind, p.on, p.began);
         return;
       }
-      p.buffers[a]!.set(block.data.subarray(2 * (from - block.firstSample), 2 * (to - block.firstSample)), 2 * (from - p.start[a]!));
-      p.filled[a]! += to - from;
+      const to = Math.min(p.start[a]! + this.o.captureSamples, block.firstSample + n);
+      p.buffers[a]!.set(block.data.subarray(2 * (want - block.firstSample), 2 * (to - block.firstSample)), 2 * p.filled[a]!);
+      p.filled[a]! += to - want;
     }
     if (p.filled.every((f) => f >= this.o.captureSamples)) {
       if (p.kind === 'on' && this.o.noise) this.begin('off', p.buffers, p.began);
@@ -134,10 +142,11 @@ export class GroupTracker {
   }
 
   private begin(kind: 'on' | 'off', on?: Uint8Array[], began = this.next[0]!): void {
-    this.o.noise?.set(kind === 'on');
+    const from = this.o.noise?.set(kind === 'on');
     const N = this.o.inputs;
-    // The same sample index on every input (the dongles share a clock: what the correlator pairs), past every block under way.
-    const start = Math.max(...this.next) + this.o.settleSamples;
+    // The same sample index on every input (the dongles share a clock: what the correlator pairs), past every block under
+    // way and every sample the source made before the switch.
+    const start = Math.max(...this.next, typeof from === 'number' ? from : 0) + this.o.settleSamples;
     this.phase = {
       kind,
       began,
@@ -212,15 +221,22 @@ export function resampleGains(g: Float32Array, from: number, to: number): Float3
   return out;
 }
 
-/** Whether any channel's gain phase moved more than `deg` degrees. */
+/**
+ * Whether any input's gain phase moved more than `deg` degrees across the
+ * band: the phase of Σ_j h_j·conj(g_j), a change common to the channels (an
+ * LO or cable phase), not each channel's own noise (a few degrees from a
+ * 200 K noise source over 2¹⁷ samples: channel by channel, checks differed by
+ * up to 10° with nothing changed).
+ */
 function phaseMoved(a: Float32Array[], b: Float32Array[], deg: number): boolean {
   const limit = (deg * Math.PI) / 180;
   return a.some((g, i) => {
     const h = b[i]!;
+    let re = 0, im = 0;
     for (let j = 0; j < g.length; j += 2) {
-      const d = Math.atan2(h[j + 1]! * g[j]! - h[j]! * g[j + 1]!, h[j]! * g[j]! + h[j + 1]! * g[j + 1]!);
-      if (Math.abs(d) > limit) return true;
+      re += h[j]! * g[j]! + h[j + 1]! * g[j + 1]!;
+      im += h[j + 1]! * g[j]! - h[j]! * g[j + 1]!;
     }
-    return false;
+    return Math.abs(Math.atan2(im, re)) > limit;
   });
 }

@@ -29,6 +29,7 @@ import type { Calibration } from './calibration.ts';
 import { liveLsr } from './hi-live.ts';
 import { hiObserveOptions, observeSwitched, type SwitchedObserveResult } from './hi-switch.ts';
 import { GroupLiveTracking, trackingText } from './group-live.ts';
+import { CoherentGroup } from '../../devices/sdr/group.ts';
 import { realClock, type SkyClock } from './clock.ts';
 import { Dish, followPrefix, stayNotice } from './dish.ts';
 import { resolveLive, type LiveOptions, type LiveView } from './live.ts';
@@ -387,6 +388,22 @@ export class Station extends EventEmitter<StationEvents> {
       if (!this.slot.current) throw new StationError('nothing to calibrate: start the live view first');
       return { calibration: this.slot.current.view.session.setCalibration(c) };
     });
+  }
+
+  /**
+   * The simulator only: input `input` of the live source loses `samples`
+   * samples without a trace (devices/sim SimSource.loseSamples, what a dongle
+   * over rtl_tcp does), for testing a group's calibration tracking. Returns
+   * the input's sample index from which its stream is shifted.
+   */
+  loseSamples(input: number, samples: number): number {
+    const source = this.slot.current?.view.session.source;
+    if (!source) throw new StationError('nothing to disturb: start the live view first');
+    const members = source instanceof CoherentGroup ? source.members : [source];
+    const member = members[input] as Partial<{ loseSamples(n: number): number }> | undefined;
+    if (!member) throw new StationError(`input ${input} does not exist; the live source has inputs 0…${members.length - 1}`);
+    if (!member.loseSamples) throw new StationError(`input ${input} is not simulated: only the simulator can lose samples on request`);
+    return member.loseSamples(samples);
   }
 
   /**

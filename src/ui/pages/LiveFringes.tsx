@@ -1,19 +1,18 @@
 /**
  * A live group's fringes on the Live page: per baseline the fringe (the
  * band-summed visibility's real part, coherence·cos φ), its amplitude and
- * phase against time, the closure phase of every triangle
- * (φ_ab + φ_bc − φ_ac, wrapped), and the station's calibration tracking
+ * phase against time, the closure phase of every triangle (api/closure.ts,
+ * the function a recording's page uses, over the same band sums), and the station's calibration tracking
  * state (calibrating, locked, tracking, lost) with its last change. Phase
  * against frequency needs the cross spectra, which the live events do not
  * carry: a recording's page shows it.
  */
 import { useMemo } from 'react';
+import { closurePhases, fromPolar } from '../../api/closure.ts';
 import type { GroupTrackingStatus } from '../../api/types.ts';
 import { Plot, baselineColors, colors, nightLayout } from '../components/Plot.tsx';
 import { baselineLabel, type InputLabel } from '../inputs.ts';
 import type { BaselineHistory } from '../station.ts';
-
-const wrap = (d: number) => ((((d + 180) % 360) + 360) % 360) - 180;
 
 export function LiveFringes(p: { history: BaselineHistory; labels: InputLabel[]; tracking: GroupTrackingStatus | null | undefined }) {
   const h = p.history;
@@ -27,18 +26,10 @@ export function LiveFringes(p: { history: BaselineHistory; labels: InputLabel[];
         x, y: y(k), name: baselineLabel(p.labels, a, b), type: 'scatter', mode,
         ...(mode === 'lines' ? { line: { color: baselineColors[k % baselineColors.length], width: 1.2 } } : { marker: { size: 3, color: baselineColors[k % baselineColors.length] } }),
       })) as Partial<Plotly.PlotData>[];
-    const index = (a: number, b: number) => h.pairs.findIndex((q) => q.a === a && q.b === b);
-    const inputs = Math.max(0, ...h.pairs.map((q) => q.b + 1));
-    const closures: Partial<Plotly.PlotData>[] = [];
-    for (let a = 0; a < inputs; a++) {
-      for (let b = a + 1; b < inputs; b++) {
-        for (let c = b + 1; c < inputs; c++) {
-          const ab = h.phase[index(a, b)], bc = h.phase[index(b, c)], ac = h.phase[index(a, c)];
-          if (!ab || !bc || !ac) continue;
-          closures.push({ x, y: ab.map((v, i) => wrap(v + bc[i]! - ac[i]!)), name: `${a}–${b}–${c}`, type: 'scatter', mode: 'markers', marker: { size: 3, color: closures.length === 0 ? colors.trace : baselineColors[closures.length % baselineColors.length] } });
-        }
-      }
-    }
+    // The same function and band sums as a recording's page (api/closure.ts over the station's groupBaselines).
+    const closures = closurePhases(h.pairs.map(({ a, b }, k) => ({ a, b, ...fromPolar(h.coherence[k]!, h.phase[k]!) }))).map(
+      (c, k) => ({ x, y: c.deg, name: c.triangle.join('–'), type: 'scatter', mode: 'markers', marker: { size: 3, color: k === 0 ? colors.trace : baselineColors[k % baselineColors.length] } }) as Partial<Plotly.PlotData>,
+    );
     const phaseAxis = { range: [-180, 180], autorange: false, dtick: 90 };
     return {
       fringe: { data: per((k) => h.coherence[k]!.map((c, i) => c * Math.cos(((h.phase[k]![i] ?? 0) * Math.PI) / 180)), 'lines'), layout: nightLayout({ ...small, xaxis: timeAxis, yaxis: { title: { text: 'Re (coherence)' }, uirevision: 'fr' } }) },

@@ -118,6 +118,17 @@ describe('sample loss', () => {
     }
     expect(parted).toBe(true);
   });
+
+  it('loses samples without a trace on request (loseSamples): the stream jumps ahead, the count and Block.dropped do not', async () => {
+    const silent = await openSimSource({ scenario: { seed: 5 }, pacing: false });
+    const reference = (await openSimSource({ scenario: { seed: 5 }, pacing: false })).read(3 * 4096 + 777).data;
+    expect(silent.read(4096).firstSample).toBe(0);
+    expect(silent.loseSamples(777)).toBe(4096);
+    const b = silent.read(4096);
+    expect(b).toMatchObject({ firstSample: 4096, dropped: 0 });
+    expect(Buffer.compare(b.data, reference.subarray(2 * (4096 + 777), 2 * (2 * 4096 + 777)))).toBe(0);
+    expect(() => silent.loseSamples(0)).toThrow(/positive integer/);
+  });
 });
 
 describe('noise level', () => {

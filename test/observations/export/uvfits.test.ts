@@ -49,7 +49,7 @@ describe('UVFITS export', () => {
   it.skipIf(noAstropy() !== null)('reads back in astropy: baselines, dates, values, uvw and the AN table', () => {
     const out = join(tmp.dir, 'v2.uvfits');
     exportUvfits(store, id, out);
-    // The expected uvw come from astropy's own geodesy and sidereal time, not from the writer's.
+    // The expected uvw come from astropy's own geodesy and Earth orientation, not from the writer's.
     const r = python<{
       groups: number; shape: number[]; bl: number[]; date: number[]; inttim: number[]; re: number[][]; im: number[][]; wt: number[][];
       uvw: number[][]; expUvw: number[][]; stab: number[][]; expStab: number[][]; names: string[]; an: Record<string, unknown>; ctype: string[];
@@ -71,14 +71,18 @@ xyz = enu @ R.T
 date = g.par('DATE')
 bl = g.par('BASELINE').astype(int)
 ra, dec = np.radians(299.868), np.radians(40.734)
-exp = []
-for k in range(len(bl)):
-    a1, a2 = bl[k] // 256 - 1, bl[k] % 256 - 1
-    b = (xyz[a2] - xyz[a1]) / 299792458.0  # antenna 2 − antenna 1: uvfits-sign.test.ts
-    H = Time(date[k], format='jd', scale='utc').sidereal_time('mean', 'greenwich', model='IAU1982').rad - ra
-    exp.append([np.sin(H)*b[0] + np.cos(H)*b[1],
-                -np.sin(dec)*np.cos(H)*b[0] + np.sin(dec)*np.sin(H)*b[1] + np.cos(dec)*b[2],
-                np.cos(dec)*np.cos(H)*b[0] - np.cos(dec)*np.sin(H)*b[1] + np.sin(dec)*b[2]])
+# Each baseline (antenna 2 − antenna 1: uvfits-sign.test.ts) rotated from ITRS into GCRS axes (precession, nutation,
+# Earth rotation: astropy's, not the writer's), projected on the J2000 phase centre's east, north and direction.
+from astropy.coordinates import ITRS, GCRS, CartesianRepresentation
+a1, a2 = bl // 256 - 1, bl % 256 - 1
+b = xyz[a2] - xyz[a1]
+t = Time(date, format='jd', scale='utc')
+gc = ITRS(CartesianRepresentation(b[:, 0]*u.m, b[:, 1]*u.m, b[:, 2]*u.m), obstime=t).transform_to(GCRS(obstime=t)).cartesian
+B = np.stack([gc.x.to_value(u.m), gc.y.to_value(u.m), gc.z.to_value(u.m)], 1) / 299792458.0
+E = np.array([-np.sin(ra), np.cos(ra), 0])
+N = np.array([-np.sin(dec)*np.cos(ra), -np.sin(dec)*np.sin(ra), np.cos(dec)])
+W = np.array([np.cos(dec)*np.cos(ra), np.cos(dec)*np.sin(ra), np.sin(dec)])
+exp = np.stack([B @ E, B @ N, B @ W], 1).tolist()
 an = h['AIPS AN']
 print(json.dumps({'groups': len(g), 'shape': list(g.data.shape), 'bl': bl.tolist(), 'date': date.tolist(),
   'inttim': g.par('INTTIM').tolist(),
@@ -110,7 +114,8 @@ print(json.dumps({'groups': len(g), 'shape': list(g.data.shape), 'bl': bl.tolist
           expect(r.wt[g]![j]).toBe(400);
         }
         const len = Math.hypot(...r.expUvw[g]!);
-        for (let k = 0; k < 3; k++) expect(Math.abs(r.uvw[g]![k]! - r.expUvw[g]![k]!)).toBeLessThanOrEqual(1e-3 * len + 1e-15);
+        // Within 3·10⁻⁴ of the length (the writer's aberrated w axis, 10⁻⁴; UT1 − UTC taken as 0); J2000 taken as of date was 5·10⁻³ off in 2020.
+        for (let k = 0; k < 3; k++) expect(Math.abs(r.uvw[g]![k]! - r.expUvw[g]![k]!)).toBeLessThanOrEqual(3e-4 * len + 1e-15);
       }
     }
     expect(r.names).toEqual(['ANT1', 'ANT2', 'ANT3']);
@@ -139,17 +144,27 @@ print(json.dumps({'groups': len(g), 'shape': list(g.data.shape), 'bl': bl.tolist
     it.skipIf(noAstropy() !== null)('writes EQUINOX (not EPOCH), RESTFREQ, the dish diameters and an AIPS SU table that astropy reads', () => {
       const out = join(tmp.dir, 'site.uvfits');
       exportUvfits(store, sid, out);
-      const r = python<{ hdr: Record<string, unknown>; epoch: boolean; diam: number[]; arrayx: number; sitex: number; su: Record<string, unknown> }>(`
-from astropy.coordinates import EarthLocation
+      const r = python<{ hdr: Record<string, unknown>; epoch: boolean; diam: number[]; arrayx: number; sitex: number; su: Record<string, unknown>; app: number[]; expApp: number[] }>(`
+from astropy.utils import iers
+iers.conf.auto_download = False
+from astropy.coordinates import EarthLocation, SkyCoord, TETE
+from astropy.time import Time
 import astropy.units as u
 h = fits.open(path)
 su = h['AIPS SU'].data
+# The apparent place (true equator and equinox of date, geocentric: aberration, precession, nutation) at 0h UTC of RDATE.
+tete = SkyCoord(ra=83.633*u.deg, dec=22.0145*u.deg, frame='fk5', equinox='J2000').transform_to(TETE(obstime=Time(h['AIPS AN'].header['RDATE'], scale='utc')))
 print(json.dumps({'hdr': {k: h[0].header[k] for k in ['EQUINOX', 'RESTFREQ', 'OBJECT', 'CRVAL6', 'CRVAL7']}, 'epoch': 'EPOCH' in h[0].header,
   'diam': h['AIPS AN'].data['DIAMETER'].astype(float).tolist(), 'arrayx': h['AIPS AN'].header['ARRAYX'],
   'sitex': EarthLocation.from_geodetic(6.8828*u.deg, 50.5247*u.deg, 369*u.m).x.value,
-  'su': {'source': su['SOURCE'][0].strip(), 'restfreq': float(su['RESTFREQ'][0]), 'lsrvel': float(su['LSRVEL'][0]), 'ra': float(su['RAEPO'][0]), 'dec': float(su['DECEPO'][0]), 'epoch': float(su['EPOCH'][0]), 'veltyp': h['AIPS SU'].header['VELTYP']}}))
+  'su': {'source': su['SOURCE'][0].strip(), 'restfreq': float(su['RESTFREQ'][0]), 'lsrvel': float(su['LSRVEL'][0]), 'ra': float(su['RAEPO'][0]), 'dec': float(su['DECEPO'][0]), 'epoch': float(su['EPOCH'][0]), 'veltyp': h['AIPS SU'].header['VELTYP']},
+  'app': [float(su['RAAPP'][0]), float(su['DECAPP'][0])], 'expApp': [tete.ra.deg, tete.dec.deg]}))
 `, out);
       expect(r.epoch).toBe(false);
+      // Within 1″ (20 years of precession moved it by 0.28°).
+      expect(Math.abs(r.app[0]! - r.expApp[0]!) * Math.cos((22 * Math.PI) / 180)).toBeLessThan(1 / 3600);
+      expect(Math.abs(r.app[1]! - r.expApp[1]!)).toBeLessThan(1 / 3600);
+      expect(Math.abs(r.app[0]! - 83.633)).toBeGreaterThan(0.2);
       expect(r.hdr).toMatchObject({ EQUINOX: 2000, RESTFREQ: 1420405751.768, OBJECT: 'Tau A', CRVAL6: 83.633, CRVAL7: 22.0145 });
       expect(r.diam).toEqual([3, 3, 5]);
       expect(r.su).toEqual({ source: 'Tau A', restfreq: 1420405751.768, lsrvel: 0, ra: 83.633, dec: 22.0145, epoch: 2000, veltyp: 'TOPOCENT' });

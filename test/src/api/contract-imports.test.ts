@@ -25,20 +25,20 @@ describe('the contract and the UI import no engine file', () => {
     }
   });
 
-  it('src/ui imports from src/api only (code from codec.ts, the boundary rules of inputs.ts and the pure offset tuning and history rules of tuning.ts and history.ts, types from the rest), never src/engine', () => {
+  it('src/ui imports from src/api only (code from codec.ts, the boundary rules of inputs.ts and the pure offset tuning, history and closure rules of tuning.ts, history.ts and closure.ts, types from the rest), never src/engine', () => {
     for (const file of files(join(src, 'ui')).filter((f) => /\.tsx?$/.test(f))) {
       for (const { target, typeOnly } of imports(file)) {
         if (target.startsWith(join(src, 'ui'))) continue;
         const where = `${file.slice(src.length)} imports ${target.slice(src.length)}`;
         expect(target.startsWith(join(src, 'api')), where).toBe(true);
-        if (!typeOnly) expect([join(src, 'api', 'codec.ts'), join(src, 'api', 'inputs.ts'), join(src, 'api', 'tuning.ts'), join(src, 'api', 'history.ts')], where).toContain(target);
+        if (!typeOnly) expect([join(src, 'api', 'codec.ts'), join(src, 'api', 'inputs.ts'), join(src, 'api', 'tuning.ts'), join(src, 'api', 'history.ts'), join(src, 'api', 'closure.ts')], where).toContain(target);
       }
     }
   });
 });
 
 describe('the pure modules the UI takes code from', () => {
-  it('src/api/tuning.ts and history.ts import nothing at all (no Node module, no engine)', () => {
-    for (const name of ['tuning.ts', 'history.ts']) expect(readFileSync(join(src, 'api', name), 'utf8')).not.toMatch(/^import\s/m);
+  it('src/api/tuning.ts, history.ts and closure.ts import nothing at all (no Node module, no engine)', () => {
+    for (const name of ['tuning.ts', 'history.ts', 'closure.ts']) expect(readFileSync(join(src, 'api', name), 'utf8')).not.toMatch(/^import\s/m);
   });
 });

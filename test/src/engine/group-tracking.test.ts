@@ -23,14 +23,15 @@ describe('calibration tracking of a coherent group', () => {
     const recheck = 0.5, period = Math.round(recheck * fs);
     // The solve runs in a worker thread, as the station runs it.
     const solver = offThreadSolver();
+    const blockSamples = 1 << 16, dropAt = 700_000;
+    let hidden = 0, position = 0;
     const tracker = new GroupTracker({
       inputs: 3, sampleRate: fs, channels: 256, recheckSeconds: recheck, solver,
-      noise: { set: (on) => group.setNoiseSource(on) },
+      // Where the switch applies from, in the count the tracker sees (input 1's stream is `hidden` ahead of it).
+      noise: { set: (on) => group.setNoiseSource(on) - hidden },
       apply: (c) => applied.push(c),
       record: (e) => events.push(e),
     });
-    const blockSamples = 1 << 16, dropAt = 700_000;
-    let hidden = 0, position = 0;
     while (position < dropAt + 2 * period) {
       if (position >= dropAt && hidden === 0) {
         // A dongle over rtl_tcp that lost samples without a trace: its stream jumps, its sample count does not.
@@ -78,5 +79,49 @@ describe('calibration tracking of a coherent group', () => {
     tracker.noteCoherence([{ a: 0, b: 1, coherence: 0.2 }]);
     expect(events).toEqual([expect.objectContaining({ state: 'lost', reason: expect.stringMatching(/0–1 fell to 0.200 \(0.600/) })]);
     expect(tracker.state).toBe('lost');
+  });
+
+  it('calls a phase change common to the band a drift and corrects it, but not channels that differ by their noise alone', async () => {
+    // A stand-in solver: the same delays each check, gains of phase `phase(j)` degrees in channel j on input 1.
+    const C = 64;
+    const gains = (phase: (j: number) => number) => [new Float32Array(2 * C).fill(0).map((_, k) => (k % 2 ? 0 : 1)), Float32Array.from({ length: 2 * C }, (_, k) => (k % 2 ? Math.sin : Math.cos)((phase(k >> 1) * Math.PI) / 180))];
+    const answers = [
+      gains(() => 0), // first: calibrated
+      gains((j) => (j % 2 ? 8 : -8)), // channel noise of ±8°, nothing common: still locked, no event
+      gains((j) => 10 + (j % 2 ? 3 : -3)), // the band moved 10°: corrected
+    ];
+    const events: TrackingEvent[] = [];
+    let k = 0;
+    const tracker = new GroupTracker({
+      inputs: 2, sampleRate: 1000, channels: C, recheckSeconds: 1, captureSamples: 256, settleSamples: 0, noise: null,
+      solver: async () => ({ ok: true, delays: [0, 0], gains: answers[k++]!, coherence: [1, 0.5] }),
+      apply: () => {}, record: (e) => events.push(e),
+    });
+    for (let first = 0; k < answers.length; first += 256) {
+      for (const input of [0, 1]) tracker.noteBlock({ input, firstSample: first, data: new Uint8Array(512), receivedAt: 0, dropped: 0 });
+      await tracker.idle();
+    }
+    expect(events.map((e) => [e.state, e.reason])).toEqual([['locked', 'calibrated from the noise source'], ['tracking', 'delays or phases drifted; corrected']]);
+  });
+
+  it('starts a capture again after a gap that jumps over it (a paced source that fell behind), instead of waiting for it for ever', async () => {
+    const events: TrackingEvent[] = [];
+    let solves = 0;
+    const tracker = new GroupTracker({
+      inputs: 2, sampleRate: 1000, channels: 4, captureSamples: 256, settleSamples: 256, noise: null,
+      solver: async () => (solves++, { ok: true, delays: [0, 0], gains: [new Float32Array([1, 0, 1, 0, 1, 0, 1, 0]), new Float32Array([1, 0, 1, 0, 1, 0, 1, 0])], coherence: [1, 0.5] }),
+      apply: () => {}, record: (e) => events.push(e),
+    });
+    const block = (input: number, firstSample: number, dropped = 0) => tracker.noteBlock({ input, firstSample, data: new Uint8Array(512), receivedAt: 0, dropped });
+    // The first block begins a check whose capture starts at 512 (after the settle); then both inputs leap to 10 000.
+    block(0, 0);
+    block(1, 0);
+    for (let first = 10_000; first < 12_000; first += 256) {
+      block(0, first, first === 10_000 ? 9744 : 0);
+      block(1, first, first === 10_000 ? 9744 : 0);
+      await tracker.idle();
+    }
+    expect(solves).toBe(1);
+    expect(events).toEqual([expect.objectContaining({ state: 'locked', reason: 'calibrated from the noise source' })]);
   });
 });
