@@ -45,7 +45,10 @@ add options (defaults in brackets):
   --db DIR            data folder                               [$FRINGE_DATA_DIR or the user-data folder]
 
 list --json prints [{id, state, observation: [ids], plannedStart, plannedEnd, reason, …}];
-states are pending, running, done, failed, interrupted.
+states are pending, running, done, failed, interrupted. A job the station reaches
+late (it was not running, the machine slept) starts late and runs the rest of its
+window, its log saying how late; one whose window is over (or has less than one
+integration left) is failed with a reason starting 'missed:'.
 
 import reads a Haystack SRT command file (azel, offset, freq, record, roff, wait N,
 LST:hh:mm:ss, named sources; see src/engine/scheduler/srt-import.ts) into jobs.

@@ -3,8 +3,10 @@
  * clock, one at a time, in planned order.
  *
  * - A job starts when the sky clock reaches its planned start; a job whose
- *   start passed while the station was off runs for what is left of its
- *   window, and one whose window is over is marked failed ('missed').
+ *   start passed while the station was off (or the machine asleep) starts
+ *   late and runs for what is left of its window, its log saying how late;
+ *   one whose window is over, or has less than one integration left, is
+ *   marked failed with a reason starting 'missed:' (missedBy).
  * - Its constraints are checked over what it will run; a job that breaks
  *   them, or whose run throws (dongle gone, rotator silent), is marked
  *   failed with the reason, and the next job still runs.
@@ -22,7 +24,7 @@
  */
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { jobSpec, type JobSpec, type JobSpecInput } from '../../api/inputs.ts';
+import { defaultIntegration, jobSpec, type JobSpec, type JobSpecInput } from '../../api/inputs.ts';
 import type { ScheduleJobView, SchedulePlan } from '../../api/types.ts';
 import type { Site } from '../../astro/site.ts';
 import type { Store } from '../../../observations/store/store.ts';
@@ -203,9 +205,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     for (const j of this.jobs.waiting(now)) {
       const start = Date.parse(j.plannedStart);
       const end = Date.parse(j.plannedEnd);
-      if (end <= now) {
-        this.jobs.finish(j.id, 'failed', null, 'missed: the station was not running in its window');
-        this.jobs.log(j.id, now, 'missed: the station was not running in its window');
+      const problem = missedBy(j, now);
+      // An interrupted job with less than an integration left stays interrupted (its window closes meanwhile).
+      if (problem && j.state === 'interrupted') continue;
+      if (problem) {
+        this.jobs.finish(j.id, 'failed', null, problem);
+        this.jobs.log(j.id, now, problem);
         this.planNext(j, now);
         this.emit('job', this.jobs.get(j.id)!);
         continue;
@@ -273,7 +278,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const resumed = job.observation.length > 0;
     const end = Date.parse(job.plannedEnd);
     const seconds = (end - start) / 1000;
-    log(`${resumed ? 'resumed' : 'started'} ${((start - Date.parse(job.plannedStart)) / 1000).toFixed(3)} s after its planned start, for ${seconds.toFixed(1)} s`);
+    const late = (start - Date.parse(job.plannedStart)) / 1000;
+    log(`${resumed ? 'resumed' : 'started'} ${late.toFixed(3)} s after its planned start, for ${seconds.toFixed(1)} s${!resumed && late > lateTolerance ? ` (late: the station was not running or the machine slept at its planned start; it runs the rest of its window, ${(100 * seconds / job.spec.duration).toFixed(0)} % of it)` : ''}`);
     this.emit('job', this.jobs.get(id)!);
     this.lastEnd = end;
     let state: 'done' | 'failed' | 'interrupted' = 'done';
@@ -316,6 +322,27 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     }
     log(`${state}`);
   }
+}
+
+/** Seconds after its planned start past which a start is called late in the job's log (a loop's poll and a busy event loop stay under it). */
+export const lateTolerance = 5;
+
+/**
+ * Why a job that has not started yet can no longer run at sky time `now`
+ * (ms), or null. A job is missed (state failed, its reason starting with
+ * 'missed:') when its window is over, or when less than one integration of
+ * it is left: a late start (the station was down, the machine asleep) runs
+ * only while a whole integration still fits; the rest of the window is run.
+ */
+export function missedBy(job: ScheduleJobView, now: number): string | null {
+  const end = Date.parse(job.plannedEnd);
+  const late = (now - Date.parse(job.plannedStart)) / 1000;
+  const dur = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`);
+  if (end <= now) return `missed: the station was not running in its window (${job.plannedStart} to ${job.plannedEnd}; it ended ${dur((now - end) / 1000)} before the station reached it)`;
+  const left = (end - now) / 1000;
+  const integration = job.spec.integration ?? defaultIntegration;
+  if (late > 0 && left < integration) return `missed: the station reached it ${dur(late)} late, with ${left.toFixed(1)} s of its window left, less than one ${integration} s integration`;
+  return null;
 }
 
 /** Runs a post-job command in a shell with the job in its environment; its exit status (127: could not start) and the end of its output. */

@@ -130,7 +130,8 @@ describe('scheduler', () => {
     store.db.prepare(`UPDATE schedule_jobs SET planned_start_s = planned_start_s - 7200, planned_end_s = planned_end_s - 7200 WHERE id = ?`).run(j.id);
     s.start();
     const [after] = await settled(s, () => [j.id]);
-    expect(after).toMatchObject({ state: 'failed', reason: 'missed: the station was not running in its window' });
+    expect(after!.state).toBe('failed');
+    expect(after!.reason).toMatch(/^missed: the station was not running in its window/);
   });
 
   it('refuses a bad job with the field and the reason', () => {
