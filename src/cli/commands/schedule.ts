@@ -12,7 +12,7 @@ import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine
 
 const help = `Usage: fringe schedule add --mode MODE --start START --duration SECONDS [options]
        fringe schedule list [--json]
-       fringe schedule remove ID
+       fringe schedule remove ID         (a running job is stopped by the station running it: waits for that)
        fringe schedule plan [--hours H] [--json]
        fringe schedule log ID
        fringe schedule import FILE --source SPEC [--start START] [--json]
@@ -178,12 +178,18 @@ export const command: Command = {
           else for (const j of jobs) console.log(line(j));
           return exitCodes.ok;
         }
-        case 'remove':
-          await scheduler.remove(p.id);
-          console.log(p.json ? JSON.stringify({ job: p.id }) : `Removed job ${p.id}.`);
-          return exitCodes.ok;
+        case 'remove': {
+          // A job fringe serve is running: the station sees the removal in the store and stops it; this waits for that.
+          const r = await scheduler.remove(p.id);
+          const obs = r.job.observation;
+          if (p.json) console.log(JSON.stringify({ job: p.id, wasRunning: r.wasRunning, stopped: r.stopped, observation: obs, reason: r.job.reason }));
+          else if (!r.wasRunning) console.log(`Removed job ${p.id}.`);
+          else if (r.stopped) console.log(`Removed job ${p.id}: the station stopped it${obs.length ? `; observation ${obs.join(', ')} is kept` : ''}.`);
+          else process.stderr.write(`fringe schedule: job ${p.id} is removed, but the station running it (pid ${r.job.runner?.pid}) has not stopped it yet: it will when it next looks at the store\n`);
+          return r.wasRunning && !r.stopped ? exitCodes.failure : exitCodes.ok;
+        }
         case 'log': {
-          if (!scheduler.jobs.get(p.id)) throw new ScheduleError(`there is no job ${p.id}: see fringe schedule list`);
+          if (!scheduler.jobs.stored(p.id)) throw new ScheduleError(`there is no job ${p.id}: see fringe schedule list`);
           const log = scheduler.jobs.logOf(p.id);
           if (p.json) console.log(JSON.stringify(log, null, 2));
           else for (const l of log) console.log(`${l.sky.slice(0, 19).replace('T', ' ')}  ${l.message}`);

@@ -24,6 +24,7 @@
  */
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import { defaultIntegration, jobSpec, type JobSpec, type JobSpecInput } from '../../api/inputs.ts';
 import type { ScheduleJobView, SchedulePlan } from '../../api/types.ts';
 import type { Site } from '../../astro/site.ts';
@@ -121,15 +122,30 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return job;
   }
 
-  /** Removes a job; a running one is stopped first (what it recorded is kept). */
-  async remove(id: number): Promise<void> {
-    if (!this.jobs.get(id)) throw new ScheduleError(`there is no job ${id}: see fringe schedule list`);
+  /**
+   * Removes a job. A running one is stopped by the station running it (what
+   * it recorded is kept, its recording closed): here at once, or by the
+   * station in another process (fringe serve), which sees the removal in the
+   * store within its poll; this waits up to `waitMs` for that. Resolves to
+   * the job as stored then, and whether the run has stopped.
+   */
+  async remove(id: number, waitMs = 60_000): Promise<{ job: NonNullable<ReturnType<JobTable['stored']>>; wasRunning: boolean; stopped: boolean }> {
+    const before = this.jobs.get(id);
+    if (!before) throw new ScheduleError(`there is no job ${id}: see fringe schedule list`);
+    const wasRunning = before.state === 'running';
+    this.jobs.log(id, this.now(), wasRunning ? 'removed while it ran: the station stops it' : 'removed');
+    this.jobs.remove(id);
     if (this.running?.id === id) {
       this.running.abort.abort();
       await this.running.done;
+    } else if (wasRunning) {
+      const elsewhere = this.jobs.stored(id)!.runner;
+      const gone = () => !this.jobs.stored(id)!.runner || (elsewhere?.host === hostname() && !processAlive(elsewhere.pid));
+      const t0 = Date.now();
+      while (!gone() && Date.now() - t0 < waitMs) await new Promise((r) => setTimeout(r, Math.min(100, this.o.pollMs ?? 1000)));
     }
-    this.jobs.log(id, this.now(), 'removed');
-    this.jobs.remove(id);
+    const after = this.jobs.stored(id)!;
+    return { job: after, wasRunning, stopped: !after.runner };
   }
 
   list(): ScheduleJobView[] {
@@ -260,7 +276,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     // A dry run's sky waits while the job runs on the simulator's own sky, and goes on from its end.
     if (holdable(clock)) clock.holdAt(start);
     const abort = new AbortController();
+    // Removed by another process (fringe schedule remove): seen in the store within a poll, and stopped.
+    const watch = setInterval(() => {
+      if (!abort.signal.aborted && this.jobs.removed(j.id)) abort.abort();
+    }, this.o.pollMs ?? 1000);
     const done = this.execute(this.jobs.get(j.id)!, clock, start, abort.signal).finally(() => {
+      clearInterval(watch);
       this.running = null;
       if (holdable(clock)) clock.resumeFrom(this.lastEnd ?? clock.now());
       // Said again now that the scheduler is free for the next.
@@ -301,6 +322,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         state = signal.aborted ? 'interrupted' : 'failed';
         reason = outcome.notices?.at(-1) ?? 'the observation ended early';
       }
+      if (this.jobs.removed(id)) {
+        state = 'interrupted';
+        reason = `removed while it ran: stopped at ${new Date(clock.now()).toISOString()}${outcome.status === 'complete' ? ' after its observation was complete' : ''}; ${this.jobs.stored(id)!.observation.length ? `its observation ${this.jobs.stored(id)!.observation.join(', ')} is kept, closed` : 'it had recorded nothing'}`;
+      }
       if (result) log(`result: ${result.summary}`);
     } catch (err) {
       state = 'failed';
@@ -315,12 +340,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         log(`the rotator did not park: ${(err as Error).message}`);
       }
     }
-    if (job.spec.post) {
+    if (job.spec.post && this.jobs.removed(id)) log('post-job command not run: the job was removed');
+    else if (job.spec.post) {
       const status = await runPost(job.spec.post, this.jobs.get(id)!);
       this.jobs.setPostStatus(id, status.code);
       log(`post-job command exited with ${status.code}${status.output ? `: ${status.output}` : ''}`);
     }
-    log(`${state}`);
+    log(this.jobs.removed(id) ? 'stopped: removed' : `${state}`);
   }
 }
 
