@@ -110,6 +110,15 @@ export function parse(argv: string[]) {
         ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
         ...(values.post !== undefined ? { post: values.post } : {}),
       };
+      // A survey along the plane: gal:L1..L2/STEP[,B] is one job per point, back to back.
+      const survey = /^gal:(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)(?:,(-?\d+(?:\.\d+)?))?$/.exec(spec.target ?? '');
+      if (survey) {
+        const [from, to, step, b] = [Number(survey[1]), Number(survey[2]), Number(survey[3]), Number(survey[4] ?? 0)];
+        if (!(step > 0) || to < from || (to - from) / step > 360) throw new UsageError(`--target gal:L1..L2/STEP needs L1 ≤ L2 and a step above 0 giving at most 360 points (got '${spec.target}')`);
+        if (repeat !== 'none') throw new UsageError('--target gal:L1..L2/STEP: a plane survey runs once (no --repeat)');
+        delete spec.target;
+        spec.survey = { from, to, step, b };
+      }
       const checked = inputs.jobSpec.safeParse(spec);
       if (!checked.success) throw new UsageError(checked.error.issues.map((i) => i.message).join('; '));
       return { action: 'add' as const, spec, json, db };
@@ -153,21 +162,12 @@ export const command: Command = {
     try {
       switch (p.action) {
         case 'add': {
-          // A survey along the plane: gal:L1..L2/STEP[,B] is one job per point, back to back.
-          const survey = /^gal:(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)(?:,(-?\d+(?:\.\d+)?))?$/.exec(p.spec.target ?? '');
-          if (!survey) {
+          if (!p.spec.survey) {
             const job = scheduler.add(p.spec);
             console.log(p.json ? JSON.stringify(job) : String(job.id));
             return exitCodes.ok;
           }
-          const [l1, l2, step, b] = [Number(survey[1]), Number(survey[2]), Number(survey[3]), Number(survey[4] ?? 0)];
-          if (!(step > 0) || l2 < l1 || (l2 - l1) / step > 360) throw new UsageError(`--target gal:L1..L2/STEP needs L1 ≤ L2 and a step above 0 giving at most 360 points (got '${p.spec.target}')`);
-          const jobs: ScheduleJobView[] = [];
-          for (let l = l1, start = p.spec.start; l <= l2 + 1e-9; l += step) {
-            const job = scheduler.add({ ...p.spec, target: `gal:${+l.toFixed(6)},${b}`, start });
-            jobs.push(job);
-            start = job.plannedEnd;
-          }
+          const jobs = scheduler.addSurvey(p.spec);
           console.log(p.json ? JSON.stringify(jobs) : jobs.map((j) => j.id).join('\n'));
           return exitCodes.ok;
         }

@@ -124,6 +124,11 @@ export class JobTable {
     return this.db.prepare(`UPDATE schedule_jobs SET state = 'removed' WHERE id = ? AND state != 'removed'`).run(id).changes === 1;
   }
 
+  /** Every occurrence of a series (a repeating job's, a survey's points), by planned start; removed ones left out. */
+  series(series: number): ScheduleJobView[] {
+    return (this.db.prepare(`SELECT * FROM schedule_jobs WHERE (series_id = ? OR id = ?) AND state != 'removed' ORDER BY planned_start_s, id`).all(series, series) as Row[]).map(view);
+  }
+
   /** Whether the series already has an occurrence planned at or after `start` (ms). */
   hasLater(series: number, start: number): boolean {
     return !!this.db.prepare(`SELECT 1 FROM schedule_jobs WHERE (series_id = ? OR id = ?) AND planned_start_s >= ? AND state != 'removed'`).get(series, series, start / 1000 - 1);

@@ -66,6 +66,21 @@ function jobScenario(o: RunnerOptions, ctx: JobContext, following: boolean): str
   return path;
 }
 
+/** Fewest points a drift scan's cut is sampled with when its integration is not given (the beam fit's window needs them). */
+export const driftPoints = 200;
+
+/**
+ * A job's integration in seconds of samples: the one given, else the default
+ * (inputs.defaultIntegration), else for a drift scan at most 1/driftPoints
+ * of its sky duration, so that its beam is sampled; on an accelerated clock
+ * (sky `speed` times faster than the samples) a drift's sky spacing is kept.
+ */
+export function jobIntegration(spec: JobContext['spec'], skySeconds: number, speed: number): number {
+  if (spec.integration !== undefined) return spec.integration;
+  if (spec.mode !== 'drift') return defaultIntegration;
+  return Math.min(defaultIntegration, skySeconds / driftPoints / speed);
+}
+
 export function stationRunner(o: RunnerOptions): JobRunner {
   return async (ctx: JobContext): Promise<JobOutcome> => {
     const spec = ctx.spec;
@@ -111,7 +126,7 @@ export function stationRunner(o: RunnerOptions): JobRunner {
           tuning: spec.frequency ? { centerFrequency: spec.frequency } : {},
           channels: spec.channels ?? 1024,
           taps: 4,
-          integration: spec.integration ?? defaultIntegration,
+          integration: jobIntegration(spec, ctx.seconds, speed),
           // Seconds of samples: the simulator's sky runs `speed` times faster than its samples.
           seconds: ctx.seconds / speed,
           backend: 'auto',

@@ -74,6 +74,12 @@ export interface SchedulerOptions {
   run: JobRunner;
   /** Parks the rotator after a job; resolves to false when none is connected. */
   park?: () => Promise<boolean>;
+  /**
+   * A finished job's science result (results.ts: a drift scan's analysis, a survey's rotation curve on its last
+   * point), given the job and every occurrence of its series; null keeps the mode's report. A throw is said in
+   * the result and the log; the job stays done.
+   */
+  analyse?: (job: ScheduleJobView, series: readonly ScheduleJobView[]) => Promise<JobOutcome['report'] | null>;
   /** Longest wall wait between looks at the store (ms; jobs added by another process are seen then). Default 1000. */
   pollMs?: number;
 }
@@ -101,9 +107,37 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
   /** Adds a job: checked, its first start found, refused when it overlaps another job's window. */
   add(input: JobSpecInput): ScheduleJobView {
-    const parsed = jobSpec.safeParse(input);
-    if (!parsed.success) throw new ScheduleError(parsed.error.issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; '));
-    let spec = parsed.data;
+    const spec = checked(input);
+    if (spec.survey) throw new ScheduleError('a plane survey is one job per point: add it with schedule.survey (fringe schedule add --target gal:L1..L2/STEP)');
+    return this.addOne(spec, null);
+  }
+
+  /**
+   * Adds a Galactic-plane survey: one job per longitude (spec.survey: from,
+   * to, step, b), back to back from the spec's start, all in one series (the
+   * first point's id) and all or none (one overlap refuses the survey). Its
+   * last point's result is the survey's rotation curve (SchedulerOptions.analyse).
+   */
+  addSurvey(input: JobSpecInput): ScheduleJobView[] {
+    const spec = checked(input);
+    const s = spec.survey;
+    if (!s) throw new ScheduleError('survey: give from, to and step (degrees of Galactic longitude)');
+    if (!(s.to >= s.from) || (s.to - s.from) / s.step > 360) throw new ScheduleError(`survey: needs from ≤ to and a step giving at most 360 points (got l = ${s.from}…${s.to} by ${s.step})`);
+    if (spec.repeat !== 'none') throw new ScheduleError('survey: a plane survey runs once (repeat none): add it again for another night');
+    return this.o.store.db.transaction(() => {
+      const jobs: ScheduleJobView[] = [];
+      let start = spec.start;
+      for (let k = 0, l = s.from; l <= s.to + 1e-9; k++, l = s.from + k * s.step) {
+        const job = this.addOne({ ...spec, target: `gal:${+l.toFixed(6)},${s.b}`, start }, jobs[0]?.id ?? null);
+        jobs.push(job);
+        start = job.plannedEnd;
+      }
+      return jobs;
+    })();
+  }
+
+  private addOne(given: JobSpec, series: number | null): ScheduleJobView {
+    let spec = given;
     const now = this.now();
     const rule = startRule(spec.start, now);
     // in:SECONDS is a time from now: kept as that time, so a restart does not move it.
@@ -115,8 +149,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const clash = this.jobs.waiting(now).concat(this.jobs.list().filter((j) => j.state === 'running'))
       .find((j) => Date.parse(j.plannedStart) < end && start < Date.parse(j.plannedEnd));
     if (clash) throw new ScheduleError(`the job (${new Date(start).toISOString()} for ${spec.duration} s) overlaps job ${clash.id} (${clash.plannedStart} to ${clash.plannedEnd}): move one of them`);
-    const job = this.jobs.add(spec, start);
-    this.jobs.log(job.id, now, `added: ${spec.mode}${spec.target ? ` of ${spec.target}` : ''} from ${spec.source}, start ${spec.start} → ${job.plannedStart}, ${spec.duration} s${spec.repeat !== 'none' ? `, repeats ${spec.repeat}` : ''}`);
+    const job = this.jobs.add(spec, start, series);
+    this.jobs.log(job.id, now, `added: ${spec.mode}${spec.target ? ` of ${spec.target}` : ''} from ${spec.source}, start ${spec.start} → ${job.plannedStart}, ${spec.duration} s${spec.repeat !== 'none' ? `, repeats ${spec.repeat}` : ''}${spec.survey && series !== null ? `, point of survey ${series}` : ''}`);
     this.emit('job', job);
     this.wake();
     return job;
@@ -326,6 +360,14 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         state = 'interrupted';
         reason = `removed while it ran: stopped at ${new Date(clock.now()).toISOString()}${outcome.status === 'complete' ? ' after its observation was complete' : ''}; ${this.jobs.stored(id)!.observation.length ? `its observation ${this.jobs.stored(id)!.observation.join(', ')} is kept, closed` : 'it had recorded nothing'}`;
       }
+      if (this.o.analyse && outcome.status === 'complete' && !this.jobs.removed(id)) {
+        try {
+          const done = this.jobs.get(id)!;
+          result = (await this.o.analyse(done, this.jobs.series(done.series))) ?? result;
+        } catch (err) {
+          result = { summary: `not analysed: ${(err as Error).message}`, values: result?.values ?? {} };
+        }
+      }
       if (result) log(`result: ${result.summary}`);
     } catch (err) {
       state = 'failed';
@@ -348,6 +390,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     }
     log(this.jobs.removed(id) ? 'stopped: removed' : `${state}`);
   }
+}
+
+/** The job as given, checked (ScheduleError naming each wrong field). */
+function checked(input: JobSpecInput): JobSpec {
+  const parsed = jobSpec.safeParse(input);
+  if (!parsed.success) throw new ScheduleError(parsed.error.issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; '));
+  return parsed.data;
 }
 
 /** Seconds after its planned start past which a start is called late in the job's log (a loop's poll and a busy event loop stay under it). */
