@@ -317,7 +317,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const done = this.execute(this.jobs.get(j.id)!, clock, start, abort.signal).finally(() => {
       clearInterval(watch);
       this.running = null;
-      if (holdable(clock)) clock.resumeFrom(this.lastEnd ?? clock.now());
+      if (holdable(clock)) {
+        const from = this.lastEnd ?? clock.now();
+        clock.resumeFrom(from);
+        // Held at once at the next job's start (a survey's next point starts at this one's end): not a tick later.
+        const next = this.jobs.waiting(from).find((w) => w.state === 'pending');
+        if (next) clock.holdAt(Math.max(from, Date.parse(next.plannedStart)));
+      }
       // Said again now that the scheduler is free for the next.
       this.emit('job', this.jobs.get(j.id) ?? { ...j, state: 'failed' });
       this.wake();
