@@ -45,14 +45,13 @@ describe.skipIf(skip)('a night of jobs added on the Schedule page', { timeout: e
     await page.getByTestId('schedule-page').waitFor();
     await page.getByTestId('no-jobs').waitFor();
 
-    // Drift scan at every transit of the sun: 4 h centred on the transit, the simulator's sun-drift dish.
+    // Drift scan at every transit of the sun: 1 h centred on the transit, the station's scenario (a 2 m dish, sun-site.ts).
     await page.getByTestId('job-mode').selectOption('drift');
     await page.getByTestId('job-target').fill('sun');
     await page.getByTestId('job-start-kind').selectOption('transit');
     await page.getByTestId('job-start').fill('sun');
-    await page.getByTestId('job-duration').fill('14400');
+    await page.getByTestId('job-duration').fill('3600');
     await page.getByTestId('job-repeat').selectOption('transit');
-    await page.getByTestId('job-scenario').fill('sun-drift');
     await page.getByTestId('job-add').click();
     await page.getByTestId('job-row-1').waitFor();
     expect(await page.getByTestId('job-row-1').textContent()).toMatch(/drift of sun · sim \(transit\)/);
@@ -89,7 +88,7 @@ describe.skipIf(skip)('a night of jobs added on the Schedule page', { timeout: e
       expect(await page.getByTestId(`job-state-${id}`).textContent(), await page.getByTestId(`job-row-${id}`).textContent() ?? '').toBe('done');
       expect(await page.getByTestId(`job-obs-${id}`).textContent()).toMatch(/^#\d+ $/);
     }
-    expect(await page.getByTestId('job-result-1').textContent()).toMatch(/^drift scan \d+: beam \(HPBW\) 1\d\.\d\d ± 0\.\d\d°; pointing offset az -?0\.\d\d ± 0\.\d\d°/);
+    expect(await page.getByTestId('job-result-1').textContent()).toMatch(/^drift scan \d+: beam \(HPBW\) \d\.\d\d ± 0\.\d\d°; pointing offset az -?0\.\d\d ± 0\.\d\d°/);
     const last = await page.getByTestId('job-result-8').textContent();
     expect(last).toMatch(/^HI survey of l = 30…90° by 10° at b = 0° \(jobs 2–8\): rotation curve from \d tangent points: R \d\.\d\d kpc V \d+ ± \d+ km\/s/);
     for (const id of survey.slice(0, -1)) expect(await page.getByTestId(`job-result-${id}`).textContent()).not.toMatch(/rotation curve/);
