@@ -57,23 +57,24 @@ function Timeline({ plan }: { plan: Plan }) {
   );
 }
 
-/** A survey's rotation curve (its last point's result): V (km/s) against R (kpc), with ± V. */
+/** A survey's rotation curve (its last point's result): V (km/s) against R (kpc, 3–9), ± V, the dashed line V₀ = 220 km/s. */
 function Curve({ job }: { job: Job }) {
   const v = job.result?.values;
   const r = v?.r_kpc, vk = v?.v_kms, sg = v?.v_sigma_kms;
   if (!Array.isArray(r) || !Array.isArray(vk) || !r.length) return null;
-  const w = 180, h = 90, x = (R: number) => 20 + (R / 9) * (w - 26), y = (V: number) => h - 12 - (V / 300) * (h - 18);
+  const w = 260, h = 130, l = 34, b = 18;
+  const x = (R: number) => l + ((R - 3) / 6) * (w - l - 8), y = (V: number) => h - b - ((V - 100) / 200) * (h - b - 8);
   return (
-    <svg viewBox={`0 0 ${w} ${h}`} width={w} height={h} className="curve" data-testid={`job-curve-${job.id}`} role="img" aria-label="rotation curve: V against R">
-      <line x1={20} x2={w - 4} y1={y(0)} y2={y(0)} stroke="#555" />
-      <line x1={20} x2={20} y1={y(0)} y2={y(300)} stroke="#555" />
-      <line x1={20} x2={w - 4} y1={y(220)} y2={y(220)} stroke="#666" strokeDasharray="3 3" />
-      <text x={2} y={y(220) + 3} fontSize="8" fill="#999">220</text>
-      <text x={w - 4} y={h - 1} fontSize="8" fill="#999" textAnchor="end">R kpc → 9</text>
+    <svg viewBox={`0 0 ${w} ${h}`} width={w} height={h} className="curve" data-testid={`job-curve-${job.id}`} role="img" aria-label="the survey's rotation curve: V against R">
+      <rect x={l} y={8} width={w - l - 8} height={h - b - 8} fill="none" stroke="#555" />
+      <line x1={l} x2={w - 8} y1={y(220)} y2={y(220)} stroke="#777" strokeDasharray="3 3" />
+      {[100, 220, 300].map((V) => <text key={V} x={l - 4} y={y(V) + 3} fontSize="9" fill="#999" textAnchor="end">{V}</text>)}
+      {[3, 5, 7, 9].map((R) => <text key={R} x={x(R)} y={h - 5} fontSize="9" fill="#999" textAnchor="middle">{R}</text>)}
+      <text x={w - 8} y={18} fontSize="9" fill="#999" textAnchor="end">V km/s against R kpc</text>
       {r.map((R, k) => (
         <g key={k}>
           {Array.isArray(sg) ? <line x1={x(R)} x2={x(R)} y1={y(vk[k]! - sg[k]!)} y2={y(vk[k]! + sg[k]!)} stroke="#6cc3ff" /> : null}
-          <circle cx={x(R)} cy={y(vk[k]!)} r={2.5} fill="#6cc3ff" />
+          <circle cx={x(R)} cy={y(vk[k]!)} r={3} fill="#6cc3ff" />
         </g>
       ))}
     </svg>
