@@ -43,12 +43,23 @@ export interface RunnerOptions {
 
 const simSource = (s: string) => /^(group:)?sim(:|,|$)/.test(s);
 
+/**
+ * When the dish is aimed for a fixed pointing: a drift scan at its planned
+ * window's middle (the transit it is centred on, also when it started late:
+ * the target still crosses the beam's centre then), any other job at the
+ * middle of what it runs.
+ */
+export function aimTime(ctx: Pick<JobContext, 'spec' | 'job' | 'start' | 'seconds'>): Date {
+  if (ctx.spec.mode === 'drift') return new Date((Date.parse(ctx.job.plannedStart) + Date.parse(ctx.job.plannedEnd)) / 2);
+  return new Date(ctx.start + (ctx.seconds * 1000) / 2);
+}
+
 /** Writes the job's scenario into the data folder; returns its path. */
 function jobScenario(o: RunnerOptions, ctx: JobContext, following: boolean): string {
   const file = ctx.spec.scenario ? scenarioFile(ctx.spec.scenario) : o.scenario();
   const base: Scenario = file ? loadScenario(file) : defaultScenario();
   const spec = ctx.spec;
-  const mid = new Date(ctx.start + (ctx.seconds * 1000) / 2);
+  const mid = aimTime(ctx);
   const t = spec.target ? target(spec.target) : null;
   const aim = t && !following ? (t.spec.kind === 'sun' && spec.mode !== 'drift' ? { mode: 'sun' as const, offsetAz: 0, offsetEl: 0 } : { mode: 'fixed' as const, ...t.position(ctx.site, mid) }) : null;
   if (aim?.mode === 'fixed' && t?.spec.kind !== 'sun') ctx.log(`the simulated dish points where ${t!.text} is at mid-window (az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}°): no rotator to track it`);
@@ -98,7 +109,7 @@ export function stationRunner(o: RunnerOptions): JobRunner {
     let tracker: Tracker | null = null;
     if (rotator && t) {
       if (spec.mode === 'drift' || !t.moves) {
-        const p = t.position(ctx.site, new Date(ctx.start + (ctx.seconds * 1000) / 2));
+        const p = t.position(ctx.site, aimTime(ctx));
         await rotator.goto(p.az, p.el);
         ctx.log(`rotator to az ${p.az.toFixed(2)}° el ${p.el.toFixed(2)}° (${spec.mode === 'drift' ? `where ${t.text} is at mid-window; the sky drifts through` : t.text})`);
       } else {

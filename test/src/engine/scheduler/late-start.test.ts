@@ -15,6 +15,7 @@ import { Store } from '../../../../observations/store/store.ts';
 import type { ScheduleJobView } from '../../../../src/api/types.ts';
 import type { SkyClock } from '../../../../src/engine/clock.ts';
 import { missedBy, Scheduler, type JobContext } from '../../../../src/engine/scheduler/scheduler.ts';
+import { aimTime } from '../../../../src/engine/scheduler/runner.ts';
 
 const site = { name: 'test', lat: 52, lon: 0, altitude: 0 };
 const t0 = Date.parse('2026-06-21T06:00:00Z');
@@ -122,5 +123,12 @@ describe('late starts on a real-time clock', () => {
     expect(missedBy(job, t0 + 58_000)).toBeNull();
     expect(missedBy(job, t0 + 59_500)).toMatch(/^missed: the station reached it 59\.5 s late, with 0\.5 s/);
     expect(missedBy(job, t0 + 60_000)).toMatch(/^missed: the station was not running in its window/);
+  });
+
+  it('a drift scan started late still aims where its target is at the planned middle (the transit); other jobs at the middle of what they run', () => {
+    const job = { plannedStart: new Date(t0).toISOString(), plannedEnd: new Date(t0 + 3_600_000).toISOString() } as ScheduleJobView;
+    const late = { job, start: t0 + 1_200_000, seconds: 2400 };
+    expect(aimTime({ ...late, spec: { mode: 'drift' } as JobContext['spec'] }).getTime()).toBe(t0 + 1_800_000);
+    expect(aimTime({ ...late, spec: { mode: 'spectrum' } as JobContext['spec'] }).getTime()).toBe(t0 + 2_400_000);
   });
 });
