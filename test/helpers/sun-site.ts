@@ -28,7 +28,7 @@ export function sunHighSite(now = new Date()): Site {
 
 export function writeSite(dir: string, site: Site = sunHighSite()): Site {
   const base = JSON.parse(readFileSync(new URL('../../devices/sim/scenarios/sun-drift.json', import.meta.url), 'utf8')) as { antennas: { diameter: number }[] };
-  const scenario = join(dir, 'sun-drift-3m.json');
+  const scenario = join(dir, `sun-drift-${driftDish}m.json`);
   writeFileSync(scenario, JSON.stringify({ ...base, antennas: base.antennas.map((a) => ({ ...a, diameter: driftDish })) }));
   writeFileSync(join(dir, 'station.json'), JSON.stringify({ site, scenario }));
   return site;
