@@ -254,7 +254,6 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     let next: number | null = null;
     for (const j of this.jobs.waiting(now)) {
       const start = Date.parse(j.plannedStart);
-      const end = Date.parse(j.plannedEnd);
       const problem = missedBy(j, now);
       // An interrupted job with less than an integration left stays interrupted (its window closes meanwhile).
       if (problem && j.state === 'interrupted') continue;
