@@ -165,6 +165,8 @@ export const methods = {
   'schedule.remove': z.object({ job: z.number().int().positive() }),
   'schedule.plan': z.object({ hours: z.number().gt(0).max(168).optional() }),
   'schedule.log': z.object({ job: z.number().int().positive() }),
+  /** A Galactic-plane survey: one job per longitude, back to back (inputs.jobSpec's survey). */
+  'schedule.survey': inputs.jobSpec.extend({ survey: inputs.jobSpec.shape.survey.unwrap() }),
   'calibration.current': z.object({}),
   'calibration.list': z.object({ limit: z.number().int().min(1).max(1000).optional() }),
   'calibration.clear': z.object({}),
@@ -267,6 +269,7 @@ export interface Results {
   'schedule.remove': { job: number };
   'schedule.plan': SchedulePlan;
   'schedule.log': ScheduleLogLine[];
+  'schedule.survey': ScheduleJobView[];
   /** The calibration to kelvin in force (the latest not retired), or null: power is then relative. */
   'calibration.current': CalibrationView | null;
   'calibration.list': CalibrationView[];

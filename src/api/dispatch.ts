@@ -71,6 +71,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'qualify.get': (p) => station.qualification.get(p.id),
 
     'schedule.add': (p) => station.scheduler.add(p),
+    'schedule.survey': (p) => station.scheduler.addSurvey(p),
     'schedule.list': () => station.scheduler.list(),
     'schedule.remove': async (p) => {
       await station.scheduler.remove(p.job);

@@ -426,6 +426,17 @@ export const jobSpec = z.object({
   /** Tracking: command every N sky seconds, and when the error passes this fraction of the beam. */
   trackEvery: z.number().min(0).max(3600).optional(),
   trackFraction: z.number().gt(0).lt(1).optional(),
+  /**
+   * A Galactic-plane HI survey (schedule.survey, `--target gal:L1..L2/STEP[,B]`): one job per longitude from `from`
+   * to `to` by `step` at latitude `b`, back to back, each `duration` long; kept in every point's spec. Its last
+   * point's result is the survey's rotation curve.
+   */
+  survey: z.object({
+    from: z.number().min(-180).max(360),
+    to: z.number().min(-180).max(360),
+    step: z.number().gt(0).max(180),
+    b: z.number().min(-90).max(90).default(0),
+  }).optional(),
 });
 export type JobSpecInput = z.input<typeof jobSpec>;
 export type JobSpec = z.output<typeof jobSpec>;

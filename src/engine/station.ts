@@ -15,6 +15,7 @@ import { EventEmitter } from 'node:events';
 import type { ScheduleJobView } from '../api/types.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
 import { stationRunner } from './scheduler/runner.ts';
+import { jobAnalysis } from './scheduler/results.ts';
 import { devicesOf } from './live.ts';
 import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
 import { errorCause } from '../api/errors.ts';
@@ -118,6 +119,7 @@ export class Station extends EventEmitter<StationEvents> {
     this.scheduler = new Scheduler({
       store, site: () => this.site, clock: () => this.baseClock,
       run: stationRunner({ dataDir, scenario: () => scenarioFile(this.settings.scenario), rotator: () => this.dish.rotator, free: (source) => this.freeFor(source) }),
+      analyse: jobAnalysis(store),
       park: async () => {
         const r = this.dish.rotator;
         if (!r) return false;

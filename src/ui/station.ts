@@ -59,6 +59,7 @@ export function topicOf(method: MethodName): BannerTopic {
     case 'schedule.remove':
     case 'schedule.plan':
     case 'schedule.log':
+    case 'schedule.survey':
       return 'observations';
     case 'station.status':
     case 'station.sun':

@@ -34,7 +34,8 @@ describe.skipIf(skip)('the Schedule page', { timeout: e2eTest }, () => {
     await page.getByTestId('no-jobs').waitFor();
     await page.getByTestId('job-mode').selectOption('totalpower');
     await page.getByTestId('job-target').fill('Cas A');
-    await page.getByTestId('job-start').fill('in:1');
+    await page.getByTestId('job-start-kind').selectOption('in');
+    await page.getByTestId('job-start').fill('1');
     await page.getByTestId('job-duration').fill('3');
     await page.getByTestId('job-add').click();
     await page.getByTestId('job-row-1').waitFor();
@@ -49,7 +50,8 @@ describe.skipIf(skip)('the Schedule page', { timeout: e2eTest }, () => {
   it('plans a transit job on the timeline with its target’s elevation, and refuses an overlap in words', async () => {
     await page.getByTestId('job-mode').selectOption('spectrum');
     await page.getByTestId('job-target').fill('Cyg A');
-    await page.getByTestId('job-start').fill('transit:Cyg A');
+    await page.getByTestId('job-start-kind').selectOption('transit');
+    await page.getByTestId('job-start').fill('Cyg A');
     await page.getByTestId('job-duration').fill('1800');
     await page.getByTestId('job-add').click();
     await page.getByTestId('job-row-2').waitFor();

@@ -12,7 +12,7 @@ import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine
 
 const help = `Usage: fringe schedule add --mode MODE --start START --duration SECONDS [options]
        fringe schedule list [--json]
-       fringe schedule remove ID
+       fringe schedule remove ID         (a running job is stopped by the station running it: waits for that)
        fringe schedule plan [--hours H] [--json]
        fringe schedule log ID
        fringe schedule import FILE --source SPEC [--start START] [--json]
@@ -45,7 +45,10 @@ add options (defaults in brackets):
   --db DIR            data folder                               [$FRINGE_DATA_DIR or the user-data folder]
 
 list --json prints [{id, state, observation: [ids], plannedStart, plannedEnd, reason, …}];
-states are pending, running, done, failed, interrupted.
+states are pending, running, done, failed, interrupted. A job the station reaches
+late (it was not running, the machine slept) starts late and runs the rest of its
+window, its log saying how late; one whose window is over (or has less than one
+integration left) is failed with a reason starting 'missed:'.
 
 import reads a Haystack SRT command file (azel, offset, freq, record, roff, wait N,
 LST:hh:mm:ss, named sources; see src/engine/scheduler/srt-import.ts) into jobs.
@@ -107,6 +110,15 @@ export function parse(argv: string[]) {
         ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
         ...(values.post !== undefined ? { post: values.post } : {}),
       };
+      // A survey along the plane: gal:L1..L2/STEP[,B] is one job per point, back to back.
+      const survey = /^gal:(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)(?:,(-?\d+(?:\.\d+)?))?$/.exec(spec.target ?? '');
+      if (survey) {
+        const [from, to, step, b] = [Number(survey[1]), Number(survey[2]), Number(survey[3]), Number(survey[4] ?? 0)];
+        if (!(step > 0) || to < from || (to - from) / step > 360) throw new UsageError(`--target gal:L1..L2/STEP needs L1 ≤ L2 and a step above 0 giving at most 360 points (got '${spec.target}')`);
+        if (repeat !== 'none') throw new UsageError('--target gal:L1..L2/STEP: a plane survey runs once (no --repeat)');
+        delete spec.target;
+        spec.survey = { from, to, step, b };
+      }
       const checked = inputs.jobSpec.safeParse(spec);
       if (!checked.success) throw new UsageError(checked.error.issues.map((i) => i.message).join('; '));
       return { action: 'add' as const, spec, json, db };
@@ -150,21 +162,12 @@ export const command: Command = {
     try {
       switch (p.action) {
         case 'add': {
-          // A survey along the plane: gal:L1..L2/STEP[,B] is one job per point, back to back.
-          const survey = /^gal:(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)(?:,(-?\d+(?:\.\d+)?))?$/.exec(p.spec.target ?? '');
-          if (!survey) {
+          if (!p.spec.survey) {
             const job = scheduler.add(p.spec);
             console.log(p.json ? JSON.stringify(job) : String(job.id));
             return exitCodes.ok;
           }
-          const [l1, l2, step, b] = [Number(survey[1]), Number(survey[2]), Number(survey[3]), Number(survey[4] ?? 0)];
-          if (!(step > 0) || l2 < l1 || (l2 - l1) / step > 360) throw new UsageError(`--target gal:L1..L2/STEP needs L1 ≤ L2 and a step above 0 giving at most 360 points (got '${p.spec.target}')`);
-          const jobs: ScheduleJobView[] = [];
-          for (let l = l1, start = p.spec.start; l <= l2 + 1e-9; l += step) {
-            const job = scheduler.add({ ...p.spec, target: `gal:${+l.toFixed(6)},${b}`, start });
-            jobs.push(job);
-            start = job.plannedEnd;
-          }
+          const jobs = scheduler.addSurvey(p.spec);
           console.log(p.json ? JSON.stringify(jobs) : jobs.map((j) => j.id).join('\n'));
           return exitCodes.ok;
         }
@@ -175,12 +178,18 @@ export const command: Command = {
           else for (const j of jobs) console.log(line(j));
           return exitCodes.ok;
         }
-        case 'remove':
-          await scheduler.remove(p.id);
-          console.log(p.json ? JSON.stringify({ job: p.id }) : `Removed job ${p.id}.`);
-          return exitCodes.ok;
+        case 'remove': {
+          // A job fringe serve is running: the station sees the removal in the store and stops it; this waits for that.
+          const r = await scheduler.remove(p.id);
+          const obs = r.job.observation;
+          if (p.json) console.log(JSON.stringify({ job: p.id, wasRunning: r.wasRunning, stopped: r.stopped, observation: obs, reason: r.job.reason }));
+          else if (!r.wasRunning) console.log(`Removed job ${p.id}.`);
+          else if (r.stopped) console.log(`Removed job ${p.id}: the station stopped it${obs.length ? `; observation ${obs.join(', ')} is kept` : ''}.`);
+          else process.stderr.write(`fringe schedule: job ${p.id} is removed, but the station running it (pid ${r.job.runner?.pid}) has not stopped it yet: it will when it next looks at the store\n`);
+          return r.wasRunning && !r.stopped ? exitCodes.failure : exitCodes.ok;
+        }
         case 'log': {
-          if (!scheduler.jobs.get(p.id)) throw new ScheduleError(`there is no job ${p.id}: see fringe schedule list`);
+          if (!scheduler.jobs.stored(p.id)) throw new ScheduleError(`there is no job ${p.id}: see fringe schedule list`);
           const log = scheduler.jobs.logOf(p.id);
           if (p.json) console.log(JSON.stringify(log, null, 2));
           else for (const l of log) console.log(`${l.sky.slice(0, 19).replace('T', ' ')}  ${l.message}`);

@@ -97,20 +97,36 @@ export class JobTable {
     this.db.prepare(`UPDATE schedule_jobs SET observations = json_insert(observations, '$[#]', ?) WHERE id = ?`).run(observationId, id);
   }
 
-  /** Ends a run (a job removed meanwhile stays removed). */
+  /** Ends a run (a job removed meanwhile stays removed, its end, reason and result kept). */
   finish(id: number, state: 'done' | 'failed' | 'interrupted', skyEnd: number | null, reason: string | null, result?: unknown): void {
     this.db
-      .prepare(`UPDATE schedule_jobs SET state = ?, ended_s = ?, reason = ?, result = COALESCE(?, result), runner_pid = NULL WHERE id = ? AND state != 'removed'`)
+      .prepare(`UPDATE schedule_jobs SET state = CASE state WHEN 'removed' THEN 'removed' ELSE ? END, ended_s = ?, reason = ?, result = COALESCE(?, result), runner_pid = NULL WHERE id = ?`)
       .run(state, skyEnd === null ? null : skyEnd / 1000, reason, result === undefined ? null : JSON.stringify(result), id);
+  }
+
+  /** A job's row as stored, removed ones too (state 'removed'), with the process running it; null when there is none. */
+  stored(id: number): (ScheduleJobView & { stored: Row['state']; runner: { pid: number; host: string } | null }) | null {
+    const r = this.db.prepare(`SELECT * FROM schedule_jobs WHERE id = ?`).get(id) as Row | undefined;
+    return r ? { ...view(r), stored: r.state, runner: r.runner_pid === null ? null : { pid: r.runner_pid, host: r.runner_host ?? '' } } : null;
+  }
+
+  /** Whether the job was removed (by this process or another: the store is the meeting point). */
+  removed(id: number): boolean {
+    return (this.db.prepare(`SELECT state FROM schedule_jobs WHERE id = ?`).get(id) as { state: string } | undefined)?.state === 'removed';
   }
 
   setPostStatus(id: number, status: number): void {
     this.db.prepare(`UPDATE schedule_jobs SET post_status = ? WHERE id = ?`).run(status, id);
   }
 
-  /** Removes a job that is not running (it stays in the store as 'removed', with its log); false when there is none. */
+  /** Removes a job (it stays in the store as 'removed', with its log; the station running it stops it); false when there is none. */
   remove(id: number): boolean {
     return this.db.prepare(`UPDATE schedule_jobs SET state = 'removed' WHERE id = ? AND state != 'removed'`).run(id).changes === 1;
+  }
+
+  /** Every occurrence of a series (a repeating job's, a survey's points), by planned start; removed ones left out. */
+  series(series: number): ScheduleJobView[] {
+    return (this.db.prepare(`SELECT * FROM schedule_jobs WHERE (series_id = ? OR id = ?) AND state != 'removed' ORDER BY planned_start_s, id`).all(series, series) as Row[]).map(view);
   }
 
   /** Whether the series already has an occurrence planned at or after `start` (ms). */

@@ -43,12 +43,23 @@ export interface RunnerOptions {
 
 const simSource = (s: string) => /^(group:)?sim(:|,|$)/.test(s);
 
+/**
+ * When the dish is aimed for a fixed pointing: a drift scan at its planned
+ * window's middle (the transit it is centred on, also when it started late:
+ * the target still crosses the beam's centre then), any other job at the
+ * middle of what it runs.
+ */
+export function aimTime(ctx: Pick<JobContext, 'spec' | 'job' | 'start' | 'seconds'>): Date {
+  if (ctx.spec.mode === 'drift') return new Date((Date.parse(ctx.job.plannedStart) + Date.parse(ctx.job.plannedEnd)) / 2);
+  return new Date(ctx.start + (ctx.seconds * 1000) / 2);
+}
+
 /** Writes the job's scenario into the data folder; returns its path. */
 function jobScenario(o: RunnerOptions, ctx: JobContext, following: boolean): string {
   const file = ctx.spec.scenario ? scenarioFile(ctx.spec.scenario) : o.scenario();
   const base: Scenario = file ? loadScenario(file) : defaultScenario();
   const spec = ctx.spec;
-  const mid = new Date(ctx.start + (ctx.seconds * 1000) / 2);
+  const mid = aimTime(ctx);
   const t = spec.target ? target(spec.target) : null;
   const aim = t && !following ? (t.spec.kind === 'sun' && spec.mode !== 'drift' ? { mode: 'sun' as const, offsetAz: 0, offsetEl: 0 } : { mode: 'fixed' as const, ...t.position(ctx.site, mid) }) : null;
   if (aim?.mode === 'fixed' && t?.spec.kind !== 'sun') ctx.log(`the simulated dish points where ${t!.text} is at mid-window (az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}°): no rotator to track it`);
@@ -64,6 +75,21 @@ function jobScenario(o: RunnerOptions, ctx: JobContext, following: boolean): str
   const path = join(dir, `job-${ctx.job.id}-${ctx.job.observation.length}.json`);
   writeFileSync(path, JSON.stringify(scenario, null, 2));
   return path;
+}
+
+/** Fewest points a drift scan's cut is sampled with when its integration is not given (the beam fit's window needs them). */
+export const driftPoints = 200;
+
+/**
+ * A job's integration in seconds of samples: the one given, else the default
+ * (inputs.defaultIntegration), else for a drift scan at most 1/driftPoints
+ * of its sky duration, so that its beam is sampled; on an accelerated clock
+ * (sky `speed` times faster than the samples) a drift's sky spacing is kept.
+ */
+export function jobIntegration(spec: JobContext['spec'], skySeconds: number, speed: number): number {
+  if (spec.integration !== undefined) return spec.integration;
+  if (spec.mode !== 'drift') return defaultIntegration;
+  return Math.min(defaultIntegration, skySeconds / driftPoints / speed);
 }
 
 export function stationRunner(o: RunnerOptions): JobRunner {
@@ -83,7 +109,7 @@ export function stationRunner(o: RunnerOptions): JobRunner {
     let tracker: Tracker | null = null;
     if (rotator && t) {
       if (spec.mode === 'drift' || !t.moves) {
-        const p = t.position(ctx.site, new Date(ctx.start + (ctx.seconds * 1000) / 2));
+        const p = t.position(ctx.site, aimTime(ctx));
         await rotator.goto(p.az, p.el);
         ctx.log(`rotator to az ${p.az.toFixed(2)}° el ${p.el.toFixed(2)}° (${spec.mode === 'drift' ? `where ${t.text} is at mid-window; the sky drifts through` : t.text})`);
       } else {
@@ -111,7 +137,7 @@ export function stationRunner(o: RunnerOptions): JobRunner {
           tuning: spec.frequency ? { centerFrequency: spec.frequency } : {},
           channels: spec.channels ?? 1024,
           taps: 4,
-          integration: spec.integration ?? defaultIntegration,
+          integration: jobIntegration(spec, ctx.seconds, speed),
           // Seconds of samples: the simulator's sky runs `speed` times faster than its samples.
           seconds: ctx.seconds / speed,
           backend: 'auto',

@@ -3,8 +3,10 @@
  * clock, one at a time, in planned order.
  *
  * - A job starts when the sky clock reaches its planned start; a job whose
- *   start passed while the station was off runs for what is left of its
- *   window, and one whose window is over is marked failed ('missed').
+ *   start passed while the station was off (or the machine asleep) starts
+ *   late and runs for what is left of its window, its log saying how late;
+ *   one whose window is over, or has less than one integration left, is
+ *   marked failed with a reason starting 'missed:' (missedBy).
  * - Its constraints are checked over what it will run; a job that breaks
  *   them, or whose run throws (dongle gone, rotator silent), is marked
  *   failed with the reason, and the next job still runs.
@@ -22,7 +24,8 @@
  */
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { jobSpec, type JobSpec, type JobSpecInput } from '../../api/inputs.ts';
+import { hostname } from 'node:os';
+import { defaultIntegration, jobSpec, type JobSpec, type JobSpecInput } from '../../api/inputs.ts';
 import type { ScheduleJobView, SchedulePlan } from '../../api/types.ts';
 import type { Site } from '../../astro/site.ts';
 import type { Store } from '../../../observations/store/store.ts';
@@ -71,6 +74,12 @@ export interface SchedulerOptions {
   run: JobRunner;
   /** Parks the rotator after a job; resolves to false when none is connected. */
   park?: () => Promise<boolean>;
+  /**
+   * A finished job's science result (results.ts: a drift scan's analysis, a survey's rotation curve on its last
+   * point), given the job and every occurrence of its series; null keeps the mode's report. A throw is said in
+   * the result and the log; the job stays done.
+   */
+  analyse?: (job: ScheduleJobView, series: readonly ScheduleJobView[]) => Promise<JobOutcome['report'] | null>;
   /** Longest wall wait between looks at the store (ms; jobs added by another process are seen then). Default 1000. */
   pollMs?: number;
 }
@@ -98,9 +107,37 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
   /** Adds a job: checked, its first start found, refused when it overlaps another job's window. */
   add(input: JobSpecInput): ScheduleJobView {
-    const parsed = jobSpec.safeParse(input);
-    if (!parsed.success) throw new ScheduleError(parsed.error.issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; '));
-    let spec = parsed.data;
+    const spec = checked(input);
+    if (spec.survey) throw new ScheduleError('a plane survey is one job per point: add it with schedule.survey (fringe schedule add --target gal:L1..L2/STEP)');
+    return this.addOne(spec, null);
+  }
+
+  /**
+   * Adds a Galactic-plane survey: one job per longitude (spec.survey: from,
+   * to, step, b), back to back from the spec's start, all in one series (the
+   * first point's id) and all or none (one overlap refuses the survey). Its
+   * last point's result is the survey's rotation curve (SchedulerOptions.analyse).
+   */
+  addSurvey(input: JobSpecInput): ScheduleJobView[] {
+    const spec = checked(input);
+    const s = spec.survey;
+    if (!s) throw new ScheduleError('survey: give from, to and step (degrees of Galactic longitude)');
+    if (!(s.to >= s.from) || (s.to - s.from) / s.step > 360) throw new ScheduleError(`survey: needs from ≤ to and a step giving at most 360 points (got l = ${s.from}…${s.to} by ${s.step})`);
+    if (spec.repeat !== 'none') throw new ScheduleError('survey: a plane survey runs once (repeat none): add it again for another night');
+    return this.o.store.db.transaction(() => {
+      const jobs: ScheduleJobView[] = [];
+      let start = spec.start;
+      for (let k = 0, l = s.from; l <= s.to + 1e-9; k++, l = s.from + k * s.step) {
+        const job = this.addOne({ ...spec, target: `gal:${+l.toFixed(6)},${s.b}`, start }, jobs[0]?.id ?? null);
+        jobs.push(job);
+        start = job.plannedEnd;
+      }
+      return jobs;
+    })();
+  }
+
+  private addOne(given: JobSpec, series: number | null): ScheduleJobView {
+    let spec = given;
     const now = this.now();
     const rule = startRule(spec.start, now);
     // in:SECONDS is a time from now: kept as that time, so a restart does not move it.
@@ -112,22 +149,37 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const clash = this.jobs.waiting(now).concat(this.jobs.list().filter((j) => j.state === 'running'))
       .find((j) => Date.parse(j.plannedStart) < end && start < Date.parse(j.plannedEnd));
     if (clash) throw new ScheduleError(`the job (${new Date(start).toISOString()} for ${spec.duration} s) overlaps job ${clash.id} (${clash.plannedStart} to ${clash.plannedEnd}): move one of them`);
-    const job = this.jobs.add(spec, start);
-    this.jobs.log(job.id, now, `added: ${spec.mode}${spec.target ? ` of ${spec.target}` : ''} from ${spec.source}, start ${spec.start} → ${job.plannedStart}, ${spec.duration} s${spec.repeat !== 'none' ? `, repeats ${spec.repeat}` : ''}`);
+    const job = this.jobs.add(spec, start, series);
+    this.jobs.log(job.id, now, `added: ${spec.mode}${spec.target ? ` of ${spec.target}` : ''} from ${spec.source}, start ${spec.start} → ${job.plannedStart}, ${spec.duration} s${spec.repeat !== 'none' ? `, repeats ${spec.repeat}` : ''}${spec.survey && series !== null ? `, point of survey ${series}` : ''}`);
     this.emit('job', job);
     this.wake();
     return job;
   }
 
-  /** Removes a job; a running one is stopped first (what it recorded is kept). */
-  async remove(id: number): Promise<void> {
-    if (!this.jobs.get(id)) throw new ScheduleError(`there is no job ${id}: see fringe schedule list`);
+  /**
+   * Removes a job. A running one is stopped by the station running it (what
+   * it recorded is kept, its recording closed): here at once, or by the
+   * station in another process (fringe serve), which sees the removal in the
+   * store within its poll; this waits up to `waitMs` for that. Resolves to
+   * the job as stored then, and whether the run has stopped.
+   */
+  async remove(id: number, waitMs = 60_000): Promise<{ job: NonNullable<ReturnType<JobTable['stored']>>; wasRunning: boolean; stopped: boolean }> {
+    const before = this.jobs.get(id);
+    if (!before) throw new ScheduleError(`there is no job ${id}: see fringe schedule list`);
+    const wasRunning = before.state === 'running';
+    this.jobs.log(id, this.now(), wasRunning ? 'removed while it ran: the station stops it' : 'removed');
+    this.jobs.remove(id);
     if (this.running?.id === id) {
       this.running.abort.abort();
       await this.running.done;
+    } else if (wasRunning) {
+      const elsewhere = this.jobs.stored(id)!.runner;
+      const gone = () => !this.jobs.stored(id)!.runner || (elsewhere?.host === hostname() && !processAlive(elsewhere.pid));
+      const t0 = Date.now();
+      while (!gone() && Date.now() - t0 < waitMs) await new Promise((r) => setTimeout(r, Math.min(100, this.o.pollMs ?? 1000)));
     }
-    this.jobs.log(id, this.now(), 'removed');
-    this.jobs.remove(id);
+    const after = this.jobs.stored(id)!;
+    return { job: after, wasRunning, stopped: !after.runner };
   }
 
   list(): ScheduleJobView[] {
@@ -202,10 +254,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     let next: number | null = null;
     for (const j of this.jobs.waiting(now)) {
       const start = Date.parse(j.plannedStart);
-      const end = Date.parse(j.plannedEnd);
-      if (end <= now) {
-        this.jobs.finish(j.id, 'failed', null, 'missed: the station was not running in its window');
-        this.jobs.log(j.id, now, 'missed: the station was not running in its window');
+      const problem = missedBy(j, now);
+      // An interrupted job with less than an integration left stays interrupted (its window closes meanwhile).
+      if (problem && j.state === 'interrupted') continue;
+      if (problem) {
+        this.jobs.finish(j.id, 'failed', null, problem);
+        this.jobs.log(j.id, now, problem);
         this.planNext(j, now);
         this.emit('job', this.jobs.get(j.id)!);
         continue;
@@ -255,9 +309,20 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     // A dry run's sky waits while the job runs on the simulator's own sky, and goes on from its end.
     if (holdable(clock)) clock.holdAt(start);
     const abort = new AbortController();
+    // Removed by another process (fringe schedule remove): seen in the store within a poll, and stopped.
+    const watch = setInterval(() => {
+      if (!abort.signal.aborted && this.jobs.removed(j.id)) abort.abort();
+    }, this.o.pollMs ?? 1000);
     const done = this.execute(this.jobs.get(j.id)!, clock, start, abort.signal).finally(() => {
+      clearInterval(watch);
       this.running = null;
-      if (holdable(clock)) clock.resumeFrom(this.lastEnd ?? clock.now());
+      if (holdable(clock)) {
+        const from = this.lastEnd ?? clock.now();
+        clock.resumeFrom(from);
+        // Held at once at the next job's start (a survey's next point starts at this one's end): not a tick later.
+        const next = this.jobs.waiting(from).find((w) => w.state === 'pending');
+        if (next) clock.holdAt(Math.max(from, Date.parse(next.plannedStart)));
+      }
       // Said again now that the scheduler is free for the next.
       this.emit('job', this.jobs.get(j.id) ?? { ...j, state: 'failed' });
       this.wake();
@@ -273,7 +338,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const resumed = job.observation.length > 0;
     const end = Date.parse(job.plannedEnd);
     const seconds = (end - start) / 1000;
-    log(`${resumed ? 'resumed' : 'started'} ${((start - Date.parse(job.plannedStart)) / 1000).toFixed(3)} s after its planned start, for ${seconds.toFixed(1)} s`);
+    const late = (start - Date.parse(job.plannedStart)) / 1000;
+    log(`${resumed ? 'resumed' : 'started'} ${late.toFixed(3)} s after its planned start, for ${seconds.toFixed(1)} s${!resumed && late > lateTolerance ? ` (late: the station was not running or the machine slept at its planned start; it runs the rest of its window, ${(100 * seconds / job.spec.duration).toFixed(0)} % of it)` : ''}`);
     this.emit('job', this.jobs.get(id)!);
     this.lastEnd = end;
     let state: 'done' | 'failed' | 'interrupted' = 'done';
@@ -295,6 +361,18 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         state = signal.aborted ? 'interrupted' : 'failed';
         reason = outcome.notices?.at(-1) ?? 'the observation ended early';
       }
+      if (this.jobs.removed(id)) {
+        state = 'interrupted';
+        reason = `removed while it ran: stopped at ${new Date(clock.now()).toISOString()}${outcome.status === 'complete' ? ' after its observation was complete' : ''}; ${this.jobs.stored(id)!.observation.length ? `its observation ${this.jobs.stored(id)!.observation.join(', ')} is kept, closed` : 'it had recorded nothing'}`;
+      }
+      if (this.o.analyse && outcome.status === 'complete' && !this.jobs.removed(id)) {
+        try {
+          const done = this.jobs.get(id)!;
+          result = (await this.o.analyse(done, this.jobs.series(done.series))) ?? result;
+        } catch (err) {
+          result = { summary: `not analysed: ${(err as Error).message}`, values: result?.values ?? {} };
+        }
+      }
       if (result) log(`result: ${result.summary}`);
     } catch (err) {
       state = 'failed';
@@ -309,13 +387,42 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         log(`the rotator did not park: ${(err as Error).message}`);
       }
     }
-    if (job.spec.post) {
+    if (job.spec.post && this.jobs.removed(id)) log('post-job command not run: the job was removed');
+    else if (job.spec.post) {
       const status = await runPost(job.spec.post, this.jobs.get(id)!);
       this.jobs.setPostStatus(id, status.code);
       log(`post-job command exited with ${status.code}${status.output ? `: ${status.output}` : ''}`);
     }
-    log(`${state}`);
+    log(this.jobs.removed(id) ? 'stopped: removed' : `${state}`);
   }
+}
+
+/** The job as given, checked (ScheduleError naming each wrong field). */
+function checked(input: JobSpecInput): JobSpec {
+  const parsed = jobSpec.safeParse(input);
+  if (!parsed.success) throw new ScheduleError(parsed.error.issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+/** Seconds after its planned start past which a start is called late in the job's log (a loop's poll and a busy event loop stay under it). */
+export const lateTolerance = 5;
+
+/**
+ * Why a job that has not started yet can no longer run at sky time `now`
+ * (ms), or null. A job is missed (state failed, its reason starting with
+ * 'missed:') when its window is over, or when less than one integration of
+ * it is left: a late start (the station was down, the machine asleep) runs
+ * only while a whole integration still fits; the rest of the window is run.
+ */
+export function missedBy(job: ScheduleJobView, now: number): string | null {
+  const end = Date.parse(job.plannedEnd);
+  const late = (now - Date.parse(job.plannedStart)) / 1000;
+  const dur = (s: number) => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(1)} s`);
+  if (end <= now) return `missed: the station was not running in its window (${job.plannedStart} to ${job.plannedEnd}; it ended ${dur((now - end) / 1000)} before the station reached it)`;
+  const left = (end - now) / 1000;
+  const integration = job.spec.integration ?? defaultIntegration;
+  if (late > 0 && left < integration) return `missed: the station reached it ${dur(late)} late, with ${left.toFixed(1)} s of its window left, less than one ${integration} s integration`;
+  return null;
 }
 
 /** Runs a post-job command in a shell with the job in its environment; its exit status (127: could not start) and the end of its output. */

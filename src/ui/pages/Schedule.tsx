@@ -1,14 +1,18 @@
 /**
  * The Schedule page: the next 24 h as a timeline (each job's window, the
  * sun's and the targets' elevations, conflicts in red before they happen),
- * the form that adds a job (the fields of `fringe schedule add`), and the
+ * the form that adds a job (the fields of `fringe schedule add`: mode or a
+ * Galactic-plane HI survey, target, the start's kinds, duration, repeat,
+ * minimum elevation, sun avoidance, integration, channels, frequency,
+ * scenario, post-job command; the form itself is jobForm.ts), and the
  * jobs with their state, observations, result or reason, and log. Updates
  * from the station's `schedule` events.
  */
 import { useEffect, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
-import { jobModes, jobRepeats, startProblem } from '../../api/inputs.ts';
+import { jobModes, jobRepeats } from '../../api/inputs.ts';
 import type { StationView } from '../station.ts';
+import { blankJobForm, jobRequest, startKinds, type JobForm } from './jobForm.ts';
 
 type Job = Result<'schedule.list'>[number];
 type Plan = Result<'schedule.plan'>;
@@ -53,6 +57,30 @@ function Timeline({ plan }: { plan: Plan }) {
   );
 }
 
+/** A survey's rotation curve (its last point's result): V (km/s) against R (kpc, 3–9), ± V, the dashed line V₀ = 220 km/s. */
+function Curve({ job }: { job: Job }) {
+  const v = job.result?.values;
+  const r = v?.r_kpc, vk = v?.v_kms, sg = v?.v_sigma_kms;
+  if (!Array.isArray(r) || !Array.isArray(vk) || !r.length) return null;
+  const w = 260, h = 130, l = 34, b = 18;
+  const x = (R: number) => l + ((R - 3) / 6) * (w - l - 8), y = (V: number) => h - b - ((V - 100) / 200) * (h - b - 8);
+  return (
+    <svg viewBox={`0 0 ${w} ${h}`} width={w} height={h} className="curve" data-testid={`job-curve-${job.id}`} role="img" aria-label="the survey's rotation curve: V against R">
+      <rect x={l} y={8} width={w - l - 8} height={h - b - 8} fill="none" stroke="#555" />
+      <line x1={l} x2={w - 8} y1={y(220)} y2={y(220)} stroke="#777" strokeDasharray="3 3" />
+      {[100, 220, 300].map((V) => <text key={V} x={l - 4} y={y(V) + 3} fontSize="9" fill="#999" textAnchor="end">{V}</text>)}
+      {[3, 5, 7, 9].map((R) => <text key={R} x={x(R)} y={h - 5} fontSize="9" fill="#999" textAnchor="middle">{R}</text>)}
+      <text x={w - 8} y={18} fontSize="9" fill="#999" textAnchor="end">V km/s against R kpc</text>
+      {r.map((R, k) => (
+        <g key={k}>
+          {Array.isArray(sg) ? <line x1={x(R)} x2={x(R)} y1={y(vk[k]! - sg[k]!)} y2={y(vk[k]! + sg[k]!)} stroke="#6cc3ff" /> : null}
+          <circle cx={x(R)} cy={y(vk[k]!)} r={3} fill="#6cc3ff" />
+        </g>
+      ))}
+    </svg>
+  );
+}
+
 function JobRow({ job, station, onLog, open }: { job: Job; station: StationView; onLog: () => void; open: boolean }) {
   const what = `${job.spec.mode}${job.spec.target ? ` of ${job.spec.target}` : ''} · ${job.spec.source}`;
   return (
@@ -61,9 +89,9 @@ function JobRow({ job, station, onLog, open }: { job: Job; station: StationView;
       <td><span className={`pill job-${job.state}`} data-testid={`job-state-${job.id}`}>{job.state}</span></td>
       <td>{job.plannedStart.slice(0, 19).replace('T', ' ')}</td>
       <td className="num">{job.spec.duration} s</td>
-      <td>{what}{job.spec.repeat !== 'none' ? ` (${job.spec.repeat})` : ''}</td>
+      <td>{what}{job.spec.repeat !== 'none' ? ` (${job.spec.repeat})` : ''}{job.spec.survey ? ` · survey ${job.series}` : ''}</td>
       <td data-testid={`job-obs-${job.id}`}>{job.observation.map((o) => <a key={o} href="#/observations">#{o} </a>)}</td>
-      <td className="small">{job.reason ?? job.result?.summary ?? ''}{job.postStatus !== null ? ` · post-job exit ${job.postStatus}` : ''}</td>
+      <td className="small" data-testid={`job-result-${job.id}`}>{job.reason ?? job.result?.summary ?? ''}{job.postStatus !== null ? ` · post-job exit ${job.postStatus}` : ''}<Curve job={job} /></td>
       <td>
         <button className="link" onClick={onLog} data-testid={`job-log-${job.id}`}>{open ? 'hide log' : 'log'}</button>{' '}
         {job.state !== 'done' ? <button className="link danger" onClick={() => void station.call('schedule.remove', { job: job.id }, `remove job ${job.id}`)} data-testid={`job-remove-${job.id}`}>remove</button> : null}
@@ -77,7 +105,7 @@ export function Schedule({ station }: { station: StationView }) {
   const [jobs, setJobs] = useState<Job[]>([]);
   const [plan, setPlan] = useState<Plan | null>(null);
   const [log, setLog] = useState<{ id: number; lines: LogLine[] } | null>(null);
-  const [form, setForm] = useState({ mode: 'spectrum', source: 'sim', target: '', start: 'in:60', duration: '600', repeat: 'none' });
+  const [form, setForm] = useState<JobForm>(blankJobForm);
   const refresh = () => {
     void station.call('schedule.list', {}, 'list the jobs').then((j) => j && setJobs(j));
     void station.call('schedule.plan', {}, 'plan the next 24 h').then((p) => p && setPlan(p));
@@ -93,15 +121,10 @@ export function Schedule({ station }: { station: StationView }) {
 
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [k]: e.target.value }));
   const add = async () => {
-    const problem = startProblem(form.start.trim());
-    if (problem) return station.report(new Error(`Start ${problem}`), 'add a job', 'observations');
-    const duration = Number(form.duration);
-    if (!(duration > 0)) return station.report(new Error(`'${form.duration}' is not a duration in seconds`), 'add a job', 'observations');
-    const job = await station.call('schedule.add', {
-      mode: form.mode as Job['spec']['mode'], source: form.source.trim() || 'sim', start: form.start.trim(), duration, repeat: form.repeat as 'none',
-      ...(form.target.trim() ? { target: form.target.trim() } : {}),
-    }, 'add a job');
-    if (job) refresh();
+    const req = jobRequest(form);
+    if ('problem' in req) return station.report(new Error(req.problem), 'add a job', 'observations');
+    const added = req.survey && req.spec.survey ? await station.call('schedule.survey', { ...req.spec, survey: req.spec.survey }, 'add a survey') : await station.call('schedule.add', req.spec, 'add a job');
+    if (added) refresh();
   };
   const showLog = (id: number) => {
     if (log?.id === id) return setLog(null);
@@ -126,15 +149,38 @@ export function Schedule({ station }: { station: StationView }) {
         <div className="panel-head"><h2>Add a job</h2></div>
         <div className="row schedule-form">
           <label className="inline">Mode
-            <select value={form.mode} onChange={set('mode')} data-testid="job-mode">{jobModes.map((m) => <option key={m}>{m}</option>)}</select>
+            <select value={form.mode} onChange={set('mode')} data-testid="job-mode">
+              {jobModes.map((m) => <option key={m} value={m}>{m}</option>)}
+              <option value="survey">HI plane survey</option>
+            </select>
           </label>
           <label className="inline">Source <input className="narrow" value={form.source} onChange={set('source')} data-testid="job-source" /></label>
-          <label className="inline">Target <input value={form.target} placeholder="sun, Cas A, gal:30,0" onChange={set('target')} data-testid="job-target" /></label>
-          <label className="inline">Start <input value={form.start} placeholder="transit:sun, in:60, 2026-06-21T12:00:00Z" onChange={set('start')} data-testid="job-start" /></label>
-          <label className="inline">Duration <input className="narrow" inputMode="decimal" value={form.duration} onChange={set('duration')} data-testid="job-duration" /> s</label>
+          {form.mode === 'survey' ? (
+            <>
+              <label className="inline">l from <input className="narrow" inputMode="decimal" value={form.lFrom} onChange={set('lFrom')} data-testid="job-l-from" />°</label>
+              <label className="inline">to <input className="narrow" inputMode="decimal" value={form.lTo} onChange={set('lTo')} data-testid="job-l-to" />°</label>
+              <label className="inline">step <input className="narrow" inputMode="decimal" value={form.lStep} onChange={set('lStep')} data-testid="job-l-step" />°</label>
+              <label className="inline">b <input className="narrow" inputMode="decimal" value={form.b} onChange={set('b')} data-testid="job-b" />°</label>
+            </>
+          ) : (
+            <label className="inline">Target <input value={form.target} placeholder="sun, Cas A, gal:30,0" onChange={set('target')} data-testid="job-target" /></label>
+          )}
+          <label className="inline">Start
+            <select value={form.startKind} onChange={set('startKind')} data-testid="job-start-kind">{startKinds.map((k) => <option key={k.kind} value={k.kind}>{k.label}</option>)}</select>
+            <input value={form.start} placeholder={startKinds.find((k) => k.kind === form.startKind)!.placeholder} onChange={set('start')} data-testid="job-start" />
+          </label>
+          {form.startKind === 'rise' ? <label className="inline">above <input className="narrow" inputMode="decimal" value={form.riseEl} onChange={set('riseEl')} data-testid="job-rise-el" />°</label> : null}
+          <label className="inline">Duration <input className="narrow" inputMode="decimal" value={form.duration} onChange={set('duration')} data-testid="job-duration" /> s{form.mode === 'survey' ? ' per point' : ''}</label>
           <label className="inline">Repeat
             <select value={form.repeat} onChange={set('repeat')} data-testid="job-repeat">{jobRepeats.map((r) => <option key={r}>{r}</option>)}</select>
           </label>
+          <label className="inline">Min elevation <input className="narrow" inputMode="decimal" value={form.minElevation} placeholder="none" onChange={set('minElevation')} data-testid="job-min-el" />°</label>
+          <label className="inline">Sun avoidance <input className="narrow" inputMode="decimal" value={form.sunAvoidance} placeholder="none" onChange={set('sunAvoidance')} data-testid="job-sun-avoid" />°</label>
+          <label className="inline">Integration <input className="narrow" inputMode="decimal" value={form.integration} placeholder="default" onChange={set('integration')} data-testid="job-integration" /> s</label>
+          <label className="inline">Channels <input className="narrow" inputMode="numeric" value={form.channels} placeholder="1024" onChange={set('channels')} data-testid="job-channels" /></label>
+          <label className="inline">Frequency <input className="narrow" inputMode="decimal" value={form.frequency} placeholder="source's" onChange={set('frequency')} data-testid="job-freq" /> MHz</label>
+          <label className="inline">Scenario <input className="narrow" value={form.scenario} placeholder="station's" onChange={set('scenario')} data-testid="job-scenario" /></label>
+          <label className="inline">After the job run <input value={form.post} placeholder="shell command (optional)" onChange={set('post')} data-testid="job-post" /></label>
           <button onClick={() => void add()} data-testid="job-add">Add</button>
         </div>
       </div>

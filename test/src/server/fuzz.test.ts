@@ -99,7 +99,7 @@ describe('fuzz: HTTP request lines, paths and headers', () => {
 describe('fuzz: RPC messages', () => {
   const methodNames = Object.keys(methods) as Array<keyof typeof methods>;
   /** Calls whose valid parameters reach the network or start a pipeline: fuzzed with refused parameters only. */
-  const reachOut = new Set<string>(['live.start', 'station.addEndpoint', 'rotator.connect', 'observations.reprocess', 'uploads.start', 'uploads.retry', 'station.setScenario', 'observations.delete', 'record.start', 'schedule.add', 'qualify.run', 'drift.run', 'hi.observe']);
+  const reachOut = new Set<string>(['live.start', 'station.addEndpoint', 'rotator.connect', 'observations.reprocess', 'uploads.start', 'uploads.retry', 'station.setScenario', 'observations.delete', 'record.start', 'schedule.add', 'schedule.survey', 'qualify.run', 'drift.run', 'hi.observe']);
   const keys = [...new Set(methodNames.flatMap((m) => Object.keys((methods[m] as unknown as { shape?: object }).shape ?? {})))].concat(['kind', 'url', 'method', 'token', 'username', 'password', 'name']);
   const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.integer({ min: -5, max: 100_000 }), fc.double(), fc.constantFrom('fits', 'csv', 'sim', 'rtltcp:127.0.0.1:1', 'gs232b', 'http', 'http://127.0.0.1:1/', 'PUT', 1, 2, 0, -1, 1e308, '', null, true));
   const params = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 5 }), fc.constant(undefined));
