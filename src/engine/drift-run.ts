@@ -39,6 +39,8 @@ import { savePointingCorrection } from './pointing-correction.ts';
 const speedOfLight = 299_792_458;
 /** The sun's rate along its track (degrees per hour of sky time at δ = 0): 360° per solar day. */
 const sunRate = 15.041;
+/** The lowest elevation (degrees) the elevation scan steps to: below it the ground fills a small dish's beam. */
+export const minScanElevation = 10;
 
 export class DriftRunError extends Error {
   override name = 'DriftRunError';
@@ -122,7 +124,7 @@ class PlannedMount {
 
   at(t: number): { az: number; el: number } {
     const s = this.step(t);
-    if (!s) return this.aim;
+    if (!s || Number.isNaN(s.offset)) return this.aim;
     const sun = sunPosition(this.site, new Date(t));
     return { az: sun.az, el: Math.min(90, sun.el + s.offset) };
   }
@@ -167,14 +169,31 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   const tauSky = (spanHours * 3600) / driftPoints;
   const settle = 3, preN = 4, calN = 10;
   const calIntegrations = 2 * (settle + preN) + 2 * (settle + calN) + settle;
-  const scanSteps = 13, scanDwell = 5;
-  const scanOffsets = Array.from({ length: scanSteps }, (_, k) => -2.4 * width + (4.8 * width * k) / (scanSteps - 1));
+  const scanSteps = 13;
   const speed = scenario ? (spanHours * 3600) / (o.simSeconds ?? 16) : 1;
   const integration = tauSky / speed;
-  const passageMs = skyStart + (calIntegrations + driftPoints / 2) * tauSky * 1000;
+  // The elevation scan: ±2.4 widths across the sun, its lowest step kept `minScanElevation` up (a small dish's wide
+  // beam would otherwise scan into the ground, which no beam ⊗ disk fit explains): the lower side is cut short and
+  // the steps spread over what is left. A wide beam's drift takes hours, and the sun may be low by its end: the scan
+  // is then taken first, right after the calibration, when the sun is higher.
+  // (Taken first, the scan is shorter, 3 integrations a step: it delays the drift, and the sun sinks meanwhile.)
+  const sunElOver = (fromMs: number) => Math.min(...[0, 0.5, 1].map((f) => sunPosition(site, new Date(fromMs + f * scanSteps * 5 * tauSky * 1000)).el));
+  const scanRange = (el: number) => {
+    const low = Math.max(-2.4 * width, minScanElevation - el);
+    return { low, high: Math.max(low + width, Math.min(2.4 * width, 89 - el)) };
+  };
+  const elAfter = sunElOver(skyStart + (calIntegrations + driftPoints) * tauSky * 1000);
+  const elFirst = sunElOver(skyStart + calIntegrations * tauSky * 1000);
+  const scanFirst = sim && scanRange(elAfter).low > -2.4 * width && elFirst > elAfter;
+  const scanSunEl = scanFirst ? elFirst : elAfter;
+  const scanDwell = scanFirst ? 3 : 5, scanN = scanSteps * scanDwell;
+  const { low: scanLow, high: scanHigh } = scanRange(scanSunEl);
+  const scanOffsets = Array.from({ length: scanSteps }, (_, k) => scanLow + ((scanHigh - scanLow) * k) / (scanSteps - 1));
+  const passageMs = skyStart + (calIntegrations + (scanFirst ? scanN : 0) + driftPoints / 2) * tauSky * 1000;
   const sunThen = sunPosition(site, new Date(passageMs));
   const aim = { az: sunThen.az, el: sunThen.el };
   const notices: string[] = [];
+  if (sim && scanLow > -0.8 * width) notices.push(`the sun is only ${scanSunEl.toFixed(1)}° up for the elevation scan: it cannot go far below it (${scanLow.toFixed(1)}°), and the elevation offset may not be measured`);
   if (aim.el - 3 * width < 0 && aim.el < 3 * width) notices.push(`the sun is only ${aim.el.toFixed(1)}° up at the passage: ground in the beam will bend the baseline`);
   if (aim.el <= 0) throw new DriftRunError(`the sun is below the horizon at the planned passage (${new Date(passageMs).toISOString()}): start when it is up`);
 
@@ -188,7 +207,7 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   };
   return {
     sim, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
-    calIntegrations, scanSteps, scanDwell, scanOffsets, speed, integration, passageMs, aim, gain, plan, notices,
+    calIntegrations, scanSteps, scanDwell, scanOffsets, scanFirst, speed, integration, passageMs, aim, gain, plan, notices,
   };
 }
 
@@ -207,7 +226,7 @@ export function driftPlanView(o: Omit<DriftRunOptions, 'signal' | 'onProgress' |
 export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
   const {
     sim, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
-    calIntegrations, scanSteps, scanDwell, scanOffsets, speed, integration, passageMs, aim, gain, plan, notices,
+    calIntegrations, scanSteps, scanDwell, scanOffsets, scanFirst, speed, integration, passageMs, aim, gain, plan, notices,
   } = planDrift(o);
   for (const n of notices) o.onNotice?.(n);
   const mountSteps: { from: number; offset: number }[] = [];
@@ -242,7 +261,10 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const start = s.timeOfSample(0);
     const tauActual = (s.clock.speed * samplesPerIntegration) / fs; // sky s per integration
     const driftEnd = calIntegrations + driftPoints;
-    if (mount) for (let k = 0; k < scanSteps; k++) mountSteps.push({ from: (start + (driftEnd + k * scanDwell) * tauActual) * 1000, offset: scanOffsets[k]! });
+    // The scan after the drift, or (scanFirst) between the calibration and the drift, then back to the aim (offset NaN).
+    const scanAt = scanFirst ? calIntegrations : driftEnd;
+    if (mount) for (let k = 0; k < scanSteps; k++) mountSteps.push({ from: (start + (scanAt + k * scanDwell) * tauActual) * 1000, offset: scanOffsets[k]! });
+    if (mount && scanFirst) mountSteps.push({ from: (start + (scanAt + scanSteps * scanDwell) * tauActual) * 1000, offset: NaN });
     const total = driftEnd + (mount ? scanSteps * scanDwell : 0);
 
     const { rec, tracker } = s.startObservation(store, { mode: 'drift', target: 'Sun', start, extraConfig: { drift: { plan, method } } });
@@ -339,12 +361,13 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
       // samples once) is marked `moving`, and no cut uses it.
       const tEnd = t + (i.spectra * channels * s.clock.speed) / fs, margin = (4096 * s.clock.speed) / fs;
       const moving = mountSteps.some((x) => x.from / 1000 >= t - margin && x.from / 1000 <= tEnd + margin);
-      const step = mount?.step(((t + tEnd) / 2) * 1000) ?? null;
-      const k = moving ? -2 : step ? mountSteps.indexOf(step) : -1;
-      if (mount && k !== stepWritten && (moving || step)) {
+      const stepNow = mount?.step(((t + tEnd) / 2) * 1000) ?? null;
+      const k = moving ? -2 : stepNow ? mountSteps.indexOf(stepNow) : -1;
+      const step = stepNow && !Number.isNaN(stepNow.offset) ? stepNow : null;
+      if (mount && k !== stepWritten && (moving || stepNow)) {
         stepWritten = k;
         const aimNow = mount.at(t * 1000);
-        rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), ...(moving ? { moving: true } : { offset: { az: 0, el: scanOffsets[k]! } }) }, t);
+        rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), ...(moving ? { moving: true } : step ? { offset: { az: 0, el: scanOffsets[k]! } } : {}) }, t);
       }
       const power = (() => {
         const a = autos(i, channels);
