@@ -25,7 +25,7 @@ import type { CalibrationMethod, DriftPlan, DriftPlanView, DriftProgress, DriftR
 
 export type { CalibrationMethod, DriftPlan, DriftProgress, DriftRunResult };
 import { convolvedFwhm, sunDiameterDeg } from '../analysis/beam.ts';
-import { antennaTemperature, noiseDiode, yFactor, type KelvinCalibration } from '../analysis/kelvin.ts';
+import { antennaTemperature, noiseDiode, sunCalibration, yFactor, type KelvinCalibration } from '../analysis/kelvin.ts';
 import { FitError } from '../analysis/lsq.ts';
 import { countsVariance } from '../analysis/estimators.ts';
 import { radiometerCheck, type RadiometerCheck } from '../analysis/radiometer.ts';
@@ -122,7 +122,14 @@ class PlannedMount {
     return s;
   }
 
+  /** The sun calibration's on-sun reading: the mount tracks the sun's centre. */
+  onSun = false;
+
   at(t: number): { az: number; el: number } {
+    if (this.onSun) {
+      const sun = sunPosition(this.site, new Date(t));
+      return { az: sun.az, el: sun.el };
+    }
     const s = this.step(t);
     if (!s || Number.isNaN(s.offset)) return this.aim;
     const sun = sunPosition(this.site, new Date(t));
@@ -159,6 +166,9 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   const frequency = scenario?.tuning.centerFrequency ?? 1_420_405_752;
   const diode = o.diodeTemperature ?? scenario?.noiseSource.temperature;
   if (method === 'noise-diode' && !(diode && diode > 0)) throw new DriftRunError("give the noise diode's excess temperature (K), or calibrate with the hot load");
+  if (method === 'sun') {
+    if (!sim) throw new DriftRunError('calibrating on the sun needs a mount that points the dish on and off the sun (the simulator\'s): calibrate a real dish with the noise diode or the hot load');
+  }
 
   // The plan: the width the sun's passage will have (a textbook 70λ/D beam ⊗ the disk), the span ±3 widths along the track.
   const plannedBeam = (70 * speedOfLight) / frequency / diameter;
@@ -228,6 +238,11 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     sim, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
     calIntegrations, scanSteps, scanDwell, scanOffsets, scanFirst, speed, integration, passageMs, aim, gain, plan, notices,
   } = planDrift(o);
+  // The plan shows before the flux is entered; the run needs it.
+  if (method === 'sun') {
+    if (!(o.flux !== undefined && o.flux > 0)) throw new DriftRunError("calibrating on the sun needs the day's solar flux at this frequency (--flux SFU)");
+    if (o.efficiency === undefined) throw new DriftRunError("calibrating on the sun needs the dish's aperture efficiency (--efficiency E)");
+  }
   for (const n of notices) o.onNotice?.(n);
   const mountSteps: { from: number; offset: number }[] = [];
   let clockNow = () => skyStart;
@@ -272,16 +287,25 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const writer = new ObservationWriter(rec, s, tracker);
     const engine = s.engine;
     const switchLoad = (on: boolean) => {
+      if (method === 'sun') {
+        mount!.onSun = on;
+        return;
+      }
       if (!engine) throw new DriftRunError('this source cannot switch a noise diode or a hot load: calibrate with the simulator, or give the calibration');
       if (method === 'noise-diode') engine.setNoiseSource(on);
       else engine.setHotLoad(on);
     };
     const edge = Math.ceil(channels / 16);
     const flags = Array.from({ length: channels }, (_, j) => j < edge || j >= channels - edge);
+    // The sun: its antenna temperature on the beam's centre from the entered flux, efficiency and diameter, diluted by the planned beam.
+    const sunInputs = { flux: o.flux!, efficiency: o.efficiency!, diameter, beam: plan.plannedBeamDeg };
     const solve = (high: Float64Array[], low: Float64Array[]) =>
       method === 'noise-diode'
         ? noiseDiode(high, low, { tExcess: diode!, flags })
-        : yFactor(high, low, { tHot: o.hotTemperature ?? 290, tCold: o.coldTemperature ?? 10, flags });
+        : method === 'sun'
+          ? sunCalibration(high, low, { ...sunInputs, flags })
+          : yFactor(high, low, { tHot: o.hotTemperature ?? 290, tCold: o.coldTemperature ?? 10, flags });
+    const calInputs = method === 'noise-diode' ? { diodeK: diode } : method === 'sun' ? { fluxSfu: sunInputs.flux, efficiency: sunInputs.efficiency, diameterM: diameter, beamDeg: sunInputs.beam } : { hotK: o.hotTemperature ?? 290, coldK: o.coldTemperature ?? 10 };
     // The calibration's stages: a short look (reference, then diode/load) to set the gain, then the calibration itself at
     // that gain; `settle` integrations after each switch (the samples in flight) are not used.
     type Stage = 'pre-off' | 'pre-on' | 'off' | 'on' | 'done';
@@ -337,7 +361,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
           // The calibration record (store migration 6): what later integrations at this tuning and gain are scaled by.
           calRecord = store.addCalibration({
             time: t, method, channels, centerFrequency: s.source.tuning.centerFrequency, sampleRate: fs, tunerGain: typeof gainApplied === 'number' ? gainApplied : null,
-            inputs: method === 'noise-diode' ? { diodeK: diode } : { hotK: o.hotTemperature ?? 290, coldK: o.coldTemperature ?? 10 },
+            inputs: calInputs,
             gain: Array.from(cal.gain, (x) => (Number.isFinite(x) ? x : null)), tsys: cal.band.tsys.value, tsysSigma: cal.band.tsys.sigma, observationId: rec.id,
           }).id;
           advance('done', i.index);
@@ -351,7 +375,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
         rec.event('calibration', {
           unit: 'K', method, fromIntegration: i.index, measuredAt: calTime,
           tsys: c.band.tsys.value, tsysSigma: c.band.tsys.sigma, gain: c.band.gain.value, gainSigma: c.band.gain.sigma,
-          trx: c.band.trx?.value ?? null, ...(method === 'noise-diode' ? { diode } : { hot: o.hotTemperature ?? 290, cold: o.coldTemperature ?? 10 }),
+          trx: c.band.trx?.value ?? null, ...(method === 'noise-diode' ? { diode } : method === 'sun' ? calInputs : { hot: o.hotTemperature ?? 290, cold: o.coldTemperature ?? 10 }),
           perChannelGain: Array.from(c.gain, (x) => (Number.isFinite(x) ? x : null)),
         }, t);
       }
@@ -414,6 +438,8 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const correction = result.pointing_offset_deg.az !== null
       ? savePointingCorrection(o.dataDir, { az: result.pointing_offset_deg.az, el: result.pointing_offset_deg.el ?? 0, elevation: aim.el, observation: rec.id, measuredAt: new Date(end * 1000).toISOString() })
       : null;
+    // Calibrated on the sun with the entered flux, the flux measured is that flux again: no independent check of it.
+    if (method === 'sun') result.verdict.push('calibrated on the sun with the entered flux: the measured flux repeats it and does not check it (calibrate with the noise diode or the hot load to measure the flux)');
     const out: DriftRunResult = {
       observation: rec.id,
       ...result,

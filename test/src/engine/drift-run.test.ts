@@ -54,7 +54,7 @@ function trueTsys(scenario: ReturnType<typeof parseScenario>, aim: { az: number;
 interface Case {
   name: string;
   scenario: Record<string, unknown>;
-  calibration?: 'noise-diode' | 'hot-load';
+  calibration?: 'noise-diode' | 'hot-load' | 'sun';
   /** T_sys tolerance when not the issue's 5 % (a known bias, said where it is set). */
   tsysTolerance?: number;
   /** The plan takes the elevation scan before the drift (a wide beam's drift takes hours; the sun would be low after it). */
@@ -110,6 +110,17 @@ const cases: Case[] = [
       sun: { flux: 70 },
     },
   },
+  {
+    // The sun as the calibrator: on the sun's centre and off it, T_A = η·πD²/4·S/(2k) from the entered flux. The mount's
+    // error (unknown before the drift) lowers the on-sun reading: 0.05 beam here, −0.7 % of T_A.
+    name: '4 m calibrated on the sun (entered flux, η, D), η 0.6, T_sys 90 K, 45° N in May, error (+0.05°, −0.2°)',
+    calibration: 'sun',
+    scenario: {
+      seed: 16, site: { lat: 45, lon: 10 }, start: '2026-05-15T10:30:00Z',
+      antennas: [{ diameter: 4, efficiency: 0.6, tsys: 90, pointingError: { az: 0.05, el: -0.2 } }],
+      sun: { flux: 75 }, frontend: { dropProbability: 0.01 },
+    },
+  },
 ];
 
 describe('fringe drift --source on the simulator: the scenario’s hidden truth comes back', () => {
@@ -157,6 +168,8 @@ describe('fringe drift --source on the simulator: the scenario’s hidden truth 
       expect(Math.abs(r.tsys_k! / tsys - 1)).toBeLessThan(c.tsysTolerance ?? 0.05);
       expect(Math.abs(r.sun_flux_sfu! / scenario.sun.flux! - 1)).toBeLessThan(0.1);
       expect(r.expected_flux_sfu).toBe(scenario.sun.flux);
+      // On the sun, the flux is the entered one again, and the verdict says so.
+      expect(r.verdict.some((v) => /calibrated on the sun/.test(v))).toBe(c.calibration === 'sun');
       expect(r.cuts.map((x) => x.axis)).toEqual(['drift', 'el']);
       expect(r.radiometer?.passes).toBe(true);
       // The brightness temperature of the disk from the flux: T_b = S·c²/(2k·ν²·Ω) is ≈ 10⁵ K for the quiet sun.
