@@ -122,13 +122,18 @@ class PlannedMount {
     return s;
   }
 
-  /** The sun calibration's on-sun reading: the mount tracks the sun's centre. */
-  onSun = false;
+  /**
+   * The sun calibration's readings: 'on' tracks the sun's centre, 'off' tracks a point `offSun` degrees (on the sky)
+   * beside it in azimuth, at its elevation (the ground a wide beam sees is then the same in both readings).
+   */
+  sunMode: 'on' | 'off' | null = null;
+  offSun = 0;
 
   at(t: number): { az: number; el: number } {
-    if (this.onSun) {
+    if (this.sunMode) {
       const sun = sunPosition(this.site, new Date(t));
-      return { az: sun.az, el: sun.el };
+      const daz = this.sunMode === 'off' ? this.offSun / Math.max(0.05, Math.cos((sun.el * Math.PI) / 180)) : 0;
+      return { az: (sun.az + daz + 360) % 360, el: sun.el };
     }
     const s = this.step(t);
     if (!s || Number.isNaN(s.offset)) return this.aim;
@@ -247,6 +252,10 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
   const mountSteps: { from: number; offset: number }[] = [];
   let clockNow = () => skyStart;
   const mount = sim ? new PlannedMount(site, aim, mountSteps, () => clockNow()) : null;
+  if (mount && method === 'sun') {
+    mount.sunMode = 'off';
+    mount.offSun = 3 * width;
+  }
   if (!mount) {
     o.onNotice?.(`point the dish at az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}° and leave it there: the sun passes at ${new Date(passageMs).toISOString()} (without a mount the elevation offset is not measured)`);
   }
@@ -288,7 +297,8 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const engine = s.engine;
     const switchLoad = (on: boolean) => {
       if (method === 'sun') {
-        mount!.onSun = on;
+        // Back to the drift's aim after the calibration's last on-sun reading.
+        mount!.sunMode = on ? 'on' : stage === 'on' ? null : 'off';
         return;
       }
       if (!engine) throw new DriftRunError('this source cannot switch a noise diode or a hot load: calibrate with the simulator, or give the calibration');
@@ -352,6 +362,8 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
           advance('on', i.index);
         } else if (stage === 'on' && list.length === calN) {
           switchLoad(false);
+          // The sun calibration moved the dish: where it points for the drift (the aim) is recorded from here on.
+          if (method === 'sun') rec.event('pointing', { ...describeAim(s.site, { ...aim, source: 'rotator' }, t * 1000) }, t);
           cal = solve(readings.on, readings.off);
           const g = cal.band.gain.value;
           const gains = new Float32Array(2 * channels);
