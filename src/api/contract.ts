@@ -172,7 +172,7 @@ export const methods = {
     efficiency: z.number().gt(0).max(1),
     flux: z.number().gt(0).max(1e7).optional(),
     diameter: z.number().min(0.05).max(500).optional(),
-    calibration: z.enum(['noise-diode', 'hot-load']).optional(),
+    calibration: z.enum(['noise-diode', 'hot-load', 'sun']).optional(),
   }),
   /** A reduced 21 cm spectrum (src/engine/hi.ts): references by id (hot, cold, terminated input), masks in km/s LSR. */
   'hi.spectrum': z.object({ id, references: z.array(id).max(4).optional(), mask: z.array(hiRange).max(20).optional() }),
@@ -187,7 +187,7 @@ export const methods = {
   'drift.plan': z.object({
     source: sourceSpec.optional(),
     diameter: z.number().min(0.05).max(500).optional(),
-    calibration: z.enum(['noise-diode', 'hot-load']).optional(),
+    calibration: z.enum(['noise-diode', 'hot-load', 'sun']).optional(),
   }),
   'drift.flux': z.object({
     published: z.array(z.object({ mhz: z.number().gt(0).max(1e6), sfu: z.number().gt(0).max(1e7) })).min(1).max(16),

@@ -438,7 +438,8 @@ export interface PointingCorrection {
 export type PointingCorrectionView = PointingCorrection;
 
 /** The sun-drift measurement (src/engine/drift-run.ts): how it calibrates, its progress and plan, and its result. */
-export type CalibrationMethod = 'noise-diode' | 'hot-load';
+/** 'sun': on and off the sun, with the entered flux, the dish's efficiency and diameter (analysis/kelvin.ts sunCalibration). */
+export type CalibrationMethod = 'noise-diode' | 'hot-load' | 'sun';
 
 export interface DriftProgress {
   phase: 'calibrate' | 'drift' | 'scan';

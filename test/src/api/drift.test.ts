@@ -21,7 +21,11 @@ describe('drift.run', () => {
     const call = dispatcher(station);
     try {
       await expect(call('drift.run', { efficiency: 1.5 })).rejects.toThrow(/efficiency/);
-      await expect(call('drift.run', { efficiency: 0.6, calibration: 'sun' })).rejects.toThrow(/calibration/);
+      await expect(call('drift.run', { efficiency: 0.6, calibration: 'moon' })).rejects.toThrow(/calibration/);
+      // The sun as calibrator needs the day's flux to run (its plan shows without it); a real dish without a mount cannot use it.
+      await expect(call('drift.run', { efficiency: 0.6, calibration: 'sun' })).rejects.toThrow(/solar flux/);
+      expect(((await call('drift.plan', { calibration: 'sun' })) as DriftPlanView).calibration).toBe('sun');
+      await expect(call('drift.plan', { source: 'rtlsdr:0', diameter: 3, calibration: 'sun' })).rejects.toThrow(/mount/);
       await expect(call('drift.run', { efficiency: 0.6, source: 'nonsense:1' })).rejects.toThrow(/source/);
       // Before Start: the plan for the station's scenario (its site, its 4 m dish, its sky clock), the day's flux interpolated.
       const plan = (await call('drift.plan', {})) as DriftPlanView;
