@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beamFwhm } from '../../devices/sim/beam.ts';
+import { beamFwhm, solarFlux } from '../../devices/sim/beam.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
 import { e2eSetup, e2eTest, framesDrawn, openSession, plotFits, shots } from './harness.ts';
 
@@ -162,10 +162,10 @@ describe.skipIf(skip)('the Drift wizard', { timeout: e2eTest }, () => {
   });
 });
 
-describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 14° beam the elevation scan cannot fit)', { timeout: e2eTest }, () => {
+describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 14.5° beam, its elevation scan taken first, 10° up)', { timeout: e2eTest }, () => {
   const s = session();
 
-  it('gives the beam, the az pointing, T_sys and the flux, and says what the data cannot decide instead of an elevation offset', async () => {
+  it('gives the beam, both pointing offsets, T_sys and the flux of the default dish, each fitted and plotted', async () => {
     const { page, server: station, consoleErrors } = s;
     await page.goto(`${station.base}#/drift`);
     await page.locator('[data-testid=drift-site]', { hasText: '52.00° N' }).waitFor();
@@ -179,18 +179,25 @@ describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 
     await page.getByTestId('drift-result').waitFor();
     const beam = beamFwhm(1, 1_420_405_752);
     expect(Math.abs((await number(page, 'drift-hpbw')) / beam - 1)).toBeLessThan(0.03);
-    // The default dish points where its mount says: az within a tenth of the beam of 0.
+    // The default dish points where its mount says: az and el each within a tenth of the beam of 0.
     expect(Math.abs(await number(page, 'drift-pointing-az'))).toBeLessThan(0.1 * beam);
-    expect(await page.locator('[data-testid=drift-pointing-el] .readout-value').textContent()).toBe('—');
-    const verdict = await page.getByTestId('drift-verdict').textContent();
-    expect(verdict).toMatch(/What the data cannot decide/);
-    expect(verdict).toMatch(/el cut could not be fitted/);
-    expect(verdict).toMatch(/lower limits/);
-    // The failed cut is still plotted, its points without a fit.
-    await page.waitForFunction(() => ((document.querySelector('[data-testid=drift-fit-el]') as unknown as { data?: unknown[] } | null)?.data?.length ?? 0) === 3);
-    expect((await traceLengths(page, 'drift-fit-el'))[2]).toBe(0);
-    expect(await page.getByTestId('drift-cut-error-el').textContent()).toMatch(/^Not fitted: the beam ⊗ disk fit cannot explain the data/);
-    expect(await page.getByTestId('drift-residuals-el').count()).toBe(0);
+    expect(Math.abs(await number(page, 'drift-pointing-el'))).toBeLessThan(0.1 * beam);
+    // The default scenario's sun: its quiet-sun spectrum scaled to 60 sfu at 1415 MHz, 60.11 sfu at 1420.4 MHz.
+    const flux = await number(page, 'drift-flux-result');
+    expect(Math.abs(flux / solarFlux(1_420_405_752, 60) - 1)).toBeLessThan(0.1);
+    const tsys = await number(page, 'drift-tsys');
+    const calTsys = Number((await page.getByTestId('drift-tsys').textContent())!.match(/calibration \(noise-diode\): (\d+\.\d)/)![1]);
+    expect(Math.abs(tsys / calTsys - 1)).toBeLessThan(0.05);
+    expect(await page.getByTestId('drift-verdict').textContent()).toBe('Every number above is measured.');
+    // Both cuts fitted and plotted, with residuals.
+    for (const axis of ['drift', 'el']) {
+      await page.waitForFunction((id) => ((document.querySelector(`[data-testid=${id}]`) as unknown as { data?: unknown[] } | null)?.data?.length ?? 0) === 3, `drift-fit-${axis}`);
+      const [, measured, fit] = await traceLengths(page, `drift-fit-${axis}`);
+      expect(measured).toBeGreaterThan(axis === 'drift' ? 50 : 6);
+      expect(fit).toBe(241);
+      expect(await page.getByTestId(`drift-cut-error-${axis}`).count()).toBe(0);
+    }
+    await plotFits(page, 'drift-fit-el');
     await framesDrawn(page);
     await page.screenshot({ path: join(shots, 'drift-result-default-1440.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);

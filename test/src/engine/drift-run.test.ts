@@ -55,8 +55,6 @@ interface Case {
   name: string;
   scenario: Record<string, unknown>;
   calibration?: 'noise-diode' | 'hot-load' | 'sun';
-  /** T_sys tolerance when not the issue's 5 % (a known bias, said where it is set). */
-  tsysTolerance?: number;
   /** The plan takes the elevation scan before the drift (a wide beam's drift takes hours; the sun would be low after it). */
   scanFirst?: boolean;
 }
@@ -97,13 +95,12 @@ const cases: Case[] = [
     },
   },
   {
-    // The default scenario's site and day (the sun ≈ 28° up at the passage) with a 1 m dish: a beam of ≈ 14.5°, whose
-    // elevation scan of ±2.4 widths would reach the ground; the plan keeps its lowest step 10° up.
-    name: '1 m on the default scenario (a 14.5° beam, the sun ≈ 28° up), η 0.6, error (+0.8°, +1.2°): the elevation scan stays above the ground',
+    // The default scenario's site and day with a 1 m dish: a beam of ≈ 14.5°, whose drift takes 6.4 h of sky time, so the
+    // passage is at 18:30 UTC with the sun 14° up; its elevation scan of ±2.4 widths would reach the ground, so the plan
+    // keeps its lowest step 10° up and takes it first (at 13:34, the sun 55° up). The galactic plane crosses the beam as
+    // the sun passes (see the T_sys truth below): the flux comes out ≈ 2 % high for it.
+    name: '1 m on the default scenario (a 14.5° beam, the sun 14° up at the passage), η 0.6, error (+0.8°, +1.2°): the elevation scan stays above the ground',
     scanFirst: true,
-    // Measured: T_sys 107.5 K against 113.6 K (−5.4 %); the same dish with the scan after the drift gave −4 %: a bias of
-    // the wide beam's baseline (ground and sky over a 14.5° beam) not yet explained, left for its own issue.
-    tsysTolerance: 0.07,
     scenario: {
       seed: 15,
       antennas: [{ diameter: 1, efficiency: 0.6, tsys: 100, pointingError: { az: 0.8, el: 1.2 } }],
@@ -143,10 +140,16 @@ describe('fringe drift --source on the simulator: the scenario’s hidden truth 
       const beam = beamFwhm(a.diameter, scenario.tuning.centerFrequency);
       const el = r.plan.aim.el;
       const truth = { az: a.pointingError.az * Math.cos((el * Math.PI) / 180), el: a.pointingError.el };
-      const tsys = trueTsys(scenario, r.plan.aim, Date.parse(r.plan.passage), r.plan.gainDb);
+      // T_sys off the sun, where the baseline is measured: the simulator's at the drift's two ends (±0.45 of its span
+      // from the passage), averaged. At the passage itself the sky may differ: the default site and day put the galactic
+      // plane (the simulator's, 3° wide, not smoothed by the beam) in a 1 m dish's beam exactly as the sun passes, +2.6 K
+      // that no fit can tell from the sun (it raises the flux by 2 %, not T_sys).
+      const passage = Date.parse(r.plan.passage), half = 0.45 * r.plan.spanMinutes * 60_000;
+      const tsys = (trueTsys(scenario, r.plan.aim, passage - half, r.plan.gainDb) + trueTsys(scenario, r.plan.aim, passage + half, r.plan.gainDb)) / 2;
+      const tsysPassage = trueTsys(scenario, r.plan.aim, passage, r.plan.gainDb);
       console.log(
         `${c.name}\n  HPBW ${f(r.hpbw_deg, 4)}° (truth ${beam.toFixed(4)}°), pointing az ${f(r.pointing_offset_deg.az, 4)}° (truth ${truth.az.toFixed(4)}°), el ${f(r.pointing_offset_deg.el, 4)}° (truth ${truth.el.toFixed(4)}°), ` +
-          `T_sys ${f(r.tsys_k, 1)} K (truth ${tsys.toFixed(1)} K; calibration ${f(r.calibration.tsys_k, 1)} K), flux ${f(r.sun_flux_sfu, 1)} sfu (truth ${scenario.sun.flux} sfu), ` +
+          `T_sys ${f(r.tsys_k, 1)} K (truth ${tsys.toFixed(1)} K off the sun, ${tsysPassage.toFixed(1)} K at the passage; calibration ${f(r.calibration.tsys_k, 1)} K), flux ${f(r.sun_flux_sfu, 1)} sfu (truth ${scenario.sun.flux} sfu), ` +
           `radiometer ${f(r.radiometer?.ratio.value, 2)} ± ${f(r.radiometer?.ratio.sigma, 2)}; verdict: ${r.verdict.join(' | ') || 'none'}`,
       );
       expect(progress).toEqual(c.scanFirst ? ['calibrate', 'scan', 'drift'] : ['calibrate', 'drift', 'scan']);
@@ -165,7 +168,7 @@ describe('fringe drift --source on the simulator: the scenario’s hidden truth 
       expect(Math.abs(r.hpbw_deg! / beam - 1)).toBeLessThan(0.03);
       expect(Math.abs(r.pointing_offset_deg.az! - truth.az)).toBeLessThan(0.1 * beam);
       expect(Math.abs(r.pointing_offset_deg.el! - truth.el)).toBeLessThan(0.1 * beam);
-      expect(Math.abs(r.tsys_k! / tsys - 1)).toBeLessThan(c.tsysTolerance ?? 0.05);
+      expect(Math.abs(r.tsys_k! / tsys - 1)).toBeLessThan(0.05);
       expect(Math.abs(r.sun_flux_sfu! / scenario.sun.flux! - 1)).toBeLessThan(0.1);
       expect(r.expected_flux_sfu).toBe(scenario.sun.flux);
       // On the sun, the flux is the entered one again, and the verdict says so.
