@@ -184,6 +184,7 @@ export const methods = {
   'hi.mask.remove': z.object({ range: hiRange }),
   'uploads.cancel': z.object({ job: z.number().int().positive() }),
   'drift.series': z.object({ observation: id }),
+  'drift.stop': z.object({}),
   'drift.plan': z.object({
     source: sourceSpec.optional(),
     diameter: z.number().min(0.05).max(500).optional(),
@@ -273,6 +274,8 @@ export interface Results {
   'uploads.cancel': UploadJobView;
   /** A stored drift's cuts with the fit, for the result page's plots (engine/drift-view.ts). */
   'drift.series': Json<DriftSeriesView>;
+  /** Stops the running drift.run (which then fails saying so; its observation keeps what was recorded, interrupted); stopping: false when none runs. */
+  'drift.stop': { stopping: boolean };
   /** What a drift with these settings will do (engine/drift-run.ts planDrift), before Start. */
   'drift.plan': DriftPlanView;
   /** The day's solar flux at `mhz` from published values, log–log (analysis/solar-flux.ts). */

@@ -434,7 +434,9 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const end = start + (Math.min(totalSamples, done * samplesPerIntegration) * s.clock.speed) / fs;
     if (o.signal?.aborted || done < total) {
       rec.interrupt(o.signal?.aborted ? 'stopped before the drift ended' : 'the source ended before the drift did', end);
-      throw new DriftRunError(`the measurement stopped after ${done} of ${total} integrations (observation ${rec.id} keeps them)`);
+      throw new DriftRunError(o.signal?.aborted
+        ? `stopped after ${done} of ${total} integrations, as asked: observation #${rec.id} keeps them (interrupted)`
+        : `the measurement stopped after ${done} of ${total} integrations (observation ${rec.id} keeps them)`);
     }
     if (!cal) {
       rec.interrupt('the calibration did not complete', end);

@@ -396,9 +396,11 @@ export class Station extends EventEmitter<StationEvents> {
   runDrift(p: { source?: string; efficiency: number; flux?: number; diameter?: number; calibration?: CalibrationMethod }): Promise<DriftRunResult> {
     const source = p.source ?? 'sim';
     let last = { phase: '', done: -1, at: 0 };
+    const abort = new AbortController();
+    this.driftAbort.add(abort);
     return runDrift({
       source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir,
-      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration,
+      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration, signal: abort.signal,
       onProgress: (e) => {
         const now = Date.now();
         if (e.phase !== last.phase || e.done === e.total || (e.done - last.done >= e.total / 50 && now - last.at >= 100)) {
@@ -406,7 +408,17 @@ export class Station extends EventEmitter<StationEvents> {
           this.emit('drift', e);
         }
       },
-    });
+    }).finally(() => this.driftAbort.delete(abort));
+  }
+
+  /** The running drifts' stop switches (drift.stop). */
+  private readonly driftAbort = new Set<AbortController>();
+
+  /** Stops every running drift.run: it fails saying how far it got, its observation kept (interrupted). */
+  stopDrift(): { stopping: boolean } {
+    const stopping = this.driftAbort.size > 0;
+    for (const a of this.driftAbort) a.abort();
+    return { stopping };
   }
 
   /** What runDrift with these settings will do (the plan, where and when), before it starts. */

@@ -3,7 +3,8 @@
  * 1 Set up: the site (the station's; the simulator's sky when it observes),
  *   the dish, the frequency, the day's solar flux as published (RSTN 1415
  *   MHz, Penticton F10.7) and its log–log value at the observing frequency
- *   (`drift.flux`). 2 Calibration to kelvin: noise diode or hot load.
+ *   (`drift.flux`). 2 Calibration to kelvin: noise diode, hot load, or the
+ *   sun itself (its entered flux and the dish's efficiency and diameter).
  * 3 Plan (`drift.plan`: the passage, where the dish points and when; a dish
  *   without a mount is told where to point) and Start (`drift.run`), with
  *   the power in K against the sun's offset plotted live from the 'drift'
@@ -20,7 +21,7 @@ import '../drift.css';
 
 type Plan = Result<'drift.plan'>;
 type Flux = Result<'drift.flux'>;
-type Method = 'noise-diode' | 'hot-load';
+type Method = 'noise-diode' | 'hot-load' | 'sun';
 type Step = 1 | 2 | 3 | 4;
 
 const stepNames: Record<Step, string> = { 1: 'Set up', 2: 'Calibrate', 3: 'Plan & run', 4: 'Result' };
@@ -43,6 +44,7 @@ export function Drift({ station }: { station: StationView }) {
   const [points, setPoints] = useState<LivePoints>(emptyPoints);
   const [runError, setRunError] = useState<string | null>(null);
   const [result, setResult] = useState<Result<'drift.run'> | null>(null);
+  const [stopping, setStopping] = useState(false);
   const open = station.connection === 'open';
 
   const dish = diameter.trim() === '' ? undefined : Number(diameter);
@@ -119,7 +121,20 @@ export function Drift({ station }: { station: StationView }) {
     }),
   }), [points]);
 
-  const canNext = step === 1 ? !setupProblem && !!plan : step === 2 ? !!plan : false;
+  // The sun as calibrator: its antenna temperature comes from the entered flux, the efficiency and the diameter.
+  const calProblem = method === 'sun' && !flux ? "calibrating on the sun needs the day's solar flux: enter it in step 1 (RSTN or F10.7)" : null;
+  const canNext = step === 1 ? !setupProblem && !!plan : step === 2 ? !!plan && !calProblem : false;
+
+  const stop = async () => {
+    setStopping(true);
+    try {
+      await station.client.call('drift.stop', {});
+    } catch (err) {
+      setRunError(message(err));
+    } finally {
+      setStopping(false);
+    }
+  };
 
   return (
     <section className="drift-wizard" data-testid="drift-page">
@@ -203,8 +218,15 @@ export function Drift({ station }: { station: StationView }) {
                 <br /><span className="muted small">An absorber at ambient temperature (290 K) in front of the feed against the cold sky (10 K): the ratio of the two powers gives the receiver's and the system's temperature.</span>
               </span>
             </label>
+            <label className={`choice ${method === 'sun' ? 'on' : ''}`}>
+              <input type="radio" name="cal" checked={method === 'sun'} onChange={() => setMethod('sun')} data-testid="drift-cal-sun" />
+              <span>
+                <strong>The sun</strong>{flux ? <span className="muted"> ({flux.sfu.toFixed(1)} sfu, efficiency {efficiency}, {dish ?? plan?.diameter ?? '?'} m)</span> : null}
+                <br /><span className="muted small">The mount points the dish on the sun's centre and beside it: the sun adds T_A = η·πD²/4·S/(2k) from the flux, efficiency and diameter you entered. Needs a mount. The measured flux then repeats the entered one and does not check it.</span>
+              </span>
+            </label>
           </div>
-          {planError ? <p className="danger-text" data-testid="drift-error">{planError}</p> : null}
+          {calProblem || planError ? <p className="danger-text" data-testid="drift-error">{calProblem ?? planError}</p> : null}
           <div className="row buttons">
             <button onClick={() => setStep(1)}>Back</button>
             <button className="primary" disabled={!canNext} onClick={() => setStep(3)} data-testid="drift-next">Next: plan</button>
@@ -226,7 +248,8 @@ export function Drift({ station }: { station: StationView }) {
           {plan.notices.map((n) => <p key={n} className="banner notice drift-notice" data-testid="drift-notice">{n}</p>)}
           <div className="row buttons">
             <button onClick={() => setStep(2)} disabled={running}>Back</button>
-            <button className="primary" onClick={() => void start()} disabled={running || !open} data-testid="drift-start">{running ? 'Measuring…' : 'Start'}</button>
+            <button className="primary" onClick={() => void start()} disabled={running || !open || !!calProblem} data-testid="drift-start">{running ? 'Measuring…' : 'Start'}</button>
+            {running ? <button className="danger" onClick={() => void stop()} disabled={stopping} data-testid="drift-stop">{stopping ? 'Stopping…' : 'Stop'}</button> : null}
           </div>
           {progress || running ? (
             <div className="drift-progress" data-testid="drift-progress">

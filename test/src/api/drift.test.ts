@@ -65,6 +65,21 @@ describe('drift.run', () => {
         expect(Math.max(...c.curve!.y)).toBeGreaterThan(r.tsys_k! + 0.9 * r.sun_antenna_temp_k!);
       }
       await expect(call('drift.series', { observation: 999 })).rejects.toThrow(/999/);
+      // Stop: drift.stop while a run is under way (at its first progress event) ends it; the run fails saying so, and its
+      // observation keeps what was recorded, interrupted. With none running, stop says so.
+      expect(await call('drift.stop', {})).toEqual({ stopping: false });
+      let stopped: Promise<unknown> | null = null;
+      const stopAtFirst = () => {
+        stopped ??= call('drift.stop', {});
+      };
+      station.on('drift', stopAtFirst);
+      await expect(call('drift.run', { efficiency: 0.6, flux: 70 })).rejects.toThrow(/stopped after \d+ of \d+ integrations, as asked: observation #\d+ keeps them/);
+      station.off('drift', stopAtFirst);
+      expect(await stopped).toEqual({ stopping: true });
+      const last = station.store.listObservations().sort((a, b) => a.id - b.id).at(-1)!;
+      expect(last.id).toBeGreaterThan(r.observation);
+      expect(last.status).toBe('interrupted');
+      expect([...station.store.integrations(last.id)].length).toBeGreaterThan(0);
     } finally {
       await station.close();
     }
