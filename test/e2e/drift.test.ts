@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beamFwhm, solarFlux } from '../../devices/sim/beam.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { e2eSetup, e2eTest, framesDrawn, openSession, plotFits, shots } from './harness.ts';
+import { apiCall, e2eSetup, e2eTest, framesDrawn, openSession, plotFits, shots } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
@@ -200,6 +200,44 @@ describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 
     await plotFits(page, 'drift-fit-el');
     await framesDrawn(page);
     await page.screenshot({ path: join(shots, 'drift-result-default-1440.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(skip)('the Drift wizard: the sun as calibrator, and Stop', { timeout: e2eTest }, () => {
+  const s = session();
+
+  it('offers the sun (refused without the day’s flux), and Stop ends a running measurement saying what was kept', async () => {
+    const { page, consoleErrors } = s;
+    await page.goto(`${s.server.base}#/drift`);
+    await page.locator('[data-testid=drift-site]', { hasText: '52.00° N' }).waitFor();
+    await page.getByTestId('drift-next').click();
+    // No flux entered: the sun cannot be the calibrator, and the wizard says why.
+    await page.getByTestId('drift-cal-sun').check();
+    await page.locator('[data-testid=drift-error]', { hasText: "needs the day's solar flux" }).waitFor();
+    expect(await page.getByTestId('drift-next').isDisabled()).toBe(true);
+    await page.getByTestId('drift-step-1').click();
+    await page.getByTestId('drift-rstn').fill('60');
+    await page.locator('[data-testid=drift-flux]', { hasText: '60.0 sfu' }).waitFor();
+    await page.getByTestId('drift-next').click();
+    await page.getByTestId('drift-cal-sun').check();
+    // What the sun calibration uses: the flux, the efficiency and the simulator's 1 m dish.
+    await page.locator('[data-testid=drift-calibrate]', { hasText: '(60.0 sfu, efficiency 0.6, 1 m)' }).waitFor();
+    expect(await page.getByTestId('drift-error').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'drift-calibrate-sun-1440.png'), fullPage: true });
+    await page.getByTestId('drift-next').click();
+    await page.getByTestId('drift-start').click();
+    // Stop as soon as the measurement reports progress: it ends, says how far it got, and that the observation keeps it.
+    await page.getByTestId('drift-progress').locator('.mono').waitFor();
+    await page.getByTestId('drift-stop').click();
+    const error = page.locator('[data-testid=drift-error]', { hasText: /stopped after \d+ of \d+ integrations, as asked: observation #\d+ keeps them/ });
+    await error.waitFor();
+    expect(await page.getByTestId('drift-stop').count()).toBe(0);
+    expect(await page.getByTestId('drift-start').isEnabled()).toBe(true);
+    const id = Number((await error.textContent())!.match(/observation #(\d+)/)![1]);
+    const obs = (await apiCall(s.server.port, 'observations.get', { id })) as { status: string };
+    expect(obs.status).toBe('interrupted');
+    await page.screenshot({ path: join(shots, 'drift-stopped-1440.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 });
