@@ -35,7 +35,7 @@ export interface SpectrumEvent {
   power: Float32Array[];
   /** Per input: spectral kurtosis per channel. */
   sk: Float32Array[];
-  /** Per input: mean power summed over unflagged channels (DC, edges, SK outliers flagged). */
+  /** Per input: mean power summed over unflagged channels (DC, edges, SK outliers flagged); in kelvin (`kelvin` set) their mean, K. */
   totalPower: number[];
   clipped: number[];
   dropped: number[];

@@ -27,6 +27,14 @@ export function spectrumEvent(session: Session, i: Integration, stages: StageCou
     flagsOf.push(channelFlags(C, sk.subarray(a * C, (a + 1) * C), K));
   }
   const tuning = session.source.tuning;
+  // In kelvin the band's power is the mean over the unflagged channels (the band's system temperature), not their sum.
+  const kelvin = kelvinOf(session, i.calibration);
+  const total = (pw: Float32Array, a: number) => {
+    const sum = bandPower(pw, flagsOf[a]!);
+    if (!kelvin) return sum;
+    const n = flagsOf[a]!.reduce((c, f) => c + (f ? 0 : 1), 0);
+    return n > 0 ? sum / n : NaN;
+  };
   return {
     time: session.timeOfSample(i.firstSample),
     centerFrequency: tuning.centerFrequency,
@@ -35,12 +43,12 @@ export function spectrumEvent(session: Session, i: Integration, stages: StageCou
     spectra: K,
     power,
     sk: skOf,
-    totalPower: power.map((pw, a) => bandPower(pw, flagsOf[a]!)),
+    totalPower: power.map(total),
     clipped: i.clipped,
     dropped: i.dropped,
     stages,
     recording,
     ...(mode === 'full' && N > 1 ? { baselines: bandCoherence(i, N, C, flagsOf) } : {}),
-    kelvin: kelvinOf(session, i.calibration),
+    kelvin,
   };
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beamFwhm, solarFlux } from '../../devices/sim/beam.ts';
+import { Store } from '../../observations/store/store.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
 import { apiCall, e2eSetup, e2eTest, framesDrawn, openSession, plotFits, shots } from './harness.ts';
 
@@ -238,6 +239,41 @@ describe.skipIf(skip)('the Drift wizard: the sun as calibrator, and Stop', { tim
     const obs = (await apiCall(s.server.port, 'observations.get', { id })) as { status: string };
     expect(obs.status).toBe('interrupted');
     await page.screenshot({ path: join(shots, 'drift-stopped-1440.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(skip)('the Live page in kelvin (a calibration current for the live receiver)', { timeout: e2eTest }, () => {
+  // A calibration record for the live view's receiver (1024 channels at 1420.406 MHz, any gain): 2 K per unit in every channel.
+  const taken = Date.parse('2026-06-21T11:30:00Z') / 1000;
+  const s = session((dir) => {
+    const store = Store.open(dir);
+    try {
+      store.addCalibration({
+        time: taken, method: 'noise-diode', inputs: { diodeK: 100 }, channels: 1024, centerFrequency: 1_420_405_752, sampleRate: 2_048_000,
+        tunerGain: null, gain: Array.from({ length: 1024 }, () => 2), tsys: 100, tsysSigma: 1, observationId: null,
+      });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('draws the spectrum and the total-power strip chart in K, saying when the calibration was taken', async () => {
+    const { page, consoleErrors } = s;
+    await page.goto(s.server.url);
+    const title = (id: string) => page.$eval(`[data-testid=${id}]`, (el) => (el as unknown as { layout?: { yaxis?: { title?: { text?: string } } } }).layout?.yaxis?.title?.text ?? '');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=power-plot]') as unknown as { layout?: { yaxis?: { title?: { text?: string } } } } | null)?.layout?.yaxis?.title?.text === 'Band mean (K)');
+    expect(await page.getByTestId('power-unit').textContent()).toMatch(/in K \(the channels' mean\), calibrated 2026-06-21 11:30 UTC \(noise-diode\)$/);
+    expect(await title('spectrum-plot')).toMatch(/^Power \(K; calibrated 2026-06-21 11:30 UTC, noise-diode\)/);
+    // The strip's points in K: the band's mean, as the spectrum's own level (the same channels averaged), within 10 %.
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=power-plot]') as unknown as { data?: { y: number[] }[] } | null)?.data?.[0]?.y.filter(Number.isFinite).length ?? 0) >= 3);
+    const y = await page.$eval('[data-testid=power-plot]', (el) => (el as unknown as { data: { y: number[] }[] }).data[0]!.y.filter(Number.isFinite));
+    const spectrum = await page.$eval('[data-testid=spectrum-plot]', (el) => (el as unknown as { data: { y: number[] }[] }).data[0]!.y);
+    const middle = spectrum.slice(256, 768).filter(Number.isFinite).sort((a, b) => a - b);
+    const level = middle[Math.floor(middle.length / 2)]!;
+    expect(Math.abs(y.at(-1)! / level - 1)).toBeLessThan(0.1);
+    await framesDrawn(page);
+    await page.screenshot({ path: join(shots, 'live-kelvin-1440.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 });
