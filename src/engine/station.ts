@@ -11,6 +11,7 @@ import { Qualification } from './qualify.ts';
 import { driftPlanView, runDrift, type CalibrationMethod, type DriftProgress, type DriftRunResult } from './drift-run.ts';
 import type { DriftPlanView } from '../api/types.ts';
 import { applyCurrentCalibration } from './live-kelvin.ts';
+import { correctedPointing, loadPointingCorrection } from './pointing-correction.ts';
 import { EventEmitter } from 'node:events';
 import type { ScheduleJobView } from '../api/types.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
@@ -479,8 +480,13 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   /** Commands a move; resolves once the controller took it (the 'rotator' events show the slew). */
+  /**
+   * Points the dish at (az, el): the mount is commanded there plus the pointing correction the last sun drift stored
+   * (pointing-correction.ts, as the scheduler's tracking does), its elevation kept within −5…95°.
+   */
   async rotatorGoto(az: number, el: number): Promise<{ az: number; el: number }> {
-    return this.dish.need().goto(az, el);
+    const c = correctedPointing({ az, el }, loadPointingCorrection(this.dataDir));
+    return this.dish.need().goto(c.az, Math.max(-5, Math.min(95, c.el)));
   }
 
   async rotatorStop(): Promise<StationStatus> {

@@ -161,6 +161,28 @@ describe.skipIf(skip)('the Drift wizard', { timeout: e2eTest }, () => {
     expect(cut).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
+
+  it('the Station page’s rotator goto applies the pointing correction the drift stored, and says so', async () => {
+    const { page, server: station, consoleErrors } = s;
+    await page.goto(`${station.base}#/station`);
+    const text = page.locator('[data-testid=rotator-correction]', { hasText: /corrected by az/ });
+    await text.waitFor();
+    const m = (await text.textContent())!.match(/corrected by az ([+−])(\d+\.\d+)°, el ([+−])(\d+\.\d+)° from drift #(\d+)/)!;
+    const c = { az: (m[1] === '−' ? -1 : 1) * Number(m[2]), el: (m[3] === '−' ? -1 : 1) * Number(m[4]) };
+    // The scenario's dish points 0.4° az and 0.3° el beyond where its mount says: the correction takes each back, within 0.1 beam.
+    expect(Math.abs(c.az + truth.pointingError.az)).toBeLessThan(0.15 * beam);
+    expect(Math.abs(c.el + truth.pointingError.el)).toBeLessThan(0.1 * beam);
+    await page.getByTestId('rotator-driver').selectOption('sim');
+    await page.getByTestId('rotator-connect').click();
+    await page.getByTestId('rotator-connected').filter({ hasText: /Simulated mount/ }).waitFor();
+    await page.getByTestId('rotator-goto-az').fill('180');
+    await page.getByTestId('rotator-goto-el').fill('45');
+    await page.getByTestId('rotator-goto').click();
+    // The mount is sent to the target plus the correction (the readout: where the mount goes, to 0.1°).
+    await page.locator('[data-testid=rotator-state]', { hasText: `slewing to az ${(180 + c.az).toFixed(1)}° el ${(45 + c.el).toFixed(1)}°` }).waitFor();
+    await page.screenshot({ path: join(shots, 'drift-rotator-corrected-1440.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
 });
 
 describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 14.5° beam, its elevation scan taken first, 10° up)', { timeout: e2eTest }, () => {
