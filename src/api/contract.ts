@@ -173,6 +173,8 @@ export const methods = {
     flux: z.number().gt(0).max(1e7).optional(),
     diameter: z.number().min(0.05).max(500).optional(),
     calibration: z.enum(['noise-diode', 'hot-load', 'sun']).optional(),
+    /** The noise diode's excess temperature (K, entered: its data sheet's); the simulator's scenario's when not given. */
+    diodeK: inputs.loadTemperature.schema.optional(),
   }),
   /** A reduced 21 cm spectrum (src/engine/hi.ts): references by id (hot, cold, terminated input), masks in km/s LSR. */
   'hi.spectrum': z.object({ id, references: z.array(id).max(4).optional(), mask: z.array(hiRange).max(20).optional() }),
@@ -189,6 +191,8 @@ export const methods = {
     source: sourceSpec.optional(),
     diameter: z.number().min(0.05).max(500).optional(),
     calibration: z.enum(['noise-diode', 'hot-load', 'sun']).optional(),
+    /** The noise diode's excess temperature (K, entered: its data sheet's); the simulator's scenario's when not given. */
+    diodeK: inputs.loadTemperature.schema.optional(),
   }),
   'drift.flux': z.object({
     published: z.array(z.object({ mhz: z.number().gt(0).max(1e6), sfu: z.number().gt(0).max(1e7) })).min(1).max(16),

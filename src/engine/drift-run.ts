@@ -170,7 +170,9 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   const site = scenario ? { name: 'simulator', lat: scenario.site.lat, lon: ((((scenario.site.lon + 180) % 360) + 360) % 360) - 180, altitude: 0 } : settings.site;
   const frequency = scenario?.tuning.centerFrequency ?? 1_420_405_752;
   const diode = o.diodeTemperature ?? scenario?.noiseSource.temperature;
-  if (method === 'noise-diode' && !(diode && diode > 0)) throw new DriftRunError("give the noise diode's excess temperature (K), or calibrate with the hot load");
+  if (method === 'noise-diode' && !(diode && diode > 0)) {
+    throw new DriftRunError("give the noise diode's excess temperature (K) from its data sheet (an ENR of E dB is 290·10^(E/10) K): --diode K, or the wizard's field; or calibrate with the hot load");
+  }
   if (method === 'sun') {
     if (!sim) throw new DriftRunError('calibrating on the sun needs a mount that points the dish on and off the sun (the simulator\'s): calibrate a real dish with the noise diode or the hot load');
   }

@@ -35,6 +35,7 @@ export function Drift({ station }: { station: StationView }) {
   const [rstn, setRstn] = useState('');
   const [f107, setF107] = useState('');
   const [method, setMethod] = useState<Method>('noise-diode');
+  const [diodeK, setDiodeK] = useState('');
   const [plan, setPlan] = useState<Plan | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
   const [flux, setFlux] = useState<Flux | null>(null);
@@ -48,6 +49,9 @@ export function Drift({ station }: { station: StationView }) {
   const open = station.connection === 'open';
 
   const dish = diameter.trim() === '' ? undefined : Number(diameter);
+  // The noise diode's excess temperature as entered (K); empty: the simulator's own (a real dish's plan then asks for it).
+  const diode = method === 'noise-diode' && diodeK.trim() !== '' ? Number(diodeK) : undefined;
+  const diodeProblem = diode !== undefined && !(diode > 0 && diode <= 1e5) ? "the noise diode's excess temperature is in kelvin, above 0 and at most 100000" : null;
   const eff = Number(efficiency);
   const setupProblem =
     dish !== undefined && !(dish >= 0.05 && dish <= 500) ? 'the dish diameter is in metres, 0.05 to 500'
@@ -56,16 +60,16 @@ export function Drift({ station }: { station: StationView }) {
 
   // The plan for these settings, from the station (the ephemeris, the simulator's sky and mount).
   useEffect(() => {
-    if (!open || setupProblem) return;
+    if (!open || setupProblem || diodeProblem) return;
     let live = true;
-    station.client.call('drift.plan', { ...(dish !== undefined ? { diameter: dish } : {}), calibration: method }).then(
+    station.client.call('drift.plan', { ...(dish !== undefined ? { diameter: dish } : {}), calibration: method, ...(diode !== undefined ? { diodeK: diode } : {}) }).then(
       (p) => live && (setPlan(p), setPlanError(null)),
       (err) => live && (setPlan(null), setPlanError(message(err))),
     );
     return () => {
       live = false;
     };
-  }, [open, dish, method, setupProblem, station.client]);
+  }, [open, dish, method, diode, setupProblem, diodeProblem, station.client]);
 
   // The day's flux at the observing frequency, from what was entered.
   const entered = publishedFlux(rstn, f107);
@@ -99,7 +103,7 @@ export function Drift({ station }: { station: StationView }) {
     setPoints(emptyPoints());
     try {
       const r = await station.client.call('drift.run', {
-        efficiency: eff, calibration: method, ...(dish !== undefined ? { diameter: dish } : {}), ...(flux ? { flux: Number(flux.sfu.toPrecision(4)) } : {}),
+        efficiency: eff, calibration: method, ...(dish !== undefined ? { diameter: dish } : {}), ...(diode !== undefined ? { diodeK: diode } : {}), ...(flux ? { flux: Number(flux.sfu.toPrecision(4)) } : {}),
       });
       setResult(r);
       setStep(4);
@@ -122,7 +126,7 @@ export function Drift({ station }: { station: StationView }) {
   }), [points]);
 
   // The sun as calibrator: its antenna temperature comes from the entered flux, the efficiency and the diameter.
-  const calProblem = method === 'sun' && !flux ? "calibrating on the sun needs the day's solar flux: enter it in step 1 (RSTN or F10.7)" : null;
+  const calProblem = method === 'sun' && !flux ? "calibrating on the sun needs the day's solar flux: enter it in step 1 (RSTN or F10.7)" : diodeProblem;
   const canNext = step === 1 ? !setupProblem && !!plan : step === 2 ? !!plan && !calProblem : false;
 
   const stop = async () => {
@@ -209,6 +213,13 @@ export function Drift({ station }: { station: StationView }) {
               <span>
                 <strong>Noise diode</strong>{plan?.diodeK ? <span className="muted"> ({plan.diodeK} K excess)</span> : null}
                 <br /><span className="muted small">The station reads the sky, switches the diode on (it adds a known temperature), reads again and switches it off: the difference is the gain in K per unit, and the sky reading gives T_sys.</span>
+                {method === 'noise-diode' ? (
+                  <label className="drift-diode">
+                    Excess temperature (K)
+                    <input value={diodeK} onChange={(e) => setDiodeK(e.target.value)} inputMode="decimal" placeholder={plan?.diodeK && diodeK.trim() === '' ? `${plan.diodeK} (the simulator's)` : "from the diode's data sheet"} data-testid="drift-diode" />
+                    <span className="muted small">An ENR of E dB is 290·10^(E/10) K.</span>
+                  </label>
+                ) : null}
               </span>
             </label>
             <label className={`choice ${method === 'hot-load' ? 'on' : ''}`}>

@@ -33,7 +33,13 @@ describe('drift.run', () => {
       expect(plan.transit.time.slice(0, 16)).toBe('2026-06-21T12:01');
       expect(plan.plan.plannedBeamDeg).toBeCloseTo((70 * 299_792_458) / 1_420_405_752 / 4, 6);
       await expect(call('drift.plan', { source: 'rtlsdr:0', calibration: 'hot-load' })).rejects.toThrow(/diameter/);
-      await expect(call('drift.plan', { source: 'rtlsdr:0', diameter: 3 })).rejects.toThrow(/noise diode's excess temperature/);
+      await expect(call('drift.plan', { source: 'rtlsdr:0', diameter: 3 })).rejects.toThrow(/noise diode's excess temperature \(K\) from its data sheet/);
+      // A real dish's diode: the user's number is what the plan (and the run) uses. (A real dish plans on the wall clock:
+      // at night the plan fails for the sun, not for the diode.)
+      const real = await call('drift.plan', { source: 'rtlsdr:0', diameter: 3, diodeK: 400 }).then((p) => (p as DriftPlanView).diodeK, (e: Error) => e.message);
+      if (typeof real === 'string') expect(real).toMatch(/the sun is below the horizon at the planned passage/);
+      else expect(real).toBe(400);
+      await expect(call('drift.plan', { diodeK: 0 })).rejects.toThrow(/diodeK/);
       // log–log between 1415 and 2800 MHz: 70 · (100/70)^(ln(1420.406/1415)/ln(2800/1415)).
       const flux = (await call('drift.flux', { published: [{ mhz: 2800, sfu: 100 }, { mhz: 1415, sfu: 70 }], mhz: 1420.405752 })) as { sfu: number; extrapolated: boolean };
       expect(flux.sfu).toBeCloseTo(70 * (100 / 70) ** (Math.log(1420.405752 / 1415) / Math.log(2800 / 1415)), 9);
@@ -65,6 +71,10 @@ describe('drift.run', () => {
         expect(Math.max(...c.curve!.y)).toBeGreaterThan(r.tsys_k! + 0.9 * r.sun_antenna_temp_k!);
       }
       await expect(call('drift.series', { observation: 999 })).rejects.toThrow(/999/);
+      // The diode's excess entered as twice the simulator's (100 K): every kelvin comes out twice as large, the entered number is the one used.
+      const doubled = (await call('drift.run', { efficiency: 0.6, flux: 70, diodeK: 200 })) as DriftRunView;
+      expect(doubled.calibration.tsys_k / r.calibration.tsys_k).toBeCloseTo(2, 1);
+      expect(((await call('calibration.current', {})) as { inputs: { diodeK: number } }).inputs.diodeK).toBe(200);
       // Stop: drift.stop while a run is under way (at its first progress event) ends it; the run fails saying so, and its
       // observation keeps what was recorded, interrupted. With none running, stop says so.
       expect(await call('drift.stop', {})).toEqual({ stopping: false });
