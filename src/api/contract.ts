@@ -175,6 +175,8 @@ export const methods = {
     calibration: z.enum(['noise-diode', 'hot-load', 'sun']).optional(),
     /** The noise diode's excess temperature (K, entered: its data sheet's); the simulator's scenario's when not given. */
     diodeK: inputs.loadTemperature.schema.optional(),
+    /** 'bias-tee': the dongle's bias tee powers the noise diode, so the station switches it that way (a real dongle). */
+    diodeSwitch: z.literal('bias-tee').optional(),
   }),
   /** A reduced 21 cm spectrum (src/engine/hi.ts): references by id (hot, cold, terminated input), masks in km/s LSR. */
   'hi.spectrum': z.object({ id, references: z.array(id).max(4).optional(), mask: z.array(hiRange).max(20).optional() }),
@@ -193,6 +195,8 @@ export const methods = {
     calibration: z.enum(['noise-diode', 'hot-load', 'sun']).optional(),
     /** The noise diode's excess temperature (K, entered: its data sheet's); the simulator's scenario's when not given. */
     diodeK: inputs.loadTemperature.schema.optional(),
+    /** 'bias-tee': the dongle's bias tee powers the noise diode, so the station switches it that way (a real dongle). */
+    diodeSwitch: z.literal('bias-tee').optional(),
   }),
   'drift.flux': z.object({
     published: z.array(z.object({ mhz: z.number().gt(0).max(1e6), sfu: z.number().gt(0).max(1e7) })).min(1).max(16),

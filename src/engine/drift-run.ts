@@ -63,6 +63,12 @@ export interface DriftRunOptions {
   calibration?: CalibrationMethod;
   /** The noise diode's excess temperature (K, its data sheet's); the simulator's scenario's when not given. */
   diodeTemperature?: number;
+  /**
+   * How the station switches the noise diode: 'bias-tee' — the dongle's bias tee powers it (a real station's usual
+   * diode; never where the bias tee powers an LNA, which switching would cut). Default: the simulator's own switch;
+   * a real dongle needs 'bias-tee'.
+   */
+  diodeSwitch?: 'bias-tee';
   /** Y-factor: the hot load's and the cold sky's temperatures (K, entered; default 290 and 10). */
   hotTemperature?: number;
   coldTemperature?: number;
@@ -173,6 +179,10 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   if (method === 'noise-diode' && !(diode && diode > 0)) {
     throw new DriftRunError("give the noise diode's excess temperature (K) from its data sheet (an ENR of E dB is 290·10^(E/10) K): --diode K, or the wizard's field; or calibrate with the hot load");
   }
+  if (method === 'noise-diode' && !sim && o.diodeSwitch !== 'bias-tee') {
+    throw new DriftRunError("Fringe switches a real noise diode through the dongle's bias tee: if the bias tee powers the diode, choose that switch (--diode-switch bias-tee); never when it powers an LNA, which switching would cut");
+  }
+  if (method === 'hot-load' && !sim) throw new DriftRunError('Fringe cannot swing a real hot load in front of the feed (the simulator can): calibrate a real dish with the noise diode');
   if (method === 'sun') {
     if (!sim) throw new DriftRunError('calibrating on the sun needs a mount that points the dish on and off the sun (the simulator\'s): calibrate a real dish with the noise diode or the hot load');
   }
@@ -303,6 +313,10 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
         mount!.sunMode = on ? 'on' : stage === 'on' ? null : 'off';
         return;
       }
+      if (method === 'noise-diode' && o.diodeSwitch === 'bias-tee') {
+        pendingSwitch = s.source.setBiasTee(on);
+        return;
+      }
       if (!engine) throw new DriftRunError('this source cannot switch a noise diode or a hot load: calibrate with the simulator, or give the calibration');
       if (method === 'noise-diode') engine.setNoiseSource(on);
       else engine.setHotLoad(on);
@@ -325,6 +339,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const readings: Record<'pre-off' | 'pre-on' | 'off' | 'on', Float64Array[]> = { 'pre-off': [], 'pre-on': [], off: [], on: [] };
     const countsVar: number[] = [];
     let pendingGain: Promise<unknown> | null = null;
+    let pendingSwitch: Promise<unknown> | null = null;
     let gainApplied = s.source.tuning.gain;
     let cal: KelvinCalibration | null = null;
     let calCount = 0;
@@ -420,19 +435,29 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
       o.onProgress?.({ phase, done, total, point: { offset, power, unit: kelvinFrom >= 0 && i.index >= kelvinFrom ? 'K' : 'relative' } });
     };
     const totalSamples = total * samplesPerIntegration;
-    for await (const block of s.blocks()) {
-      if (o.signal?.aborted) break;
-      s.noteBlock(block);
-      if (stage === 'pre-off') countsVar.push(countsVariance(block.data));
-      const n = Math.max(0, Math.min(block.data.length / 2, totalSamples - block.firstSample));
-      if (n > 0) for (const i of await pipeline.push(n < block.data.length / 2 ? { ...block, data: block.data.subarray(0, 2 * n) } : block)) handle(i);
-      if (pendingGain) {
-        await pendingGain;
-        pendingGain = null;
+    try {
+      for await (const block of s.blocks()) {
+        if (o.signal?.aborted) break;
+        s.noteBlock(block);
+        if (stage === 'pre-off') countsVar.push(countsVariance(block.data));
+        const n = Math.max(0, Math.min(block.data.length / 2, totalSamples - block.firstSample));
+        if (n > 0) for (const i of await pipeline.push(n < block.data.length / 2 ? { ...block, data: block.data.subarray(0, 2 * n) } : block)) handle(i);
+        if (pendingGain) {
+          await pendingGain;
+          pendingGain = null;
+        }
+        if (pendingSwitch) {
+          await pendingSwitch;
+          pendingSwitch = null;
+        }
+        if (block.firstSample + block.data.length / 2 >= totalSamples) break;
       }
-      if (block.firstSample + block.data.length / 2 >= totalSamples) break;
+      for (const i of await pipeline.end()) handle(i);
+    } catch (err) {
+      // A failure while recording (a calibration whose readings do not differ, a device gone): the observation keeps what it has.
+      if (rec.active) rec.interrupt(`failed: ${err instanceof Error ? err.message : String(err)}`, start + (done * samplesPerIntegration * s.clock.speed) / fs);
+      throw err;
     }
-    for (const i of await pipeline.end()) handle(i);
     const end = start + (Math.min(totalSamples, done * samplesPerIntegration) * s.clock.speed) / fs;
     if (o.signal?.aborted || done < total) {
       rec.interrupt(o.signal?.aborted ? 'stopped before the drift ended' : 'the source ended before the drift did', end);

@@ -394,14 +394,14 @@ export class Station extends EventEmitter<StationEvents> {
    * simulator with the station's scenario), beside the live view; 'drift'
    * events report its progress, at most one a second of wall time per phase change or 2 % of it.
    */
-  runDrift(p: { source?: string; efficiency: number; flux?: number; diameter?: number; calibration?: CalibrationMethod; diodeK?: number }): Promise<DriftRunResult> {
+  runDrift(p: { source?: string; efficiency: number; flux?: number; diameter?: number; calibration?: CalibrationMethod; diodeK?: number; diodeSwitch?: 'bias-tee' }): Promise<DriftRunResult> {
     const source = p.source ?? 'sim';
     let last = { phase: '', done: -1, at: 0 };
     const abort = new AbortController();
     this.driftAbort.add(abort);
     return runDrift({
       source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir,
-      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, signal: abort.signal,
+      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch, signal: abort.signal,
       onProgress: (e) => {
         const now = Date.now();
         if (e.phase !== last.phase || e.done === e.total || (e.done - last.done >= e.total / 50 && now - last.at >= 100)) {
@@ -423,9 +423,9 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   /** What runDrift with these settings will do (the plan, where and when), before it starts. */
-  driftPlan(p: { source?: string; diameter?: number; calibration?: CalibrationMethod; diodeK?: number }): DriftPlanView {
+  driftPlan(p: { source?: string; diameter?: number; calibration?: CalibrationMethod; diodeK?: number; diodeSwitch?: 'bias-tee' }): DriftPlanView {
     const source = p.source ?? 'sim';
-    return driftPlanView({ source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK });
+    return driftPlanView({ source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch });
   }
 
   /** A raw observation through the FX core again (reprocess.ts) into a new observation; 'task' events report its progress. */

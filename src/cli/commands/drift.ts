@@ -17,7 +17,7 @@ import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine
 
 const help = `Usage: fringe drift --observation ID [--efficiency E] [--flux SFU] [--diameter M] [--json] [--db DIR]
        fringe drift --source SPEC [--scenario FILE] [--efficiency E] [--flux SFU] [--diameter M]
-                    [--calibration noise-diode|hot-load|sun] [--diode K] [--hot K] [--cold K] [--gain DB] [--json] [--db DIR]
+                    [--calibration noise-diode|hot-load|sun] [--diode K] [--diode-switch bias-tee] [--hot K] [--cold K] [--gain DB] [--json] [--db DIR]
 
 Measures the beam, the pointing, the system temperature and the sun's flux
 from a stored sun drift scan or stepped cross-scan: each cut through the sun
@@ -46,6 +46,9 @@ Options:
   --calibration M   noise-diode (default), hot-load, or sun (on and off the sun: its
                     antenna temperature from --flux, --efficiency and the diameter)
   --diode K         the noise diode's excess temperature (K; the simulator's scenario says its own)
+  --diode-switch bias-tee
+                    the dongle's bias tee powers the noise diode: the station switches
+                    it so (a real dongle needs this; never when the bias tee powers an LNA)
   --hot K, --cold K the hot load's and the cold sky's temperatures for the Y-factor (default 290, 10)
   --gain DB         tuner gain (default: one that keeps the sun's peak inside the 8-bit range)
   --efficiency E    the dish's aperture efficiency, 0–1, for the flux
@@ -73,6 +76,8 @@ export interface DriftLiveArgs {
   scenario: string | undefined;
   calibration: CalibrationMethod;
   diode: number | undefined;
+  /** 'bias-tee': the dongle's bias tee powers (and so switches) the noise diode. */
+  diodeSwitch: 'bias-tee' | undefined;
   hot: number | undefined;
   cold: number | undefined;
   gain: number | undefined;
@@ -98,7 +103,7 @@ export function parse(argv: string[]): DriftArgs {
     options: {
       observation: { type: 'string' }, efficiency: { type: 'string' }, diameter: { type: 'string' }, flux: { type: 'string' },
       source: { type: 'string' }, scenario: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, report: { type: 'string' },
-      calibration: { type: 'string' }, diode: { type: 'string' }, hot: { type: 'string' }, cold: { type: 'string' }, gain: { type: 'string' },
+      calibration: { type: 'string' }, diode: { type: 'string' }, 'diode-switch': { type: 'string' }, hot: { type: 'string' }, cold: { type: 'string' }, gain: { type: 'string' },
     },
   });
   const observation = option('--observation', values.observation, inputs.observationId);
@@ -113,9 +118,11 @@ export function parse(argv: string[]): DriftArgs {
     if (calibration !== 'noise-diode' && calibration !== 'hot-load' && calibration !== 'sun') throw new UsageError(`--calibration must be noise-diode, hot-load or sun (got '${values.calibration}')`);
     if (calibration === 'sun' && (values.flux === undefined || values.efficiency === undefined)) throw new UsageError("--calibration sun needs the day's solar flux (--flux SFU) and the dish's efficiency (--efficiency E): the sun's antenna temperature is computed from them.");
     const temperature = (name: string, v: string | undefined) => option(name, v, inputs.loadTemperature);
+    const diodeSwitch = values['diode-switch'];
+    if (diodeSwitch !== undefined && diodeSwitch !== 'bias-tee') throw new UsageError(`--diode-switch must be bias-tee (the dongle's bias tee powers the noise diode; got '${diodeSwitch}')`);
     live = {
       source, scenario: values.scenario, calibration,
-      diode: temperature('--diode', values.diode), hot: temperature('--hot', values.hot), cold: option('--cold', values.cold, inputs.coldSkyTemperature),
+      diode: temperature('--diode', values.diode), diodeSwitch, hot: temperature('--hot', values.hot), cold: option('--cold', values.cold, inputs.coldSkyTemperature),
       gain: values.gain === undefined ? undefined : (option('--gain', values.gain, inputs.gain) as number | 'auto' | undefined) === 'auto' ? undefined : (option('--gain', values.gain, inputs.gain) as number),
     };
     if (live.hot !== undefined && live.cold !== undefined && !(live.hot > live.cold)) throw new UsageError(`--hot (${live.hot} K) must be hotter than --cold (${live.cold} K).`);
@@ -219,7 +226,7 @@ async function runLive(args: DriftArgs, live: DriftLiveArgs): Promise<number> {
   try {
     const r = await runDrift({
       source: live.source, scenario: live.scenario, dataDir, diameter: args.diameter, efficiency: args.efficiency, flux: args.flux,
-      calibration: live.calibration, diodeTemperature: live.diode, hotTemperature: live.hot, coldTemperature: live.cold, gain: live.gain,
+      calibration: live.calibration, diodeTemperature: live.diode, diodeSwitch: live.diodeSwitch, hotTemperature: live.hot, coldTemperature: live.cold, gain: live.gain,
       onNotice: (n) => console.error(`fringe drift: ${n}`),
     });
     if (args.report) {

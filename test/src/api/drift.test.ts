@@ -36,7 +36,11 @@ describe('drift.run', () => {
       await expect(call('drift.plan', { source: 'rtlsdr:0', diameter: 3 })).rejects.toThrow(/noise diode's excess temperature \(K\) from its data sheet/);
       // A real dish's diode: the user's number is what the plan (and the run) uses. (A real dish plans on the wall clock:
       // at night the plan fails for the sun, not for the diode.)
-      const real = await call('drift.plan', { source: 'rtlsdr:0', diameter: 3, diodeK: 400 }).then((p) => (p as DriftPlanView).diodeK, (e: Error) => e.message);
+      // A real diode is switched through the dongle's bias tee, only when asked (it may power an LNA instead).
+      await expect(call('drift.plan', { source: 'rtlsdr:0', diameter: 3, diodeK: 400 })).rejects.toThrow(/bias tee: if the bias tee powers the diode, choose that switch/);
+      await expect(call('drift.plan', { source: 'rtlsdr:0', diameter: 3, calibration: 'hot-load' })).rejects.toThrow(/cannot swing a real hot load/);
+      await expect(call('drift.plan', { diodeSwitch: 'relay' })).rejects.toThrow(/diodeSwitch/);
+      const real = await call('drift.plan', { source: 'rtlsdr:0', diameter: 3, diodeK: 400, diodeSwitch: 'bias-tee' }).then((p) => (p as DriftPlanView).diodeK, (e: Error) => e.message);
       if (typeof real === 'string') expect(real).toMatch(/the sun is below the horizon at the planned passage/);
       else expect(real).toBe(400);
       await expect(call('drift.plan', { diodeK: 0 })).rejects.toThrow(/diodeK/);

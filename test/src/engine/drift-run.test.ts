@@ -56,6 +56,9 @@ interface Case {
   name: string;
   scenario: Record<string, unknown>;
   calibration?: 'noise-diode' | 'hot-load' | 'sun';
+  /** The diode switched through the dongle's bias tee (the real-dongle path), its excess temperature entered. */
+  diodeSwitch?: 'bias-tee';
+  diodeK?: number;
   /** The plan takes the elevation scan before the drift (a wide beam's drift takes hours; the sun would be low after it). */
   scanFirst?: boolean;
 }
@@ -109,6 +112,17 @@ const cases: Case[] = [
     },
   },
   {
+    // The real-dongle path: the diode powered by the bias tee (the station switches the bias tee, not the simulator's
+    // own switch), its excess temperature entered (150 K, the scenario's own).
+    name: '6 m, the noise diode switched by the bias tee (150 K entered), η 0.6, T_sys 70 K, 48° N in August, error (+0.1°, −0.1°)',
+    diodeSwitch: 'bias-tee', diodeK: 150,
+    scenario: {
+      seed: 19, site: { lat: 48, lon: 11 }, start: '2026-08-10T10:30:00Z',
+      antennas: [{ diameter: 6, efficiency: 0.6, tsys: 70, pointingError: { az: 0.1, el: -0.1 } }],
+      noiseSource: { temperature: 150, biasTee: true }, sun: { flux: 65 },
+    },
+  },
+  {
     // A beam (0.58°) barely wider than the sun's disk (0.53°): the drift's peak is the disk's shape as much as the beam's.
     // Seeds 18 and 19 pass; seed 17 fails the drift cut's runs test (z = −4.4: a symmetric wave in the far wings, −0.5 K
     // at ±1.05° and +0.2 K at ±1.3° under a 54 000 K peak, 3σ of the local noise; not the beam ⊗ disk formula, which the
@@ -144,7 +158,7 @@ describe('fringe drift --source on the simulator: the scenario’s hidden truth 
       const a = scenario.antennas[0]!;
       const progress: string[] = [];
       const r = await runDrift({
-        source: 'sim', scenario: file, dataDir: dir, efficiency: a.efficiency, flux: scenario.sun.flux!, calibration: c.calibration,
+        source: 'sim', scenario: file, dataDir: dir, efficiency: a.efficiency, flux: scenario.sun.flux!, calibration: c.calibration, diodeSwitch: c.diodeSwitch, diodeTemperature: c.diodeK,
         onProgress: (p) => {
           if (progress.at(-1) !== p.phase) progress.push(p.phase);
         },
@@ -211,4 +225,22 @@ describe('fringe drift --source on the simulator: the scenario’s hidden truth 
       }
     });
   }
+});
+
+describe('fringe drift: a noise diode switched by the bias tee that does not power it', () => {
+  it('fails saying the readings do not differ (was the diode really switched?), the observation kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fringe-drift-run-'));
+    dirs.push(dir);
+    const file = join(dir, 'scenario.json');
+    // The scenario's diode has its own switch (biasTee false): the bias tee switches nothing.
+    writeFileSync(file, JSON.stringify({ seed: 20, antennas: [{ diameter: 5, efficiency: 0.6, tsys: 80 }], sun: { flux: 60 } }));
+    await expect(runDrift({ source: 'sim', scenario: file, dataDir: dir, efficiency: 0.6, diodeSwitch: 'bias-tee', diodeTemperature: 100 })).rejects.toThrow(/the two readings do not differ \(was the load or diode really switched/);
+    const store = Store.open(dir);
+    try {
+      const [obs] = store.listObservations();
+      expect(obs?.status).toBe('interrupted');
+    } finally {
+      store.close();
+    }
+  });
 });
