@@ -235,6 +235,13 @@ describe.skipIf(skip)('the Drift wizard: the sun as calibrator, and Stop', { tim
     await page.goto(`${s.server.base}#/drift`);
     await page.locator('[data-testid=drift-site]', { hasText: '52.00° N' }).waitFor();
     await page.getByTestId('drift-next').click();
+    // The noise diode's excess temperature is entered here; empty, the simulator's own, which the placeholder shows.
+    expect(await page.getByTestId('drift-diode').getAttribute('placeholder')).toBe("100 (the simulator's)");
+    await page.getByTestId('drift-diode').fill('-5');
+    await page.locator('[data-testid=drift-error]', { hasText: "the noise diode's excess temperature is in kelvin" }).waitFor();
+    expect(await page.getByTestId('drift-next').isDisabled()).toBe(true);
+    await page.getByTestId('drift-diode').fill('');
+    await page.screenshot({ path: join(shots, 'drift-calibrate-diode-1440.png'), fullPage: true });
     // No flux entered: the sun cannot be the calibrator, and the wizard says why.
     await page.getByTestId('drift-cal-sun').check();
     await page.locator('[data-testid=drift-error]', { hasText: "needs the day's solar flux" }).waitFor();

@@ -214,11 +214,11 @@ export function Drift({ station }: { station: StationView }) {
                 <strong>Noise diode</strong>{plan?.diodeK ? <span className="muted"> ({plan.diodeK} K excess)</span> : null}
                 <br /><span className="muted small">The station reads the sky, switches the diode on (it adds a known temperature), reads again and switches it off: the difference is the gain in K per unit, and the sky reading gives T_sys.</span>
                 {method === 'noise-diode' ? (
-                  <label className="drift-diode">
-                    Excess temperature (K)
-                    <input value={diodeK} onChange={(e) => setDiodeK(e.target.value)} inputMode="decimal" placeholder={plan?.diodeK && diodeK.trim() === '' ? `${plan.diodeK} (the simulator's)` : "from the diode's data sheet"} data-testid="drift-diode" />
+                  <span className="drift-diode">
+                    <span>Excess temperature (K)</span>
+                    <input aria-label="noise diode excess temperature (K)" value={diodeK} onChange={(e) => setDiodeK(e.target.value)} inputMode="decimal" placeholder={plan?.diodeK && diodeK.trim() === '' ? `${plan.diodeK} (the simulator's)` : "from the diode's data sheet"} data-testid="drift-diode" />
                     <span className="muted small">An ENR of E dB is 290·10^(E/10) K.</span>
-                  </label>
+                  </span>
                 ) : null}
               </span>
             </label>
