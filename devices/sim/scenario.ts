@@ -83,9 +83,10 @@ export interface Scenario {
    * A common noise source injected into every front end (correlated across
    * inputs, for calibration): temperature (K); on at start; with period > 0 it
    * is switched on for `onTime` seconds at the start of every `period` seconds
-   * of sample time (s).
+   * of sample time (s). `biasTee`: the source is powered by the dongle's bias
+   * tee (a real station's usual diode), so switching the bias tee switches it.
    */
-  noiseSource: { temperature: number; on: boolean; period: number; onTime: number };
+  noiseSource: { temperature: number; on: boolean; period: number; onTime: number; biasTee: boolean };
   rfi: RfiTone[];
   frontend: FrontEndModel;
   /**
@@ -123,7 +124,7 @@ export function defaultScenario(): Scenario {
     antennas: [{ ...defaultAntenna, position: [0, 0, 0], pointing: { ...defaultAntenna.pointing } }],
     sun: { enabled: true, flux1415: 60, model: 'disk', flux: null },
     hydrogen: { enabled: true, lsr: true },
-    noiseSource: { temperature: 100, on: false, period: 0, onTime: 0 },
+    noiseSource: { temperature: 100, on: false, period: 0, onTime: 0, biasTee: false },
     rfi: [{ frequency: 1_419_600_000, temperature: 0.5, phase: 0 }], // +170 km/s: beside, not on, the galactic HI
     frontend: { countsRms: 20, bandpassEdge: 0.85, bandpassOrder: 8, dcOffset: [1.5, -1], dropProbability: 0, dropSamples: 16384 },
     hotLoad: { temperature: 290, on: false },
@@ -253,12 +254,13 @@ export function parseScenario(input: unknown, origin = 'scenario'): Scenario {
     s.hydrogen = { enabled: bool(x.enabled, 'hydrogen.enabled', true), lsr: bool(x.lsr, 'hydrogen.lsr', true) };
   }
   if (o.noiseSource !== undefined) {
-    const x = object(o.noiseSource, 'noiseSource', ['temperature', 'on', 'period', 'onTime']);
+    const x = object(o.noiseSource, 'noiseSource', ['temperature', 'on', 'period', 'onTime', 'biasTee']);
     s.noiseSource = {
       temperature: num(x.temperature, 'noiseSource.temperature', d.noiseSource.temperature, 0, 1e6, 'K'),
       on: bool(x.on, 'noiseSource.on', false),
       period: num(x.period, 'noiseSource.period', 0, 0, 86_400, 's'),
       onTime: num(x.onTime, 'noiseSource.onTime', 0, 0, 86_400, 's'),
+      biasTee: bool(x.biasTee, 'noiseSource.biasTee', false),
     };
   }
   if (o.rfi !== undefined) {

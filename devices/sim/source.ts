@@ -108,6 +108,8 @@ abstract class SimDevice {
   async setBiasTee(on: boolean): Promise<boolean> {
     this.check();
     this.engine.tuning.biasTee = on;
+    // A noise source powered by the bias tee (scenario noiseSource.biasTee) switches with it.
+    if (this.engine.scenario.noiseSource.biasTee) this.engine.setNoiseSource(on);
     return on;
   }
   /** Swings the hot load (an ambient absorber, scenario hotLoad) in front of every feed (true) or out (false). */

@@ -125,6 +125,9 @@ export interface DriftResult {
 /** Fewest points in a cut's fit window for outliers to be rejected (5σ, gaussian.ts); fewer, every point is kept. */
 export const minPointsForRejection = 30;
 
+/** The ratio of a cut's highest to lowest power above which its fit weights each point by its radiometer noise (∝ power). */
+export const weightedRange = 10;
+
 const mean = (v: readonly number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 /**
@@ -179,11 +182,18 @@ export function fitCut(cut: CutData, options: DriftOptions): CutResult & { fit?:
     const order = cut.sky.map((_, i) => i).sort((a, b) => cut.sky[a]! - cut.sky[b]!);
     const keep = fitWindow(order.map((i) => cut.sky[i]!), order.map((i) => cut.power[i]!));
     const sky = keep.map((k) => cut.sky[order[k]!]!), power = keep.map((k) => cut.power[order[k]!]!), coord = keep.map((k) => cut.coord[order[k]!]!);
+    // Each point's noise is the radiometer's, T/√(Bτ): proportional to its power and to 1/√(spectra averaged). Where the
+    // power spans more than a factor `weightedRange` (a big dish: the sun 10³ × T_sys) the fit is weighted so, else the
+    // peak's noise decides the baseline under it (a 25 m dish's T_sys came out 49 ± 13 K for 53.7 K); below it an
+    // unweighted fit loses little, and is what a manual fit of a small dish's scan does.
+    const spectra = cut.spectra ? keep.map((k) => cut.spectra![order[k]!]!) : null;
+    const low = Math.min(...power), high = Math.max(...power);
+    const relativeSigma = low > 0 && high / low > weightedRange && (!spectra || spectra.every((n) => n > 0)) ? power.map((p, i) => p / Math.sqrt(spectra ? spectra[i]! : 1)) : undefined;
     const dropped = cut.power.length - keep.length;
     if (sky.length < 6) return { ...empty, error: `only ${sky.length} points lie within two half-power widths of the peak: the scan's steps are too coarse for the beam` };
     // Outliers (RFI spikes, dropped integrations) are rejected only in well-sampled cuts: in a stepped scan of a dozen points the
     // local scatter of 15 neighbours spans the whole peak, and the rejection removed the SRT elevation scan's two highest points.
-    const fit = fitBeamDisk(sky, power, { baseline: 'linear', disk, span: cut.span, rejectSigma: sky.length >= minPointsForRejection ? 5 : Infinity });
+    const fit = fitBeamDisk(sky, power, { baseline: 'linear', disk, span: cut.span, relativeSigma, rejectSigma: sky.length >= minPointsForRejection ? 5 : Infinity });
     if (!(fit.peak.value > 0)) return { ...empty, error: `the fitted peak is not above the baseline (${fit.peak.value.toPrecision(3)}): no sun in this cut` };
     // The scan's coordinate is linear in the sky's along a cut (coord = sky / scale): its scale from the points.
     const scale = mean(sky.map((s, i) => (coord[i] !== 0 ? s / coord[i]! : NaN)).filter(Number.isFinite)) || 1;

@@ -27,6 +27,12 @@ export interface PeakOptions {
   baseline?: Baseline;
   /** Noise of each y (y units): one value for all, or one per point. Default: estimated from the residuals. */
   sigma?: number | ArrayLike<number>;
+  /**
+   * Relative noise of each y, its scale unknown (estimated from the residuals as without `sigma`): a total-power
+   * radiometer's noise is proportional to the power (T/√(Bτ)), so across a strong source whose peak is 10³ times
+   * the baseline an unweighted fit lets the peak's noise decide the baseline. Ignored when `sigma` is given.
+   */
+  relativeSigma?: ArrayLike<number>;
   /** Hold the centre at this x (x units), e.g. 0 when x is the distance from a known position. */
   centre?: number;
   /** Reject points this many robust σ from the fit, then refit (default 5; Infinity keeps every point). */
@@ -164,7 +170,11 @@ export function fitPeak(x: ArrayLike<number>, y: ArrayLike<number>, shape: PeakS
   const baseline = options.baseline ?? 'linear';
   const order = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a]! - x[b]!);
   const xsAll = order.map((i) => x[i]!), ysAll = order.map((i) => y[i]!);
-  const sigAll = order.map((i) => (options.sigma === undefined ? 1 : typeof options.sigma === 'number' ? options.sigma : options.sigma[i]!));
+  const relative = options.sigma === undefined && options.relativeSigma !== undefined;
+  if (relative && (options.relativeSigma!.length !== x.length || Array.from(options.relativeSigma!).some((v) => !(v > 0) || !Number.isFinite(v)))) {
+    throw new FitError(`relativeSigma needs one positive finite value per point (${x.length})`);
+  }
+  const sigAll = order.map((i) => (options.sigma === undefined ? (relative ? options.relativeSigma![i]! : 1) : typeof options.sigma === 'number' ? options.sigma : options.sigma[i]!));
   const nFree = 3 - (options.centre !== undefined ? 1 : 0) + (baseline === 'linear' ? 2 : baseline === 'constant' ? 1 : 0);
   if (xsAll.length < nFree + 2) throw new FitError(`a ${shape.name} with a ${baseline} baseline needs at least ${nFree + 2} points (got ${xsAll.length})`);
   const pivot = xsAll.reduce((s, v) => s + v, 0) / xsAll.length;
@@ -176,7 +186,7 @@ export function fitPeak(x: ArrayLike<number>, y: ArrayLike<number>, shape: PeakS
   // First rejection against a running median of 5 (no model yet, so a spike cannot pull the first fit), then against each fit.
   let keep = xsAll.map(() => true);
   if (Number.isFinite(rejectSigma)) {
-    const dev = ysAll.map((v, i) => v - median(ysAll.slice(Math.max(0, i - 2), i + 3)));
+    const dev = ysAll.map((v, i) => (v - median(ysAll.slice(Math.max(0, i - 2), i + 3))) / (relative ? sigAll[i]! : 1));
     const spread = localSpread(dev, keep, options.sigma === undefined ? null : sigAll);
     const clean = dev.map((d, i) => !(spread[i]! > 0) || Math.abs(d) <= rejectSigma * spread[i]!);
     if (clean.filter(Boolean).length >= nFree + 2) keep = clean;
@@ -191,7 +201,7 @@ export function fitPeak(x: ArrayLike<number>, y: ArrayLike<number>, shape: PeakS
     fit = levenbergMarquardt((p) => X.map((xv, i) => (Y[i]! - model(p, xv)) / S[i]!), p0, { fixed });
     p0 = fit.p;
     if (!Number.isFinite(rejectSigma)) break;
-    const raw = xsAll.map((xv, i) => ysAll[i]! - model(fit.p, xv));
+    const raw = xsAll.map((xv, i) => (ysAll[i]! - model(fit.p, xv)) / (relative ? sigAll[i]! : 1));
     const spread = localSpread(raw, keep, options.sigma === undefined ? null : sigAll);
     const next = raw.map((r, i) => !(spread[i]! > 0) || Math.abs(r) <= rejectSigma * spread[i]!);
     if (next.every((v, i) => v === keep[i])) break;
@@ -208,7 +218,7 @@ export function fitPeak(x: ArrayLike<number>, y: ArrayLike<number>, shape: PeakS
   // σ of the FWHM from σ of the width parameter through the (monotonic) map, by a small difference.
   const h = 1e-6 * Math.max(Math.abs(width), 1e-12);
   const dfw = (shape.fwhm(width + h) - shape.fwhm(width - h)) / (2 * h);
-  const noise = given ? median(sig) : Math.sqrt(reduced);
+  const noise = given ? median(sig) : relative ? Math.sqrt(reduced) * median(sig) : Math.sqrt(reduced);
   const residualsY = xs.map((xv, i) => ys[i]! - model(fit.p, xv));
   const z = runsZ(residualsY);
   const result: PeakFit = {

@@ -176,7 +176,11 @@ export const methods = {
     efficiency: z.number().gt(0).max(1),
     flux: z.number().gt(0).max(1e7).optional(),
     diameter: z.number().min(0.05).max(500).optional(),
-    calibration: z.enum(['noise-diode', 'hot-load']).optional(),
+    calibration: z.enum(['noise-diode', 'hot-load', 'sun']).optional(),
+    /** The noise diode's excess temperature (K, entered: its data sheet's); the simulator's scenario's when not given. */
+    diodeK: inputs.loadTemperature.schema.optional(),
+    /** 'bias-tee': the dongle's bias tee powers the noise diode, so the station switches it that way (a real dongle). */
+    diodeSwitch: z.literal('bias-tee').optional(),
   }),
   /** A reduced 21 cm spectrum (src/engine/hi.ts): references by id (hot, cold, terminated input), masks in km/s LSR. */
   'hi.spectrum': z.object({
@@ -196,10 +200,15 @@ export const methods = {
   'hi.mask.remove': z.object({ range: hiRange }),
   'uploads.cancel': z.object({ job: z.number().int().positive() }),
   'drift.series': z.object({ observation: id }),
+  'drift.stop': z.object({}),
   'drift.plan': z.object({
     source: sourceSpec.optional(),
     diameter: z.number().min(0.05).max(500).optional(),
-    calibration: z.enum(['noise-diode', 'hot-load']).optional(),
+    calibration: z.enum(['noise-diode', 'hot-load', 'sun']).optional(),
+    /** The noise diode's excess temperature (K, entered: its data sheet's); the simulator's scenario's when not given. */
+    diodeK: inputs.loadTemperature.schema.optional(),
+    /** 'bias-tee': the dongle's bias tee powers the noise diode, so the station switches it that way (a real dongle). */
+    diodeSwitch: z.literal('bias-tee').optional(),
   }),
   'drift.flux': z.object({
     published: z.array(z.object({ mhz: z.number().gt(0).max(1e6), sfu: z.number().gt(0).max(1e7) })).min(1).max(16),
@@ -289,6 +298,8 @@ export interface Results {
   'uploads.cancel': UploadJobView;
   /** A stored drift's cuts with the fit, for the result page's plots (engine/drift-view.ts). */
   'drift.series': Json<DriftSeriesView>;
+  /** Stops the running drift.run (which then fails saying so; its observation keeps what was recorded, interrupted); stopping: false when none runs. */
+  'drift.stop': { stopping: boolean };
   /** What a drift with these settings will do (engine/drift-run.ts planDrift), before Start. */
   'drift.plan': DriftPlanView;
   /** The day's solar flux at `mhz` from published values, log–log (analysis/solar-flux.ts). */

@@ -98,6 +98,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
     'hi.mask.remove': (p) => ({ file: hiMaskPath(station.store.dir), ranges: removeHiMask(station.store.dir, p.range) }),
     'uploads.cancel': (p) => station.uploads.cancel(p.job),
     'drift.series': (p) => driftSeries(station.store, p.observation),
+    'drift.stop': () => station.stopDrift(),
     'drift.plan': (p) => station.driftPlan(p),
     'drift.flux': (p) => fluxAt(p.published, p.mhz),
   };

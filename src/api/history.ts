@@ -16,6 +16,8 @@ export interface LiveHistory {
   power: number[][];
   /** Per point: samples dropped (all inputs) in that integration. */
   dropped: number[];
+  /** Per point: whether its power is in kelvin (a calibration applied, the spectrum's `kelvin`); absent: all relative. */
+  kelvin?: boolean[];
   /** Per point: samples that integration took in (all inputs). */
   samples: number[];
   /** Since the live view started (every integration, not only those kept): spectra, samples dropped and taken in (all inputs), and when it started (Unix s). */

@@ -35,7 +35,7 @@ export interface SpectrumEvent {
   power: Float32Array[];
   /** Per input: spectral kurtosis per channel. */
   sk: Float32Array[];
-  /** Per input: mean power summed over unflagged channels (DC, edges, SK outliers flagged). */
+  /** Per input: mean power summed over unflagged channels (DC, edges, SK outliers flagged); in kelvin (`kelvin` set) their mean, K. */
   totalPower: number[];
   clipped: number[];
   dropped: number[];
@@ -440,7 +440,8 @@ export interface PointingCorrection {
 export type PointingCorrectionView = PointingCorrection;
 
 /** The sun-drift measurement (src/engine/drift-run.ts): how it calibrates, its progress and plan, and its result. */
-export type CalibrationMethod = 'noise-diode' | 'hot-load';
+/** 'sun': on and off the sun, with the entered flux, the dish's efficiency and diameter (analysis/kelvin.ts sunCalibration). */
+export type CalibrationMethod = 'noise-diode' | 'hot-load' | 'sun';
 
 export interface DriftProgress {
   phase: 'calibrate' | 'drift' | 'scan';

@@ -25,7 +25,7 @@ import type { CalibrationMethod, DriftPlan, DriftPlanView, DriftProgress, DriftR
 
 export type { CalibrationMethod, DriftPlan, DriftProgress, DriftRunResult };
 import { convolvedFwhm, sunDiameterDeg } from '../analysis/beam.ts';
-import { antennaTemperature, noiseDiode, yFactor, type KelvinCalibration } from '../analysis/kelvin.ts';
+import { antennaTemperature, noiseDiode, sunCalibration, yFactor, type KelvinCalibration } from '../analysis/kelvin.ts';
 import { FitError } from '../analysis/lsq.ts';
 import { countsVariance } from '../analysis/estimators.ts';
 import { radiometerCheck, type RadiometerCheck } from '../analysis/radiometer.ts';
@@ -39,6 +39,8 @@ import { savePointingCorrection } from './pointing-correction.ts';
 const speedOfLight = 299_792_458;
 /** The sun's rate along its track (degrees per hour of sky time at δ = 0): 360° per solar day. */
 const sunRate = 15.041;
+/** The lowest elevation (degrees) the elevation scan steps to: below it the ground fills a small dish's beam. */
+export const minScanElevation = 10;
 
 export class DriftRunError extends Error {
   override name = 'DriftRunError';
@@ -61,6 +63,12 @@ export interface DriftRunOptions {
   calibration?: CalibrationMethod;
   /** The noise diode's excess temperature (K, its data sheet's); the simulator's scenario's when not given. */
   diodeTemperature?: number;
+  /**
+   * How the station switches the noise diode: 'bias-tee' — the dongle's bias tee powers it (a real station's usual
+   * diode; never where the bias tee powers an LNA, which switching would cut). Default: the simulator's own switch;
+   * a real dongle needs 'bias-tee'.
+   */
+  diodeSwitch?: 'bias-tee';
   /** Y-factor: the hot load's and the cold sky's temperatures (K, entered; default 290 and 10). */
   hotTemperature?: number;
   coldTemperature?: number;
@@ -120,9 +128,21 @@ class PlannedMount {
     return s;
   }
 
+  /**
+   * The sun calibration's readings: 'on' tracks the sun's centre, 'off' tracks a point `offSun` degrees (on the sky)
+   * beside it in azimuth, at its elevation (the ground a wide beam sees is then the same in both readings).
+   */
+  sunMode: 'on' | 'off' | null = null;
+  offSun = 0;
+
   at(t: number): { az: number; el: number } {
+    if (this.sunMode) {
+      const sun = sunPosition(this.site, new Date(t));
+      const daz = this.sunMode === 'off' ? this.offSun / Math.max(0.05, Math.cos((sun.el * Math.PI) / 180)) : 0;
+      return { az: (sun.az + daz + 360) % 360, el: sun.el };
+    }
     const s = this.step(t);
-    if (!s) return this.aim;
+    if (!s || Number.isNaN(s.offset)) return this.aim;
     const sun = sunPosition(this.site, new Date(t));
     return { az: sun.az, el: Math.min(90, sun.el + s.offset) };
   }
@@ -156,7 +176,16 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   const site = scenario ? { name: 'simulator', lat: scenario.site.lat, lon: ((((scenario.site.lon + 180) % 360) + 360) % 360) - 180, altitude: 0 } : settings.site;
   const frequency = scenario?.tuning.centerFrequency ?? 1_420_405_752;
   const diode = o.diodeTemperature ?? scenario?.noiseSource.temperature;
-  if (method === 'noise-diode' && !(diode && diode > 0)) throw new DriftRunError("give the noise diode's excess temperature (K), or calibrate with the hot load");
+  if (method === 'noise-diode' && !(diode && diode > 0)) {
+    throw new DriftRunError("give the noise diode's excess temperature (K) from its data sheet (an ENR of E dB is 290·10^(E/10) K): --diode K, or the wizard's field; or calibrate with the hot load");
+  }
+  if (method === 'noise-diode' && !sim && o.diodeSwitch !== 'bias-tee') {
+    throw new DriftRunError("Fringe switches a real noise diode through the dongle's bias tee: if the bias tee powers the diode, choose that switch (--diode-switch bias-tee); never when it powers an LNA, which switching would cut");
+  }
+  if (method === 'hot-load' && !sim) throw new DriftRunError('Fringe cannot swing a real hot load in front of the feed (the simulator can): calibrate a real dish with the noise diode');
+  if (method === 'sun') {
+    if (!sim) throw new DriftRunError('calibrating on the sun needs a mount that points the dish on and off the sun (the simulator\'s): calibrate a real dish with the noise diode or the hot load');
+  }
 
   // The plan: the width the sun's passage will have (a textbook 70λ/D beam ⊗ the disk), the span ±3 widths along the track.
   const plannedBeam = (70 * speedOfLight) / frequency / diameter;
@@ -167,14 +196,31 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   const tauSky = (spanHours * 3600) / driftPoints;
   const settle = 3, preN = 4, calN = 10;
   const calIntegrations = 2 * (settle + preN) + 2 * (settle + calN) + settle;
-  const scanSteps = 13, scanDwell = 5;
-  const scanOffsets = Array.from({ length: scanSteps }, (_, k) => -2.4 * width + (4.8 * width * k) / (scanSteps - 1));
+  const scanSteps = 13;
   const speed = scenario ? (spanHours * 3600) / (o.simSeconds ?? 16) : 1;
   const integration = tauSky / speed;
-  const passageMs = skyStart + (calIntegrations + driftPoints / 2) * tauSky * 1000;
+  // The elevation scan: ±2.4 widths across the sun, its lowest step kept `minScanElevation` up (a small dish's wide
+  // beam would otherwise scan into the ground, which no beam ⊗ disk fit explains): the lower side is cut short and
+  // the steps spread over what is left. A wide beam's drift takes hours, and the sun may be low by its end: the scan
+  // is then taken first, right after the calibration, when the sun is higher.
+  // (Taken first, the scan is shorter, 3 integrations a step: it delays the drift, and the sun sinks meanwhile.)
+  const sunElOver = (fromMs: number) => Math.min(...[0, 0.5, 1].map((f) => sunPosition(site, new Date(fromMs + f * scanSteps * 5 * tauSky * 1000)).el));
+  const scanRange = (el: number) => {
+    const low = Math.max(-2.4 * width, minScanElevation - el);
+    return { low, high: Math.max(low + width, Math.min(2.4 * width, 89 - el)) };
+  };
+  const elAfter = sunElOver(skyStart + (calIntegrations + driftPoints) * tauSky * 1000);
+  const elFirst = sunElOver(skyStart + calIntegrations * tauSky * 1000);
+  const scanFirst = sim && scanRange(elAfter).low > -2.4 * width && elFirst > elAfter;
+  const scanSunEl = scanFirst ? elFirst : elAfter;
+  const scanDwell = scanFirst ? 3 : 5, scanN = scanSteps * scanDwell;
+  const { low: scanLow, high: scanHigh } = scanRange(scanSunEl);
+  const scanOffsets = Array.from({ length: scanSteps }, (_, k) => scanLow + ((scanHigh - scanLow) * k) / (scanSteps - 1));
+  const passageMs = skyStart + (calIntegrations + (scanFirst ? scanN : 0) + driftPoints / 2) * tauSky * 1000;
   const sunThen = sunPosition(site, new Date(passageMs));
   const aim = { az: sunThen.az, el: sunThen.el };
   const notices: string[] = [];
+  if (sim && scanLow > -0.8 * width) notices.push(`the sun is only ${scanSunEl.toFixed(1)}° up for the elevation scan: it cannot go far below it (${scanLow.toFixed(1)}°), and the elevation offset may not be measured`);
   if (aim.el - 3 * width < 0 && aim.el < 3 * width) notices.push(`the sun is only ${aim.el.toFixed(1)}° up at the passage: ground in the beam will bend the baseline`);
   if (aim.el <= 0) throw new DriftRunError(`the sun is below the horizon at the planned passage (${new Date(passageMs).toISOString()}): start when it is up`);
 
@@ -188,7 +234,7 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   };
   return {
     sim, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
-    calIntegrations, scanSteps, scanDwell, scanOffsets, speed, integration, passageMs, aim, gain, plan, notices,
+    calIntegrations, scanSteps, scanDwell, scanOffsets, scanFirst, speed, integration, passageMs, aim, gain, plan, notices,
   };
 }
 
@@ -207,12 +253,21 @@ export function driftPlanView(o: Omit<DriftRunOptions, 'signal' | 'onProgress' |
 export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
   const {
     sim, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
-    calIntegrations, scanSteps, scanDwell, scanOffsets, speed, integration, passageMs, aim, gain, plan, notices,
+    calIntegrations, scanSteps, scanDwell, scanOffsets, scanFirst, speed, integration, passageMs, aim, gain, plan, notices,
   } = planDrift(o);
+  // The plan shows before the flux is entered; the run needs it.
+  if (method === 'sun') {
+    if (!(o.flux !== undefined && o.flux > 0)) throw new DriftRunError("calibrating on the sun needs the day's solar flux at this frequency (--flux SFU)");
+    if (o.efficiency === undefined) throw new DriftRunError("calibrating on the sun needs the dish's aperture efficiency (--efficiency E)");
+  }
   for (const n of notices) o.onNotice?.(n);
   const mountSteps: { from: number; offset: number }[] = [];
   let clockNow = () => skyStart;
   const mount = sim ? new PlannedMount(site, aim, mountSteps, () => clockNow()) : null;
+  if (mount && method === 'sun') {
+    mount.sunMode = 'off';
+    mount.offSun = 3 * width;
+  }
   if (!mount) {
     o.onNotice?.(`point the dish at az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}° and leave it there: the sun passes at ${new Date(passageMs).toISOString()} (without a mount the elevation offset is not measured)`);
   }
@@ -242,7 +297,10 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const start = s.timeOfSample(0);
     const tauActual = (s.clock.speed * samplesPerIntegration) / fs; // sky s per integration
     const driftEnd = calIntegrations + driftPoints;
-    if (mount) for (let k = 0; k < scanSteps; k++) mountSteps.push({ from: (start + (driftEnd + k * scanDwell) * tauActual) * 1000, offset: scanOffsets[k]! });
+    // The scan after the drift, or (scanFirst) between the calibration and the drift, then back to the aim (offset NaN).
+    const scanAt = scanFirst ? calIntegrations : driftEnd;
+    if (mount) for (let k = 0; k < scanSteps; k++) mountSteps.push({ from: (start + (scanAt + k * scanDwell) * tauActual) * 1000, offset: scanOffsets[k]! });
+    if (mount && scanFirst) mountSteps.push({ from: (start + (scanAt + scanSteps * scanDwell) * tauActual) * 1000, offset: NaN });
     const total = driftEnd + (mount ? scanSteps * scanDwell : 0);
 
     const { rec, tracker } = s.startObservation(store, { mode: 'drift', target: 'Sun', start, extraConfig: { drift: { plan, method } } });
@@ -250,16 +308,30 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const writer = new ObservationWriter(rec, s, tracker);
     const engine = s.engine;
     const switchLoad = (on: boolean) => {
+      if (method === 'sun') {
+        // Back to the drift's aim after the calibration's last on-sun reading.
+        mount!.sunMode = on ? 'on' : stage === 'on' ? null : 'off';
+        return;
+      }
+      if (method === 'noise-diode' && o.diodeSwitch === 'bias-tee') {
+        pendingSwitch = s.source.setBiasTee(on);
+        return;
+      }
       if (!engine) throw new DriftRunError('this source cannot switch a noise diode or a hot load: calibrate with the simulator, or give the calibration');
       if (method === 'noise-diode') engine.setNoiseSource(on);
       else engine.setHotLoad(on);
     };
     const edge = Math.ceil(channels / 16);
     const flags = Array.from({ length: channels }, (_, j) => j < edge || j >= channels - edge);
+    // The sun: its antenna temperature on the beam's centre from the entered flux, efficiency and diameter, diluted by the planned beam.
+    const sunInputs = { flux: o.flux!, efficiency: o.efficiency!, diameter, beam: plan.plannedBeamDeg };
     const solve = (high: Float64Array[], low: Float64Array[]) =>
       method === 'noise-diode'
         ? noiseDiode(high, low, { tExcess: diode!, flags })
-        : yFactor(high, low, { tHot: o.hotTemperature ?? 290, tCold: o.coldTemperature ?? 10, flags });
+        : method === 'sun'
+          ? sunCalibration(high, low, { ...sunInputs, flags })
+          : yFactor(high, low, { tHot: o.hotTemperature ?? 290, tCold: o.coldTemperature ?? 10, flags });
+    const calInputs = method === 'noise-diode' ? { diodeK: diode } : method === 'sun' ? { fluxSfu: sunInputs.flux, efficiency: sunInputs.efficiency, diameterM: diameter, beamDeg: sunInputs.beam } : { hotK: o.hotTemperature ?? 290, coldK: o.coldTemperature ?? 10 };
     // The calibration's stages: a short look (reference, then diode/load) to set the gain, then the calibration itself at
     // that gain; `settle` integrations after each switch (the samples in flight) are not used.
     type Stage = 'pre-off' | 'pre-on' | 'off' | 'on' | 'done';
@@ -267,6 +339,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const readings: Record<'pre-off' | 'pre-on' | 'off' | 'on', Float64Array[]> = { 'pre-off': [], 'pre-on': [], off: [], on: [] };
     const countsVar: number[] = [];
     let pendingGain: Promise<unknown> | null = null;
+    let pendingSwitch: Promise<unknown> | null = null;
     let gainApplied = s.source.tuning.gain;
     let cal: KelvinCalibration | null = null;
     let calCount = 0;
@@ -306,6 +379,8 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
           advance('on', i.index);
         } else if (stage === 'on' && list.length === calN) {
           switchLoad(false);
+          // The sun calibration moved the dish: where it points for the drift (the aim) is recorded from here on.
+          if (method === 'sun') rec.event('pointing', { ...describeAim(s.site, { ...aim, source: 'rotator' }, t * 1000) }, t);
           cal = solve(readings.on, readings.off);
           const g = cal.band.gain.value;
           const gains = new Float32Array(2 * channels);
@@ -315,7 +390,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
           // The calibration record (store migration 6): what later integrations at this tuning and gain are scaled by.
           calRecord = store.addCalibration({
             time: t, method, channels, centerFrequency: s.source.tuning.centerFrequency, sampleRate: fs, tunerGain: typeof gainApplied === 'number' ? gainApplied : null,
-            inputs: method === 'noise-diode' ? { diodeK: diode } : { hotK: o.hotTemperature ?? 290, coldK: o.coldTemperature ?? 10 },
+            inputs: calInputs,
             gain: Array.from(cal.gain, (x) => (Number.isFinite(x) ? x : null)), tsys: cal.band.tsys.value, tsysSigma: cal.band.tsys.sigma, observationId: rec.id,
           }).id;
           advance('done', i.index);
@@ -329,7 +404,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
         rec.event('calibration', {
           unit: 'K', method, fromIntegration: i.index, measuredAt: calTime,
           tsys: c.band.tsys.value, tsysSigma: c.band.tsys.sigma, gain: c.band.gain.value, gainSigma: c.band.gain.sigma,
-          trx: c.band.trx?.value ?? null, ...(method === 'noise-diode' ? { diode } : { hot: o.hotTemperature ?? 290, cold: o.coldTemperature ?? 10 }),
+          trx: c.band.trx?.value ?? null, ...(method === 'noise-diode' ? { diode } : method === 'sun' ? calInputs : { hot: o.hotTemperature ?? 290, cold: o.coldTemperature ?? 10 }),
           perChannelGain: Array.from(c.gain, (x) => (Number.isFinite(x) ? x : null)),
         }, t);
       }
@@ -339,12 +414,13 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
       // samples once) is marked `moving`, and no cut uses it.
       const tEnd = t + (i.spectra * channels * s.clock.speed) / fs, margin = (4096 * s.clock.speed) / fs;
       const moving = mountSteps.some((x) => x.from / 1000 >= t - margin && x.from / 1000 <= tEnd + margin);
-      const step = mount?.step(((t + tEnd) / 2) * 1000) ?? null;
-      const k = moving ? -2 : step ? mountSteps.indexOf(step) : -1;
-      if (mount && k !== stepWritten && (moving || step)) {
+      const stepNow = mount?.step(((t + tEnd) / 2) * 1000) ?? null;
+      const k = moving ? -2 : stepNow ? mountSteps.indexOf(stepNow) : -1;
+      const step = stepNow && !Number.isNaN(stepNow.offset) ? stepNow : null;
+      if (mount && k !== stepWritten && (moving || stepNow)) {
         stepWritten = k;
         const aimNow = mount.at(t * 1000);
-        rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), ...(moving ? { moving: true } : { offset: { az: 0, el: scanOffsets[k]! } }) }, t);
+        rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), ...(moving ? { moving: true } : step ? { offset: { az: 0, el: scanOffsets[k]! } } : {}) }, t);
       }
       const power = (() => {
         const a = autos(i, channels);
@@ -359,23 +435,35 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
       o.onProgress?.({ phase, done, total, point: { offset, power, unit: kelvinFrom >= 0 && i.index >= kelvinFrom ? 'K' : 'relative' } });
     };
     const totalSamples = total * samplesPerIntegration;
-    for await (const block of s.blocks()) {
-      if (o.signal?.aborted) break;
-      s.noteBlock(block);
-      if (stage === 'pre-off') countsVar.push(countsVariance(block.data));
-      const n = Math.max(0, Math.min(block.data.length / 2, totalSamples - block.firstSample));
-      if (n > 0) for (const i of await pipeline.push(n < block.data.length / 2 ? { ...block, data: block.data.subarray(0, 2 * n) } : block)) handle(i);
-      if (pendingGain) {
-        await pendingGain;
-        pendingGain = null;
+    try {
+      for await (const block of s.blocks()) {
+        if (o.signal?.aborted) break;
+        s.noteBlock(block);
+        if (stage === 'pre-off') countsVar.push(countsVariance(block.data));
+        const n = Math.max(0, Math.min(block.data.length / 2, totalSamples - block.firstSample));
+        if (n > 0) for (const i of await pipeline.push(n < block.data.length / 2 ? { ...block, data: block.data.subarray(0, 2 * n) } : block)) handle(i);
+        if (pendingGain) {
+          await pendingGain;
+          pendingGain = null;
+        }
+        if (pendingSwitch) {
+          await pendingSwitch;
+          pendingSwitch = null;
+        }
+        if (block.firstSample + block.data.length / 2 >= totalSamples) break;
       }
-      if (block.firstSample + block.data.length / 2 >= totalSamples) break;
+      for (const i of await pipeline.end()) handle(i);
+    } catch (err) {
+      // A failure while recording (a calibration whose readings do not differ, a device gone): the observation keeps what it has.
+      if (rec.active) rec.interrupt(`failed: ${err instanceof Error ? err.message : String(err)}`, start + (done * samplesPerIntegration * s.clock.speed) / fs);
+      throw err;
     }
-    for (const i of await pipeline.end()) handle(i);
     const end = start + (Math.min(totalSamples, done * samplesPerIntegration) * s.clock.speed) / fs;
     if (o.signal?.aborted || done < total) {
       rec.interrupt(o.signal?.aborted ? 'stopped before the drift ended' : 'the source ended before the drift did', end);
-      throw new DriftRunError(`the measurement stopped after ${done} of ${total} integrations (observation ${rec.id} keeps them)`);
+      throw new DriftRunError(o.signal?.aborted
+        ? `stopped after ${done} of ${total} integrations, as asked: observation #${rec.id} keeps them (interrupted)`
+        : `the measurement stopped after ${done} of ${total} integrations (observation ${rec.id} keeps them)`);
     }
     if (!cal) {
       rec.interrupt('the calibration did not complete', end);
@@ -391,6 +479,8 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const correction = result.pointing_offset_deg.az !== null
       ? savePointingCorrection(o.dataDir, { az: result.pointing_offset_deg.az, el: result.pointing_offset_deg.el ?? 0, elevation: aim.el, observation: rec.id, measuredAt: new Date(end * 1000).toISOString() })
       : null;
+    // Calibrated on the sun with the entered flux, the flux measured is that flux again: no independent check of it.
+    if (method === 'sun') result.verdict.push('calibrated on the sun with the entered flux: the measured flux repeats it and does not check it (calibrate with the noise diode or the hot load to measure the flux)');
     const out: DriftRunResult = {
       observation: rec.id,
       ...result,

@@ -10,7 +10,7 @@ export class PowerLog {
   private h: LiveHistory = PowerLog.empty(1);
 
   private static empty(inputs: number): LiveHistory {
-    return { inputs, time: [], power: Array.from({ length: inputs }, () => []), dropped: [], samples: [], totals: { since: null, spectra: 0, dropped: 0, samples: 0 } };
+    return { inputs, time: [], power: Array.from({ length: inputs }, () => []), dropped: [], samples: [], kelvin: [], totals: { since: null, spectra: 0, dropped: 0, samples: 0 } };
   }
 
   /** Forgets everything: a new live session. */
@@ -28,9 +28,10 @@ export class PowerLog {
     e.totalPower.forEach((p, i) => h.power[i]!.push(p));
     h.dropped.push(dropped);
     h.samples.push(samples);
+    h.kelvin!.push(!!e.kelvin);
     if (h.time.length > powerHistoryLength) {
       const n = h.time.length - powerHistoryLength;
-      for (const a of [h.time, h.dropped, h.samples, ...h.power]) a.splice(0, n);
+      for (const a of [h.time, h.dropped, h.samples, h.kelvin!, ...h.power]) a.splice(0, n);
     }
     h.totals.since ??= e.time;
     h.totals.spectra++;
@@ -41,6 +42,6 @@ export class PowerLog {
   /** A copy, safe to send. */
   snapshot(): LiveHistory {
     const h = this.h;
-    return { inputs: h.inputs, time: [...h.time], power: h.power.map((p) => [...p]), dropped: [...h.dropped], samples: [...h.samples], totals: { ...h.totals } };
+    return { inputs: h.inputs, time: [...h.time], power: h.power.map((p) => [...p]), dropped: [...h.dropped], samples: [...h.samples], kelvin: [...h.kelvin!], totals: { ...h.totals } };
   }
 }

@@ -45,6 +45,14 @@ export function spectrumEvent(session: Session, i: Integration, stages: StageCou
     skOf.push(Float32Array.from(sk.subarray(a * C, (a + 1) * C)));
   }
   const tuning = session.source.tuning;
+  // In kelvin the band's power is the mean over the unflagged channels (the band's system temperature), not their sum.
+  const kelvin = kelvinOf(session, i.calibration);
+  const total = (pw: Float32Array, a: number) => {
+    const sum = bandPower(pw, flagsOf[a]!);
+    if (!kelvin) return sum;
+    const n = flagsOf[a]!.reduce((c, f) => c + (f ? 0 : 1), 0);
+    return n > 0 ? sum / n : NaN;
+  };
   return {
     time: session.timeOfSample(i.firstSample),
     centerFrequency: tuning.centerFrequency,
@@ -53,12 +61,12 @@ export function spectrumEvent(session: Session, i: Integration, stages: StageCou
     spectra: K,
     power,
     sk: skOf,
-    totalPower: power.map((pw, a) => bandPower(pw, flagsOf[a]!)),
+    totalPower: power.map(total),
     clipped: i.clipped,
     dropped: i.dropped,
     stages,
     recording,
     ...(mode === 'full' && N > 1 ? { baselines: groupBaselines(i, N, C, flagsOf) } : {}),
-    kelvin: kelvinOf(session, i.calibration),
+    kelvin,
   };
 }

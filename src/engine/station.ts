@@ -11,6 +11,7 @@ import { Qualification } from './qualify.ts';
 import { driftPlanView, runDrift, type CalibrationMethod, type DriftProgress, type DriftRunResult } from './drift-run.ts';
 import type { DriftPlanView } from '../api/types.ts';
 import { applyCurrentCalibration } from './live-kelvin.ts';
+import { correctedPointing, loadPointingCorrection } from './pointing-correction.ts';
 import { EventEmitter } from 'node:events';
 import type { ScheduleJobView } from '../api/types.ts';
 import { Scheduler } from './scheduler/scheduler.ts';
@@ -413,12 +414,14 @@ export class Station extends EventEmitter<StationEvents> {
    * simulator with the station's scenario), beside the live view; 'drift'
    * events report its progress, at most one a second of wall time per phase change or 2 % of it.
    */
-  runDrift(p: { source?: string; efficiency: number; flux?: number; diameter?: number; calibration?: CalibrationMethod }): Promise<DriftRunResult> {
+  runDrift(p: { source?: string; efficiency: number; flux?: number; diameter?: number; calibration?: CalibrationMethod; diodeK?: number; diodeSwitch?: 'bias-tee' }): Promise<DriftRunResult> {
     const source = p.source ?? 'sim';
     let last = { phase: '', done: -1, at: 0 };
+    const abort = new AbortController();
+    this.driftAbort.add(abort);
     return runDrift({
       source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir,
-      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration,
+      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch, signal: abort.signal,
       onProgress: (e) => {
         const now = Date.now();
         if (e.phase !== last.phase || e.done === e.total || (e.done - last.done >= e.total / 50 && now - last.at >= 100)) {
@@ -426,7 +429,17 @@ export class Station extends EventEmitter<StationEvents> {
           this.emit('drift', e);
         }
       },
-    });
+    }).finally(() => this.driftAbort.delete(abort));
+  }
+
+  /** The running drifts' stop switches (drift.stop). */
+  private readonly driftAbort = new Set<AbortController>();
+
+  /** Stops every running drift.run: it fails saying how far it got, its observation kept (interrupted). */
+  stopDrift(): { stopping: boolean } {
+    const stopping = this.driftAbort.size > 0;
+    for (const a of this.driftAbort) a.abort();
+    return { stopping };
   }
 
   /** A switched HI observation (hi-switch.ts) on `source` (default the simulator, with the station's scenario) through the station's rotator. */
@@ -436,9 +449,9 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   /** What runDrift with these settings will do (the plan, where and when), before it starts. */
-  driftPlan(p: { source?: string; diameter?: number; calibration?: CalibrationMethod }): DriftPlanView {
+  driftPlan(p: { source?: string; diameter?: number; calibration?: CalibrationMethod; diodeK?: number; diodeSwitch?: 'bias-tee' }): DriftPlanView {
     const source = p.source ?? 'sim';
-    return driftPlanView({ source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir, diameter: p.diameter, calibration: p.calibration });
+    return driftPlanView({ source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch });
   }
 
   /** A raw observation through the FX core again (reprocess.ts) into a new observation; 'task' events report its progress. */
@@ -493,8 +506,13 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   /** Commands a move; resolves once the controller took it (the 'rotator' events show the slew). */
+  /**
+   * Points the dish at (az, el): the mount is commanded there plus the pointing correction the last sun drift stored
+   * (pointing-correction.ts, as the scheduler's tracking does), its elevation kept within −5…95°.
+   */
   async rotatorGoto(az: number, el: number): Promise<{ az: number; el: number }> {
-    return this.dish.need().goto(az, el);
+    const c = correctedPointing({ az, el }, loadPointingCorrection(this.dataDir));
+    return this.dish.need().goto(c.az, Math.max(-5, Math.min(95, c.el)));
   }
 
   async rotatorStop(): Promise<StationStatus> {

@@ -140,6 +140,8 @@ export interface PowerHistory {
   /** Per point: samples dropped (all inputs) and taken in, so a history fetched from the engine joins the points that came meanwhile. */
   droppedAt: number[];
   samplesAt: number[];
+  /** Per point: whether its power is in kelvin (the strip chart plots the points in the current unit only). */
+  kelvinAt: boolean[];
   /** Since the live view started (the engine's count, once fetched; else since this page connected): samples dropped and taken in (all inputs), spectra, and when it started (Unix s). */
   dropped: number;
   samples: number;
@@ -155,6 +157,7 @@ function emptyHistory(inputs: number): Omit<PowerHistory, 'dropped' | 'samples' 
     time: [],
     droppedAt: [],
     samplesAt: [],
+    kelvinAt: [],
     power: Array.from({ length: inputs }, () => []),
     rows: Array.from({ length: inputs }, () => []),
     baselines: { time: [], pairs: [], coherence: [], phase: [] },
@@ -188,6 +191,8 @@ function record(h: PowerHistory, e: SpectrumEvent): void {
   keepLast(h.droppedAt, historyLength);
   h.samplesAt.push(samples);
   keepLast(h.samplesAt, historyLength);
+  h.kelvinAt.push(!!e.kelvin);
+  keepLast(h.kelvinAt, historyLength);
   h.power.forEach((p, i) => {
     p.push(e.totalPower[i] ?? NaN);
     keepLast(p, historyLength);
@@ -239,6 +244,7 @@ export function joinHistory(h: PowerHistory, past: LiveHistory): void {
     power,
     droppedAt: cut([...past.dropped, ...tail(h.droppedAt)]),
     samplesAt: cut([...past.samples, ...tail(h.samplesAt)]),
+    kelvinAt: cut([...(past.kelvin ?? past.time.map(() => false)), ...tail(h.kelvinAt)]),
     dropped: past.totals.dropped + tailDropped,
     samples: past.totals.samples + tailSamples,
     spectra: past.totals.spectra + keep,

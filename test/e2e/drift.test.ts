@@ -12,9 +12,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beamFwhm } from '../../devices/sim/beam.ts';
+import { beamFwhm, solarFlux } from '../../devices/sim/beam.ts';
+import { Store } from '../../observations/store/store.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
-import { e2eSetup, e2eTest, framesDrawn, openSession, plotFits, shots } from './harness.ts';
+import { apiCall, e2eSetup, e2eTest, framesDrawn, openSession, plotFits, shots } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
 
@@ -160,12 +161,34 @@ describe.skipIf(skip)('the Drift wizard', { timeout: e2eTest }, () => {
     expect(cut).toEqual([]);
     expect(consoleErrors).toEqual([]);
   });
+
+  it('the Station page’s rotator goto applies the pointing correction the drift stored, and says so', async () => {
+    const { page, server: station, consoleErrors } = s;
+    await page.goto(`${station.base}#/station`);
+    const text = page.locator('[data-testid=rotator-correction]', { hasText: /corrected by az/ });
+    await text.waitFor();
+    const m = (await text.textContent())!.match(/corrected by az ([+−])(\d+\.\d+)°, el ([+−])(\d+\.\d+)° from drift #(\d+)/)!;
+    const c = { az: (m[1] === '−' ? -1 : 1) * Number(m[2]), el: (m[3] === '−' ? -1 : 1) * Number(m[4]) };
+    // The scenario's dish points 0.4° az and 0.3° el beyond where its mount says: the correction takes each back, within 0.1 beam.
+    expect(Math.abs(c.az + truth.pointingError.az)).toBeLessThan(0.15 * beam);
+    expect(Math.abs(c.el + truth.pointingError.el)).toBeLessThan(0.1 * beam);
+    await page.getByTestId('rotator-driver').selectOption('sim');
+    await page.getByTestId('rotator-connect').click();
+    await page.getByTestId('rotator-connected').filter({ hasText: /Simulated mount/ }).waitFor();
+    await page.getByTestId('rotator-goto-az').fill('180');
+    await page.getByTestId('rotator-goto-el').fill('45');
+    await page.getByTestId('rotator-goto').click();
+    // The mount is sent to the target plus the correction (the readout: where the mount goes, to 0.1°).
+    await page.locator('[data-testid=rotator-state]', { hasText: `slewing to az ${(180 + c.az).toFixed(1)}° el ${(45 + c.el).toFixed(1)}°` }).waitFor();
+    await page.screenshot({ path: join(shots, 'drift-rotator-corrected-1440.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
 });
 
-describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 14° beam the elevation scan cannot fit)', { timeout: e2eTest }, () => {
+describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 14.5° beam, its elevation scan taken first, 10° up)', { timeout: e2eTest }, () => {
   const s = session();
 
-  it('gives the beam, the az pointing, T_sys and the flux, and says what the data cannot decide instead of an elevation offset', async () => {
+  it('gives the beam, both pointing offsets, T_sys and the flux of the default dish, each fitted and plotted', async () => {
     const { page, server: station, consoleErrors } = s;
     await page.goto(`${station.base}#/drift`);
     await page.locator('[data-testid=drift-site]', { hasText: '52.00° N' }).waitFor();
@@ -179,20 +202,107 @@ describe.skipIf(skip)('the Drift wizard on the default simulator (a 1 m dish: a 
     await page.getByTestId('drift-result').waitFor();
     const beam = beamFwhm(1, 1_420_405_752);
     expect(Math.abs((await number(page, 'drift-hpbw')) / beam - 1)).toBeLessThan(0.03);
-    // The default dish points where its mount says: az within a tenth of the beam of 0.
+    // The default dish points where its mount says: az and el each within a tenth of the beam of 0.
     expect(Math.abs(await number(page, 'drift-pointing-az'))).toBeLessThan(0.1 * beam);
-    expect(await page.locator('[data-testid=drift-pointing-el] .readout-value').textContent()).toBe('—');
-    const verdict = await page.getByTestId('drift-verdict').textContent();
-    expect(verdict).toMatch(/What the data cannot decide/);
-    expect(verdict).toMatch(/el cut could not be fitted/);
-    expect(verdict).toMatch(/lower limits/);
-    // The failed cut is still plotted, its points without a fit.
-    await page.waitForFunction(() => ((document.querySelector('[data-testid=drift-fit-el]') as unknown as { data?: unknown[] } | null)?.data?.length ?? 0) === 3);
-    expect((await traceLengths(page, 'drift-fit-el'))[2]).toBe(0);
-    expect(await page.getByTestId('drift-cut-error-el').textContent()).toMatch(/^Not fitted: the beam ⊗ disk fit cannot explain the data/);
-    expect(await page.getByTestId('drift-residuals-el').count()).toBe(0);
+    expect(Math.abs(await number(page, 'drift-pointing-el'))).toBeLessThan(0.1 * beam);
+    // The default scenario's sun: its quiet-sun spectrum scaled to 60 sfu at 1415 MHz, 60.11 sfu at 1420.4 MHz.
+    const flux = await number(page, 'drift-flux-result');
+    expect(Math.abs(flux / solarFlux(1_420_405_752, 60) - 1)).toBeLessThan(0.1);
+    const tsys = await number(page, 'drift-tsys');
+    const calTsys = Number((await page.getByTestId('drift-tsys').textContent())!.match(/calibration \(noise-diode\): (\d+\.\d)/)![1]);
+    expect(Math.abs(tsys / calTsys - 1)).toBeLessThan(0.05);
+    expect(await page.getByTestId('drift-verdict').textContent()).toBe('Every number above is measured.');
+    // Both cuts fitted and plotted, with residuals.
+    for (const axis of ['drift', 'el']) {
+      await page.waitForFunction((id) => ((document.querySelector(`[data-testid=${id}]`) as unknown as { data?: unknown[] } | null)?.data?.length ?? 0) === 3, `drift-fit-${axis}`);
+      const [, measured, fit] = await traceLengths(page, `drift-fit-${axis}`);
+      expect(measured).toBeGreaterThan(axis === 'drift' ? 50 : 6);
+      expect(fit).toBe(241);
+      expect(await page.getByTestId(`drift-cut-error-${axis}`).count()).toBe(0);
+    }
+    await plotFits(page, 'drift-fit-el');
     await framesDrawn(page);
     await page.screenshot({ path: join(shots, 'drift-result-default-1440.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(skip)('the Drift wizard: the sun as calibrator, and Stop', { timeout: e2eTest }, () => {
+  const s = session();
+
+  it('offers the sun (refused without the day’s flux), and Stop ends a running measurement saying what was kept', async () => {
+    const { page, consoleErrors } = s;
+    await page.goto(`${s.server.base}#/drift`);
+    await page.locator('[data-testid=drift-site]', { hasText: '52.00° N' }).waitFor();
+    await page.getByTestId('drift-next').click();
+    // The noise diode's excess temperature is entered here; empty, the simulator's own, which the placeholder shows.
+    expect(await page.getByTestId('drift-diode').getAttribute('placeholder')).toBe("100 (the simulator's)");
+    await page.getByTestId('drift-diode').fill('-5');
+    await page.locator('[data-testid=drift-error]', { hasText: "the noise diode's excess temperature is in kelvin" }).waitFor();
+    expect(await page.getByTestId('drift-next').isDisabled()).toBe(true);
+    await page.getByTestId('drift-diode').fill('');
+    await page.screenshot({ path: join(shots, 'drift-calibrate-diode-1440.png'), fullPage: true });
+    // No flux entered: the sun cannot be the calibrator, and the wizard says why.
+    await page.getByTestId('drift-cal-sun').check();
+    await page.locator('[data-testid=drift-error]', { hasText: "needs the day's solar flux" }).waitFor();
+    expect(await page.getByTestId('drift-next').isDisabled()).toBe(true);
+    await page.getByTestId('drift-step-1').click();
+    await page.getByTestId('drift-rstn').fill('60');
+    await page.locator('[data-testid=drift-flux]', { hasText: '60.0 sfu' }).waitFor();
+    await page.getByTestId('drift-next').click();
+    await page.getByTestId('drift-cal-sun').check();
+    // What the sun calibration uses: the flux, the efficiency and the simulator's 1 m dish.
+    await page.locator('[data-testid=drift-calibrate]', { hasText: '(60.0 sfu, efficiency 0.6, 1 m)' }).waitFor();
+    expect(await page.getByTestId('drift-error').count()).toBe(0);
+    await page.screenshot({ path: join(shots, 'drift-calibrate-sun-1440.png'), fullPage: true });
+    await page.getByTestId('drift-next').click();
+    await page.getByTestId('drift-start').click();
+    // Stop as soon as the measurement reports progress: it ends, says how far it got, and that the observation keeps it.
+    await page.getByTestId('drift-progress').locator('.mono').waitFor();
+    await page.getByTestId('drift-stop').click();
+    const error = page.locator('[data-testid=drift-error]', { hasText: /stopped after \d+ of \d+ integrations, as asked: observation #\d+ keeps them/ });
+    await error.waitFor();
+    expect(await page.getByTestId('drift-stop').count()).toBe(0);
+    expect(await page.getByTestId('drift-start').isEnabled()).toBe(true);
+    const id = Number((await error.textContent())!.match(/observation #(\d+)/)![1]);
+    const obs = (await apiCall(s.server.port, 'observations.get', { id })) as { status: string };
+    expect(obs.status).toBe('interrupted');
+    await page.screenshot({ path: join(shots, 'drift-stopped-1440.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(skip)('the Live page in kelvin (a calibration current for the live receiver)', { timeout: e2eTest }, () => {
+  // A calibration record for the live view's receiver (1024 channels at 1420.406 MHz, any gain): 2 K per unit in every channel.
+  const taken = Date.parse('2026-06-21T11:30:00Z') / 1000;
+  const s = session((dir) => {
+    const store = Store.open(dir);
+    try {
+      store.addCalibration({
+        time: taken, method: 'noise-diode', inputs: { diodeK: 100 }, channels: 1024, centerFrequency: 1_420_405_752, sampleRate: 2_048_000,
+        tunerGain: null, gain: Array.from({ length: 1024 }, () => 2), tsys: 100, tsysSigma: 1, observationId: null,
+      });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('draws the spectrum and the total-power strip chart in K, saying when the calibration was taken', async () => {
+    const { page, consoleErrors } = s;
+    await page.goto(s.server.url);
+    const title = (id: string) => page.$eval(`[data-testid=${id}]`, (el) => (el as unknown as { layout?: { yaxis?: { title?: { text?: string } } } }).layout?.yaxis?.title?.text ?? '');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=power-plot]') as unknown as { layout?: { yaxis?: { title?: { text?: string } } } } | null)?.layout?.yaxis?.title?.text === 'Band mean (K)');
+    expect(await page.getByTestId('power-unit').textContent()).toMatch(/in K \(the channels' mean\), calibrated 2026-06-21 11:30 UTC \(noise-diode\)$/);
+    expect(await title('spectrum-plot')).toMatch(/^Power \(K; calibrated 2026-06-21 11:30 UTC, noise-diode\)/);
+    // The strip's points in K: the band's mean, as the spectrum's own level (the same channels averaged), within 10 %.
+    await page.waitForFunction(() => ((document.querySelector('[data-testid=power-plot]') as unknown as { data?: { y: number[] }[] } | null)?.data?.[0]?.y.filter(Number.isFinite).length ?? 0) >= 3);
+    const y = await page.$eval('[data-testid=power-plot]', (el) => (el as unknown as { data: { y: number[] }[] }).data[0]!.y.filter(Number.isFinite));
+    const spectrum = await page.$eval('[data-testid=spectrum-plot]', (el) => (el as unknown as { data: { y: number[] }[] }).data[0]!.y);
+    const middle = spectrum.slice(256, 768).filter(Number.isFinite).sort((a, b) => a - b);
+    const level = middle[Math.floor(middle.length / 2)]!;
+    expect(Math.abs(y.at(-1)! / level - 1)).toBeLessThan(0.1);
+    await framesDrawn(page);
+    await page.screenshot({ path: join(shots, 'live-kelvin-1440.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine
 
 const help = `Usage: fringe drift --observation ID [--efficiency E] [--flux SFU] [--diameter M] [--json] [--db DIR]
        fringe drift --source SPEC [--scenario FILE] [--efficiency E] [--flux SFU] [--diameter M]
-                    [--calibration noise-diode|hot-load] [--diode K] [--hot K] [--cold K] [--gain DB] [--json] [--db DIR]
+                    [--calibration noise-diode|hot-load|sun] [--diode K] [--diode-switch bias-tee] [--hot K] [--cold K] [--gain DB] [--json] [--db DIR]
 
 Measures the beam, the pointing, the system temperature and the sun's flux
 from a stored sun drift scan or stepped cross-scan: each cut through the sun
@@ -32,8 +32,8 @@ own recordings are in relative units, and the kelvin fields are then null.
 With --source, the whole measurement: the transit planned from the
 ephemeris, the dish pointed ahead of the sun (the simulator's mount; a dish
 without one is told where and when), a calibration to kelvin (the noise
-diode of --diode K excess, or the hot load at --hot K against the cold sky at
---cold K), the drift recorded on the sky clock (a simulated sky runs it in
+diode of --diode K excess, the hot load at --hot K against the cold sky at
+--cold K, or the sun with the entered --flux), the drift recorded on the sky clock (a simulated sky runs it in
 seconds), an elevation scan across the sun while tracking it, then the fit.
 The observation is kept; the JSON adds plan, calibration, radiometer (the
 off-sun scatter against T_sys/√(Bτ)) and pointing_correction (saved in the
@@ -43,8 +43,12 @@ Options:
   --observation ID  the stored observation (fringe list shows them)
   --source SPEC     measure live: sim, sim:N (the simulator's antenna N), rtlsdr:0, rtltcp:HOST:PORT
   --scenario FILE   the simulator's scenario (sim sources)
-  --calibration M   noise-diode (default) or hot-load
+  --calibration M   noise-diode (default), hot-load, or sun (on and off the sun: its
+                    antenna temperature from --flux, --efficiency and the diameter)
   --diode K         the noise diode's excess temperature (K; the simulator's scenario says its own)
+  --diode-switch bias-tee
+                    the dongle's bias tee powers the noise diode: the station switches
+                    it so (a real dongle needs this; never when the bias tee powers an LNA)
   --hot K, --cold K the hot load's and the cold sky's temperatures for the Y-factor (default 290, 10)
   --gain DB         tuner gain (default: one that keeps the sun's peak inside the 8-bit range)
   --efficiency E    the dish's aperture efficiency, 0–1, for the flux
@@ -72,6 +76,8 @@ export interface DriftLiveArgs {
   scenario: string | undefined;
   calibration: CalibrationMethod;
   diode: number | undefined;
+  /** 'bias-tee': the dongle's bias tee powers (and so switches) the noise diode. */
+  diodeSwitch: 'bias-tee' | undefined;
   hot: number | undefined;
   cold: number | undefined;
   gain: number | undefined;
@@ -97,7 +103,7 @@ export function parse(argv: string[]): DriftArgs {
     options: {
       observation: { type: 'string' }, efficiency: { type: 'string' }, diameter: { type: 'string' }, flux: { type: 'string' },
       source: { type: 'string' }, scenario: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' }, report: { type: 'string' },
-      calibration: { type: 'string' }, diode: { type: 'string' }, hot: { type: 'string' }, cold: { type: 'string' }, gain: { type: 'string' },
+      calibration: { type: 'string' }, diode: { type: 'string' }, 'diode-switch': { type: 'string' }, hot: { type: 'string' }, cold: { type: 'string' }, gain: { type: 'string' },
     },
   });
   const observation = option('--observation', values.observation, inputs.observationId);
@@ -109,11 +115,14 @@ export function parse(argv: string[]): DriftArgs {
     if (spec.kind === 'file' || (spec.kind === 'group' && spec.members.some((m) => m.kind === 'file'))) throw new UsageError('--source measures live: give sim, a dongle or an rtl_tcp server (a recording is analysed with fringe import and --observation ID).');
     if (values.scenario !== undefined && !/^sim(:\d+)?$/.test(source)) throw new UsageError('--scenario is for the simulator: give --source sim (or sim:N).');
     const calibration = (values.calibration ?? 'noise-diode') as CalibrationMethod;
-    if (calibration !== 'noise-diode' && calibration !== 'hot-load') throw new UsageError(`--calibration must be noise-diode or hot-load (got '${values.calibration}')`);
+    if (calibration !== 'noise-diode' && calibration !== 'hot-load' && calibration !== 'sun') throw new UsageError(`--calibration must be noise-diode, hot-load or sun (got '${values.calibration}')`);
+    if (calibration === 'sun' && (values.flux === undefined || values.efficiency === undefined)) throw new UsageError("--calibration sun needs the day's solar flux (--flux SFU) and the dish's efficiency (--efficiency E): the sun's antenna temperature is computed from them.");
     const temperature = (name: string, v: string | undefined) => option(name, v, inputs.loadTemperature);
+    const diodeSwitch = values['diode-switch'];
+    if (diodeSwitch !== undefined && diodeSwitch !== 'bias-tee') throw new UsageError(`--diode-switch must be bias-tee (the dongle's bias tee powers the noise diode; got '${diodeSwitch}')`);
     live = {
       source, scenario: values.scenario, calibration,
-      diode: temperature('--diode', values.diode), hot: temperature('--hot', values.hot), cold: option('--cold', values.cold, inputs.coldSkyTemperature),
+      diode: temperature('--diode', values.diode), diodeSwitch, hot: temperature('--hot', values.hot), cold: option('--cold', values.cold, inputs.coldSkyTemperature),
       gain: values.gain === undefined ? undefined : (option('--gain', values.gain, inputs.gain) as number | 'auto' | undefined) === 'auto' ? undefined : (option('--gain', values.gain, inputs.gain) as number),
     };
     if (live.hot !== undefined && live.cold !== undefined && !(live.hot > live.cold)) throw new UsageError(`--hot (${live.hot} K) must be hotter than --cold (${live.cold} K).`);
@@ -217,7 +226,7 @@ async function runLive(args: DriftArgs, live: DriftLiveArgs): Promise<number> {
   try {
     const r = await runDrift({
       source: live.source, scenario: live.scenario, dataDir, diameter: args.diameter, efficiency: args.efficiency, flux: args.flux,
-      calibration: live.calibration, diodeTemperature: live.diode, hotTemperature: live.hot, coldTemperature: live.cold, gain: live.gain,
+      calibration: live.calibration, diodeTemperature: live.diode, diodeSwitch: live.diodeSwitch, hotTemperature: live.hot, coldTemperature: live.cold, gain: live.gain,
       onNotice: (n) => console.error(`fringe drift: ${n}`),
     });
     if (args.report) {

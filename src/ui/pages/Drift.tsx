@@ -3,7 +3,8 @@
  * 1 Set up: the site (the station's; the simulator's sky when it observes),
  *   the dish, the frequency, the day's solar flux as published (RSTN 1415
  *   MHz, Penticton F10.7) and its log–log value at the observing frequency
- *   (`drift.flux`). 2 Calibration to kelvin: noise diode or hot load.
+ *   (`drift.flux`). 2 Calibration to kelvin: noise diode, hot load, or the
+ *   sun itself (its entered flux and the dish's efficiency and diameter).
  * 3 Plan (`drift.plan`: the passage, where the dish points and when; a dish
  *   without a mount is told where to point) and Start (`drift.run`), with
  *   the power in K against the sun's offset plotted live from the 'drift'
@@ -20,7 +21,7 @@ import '../drift.css';
 
 type Plan = Result<'drift.plan'>;
 type Flux = Result<'drift.flux'>;
-type Method = 'noise-diode' | 'hot-load';
+type Method = 'noise-diode' | 'hot-load' | 'sun';
 type Step = 1 | 2 | 3 | 4;
 
 const stepNames: Record<Step, string> = { 1: 'Set up', 2: 'Calibrate', 3: 'Plan & run', 4: 'Result' };
@@ -34,6 +35,7 @@ export function Drift({ station }: { station: StationView }) {
   const [rstn, setRstn] = useState('');
   const [f107, setF107] = useState('');
   const [method, setMethod] = useState<Method>('noise-diode');
+  const [diodeK, setDiodeK] = useState('');
   const [plan, setPlan] = useState<Plan | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
   const [flux, setFlux] = useState<Flux | null>(null);
@@ -43,9 +45,13 @@ export function Drift({ station }: { station: StationView }) {
   const [points, setPoints] = useState<LivePoints>(emptyPoints);
   const [runError, setRunError] = useState<string | null>(null);
   const [result, setResult] = useState<Result<'drift.run'> | null>(null);
+  const [stopping, setStopping] = useState(false);
   const open = station.connection === 'open';
 
   const dish = diameter.trim() === '' ? undefined : Number(diameter);
+  // The noise diode's excess temperature as entered (K); empty: the simulator's own (a real dish's plan then asks for it).
+  const diode = method === 'noise-diode' && diodeK.trim() !== '' ? Number(diodeK) : undefined;
+  const diodeProblem = diode !== undefined && !(diode > 0 && diode <= 1e5) ? "the noise diode's excess temperature is in kelvin, above 0 and at most 100000" : null;
   const eff = Number(efficiency);
   const setupProblem =
     dish !== undefined && !(dish >= 0.05 && dish <= 500) ? 'the dish diameter is in metres, 0.05 to 500'
@@ -54,16 +60,16 @@ export function Drift({ station }: { station: StationView }) {
 
   // The plan for these settings, from the station (the ephemeris, the simulator's sky and mount).
   useEffect(() => {
-    if (!open || setupProblem) return;
+    if (!open || setupProblem || diodeProblem) return;
     let live = true;
-    station.client.call('drift.plan', { ...(dish !== undefined ? { diameter: dish } : {}), calibration: method }).then(
+    station.client.call('drift.plan', { ...(dish !== undefined ? { diameter: dish } : {}), calibration: method, ...(diode !== undefined ? { diodeK: diode } : {}) }).then(
       (p) => live && (setPlan(p), setPlanError(null)),
       (err) => live && (setPlan(null), setPlanError(message(err))),
     );
     return () => {
       live = false;
     };
-  }, [open, dish, method, setupProblem, station.client]);
+  }, [open, dish, method, diode, setupProblem, diodeProblem, station.client]);
 
   // The day's flux at the observing frequency, from what was entered.
   const entered = publishedFlux(rstn, f107);
@@ -97,7 +103,7 @@ export function Drift({ station }: { station: StationView }) {
     setPoints(emptyPoints());
     try {
       const r = await station.client.call('drift.run', {
-        efficiency: eff, calibration: method, ...(dish !== undefined ? { diameter: dish } : {}), ...(flux ? { flux: Number(flux.sfu.toPrecision(4)) } : {}),
+        efficiency: eff, calibration: method, ...(dish !== undefined ? { diameter: dish } : {}), ...(diode !== undefined ? { diodeK: diode } : {}), ...(flux ? { flux: Number(flux.sfu.toPrecision(4)) } : {}),
       });
       setResult(r);
       setStep(4);
@@ -119,7 +125,20 @@ export function Drift({ station }: { station: StationView }) {
     }),
   }), [points]);
 
-  const canNext = step === 1 ? !setupProblem && !!plan : step === 2 ? !!plan : false;
+  // The sun as calibrator: its antenna temperature comes from the entered flux, the efficiency and the diameter.
+  const calProblem = method === 'sun' && !flux ? "calibrating on the sun needs the day's solar flux: enter it in step 1 (RSTN or F10.7)" : diodeProblem;
+  const canNext = step === 1 ? !setupProblem && !!plan : step === 2 ? !!plan && !calProblem : false;
+
+  const stop = async () => {
+    setStopping(true);
+    try {
+      await station.client.call('drift.stop', {});
+    } catch (err) {
+      setRunError(message(err));
+    } finally {
+      setStopping(false);
+    }
+  };
 
   return (
     <section className="drift-wizard" data-testid="drift-page">
@@ -194,6 +213,13 @@ export function Drift({ station }: { station: StationView }) {
               <span>
                 <strong>Noise diode</strong>{plan?.diodeK ? <span className="muted"> ({plan.diodeK} K excess)</span> : null}
                 <br /><span className="muted small">The station reads the sky, switches the diode on (it adds a known temperature), reads again and switches it off: the difference is the gain in K per unit, and the sky reading gives T_sys.</span>
+                {method === 'noise-diode' ? (
+                  <span className="drift-diode">
+                    <span>Excess temperature (K)</span>
+                    <input aria-label="noise diode excess temperature (K)" value={diodeK} onChange={(e) => setDiodeK(e.target.value)} inputMode="decimal" placeholder={plan?.diodeK && diodeK.trim() === '' ? `${plan.diodeK} (the simulator's)` : "from the diode's data sheet"} data-testid="drift-diode" />
+                    <span className="muted small">An ENR of E dB is 290·10^(E/10) K.</span>
+                  </span>
+                ) : null}
               </span>
             </label>
             <label className={`choice ${method === 'hot-load' ? 'on' : ''}`}>
@@ -203,8 +229,15 @@ export function Drift({ station }: { station: StationView }) {
                 <br /><span className="muted small">An absorber at ambient temperature (290 K) in front of the feed against the cold sky (10 K): the ratio of the two powers gives the receiver's and the system's temperature.</span>
               </span>
             </label>
+            <label className={`choice ${method === 'sun' ? 'on' : ''}`}>
+              <input type="radio" name="cal" checked={method === 'sun'} onChange={() => setMethod('sun')} data-testid="drift-cal-sun" />
+              <span>
+                <strong>The sun</strong>{flux ? <span className="muted"> ({flux.sfu.toFixed(1)} sfu, efficiency {efficiency}, {dish ?? plan?.diameter ?? '?'} m)</span> : null}
+                <br /><span className="muted small">The mount points the dish on the sun's centre and beside it: the sun adds T_A = η·πD²/4·S/(2k) from the flux, efficiency and diameter you entered. Needs a mount. The measured flux then repeats the entered one and does not check it.</span>
+              </span>
+            </label>
           </div>
-          {planError ? <p className="danger-text" data-testid="drift-error">{planError}</p> : null}
+          {calProblem || planError ? <p className="danger-text" data-testid="drift-error">{calProblem ?? planError}</p> : null}
           <div className="row buttons">
             <button onClick={() => setStep(1)}>Back</button>
             <button className="primary" disabled={!canNext} onClick={() => setStep(3)} data-testid="drift-next">Next: plan</button>
@@ -226,7 +259,8 @@ export function Drift({ station }: { station: StationView }) {
           {plan.notices.map((n) => <p key={n} className="banner notice drift-notice" data-testid="drift-notice">{n}</p>)}
           <div className="row buttons">
             <button onClick={() => setStep(2)} disabled={running}>Back</button>
-            <button className="primary" onClick={() => void start()} disabled={running || !open} data-testid="drift-start">{running ? 'Measuring…' : 'Start'}</button>
+            <button className="primary" onClick={() => void start()} disabled={running || !open || !!calProblem} data-testid="drift-start">{running ? 'Measuring…' : 'Start'}</button>
+            {running ? <button className="danger" onClick={() => void stop()} disabled={stopping} data-testid="drift-stop">{stopping ? 'Stopping…' : 'Stop'}</button> : null}
           </div>
           {progress || running ? (
             <div className="drift-progress" data-testid="drift-progress">

@@ -138,28 +138,31 @@ export function Live({ station }: { station: StationView }) {
     while (first > 0 && history.time[first - 1]! >= newest - stripSeconds) first--;
     const x = history.time.slice(first).map((t) => t * 1000);
     const group = history.power.length > 1;
+    // Kelvin when the newest spectrum is calibrated, else dB; only the points in that unit are drawn (the others gap).
+    const kelvin = e?.kelvin ?? null;
+    const inUnit = (p: number[]) => p.slice(first).map((v, k) => (!!history.kelvinAt[first + k] === !!kelvin ? v : NaN));
     // A group: one trace per input, in the input's colour, the one shown above drawn heavier.
     const data = history.power.map((p, i): Partial<Plotly.PlotData> => ({
       x,
-      y: Array.from(decibels(p.slice(first))),
+      y: kelvin ? inUnit(p) : Array.from(decibels(inUnit(p))),
       type: 'scatter',
       mode: 'lines',
       name: group ? inputName(labels[i]) : 'total power',
       line: { color: inputColors[i % inputColors.length], width: group && i !== input ? 1 : 1.4 },
-      hovertemplate: `${group ? `${inputName(labels[i])}<br>` : ''}%{x|%H:%M:%S} UTC<br>%{y:.3f} dB<extra></extra>`,
+      hovertemplate: `${group ? `${inputName(labels[i])}<br>` : ''}%{x|%H:%M:%S} UTC<br>%{y:.3f} ${kelvin ? 'K' : 'dB'}<extra></extra>`,
     }));
     const legend = { orientation: 'h', x: 0, xanchor: 'left', y: 1, yanchor: 'bottom', font: { size: 11, color: colors.text } } as const;
     return {
       data,
       layout: nightLayout({
         xaxis: { type: 'date', title: { text: 'Time (UTC)' } },
-        yaxis: { title: { text: 'Total power (dB)' } },
+        yaxis: { title: { text: kelvin ? 'Band mean (K)' : 'Total power (dB)' } },
         uirevision: 'tp',
         ...(group ? { showlegend: true, legend, margin: { l: 64, r: 16, t: 24, b: 44 } } : {}),
       }),
     };
     // history is mutated in place; its version says when it changed
-  }, [history.version, stripSeconds, labels, input]);
+  }, [history.version, stripSeconds, labels, input, e?.kelvin?.time]);
 
   const dropped = e?.dropped.reduce((a, b) => a + b, 0) ?? 0;
   const dropFraction = history.dropped + history.samples > 0 ? history.dropped / (history.dropped + history.samples) : 0;
@@ -259,7 +262,7 @@ export function Live({ station }: { station: StationView }) {
       <section className="panel power-panel">
         <div className="panel-head">
           <h2>Total power</h2>
-          <span className="muted small">band power{inputs > 1 ? ' of each input' : ''}, DC, band edges and RFI-flagged channels excluded</span>
+          <span className="muted small" data-testid="power-unit">band power{inputs > 1 ? ' of each input' : ''}, DC, band edges and RFI-flagged channels excluded{e?.kelvin ? `; in K (the channels' mean), calibrated ${new Date(e.kelvin.time * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC (${e.kelvin.method})` : ''}</span>
           <div className="panel-tools">
             <label className="inline">
               Window

@@ -19,6 +19,7 @@ const driverInfo: Record<Driver, { label: string; port: string; baud: number | n
 };
 
 const fmt = (x: number) => `${x.toFixed(1)}°`;
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
 
 /** The sun in the sky the dish sees: the rotator's (simulator's sky when it is live), else the site's. */
 function useSun(station: StationView): { az: number; el: number; sky: 'simulator' | 'site' } | null {
@@ -95,6 +96,11 @@ export function RotatorPanel({ station }: { station: StationView }) {
   const [el, setEl] = useState('45');
   const [busy, setBusy] = useState<string | null>(null);
   const info = driverInfo[driver];
+  // The pointing correction the last sun drift stored: every goto adds it (the engine's rotator.goto).
+  const [correction, setCorrection] = useState<Result<'pointing.correction'>>(null);
+  useEffect(() => {
+    if (station.connection === 'open') station.client.call('pointing.correction').then(setCorrection, () => {});
+  }, [station.client, station.connection, connected?.driver]);
 
   const run = async <T,>(what: string, f: () => Promise<T>) => {
     setBusy(what);
@@ -210,6 +216,11 @@ export function RotatorPanel({ station }: { station: StationView }) {
               Go
             </button>
           </form>
+          <div className="muted small" data-testid="rotator-correction">
+            {correction
+              ? `Goto is corrected by az ${signed(correction.az)}°, el ${signed(correction.el)}° from drift #${correction.observation} (measured ${correction.measuredAt.slice(0, 16).replace('T', ' ')} UTC): the mount is sent there so that the dish points where you ask.`
+              : 'Goto is not corrected: no sun drift has measured this dish’s pointing (the Drift page does).'}
+          </div>
           <div className="row buttons wrap">
             <button className="danger" disabled={!connected} onClick={() => void run('stop the rotator', () => station.client.call('rotator.stop'))} data-testid="rotator-stop">
               Stop

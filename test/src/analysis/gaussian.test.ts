@@ -23,6 +23,32 @@ describe('Gaussian fit', () => {
     expect(fit.slope.value).toBeCloseTo(truth.slope, 5);
   });
 
+  it('relativeSigma: a radiometer’s noise ∝ power (a peak 10³ × the baseline) — the weighted fit explains the data with honest σ, the unweighted one does not', () => {
+    const pulls: number[] = [];
+    let unweightedRejected = 0;
+    for (let seed = 0; seed < 40; seed++) {
+      const g = gaussian(rng(500 + seed));
+      const x = Array.from({ length: 121 }, (_, i) => -10 + (20 * i) / 120);
+      const truth = (v: number) => 50 + 0.1 * v + 5e4 * Math.exp((-4 * Math.LN2 * (v - 0.3) ** 2) / 9);
+      const y = x.map((v) => truth(v) * (1 + 2e-3 * g()));
+      const w = fitGaussian(x, y, { relativeSigma: y, rejectSigma: Infinity });
+      const base = { value: w.offset.value + w.slope.value * (0.3 - w.pivot), sigma: Math.hypot(w.offset.sigma, w.slope.sigma * (0.3 - w.pivot)) };
+      pulls.push((base.value - 50.03) / base.sigma);
+      // Unweighted, the peak's noise (100 K) sets the baseline, and the wings' residuals come in long runs.
+      try {
+        fitGaussian(x, y, { rejectSigma: Infinity });
+      } catch (err) {
+        if (err instanceof FitError && /runs test/.test(err.message)) unweightedRejected++;
+        else throw err;
+      }
+    }
+    const rms = Math.sqrt(pulls.reduce((s, v) => s + v * v, 0) / pulls.length);
+    expect(rms).toBeGreaterThan(0.7);
+    expect(rms).toBeLessThan(1.3);
+    expect(unweightedRejected).toBeGreaterThan(20);
+    expect(() => fitGaussian([0, 1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 9, 3, 2, 1, 1], { relativeSigma: [1, 1, 1, 0, 1, 1, 1, 1] })).toThrow(/relativeSigma/);
+  });
+
   it('gives uncertainties that match the scatter of the estimates over 200 noise draws (pulls with rms ≈ 1)', () => {
     const pulls = { fwhm: [] as number[], centre: [] as number[], peak: [] as number[] };
     for (let seed = 0; seed < 200; seed++) {

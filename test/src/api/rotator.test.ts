@@ -7,6 +7,8 @@ import WebSocket from 'ws';
 import { ApiError, checkParams } from '../../../src/api/contract.ts';
 import { dispatcher } from '../../../src/api/dispatch.ts';
 import { Station } from '../../../src/engine/station.ts';
+import { pointingCorrectionPath, savePointingCorrection } from '../../../src/engine/pointing-correction.ts';
+import { rmSync } from 'node:fs';
 import { serve, type RunningServer } from '../../../src/server/server.ts';
 import { tempDir } from '../../observations/fixtures.ts';
 
@@ -46,6 +48,15 @@ describe('api: rotator methods', () => {
     const refused = await call('rotator.goto', { az: 10, el: -5 }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused).toMatchObject({ kind: 'failed', message: 'elevation -5° is below the lower limit elMin=0°' });
+    // A sun drift's stored correction (the dish points 0.3° east on the sky and 0.2° high at el 40°) moves every goto:
+    // the mount is commanded to the target plus the correction, in its own degrees (az −0.3/cos 40°, el −0.2).
+    const c = savePointingCorrection(dir, { az: 0.3, el: 0.2, elevation: 40, observation: 7, measuredAt: '2026-06-21T12:00:00.000Z' });
+    const moved = (await call('rotator.goto', { az: 10, el: 30 })) as { az: number; el: number };
+    expect(moved.az).toBeCloseTo(10 - 0.3 / Math.cos((40 * Math.PI) / 180), 9);
+    expect(moved.el).toBeCloseTo(30 - 0.2, 9);
+    expect(c.az).toBeCloseTo(moved.az - 10, 9);
+    rmSync(pointingCorrectionPath(dir));
+    expect(await call('rotator.goto', { az: 10, el: 30 })).toEqual({ az: 10, el: 30 });
     expect(((await call('rotator.stop', {})) as ReturnType<Station['status']>).rotator?.driver).toBe('sim');
     expect(((await call('rotator.park', {})) as ReturnType<Station['status']>).rotator?.driver).toBe('sim');
     expect(((await call('rotator.disconnect', {})) as ReturnType<Station['status']>).rotator).toBeNull();

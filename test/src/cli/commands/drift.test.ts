@@ -147,9 +147,14 @@ describe('fringe drift: command line and unusable observations', () => {
     expect(() => parse(['--source', 'sim', '--observation', '3'])).toThrow(/either --observation ID .* or --source SPEC/);
     expect(() => parse(['--source', 'rtlsdr:0', '--scenario', 'x.json'])).toThrow(/--scenario is for the simulator/);
     expect(() => parse(['--observation', '3', '--scenario', 'x.json'])).toThrow(/--scenario goes with --source sim/);
-    expect(() => parse(['--source', 'sim', '--calibration', 'sun'])).toThrow(/noise-diode or hot-load/);
+    expect(() => parse(['--source', 'sim', '--calibration', 'moon'])).toThrow(/noise-diode, hot-load or sun/);
+    expect(() => parse(['--source', 'sim', '--calibration', 'sun', '--efficiency', '0.6'])).toThrow(/--flux/);
+    expect(() => parse(['--source', 'sim', '--calibration', 'sun', '--flux', '70'])).toThrow(/--efficiency/);
+    expect(parse(['--source', 'sim', '--calibration', 'sun', '--flux', '70', '--efficiency', '0.6']).live).toMatchObject({ calibration: 'sun' });
     expect(() => parse(['--source', 'sim', '--calibration', 'hot-load', '--hot', '5', '--cold', '10'])).toThrow(/must be hotter/);
     expect(() => parse(['--source', 'sim', '--diode', '-3'])).toThrow(/--diode must be above 0/);
+    expect(() => parse(['--source', 'rtlsdr:0', '--diode', '300', '--diode-switch', 'relay'])).toThrow(/--diode-switch must be bias-tee/);
+    expect(parse(['--source', 'rtlsdr:0', '--diode', '300', '--diode-switch', 'bias-tee']).live).toMatchObject({ diode: 300, diodeSwitch: 'bias-tee' });
     expect(parse(['--source', 'sim:1', '--scenario', 'x.json', '--efficiency', '0.5', '--flux', '70']).live).toMatchObject({ source: 'sim:1', scenario: 'x.json', calibration: 'noise-diode' });
     expect((await fringe(['drift', '--observation', '1', '--efficiency', '1.5', '--db', join(tmp.dir, 'u')])).stderr).toMatch(/--efficiency must be above 0 and at most 1/);
   });
