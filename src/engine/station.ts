@@ -505,8 +505,8 @@ export class Station extends EventEmitter<StationEvents> {
     await this.changeLive({ ...l.options, tuning: { ...l.view.session.source.tuning } }, true);
   }
 
-  /** Commands a move; resolves once the controller took it (the 'rotator' events show the slew). */
   /**
+   * Commands a move; resolves once the controller took it (the 'rotator' events show the slew).
    * Points the dish at (az, el): the mount is commanded there plus the pointing correction the last sun drift stored
    * (pointing-correction.ts, as the scheduler's tracking does), its elevation kept within −5…95°.
    */
