@@ -419,7 +419,17 @@ export class Station extends EventEmitter<StationEvents> {
     let last = { phase: '', done: -1, at: 0 };
     const abort = new AbortController();
     this.driftAbort.add(abort);
-    return runDrift({
+    // A dongle the live view holds is lent to the drift (the live view stops, unless it is recording) and the live view
+    // comes back on it afterwards, as it was.
+    const live = this.slot.current?.options;
+    const lent = live !== undefined && devicesOf(source).some((d) => devicesOf(live.source).includes(d));
+    // The plan is checked first (a missing diameter, a refused calibration) so that a drift that cannot run takes nothing away.
+    const lend = async () => {
+      if (!lent) return;
+      this.driftPlan(p);
+      await this.freeFor(source);
+    };
+    return lend().then(() => runDrift({
       source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir,
       efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch, signal: abort.signal,
       onProgress: (e) => {
@@ -429,7 +439,10 @@ export class Station extends EventEmitter<StationEvents> {
           this.emit('drift', e);
         }
       },
-    }).finally(() => this.driftAbort.delete(abort));
+    })).finally(() => {
+      this.driftAbort.delete(abort);
+      if (lent && !this.slot.current) void this.startLive(live).catch((err: unknown) => this.fail(err, 'live'));
+    });
   }
 
   /** The running drifts' stop switches (drift.stop). */

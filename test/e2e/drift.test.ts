@@ -15,6 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beamFwhm, solarFlux } from '../../devices/sim/beam.ts';
 import { Store } from '../../observations/store/store.ts';
 import { skipUnless, tools } from '../helpers/tools.ts';
+import { serveSim } from '../../src/cli/commands/sim.ts';
+import { underTheSun } from '../helpers/sun-site.ts';
 import { apiCall, e2eSetup, e2eTest, framesDrawn, openSession, plotFits, shots } from './harness.ts';
 
 const skip = skipUnless(tools.command('chromium'));
@@ -269,6 +271,46 @@ describe.skipIf(skip)('the Drift wizard: the sun as calibrator, and Stop', { tim
     expect(obs.status).toBe('interrupted');
     await page.screenshot({ path: join(shots, 'drift-stopped-1440.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(skip)('the Drift wizard on the station\'s own dongle', { timeout: e2eTest }, () => {
+  const s = session();
+
+  it('offers the live view\'s dongle, asks for its diode and diameter, and tells a dish without a mount where to point and when', async () => {
+    const { page, consoleErrors } = s;
+    // A "real" dongle: the simulator behind an rtl_tcp server, in the live view.
+    const sim = await serveSim({ host: '127.0.0.1', port: 0 });
+    try {
+      const spec = `rtltcp:127.0.0.1:${sim.address.port}`;
+      // A real dongle drifts on the wall clock: the station stands where the sun is up now.
+      const site = underTheSun();
+      await apiCall(s.server.port, 'station.setSite', site);
+      await apiCall(s.server.port, 'live.start', { source: spec, backend: 'cpu' });
+      await page.goto(`${s.server.base}#/drift`);
+      await page.locator(`[data-testid=drift-source] option[value="${spec}"]`).waitFor({ state: 'attached' });
+      await page.getByTestId('drift-source').selectOption(spec);
+      // No simulated dish to plan for: the diameter is asked for.
+      await page.locator('[data-testid=drift-error]', { hasText: "give the dish's diameter" }).waitFor();
+      await page.getByTestId('drift-diameter').fill('3');
+      // The plan now waits for the noise diode's inputs (step 2), so set up may go on.
+      await page.locator('[data-testid=drift-next]:not([disabled])').waitFor();
+      await page.getByTestId('drift-next').click();
+      await page.locator('[data-testid=drift-error]', { hasText: "excess temperature" }).waitFor();
+      await page.getByTestId('drift-diode').fill('150');
+      await page.locator('[data-testid=drift-error]', { hasText: 'bias tee' }).waitFor();
+      await page.getByTestId('drift-bias-tee').check();
+      await page.locator('[data-testid=drift-next]:not([disabled])').waitFor();
+      expect(await page.getByTestId('drift-error').count()).toBe(0);
+      await page.getByTestId('drift-next').click();
+      // No rotator connected: the plan says where to point the dish and when the sun passes.
+      await page.locator('[data-testid=drift-plan]', { hasText: /point the dish at az/ }).waitFor();
+      await page.screenshot({ path: join(shots, 'drift-dongle-plan-1440.png'), fullPage: true });
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await apiCall(s.server.port, 'live.stop', {}).catch(() => {});
+      await sim.close();
+    }
   });
 });
 

@@ -33,3 +33,14 @@ export function writeSite(dir: string, site: Site = sunHighSite()): Site {
   writeFileSync(join(dir, 'station.json'), JSON.stringify({ site, scenario }));
   return site;
 }
+
+/** A site where the sun stands high now, for a real dongle's drift on the wall clock: under the sun, to 10° of longitude. */
+export function underTheSun(now = new Date()): Site {
+  const dec = sunPosition({ name: '', lat: 0, lon: 0, altitude: 0 }, now).dec;
+  let best: Site = { name: 'under the sun', lat: Math.round(dec), lon: 0, altitude: 0 };
+  for (let lon = -180; lon < 180; lon += 10) {
+    const site = { ...best, lon };
+    if (sunPosition(site, now).el > sunPosition(best, now).el) best = site;
+  }
+  return best;
+}

@@ -15,6 +15,7 @@ import type { Result } from '../../api/contract.ts';
 import { CallError } from '../api.ts';
 import { Plot, colors, nightLayout } from '../components/Plot.tsx';
 import { addPoint, azEl, emptyPoints, phaseWords, publishedFlux, utc, type DriftEvent, type LivePoints } from '../drift.ts';
+import { isSimulated } from '../inputs.ts';
 import type { StationView } from '../station.ts';
 import { DriftResult } from './DriftResult.tsx';
 import '../drift.css';
@@ -36,6 +37,9 @@ export function Drift({ station }: { station: StationView }) {
   const [f107, setF107] = useState('');
   const [method, setMethod] = useState<Method>('noise-diode');
   const [diodeK, setDiodeK] = useState('');
+  // What observes: the simulator (its sky and mount), or the station's live dongle (chosen here, kept while the drift borrows it).
+  const [source, setSource] = useState<string | null>(null);
+  const [biasTee, setBiasTee] = useState(false);
   const [plan, setPlan] = useState<Plan | null>(null);
   const [planError, setPlanError] = useState<string | null>(null);
   const [flux, setFlux] = useState<Flux | null>(null);
@@ -47,6 +51,9 @@ export function Drift({ station }: { station: StationView }) {
   const [result, setResult] = useState<Result<'drift.run'> | null>(null);
   const [stopping, setStopping] = useState(false);
   const open = station.connection === 'open';
+  const liveReal = station.status?.live && !isSimulated(station.status.live) ? station.status.live : null;
+  const sources = [...new Set([...(liveReal ? [liveReal.source] : []), ...(source ? [source] : [])])];
+  const sourcePart = source ? { source, ...(method === 'noise-diode' && biasTee ? { diodeSwitch: 'bias-tee' as const } : {}) } : {};
 
   const dish = diameter.trim() === '' ? undefined : Number(diameter);
   // The noise diode's excess temperature as entered (K); empty: the simulator's own (a real dish's plan then asks for it).
@@ -62,14 +69,14 @@ export function Drift({ station }: { station: StationView }) {
   useEffect(() => {
     if (!open || setupProblem || diodeProblem) return;
     let live = true;
-    station.client.call('drift.plan', { ...(dish !== undefined ? { diameter: dish } : {}), calibration: method, ...(diode !== undefined ? { diodeK: diode } : {}) }).then(
+    station.client.call('drift.plan', { ...sourcePart, ...(dish !== undefined ? { diameter: dish } : {}), calibration: method, ...(diode !== undefined ? { diodeK: diode } : {}) }).then(
       (p) => live && (setPlan(p), setPlanError(null)),
       (err) => live && (setPlan(null), setPlanError(message(err))),
     );
     return () => {
       live = false;
     };
-  }, [open, dish, method, diode, setupProblem, diodeProblem, station.client]);
+  }, [open, dish, method, diode, source, biasTee, setupProblem, diodeProblem, station.client]);
 
   // The day's flux at the observing frequency, from what was entered.
   const entered = publishedFlux(rstn, f107);
@@ -103,7 +110,7 @@ export function Drift({ station }: { station: StationView }) {
     setPoints(emptyPoints());
     try {
       const r = await station.client.call('drift.run', {
-        efficiency: eff, calibration: method, ...(dish !== undefined ? { diameter: dish } : {}), ...(diode !== undefined ? { diodeK: diode } : {}), ...(flux ? { flux: Number(flux.sfu.toPrecision(4)) } : {}),
+        ...sourcePart, efficiency: eff, calibration: method, ...(dish !== undefined ? { diameter: dish } : {}), ...(diode !== undefined ? { diodeK: diode } : {}), ...(flux ? { flux: Number(flux.sfu.toPrecision(4)) } : {}),
       });
       setResult(r);
       setStep(4);
@@ -127,7 +134,9 @@ export function Drift({ station }: { station: StationView }) {
 
   // The sun as calibrator: its antenna temperature comes from the entered flux, the efficiency and the diameter.
   const calProblem = method === 'sun' && !flux ? "calibrating on the sun needs the day's solar flux: enter it in step 1 (RSTN or F10.7)" : diodeProblem;
-  const canNext = step === 1 ? !setupProblem && !!plan : step === 2 ? !!plan && !calProblem : false;
+  // A real dongle's plan waits for its calibration's inputs (the diode's temperature and switch, step 2): set up may go on.
+  const waitsForCalibration = !plan && !!source && !!planError && /noise diode|hot load|bias tee|calibrat/i.test(planError);
+  const canNext = step === 1 ? !setupProblem && (!!plan || waitsForCalibration) : step === 2 ? !!plan && !calProblem : false;
 
   const stop = async () => {
     setStopping(true);
@@ -164,6 +173,15 @@ export function Drift({ station }: { station: StationView }) {
               {plan ? `${plan.simulated ? "the simulator's sky" : station.status?.site.name ?? 'the station'}: ${Math.abs(plan.site.lat).toFixed(2)}° ${plan.site.lat >= 0 ? 'N' : 'S'}, ${Math.abs(plan.site.lon).toFixed(2)}° ${plan.site.lon >= 0 ? 'E' : 'W'}` : '…'}
               {plan?.simulated && station.status ? <span className="muted small"> (the station's own site, {station.status.site.name}, is used with a real dish)</span> : null}
             </dd>
+            <dt>Observe with</dt>
+            <dd>
+              <select value={source ?? ''} onChange={(e) => setSource(e.target.value || null)} data-testid="drift-source">
+                <option value="">the simulator (its sky and its mount)</option>
+                {sources.map((s) => <option key={s} value={s}>this station's dongle, {s}</option>)}
+              </select>
+              {source ? <span className="muted small"> The live view lends it to the drift and comes back on it afterwards; a rotator connected on the Station page points the dish, else the plan says where to point it.</span>
+                : sources.length === 0 ? <span className="muted small"> (a dongle or rtl_tcp server in the live view can be chosen here)</span> : null}
+            </dd>
             <dt>Frequency</dt>
             <dd data-testid="drift-frequency">{plan ? `${(plan.frequency / 1e6).toFixed(3)} MHz` : '…'} <span className="muted small">(the station's tuning)</span></dd>
           </dl>
@@ -198,7 +216,7 @@ export function Drift({ station }: { station: StationView }) {
                 <span className="muted small">({flux.from.length === 1 ? `${flux.from[0]!.mhz} MHz as is` : `log–log between ${flux.from.map((f) => `${f.mhz} MHz`).join(' and ')}`}{flux.extrapolated ? ', extrapolated: enter a value on each side for a better estimate' : ''})</span></>
             ) : fluxError ? <span className="danger-text">{fluxError}</span> : <span className="muted small">No flux entered.</span>}
           </p>
-          {setupProblem || planError ? <p className="danger-text" data-testid="drift-error">{setupProblem ?? planError}</p> : null}
+          {setupProblem || (planError && !waitsForCalibration) ? <p className="danger-text" data-testid="drift-error">{setupProblem ?? planError}</p> : null}
           <div className="row buttons"><button className="primary" disabled={!canNext} onClick={() => setStep(2)} data-testid="drift-next">Next: calibration</button></div>
         </div>
       ) : null}
@@ -218,6 +236,11 @@ export function Drift({ station }: { station: StationView }) {
                     <span>Excess temperature (K)</span>
                     <input aria-label="noise diode excess temperature (K)" value={diodeK} onChange={(e) => setDiodeK(e.target.value)} inputMode="decimal" placeholder={plan?.diodeK && diodeK.trim() === '' ? `${plan.diodeK} (the simulator's)` : "from the diode's data sheet"} data-testid="drift-diode" />
                     <span className="muted small">An ENR of E dB is 290·10^(E/10) K.</span>
+                    {source ? (
+                      <label className="small">
+                        <input type="checkbox" checked={biasTee} onChange={(e) => setBiasTee(e.target.checked)} data-testid="drift-bias-tee" /> the diode is powered through the dongle's bias tee (the station switches it; not when the bias tee powers the LNA)
+                      </label>
+                    ) : null}
                   </span>
                 ) : null}
               </span>
