@@ -532,7 +532,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
         stepWritten = k;
         // The rotator's pointing is where it reported standing, its elevation offset measured from the sun it was sent to.
         const aimNow = mount ? mount.at(t * 1000) : k >= 0 ? reported[k]! : { az: azimuth(rot!.last.az), el: rot!.last.el };
-        const offsetEl = !step ? 0 : mount ? scanOffsets[k]! : aimNow.el - stepTarget(k).sunEl!;
+        const offsetEl = moving || !step ? 0 : mount ? scanOffsets[k]! : aimNow.el - stepTarget(k).sunEl!;
         rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), ...(moving ? { moving: true } : step ? { offset: { az: 0, el: offsetEl } } : {}) }, t);
       }
       const power = (() => {

@@ -40,7 +40,7 @@ const scenario = {
 const onGrid = (x: number) => Math.abs(x * 10 - Math.round(x * 10)) < 1e-6;
 
 describe('fringe drift through a connected rotator (simulator following it)', () => {
-  it('slews to the aim, steps across the sun, and measures the hidden pointing error and beam; pointing recorded as the rotator reports it', async () => {
+  it('slews to the aim, steps across the sun, and measures the hidden pointing error and beam; pointing recorded as the rotator reports it', { timeout: 180_000 }, async () => {
     const { dir, file } = setup(scenario);
     const sc = parseScenario(scenario);
     const a = sc.antennas[0]!;
