@@ -483,8 +483,8 @@ export interface DriftPlanView {
   frequency: number;
   diameter: number;
   simulated: boolean;
-  /** Who points the dish: the simulator's mount, or nobody (the user, by hand: see `notices`). */
-  mount: 'simulator' | 'none';
+  /** Who points the dish: the station's connected rotator, the simulator's mount, or nobody (the user, by hand: see `notices`). */
+  mount: 'rotator' | 'simulator' | 'none';
   /** When the measurement starts on the sky clock (ISO UTC), the sun's transit nearest the passage (ISO UTC, elevation degrees). */
   start: string;
   transit: { time: string; el: number };

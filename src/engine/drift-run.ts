@@ -12,10 +12,21 @@
  * sun's track, centred on the sun's passage through the aim), then an
  * elevation scan of `scanSteps` steps of `scanDwell` integrations each.
  *
- * Where the dish points: a planned mount (`PlannedMount`) that the
- * simulator follows (its hidden pointingError added) and whose commanded
- * position is recorded; a source without a mount is told where to point
- * and when, and measures the drift alone (no elevation scan).
+ * Where the dish points: the station's connected rotator when one is given
+ * (slewed to the aim before recording and held there, then stepped across
+ * the sun for the elevation scan; the pointing recorded is the position the
+ * rotator reports, and the simulator's dish follows that rotator, its hidden
+ * pointingError added); else, on the simulator, a planned mount
+ * (`PlannedMount`) that the simulator follows and whose commanded position
+ * is recorded; a real source without a rotator is told where to point and
+ * when, and measures the drift alone (no elevation scan).
+ *
+ * The rotator is commanded the sun's own positions, without the station's
+ * stored pointing correction (Station.rotatorGoto applies it; the drift calls
+ * the RotatorControl directly): the drift measures the pointing error, and
+ * a corrected mount would measure what is left of it after the last
+ * correction, which the stored correction (savePointingCorrection) would then
+ * wrongly replace.
  */
 import type { BackendChoice, Integration } from '../../correlator/types.ts';
 import { loadScenario, parseScenario, startTime, type Scenario } from '../../devices/sim/scenario.ts';
@@ -35,6 +46,8 @@ import { describeAim } from './pointing.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
 import { savePointingCorrection } from './pointing-correction.ts';
+import { resolveTarget } from '../../devices/rotator/index.ts';
+import type { RotatorControl } from './rotator.ts';
 
 const speedOfLight = 299_792_458;
 /** The sun's rate along its track (degrees per hour of sky time at δ = 0): 360° per solar day. */
@@ -85,6 +98,11 @@ export interface DriftRunOptions {
   onProgress?: (p: DriftProgress) => void;
   /** Told what to do (point a fixed dish), and of notices. */
   onNotice?: (n: string) => void;
+  /**
+   * The station's connected rotator: it points the dish (the simulator's dish follows it). Commanded without the
+   * stored pointing correction (the drift measures the error). None: the simulator's planned mount, or the user by hand.
+   */
+  rotator?: RotatorControl | null;
 }
 
 
@@ -123,9 +141,7 @@ class PlannedMount {
 
   /** The step at sky time t (ms), or null in the drift. */
   step(t: number): { from: number; offset: number } | null {
-    let s: { from: number; offset: number } | null = null;
-    for (const x of this.steps) if (t >= x.from) s = x;
-    return s;
+    return stepAt(this.steps, t);
   }
 
   /**
@@ -152,6 +168,54 @@ class PlannedMount {
   }
 }
 
+/** The step of a scan at sky time t (ms): the last one started, or null before the first. */
+function stepAt(steps: readonly { from: number; offset: number }[], t: number): { from: number; offset: number } | null {
+  let s: { from: number; offset: number } | null = null;
+  for (const x of steps) if (t >= x.from) s = x;
+  return s;
+}
+
+/** An azimuth in 0…360° (a rotator's mechanical azimuth may be past 360° in an overlap range). */
+const azimuth = (az: number) => ((az % 360) + 360) % 360;
+
+/**
+ * Commands the rotator to (az, el) and waits until it stands there: its
+ * 'arrived' (within the arrival tolerance), then two position reads that
+ * agree within 0.01° (the last degree of the move ends). Resolves to the
+ * position it reports (azimuth in 0…360°); rejects on the rotator's error or
+ * a command refused (its limits); resolves early when `signal` aborts.
+ */
+export async function slewAndSettle(rot: RotatorControl, az: number, el: number, signal?: AbortSignal): Promise<{ az: number; el: number }> {
+  return new Promise((resolve, reject) => {
+    let arrived = false;
+    let prev: { az: number; el: number } | null = null;
+    const done = () => {
+      rot.off('arrived', onArrive);
+      rot.off('position', onPosition);
+      rot.off('error', onError);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onArrive = () => {
+      arrived = true;
+    };
+    const onPosition = (p: { az: number; el: number }) => {
+      if (arrived && prev && Math.abs(p.az - prev.az) <= 0.01 && Math.abs(p.el - prev.el) <= 0.01) {
+        done();
+        resolve({ az: azimuth(p.az), el: p.el });
+        return;
+      }
+      if (arrived) prev = { az: p.az, el: p.el };
+    };
+    const onError = (e: Error) => { done(); reject(e); };
+    const onAbort = () => { done(); resolve({ az: azimuth(rot.last.az), el: rot.last.el }); };
+    rot.on('arrived', onArrive);
+    rot.on('position', onPosition);
+    rot.on('error', onError);
+    signal?.addEventListener('abort', onAbort);
+    rot.goto(az, el).catch((e: unknown) => { done(); reject(e); });
+  });
+}
+
 /** Per-channel power per spectrum of an integration's first auto product. */
 function autos(i: Integration, channels: number): Float64Array {
   const out = new Float64Array(channels);
@@ -162,6 +226,7 @@ function autos(i: Integration, channels: number): Float64Array {
 /** What a drift will do, before anything is opened: the scenario, the site, the timeline and the plan (throws DriftRunError for what cannot be planned). */
 export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'onNotice'>) {
   const sim = /^sim(:\d+)?$/.test(o.source);
+  const rot = o.rotator ?? null;
   const channels = o.channels ?? 64;
   const driftPoints = o.driftPoints ?? 160;
   const method = o.calibration ?? 'noise-diode';
@@ -184,6 +249,7 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   }
   if (method === 'hot-load' && !sim) throw new DriftRunError('Fringe cannot swing a real hot load in front of the feed (the simulator can): calibrate a real dish with the noise diode');
   if (method === 'sun') {
+    if (rot) throw new DriftRunError('calibrating on the sun through a connected rotator is not supported yet: calibrate with the noise diode or the hot load (or disconnect the rotator to use the simulator\'s own mount)');
     if (!sim) throw new DriftRunError('calibrating on the sun needs a mount that points the dish on and off the sun (the simulator\'s): calibrate a real dish with the noise diode or the hot load');
   }
 
@@ -211,7 +277,7 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   };
   const elAfter = sunElOver(skyStart + (calIntegrations + driftPoints) * tauSky * 1000);
   const elFirst = sunElOver(skyStart + calIntegrations * tauSky * 1000);
-  const scanFirst = sim && scanRange(elAfter).low > -2.4 * width && elFirst > elAfter;
+  const scanFirst = sim && !rot && scanRange(elAfter).low > -2.4 * width && elFirst > elAfter;
   const scanSunEl = scanFirst ? elFirst : elAfter;
   const scanDwell = scanFirst ? 3 : 5, scanN = scanSteps * scanDwell;
   const { low: scanLow, high: scanHigh } = scanRange(scanSunEl);
@@ -224,16 +290,34 @@ export function planDrift(o: Omit<DriftRunOptions, 'signal' | 'onProgress' | 'on
   if (aim.el - 3 * width < 0 && aim.el < 3 * width) notices.push(`the sun is only ${aim.el.toFixed(1)}° up at the passage: ground in the beam will bend the baseline`);
   if (aim.el <= 0) throw new DriftRunError(`the sun is below the horizon at the planned passage (${new Date(passageMs).toISOString()}): start when it is up`);
 
-  if (!sim) {
+  if (rot) {
+    notices.push(`the rotator (${rot.driver}, ${rot.port}) slews to az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}° before recording and holds it: the sun passes at ${new Date(passageMs).toISOString()}; then it steps across the sun in elevation (its stored pointing correction is not applied: the drift measures the error)`);
+  } else if (!sim) {
     notices.push(`point the dish at az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}° and leave it there: the sun passes at ${new Date(passageMs).toISOString()} (without a mount the elevation offset is not measured)`);
   }
   const gain = o.gain ?? driftGain(antennaTemperature(o.flux ?? 100, diameter, o.efficiency ?? 0.6));
   const plan: DriftPlan = {
     aim, passage: new Date(passageMs).toISOString(), plannedBeamDeg: plannedBeam, spanMinutes: spanHours * 60, integrationSkySeconds: tauSky,
-    scanOffsets: sim ? scanOffsets : [], gainDb: gain,
+    scanOffsets: sim || rot ? scanOffsets : [], gainDb: gain,
   };
+  // Every position the rotator will be sent to, inside its limits, before anything records.
+  if (rot) {
+    const scanAt = skyStart + (calIntegrations + (scanFirst ? 0 : driftPoints)) * tauSky * 1000;
+    const targets = [{ what: 'the drift\'s aim', ...aim }, ...scanOffsets.map((off, k) => {
+      const sun = sunPosition(site, new Date(scanAt + (k + 0.5) * scanDwell * tauSky * 1000));
+      return { what: `the elevation scan's step ${k + 1} (sun ${off >= 0 ? '+' : '−'}${Math.abs(off).toFixed(2)}°)`, az: sun.az, el: Math.min(90, sun.el + off) };
+    })];
+    for (const t of targets) {
+      try {
+        resolveTarget(t.az, t.el, rot.rotator.limits, rot.last.az);
+      } catch (err) {
+        const l = rot.rotator.limits;
+        throw new DriftRunError(`${t.what}, az ${t.az.toFixed(2)}° el ${t.el.toFixed(2)}°, is outside the rotator's limits (az ${l.azMin}…${l.azMax}°, el ${l.elMin}…${l.elMax}°): ${err instanceof Error ? err.message : String(err)}; start when the sun is inside them, or widen the limits`);
+      }
+    }
+  }
   return {
-    sim, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
+    sim, rot, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
     calIntegrations, scanSteps, scanDwell, scanOffsets, scanFirst, speed, integration, passageMs, aim, gain, plan, notices,
   };
 }
@@ -244,7 +328,7 @@ export function driftPlanView(o: Omit<DriftRunOptions, 'signal' | 'onProgress' |
   const transit = nextSunTransit(p.site, new Date(p.passageMs - 12 * 3600_000));
   return {
     plan: p.plan, site: { name: p.site.name, lat: p.site.lat, lon: p.site.lon }, frequency: p.frequency, diameter: p.diameter, simulated: p.sim,
-    mount: p.sim ? 'simulator' : 'none', start: new Date(p.skyStart).toISOString(), transit: { time: transit.time.toISOString(), el: transit.el },
+    mount: p.rot ? 'rotator' : p.sim ? 'simulator' : 'none', start: new Date(p.skyStart).toISOString(), transit: { time: transit.time.toISOString(), el: transit.el },
     calibration: p.method, diodeK: p.diode ?? null, clockSpeed: p.speed, notices: p.notices,
   };
 }
@@ -252,7 +336,7 @@ export function driftPlanView(o: Omit<DriftRunOptions, 'signal' | 'onProgress' |
 /** Runs the whole measurement; the observation is kept whatever fails. */
 export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
   const {
-    sim, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
+    sim, rot, channels, driftPoints, method, scenario, diameter, settings, site, frequency, diode, width, skyStart, tauSky, settle, preN, calN,
     calIntegrations, scanSteps, scanDwell, scanOffsets, scanFirst, speed, integration, passageMs, aim, gain, plan, notices,
   } = planDrift(o);
   // The plan shows before the flux is entered; the run needs it.
@@ -263,16 +347,28 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
   for (const n of notices) o.onNotice?.(n);
   const mountSteps: { from: number; offset: number }[] = [];
   let clockNow = () => skyStart;
-  const mount = sim ? new PlannedMount(site, aim, mountSteps, () => clockNow()) : null;
+  const mount = sim && !rot ? new PlannedMount(site, aim, mountSteps, () => clockNow()) : null;
   if (mount && method === 'sun') {
     mount.sunMode = 'off';
     mount.offSun = 3 * width;
   }
-  if (!mount) {
+  if (!mount && !rot) {
     o.onNotice?.(`point the dish at az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}° and leave it there: the sun passes at ${new Date(passageMs).toISOString()} (without a mount the elevation offset is not measured)`);
   }
 
   const scenarioObject = scenario ? ({ ...scenario, speed } as unknown as Record<string, unknown>) : undefined;
+  // The rotator to the drift's aim before anything records (the simulator's sky waits: its session is not open yet).
+  if (rot) {
+    o.onNotice?.(`slewing the rotator to the drift's aim, az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}°`);
+    let at: { az: number; el: number };
+    try {
+      at = await slewAndSettle(rot, aim.az, aim.el, o.signal);
+    } catch (err) {
+      throw new DriftRunError(`the rotator could not go to the drift's aim (az ${aim.az.toFixed(2)}°, el ${aim.el.toFixed(2)}°): ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (o.signal?.aborted) throw new DriftRunError('stopped while the rotator slewed to the aim, as asked: nothing was recorded');
+    o.onNotice?.(`the rotator is at az ${at.az.toFixed(2)}°, el ${at.el.toFixed(2)}°: recording; it holds there through the drift`);
+  }
   const store = Store.open(o.dataDir);
   let session: Session | null = null;
   try {
@@ -286,7 +382,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
       pacing: sim ? false : undefined,
       scenario: scenarioObject,
       site: settings.site,
-      rotator: mount,
+      rotator: rot ?? mount,
       onNotice: o.onNotice,
     });
     const s = session;
@@ -299,9 +395,23 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
     const driftEnd = calIntegrations + driftPoints;
     // The scan after the drift, or (scanFirst) between the calibration and the drift, then back to the aim (offset NaN).
     const scanAt = scanFirst ? calIntegrations : driftEnd;
-    if (mount) for (let k = 0; k < scanSteps; k++) mountSteps.push({ from: (start + (scanAt + k * scanDwell) * tauActual) * 1000, offset: scanOffsets[k]! });
-    if (mount && scanFirst) mountSteps.push({ from: (start + (scanAt + scanSteps * scanDwell) * tauActual) * 1000, offset: NaN });
-    const total = driftEnd + (mount ? scanSteps * scanDwell : 0);
+    const steered = mount !== null || rot !== null;
+    if (steered) for (let k = 0; k < scanSteps; k++) mountSteps.push({ from: (start + (scanAt + k * scanDwell) * tauActual) * 1000, offset: scanOffsets[k]! });
+    if (steered && scanFirst) mountSteps.push({ from: (start + (scanAt + scanSteps * scanDwell) * tauActual) * 1000, offset: NaN });
+    const total = driftEnd + (steered ? scanSteps * scanDwell : 0);
+    // When each step's pointing holds (sky seconds): the planned mount's at once; the rotator's once it stood at its
+    // target (the simulator's next samples; a real receiver's a quarter second after), and where it reported standing.
+    const heldFrom: (number | undefined)[] = mount ? mountSteps.map((x) => x.from / 1000) : [];
+    const reported: ({ az: number; el: number } | undefined)[] = [];
+    let nextMove = 0;
+    let moveError: unknown = null;
+    /** The rotator's target for step k: the sun's position at the step's middle (run's clock) plus its elevation offset, or the aim. */
+    const stepTarget = (k: number): { az: number; el: number; sunEl?: number } => {
+      const x = mountSteps[k]!;
+      if (Number.isNaN(x.offset)) return aim;
+      const sun = sunPosition(site, new Date(x.from + 0.5 * scanDwell * tauActual * 1000));
+      return { az: sun.az, el: Math.min(90, sun.el + x.offset), sunEl: sun.el };
+    };
 
     const { rec, tracker } = s.startObservation(store, { mode: 'drift', target: 'Sun', start, extraConfig: { drift: { plan, method } } });
     const { ObservationWriter } = await import('./writer.ts');
@@ -412,15 +522,18 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
       // count: a gap in the samples (a drop) ends an integration early, and the next ones start after it.
       // An integration during which the mount moved (within one synthesis frame of a step, whose pointing the simulator
       // samples once) is marked `moving`, and no cut uses it.
-      const tEnd = t + (i.spectra * channels * s.clock.speed) / fs, margin = (4096 * s.clock.speed) / fs;
-      const moving = mountSteps.some((x) => x.from / 1000 >= t - margin && x.from / 1000 <= tEnd + margin);
-      const stepNow = mount?.step(((t + tEnd) / 2) * 1000) ?? null;
+      // With a rotator, the samples the simulator made before it stood at its target (up to two synthesis frames) are moving too.
+      const tEnd = t + (i.spectra * channels * s.clock.speed) / fs, margin = ((rot ? 8192 : 4096) * s.clock.speed) / fs;
+      const moving = mountSteps.some((x, k) => x.from / 1000 - margin <= tEnd && t <= (heldFrom[k] ?? Infinity) + margin);
+      const stepNow = steered ? stepAt(mountSteps, ((t + tEnd) / 2) * 1000) : null;
       const k = moving ? -2 : stepNow ? mountSteps.indexOf(stepNow) : -1;
       const step = stepNow && !Number.isNaN(stepNow.offset) ? stepNow : null;
-      if (mount && k !== stepWritten && (moving || stepNow)) {
+      if (steered && k !== stepWritten && (moving || stepNow)) {
         stepWritten = k;
-        const aimNow = mount.at(t * 1000);
-        rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), ...(moving ? { moving: true } : step ? { offset: { az: 0, el: scanOffsets[k]! } } : {}) }, t);
+        // The rotator's pointing is where it reported standing, its elevation offset measured from the sun it was sent to.
+        const aimNow = mount ? mount.at(t * 1000) : k >= 0 ? reported[k]! : { az: azimuth(rot!.last.az), el: rot!.last.el };
+        const offsetEl = moving || !step ? 0 : mount ? scanOffsets[k]! : aimNow.el - stepTarget(k).sunEl!;
+        rec.event('pointing', { ...describeAim(s.site, { ...aimNow, source: 'rotator' }, t * 1000), ...(moving ? { moving: true } : step ? { offset: { az: 0, el: offsetEl } } : {}) }, t);
       }
       const power = (() => {
         const a = autos(i, channels);
@@ -431,7 +544,7 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
       })();
       const phase: DriftProgress['phase'] = !calCount || kelvinFrom < 0 ? 'calibrate' : step ? 'scan' : 'drift';
       const sun = sunPosition(site, new Date(t * 1000));
-      const offset = phase === 'scan' ? (mount ? mount.at(t * 1000).el - sun.el : 0) : Math.sign(t * 1000 - passageMs) * Math.hypot((sun.az - aim.az) * Math.cos((aim.el * Math.PI) / 180), sun.el - aim.el);
+      const offset = phase === 'scan' ? (mount ? mount.at(t * 1000).el : rot ? rot.last.el : sun.el) - sun.el : Math.sign(t * 1000 - passageMs) * Math.hypot((sun.az - aim.az) * Math.cos((aim.el * Math.PI) / 180), sun.el - aim.el);
       o.onProgress?.({ phase, done, total, point: { offset, power, unit: kelvinFrom >= 0 && i.index >= kelvinFrom ? 'K' : 'relative' } });
     };
     const totalSamples = total * samplesPerIntegration;
@@ -442,6 +555,20 @@ export async function runDrift(o: DriftRunOptions): Promise<DriftRunResult> {
         if (stage === 'pre-off') countsVar.push(countsVariance(block.data));
         const n = Math.max(0, Math.min(block.data.length / 2, totalSamples - block.firstSample));
         if (n > 0) for (const i of await pipeline.push(n < block.data.length / 2 ? { ...block, data: block.data.subarray(0, 2 * n) } : block)) handle(i);
+        // The rotator's scan steps: commanded once the samples reach a step's start. The simulator's sky waits for the
+        // dish (the next block is made after the move); a real receiver's samples keep coming and are marked moving.
+        if (moveError) throw moveError;
+        const tb = start + ((block.firstSample + block.data.length / 2) * s.clock.speed) / fs;
+        while (rot && nextMove < mountSteps.length && tb >= mountSteps[nextMove]!.from / 1000) {
+          const k = nextMove++;
+          const target = stepTarget(k);
+          const moved = slewAndSettle(rot, target.az, target.el, o.signal).then((p) => {
+            reported[k] = p;
+            heldFrom[k] = sim ? tb : s.clock.now() / 1000 + 0.25;
+          });
+          if (sim) await moved;
+          else moved.catch((e: unknown) => (moveError = e));
+        }
         if (pendingGain) {
           await pendingGain;
           pendingGain = null;

@@ -28,6 +28,8 @@ export interface RotatorConnect {
   azRate?: number;
   elRate?: number;
   start?: AzEl;
+  /** Soft limits, degrees (default per driver). */
+  limits?: Limits;
 }
 
 export interface RotatorControlEvents {
@@ -64,7 +66,7 @@ export class RotatorControl extends EventEmitter<RotatorControlEvents> {
   static async connect(c: RotatorConnect): Promise<RotatorControl> {
     const rotator = await openRotator({
       driver: c.driver, port: c.port, baud: c.baud, timeoutMs: c.timeoutMs, retries: c.retries,
-      azRate: c.azRate, elRate: c.elRate, start: c.start,
+      azRate: c.azRate, elRate: c.elRate, start: c.start, limits: c.limits,
     });
     let first: AzEl;
     try {

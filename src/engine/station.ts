@@ -431,7 +431,7 @@ export class Station extends EventEmitter<StationEvents> {
     };
     return lend().then(() => runDrift({
       source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir,
-      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch, signal: abort.signal,
+      efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch, signal: abort.signal, rotator: this.dish.rotator,
       onProgress: (e) => {
         const now = Date.now();
         if (e.phase !== last.phase || e.done === e.total || (e.done - last.done >= e.total / 50 && now - last.at >= 100)) {
@@ -464,7 +464,7 @@ export class Station extends EventEmitter<StationEvents> {
   /** What runDrift with these settings will do (the plan, where and when), before it starts. */
   driftPlan(p: { source?: string; diameter?: number; calibration?: CalibrationMethod; diodeK?: number; diodeSwitch?: 'bias-tee' }): DriftPlanView {
     const source = p.source ?? 'sim';
-    return driftPlanView({ source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch });
+    return driftPlanView({ source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch, rotator: this.dish.rotator });
   }
 
   /** A raw observation through the FX core again (reprocess.ts) into a new observation; 'task' events report its progress. */

@@ -277,7 +277,7 @@ export function Drift({ station }: { station: StationView }) {
             <dt>Drift</dt><dd>{plan.plan.spanMinutes.toFixed(0)} min of sky time around the passage (the sun crosses ±3 widths of a {plan.plan.plannedBeamDeg.toFixed(1)}° beam)</dd>
             {plan.plan.scanOffsets.length ? <><dt>Then</dt><dd>an elevation scan across the sun while tracking it, {plan.plan.scanOffsets.length} steps from {plan.plan.scanOffsets[0]!.toFixed(1)}° to {plan.plan.scanOffsets.at(-1)!.toFixed(1)}°</dd></> : null}
             <dt>Who points</dt>
-            <dd>{plan.mount === 'simulator' ? `the simulator's mount, on its sky clock (${plan.clockSpeed.toFixed(0)}× real time: the drift takes seconds)` : 'you: there is no mount'}</dd>
+            <dd>{plan.mount === 'rotator' ? 'the connected rotator: it slews to the aim before recording, then steps across the sun in elevation' : plan.mount === 'simulator' ? `the simulator's mount, on its sky clock (${plan.clockSpeed.toFixed(0)}× real time: the drift takes seconds)` : 'you: there is no mount'}</dd>
           </dl>
           {plan.notices.map((n) => <p key={n} className="banner notice drift-notice" data-testid="drift-notice">{n}</p>)}
           <div className="row buttons">
