@@ -7,7 +7,7 @@ import { addHiMask, clearHiMask, hiMaskPath, loadHiMask, removeHiMask, type HiMa
 import { ObservationError } from '../../../observations/errors.ts';
 import * as inputs from '../../api/inputs.ts';
 import { HiError, reduceObservation, surveyObservations } from '../../engine/hi.ts';
-import { observeHelp, parseObserve, runObserve, type HiObserveArgs } from './hi-observe.ts';
+import { observeHelp, parseObserve, runObserve, type HiObserveArgs } from '../hi-observe.ts';
 import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine } from '../command.ts';
 
 const help = `Usage: fringe hi ID [--reference ID...] [options] [--json] [--db DIR]

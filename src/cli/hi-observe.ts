@@ -1,12 +1,12 @@
 /** `fringe hi observe --switch position|frequency …`: a switched hydrogen-line observation recorded into the store (src/engine/hi-switch.ts). */
-import type { BackendChoice } from '../../../correlator/types.ts';
-import { resolveDataDir } from '../../../observations/paths.ts';
-import * as inputs from '../../api/inputs.ts';
-import { backendChoices } from '../../engine/backend.ts';
-import { HiError } from '../../analysis/hi/reduce.ts';
-import { observeSwitched, type OffPosition, type SwitchedObserveOptions } from '../../engine/hi-switch.ts';
-import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine, sourceOption } from '../command.ts';
-import { Progress } from '../progress.ts';
+import type { BackendChoice } from '../../correlator/types.ts';
+import { resolveDataDir } from '../../observations/paths.ts';
+import * as inputs from '../api/inputs.ts';
+import { backendChoices } from '../engine/backend.ts';
+import { HiError } from '../analysis/hi/reduce.ts';
+import { observeSwitched, type OffPosition, type SwitchedObserveOptions } from '../engine/hi-switch.ts';
+import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine, sourceOption } from './command.ts';
+import { Progress } from './progress.ts';
 
 export const observeHelp = `Usage: fringe hi observe --switch position|frequency --seconds N [options] [--json] [--db DIR]
 
