@@ -14,7 +14,7 @@
  * observation is switched): src/analysis/hi/switching.ts makes one
  * calibrated difference per cycle, then src/analysis/hi/reduce.ts as usual.
  */
-import type { BackendChoice, Integration } from '../../correlator/types.ts';
+import type { Integration } from '../../correlator/types.ts';
 import { Store } from '../../observations/store/store.ts';
 import type { Observation } from '../../observations/store/types.ts';
 import { switchedData, type SwitchEvent, type SwitchKind, type SwitchPhase, type SwitchedIntegration } from '../analysis/hi/switching.ts';
@@ -28,6 +28,7 @@ import { retune } from './live.ts';
 import { loadScenario, parseScenario } from '../../devices/sim/scenario.ts';
 import { pointingFromConfig } from '../../devices/sim/pointing.ts';
 import { RotatorControl } from './rotator.ts';
+import type { ObserveOptions } from './observe.ts';
 import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
 import { ObservationWriter } from './writer.ts';
@@ -53,11 +54,9 @@ export interface SwitchingConfig {
   tsys_k?: number;
 }
 
-export interface SwitchedObserveOptions {
-  source: string;
+/** The recording's settings as `fringe observe` takes them (seconds: of samples in all phases together, slews not counted), and the switching's. */
+export interface SwitchedObserveOptions extends Pick<ObserveOptions, 'source' | 'seconds' | 'channels' | 'taps' | 'integration' | 'backend' | 'threads' | 'dataDir' | 'target' | 'scenario' | 'pacing'> {
   kind: SwitchKind;
-  /** Seconds of samples in all phases together (slews not counted). */
-  seconds: number;
   /** On/off (or lo/hi) pairs. */
   cycles: number;
   sampleRate: number;
@@ -66,15 +65,6 @@ export interface SwitchedObserveOptions {
   centerFrequency?: number;
   /** Frequency switching: the throw (Hz), rounded to whole channels (default 0.4 of the band). */
   throwHz?: number;
-  channels: number;
-  taps: number;
-  integration: number;
-  backend: BackendChoice;
-  threads?: number;
-  dataDir: string;
-  target?: string;
-  scenario?: string;
-  pacing?: number | false;
   /** Position switching: the on position (default where the rotator points) and the off offset. */
   on?: { az: number; el: number };
   off?: OffPosition;
