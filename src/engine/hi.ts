@@ -8,6 +8,7 @@
 import { autoProduct, channelFrequencies } from '../../observations/export/common.ts';
 import type { Store } from '../../observations/store/store.ts';
 import type { Observation, ObservationPointing } from '../../observations/store/types.ts';
+import { hiTuning } from '../analysis/hi/tuning.ts';
 import { galacticWindow, reduceHi, HiError, type HiData, type HiOptions, type HiReferences, type HiSpectrum } from '../analysis/hi/reduce.ts';
 import { buildSurvey, lvDiagramSvg, rotationCurveSvg, type Survey, type SurveyInput } from '../analysis/hi/survey.ts';
 import { lsrCorrection } from '../astro/velocity.ts';
@@ -147,6 +148,14 @@ export function reduceObservation(store: Store, id: number, referenceIds: number
   const saved = loadHiMask(store.dir).map((r): [number, number] => [r.lo_kms, r.hi_kms]);
   const given = (options.mask ?? []).filter(([lo, hi]) => !saved.some(([a, b]) => a === lo && b === hi));
   const result = reduceHi(data, refs, { ...(window ? { emissionWindow: window } : {}), ...options, mask: [...saved, ...given] });
+  // Where the band could not hold the emission with line-free channels on both sides: say where to tune instead.
+  const t = window && !data.kelvin && !switching ? hiTuning(p!.l!, p!.b!, obs.config.tuning.sampleRate, result.lsr_correction_kms) : null;
+  // (Not where it was tuned already, within 20 km/s: there the band is too narrow for the window; the notes say so.)
+  if (t && (result.undecided || result.range_cut.low || result.range_cut.high) && Math.abs(t.centerFrequency - obs.config.tuning.centerFrequency) > 95_000) {
+    const advice = `line-free channels on both sides of the emission at l ${p!.l!.toFixed(1)}°, b ${p!.b!.toFixed(1)}°: tune to ${(t.centerFrequency / 1e6).toFixed(4)} MHz (fringe observe --freq ${(t.centerFrequency / 1e6).toFixed(4)}M; ${t.why})`;
+    result.notes.push(advice);
+    if (result.undecided) result.undecided += `; for ${advice}`;
+  }
   return {
     observation: id,
     l_deg: p?.l ?? null, b_deg: p?.b ?? null, ra_deg: p?.ra ?? null, dec_deg: p?.dec ?? null,

@@ -2,7 +2,7 @@
  * The tuning a new live session opens at when none is asked for: the
  * source's own default (the simulator's scenario, a dongle's power-on
  * tuning), except that a default putting the DC spike on the hydrogen line
- * is moved a quarter of the band below it (offset tuning, src/api/tuning.ts).
+ * is moved an eighth of the band below it (offset tuning, src/api/tuning.ts).
  * A centre the user asked for is never moved; a recording (file:) keeps its own.
  */
 import { defaultTuning, type Tuning } from '../../devices/sdr/source.ts';

@@ -93,8 +93,8 @@ describe.skipIf(skip)('sources on the Station page', { timeout: e2eTest }, () =>
     expect(status.live).toMatchObject({ kind: 'rtltcp', source: `rtltcp:${sim.endpoint}` });
     // The rtl_tcp server saw our client and its tuning.
     expect(sim.log()).toMatch(/client 127\.0\.0\.1:\d+ connected/);
-    // Offset tuning: a quarter of 2.4 MHz below the line.
-    expect(sim.log()).toMatch(/command \{"command":1,"param":1419805752/);
+    // Offset tuning: an eighth of 2.4 MHz below the line.
+    expect(sim.log()).toMatch(/command \{"command":1,"param":1420105752/);
     await page.screenshot({ path: join(shots, 'ui-sources-rtltcp.png'), fullPage: true });
 
     // The live spectrum keeps coming, now over rtl_tcp.

@@ -52,8 +52,8 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     const second = await plotted(page);
     expect(second.y).toHaveLength(1024);
     expect(second.y.filter((v, i) => v !== first.y[i]).length).toBeGreaterThan(500);
-    // The frequency axis spans the sim's 2.4 MHz around 1419.8058 MHz: offset tuning, the line 0.6 MHz above the DC spike.
-    expect(first.x[0]).toBeCloseTo(1419.805752 - 1.2, 3);
+    // The frequency axis spans the sim's 2.4 MHz around 1420.1058 MHz: offset tuning, the line 0.3 MHz above the DC spike.
+    expect(first.x[0]).toBeCloseTo(1420.105752 - 1.2, 3);
     expect(await page.getByTestId('centre').textContent()).toMatch(/^1419\.8058/);
     expect(first.x[1023]! - first.x[0]!).toBeCloseTo((2.4 * 1023) / 1024, 3);
     expect(await page.getByTestId('connection').textContent()).toBe('Connected');
@@ -91,11 +91,11 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     expect(Math.abs(shown - x[peak]!)).toBeLessThan(0.03);
     await page.screenshot({ path: join(shots, 'ui-live.png'), fullPage: true });
 
-    // The velocity axis: radio convention, v = c (f0 − f) / f0; the centre channel (offset tuning, 0.6 MHz below the line) at +126.6 km/s,
-    // where the frequency axis had 1419.8 (MHz).
+    // The velocity axis: radio convention, v = c (f0 − f) / f0; the centre channel (offset tuning, 0.3 MHz below the line) at +63.3 km/s,
+    // where the frequency axis had 1420.1 (MHz).
     await page.getByTestId('axis-velocity').click();
     await page.waitForFunction(() => ((document.querySelector('[data-testid=spectrum-plot]') as unknown as { data: { x: number[] }[] }).data[0]!.x[512] ?? 9999) < 1000);
-    expect((await plotted(page)).x[512]).toBeCloseTo((299792.458 * (hiRest - 1419.805752)) / hiRest, 1);
+    expect((await plotted(page)).x[512]).toBeCloseTo((299792.458 * (hiRest - 1420.105752)) / hiRest, 1);
     const v = await plotted(page);
     expect(v.x[0]).toBeCloseTo((299792.458 * (hiRest - x[0]!)) / hiRest, 1);
     await page.screenshot({ path: join(shots, 'ui-live-velocity.png') });

@@ -79,7 +79,7 @@ describe('electron/bridge', () => {
     expect(reply.result.live).toMatchObject({ kind: 'sim', channels: 1024 });
     const spectrum = await port.waitFor((d) => (d instanceof ArrayBuffer ? decodeSpectrum(new Uint8Array(d)) : undefined));
     expect(spectrum.power[0]).toHaveLength(1024);
-    // Offset tuning: the line a quarter of the band above the DC spike.
+    // Offset tuning: the line an eighth of the band above the DC spike.
     expect(spectrum.centerFrequency).toBe(offsetCentre(spectrum.sampleRate));
     b.close();
     expect(port.closed).toBe(true);

@@ -103,8 +103,12 @@ export interface HiSpectrum {
   /** Baseline noise (unit), of the smoothed spectrum and of the raw one. */
   noise: number;
   noise_raw: number;
-  /** Where emission exceeds detectSigma·noise (km/s), or null when nowhere. */
+  /** Where emission exceeds detectSigma·noise (km/s), or null when nowhere (or undecided). */
   velocity_range_kms: [number, number] | null;
+  /** Whether that range runs into the low or high end of the usable band (the emission may go on beyond it). */
+  range_cut: { low: boolean; high: boolean };
+  /** Why the data cannot decide where the emission is (the baseline under it is unknown), or null. */
+  undecided: string | null;
   detect_sigma: number;
   components: HiComponent[];
   /** Why there are no (or fewer) components, when so. */
@@ -323,7 +327,13 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
     const refLevel = refs.hot ?? refs.reference ?? refs.cold;
     const rl = refLevel ? median(refLevel) : 0;
     // Inward from each end of the band while the power stays low (a dip inside the band is not a roll-off).
-    const low = (j: number) => mean[j]! < level / 2 || (refLevel !== undefined && refLevel[j]! < rl * 0.75);
+    // Without a reference the bandpass stays in the spectrum, and no baseline models the filter's cliff: its roll-off
+    // is cut where the (smoothed) level falls 0.5 % below the band's median; with a reference, where it halves.
+    const sm = smooth(mean, 24);
+    const flatLevel = plateau(sm, level);
+    const low = refLevel === undefined
+      ? (j: number) => sm[j]! < flatLevel * 0.995
+      : (j: number) => mean[j]! < level / 2 || refLevel[j]! < rl * 0.75;
     for (let j = 0; j < C / 4 && (fFlags[j] || low(j)); j++) if (!fFlags[j]) { fFlags[j] = 1; edge++; }
     for (let j = C - 1; j > (3 * C) / 4 && (fFlags[j] || low(j)); j--) if (!fFlags[j]) { fFlags[j] = 1; edge++; }
   }
@@ -364,9 +374,19 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
   // Smoothing and baseline.
   const smoothKms = options.smoothKms ?? Math.max(2, dv);
   const smoothCh = smoothKms / dv;
-  const order = order0 ?? (cal.unit === 'K' && !refs.hot ? 1 : cal.unit === 'K' ? 1 : 3);
+  let order = order0 ?? (cal.unit === 'K' && !refs.hot ? 1 : cal.unit === 'K' ? 1 : 3);
   const Ts = smooth(T, smoothCh);
-  const base = baselineAuto(grid, Ts, new Uint8Array(C), order, options.lineFree, options.emissionWindow);
+  let base = baselineAuto(grid, Ts, new Uint8Array(C), order, options.lineFree, options.emissionWindow);
+  // Line-free channels on one side of the emission window only: the baseline is extrapolated across the line, and a
+  // curved one (fitted to the bandpass on one side) runs away; a straight line is what one side can support.
+  const side = !options.lineFree && options.emissionWindow ? sides(grid, base.lineFree, options.emissionWindow, Math.max(order + 3, Math.round(C / 50))) : null;
+  if (side) {
+    notes.push(`line-free channels only ${side.has} the emission window ${options.emissionWindow![0].toFixed(0)}…${options.emissionWindow![1].toFixed(0)} km/s: the baseline is extrapolated ${side.missing === 'below' ? 'down' : 'up'} to the band's edge${order > 1 && order0 === undefined ? ` (order 1, not ${order}: a curve fitted on one side runs away across the line)` : ''}`);
+    if (order > 1 && order0 === undefined) {
+      order = 1;
+      base = baselineAuto(grid, Ts, new Uint8Array(C), order, options.lineFree, options.emissionWindow);
+    }
+  }
   const sub = Float64Array.from(Ts, (y, j) => y - base.fit[j]!);
   const raw = Float64Array.from(T, (y, j) => y - base.fit[j]!);
   const lf = base.lineFree;
@@ -377,8 +397,33 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
   // Velocity range: runs above detect·σ at least as wide as the smoothing.
   const minRun = Math.max(3, Math.ceil(smoothCh));
   const runs = ranges(grid, (i) => sub[i]! > detect * noise).filter(([a, b]) => (b - a) / dv + 1 >= minRun);
-  const velocityRange: [number, number] | null = runs.length ? [runs[0]![0], runs.at(-1)![1]] : null;
-  const { components, why } = velocityRange ? fitComponents(grid, raw, noiseRaw, velocityRange, dv, options.maxComponents ?? 6) : { components: [], why: [`no emission above ${detect}σ (${(detect * noise).toPrecision(3)} ${cal.unit})`] };
+  // HI in emission is never below the baseline by detect·σ over a run: where it is, the baseline does not explain the data.
+  const dips = ranges(grid, (i) => sub[i]! < -detect * noise).filter(([a, b]) => (b - a) / dv + 1 >= minRun);
+  let undecided: string | null = null;
+  if (dips.length) {
+    const worst = dips.reduce((w, d) => (d[1] - d[0] > w[1] - w[0] ? d : w));
+    const what = `the spectrum lies more than ${detect}σ below its baseline over ${dips.length} range${dips.length > 1 ? 's' : ''} (widest ${worst[0].toFixed(0)}…${worst[1].toFixed(0)} km/s)`;
+    if (side) undecided = `${what}: with line-free channels only ${side.has} the emission window, the baseline under the line cannot be known; the emission cannot be measured from this spectrum. Tune so the line sits mid-band, switch (fringe hi observe --switch frequency|position) or give a reference (--reference ID)`;
+    else notes.push(`${what}: the baseline may not follow the bandpass there (check the line-free ranges)`);
+  }
+  const velocityRange: [number, number] | null = runs.length && !undecided ? [runs[0]![0], runs.at(-1)![1]] : null;
+  // Emission that runs into the end of the usable band: the range (and a terminal velocity there) is cut by the band.
+  const finite = grid.filter((_, i) => Number.isFinite(sub[i]!));
+  const cut = { low: false, high: false };
+  if (velocityRange) {
+    // Within 25 km/s of an edge that lies inside the emission window counts too: the last few per cent of the filter's
+    // roll-off (left in the band) lower the emission there, so it seems to end before the band does.
+    const w = options.emissionWindow;
+    const near = (d: number, inside: boolean) => d <= minRun * dv || (inside && d < 25);
+    cut.low = near(velocityRange[0] - finite[0]!, !!w && finite[0]! > w[0]);
+    cut.high = near(finite.at(-1)! - velocityRange[1], !!w && finite.at(-1)! < w[1]);
+    for (const [k, edge] of [['low', finite[0]!], ['high', finite.at(-1)!]] as const) {
+      if (cut[k]) notes.push(`the emission reaches the band's ${k} edge (${edge.toFixed(0)} km/s): it may go on beyond; the velocity range is cut there`);
+    }
+  }
+  const { components, why } = undecided
+    ? { components: [], why: [undecided] }
+    : velocityRange ? fitComponents(grid, raw, noiseRaw, velocityRange, dv, options.maxComponents ?? 6) : { components: [], why: [`no emission above ${detect}σ (${(detect * noise).toPrecision(3)} ${cal.unit})`] };
   const lineFreeRanges = ranges(grid, (i) => lf[i] === 1).map(([a, b]) => [round(a - dv / 2, 2), round(b + dv / 2, 2)] as [number, number]);
   const out = (a: Float64Array) => Array.from(a, (y) => (Number.isFinite(y) ? y : null));
   return {
@@ -397,6 +442,8 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
     noise,
     noise_raw: noiseRaw,
     velocity_range_kms: velocityRange ? [round(velocityRange[0] - dv / 2, 2), round(velocityRange[1] + dv / 2, 2)] : null,
+    range_cut: cut,
+    undecided,
     detect_sigma: detect,
     components,
     component_notes: why,
@@ -407,7 +454,8 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
 
 /**
  * The LSR velocities Galactic HI can have toward (l, b) (degrees): a flat
- * rotation curve (220 km/s, R₀ 8.5 kpc) out to R = 25 kpc, widened by 40 km/s
+ * rotation curve (220 km/s, R₀ 8.5 kpc) out to R = 25 kpc and within the
+ * flaring layer's three scale heights of the plane, widened by 40 km/s
  * for dispersion and streaming; ±250 km/s within 15° of the Galactic centre
  * (its bar and the 3-kpc arms), and at least −60 … +40 km/s anywhere (local
  * gas and intermediate-velocity clouds at high latitude).
@@ -418,7 +466,10 @@ export function galacticWindow(l: number, b: number): [number, number] {
   for (let d = 0; d < 40; d += 0.05) {
     const dp = d * Math.cos(br);
     const r = Math.sqrt(8.5 ** 2 + dp * dp - 2 * 8.5 * dp * Math.cos(lr));
-    if (r > 25 || Math.abs(d * Math.sin(br)) > 3) break;
+    if (r > 25) break;
+    // Off the plane, only as far as the flaring HI layer reaches: three scale heights, h(R) = 0.15·e^((R − R₀)/9.8) kpc
+    // (Kalberla & Kerp 2009, ARA&A 47, 27), at least 0.5 kpc.
+    if (Math.abs(d * Math.sin(br)) > Math.max(0.5, 0.45 * Math.exp((r - 8.5) / 9.8))) continue;
     const v = 220 * (8.5 / Math.max(r, 0.5) - 1) * Math.sin(lr) * Math.cos(br);
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
@@ -429,6 +480,42 @@ export function galacticWindow(l: number, b: number): [number, number] {
 }
 
 const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * The level of a spectrum's flat, line-free part: the most common value of the
+ * smoothed spectrum (a histogram of 0.05 % bins, smoothed over ±0.2 %). The
+ * line only raises channels and the filter's roll-off only lowers them, each
+ * spread over many levels, while every line-free channel of the flat part
+ * sits at one level.
+ */
+function plateau(sm: Float64Array, median: number): number {
+  const step = 0.0005, lo = 0.7, bins = Math.round((1.3 - lo) / step);
+  const hist = new Float64Array(bins);
+  for (const y of sm) {
+    const k = Math.floor((y / median - lo) / step);
+    if (k >= 0 && k < bins) hist[k]!++;
+  }
+  let best = -1, bestCount = -1;
+  for (let k = 4; k < bins - 4; k++) {
+    let c = 0;
+    for (let d = -4; d <= 4; d++) c += hist[k + d]!;
+    if (c > bestCount) { bestCount = c; best = k; }
+  }
+  return median * (lo + (best + 0.5) * step);
+}
+
+/** Whether the line-free channels lie on one side of the emission window only (fewer than `min` on the other): which side has them, or null when both do (or neither). */
+function sides(v: Float64Array, lineFree: Uint8Array, window: [number, number], min: number): { has: 'above' | 'below'; missing: 'above' | 'below' } | null {
+  let below = 0, above = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (!lineFree[i]) continue;
+    if (v[i]! < window[0]) below++;
+    else if (v[i]! > window[1]) above++;
+  }
+  if (below >= min && above < min) return { has: 'below', missing: 'above' };
+  if (above >= min && below < min) return { has: 'above', missing: 'below' };
+  return null;
+}
 
 function rms(y: Float64Array, use: Uint8Array): number {
   let s = 0, n = 0;
@@ -451,7 +538,7 @@ export function baselineAuto(v: Float64Array, y: Float64Array, flagged: Uint8Arr
     let count = 0;
     for (let i = 0; i < n; i++) if (outside(i)) count++;
     // Only when enough of the band lies outside the window (else the band is too narrow for it: fall back to clipping alone).
-    if (count >= Math.max(order + 3, n / 8)) ok = outside;
+    if (count >= Math.max(order + 3, n / 16)) ok = outside;
   }
   let lf = new Uint8Array(n);
   if (given && given.length) {

@@ -91,6 +91,14 @@ export function buildSurvey(inputs: SurveyInput[]): Survey {
       skipped.push({ id: i.id, l_deg: l, why: `b = ${i.b.toFixed(1)}° is off the plane (|b| > 5°)` });
       continue;
     }
+    if (i.spectrum.undecided) {
+      skipped.push({ id: i.id, l_deg: l, why: `the spectrum cannot decide: ${i.spectrum.undecided}` });
+      continue;
+    }
+    if (i.spectrum.range_cut?.high) {
+      skipped.push({ id: i.id, l_deg: l, why: `the emission runs to the band's high-velocity edge (${i.spectrum.velocity_range_kms![1].toFixed(0)} km/s): the terminal velocity may lie beyond the band (tune higher in velocity, lower in frequency)` });
+      continue;
+    }
     const threshold = i.spectrum.unit === 'K' ? Math.max(5 * i.spectrum.noise, 2) : 5 * i.spectrum.noise;
     const t = terminalVelocity(i.spectrum, threshold);
     if (!t) {

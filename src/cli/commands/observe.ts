@@ -19,8 +19,8 @@ Options (defaults in brackets):
   --mode MODE        spectrum | totalpower | raw (cu8 to SigMF in the store,
                      for fringe reprocess)                                    [spectrum]
   --freq HZ          centre frequency (Hz; k/M/G suffixes: 1420.4M, 5G)
-                     [offset tuning: a quarter of the rate below the HI line,
-                     1419805752 at 2.4M, so the DC spike is off the line]
+                     [offset tuning: an eighth of the rate below the HI line,
+                     1420105752 at 2.4M, so the DC spike is off the line]
   --rate HZ          sample rate (Hz; 2.4M), above 225k and at most 3.2M       [2400000]
   --gain DB          tuner gain (dB) or 'auto'                                 [40]
   --channels C       FFT channels, a power of two from 2 to 65536              [1024]

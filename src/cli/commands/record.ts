@@ -23,7 +23,7 @@ the same group with --source file:NAME.sigmf-collection.
 Options:
   --source SPEC     ${sourceSpecHelp}
   --freq HZ         centre frequency, Hz (k/M/G suffixes allowed; default: offset tuning,
-                    a quarter of the rate below the HI line, 1419.805752M at 2.4M, so the
+                    an eighth of the rate below the HI line, 1420.105752M at 2.4M, so the
                     dongle's DC spike is off the line)
   --rate HZ         sample rate, Hz (default 2.4M)
   --gain DB|auto    tuner gain, dB, or auto (default 40)

@@ -64,7 +64,7 @@ function centreNote(t: { centerFrequency: number; sampleRate: number }): string 
   return where ? ` · ${where}` : '';
 }
 
-const offsetTitle = 'offset tuning: the dongle is tuned a quarter of the band below the hydrogen line, so its DC spike (at the centre) stays off the line; the frequency axis reads sky frequency';
+const offsetTitle = 'offset tuning: the dongle is tuned an eighth of the band below the hydrogen line, so its DC spike (at the centre) stays off the line; the frequency axis reads sky frequency';
 
 function utc(iso: string | number): string {
   return new Date(iso).toISOString().slice(11, 16) + ' UTC';
@@ -330,7 +330,7 @@ function Controls({ station }: { station: StationView }) {
     setBusy(false);
   };
   const apply = () => tune(freq);
-  // The HI button tunes (offset: the line a quarter band above the DC spike), not only fills the field.
+  // The HI button tunes (offset: the line an eighth of the band above the DC spike), not only fills the field.
   const tuneHi = () => {
     const text = (offsetCentre(rate) / 1e6).toFixed(6);
     setFreq(text);
@@ -381,7 +381,7 @@ function Controls({ station }: { station: StationView }) {
         <button disabled={busy || !live || recording} onClick={stop}>
           Stop
         </button>
-        <button className="ghost" disabled={busy || recording || station.connection !== 'open'} onClick={tuneHi} title="tune to the 21 cm hydrogen line, offset: the line a quarter of the band above the centre, away from the DC spike" data-testid="tune-hi">
+        <button className="ghost" disabled={busy || recording || station.connection !== 'open'} onClick={tuneHi} title="tune to the 21 cm hydrogen line, offset: the line an eighth of the band above the centre, away from the DC spike" data-testid="tune-hi">
           HI
         </button>
       </div>

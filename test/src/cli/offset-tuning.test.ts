@@ -4,16 +4,16 @@ import { parse as observeParse } from '../../../src/cli/commands/observe.ts';
 import { parse as recordParse } from '../../../src/cli/commands/record.ts';
 
 describe('CLI default tuning', () => {
-  it('observe: a quarter of the rate below the line, at the rate asked for', () => {
-    expect(observeParse([]).tuning).toMatchObject({ centerFrequency: 1_419_805_752, sampleRate: 2_400_000 });
-    expect(observeParse(['--rate', '1.024M']).tuning).toMatchObject({ centerFrequency: 1_420_149_752, sampleRate: 1_024_000 });
+  it('observe: an eighth of the rate below the line, at the rate asked for', () => {
+    expect(observeParse([]).tuning).toMatchObject({ centerFrequency: 1_420_105_752, sampleRate: 2_400_000 });
+    expect(observeParse(['--rate', '1.024M']).tuning).toMatchObject({ centerFrequency: 1_420_277_752, sampleRate: 1_024_000 });
     expect(observeParse(['--freq', '1420.405752M']).tuning.centerFrequency).toBe(1_420_405_752);
   });
 
   it('record: the same, whatever the order of --rate', () => {
     const base = ['--source', 'sim', '--seconds', '1', '--out', '/tmp/x.sigmf-meta'];
-    expect(recordParse(base).tuning).toMatchObject({ centerFrequency: 1_419_805_752, sampleRate: 2_400_000 });
-    expect(recordParse([...base, '--rate', '2.048M']).tuning).toMatchObject({ centerFrequency: 1_419_893_752, sampleRate: 2_048_000 });
+    expect(recordParse(base).tuning).toMatchObject({ centerFrequency: 1_420_105_752, sampleRate: 2_400_000 });
+    expect(recordParse([...base, '--rate', '2.048M']).tuning).toMatchObject({ centerFrequency: 1_420_149_752, sampleRate: 2_048_000 });
     expect(recordParse(['--freq', '100M', ...base]).tuning.centerFrequency).toBe(100_000_000);
   });
 });
