@@ -92,6 +92,59 @@ describe('reduceHi on analytic spectra', () => {
     expect(lo).toBeLessThan(-60);
     expect(galacticWindow(5, 0)).toEqual([-250, 250]);
   });
+
+  it('galacticWindow off the plane keeps to the flaring HI layer: at b = 8° the far outer Galaxy (1–3 kpc up) is out', () => {
+    // In the plane at l = 70.6° the line of sight reaches R = 25 kpc (v ≈ −137 km/s, −177 with the 40 km/s margin) ...
+    expect(galacticWindow(70.6, 0)[0]).toBeLessThan(-150);
+    // ... 8.2° up it leaves the layer (three scale heights, 0.45 kpc at R₀) within a few kpc: the −60 km/s floor.
+    expect(galacticWindow(70.6, 8.2)).toEqual([-60, expect.closeTo(52.4, 0)]);
+    // Toward the anticentre the flare (0.45·e^((R − R₀)/9.8) kpc) keeps more of it: at b = 5°, R = 20 kpc lies 1 kpc up and counts.
+    expect(galacticWindow(140, 5)[0]).toBeLessThan(-100);
+  });
+
+  // A spectrum with no reference keeps the bandpass; here one that droops toward the band's high-frequency end (8 %, a
+  // tilted filter), a broad line, and an emission window that runs past the band's low-velocity end: line-free channels
+  // above the window only.
+  const curved = (j: number) => 1 - 0.08 * Math.max(0, (j - C / 2) / (C / 2)) ** 2;
+  const oneSided = (bandpass: (j: number) => number, comps: { t: number; v: number; w: number }[]) => {
+    const g = gauss(5);
+    const power = Float64Array.from(freqs, (f, j) => bandpass(j) * (100 + line(radioVelocity(f), comps)) * (1 + 0.002 * g()));
+    return reduceHi({ frequencies: freqs, integrations: [{ time: 1e9, power, lsrCorrection: 0, sk: null, spectra: 1000 }], kelvin: false, frame: 'lsr' }, {}, { emissionWindow: [-400, 100] });
+  };
+
+  it('a baseline with line-free channels on one side only is a straight line, and says so', () => {
+    const r = oneSided(() => 1, [{ t: 30, v: 0, w: 30 }]);
+    expect(r.baseline.order).toBe(1);
+    expect(r.notes.join(' ')).toMatch(/line-free channels only above the emission window -400…100 km\/s: the baseline is extrapolated down to the band's edge \(order 1, not 3/);
+    expect(r.undecided).toBeNull();
+    expect(r.range_cut).toEqual({ low: false, high: false });
+    expect(r.components[0]!.v_lsr_kms).toBeCloseTo(0, 0);
+    expect(r.components[0]!.peak).toBeCloseTo(0.3, 1);
+  });
+
+  it('cannot decide when a one-sided baseline leaves the spectrum 5σ below it: no range, no components, and why', () => {
+    // The line's wing on the drooping part keeps the roll-off cut from taking it; the straight baseline from above overshoots there.
+    const r = oneSided(curved, [{ t: 30, v: -200, w: 60 }]);
+    expect(r.undecided!).toMatch(/more than 5σ below its baseline[^:]*: with line-free channels only above the emission window, the baseline under the line cannot be known/);
+    expect(r.undecided!).toMatch(/--switch frequency\|position|--reference/);
+    expect(r.velocity_range_kms).toBeNull();
+    expect(r.components).toEqual([]);
+    expect(r.component_notes).toEqual([r.undecided]);
+    // With line-free channels on both sides the same curved bandpass is a cubic's to follow: the line comes back.
+    const g = gauss(9);
+    const both = reduceHi({ frequencies: freqs, integrations: [{ time: 1e9, power: Float64Array.from(freqs, (f, j) => curved(j) * (100 + line(radioVelocity(f), [{ t: 30, v: 20, w: 40 }])) * (1 + 0.002 * g())), lsrCorrection: 0, sk: null, spectra: 1000 }], kelvin: false, frame: 'lsr' }, {}, { emissionWindow: [-80, 100] });
+    expect(both.undecided).toBeNull();
+    expect(both.baseline.order).toBe(3);
+    expect(both.components[0]!.v_lsr_kms).toBeCloseTo(20, 0);
+    expect(both.components[0]!.peak).toBeCloseTo(0.3, 1);
+  });
+
+  it('says when the emission runs into the end of the band (the range is cut there)', () => {
+    const r = oneSided(() => 1, [{ t: 30, v: -260, w: 60 }]);
+    expect(r.undecided).toBeNull();
+    expect(r.range_cut.low).toBe(true);
+    expect(r.notes.join(' ')).toMatch(/the emission reaches the band's low edge/);
+  });
 });
 
 /**
