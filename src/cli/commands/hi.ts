@@ -285,7 +285,7 @@ export const command: Command = {
           `  unit          ${r.unit}: ${r.calibration}`,
           `  baseline      order ${r.baseline.order} over ${r.baseline.line_free_kms.length} line-free ranges (${r.baseline.automatic ? 'automatic' : 'given'}); noise ${r.noise.toPrecision(3)} ${u} after ${f(r.smoothing_fwhm_kms)} km/s smoothing`,
           `  flags         ${r.flags.rfi} RFI, ${r.flags.mask} masked, ${r.flags.edge} band-edge channels${r.mask.saved.length ? `; saved mask ${r.mask.saved.map(([lo, hi]) => `${lo}:${hi}`).join(', ')} km/s` : ''}`,
-          `  emission      ${r.velocity_range_kms ? `${f(r.velocity_range_kms[0], 1)} to ${f(r.velocity_range_kms[1], 1)} km/s above ${r.detect_sigma}σ` : `none above ${r.detect_sigma}σ`}`,
+          `  emission      ${r.undecided ? 'cannot decide (the baseline under the line is unknown: see the note)' : r.velocity_range_kms ? `${f(r.velocity_range_kms[0], 1)} to ${f(r.velocity_range_kms[1], 1)} km/s above ${r.detect_sigma}σ${r.range_cut.low || r.range_cut.high ? ` (cut by the band's ${r.range_cut.low && r.range_cut.high ? 'ends' : r.range_cut.low ? 'low end' : 'high end'})` : ''}` : `none above ${r.detect_sigma}σ`}`,
           ...r.components.map((c, i) => `  component ${i + 1}   v_LSR ${f(c.v_lsr_kms)} ± ${f(c.v_lsr_sigma_kms)} km/s, peak ${c.peak.toPrecision(4)} ± ${c.peak_sigma.toPrecision(2)} ${u}, FWHM ${f(c.fwhm_kms)} ± ${f(c.fwhm_sigma_kms)} km/s`),
           ...r.component_notes.map((n) => `  note: ${n}`),
           ...r.notes.map((n) => `  note: ${n}`),

@@ -10,6 +10,9 @@ import { Plot, colors, nightLayout } from '../components/Plot.tsx';
 import type { StationView } from '../station.ts';
 import { MaskEditor, SwitchPanel, parseRanges } from './HydrogenTools.tsx';
 
+/** ", cut by the band's low end" when the emission runs into an end of the usable band (it may go on beyond). */
+const cutSays = (c: { low: boolean; high: boolean }) => (c.low && c.high ? ", cut by the band's ends" : c.low ? ", cut by the band's low end" : c.high ? ", cut by the band's high end" : '');
+
 /** Observation ids typed as '3, 4 5': positive whole numbers, or null when one is not. */
 export function parseIds(text: string): number[] | null {
   const parts = text.split(/[\s,]+/).filter((p) => p !== '');
@@ -106,7 +109,7 @@ export function Hydrogen({ station }: { station: StationView }) {
                 {' '}<button data-testid="hi-baseline-edit" onClick={() => setLineFreeText(spectrum.baseline.line_free_kms.map(([a, b]) => `${fmt(a, 1)}:${fmt(b, 1)}`).join(', '))}>Edit</button>
               </dd>
               <dt>Masked</dt><dd data-testid="hi-masked">{spectrum.flags.mask} channels{spectrum.mask.saved.length || spectrum.mask.given.length ? ` in ${[...spectrum.mask.saved, ...spectrum.mask.given].map(([a, b]) => `${a}…${b}`).join(', ')} km/s` : ''}; {spectrum.flags.rfi} RFI</dd>
-              <dt>Emission (5σ)</dt><dd data-testid="hi-range">{spectrum.velocity_range_kms ? `${fmt(spectrum.velocity_range_kms[0], 1)} … ${fmt(spectrum.velocity_range_kms[1], 1)} km/s` : 'none above 5σ'}</dd>
+              <dt>Emission (5σ)</dt><dd data-testid="hi-range">{spectrum.undecided ? 'cannot decide (the baseline under the line is unknown: see below)' : spectrum.velocity_range_kms ? `${fmt(spectrum.velocity_range_kms[0], 1)} … ${fmt(spectrum.velocity_range_kms[1], 1)} km/s${cutSays(spectrum.range_cut)}` : 'none above 5σ'}</dd>
               <dt>Survey</dt><dd data-testid="hi-overlay">{spectrum.survey_profile ? `${spectrum.survey_profile.survey}, l ${spectrum.survey_profile.l}°` : 'no survey profile for this direction'}</dd>
             </dl>
             <Plot testId="hi-plot" data={plot.data} layout={plot.layout} className="plot medium" onSelectX={(a, b) => setDragged([a, b])} />
