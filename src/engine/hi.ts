@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SurveyProfile } from '../api/hi-types.ts';
 import { loadHiMask } from './hi-mask.ts';
+import type { RecordedKelvin } from './live-kelvin.ts';
 import { switchedHiData, switchingOf } from './hi-switch.ts';
 
 export { HiError } from '../analysis/hi/reduce.ts';
@@ -79,7 +80,39 @@ export function loadHiData(store: Store, id: number): { obs: Observation; data: 
     integrations.push({ time: it.time, power, lsrCorrection: corr, sk, spectra: M });
     durations.push(it.duration);
   }
-  return { obs, data: { frequencies: channelFrequencies(config), integrations, kelvin: imported?.unit === 'K', frame }, notes, durations };
+  const data: HiData = { frequencies: channelFrequencies(config), integrations, kelvin: imported?.unit === 'K', frame };
+  if (native) stationKelvin(store, id, data, durations, notes);
+  return { obs, data, notes, durations };
+}
+
+/**
+ * A recording made while the station's kelvin calibration applied (a drift's
+ * noise diode, hot load or sun: src/engine/live-kelvin.ts) holds kelvin: its
+ * 'calibration' events say from which integration and by which record. The
+ * integrations before one applied (relative) are left out, said so.
+ */
+function stationKelvin(store: Store, id: number, data: HiData, durations: number[], notes: string[]): void {
+  const marks = store.events(id).filter((e) => e.kind === 'calibration').map((e) => ({ time: e.time, kelvin: (e.data as { kelvin?: RecordedKelvin }).kelvin ?? null }));
+  if (!marks.some((m) => m.kelvin)) return;
+  const kelvinAt = (t: number) => {
+    let k: RecordedKelvin | null = null;
+    for (const m of marks) if (m.time <= t + 1e-6) k = m.kelvin;
+    return k;
+  };
+  const per = data.integrations.map((it) => kelvinAt(it.time));
+  const used = per.filter((k): k is RecordedKelvin => k !== null);
+  if (!used.length) return;
+  const records = [...new Set(used.map((k) => k.record))];
+  if (used.length < per.length) {
+    notes.push(`${per.length - used.length} of ${per.length} integrations were recorded before the kelvin calibration applied: left out`);
+    for (let i = per.length - 1; i >= 0; i--) if (!per[i]) { data.integrations.splice(i, 1); durations.splice(i, 1); }
+  }
+  const k = used.at(-1)!;
+  data.kelvin = true;
+  data.kelvinHow = `the station's calibration${records.length > 1 ? `s ${records.map((r) => `#${r}`).join(', ')}` : ` #${k.record}`} (${k.method}, taken ${new Date(k.time * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC${k.tsys !== null ? `, T_sys ${k.tsys.toFixed(0)} K` : ''}) applied while recording`;
+  const flagged = new Uint8Array(data.frequencies.length);
+  for (const u of used) for (const j of u.flagged) if (j < flagged.length) flagged[j] = 1;
+  if (flagged.some((x) => x)) data.flagged = flagged;
 }
 
 /** The mean spectrum (input 0) of a reference observation. */

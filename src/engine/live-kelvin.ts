@@ -49,3 +49,28 @@ export function kelvinOf(session: Session, calibration: number): { unit: 'K'; ti
   if (r.tunerGain !== null && typeof t.gain === 'number' && Math.abs(r.tunerGain - t.gain) >= 0.05) return null;
   return { unit: 'K', time: r.time, method: r.method, tsys: r.tsys };
 }
+
+/**
+ * What a recording notes of the kelvin calibration an integration carries (a
+ * 'calibration' event's `kelvin`): the record, when and how it was taken,
+ * and the channels it flagged (no gain of their own: the band's median was
+ * applied), so the HI reduction reads the integrations as kelvin.
+ */
+export interface RecordedKelvin {
+  record: number;
+  time: number;
+  method: string;
+  tsys: number | null;
+  /** Channels (in order of rising frequency) the record had no gain for. */
+  flagged: number[];
+}
+
+/** The kelvin calibration of count `calibration` as a recording notes it, or null when the integrations it marks are not in kelvin. */
+export function recordedKelvin(session: Session, calibration: number): RecordedKelvin | null {
+  const k = kelvinOf(session, calibration);
+  if (!k) return null;
+  const r = applied.get(session)!.record;
+  const flagged: number[] = [];
+  r.gain.forEach((g, j) => g === null && flagged.push(j));
+  return { record: r.id, time: r.time, method: r.method, tsys: r.tsys, flagged };
+}

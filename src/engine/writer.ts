@@ -7,13 +7,14 @@
 import type { Integration } from '../../correlator/types.ts';
 import type { Recording } from '../../observations/store/recording.ts';
 import type { PointingTracker } from './pointing.ts';
+import { recordedKelvin } from './live-kelvin.ts';
 import type { Session } from './session.ts';
 
 export class ObservationWriter {
   /** Integrations stored. */
   integrations = 0;
-  /** The calibration count of the last integration stored (0: the construction's). */
-  private calibration = 0;
+  /** The calibration count of the last integration stored (0: the construction's); −1 before the first. */
+  private calibration = -1;
 
   /**
    * @param offset the session's sample at which the observation starts: the
@@ -24,9 +25,7 @@ export class ObservationWriter {
     private readonly session: Session,
     private readonly tracker: PointingTracker,
     private readonly offset = 0,
-  ) {
-    this.calibration = session.calibrationApplied;
-  }
+  ) {}
 
   /** Sky time (Unix s) of the session's sample `sample`, as the store times this observation's integrations. */
   timeOf(sample: number): number {
@@ -40,9 +39,13 @@ export class ObservationWriter {
     const time = this.timeOf(i.firstSample);
     this.session.noteIntegration(i as { calibration?: number });
     const n = this.session.calibrationApplied;
-    if (n > this.calibration) {
+    if (n !== this.calibration) {
+      // A kelvin calibration (live-kelvin.ts) is noted from the first integration it applies to, also when it was in force
+      // before the recording started; any other new calibration (a group's delays and gains) when it changes.
+      const kelvin = recordedKelvin(this.session, n);
+      const first = this.calibration < 0;
+      if (!first || kelvin) this.rec.event('calibration', { calibration: n, fromIntegration: i.index, ...(first ? {} : this.session.calibrationOf(n)), ...(kelvin ? { kelvin } : {}) }, time);
       this.calibration = n;
-      this.rec.event('calibration', { calibration: n, fromIntegration: i.index, ...this.session.calibrationOf(n) }, time);
     }
     for (const p of this.tracker.moved(time * 1000)) this.rec.event('pointing', { ...p }, time);
   }

@@ -37,6 +37,10 @@ export interface HiData {
   kelvin: boolean;
   /** The axis frame of the data: topocentric (corrected here) or already LSR. */
   frame: 'topocentric' | 'lsr';
+  /** How the values came to be kelvin, when they are and it is known (a station's calibration applied while recording). */
+  kelvinHow?: string;
+  /** Channels (frequency order) the calibration could not use: flagged. */
+  flagged?: Uint8Array;
   /** Calibrated already by switching (src/analysis/hi/switching.ts): (sig − ref)/ref, × T_sys in kelvin; the bandpass divided out. */
   switched?: { unit: 'K' | 'relative'; how: string };
 }
@@ -96,7 +100,7 @@ export interface HiSpectrum {
   /** The same before smoothing. */
   raw: (number | null)[];
   /** Flagged channel count and why. */
-  flags: { rfi: number; mask: number; edge: number };
+  flags: { rfi: number; mask: number; edge: number; calibration: number };
   smoothing_fwhm_kms: number;
   channel_kms: number;
   baseline: { order: number; line_free_kms: [number, number][]; automatic: boolean };
@@ -246,7 +250,7 @@ function calibration(sky: Float64Array, data: HiData, refs: HiReferences, lineFr
   const a = new Float64Array(C), b = new Float64Array(C);
   if (data.kelvin) {
     a.fill(1);
-    return { a, b, unit: 'K', how: 'the file is in kelvin already' };
+    return { a, b, unit: 'K', how: data.kelvinHow ?? 'the file is in kelvin already' };
   }
   if (data.switched) {
     a.fill(1);
@@ -320,6 +324,8 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
   const fFlags = channelFlags(C, skCount ? Float64Array.from(skSum, (s) => s / skCount) : null, skCount ? Math.round(spectra / skCount) : 0, { edgeFraction: flat ? 0.01 : 0.03 });
   // A calibrated product's middle channel is no receiver's DC.
   if (data.kelvin && !skCount) fFlags[C / 2] = 0;
+  let nCal = 0;
+  if (data.flagged) for (let j = 0; j < C; j++) if (data.flagged[j] && !fFlags[j]) { fFlags[j] = 1; nCal++; }
   let edge = Math.ceil(C * (flat ? 0.01 : 0.03)) * 2;
   if (!flat) {
     // The band filter's roll-off: channels with under half the median power (of the sky, and of a reference) are not usable.
@@ -435,7 +441,7 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
     velocity: Array.from(grid),
     spectrum: out(sub),
     raw: out(raw),
-    flags: { rfi: nSpike + Math.max(0, nFlag - edge), mask: nMask, edge },
+    flags: { rfi: nSpike + Math.max(0, nFlag - edge - nCal), mask: nMask, edge, calibration: nCal },
     smoothing_fwhm_kms: smoothCh > 1 ? round(smoothKms, 3) : round(dv, 3),
     channel_kms: round(dv, 4),
     baseline: { order, line_free_kms: lineFreeRanges, automatic: !options.lineFree },

@@ -23,11 +23,7 @@ import { describeEquatorial, galacticToEquatorial } from '../../../src/astro/gal
 import { observe } from '../../../src/engine/observe.ts';
 import { reduceObservation, type HiResult } from '../../../src/engine/hi.ts';
 import { Store } from '../../../observations/store/store.ts';
-import { AntennaModel } from '../../../devices/sim/model.ts';
-import { parseScenario } from '../../../devices/sim/scenario.ts';
-import { pointingFromConfig } from '../../../devices/sim/pointing.ts';
-import { beamAveragedProfile, profileAt } from '../../../devices/sim/hydrogen.ts';
-import { beamFwhm } from '../../../devices/sim/beam.ts';
+import { simHiTruth } from '../../helpers/hi-truth.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-hipath-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,13 +40,9 @@ function scenarioAt(name: string, az: number, el: number): string {
 }
 
 /** The hidden truth for the dish at (az, el) at the start: T_sys off the line and the relative line it makes, (0.7 × profile)/T_sys. */
-function truth(az: number, el: number, l: number, b: number) {
-  const scenario = parseScenario({ seed: 3, site, start, antennas: [{ name: 'dish', diameter: 1.5, tsys: 90, pointing: { mode: 'fixed', az, el } }], sun: { enabled: false }, hydrogen: { enabled: true, lsr: true }, rfi: [] });
-  const model = new AntennaModel(scenario, scenario.antennas[0]!, pointingFromConfig(scenario.antennas[0]!.pointing, scenario.site));
-  model.independentAmplitude(Date.parse(start), 1420.4e6, rate, new Float32Array(256).fill(1), new Float32Array(256));
-  const tsys = model.receiverTemperature + model.continuum;
-  const prof = beamAveragedProfile(Math.round(l * 4) / 4, Math.round(b * 4) / 4, beamFwhm(1.5, 1420.4e6));
-  return { tsys, rel: (v: number) => (0.7 * profileAt(prof, v)) / tsys };
+function truth(az: number, el: number) {
+  const t = simHiTruth({ site, start, az, el });
+  return { tsys: t.tsys, rel: (v: number) => t.line(v) / t.tsys };
 }
 
 /** Records 20 s of the scenario at `centre` and reduces it as `fringe hi ID` does. */
@@ -82,14 +74,21 @@ function against(r: HiResult, rel: (v: number) => number) {
     const y = r.spectrum[i];
     if (y !== null && rel(v) > 0.1 * peak) worst = Math.max(worst, Math.abs(y - rel(v)) / peak);
   });
-  return { range: [lo, hi] as const, peak, vPeak, got, worst };
+  // The shift (km/s, 0.01 steps over ±3) that best aligns the reduced line with the truth where it is above 10 % of its peak.
+  const use = r.velocity.map((v, i) => (r.spectrum[i] !== null && rel(v) > 0.1 * peak ? i : -1)).filter((i) => i >= 0);
+  let shift = 0, best = Infinity;
+  for (let k = -300; k <= 300; k++) {
+    const ss = use.reduce((s, i) => s + (r.spectrum[i]! - rel(r.velocity[i]! + k / 100)) ** 2, 0);
+    if (ss < best) { best = ss; shift = k / 100; }
+  }
+  return { range: [lo, hi] as const, peak, vPeak, got, worst, shift };
 }
 
 describe("the station's own HI path (relative, no reference) against the simulator's hidden line", () => {
   const eq30 = galacticToEquatorial(30, 0);
   const aim30 = describeEquatorial(eq30.ra, eq30.dec, { name: 'sim', ...site, altitude: 0 }, new Date(start));
   const inner = scenarioAt('l30', aim30.az!, aim30.el!);
-  const truth30 = truth(aim30.az!, aim30.el!, 30, 0);
+  const truth30 = truth(aim30.az!, aim30.el!);
 
   it('l = 30° at its own HI tuning: line-free channels both sides, a cubic baseline, the whole profile and its 5σ extent back', async () => {
     expect(aim30.el!).toBeGreaterThan(20);
@@ -102,13 +101,14 @@ describe("the station's own HI path (relative, no reference) against the simulat
     expect(r.baseline.order).toBe(3);
     expect(r.notes.join(' ')).not.toMatch(/only (above|below)/);
     const m = against(r, truth30.rel);
-    console.log(`l 30 tuned to ${(t.centerFrequency / 1e6).toFixed(4)} MHz: range ${r.velocity_range_kms!.join('…')} vs truth ${m.range.map((x) => x.toFixed(1)).join('…')} km/s; peak ${(m.got * truth30.tsys).toFixed(1)} vs ${(m.peak * truth30.tsys).toFixed(1)} K (T_sys ${truth30.tsys.toFixed(1)} K); worst channel ${(100 * m.worst).toFixed(1)} % of the peak; noise ${(r.noise * truth30.tsys).toFixed(2)} K`);
+    console.log(`l 30 tuned to ${(t.centerFrequency / 1e6).toFixed(4)} MHz: range ${r.velocity_range_kms!.join('…')} vs truth ${m.range.map((x) => x.toFixed(1)).join('…')} km/s; peak ${(m.got * truth30.tsys).toFixed(1)} vs ${(m.peak * truth30.tsys).toFixed(1)} K (T_sys ${truth30.tsys.toFixed(1)} K); worst channel ${(100 * m.worst).toFixed(1)} % of the peak; shift ${m.shift} km/s; noise ${(r.noise * truth30.tsys).toFixed(2)} K`);
     expect(r.range_cut).toEqual({ low: false, high: false });
-    // The 5σ extent: each end within 8 km/s of where the truth crosses the same 5σ (the smoothing and the noise's wiggle).
-    expect(Math.abs(r.velocity_range_kms![0] - m.range[0])).toBeLessThan(8);
-    expect(Math.abs(r.velocity_range_kms![1] - m.range[1])).toBeLessThan(8);
+    // The 5σ extent: each end within 6 km/s of where the truth crosses the same 5σ (the smoothing and the noise's wiggle).
+    expect(Math.abs(r.velocity_range_kms![0] - m.range[0])).toBeLessThan(6);
+    expect(Math.abs(r.velocity_range_kms![1] - m.range[1])).toBeLessThan(6);
     expect(Math.abs(m.got / m.peak - 1)).toBeLessThan(0.1);
-    expect(m.worst).toBeLessThan(0.12);
+    expect(m.worst).toBeLessThan(0.06);
+    expect(Math.abs(m.shift)).toBeLessThanOrEqual(r.channel_kms);
   }, 180_000);
 
   it('l = 30° at the default offset tuning: the emission runs off the band below, said so (and where to tune); the terminal side is right', async () => {
@@ -120,7 +120,7 @@ describe("the station's own HI path (relative, no reference) against the simulat
     expect(r.baseline.order).toBe(1);
     expect(r.notes.join(' ')).toMatch(/line-free channels only above the emission window/);
     expect(r.notes.join(' ')).toMatch(new RegExp(`tune to ${(hiTuning(30, 0, rate, r.lsr_correction_kms).centerFrequency / 1e6).toFixed(4)} MHz`));
-    expect(Math.abs(r.velocity_range_kms![1] - m.range[1])).toBeLessThan(8);
+    expect(Math.abs(r.velocity_range_kms![1] - m.range[1])).toBeLessThan(6);
     expect(Math.abs(m.got / m.peak - 1)).toBeLessThan(0.1);
   }, 180_000);
 
@@ -128,14 +128,16 @@ describe("the station's own HI path (relative, no reference) against the simulat
     const scenario = scenarioAt('default', 90, 50);
     const r = await recordAndReduce('default', scenario, offsetCentre(rate));
     expect(r.l_deg!).toBeCloseTo(70.6, 0);
-    const t = truth(90, 50, r.l_deg!, r.b_deg!);
+    const t = truth(90, 50);
     const m = against(r, t.rel);
-    console.log(`default scenario: range ${r.velocity_range_kms!.join('…')} vs truth ${m.range.map((x) => x.toFixed(1)).join('…')} km/s; peak ${(m.got * t.tsys).toFixed(1)} vs ${(m.peak * t.tsys).toFixed(1)} K; worst ${(100 * m.worst).toFixed(1)} %; components ${r.components.map((c) => c.v_lsr_kms.toFixed(1)).join(', ')}`);
+    console.log(`default scenario: range ${r.velocity_range_kms!.join('…')} vs truth ${m.range.map((x) => x.toFixed(1)).join('…')} km/s; peak ${(m.got * t.tsys).toFixed(1)} vs ${(m.peak * t.tsys).toFixed(1)} K; worst ${(100 * m.worst).toFixed(1)} %; shift ${m.shift} km/s; components ${r.components.map((c) => c.v_lsr_kms.toFixed(1)).join(', ')}`);
     expect(r.undecided).toBeNull();
     expect(r.range_cut.low || r.range_cut.high).toBe(false);
-    expect(Math.abs(r.velocity_range_kms![0] - m.range[0])).toBeLessThan(8);
-    expect(Math.abs(r.velocity_range_kms![1] - m.range[1])).toBeLessThan(8);
+    expect(Math.abs(r.velocity_range_kms![0] - m.range[0])).toBeLessThan(6);
+    expect(Math.abs(r.velocity_range_kms![1] - m.range[1])).toBeLessThan(6);
     expect(Math.abs(m.got / m.peak - 1)).toBeLessThan(0.1);
+    expect(m.worst).toBeLessThan(0.06);
+    expect(Math.abs(m.shift)).toBeLessThanOrEqual(r.channel_kms);
     expect(Math.abs(r.components[0]!.v_lsr_kms - m.vPeak)).toBeLessThan(3);
   }, 180_000);
 });
