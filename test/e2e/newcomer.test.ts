@@ -67,7 +67,7 @@ describe.skipIf(skip)('a newcomer meets no rough edges (issue 17)', { timeout: e
   it('tunes off the line by default, says so, and the HI button retunes there', async () => {
     await page.goto(server.url);
     await page.waitForFunction(() => ((document.querySelector('[data-testid=spectrum-plot]') as unknown as { data?: { y: number[] }[] })?.data?.[0]?.y.length ?? 0) === 1024);
-    expect(await text(page, 'centre')).toMatch(/^1419\.8058/);
+    expect(await text(page, 'centre')).toMatch(/^1420\.1058/);
     expect(await page.locator('.readout', { has: page.getByTestId('centre') }).locator('.readout-sub').textContent()).toMatch(/HI \+300 kHz from DC/);
     const { x } = await trace(page, 'spectrum-plot');
     expect(x[0] as number).toBeCloseTo(1420.105752 - 1.2, 3);
@@ -76,7 +76,7 @@ describe.skipIf(skip)('a newcomer meets no rough edges (issue 17)', { timeout: e
     await page.getByTestId('apply').click();
     await page.waitForFunction(() => /^1420\.2000/.test(document.querySelector('[data-testid=centre]')?.textContent ?? ''));
     await page.getByTestId('tune-hi').click();
-    await page.waitForFunction(() => /^1419\.8058/.test(document.querySelector('[data-testid=centre]')?.textContent ?? ''));
+    await page.waitForFunction(() => /^1420\.1058/.test(document.querySelector('[data-testid=centre]')?.textContent ?? ''));
     expect(await page.getByTestId('freq').inputValue()).toBe('1420.1058');
     expect((await call<{ live: { tuning: { centerFrequency: number } } }>(server.port, 'station.status')).live.tuning.centerFrequency).toBe(1_420_105_752);
   });

@@ -54,7 +54,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     expect(second.y.filter((v, i) => v !== first.y[i]).length).toBeGreaterThan(500);
     // The frequency axis spans the sim's 2.4 MHz around 1420.1058 MHz: offset tuning, the line 0.3 MHz above the DC spike.
     expect(first.x[0]).toBeCloseTo(1420.105752 - 1.2, 3);
-    expect(await page.getByTestId('centre').textContent()).toMatch(/^1419\.8058/);
+    expect(await page.getByTestId('centre').textContent()).toMatch(/^1420\.1058/);
     expect(first.x[1023]! - first.x[0]!).toBeCloseTo((2.4 * 1023) / 1024, 3);
     expect(await page.getByTestId('connection').textContent()).toBe('Connected');
     expect(await page.getByTestId('dropped').textContent()).toMatch(/^\d/);
@@ -118,7 +118,7 @@ describe.skipIf(skip)('the UI against fringe serve and the simulator', { timeout
     await page.getByTestId('nav-observations').click();
     const row = page.getByTestId('obs-row-1');
     await row.waitFor();
-    expect(await row.textContent()).toMatch(/Sun, e2e.*spectrum.*1419\.806 MHz/);
+    expect(await row.textContent()).toMatch(/Sun, e2e.*spectrum.*1420\.106 MHz/);
     const integrations = Number(await row.locator('td.num').nth(1).textContent());
     // Its length, from the sample count: the 10 s asked for, to the end of the integration that reached it (0.245 s).
     expect((await row.locator('td').nth(2).textContent())!).toBe('10 s');
