@@ -74,7 +74,7 @@ export function Hydrogen({ station }: { station: StationView }) {
       // The axis spans the channels with data (a folded or flagged band leaves the rest empty).
       xaxis: { title: { text: 'v_LSR (km/s)' }, ...finiteRange(spectrum.velocity, spectrum.spectrum) },
       yaxis: { title: { text: spectrum.unit === 'K' ? 'T (K)' : 'relative' } },
-      ...(spectrum.survey_profile && spectrum.unit !== 'K' ? { yaxis2: { overlaying: 'y', side: 'right', title: { text: 'HI4PI T_B (K)' } } } : {}),
+      ...(spectrum.survey_profile && spectrum.unit !== 'K' ? { yaxis2: { overlaying: 'y', side: 'right', showgrid: false, zeroline: false, automargin: true, color: colors.axis, title: { text: 'HI4PI T_B (K)', font: { size: 12, color: colors.axis } } } } : {}),
       showlegend: true,
       legend: { x: 1, xanchor: 'right', y: 1 },
       // Dragging across the spectrum selects a velocity range for the mask.
