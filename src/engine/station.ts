@@ -128,7 +128,11 @@ export class Station extends EventEmitter<StationEvents> {
         return true;
       },
     });
-    this.scheduler.on('job', (j) => this.emit('schedule', j));
+    this.scheduler.on('job', (j) => {
+      this.emit('schedule', j);
+      // (A job said to start is running even before the scheduler marks itself busy.)
+      if (j.state !== 'running') this.restoreAfterJobs();
+    });
     this.dish.on('position', (ctl) => this.emit('rotator', this.dish.event(ctl, this.safeSkySun())));
     this.dish.on('arrived', (ctl, p) => {
       // A recording keeps where the dish pointed: one event per arrival.
@@ -300,10 +304,11 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   stopLive(): Promise<void> {
+    // Stopped by hand: not brought back after the scheduled jobs either.
+    this.liveForJobs = null;
     return this.changes.run(() => this.endLive());
   }
 
-  /** `restart`: a new session even when only the tuning changed (the simulated dish must follow a rotator). */
   /** `restart`: a new session even when only the tuning changed (the simulated dish must follow a rotator). */
   private async changeLive(options: LiveOptions, restart = false): Promise<StationStatus> {
     if (this.recorder.id !== null) throw new StationError('stop the recording before changing the source or tuning');
@@ -427,7 +432,7 @@ export class Station extends EventEmitter<StationEvents> {
     const lend = async () => {
       if (!lent) return;
       this.driftPlan(p);
-      await this.freeFor(source);
+      await this.freeFor(source, false);
     };
     return lend().then(() => runDrift({
       source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir,
@@ -538,16 +543,38 @@ export class Station extends EventEmitter<StationEvents> {
     return this.status();
   }
 
-  /** Before a scheduled job on `source`: a live view holding one of its devices is stopped (a recording of it refuses the job). */
-  private async freeFor(source: string): Promise<void> {
+  /**
+   * Before a scheduled job (or a drift) on `source`: a live view holding one of its devices is stopped (a recording of
+   * it refuses the job). For a job, the live view is remembered and comes back when the scheduler has nothing due
+   * within two minutes (restoreAfterJobs); a drift brings it back itself.
+   */
+  private async freeFor(source: string, forJob = true): Promise<void> {
     const l = this.slot.current;
     const held = l ? devicesOf(l.options.source) : [];
     if (!devicesOf(source).some((d) => held.includes(d))) return;
     if (this.recorder.id !== null) throw new StationError(`the live view is recording observation ${this.recorder.id} from ${l!.options.source}, which the job needs`);
     await this.stopLive();
+    if (forJob) this.liveForJobs = l!.options;
+  }
+
+  /** The live view scheduled jobs stopped, until it is brought back. */
+  private liveForJobs: LiveOptions | null = null;
+  private closing = false;
+
+  /** After a job: the live view a job stopped comes back unless the next job is due within two minutes (wall time). */
+  private restoreAfterJobs(): void {
+    const live = this.liveForJobs;
+    if (!live || this.closing || this.scheduler.busy) return;
+    const clock = this.baseClock;
+    const now = clock.now();
+    const next = this.scheduler.jobs.waiting(now).find((j) => j.state === 'pending');
+    if (next && (Date.parse(next.plannedStart) - now) / clock.speed < 120_000) return;
+    this.liveForJobs = null;
+    if (!this.slot.current) void this.startLive(live).catch((err: unknown) => this.fail(err, 'live'));
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     // First: a running job may be waiting on the change queue (freeing its device).
     await this.scheduler.stop();
     return this.changes.run(async () => {
