@@ -7,6 +7,7 @@ import { HiError } from '../analysis/hi/reduce.ts';
 import { observeSwitched, type OffPosition, type SwitchedObserveOptions } from '../engine/hi-switch.ts';
 import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine, sourceOption } from './command.ts';
 import { Progress } from './progress.ts';
+import { describeSwitchEnd, describeSwitchProgress } from '../engine/hi-progress.ts';
 
 export const observeHelp = `Usage: fringe hi observe --switch position|frequency --seconds N [options] [--json] [--db DIR]
 
@@ -112,11 +113,12 @@ export async function runObserve(argv: string[]): Promise<number> {
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   try {
+    let fraction = 0;
     const r = await observeSwitched({ ...o, dataDir: resolveDataDir(db) }, {
       signal: stop.signal,
-      onProgress: (p) => bar.update(p.samples / p.total, `${p.phase}, cycle ${p.cycle + 1} of ${o.cycles}, ${p.integrations} integrations`),
+      onProgress: (p) => bar.update((fraction = p.samples / p.total), describeSwitchProgress(o.kind, p)),
     });
-    bar.update(1, `${r.integrations} integrations`, true);
+    bar.update(r.status === 'complete' ? 1 : fraction, describeSwitchEnd(r, Math.floor(fraction * o.cycles + 1e-9)), true);
     for (const n of r.notices) process.stderr.write(`note: ${n}\n`);
     console.log(json ? JSON.stringify({ id: r.observationId, integrations: r.integrations, status: r.status, switching: r.switching }) : String(r.observationId));
     return r.status === 'complete' ? exitCodes.ok : exitCodes.failure;

@@ -129,8 +129,21 @@ async function moveTo(rot: RotatorControl, az: number, el: number, signal?: Abor
   });
 }
 
+/** How far a switched observation has got: samples of the phases counted (slews not), integrations written, the phase now and its cycle. */
+export interface SwitchedProgress {
+  /** Samples recorded in phases so far, and in all of them (2 × cycles × the phase's). */
+  samples: number;
+  total: number;
+  integrations: number;
+  /** The phase now: 'slew' while the dish moves or the receiver settles after a retune, before the next phase counts. */
+  phase: SwitchPhase;
+  /** The cycle (0-based) now, of `cycles`. */
+  cycle: number;
+  cycles: number;
+}
+
 /** Records a switched observation: `cycles` pairs of phases of seconds/(2·cycles) each. */
-export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal?: AbortSignal; onProgress?: (p: { samples: number; total: number; integrations: number; phase: SwitchPhase; cycle: number }) => void } = {}): Promise<SwitchedObserveResult> {
+export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal?: AbortSignal; onProgress?: (p: SwitchedProgress) => void } = {}): Promise<SwitchedObserveResult> {
   if (!(o.cycles >= 1) || !Number.isInteger(o.cycles)) throw new HiError('the cycles must be a whole number, at least 1.');
   const phaseSeconds = o.seconds / (2 * o.cycles);
   if (!(phaseSeconds >= 2 * o.integration)) throw new HiError(`each phase (${phaseSeconds.toFixed(2)} s = seconds / (2 × cycles)) must hold at least two integrations of ${o.integration} s: record longer or with fewer cycles.`);
@@ -193,6 +206,10 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
     let moving: Promise<void> | null = null;
     const move = { done: false };
     let counted = 0;
+    const progress = () => hooks.onProgress?.({
+      samples: Math.min(total, counted + (phaseFrom === null ? 0 : samples - phaseFrom)), total, integrations,
+      phase: phaseFrom === null && index > 0 ? 'slew' : phases[index % 2]!, cycle: Math.floor(index / 2), cycles: o.cycles,
+    });
     const keep = (list: Integration[]) => {
       for (const i of list) {
         writer.append(i);
@@ -220,6 +237,7 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
         if (index >= 2 * o.cycles) break;
         const phase = phases[index % 2]!, cycle = Math.floor(index / 2);
         rec.event('note', { switch: 'slew', cycle }, writer.timeOf(samples));
+        progress();
         if (o.kind === 'frequency') {
           const f = phase === 'lo' ? sw.lo_hz! : sw.hi_hz!;
           await retune(session.source, { centerFrequency: f });
@@ -235,7 +253,7 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
           if (simulated) await moving;
         }
       }
-      hooks.onProgress?.({ samples: Math.min(total, counted + (phaseFrom === null ? 0 : samples - phaseFrom)), total, integrations, phase: phases[index % 2]!, cycle: Math.floor(index / 2) });
+      progress();
     }
     keep(await pipeline.end());
     if (moving) await moving;
@@ -276,12 +294,24 @@ export function switchEvents(store: Store, id: number): SwitchEvent[] {
  * A switched observation's integrations (loaded as for any HI reduction, with their durations) made into one
  * calibrated difference per cycle; T_sys from the option, else the one recorded, else relative.
  */
-export function switchedHiData(store: Store, obs: Observation, base: HiData, durations: number[], tsysK?: number): { data: HiData; notes: string[] } {
+export function switchedHiData(store: Store, obs: Observation, base: HiData, durations: number[], tsysK?: number): { data: HiData; notes: string[]; summary: SwitchedSummary } {
   const sw = switchingOf(obs)!;
   const its: SwitchedIntegration[] = base.integrations.map((it, k) => ({ ...it, duration: durations[k]! }));
   const t = tsysK ?? sw.tsys_k;
   const r = switchedData(base.frequencies, its, switchEvents(store, obs.id), { kind: sw.kind, ...(t !== undefined ? { tsysK: t } : {}), ...(sw.throw_hz !== undefined ? { throwHz: sw.throw_hz } : {}) }, base.frame);
-  return { data: r.data, notes: [...r.notes.slice(1), ...(t === undefined ? ['no T_sys given (--tsys): the switched spectrum is (sig − ref)/ref, relative'] : [])] };
+  return {
+    data: r.data, notes: [...r.notes.slice(1), ...(t === undefined ? ['no T_sys given (--tsys): the switched spectrum is (sig − ref)/ref, relative'] : [])],
+    summary: { kind: sw.kind, cycles: r.cycles, cycles_recorded: sw.cycles, integrations_used: r.used, integrations_dropped: r.dropped },
+  };
+}
+
+/** What a switched reduction used: complete cycles (of those recorded), integrations in them and those not used (a switch or a move inside them, or an incomplete cycle). */
+export interface SwitchedSummary {
+  kind: SwitchKind;
+  cycles: number;
+  cycles_recorded: number;
+  integrations_used: number;
+  integrations_dropped: number;
 }
 
 /** The API's hi.observe parameters (src/api/inputs.ts hiObserveParams) as options: the simulator as fast as it goes, a receiver in real time. */
