@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
+import type { HiObserveTaskEvent } from '../../api/types.ts';
 import type { StationView } from '../station.ts';
 
 /** Velocity ranges typed as '-120:-60, 60:120' (km/s), or null when one is not LO:HI with LO below HI. */
@@ -98,6 +99,9 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [progress, setProgress] = useState<HiObserveTaskEvent | null>(null);
+  useEffect(() => station.client.on('task', (t) => { if (t.kind === 'hi-observe') setProgress(t); }), [station.client]);
+  const stop = () => void station.call('hi.stop', {}, 'stop the switched observation');
   const record = async () => {
     const s = num(seconds), c = num(cycles), o = num(off), t = throwK.trim() ? num(throwK) : undefined, ts = tsys.trim() ? num(tsys) : undefined;
     if (s === null || !(s > 0) || c === null || !Number.isInteger(c) || c < 1) return setProblem('Give the seconds (all phases together) and a whole number of cycles.');
@@ -106,6 +110,7 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
     setProblem(null);
     setBusy(true);
     setDone(null);
+    setProgress(null);
     const offKey = offAxis === 'az' ? 'offAz' : offAxis === 'l' ? 'offL' : 'offB';
     const r = await station.call('hi.observe', {
       switch: kind, seconds: s, cycles: c,
@@ -113,7 +118,8 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
     }, `record a ${kind}-switched observation`);
     setBusy(false);
     if (!r) return;
-    setDone(`Observation ${r.id}: ${r.integrations} integrations, ${r.status}.`);
+    const asked = Number(r.switching.cycles);
+    setDone(`Observation ${r.id} ${r.status}: ${r.integrations} integrations recorded ${r.status === 'complete' ? `in ${asked} cycles` : `(of ${asked} cycles asked)`}.`);
     recorded(r.id);
   };
   return (
@@ -136,7 +142,13 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
         )}
         <label>T_sys <input data-testid="hi-switch-tsys" value={tsys} onChange={(e) => setTsys(e.target.value)} placeholder="K (else relative)" size={12} /></label>
         <button data-testid="hi-switch-record" disabled={busy} onClick={() => void record()}>{busy ? 'Recording…' : 'Record'}</button>
+        {busy ? <button data-testid="hi-switch-stop" onClick={stop}>Stop</button> : null}
       </div>
+      {progress ? (
+        <p className="note" data-testid="hi-switch-progress">
+          <progress value={progress.fraction} max={1} /> <span data-testid="hi-switch-progress-text">{(100 * progress.fraction).toFixed(0)} %: {progress.message}</span>
+        </p>
+      ) : null}
       {problem ? <p className="error" data-testid="hi-switch-problem">{problem}</p> : null}
       {done ? <p className="note" data-testid="hi-switch-done">{done}</p> : null}
     </section>

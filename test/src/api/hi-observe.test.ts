@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dispatcher } from '../../../src/api/dispatch.ts';
+import type { HiObserveTaskEvent } from '../../../src/api/types.ts';
 import { defaultSettings, saveSettings } from '../../../src/engine/settings.ts';
 import { Station } from '../../../src/engine/station.ts';
 
@@ -39,6 +40,59 @@ describe('hi.observe', () => {
       expect(t.baseline.automatic).toBe(false);
       for (const [lo, hi] of t.baseline.line_free_kms) expect((lo >= -121 && hi <= -59) || (lo >= 59 && hi <= 121)).toBe(true);
       await expect(call('hi.spectrum', { id: r.id, lineFree: [[10, 5]] })).rejects.toThrow(/lo below hi/);
+    } finally {
+      await station.close();
+    }
+  }, 120_000);
+
+  it("sends 'task' events (kind 'hi-observe') in order: phases lo, hi by cycle with the retune between, fraction rising to 1 at the end", async () => {
+    saveSettings(dir, { ...defaultSettings, scenario: 'hydrogen' });
+    const station = Station.open(dir);
+    const call = dispatcher(station);
+    const events: HiObserveTaskEvent[] = [];
+    station.on('task', (t) => { if (t.kind === 'hi-observe') events.push(t); });
+    try {
+      const r = (await call('hi.observe', { switch: 'frequency', seconds: 8, cycles: 2 })) as { id: number; status: string; integrations: number };
+      expect(r.status).toBe('complete');
+      const last = events.at(-1)!;
+      expect(last).toMatchObject({ fraction: 1, status: 'complete', result: r.id, cycles: 2, integrations: r.integrations });
+      expect(last.message).toBe(`observation ${r.id} complete: 2 cycles, ${r.integrations} integrations`);
+      // Fractions never fall; the phases come in the order recorded, each phase change reported.
+      for (let i = 1; i < events.length; i++) expect(events[i]!.fraction).toBeGreaterThanOrEqual(events[i - 1]!.fraction);
+      const sequence = events.slice(0, -1).map((e) => `${e.phase}${e.cycle}`).filter((x, i, a) => x !== a[i - 1]);
+      expect(sequence).toEqual(['lo0', 'slew0', 'hi0', 'slew1', 'lo1', 'slew1', 'hi1']);
+      expect(events.find((e) => e.phase === 'slew')!.message).toMatch(/^retuning, cycle 1 of 2/);
+      expect(events.find((e) => e.phase === 'hi')!.message).toMatch(/^hi, cycle 1 of 2, \d+ integrations$/);
+      // hi.stop with none running says so.
+      expect(await call('hi.stop', {})).toEqual({ stopping: false });
+    } finally {
+      await station.close();
+    }
+  }, 120_000);
+
+  it('hi.stop ends a running switched observation interrupted, with what was recorded kept and its last event saying so', async () => {
+    saveSettings(dir, { ...defaultSettings, scenario: 'hydrogen' });
+    const station = Station.open(dir);
+    const call = dispatcher(station);
+    const events: HiObserveTaskEvent[] = [];
+    let stopped: Promise<unknown> | null = null;
+    station.on('task', (t) => {
+      if (t.kind !== 'hi-observe') return;
+      events.push(t);
+      // Stopped once the first cycle is done and the second has begun.
+      if (t.cycle === 1 && t.phase === 'lo') stopped ??= call('hi.stop', {});
+    });
+    try {
+      const r = (await call('hi.observe', { switch: 'frequency', seconds: 600, cycles: 20 })) as { id: number; status: string };
+      expect(await stopped).toEqual({ stopping: true });
+      expect(r.status).toBe('interrupted');
+      const last = events.at(-1)!;
+      expect(last.status).toBe('interrupted');
+      expect(last.fraction).toBeLessThan(0.2);
+      expect(last.message).toMatch(new RegExp(`^observation ${r.id} interrupted: 1 of 20 cycles, \\d+ integrations$`));
+      // The complete cycle recorded still reduces.
+      const s = (await call('hi.spectrum', { id: r.id, tsys: 90 })) as View & { switching: { cycles: number; cycles_recorded: number } };
+      expect(s.switching).toMatchObject({ cycles: 1, cycles_recorded: 20 });
     } finally {
       await station.close();
     }
