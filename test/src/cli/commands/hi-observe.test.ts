@@ -48,13 +48,28 @@ describe('fringe hi observe: parse', () => {
 describe('fringe hi observe + fringe hi on the simulator', () => {
   it('records a frequency-switched observation (exit 0, its switching in the JSON) that fringe hi reduces in kelvin as such', async () => {
     const db = join(dir, 'db');
-    const r = await fringe(['hi', 'observe', '--switch', 'frequency', '--seconds', '4', '--cycles', '1', '--fast', '--tsys', '90', '--backend', 'cpu', '--threads', '0', '--scenario', 'devices/sim/scenarios/hydrogen.json', '--json', '--db', db]);
+    const r = await fringe(['hi', 'observe', '--switch', 'frequency', '--seconds', '4', '--cycles', '2', '--fast', '--tsys', '90', '--backend', 'cpu', '--threads', '0', '--scenario', 'devices/sim/scenarios/hydrogen.json', '--json', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     const o = JSON.parse(r.stdout);
-    expect(o).toMatchObject({ status: 'complete', switching: { kind: 'frequency', cycles: 1, tsys_k: 90, centre_hz: 1420405752 } });
+    expect(o).toMatchObject({ status: 'complete', switching: { kind: 'frequency', cycles: 2, tsys_k: 90, centre_hz: 1420405752 } });
+    // The progress (not a terminal: a line each 10 %) names the LO setting and the cycle; the last line the cycles and integrations.
+    const lines = r.stderr.trim().split('\n');
+    expect(lines.some((l) => /^observing +\d+ % lo, cycle 1 of 2, \d+ integrations$/.test(l)), r.stderr).toBe(true);
+    expect(lines.some((l) => /^observing +\d+ % (hi|retuning), cycle 2 of 2, \d+ integrations$/.test(l)), r.stderr).toBe(true);
+    expect(lines.at(-1)).toBe(`observing 100 % observation ${o.id} complete: 2 cycles, ${o.integrations} integrations`);
     const h = await fringe(['hi', String(o.id), '--json', '--db', db]);
     expect(h.code, h.stderr).toBe(0);
     const s = JSON.parse(h.stdout);
+    // Cycles are cycles, integrations are integrations: those used and those not (a retune inside them) make up all recorded.
+    expect(s.switching).toMatchObject({ kind: 'frequency', cycles: 2, cycles_recorded: 2 });
+    expect(s.switching.integrations_used + s.switching.integrations_dropped).toBe(o.integrations);
+    expect(s.integrations).toBe(s.switching.integrations_used);
+    // Each 1 s phase holds at least one whole 0.5 s integration (the integrations need not start with the phase).
+    expect(s.switching.integrations_used).toBeGreaterThanOrEqual(4);
+    expect(s.switching.integrations_dropped).toBeGreaterThan(0);
+    const text = await fringe(['hi', String(o.id), '--db', db]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n')[0]).toMatch(new RegExp(`^Observation ${o.id}: frequency-switched, 2 cycles of 2 recorded \\(${s.switching.integrations_used} integrations used, ${s.switching.integrations_dropped} dropped\\) at l `));
     expect(s.unit).toBe('K');
     expect(s.calibration).toMatch(/frequency switched .* × T_sys 90 K, folded/);
     // The hydrogen scenario (l 70.6°, b 8.2°): one line near +5 km/s LSR of about 32 K (src/qualify/hi.ts: 0.7 × its profile).
