@@ -41,13 +41,36 @@ describe.skipIf(skip)('the Hydrogen page: switching, baseline and mask', { timeo
     return { v: parseFloat(cells[1] ?? ''), peak: parseFloat(cells[2] ?? ''), row: cells.join(' | ') };
   };
 
-  it('records a frequency-switched observation from the page and shows it reduced in kelvin', async () => {
+  /** Every text the progress line shows from now on, in order (a MutationObserver on the panel: no state is missed between polls). */
+  const watchProgress = () => page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+    const panel = document.querySelector('[data-testid=hi-switch-panel]')!;
+    new MutationObserver(() => {
+      const t = panel.querySelector('[data-testid=hi-switch-progress-text]')?.textContent ?? '';
+      if (t && t !== seen.at(-1)) seen.push(t);
+    }).observe(panel, { subtree: true, childList: true, characterData: true });
+  });
+  const progressSeen = () => page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+
+  it('records a frequency-switched observation from the page, its progress line following the LO settings and cycles, and shows it reduced in kelvin', async () => {
     await page.selectOption('[data-testid=hi-switch-kind]', 'frequency');
     await page.fill('[data-testid=hi-switch-seconds]', '4');
-    await page.fill('[data-testid=hi-switch-cycles]', '1');
+    await page.fill('[data-testid=hi-switch-cycles]', '2');
     await page.fill('[data-testid=hi-switch-tsys]', '90');
+    await watchProgress();
     await page.click('[data-testid=hi-switch-record]');
     await page.waitForSelector('[data-testid=hi-switch-done]');
+    // The line changed during the run: the first LO setting of cycle 1, the other, cycle 2, then the outcome at 100 %.
+    const seen = await progressSeen();
+    const at = (re: RegExp) => seen.findIndex((t) => re.test(t));
+    const first = at(/^\d+ %: lo, cycle 1 of 2, \d+ integrations$/), other = at(/^\d+ %: hi, cycle 1 of 2/), second = at(/cycle 2 of 2/);
+    expect(first, seen.join(' / ')).toBeGreaterThanOrEqual(0);
+    expect(other, seen.join(' / ')).toBeGreaterThan(first);
+    expect(second, seen.join(' / ')).toBeGreaterThan(other);
+    expect(seen.at(-1)).toMatch(/^100 %: observation \d+ complete: 2 cycles, \d+ integrations$/);
+    expect(await page.getAttribute('[data-testid=hi-switch-progress] progress', 'value')).toBe('1');
+    expect(await page.textContent('[data-testid=hi-switch-done]')).toMatch(/^Observation \d+ complete: \d+ integrations recorded in 2 cycles\.$/);
     await page.waitForSelector('[data-testid=hi-components] tbody tr');
     await plotFits(page, 'hi-plot');
     expect(await page.textContent('[data-testid=hi-unit]')).toMatch(/^kelvin: frequency switched .* T_sys 90 K, folded/);
@@ -129,6 +152,21 @@ describe.skipIf(skip)('the Hydrogen page: switching, baseline and mask', { timeo
     expect(c.v, c.row).toBeLessThan(8);
     expect(c.peak, c.row).toBeGreaterThan(27);
     await page.screenshot({ path: join(shots, 'hydrogen-switch-position.png'), fullPage: true });
+  });
+
+  it('stops a long switched observation from the page: Stop ends it interrupted, the cycle recorded is reduced', async () => {
+    await page.selectOption('[data-testid=hi-switch-kind]', 'frequency');
+    await page.fill('[data-testid=hi-switch-seconds]', '600');
+    await page.fill('[data-testid=hi-switch-cycles]', '20');
+    await page.click('[data-testid=hi-switch-record]');
+    await page.waitForFunction(() => /cycle 2 of 20/.test(document.querySelector('[data-testid=hi-switch-progress-text]')?.textContent ?? ''));
+    await page.screenshot({ path: join(shots, 'hydrogen-switch-progress.png'), fullPage: true });
+    await page.click('[data-testid=hi-switch-stop]');
+    await page.waitForFunction(() => /interrupted/.test(document.querySelector('[data-testid=hi-switch-done]')?.textContent ?? ''));
+    expect(await page.textContent('[data-testid=hi-switch-done]')).toMatch(/^Observation \d+ interrupted: \d+ integrations recorded \(of 20 cycles asked\)\.$/);
+    expect(await page.textContent('[data-testid=hi-switch-progress-text]')).toMatch(/^\d+ %: observation \d+ interrupted: [1-9]\d* of 20 cycles/);
+    expect(await page.getByTestId('hi-switch-stop').count()).toBe(0);
+    await page.waitForFunction(() => /frequency switched \(.*\): [1-9]\d* cycles/.test(document.querySelector('[data-testid=hi-unit]')?.textContent ?? ''));
     expect(consoleErrors).toEqual([]);
   });
 });
