@@ -33,8 +33,21 @@ import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
 import { ObservationWriter } from './writer.ts';
 
-/** Where the off position is: an azimuth offset (degrees, same elevation), or galactic offsets in l and/or b (degrees, followed as the sky turns). */
-export type OffPosition = { az: number } | { l?: number; b?: number };
+/**
+ * Where the off position is: an azimuth offset (degrees, same elevation), galactic offsets in l and/or b from the on
+ * position (degrees), or a direction: J2000 RA (hours) and Dec (degrees), or galactic l and b (degrees). All but the
+ * azimuth offset are followed as the sky turns (the off position's az/el computed at each switch).
+ */
+export type OffPosition = { az: number } | { l?: number; b?: number } | { ra_h: number; dec_deg: number } | { l_deg: number; b_deg: number };
+
+/** The off position of hi.observe's or the command line's options (at most one kind given: src/api/inputs.ts hiObserveProblem). */
+export function offFrom(p: { offAz?: number; offL?: number; offB?: number; offRadec?: [number, number]; offGal?: [number, number] }): OffPosition | undefined {
+  if (p.offAz !== undefined) return { az: p.offAz };
+  if (p.offRadec) return { ra_h: p.offRadec[0], dec_deg: p.offRadec[1] };
+  if (p.offGal) return { l_deg: p.offGal[0], b_deg: p.offGal[1] };
+  if (p.offL !== undefined || p.offB !== undefined) return { ...(p.offL !== undefined ? { l: p.offL } : {}), ...(p.offB !== undefined ? { b: p.offB } : {}) };
+  return undefined;
+}
 
 /** What a switched observation keeps in its config (hi_switching). */
 export interface SwitchingConfig {
@@ -93,12 +106,22 @@ export function throwFor(sampleRate: number, channels: number, throwHz?: number)
 export function offPosition(site: { lat: number; lon: number; altitude?: number; name?: string }, on: { az: number; el: number }, off: OffPosition, ms: number): { az: number; el: number } {
   if ('az' in off) return { az: (((on.az + off.az) % 360) + 360) % 360, el: on.el };
   const s = { name: site.name ?? 'site', lat: site.lat, lon: site.lon, altitude: site.altitude ?? 0 };
-  const p = describePointing(s, on.az, on.el, new Date(ms));
-  const l = p.l + (off.l ?? 0), b = p.b + (off.b ?? 0);
-  if (Math.abs(b) > 90) throw new HiError(`the off position's latitude b ${b.toFixed(1)}° is beyond the pole: choose a smaller --off-b.`);
-  const eq = galacticToEquatorial(l, b);
+  let eq: { ra: number; dec: number }, named: string;
+  if ('ra_h' in off) {
+    eq = { ra: off.ra_h * 15, dec: off.dec_deg };
+    named = `(RA ${off.ra_h.toFixed(3)} h, Dec ${off.dec_deg.toFixed(2)}°)`;
+  } else if ('l_deg' in off) {
+    eq = galacticToEquatorial(off.l_deg, off.b_deg);
+    named = `(l ${off.l_deg.toFixed(1)}°, b ${off.b_deg.toFixed(1)}°)`;
+  } else {
+    const p = describePointing(s, on.az, on.el, new Date(ms));
+    const l = p.l + (off.l ?? 0), b = p.b + (off.b ?? 0);
+    if (Math.abs(b) > 90) throw new HiError(`the off position's latitude b ${b.toFixed(1)}° is beyond the pole: choose a smaller --off-b.`);
+    eq = galacticToEquatorial(l, b);
+    named = `(l ${l.toFixed(1)}°, b ${b.toFixed(1)}°)`;
+  }
   const h = describeEquatorial(eq.ra, eq.dec, s, new Date(ms));
-  if (!(h.el! > 0)) throw new HiError(`the off position (l ${l.toFixed(1)}°, b ${b.toFixed(1)}°) is below the horizon: choose another offset.`);
+  if (!(h.el! > 0)) throw new HiError(`the off position ${named} is below the horizon (elevation ${h.el!.toFixed(1)}° at ${new Date(ms).toISOString()}): choose another off position.`);
   return { az: h.az!, el: h.el! };
 }
 
@@ -183,6 +206,8 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
       on = on!;
       sw.on = on;
       sw.off = o.off;
+      // An off position below the horizon (or beyond the pole) is refused before anything is recorded.
+      offPosition(site, on, o.off!, session.clock.now());
       await moveTo(rot!, on.az, on.el, signal);
     }
     const start = session.clock.now() / 1000;
@@ -316,10 +341,10 @@ export interface SwitchedSummary {
 
 /** The API's hi.observe parameters (src/api/inputs.ts hiObserveParams) as options: the simulator as fast as it goes, a receiver in real time. */
 export function hiObserveOptions(
-  p: { switch: SwitchKind; seconds: number; cycles?: number; offAz?: number; offL?: number; offB?: number; throwKhz?: number; tsys?: number; integration?: number; target?: string },
+  p: { switch: SwitchKind; seconds: number; cycles?: number; offAz?: number; offL?: number; offB?: number; offRadec?: [number, number]; offGal?: [number, number]; throwKhz?: number; tsys?: number; integration?: number; target?: string },
   at: { source: string; scenario?: string; dataDir: string; rotator: RotatorControl | null },
 ): SwitchedObserveOptions {
-  const off: OffPosition | undefined = p.offAz !== undefined ? { az: p.offAz } : p.offL !== undefined || p.offB !== undefined ? { ...(p.offL !== undefined ? { l: p.offL } : {}), ...(p.offB !== undefined ? { b: p.offB } : {}) } : undefined;
+  const off = offFrom(p);
   const sim = /^sim(:|$)/.test(at.source);
   return {
     source: at.source, kind: p.switch, seconds: p.seconds, cycles: p.cycles ?? 2, sampleRate: 2_400_000, gain: 40,

@@ -7,6 +7,8 @@ import { dispatcher } from '../../../src/api/dispatch.ts';
 import type { HiObserveTaskEvent } from '../../../src/api/types.ts';
 import { defaultSettings, saveSettings } from '../../../src/engine/settings.ts';
 import { Station } from '../../../src/engine/station.ts';
+import { loadScenario } from '../../../devices/sim/scenario.ts';
+import { equatorialToGalactic, horizontalToEquatorial } from '../../../devices/sim/ephemeris.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-api-hi-observe-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,6 +42,39 @@ describe('hi.observe', () => {
       expect(t.baseline.automatic).toBe(false);
       for (const [lo, hi] of t.baseline.line_free_kms) expect((lo >= -121 && hi <= -59) || (lo >= 59 && hi <= 121)).toBe(true);
       await expect(call('hi.spectrum', { id: r.id, lineFree: [[10, 5]] })).rejects.toThrow(/lo below hi/);
+    } finally {
+      await station.close();
+    }
+  }, 120_000);
+
+  it('takes the off position as a direction (offRadec, offGal): recorded in the switching, the dish sent there, one below the horizon refused first', async () => {
+    saveSettings(dir, { ...defaultSettings, scenario: 'hydrogen' });
+    const station = Station.open(dir);
+    const call = dispatcher(station);
+    try {
+      await expect(call('hi.observe', { switch: 'position', seconds: 4, offRadec: [25, 10] })).rejects.toThrow(/RA must be from 0 to under 24 hours/);
+      await expect(call('hi.observe', { switch: 'position', seconds: 4, offGal: [10, 95] })).rejects.toThrow(/galactic latitude must be from -90 to 90/);
+      await expect(call('hi.observe', { switch: 'position', seconds: 4, offGal: [10] })).rejects.toThrow(/offGal/);
+      await expect(call('hi.observe', { switch: 'position', seconds: 4, offAz: 20, offRadec: [5, 10] })).rejects.toThrow(/one way/);
+      await expect(call('hi.observe', { switch: 'frequency', seconds: 4, offGal: [10, 20] })).rejects.toThrow(/for position switching/);
+      // The hydrogen scenario's site and start (52° N, 0°; 2026-06-21 22:00 UTC): directions from its own sky (devices/sim/ephemeris.ts).
+      const sc = loadScenario('devices/sim/scenarios/hydrogen.json');
+      const t0 = Date.parse(sc.start);
+      const high = horizontalToEquatorial({ az: 200, el: 75 }, sc.site, t0), low = horizontalToEquatorial({ az: 270, el: -30 }, sc.site, t0);
+      const before = station.store.listObservations().length;
+      await expect(call('hi.observe', { switch: 'position', seconds: 4, cycles: 1, offRadec: [low.ra / 15, low.dec] })).rejects.toThrow(/off position \(RA .*\) is below the horizon/);
+      expect(station.store.listObservations().length).toBe(before);
+      const r = (await call('hi.observe', { switch: 'position', seconds: 4, cycles: 1, offRadec: [high.ra / 15, high.dec], tsys: 90 })) as { id: number; status: string; switching: { off: unknown } };
+      expect(r).toMatchObject({ status: 'complete', switching: { off: { ra_h: high.ra / 15, dec_deg: high.dec } } });
+      // The off phase's note says where the dish went: the direction's az/el a few sky seconds later (within 1°: J2000 vs of date).
+      const off = station.store.events(r.id).find((e) => e.kind === 'note' && e.data.switch === 'off')!;
+      expect(Math.abs(Number(off.data.el) - 75)).toBeLessThan(1);
+      expect(Math.abs(Number(off.data.az) - 200) * Math.cos((75 * Math.PI) / 180)).toBeLessThan(1);
+      const g = equatorialToGalactic(high);
+      const rg = (await call('hi.observe', { switch: 'position', seconds: 4, cycles: 1, offGal: [g.l, g.b] })) as { id: number; status: string; switching: { off: unknown } };
+      expect(rg).toMatchObject({ status: 'complete', switching: { off: { l_deg: g.l, b_deg: g.b } } });
+      const offG = station.store.events(rg.id).find((e) => e.kind === 'note' && e.data.switch === 'off')!;
+      expect(Math.abs(Number(offG.data.el) - 75)).toBeLessThan(1);
     } finally {
       await station.close();
     }

@@ -19,6 +19,9 @@ describe('fringe hi observe: parse', () => {
     expect(f.json).toBe(true);
     expect(f.observe).toMatchObject({ kind: 'frequency', throwHz: 500_000, cycles: 2, integration: 0.5 });
     expect(f.observe!.off).toBeUndefined();
+    // A named off position: a direction, RA/Dec (hours, degrees) or galactic l/b (degrees).
+    expect(parse(['observe', '--switch', 'position', '--off-radec', '5.5, 22', '--seconds', '8']).observe!.off).toEqual({ ra_h: 5.5, dec_deg: 22 });
+    expect(parse(['observe', '--switch', 'position', '--off-gal', '180,-30', '--seconds', '8']).observe!.off).toEqual({ l_deg: 180, b_deg: -30 });
   });
 
   it('refuses what does not fit, naming the option', () => {
@@ -31,6 +34,12 @@ describe('fringe hi observe: parse', () => {
       [['observe', '--switch', 'position', '--off-az', '10', '--throw-khz', '100', '--seconds', '8'], /--throw-khz is for frequency/],
       [['observe', '--switch', 'frequency', '--throw-khz', '5000', '--seconds', '8'], /--throw-khz must be above 0 and at most 1600 kHz/],
       [['observe', '--switch', 'frequency'], /needs --seconds/],
+      [['observe', '--switch', 'position', '--off-radec', '25,10', '--seconds', '8'], /^--off-radec RA must be from 0 to under 24 hours \(got '25'\)$/],
+      [['observe', '--switch', 'position', '--off-radec', '5.5', '--seconds', '8'], /^--off-radec needs H,D: right ascension in hours/],
+      [['observe', '--switch', 'position', '--off-radec', '5.5,north', '--seconds', '8'], /^--off-radec Dec needs a declination in degrees/],
+      [['observe', '--switch', 'position', '--off-gal', '10,95', '--seconds', '8'], /^--off-gal galactic latitude must be from -90 to 90 degrees/],
+      [['observe', '--switch', 'position', '--off-gal', '10,20', '--off-b', '30', '--seconds', '8'], /one way/],
+      [['observe', '--switch', 'frequency', '--off-radec', '1,2', '--seconds', '8'], /--off-radec and --off-gal are for position switching/],
       [['observe', '--switch', 'position', '--off-az', '0', '--seconds', '8'], /--off-az must be a non-zero/],
       [['observe', '--switch', 'position', '--off-az', '10', '--az', '90', '--seconds', '8'], /both --az and --el/],
       [['observe', '--switch', 'frequency', '--seconds', '8', '--cycles', '0'], /--cycles must be a whole number from 1 to 1000/],
