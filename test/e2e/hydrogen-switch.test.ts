@@ -154,6 +154,24 @@ describe.skipIf(skip)('the Hydrogen page: switching, baseline and mask', { timeo
     await page.screenshot({ path: join(shots, 'hydrogen-switch-position.png'), fullPage: true });
   });
 
+  it('records position switching with the off position named as a direction (l, b), refusing one typed wrong', async () => {
+    await page.selectOption('[data-testid=hi-switch-kind]', 'position');
+    await page.selectOption('[data-testid=hi-switch-off-axis]', 'gal');
+    await page.fill('[data-testid=hi-switch-off]', '70.6');
+    await page.click('[data-testid=hi-switch-record]');
+    expect(await page.textContent('[data-testid=hi-switch-problem]')).toMatch(/as l,b in degrees/);
+    // The scenario's dish is at l 70.6°, b 8.2°: off at b 68.2° (where the offset case above went, little HI).
+    await page.fill('[data-testid=hi-switch-off]', '70.6, 68.2');
+    const before = await page.textContent('[data-testid=hi-switch-done]');
+    await page.click('[data-testid=hi-switch-record]');
+    await page.waitForFunction((b) => /complete/.test(document.querySelector('[data-testid=hi-switch-done]')?.textContent ?? '') && document.querySelector('[data-testid=hi-switch-done]')?.textContent !== b, before);
+    await page.waitForFunction(() => /position switched/.test(document.querySelector('[data-testid=hi-unit]')?.textContent ?? ''));
+    const c = await componentPeak();
+    expect(c.v, c.row).toBeGreaterThan(2);
+    expect(c.v, c.row).toBeLessThan(8);
+    expect(c.peak, c.row).toBeGreaterThan(27);
+  });
+
   it('stops a long switched observation from the page: Stop ends it interrupted, the cycle recorded is reduced', async () => {
     await page.selectOption('[data-testid=hi-switch-kind]', 'frequency');
     await page.fill('[data-testid=hi-switch-seconds]', '600');
