@@ -131,9 +131,9 @@ export function switchedData(frequencies: Float64Array, integrations: readonly S
   if (!out.length) throw new HiError(`no complete ${setup.kind}-switching cycle (both ${sig} and ${ref} integrations): record longer phases or more cycles.`);
   const notes = [
     setup.kind === 'position'
-      ? `position switched: ${out.length} cycles of (on − off)/off${setup.tsysK !== undefined ? ` × T_sys ${setup.tsysK} K` : ''}; the off position's own line is subtracted with it`
-      : `frequency switched (throw ${(k * df / 1e3).toFixed(3)} kHz, ${k} channels): ${out.length} cycles of (lo − hi)/hi${setup.tsysK !== undefined ? ` × T_sys ${setup.tsysK} K` : ''}, folded`,
-    ...(dropped ? [`${dropped} integrations not used (a switch or a move inside them, or an incomplete cycle)`] : []),
+      ? `position switched: ${cyclesOf(out.length)} of (on − off)/off${setup.tsysK !== undefined ? ` × T_sys ${setup.tsysK} K` : ''}; the off position's own line is subtracted with it`
+      : `frequency switched (throw ${(k * df / 1e3).toFixed(3)} kHz, ${k} channels): ${cyclesOf(out.length)} of (lo − hi)/hi${setup.tsysK !== undefined ? ` × T_sys ${setup.tsysK} K` : ''}, folded`,
+    ...(dropped ? [`${dropped} ${dropped === 1 ? 'integration' : 'integrations'} not used (a switch or a move inside them, or an incomplete cycle)`] : []),
   ];
   return { data: { frequencies, integrations: out, kelvin: false, frame, switched: { unit: setup.tsysK !== undefined ? 'K' : 'relative', how: notes[0]! } }, used, dropped, cycles: out.length, notes };
 }
@@ -182,3 +182,5 @@ export function switchedSk(sig: PhaseSk | null, ref: PhaseSk | null, k: number, 
   }
   return out;
 }
+
+const cyclesOf = (n: number) => `${n} ${n === 1 ? 'cycle' : 'cycles'}`;

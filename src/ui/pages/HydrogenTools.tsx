@@ -129,7 +129,7 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
     setBusy(false);
     if (!r) return;
     const asked = Number(r.switching.cycles);
-    setDone(`Observation ${r.id} ${r.status}: ${r.integrations} integrations recorded ${r.status === 'complete' ? `in ${asked} cycles` : `(of ${asked} cycles asked)`}.`);
+    setDone(`Observation ${r.id} ${r.status}: ${r.integrations} integrations recorded ${r.status === 'complete' ? `in ${asked} ${asked === 1 ? 'cycle' : 'cycles'}` : `(of ${asked} cycles asked)`}.`);
     recorded(r.id);
   };
   return (

@@ -30,7 +30,7 @@ describe('hi.observe', () => {
       expect(r).toMatchObject({ status: 'complete', switching: { kind: 'position', off: { b: 60 } } });
       const s = (await call('hi.spectrum', { id: r.id })) as View;
       expect(s.unit).toBe('K');
-      expect(s.calibration).toMatch(/position switched: 1 cycles .* T_sys 90 K/);
+      expect(s.calibration).toMatch(/position switched: 1 cycle of .* T_sys 90 K/);
       expect(s.components[0]!.v_lsr_kms).toBeGreaterThan(2);
       expect(s.components[0]!.v_lsr_kms).toBeLessThan(8);
       expect(s.components[0]!.peak).toBeGreaterThan(27);

@@ -266,7 +266,7 @@ describe('position switching through a connected rotator', () => {
         const used = times.filter((t) => { const p = phaseOf(ev, t.time, t.time + t.duration); return p && p.phase !== 'slew'; });
         expect(used.length).toBeGreaterThanOrEqual(6);
         const h = reduceObservation(store, r.observationId, [], { tsys: 90 });
-        expect(h.calibration).toMatch(/position switched: 1 cycles/);
+        expect(h.calibration).toMatch(/position switched: 1 cycle of/);
       } finally {
         store.close();
       }
