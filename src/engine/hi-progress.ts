@@ -54,9 +54,9 @@ export function hiObserveTask(kind: SwitchKind, emit: (t: HiObserveTaskEvent) =>
   };
 }
 
-/** A switched reduction's cycles and integrations, in words: 'frequency-switched, 2 cycles of 2 recorded (16 integrations used, 2 dropped)'. */
+/** A switched reduction's cycles and integrations, in words: 'frequency-switched, 2 cycles (of 2 asked) used: 16 integrations, 2 dropped'. */
 export function describeSwitchedReduction(s: SwitchedSummary): string {
-  return `${s.kind}-switched, ${plural(s.cycles, 'cycle')} of ${s.cycles_recorded} recorded (${s.integrations_used} integrations used, ${s.integrations_dropped} dropped)`;
+  return `${s.kind}-switched, ${plural(s.cycles, 'cycle')} (of ${s.cycles_asked} asked) used: ${plural(s.integrations_used, 'integration')}, ${s.integrations_dropped} dropped`;
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

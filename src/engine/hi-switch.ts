@@ -326,15 +326,15 @@ export function switchedHiData(store: Store, obs: Observation, base: HiData, dur
   const r = switchedData(base.frequencies, its, switchEvents(store, obs.id), { kind: sw.kind, ...(t !== undefined ? { tsysK: t } : {}), ...(sw.throw_hz !== undefined ? { throwHz: sw.throw_hz } : {}) }, base.frame);
   return {
     data: r.data, notes: [...r.notes.slice(1), ...(t === undefined ? ['no T_sys given (--tsys): the switched spectrum is (sig − ref)/ref, relative'] : [])],
-    summary: { kind: sw.kind, cycles: r.cycles, cycles_recorded: sw.cycles, integrations_used: r.used, integrations_dropped: r.dropped },
+    summary: { kind: sw.kind, cycles: r.cycles, cycles_asked: sw.cycles, integrations_used: r.used, integrations_dropped: r.dropped },
   };
 }
 
-/** What a switched reduction used: complete cycles (of those recorded), integrations in them and those not used (a switch or a move inside them, or an incomplete cycle). */
+/** What a switched reduction used: complete cycles (of those asked for when it was recorded), integrations in them and those not used (a switch or a move inside them, or an incomplete cycle). */
 export interface SwitchedSummary {
   kind: SwitchKind;
   cycles: number;
-  cycles_recorded: number;
+  cycles_asked: number;
   integrations_used: number;
   integrations_dropped: number;
 }

@@ -75,6 +75,7 @@ describe.skipIf(skip)('the Hydrogen page: switching, baseline and mask', { timeo
     await plotFits(page, 'hi-plot');
     expect(await page.textContent('[data-testid=hi-unit]')).toMatch(/^kelvin: frequency switched .* T_sys 90 K, folded/);
     expect(await page.textContent('[data-testid=hi-frame]')).toMatch(/^LSR/);
+    expect(await page.textContent('[data-testid=hi-switching]')).toMatch(/^frequency: 2 complete cycles used \(of 2 asked\), \d+ integrations; \d+ not used/);
     const c = await componentPeak();
     expect(c.v, c.row).toBeGreaterThan(3);
     expect(c.v, c.row).toBeLessThan(8);
@@ -183,6 +184,7 @@ describe.skipIf(skip)('the Hydrogen page: switching, baseline and mask', { timeo
     await page.waitForFunction(() => /interrupted/.test(document.querySelector('[data-testid=hi-switch-done]')?.textContent ?? ''));
     expect(await page.textContent('[data-testid=hi-switch-done]')).toMatch(/^Observation \d+ interrupted: \d+ integrations recorded \(of 20 cycles asked\)\.$/);
     expect(await page.textContent('[data-testid=hi-switch-progress-text]')).toMatch(/^\d+ %: observation \d+ interrupted: [1-9]\d* of 20 cycles/);
+    await page.waitForFunction(() => /^frequency: [1-9]\d* complete cycles used \(of 20 asked\)/.test(document.querySelector('[data-testid=hi-switching]')?.textContent ?? ''));
     expect(await page.getByTestId('hi-switch-stop').count()).toBe(0);
     await page.waitForFunction(() => /frequency switched \(.*\): [1-9]\d* cycles? of/.test(document.querySelector('[data-testid=hi-unit]')?.textContent ?? ''));
     expect(consoleErrors).toEqual([]);

@@ -281,7 +281,8 @@ export const command: Command = {
       else {
         const u = r.unit === 'K' ? 'K' : '(relative)';
         console.log([
-          `Observation ${r.observation}: ${r.switching ? describeSwitchedReduction(r.switching) : `${r.integrations} integrations`}${r.l_deg !== null ? ` at l ${f(r.l_deg, 1)}°, b ${f(r.b_deg!, 1)}°` : ''}`,
+          `Observation ${r.observation}: ${r.integrations} integrations${r.l_deg !== null ? ` at l ${f(r.l_deg, 1)}°, b ${f(r.b_deg!, 1)}°` : ''}`,
+          ...(r.switching ? [`  switching     ${describeSwitchedReduction(r.switching)}`] : []),
           `  frame         LSR (v_LSR − v_topo ${f(r.lsr_correction_kms)} km/s${r.lsr_correction_spread_kms > 0.01 ? `, changing by ${f(r.lsr_correction_spread_kms)} over the observation` : ''})`,
           `  unit          ${r.unit}: ${r.calibration}`,
           `  baseline      order ${r.baseline.order} over ${r.baseline.line_free_kms.length} line-free ranges (${r.baseline.automatic ? 'automatic' : 'given'}); noise ${r.noise.toPrecision(3)} ${u} after ${f(r.smoothing_fwhm_kms)} km/s smoothing`,

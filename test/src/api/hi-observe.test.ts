@@ -126,8 +126,8 @@ describe('hi.observe', () => {
       expect(last.fraction).toBeLessThan(0.2);
       expect(last.message).toMatch(new RegExp(`^observation ${r.id} interrupted: 1 of 20 cycles, \\d+ integrations$`));
       // The complete cycle recorded still reduces.
-      const s = (await call('hi.spectrum', { id: r.id, tsys: 90 })) as View & { switching: { cycles: number; cycles_recorded: number } };
-      expect(s.switching).toMatchObject({ cycles: 1, cycles_recorded: 20 });
+      const s = (await call('hi.spectrum', { id: r.id, tsys: 90 })) as View & { switching: { cycles: number; cycles_asked: number } };
+      expect(s.switching).toMatchObject({ cycles: 1, cycles_asked: 20 });
     } finally {
       await station.close();
     }
