@@ -208,6 +208,8 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
       sw.off = o.off;
       // An off position below the horizon (or beyond the pole) is refused before anything is recorded.
       offPosition(site, on, o.off!, session.clock.now());
+      // The dish goes to the on position first (a real mount may take a minute): reported as a slew before cycle 1.
+      hooks.onProgress?.({ samples: 0, total: 1, integrations: 0, phase: 'slew', cycle: 0, cycles: o.cycles });
       await moveTo(rot!, on.az, on.el, signal);
     }
     const start = session.clock.now() / 1000;

@@ -71,7 +71,13 @@ describe('hi.observe', () => {
       expect(Math.abs(Number(off.data.el) - 75)).toBeLessThan(1);
       expect(Math.abs(Number(off.data.az) - 200) * Math.cos((75 * Math.PI) / 180)).toBeLessThan(1);
       const g = equatorialToGalactic(high);
+      const events: HiObserveTaskEvent[] = [];
+      station.on('task', (t) => { if (t.kind === 'hi-observe') events.push(t); });
       const rg = (await call('hi.observe', { switch: 'position', seconds: 4, cycles: 1, offGal: [g.l, g.b] })) as { id: number; status: string; switching: { off: unknown } };
+      // Position switching's progress: the slew to the on position, on, the slew to the off position, off, the end.
+      expect(events.map((e) => `${e.phase}${e.cycle}`).filter((x, i, a) => x !== a[i - 1])).toEqual(['slew0', 'on0', 'slew0', 'off0']);
+      expect(events[0]!.message).toBe('slewing, cycle 1 of 1, 0 integrations');
+      expect(events.at(-1)).toMatchObject({ fraction: 1, status: 'complete', result: rg.id });
       expect(rg).toMatchObject({ status: 'complete', switching: { off: { l_deg: g.l, b_deg: g.b } } });
       const offG = station.store.events(rg.id).find((e) => e.kind === 'note' && e.data.switch === 'off')!;
       expect(Math.abs(Number(offG.data.el) - 75)).toBeLessThan(1);
