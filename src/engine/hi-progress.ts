@@ -10,13 +10,13 @@ import type { SwitchedObserveResult, SwitchedProgress, SwitchedSummary } from '.
 /** 'off, cycle 2 of 3, 14 integrations'; a slew says what moves: the dish (position) or the tuning (frequency). */
 export function describeSwitchProgress(kind: SwitchKind, p: Pick<SwitchedProgress, 'phase' | 'cycle' | 'cycles' | 'integrations'>): string {
   const what = p.phase === 'slew' ? (kind === 'position' ? 'slewing' : 'retuning') : p.phase;
-  return `${what}, cycle ${p.cycle + 1} of ${p.cycles}, ${p.integrations} integrations`;
+  return `${what}, cycle ${p.cycle + 1} of ${p.cycles}, ${plural(p.integrations, 'integration')}`;
 }
 
 /** How a switched observation ended, in words: its cycles (of those asked) and integrations. */
 export function describeSwitchEnd(r: Pick<SwitchedObserveResult, 'observationId' | 'integrations' | 'status' | 'switching'>, cyclesDone?: number): string {
   const cycles = r.status === 'complete' ? plural(r.switching.cycles, 'cycle') : `${cyclesDone ?? 0} of ${plural(r.switching.cycles, 'cycle')}`;
-  return `observation ${r.observationId} ${r.status}: ${cycles}, ${r.integrations} integrations`;
+  return `observation ${r.observationId} ${r.status}: ${cycles}, ${plural(r.integrations, 'integration')}`;
 }
 
 /**
