@@ -192,6 +192,8 @@ export const methods = {
   }),
   /** A switched HI observation (engine/hi-switch.ts): position (rotator on/off) or frequency (two LO settings), on `source` (default sim). */
   'hi.observe': inputs.hiObserveParams.and(z.object({ source: sourceSpec.optional() })),
+  /** Stops the running hi.observe (it then resolves interrupted, keeping what was recorded). */
+  'hi.stop': z.object({}),
   /** The l–v diagram and rotation curve of observations along the plane. */
   'hi.survey': z.object({ ids: z.array(id).min(1).max(500), references: z.array(id).max(4).optional() }),
   /** The user's persistent HI RFI mask (engine/hi-mask.ts), flagged by every reduction: list, add or remove a range (km/s LSR). */
@@ -289,7 +291,10 @@ export interface Results {
   /** The whole sun-drift measurement (engine/drift-run.ts); 'drift' events report its progress. */
   'drift.run': Json<DriftRunView>;
   'hi.spectrum': Json<HiSpectrumView>;
+  /** 'task' events (kind 'hi-observe') report its progress while it runs. */
   'hi.observe': { id: number; integrations: number; status: 'complete' | 'interrupted'; notices: string[]; switching: Record<string, unknown> };
+  /** stopping: false when no switched observation runs. */
+  'hi.stop': { stopping: boolean };
   'hi.survey': Json<HiSurveyView>;
   'hi.mask.list': HiMaskView;
   'hi.mask.add': HiMaskView;

@@ -92,6 +92,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       const r = await station.observeHi(p);
       return { id: r.observationId, integrations: r.integrations, status: r.status, notices: r.notices, switching: { ...r.switching } };
     },
+    'hi.stop': () => station.stopHi(),
     'hi.survey': (p) => surveyObservations(station.store, p.ids, p.references ?? []),
     'hi.mask.list': () => ({ file: hiMaskPath(station.store.dir), ranges: loadHiMask(station.store.dir) }),
     'hi.mask.add': (p) => ({ file: hiMaskPath(station.store.dir), ranges: addHiMask(station.store.dir, p.range, p.note) }),

@@ -503,6 +503,36 @@ export const hiSwitchKinds = ['position', 'frequency'] as const;
 export const switchOffset = numberRule('offset', (t) => parseDecimal(t, 'must be a number of degrees'), (n) => (n !== 0 && Math.abs(n) <= 180 ? null : 'must be a non-zero number of degrees from -180 to 180'));
 /** The frequency-switching throw (kHz): up to half the widest band. */
 export const throwKhz = numberRule('throw', (t) => parseDecimal(t, 'must be a frequency in kHz'), (n) => (n > 0 && n <= 1600 ? null : 'must be above 0 and at most 1600 kHz (half the widest band)'));
+/** Two numbers typed as 'A,B', each checked by its rule (the message says which is wrong); the API takes them as [A, B]. */
+function pairRule(noun: string, first: Rule<number>, second: Rule<number>, form: string): Rule<[number, number]> {
+  const check = ([a, b]: [number, number]) => {
+    const p = first.check(a);
+    if (p) return `${first.noun} ${p}`;
+    const q = second.check(b);
+    return q ? `${second.noun} ${q}` : null;
+  };
+  const part = (rule: Rule<number>, text: string) => {
+    try {
+      return rule.parse(text.trim());
+    } catch (err) {
+      throw err instanceof InputError ? new InputError(`${rule.noun} ${err.problem}`, text.trim()) : err;
+    }
+  };
+  return {
+    noun,
+    check,
+    parse(text) {
+      const parts = text.split(',');
+      if (parts.length !== 2) throw new InputError(`needs ${form}`, text);
+      return [part(first, parts[0]!), part(second, parts[1]!)];
+    },
+    schema: z.tuple([first.schema, second.schema], { error: `${noun} must be [${form.split(' ')[0]}]` }),
+  };
+}
+/** A position-switching off position named as a direction: J2000 RA (hours) and Dec (degrees). */
+export const offRadec = pairRule('off position (RA, Dec)', raHours, decDegrees, 'H,D: right ascension in hours and declination in degrees (J2000), e.g. 5.5,22');
+/** … or as galactic l and b (degrees). */
+export const offGalactic = pairRule('off position (l, b)', galacticLongitude, galacticLatitude, 'L,B: galactic longitude and latitude in degrees, e.g. 180,30');
 /** On/off (or lo/hi) pairs. */
 export const switchCycles = numberRule('cycles', (t) => parseWhole(t, 'must be a whole number from 1 to 1000'), wholeBetween(1, 1000));
 /** A system temperature (K) scaling a switched difference. */
@@ -515,6 +545,9 @@ export const hiObserveParams = z.object({
   offAz: switchOffset.schema.optional(),
   offL: switchOffset.schema.optional(),
   offB: switchOffset.schema.optional(),
+  /** The off position as a direction: [RA hours, Dec degrees] (J2000), or [l, b] degrees; followed as the sky turns. */
+  offRadec: offRadec.schema.optional(),
+  offGal: offGalactic.schema.optional(),
   throwKhz: throwKhz.schema.optional(),
   tsys: systemTemperature.schema.optional(),
   integration: integration.schema.optional(),
@@ -525,12 +558,12 @@ export const hiObserveParams = z.object({
 });
 
 /** What is wrong with a switched observation's combination of options, or null. */
-export function hiObserveProblem(p: { switch: string; offAz?: number; offL?: number; offB?: number; throwKhz?: number }): string | null {
-  const offs = [p.offAz !== undefined, p.offL !== undefined || p.offB !== undefined].filter(Boolean).length;
+export function hiObserveProblem(p: { switch: string; offAz?: number; offL?: number; offB?: number; offRadec?: unknown; offGal?: unknown; throwKhz?: number }): string | null {
+  const offs = [p.offAz !== undefined, p.offL !== undefined || p.offB !== undefined, p.offRadec !== undefined, p.offGal !== undefined].filter(Boolean).length;
   if (p.switch === 'position') {
-    if (offs === 0) return 'position switching needs the off position: an azimuth offset (--off-az D) or a galactic offset (--off-l D and/or --off-b D)';
-    if (offs > 1) return 'give the off position one way: an azimuth offset (--off-az) or galactic offsets (--off-l, --off-b), not both';
+    if (offs === 0) return 'position switching needs the off position: an azimuth offset (--off-az D), a galactic offset (--off-l D and/or --off-b D), or a direction (--off-radec H,D or --off-gal L,B)';
+    if (offs > 1) return 'give the off position one way: an azimuth offset (--off-az), galactic offsets (--off-l, --off-b) or a direction (--off-radec or --off-gal), not more';
     if (p.throwKhz !== undefined) return '--throw-khz is for frequency switching';
-  } else if (offs) return '--off-az, --off-l and --off-b are for position switching';
+  } else if (offs) return '--off-az, --off-l, --off-b, --off-radec and --off-gal are for position switching';
   return null;
 }

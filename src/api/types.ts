@@ -123,7 +123,7 @@ export interface GroupTrackingStatus {
 }
 
 /** Progress of long work the station does for the UI (reprocessing, a qualification run). */
-export type TaskEvent = ReprocessTaskEvent | QualifyTaskEvent;
+export type TaskEvent = ReprocessTaskEvent | QualifyTaskEvent | HiObserveTaskEvent;
 
 export interface ReprocessTaskEvent {
   kind: 'reprocess';
@@ -357,6 +357,28 @@ export interface ExportedFile {
 // ---------------------------------------------------------------- qualification (src/qualify, src/engine/qualify.ts)
 
 export type { Plot as QualificationPlot, Report as QualificationReport, RequirementResult as QualificationResult } from '../qualify/types.ts';
+
+/** Progress of a switched HI observation (`hi.observe`, src/engine/hi-progress.ts): on each change of phase or cycle, every 2 % (at most 10 a second), and at the end. */
+export interface HiObserveTaskEvent {
+  kind: 'hi-observe';
+  switching: 'position' | 'frequency';
+  observation?: undefined;
+  /** 0…1 of the phases' samples (slews not counted); 1 at the end of a complete observation. */
+  fraction: number;
+  /** on/off (position), lo/hi (frequency), or slew: the dish moving or the receiver settling after a retune. */
+  phase: 'on' | 'off' | 'lo' | 'hi' | 'slew';
+  /** The cycle now (0-based) of `cycles`. */
+  cycle: number;
+  cycles: number;
+  /** Integrations written so far. */
+  integrations: number;
+  /** What a person reads: the phase, cycle and integrations, or the outcome. */
+  message: string;
+  /** Set when it has ended: the observation it made and how it ended. */
+  result?: number;
+  status?: 'complete' | 'interrupted';
+  failed?: boolean;
+}
 
 /** Progress of a qualification run (`qualify.run`): one event per requirement finished, and at the end. */
 export interface QualifyTaskEvent {

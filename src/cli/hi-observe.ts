@@ -4,9 +4,10 @@ import { resolveDataDir } from '../../observations/paths.ts';
 import * as inputs from '../api/inputs.ts';
 import { backendChoices } from '../engine/backend.ts';
 import { HiError } from '../analysis/hi/reduce.ts';
-import { observeSwitched, type OffPosition, type SwitchedObserveOptions } from '../engine/hi-switch.ts';
+import { observeSwitched, offFrom, type SwitchedObserveOptions } from '../engine/hi-switch.ts';
 import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine, sourceOption } from './command.ts';
 import { Progress } from './progress.ts';
+import { describeSwitchEnd, describeSwitchProgress } from '../engine/hi-progress.ts';
 
 export const observeHelp = `Usage: fringe hi observe --switch position|frequency --seconds N [options] [--json] [--db DIR]
 
@@ -25,6 +26,8 @@ Options:
   --off-az D         position: the off position D degrees away in azimuth (same elevation)
   --off-l D          position: the off position D degrees away in galactic longitude
   --off-b D          position: … and/or in galactic latitude (away from the plane: little HI)
+  --off-radec H,D    position: the off position at RA H hours, Dec D degrees (J2000), followed
+  --off-gal L,B      position: the off position at galactic l L, b B degrees, followed
   --az D --el D      position: the on position (default: where the rotator points)
   --throw-khz K      frequency: the throw between the LO settings, rounded to whole
                      channels                                                    [0.4 of the band]
@@ -53,7 +56,7 @@ export function parseObserve(argv: string[]): HiObserveArgs {
     allowPositionals: true,
     options: {
       switch: { type: 'string' }, seconds: { type: 'string' }, cycles: { type: 'string' },
-      'off-az': { type: 'string' }, 'off-l': { type: 'string' }, 'off-b': { type: 'string' }, az: { type: 'string' }, el: { type: 'string' },
+      'off-az': { type: 'string' }, 'off-l': { type: 'string' }, 'off-b': { type: 'string' }, 'off-radec': { type: 'string' }, 'off-gal': { type: 'string' }, az: { type: 'string' }, el: { type: 'string' },
       'throw-khz': { type: 'string' }, freq: { type: 'string' }, tsys: { type: 'string' },
       source: { type: 'string', default: 'sim' }, scenario: { type: 'string' }, rate: { type: 'string' }, gain: { type: 'string' },
       channels: { type: 'string' }, taps: { type: 'string' }, integration: { type: 'string' }, backend: { type: 'string', default: 'auto' },
@@ -70,13 +73,16 @@ export function parseObserve(argv: string[]): HiObserveArgs {
   const offAz = option('--off-az', values['off-az'], inputs.switchOffset);
   const offL = option('--off-l', values['off-l'], inputs.switchOffset);
   const offB = option('--off-b', values['off-b'], inputs.switchOffset);
+  const offRadec = option('--off-radec', values['off-radec'], inputs.offRadec);
+  const offGal = option('--off-gal', values['off-gal'], inputs.offGalactic);
   const throwK = option('--throw-khz', values['throw-khz'], inputs.throwKhz);
-  const problem = inputs.hiObserveProblem({ switch: kind, ...(offAz !== undefined ? { offAz } : {}), ...(offL !== undefined ? { offL } : {}), ...(offB !== undefined ? { offB } : {}), ...(throwK !== undefined ? { throwKhz: throwK } : {}) });
+  const offs = { ...(offAz !== undefined ? { offAz } : {}), ...(offL !== undefined ? { offL } : {}), ...(offB !== undefined ? { offB } : {}), ...(offRadec ? { offRadec } : {}), ...(offGal ? { offGal } : {}) };
+  const problem = inputs.hiObserveProblem({ switch: kind, ...offs, ...(throwK !== undefined ? { throwKhz: throwK } : {}) });
   if (problem) throw new UsageError(`${problem}.`);
   const az = option('--az', values.az, inputs.azimuth), el = option('--el', values.el, inputs.gotoElevation);
   if ((az === undefined) !== (el === undefined)) throw new UsageError('give the on position as both --az and --el.');
   if (az !== undefined && kind !== 'position') throw new UsageError('--az and --el are the on position of position switching.');
-  const off: OffPosition | undefined = offAz !== undefined ? { az: offAz } : offL !== undefined || offB !== undefined ? { ...(offL !== undefined ? { l: offL } : {}), ...(offB !== undefined ? { b: offB } : {}) } : undefined;
+  const off = offFrom(offs);
   if (values.scenario !== undefined && values.scenario.trim() === '') throw new UsageError('--scenario needs a scenario file');
   const tsys = option('--tsys', values.tsys, inputs.systemTemperature);
   const freq = option('--freq', values.freq, inputs.frequency);
@@ -112,11 +118,12 @@ export async function runObserve(argv: string[]): Promise<number> {
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   try {
+    let fraction = 0;
     const r = await observeSwitched({ ...o, dataDir: resolveDataDir(db) }, {
       signal: stop.signal,
-      onProgress: (p) => bar.update(p.samples / p.total, `${p.phase}, cycle ${p.cycle + 1} of ${o.cycles}, ${p.integrations} integrations`),
+      onProgress: (p) => bar.update((fraction = p.samples / p.total), describeSwitchProgress(o.kind, p)),
     });
-    bar.update(1, `${r.integrations} integrations`, true);
+    bar.update(r.status === 'complete' ? 1 : fraction, describeSwitchEnd(r, Math.floor(fraction * o.cycles + 1e-9)), true);
     for (const n of r.notices) process.stderr.write(`note: ${n}\n`);
     console.log(json ? JSON.stringify({ id: r.observationId, integrations: r.integrations, status: r.status, switching: r.switching }) : String(r.observationId));
     return r.status === 'complete' ? exitCodes.ok : exitCodes.failure;

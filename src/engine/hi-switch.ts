@@ -33,8 +33,21 @@ import { Session } from './session.ts';
 import { loadSettings } from './settings.ts';
 import { ObservationWriter } from './writer.ts';
 
-/** Where the off position is: an azimuth offset (degrees, same elevation), or galactic offsets in l and/or b (degrees, followed as the sky turns). */
-export type OffPosition = { az: number } | { l?: number; b?: number };
+/**
+ * Where the off position is: an azimuth offset (degrees, same elevation), galactic offsets in l and/or b from the on
+ * position (degrees), or a direction: J2000 RA (hours) and Dec (degrees), or galactic l and b (degrees). All but the
+ * azimuth offset are followed as the sky turns (the off position's az/el computed at each switch).
+ */
+export type OffPosition = { az: number } | { l?: number; b?: number } | { ra_h: number; dec_deg: number } | { l_deg: number; b_deg: number };
+
+/** The off position of hi.observe's or the command line's options (at most one kind given: src/api/inputs.ts hiObserveProblem). */
+export function offFrom(p: { offAz?: number; offL?: number; offB?: number; offRadec?: [number, number]; offGal?: [number, number] }): OffPosition | undefined {
+  if (p.offAz !== undefined) return { az: p.offAz };
+  if (p.offRadec) return { ra_h: p.offRadec[0], dec_deg: p.offRadec[1] };
+  if (p.offGal) return { l_deg: p.offGal[0], b_deg: p.offGal[1] };
+  if (p.offL !== undefined || p.offB !== undefined) return { ...(p.offL !== undefined ? { l: p.offL } : {}), ...(p.offB !== undefined ? { b: p.offB } : {}) };
+  return undefined;
+}
 
 /** What a switched observation keeps in its config (hi_switching). */
 export interface SwitchingConfig {
@@ -93,12 +106,22 @@ export function throwFor(sampleRate: number, channels: number, throwHz?: number)
 export function offPosition(site: { lat: number; lon: number; altitude?: number; name?: string }, on: { az: number; el: number }, off: OffPosition, ms: number): { az: number; el: number } {
   if ('az' in off) return { az: (((on.az + off.az) % 360) + 360) % 360, el: on.el };
   const s = { name: site.name ?? 'site', lat: site.lat, lon: site.lon, altitude: site.altitude ?? 0 };
-  const p = describePointing(s, on.az, on.el, new Date(ms));
-  const l = p.l + (off.l ?? 0), b = p.b + (off.b ?? 0);
-  if (Math.abs(b) > 90) throw new HiError(`the off position's latitude b ${b.toFixed(1)}° is beyond the pole: choose a smaller --off-b.`);
-  const eq = galacticToEquatorial(l, b);
+  let eq: { ra: number; dec: number }, named: string;
+  if ('ra_h' in off) {
+    eq = { ra: off.ra_h * 15, dec: off.dec_deg };
+    named = `(RA ${off.ra_h.toFixed(3)} h, Dec ${off.dec_deg.toFixed(2)}°)`;
+  } else if ('l_deg' in off) {
+    eq = galacticToEquatorial(off.l_deg, off.b_deg);
+    named = `(l ${off.l_deg.toFixed(1)}°, b ${off.b_deg.toFixed(1)}°)`;
+  } else {
+    const p = describePointing(s, on.az, on.el, new Date(ms));
+    const l = p.l + (off.l ?? 0), b = p.b + (off.b ?? 0);
+    if (Math.abs(b) > 90) throw new HiError(`the off position's latitude b ${b.toFixed(1)}° is beyond the pole: choose a smaller --off-b.`);
+    eq = galacticToEquatorial(l, b);
+    named = `(l ${l.toFixed(1)}°, b ${b.toFixed(1)}°)`;
+  }
   const h = describeEquatorial(eq.ra, eq.dec, s, new Date(ms));
-  if (!(h.el! > 0)) throw new HiError(`the off position (l ${l.toFixed(1)}°, b ${b.toFixed(1)}°) is below the horizon: choose another offset.`);
+  if (!(h.el! > 0)) throw new HiError(`the off position ${named} is below the horizon (elevation ${h.el!.toFixed(1)}° at ${new Date(ms).toISOString()}): choose another off position.`);
   return { az: h.az!, el: h.el! };
 }
 
@@ -129,8 +152,21 @@ async function moveTo(rot: RotatorControl, az: number, el: number, signal?: Abor
   });
 }
 
+/** How far a switched observation has got: samples of the phases counted (slews not), integrations written, the phase now and its cycle. */
+export interface SwitchedProgress {
+  /** Samples recorded in phases so far, and in all of them (2 × cycles × the phase's). */
+  samples: number;
+  total: number;
+  integrations: number;
+  /** The phase now: 'slew' while the dish moves or the receiver settles after a retune, before the next phase counts. */
+  phase: SwitchPhase;
+  /** The cycle (0-based) now, of `cycles`. */
+  cycle: number;
+  cycles: number;
+}
+
 /** Records a switched observation: `cycles` pairs of phases of seconds/(2·cycles) each. */
-export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal?: AbortSignal; onProgress?: (p: { samples: number; total: number; integrations: number; phase: SwitchPhase; cycle: number }) => void } = {}): Promise<SwitchedObserveResult> {
+export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal?: AbortSignal; onProgress?: (p: SwitchedProgress) => void } = {}): Promise<SwitchedObserveResult> {
   if (!(o.cycles >= 1) || !Number.isInteger(o.cycles)) throw new HiError('the cycles must be a whole number, at least 1.');
   const phaseSeconds = o.seconds / (2 * o.cycles);
   if (!(phaseSeconds >= 2 * o.integration)) throw new HiError(`each phase (${phaseSeconds.toFixed(2)} s = seconds / (2 × cycles)) must hold at least two integrations of ${o.integration} s: record longer or with fewer cycles.`);
@@ -170,6 +206,10 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
       on = on!;
       sw.on = on;
       sw.off = o.off;
+      // An off position below the horizon (or beyond the pole) is refused before anything is recorded.
+      offPosition(site, on, o.off!, session.clock.now());
+      // The dish goes to the on position first (a real mount may take a minute): reported as a slew before cycle 1.
+      hooks.onProgress?.({ samples: 0, total: 1, integrations: 0, phase: 'slew', cycle: 0, cycles: o.cycles });
       await moveTo(rot!, on.az, on.el, signal);
     }
     const start = session.clock.now() / 1000;
@@ -193,6 +233,10 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
     let moving: Promise<void> | null = null;
     const move = { done: false };
     let counted = 0;
+    const progress = () => hooks.onProgress?.({
+      samples: Math.min(total, counted + (phaseFrom === null ? 0 : samples - phaseFrom)), total, integrations,
+      phase: phaseFrom === null && index > 0 ? 'slew' : phases[index % 2]!, cycle: Math.floor(index / 2), cycles: o.cycles,
+    });
     const keep = (list: Integration[]) => {
       for (const i of list) {
         writer.append(i);
@@ -220,6 +264,7 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
         if (index >= 2 * o.cycles) break;
         const phase = phases[index % 2]!, cycle = Math.floor(index / 2);
         rec.event('note', { switch: 'slew', cycle }, writer.timeOf(samples));
+        progress();
         if (o.kind === 'frequency') {
           const f = phase === 'lo' ? sw.lo_hz! : sw.hi_hz!;
           await retune(session.source, { centerFrequency: f });
@@ -235,7 +280,7 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
           if (simulated) await moving;
         }
       }
-      hooks.onProgress?.({ samples: Math.min(total, counted + (phaseFrom === null ? 0 : samples - phaseFrom)), total, integrations, phase: phases[index % 2]!, cycle: Math.floor(index / 2) });
+      progress();
     }
     keep(await pipeline.end());
     if (moving) await moving;
@@ -276,20 +321,32 @@ export function switchEvents(store: Store, id: number): SwitchEvent[] {
  * A switched observation's integrations (loaded as for any HI reduction, with their durations) made into one
  * calibrated difference per cycle; T_sys from the option, else the one recorded, else relative.
  */
-export function switchedHiData(store: Store, obs: Observation, base: HiData, durations: number[], tsysK?: number): { data: HiData; notes: string[] } {
+export function switchedHiData(store: Store, obs: Observation, base: HiData, durations: number[], tsysK?: number): { data: HiData; notes: string[]; summary: SwitchedSummary } {
   const sw = switchingOf(obs)!;
   const its: SwitchedIntegration[] = base.integrations.map((it, k) => ({ ...it, duration: durations[k]! }));
   const t = tsysK ?? sw.tsys_k;
   const r = switchedData(base.frequencies, its, switchEvents(store, obs.id), { kind: sw.kind, ...(t !== undefined ? { tsysK: t } : {}), ...(sw.throw_hz !== undefined ? { throwHz: sw.throw_hz } : {}) }, base.frame);
-  return { data: r.data, notes: [...r.notes.slice(1), ...(t === undefined ? ['no T_sys given (--tsys): the switched spectrum is (sig − ref)/ref, relative'] : [])] };
+  return {
+    data: r.data, notes: [...r.notes.slice(1), ...(t === undefined ? ['no T_sys given (--tsys): the switched spectrum is (sig − ref)/ref, relative'] : [])],
+    summary: { kind: sw.kind, cycles: r.cycles, cycles_asked: sw.cycles, integrations_used: r.used, integrations_dropped: r.dropped },
+  };
+}
+
+/** What a switched reduction used: complete cycles (of those asked for when it was recorded), integrations in them and those not used (a switch or a move inside them, or an incomplete cycle). */
+export interface SwitchedSummary {
+  kind: SwitchKind;
+  cycles: number;
+  cycles_asked: number;
+  integrations_used: number;
+  integrations_dropped: number;
 }
 
 /** The API's hi.observe parameters (src/api/inputs.ts hiObserveParams) as options: the simulator as fast as it goes, a receiver in real time. */
 export function hiObserveOptions(
-  p: { switch: SwitchKind; seconds: number; cycles?: number; offAz?: number; offL?: number; offB?: number; throwKhz?: number; tsys?: number; integration?: number; target?: string },
+  p: { switch: SwitchKind; seconds: number; cycles?: number; offAz?: number; offL?: number; offB?: number; offRadec?: [number, number]; offGal?: [number, number]; throwKhz?: number; tsys?: number; integration?: number; target?: string },
   at: { source: string; scenario?: string; dataDir: string; rotator: RotatorControl | null },
 ): SwitchedObserveOptions {
-  const off: OffPosition | undefined = p.offAz !== undefined ? { az: p.offAz } : p.offL !== undefined || p.offB !== undefined ? { ...(p.offL !== undefined ? { l: p.offL } : {}), ...(p.offB !== undefined ? { b: p.offB } : {}) } : undefined;
+  const off = offFrom(p);
   const sim = /^sim(:|$)/.test(at.source);
   return {
     source: at.source, kind: p.switch, seconds: p.seconds, cycles: p.cycles ?? 2, sampleRate: 2_400_000, gain: 40,

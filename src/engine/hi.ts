@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { SurveyProfile } from '../api/hi-types.ts';
 import { loadHiMask } from './hi-mask.ts';
 import type { RecordedKelvin } from './live-kelvin.ts';
-import { switchedHiData, switchingOf } from './hi-switch.ts';
+import { switchedHiData, switchingOf, type SwitchedSummary } from './hi-switch.ts';
 
 export { HiError } from '../analysis/hi/reduce.ts';
 
@@ -147,6 +147,8 @@ export interface HiResult extends HiSpectrum {
   references: { id: number; role: Role }[];
   /** The velocity ranges flagged (km/s, LSR): the user's saved mask (hi-mask.json in the data folder) and those given for this reduction. */
   mask: { saved: [number, number][]; given: [number, number][] };
+  /** A switched observation's cycles and integrations used and dropped (`integrations` is then those used); null when not switched. */
+  switching: SwitchedSummary | null;
 }
 
 /** Reduces observation `id` with the reference observations (their roles from the store). */
@@ -158,10 +160,12 @@ export function reduceObservation(store: Store, id: number, referenceIds: number
   const switching = switchingOf(obs);
   if (switching && referenceIds.length) throw new HiError(`observation ${id} is ${switching.kind}-switched: it carries its own reference, give no --reference.`);
   if (!switching && options.tsys !== undefined) throw new HiError(`observation ${id} is not switched: --tsys scales a switched observation; calibrate others with a hot load (--reference).`);
+  let switched: SwitchedSummary | null = null;
   if (switching) {
     const s = switchedHiData(store, obs, data, loaded.durations, options.tsys);
     data = s.data;
     notes.push(...s.notes);
+    switched = s.summary;
   }
   const refs: HiReferences = { ...(options.tHot !== undefined ? { tHot: options.tHot } : {}), ...(options.tCold !== undefined ? { tCold: options.tCold } : {}) };
   const used: { id: number; role: Role }[] = [];
@@ -195,6 +199,9 @@ export function reduceObservation(store: Store, id: number, referenceIds: number
     references: used,
     mask: { saved, given },
     ...result,
+    // A switched reduction stacks one difference per cycle: its integrations are those recorded and used, its cycles in `switching`.
+    ...(switched ? { integrations: switched.integrations_used } : {}),
+    switching: switched,
     notes: [...notes, ...result.notes],
   };
 }

@@ -30,6 +30,7 @@ import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import type { Calibration } from './calibration.ts';
 import { liveLsr } from './hi-live.ts';
 import { hiObserveOptions, observeSwitched, type SwitchedObserveResult } from './hi-switch.ts';
+import { hiObserveTask } from './hi-progress.ts';
 import { GroupLiveTracking, trackingText } from './group-live.ts';
 import { CoherentGroup } from '../../devices/sdr/group.ts';
 import { realClock, type SkyClock } from './clock.ts';
@@ -460,10 +461,28 @@ export class Station extends EventEmitter<StationEvents> {
     return { stopping };
   }
 
-  /** A switched HI observation (hi-switch.ts) on `source` (default the simulator, with the station's scenario) through the station's rotator. */
+  /**
+   * A switched HI observation (hi-switch.ts) on `source` (default the simulator, with the station's scenario) through the
+   * station's rotator; 'task' events (kind 'hi-observe', hi-progress.ts) report its phase, cycle and fraction; hi.stop stops it.
+   */
   observeHi(p: Parameters<typeof hiObserveOptions>[0] & { source?: string }): Promise<SwitchedObserveResult> {
     const source = p.source ?? 'sim';
-    return observeSwitched(hiObserveOptions(p, { source, scenario: scenarioFile(this.settings.scenario), dataDir: this.dataDir, rotator: this.dish.rotator }));
+    const abort = new AbortController();
+    this.hiAbort.add(abort);
+    const task = hiObserveTask(p.switch, (t) => this.emit('task', t));
+    return observeSwitched(hiObserveOptions(p, { source, scenario: scenarioFile(this.settings.scenario), dataDir: this.dataDir, rotator: this.dish.rotator }), { signal: abort.signal, onProgress: task.progress })
+      .then(task.end, task.fail)
+      .finally(() => this.hiAbort.delete(abort));
+  }
+
+  /** The running hi.observe calls' stop switches (hi.stop). */
+  private readonly hiAbort = new Set<AbortController>();
+
+  /** Stops every running switched HI observation: it ends interrupted, keeping what was recorded; stopping: false when none runs. */
+  stopHi(): { stopping: boolean } {
+    const stopping = this.hiAbort.size > 0;
+    for (const a of this.hiAbort) a.abort();
+    return { stopping };
   }
 
   /** What runDrift with these settings will do (the plan, where and when), before it starts. */

@@ -41,17 +41,47 @@ describe.skipIf(skip)('the Hydrogen page: switching, baseline and mask', { timeo
     return { v: parseFloat(cells[1] ?? ''), peak: parseFloat(cells[2] ?? ''), row: cells.join(' | ') };
   };
 
-  it('records a frequency-switched observation from the page and shows it reduced in kelvin', async () => {
+  /** Every text the progress line shows from now on, in order (a MutationObserver on the panel: no state is missed between polls). */
+  const watchProgress = () => page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { progressSeen: string[] }).progressSeen = seen;
+    const panel = document.querySelector('[data-testid=hi-switch-panel]')!;
+    new MutationObserver(() => {
+      const t = panel.querySelector('[data-testid=hi-switch-progress-text]')?.textContent ?? '';
+      if (t && t !== seen.at(-1)) seen.push(t);
+    }).observe(panel, { subtree: true, childList: true, characterData: true });
+  });
+  const progressSeen = () => page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+
+  it('records a frequency-switched observation from the page, its progress line following the LO settings and cycles, and shows it reduced in kelvin', async () => {
     await page.selectOption('[data-testid=hi-switch-kind]', 'frequency');
     await page.fill('[data-testid=hi-switch-seconds]', '4');
-    await page.fill('[data-testid=hi-switch-cycles]', '1');
+    await page.fill('[data-testid=hi-switch-cycles]', '2');
     await page.fill('[data-testid=hi-switch-tsys]', '90');
+    await watchProgress();
     await page.click('[data-testid=hi-switch-record]');
     await page.waitForSelector('[data-testid=hi-switch-done]');
+    // The line changed during the run, in order: phase and cycle as they came, the percentage never falling (React may
+    // draw two quick events as one, so not every state need show), then the outcome at 100 %.
+    const seen = await progressSeen();
+    const running = seen.slice(0, -1).map((t) => /^(\d+) %: (lo|hi|retuning), cycle ([12]) of 2, \d+ integrations?$/.exec(t));
+    expect(running.length, seen.join(' / ')).toBeGreaterThanOrEqual(2);
+    expect(running.every((m) => m !== null), seen.join(' / ')).toBe(true);
+    for (let i = 1; i < running.length; i++) {
+      expect(Number(running[i]![1]), seen.join(' / ')).toBeGreaterThanOrEqual(Number(running[i - 1]![1]));
+      expect(Number(running[i]![3]), seen.join(' / ')).toBeGreaterThanOrEqual(Number(running[i - 1]![3]));
+    }
+    // Each phase lasts a quarter of the run, reported every 2 %: the hi setting and the second cycle were each shown.
+    expect(running.some((m) => m![2] === 'hi'), seen.join(' / ')).toBe(true);
+    expect(running.some((m) => m![3] === '2'), seen.join(' / ')).toBe(true);
+    expect(seen.at(-1)).toMatch(/^100 %: observation \d+ complete: 2 cycles, \d+ integrations$/);
+    expect(await page.getAttribute('[data-testid=hi-switch-progress] progress', 'value')).toBe('1');
+    expect(await page.textContent('[data-testid=hi-switch-done]')).toMatch(/^Observation \d+ complete: \d+ integrations recorded in 2 cycles\.$/);
     await page.waitForSelector('[data-testid=hi-components] tbody tr');
     await plotFits(page, 'hi-plot');
     expect(await page.textContent('[data-testid=hi-unit]')).toMatch(/^kelvin: frequency switched .* T_sys 90 K, folded/);
     expect(await page.textContent('[data-testid=hi-frame]')).toMatch(/^LSR/);
+    expect(await page.textContent('[data-testid=hi-switching]')).toMatch(/^frequency: 2 complete cycles used \(of 2 asked\), \d+ integrations; \d+ not used/);
     const c = await componentPeak();
     expect(c.v, c.row).toBeGreaterThan(3);
     expect(c.v, c.row).toBeLessThan(8);
@@ -129,6 +159,40 @@ describe.skipIf(skip)('the Hydrogen page: switching, baseline and mask', { timeo
     expect(c.v, c.row).toBeLessThan(8);
     expect(c.peak, c.row).toBeGreaterThan(27);
     await page.screenshot({ path: join(shots, 'hydrogen-switch-position.png'), fullPage: true });
+  });
+
+  it('records position switching with the off position named as a direction (l, b), refusing one typed wrong', async () => {
+    await page.selectOption('[data-testid=hi-switch-kind]', 'position');
+    await page.selectOption('[data-testid=hi-switch-off-axis]', 'gal');
+    await page.fill('[data-testid=hi-switch-off]', '70.6');
+    await page.click('[data-testid=hi-switch-record]');
+    expect(await page.textContent('[data-testid=hi-switch-problem]')).toMatch(/as l,b in degrees/);
+    // The scenario's dish is at l 70.6°, b 8.2°: off at b 68.2° (where the offset case above went, little HI).
+    await page.fill('[data-testid=hi-switch-off]', '70.6, 68.2');
+    const before = await page.textContent('[data-testid=hi-switch-done]');
+    await page.click('[data-testid=hi-switch-record]');
+    await page.waitForFunction((b) => /complete/.test(document.querySelector('[data-testid=hi-switch-done]')?.textContent ?? '') && document.querySelector('[data-testid=hi-switch-done]')?.textContent !== b, before);
+    await page.waitForFunction(() => /position switched/.test(document.querySelector('[data-testid=hi-unit]')?.textContent ?? ''));
+    const c = await componentPeak();
+    expect(c.v, c.row).toBeGreaterThan(2);
+    expect(c.v, c.row).toBeLessThan(8);
+    expect(c.peak, c.row).toBeGreaterThan(27);
+  });
+
+  it('stops a long switched observation from the page: Stop ends it interrupted, the cycle recorded is reduced', async () => {
+    await page.selectOption('[data-testid=hi-switch-kind]', 'frequency');
+    await page.fill('[data-testid=hi-switch-seconds]', '600');
+    await page.fill('[data-testid=hi-switch-cycles]', '20');
+    await page.click('[data-testid=hi-switch-record]');
+    await page.waitForFunction(() => /cycle 2 of 20/.test(document.querySelector('[data-testid=hi-switch-progress-text]')?.textContent ?? ''));
+    await page.screenshot({ path: join(shots, 'hydrogen-switch-progress.png'), fullPage: true });
+    await page.click('[data-testid=hi-switch-stop]');
+    await page.waitForFunction(() => /interrupted/.test(document.querySelector('[data-testid=hi-switch-done]')?.textContent ?? ''));
+    expect(await page.textContent('[data-testid=hi-switch-done]')).toMatch(/^Observation \d+ interrupted: \d+ integrations recorded \(of 20 cycles asked\)\.$/);
+    expect(await page.textContent('[data-testid=hi-switch-progress-text]')).toMatch(/^\d+ %: observation \d+ interrupted: [1-9]\d* of 20 cycles/);
+    await page.waitForFunction(() => /^frequency: [1-9]\d* complete cycles used \(of 20 asked\)/.test(document.querySelector('[data-testid=hi-switching]')?.textContent ?? ''));
+    expect(await page.getByTestId('hi-switch-stop').count()).toBe(0);
+    await page.waitForFunction(() => /frequency switched \(.*\): [1-9]\d* cycles? of/.test(document.querySelector('[data-testid=hi-unit]')?.textContent ?? ''));
     expect(consoleErrors).toEqual([]);
   });
 });

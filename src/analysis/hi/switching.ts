@@ -21,6 +21,10 @@
  *   amplitude a throw away (j0 ± k), outside the folded band when the line
  *   lies within (3k − C)/2 channels of the centre: choose the throw so.
  *
+ * RFI: each cycle's difference carries the spectral kurtosis of the worst raw
+ * channel that went into it, in either phase (switchedSk), so reduceHi flags
+ * switched data by SK as it flags native data.
+ *
  * Pure: the caller reads the store and the phases (src/engine/hi-switch.ts).
  */
 import type { HiData, HiIntegration } from './reduce.ts';
@@ -120,23 +124,63 @@ export function switchedData(frequencies: Float64Array, integrations: readonly S
     // The LSR correction of the source's integrations (position: on source; frequency: both, the same pointing).
     const src = setup.kind === 'position' ? c.sig : [...c.sig, ...c.ref];
     const corr = src.reduce((a, it) => a + it.lsrCorrection, 0) / src.length;
-    const sk = setup.kind === 'position' ? meanSk([...c.sig, ...c.ref], C) : null;
-    out.push({ time: c.sig[0]!.time, power, lsrCorrection: corr, sk, spectra: [...c.sig, ...c.ref].reduce((a, it) => a + it.spectra, 0) });
+    const spectra = [...c.sig, ...c.ref].reduce((a, it) => a + it.spectra, 0);
+    const sk = switchedSk(phaseSk(c.sig, C), phaseSk(c.ref, C), k, power, spectra);
+    out.push({ time: c.sig[0]!.time, power, lsrCorrection: corr, sk, spectra });
   }
   if (!out.length) throw new HiError(`no complete ${setup.kind}-switching cycle (both ${sig} and ${ref} integrations): record longer phases or more cycles.`);
   const notes = [
     setup.kind === 'position'
-      ? `position switched: ${out.length} cycles of (on − off)/off${setup.tsysK !== undefined ? ` × T_sys ${setup.tsysK} K` : ''}; the off position's own line is subtracted with it`
-      : `frequency switched (throw ${(k * df / 1e3).toFixed(3)} kHz, ${k} channels): ${out.length} cycles of (lo − hi)/hi${setup.tsysK !== undefined ? ` × T_sys ${setup.tsysK} K` : ''}, folded`,
-    ...(dropped ? [`${dropped} integrations not used (a switch or a move inside them, or an incomplete cycle)`] : []),
+      ? `position switched: ${cyclesOf(out.length)} of (on − off)/off${setup.tsysK !== undefined ? ` × T_sys ${setup.tsysK} K` : ''}; the off position's own line is subtracted with it`
+      : `frequency switched (throw ${(k * df / 1e3).toFixed(3)} kHz, ${k} channels): ${cyclesOf(out.length)} of (lo − hi)/hi${setup.tsysK !== undefined ? ` × T_sys ${setup.tsysK} K` : ''}, folded`,
+    ...(dropped ? [`${dropped} ${dropped === 1 ? 'integration' : 'integrations'} not used (a switch or a move inside them, or an incomplete cycle)`] : []),
   ];
   return { data: { frequencies, integrations: out, kelvin: false, frame, switched: { unit: setup.tsysK !== undefined ? 'K' : 'relative', how: notes[0]! } }, used, dropped, cycles: out.length, notes };
 }
 
-/** The mean spectral kurtosis of integrations that all carry it (position switching: the same channels), else null. */
-function meanSk(list: SwitchedIntegration[], C: number): Float64Array | null {
-  if (!list.every((it) => it.sk)) return null;
+/** One phase's spectral kurtosis: the mean over its integrations (all must carry it, else null) and the spectra behind it. */
+interface PhaseSk {
+  sk: Float64Array;
+  spectra: number;
+}
+
+function phaseSk(list: SwitchedIntegration[], C: number): PhaseSk | null {
+  if (!list.length || !list.every((it) => it.sk)) return null;
   const m = new Float64Array(C);
   for (const it of list) for (let j = 0; j < C; j++) m[j]! += it.sk![j]! / list.length;
-  return m;
+  return { sk: m, spectra: list.reduce((a, it) => a + it.spectra, 0) };
 }
+
+/**
+ * The spectral kurtosis a cycle's difference carries, so that reduceHi flags RFI in switched data as in native data:
+ * a channel is as bad as the worst raw channel that went into it, in either phase. Position: channel j of on and of
+ * off. Frequency (folded, on the lo setting's channels): F(j) = (D_lo(j) + D_hi(j − k))/2 uses lo and hi at j (sky
+ * frequency f(j) and f(j) + throw) and at j − k (f(j) − throw and f(j)): RFI in the lo setting or the hi setting at
+ * the channel's own sky frequency, and at a throw either side, whose copies folding leaves as negative ghosts.
+ *
+ * Each phase's SK is the mean of its integrations', whose scatter for Gaussian noise is 2/√K with K its spectra; the
+ * worst deviation (in those standard deviations, with its sign) is given back on the scale of the cycle's `spectra`
+ * (1 + z·2/√spectra), the count reduceHi's threshold (4·2/√K, src/analysis/rfi.ts channelFlags) is computed from.
+ * Channels whose difference is NaN already (band edges, DC, unfolded) carry 1: nothing more to flag there.
+ * Null when either phase lacks SK (imported data).
+ */
+export function switchedSk(sig: PhaseSk | null, ref: PhaseSk | null, k: number, power: Float64Array, spectra: number): Float64Array | null {
+  if (!sig || !ref || !(spectra > 0)) return null;
+  const C = power.length;
+  const z = (p: PhaseSk, j: number) => ((p.sk[j]! - 1) * Math.sqrt(p.spectra)) / 2;
+  const out = new Float64Array(C).fill(1);
+  for (let j = 0; j < C; j++) {
+    if (!Number.isFinite(power[j]!)) continue;
+    const zs = k ? [z(sig, j), z(ref, j), z(sig, j - k), z(ref, j - k)] : [z(sig, j), z(ref, j)];
+    // NaN (a channel without power) is the worst: it stays NaN, and channelFlags flags it.
+    let worst = 0;
+    for (const x of zs) {
+      if (Number.isNaN(x)) { worst = NaN; break; }
+      if (Math.abs(x) > Math.abs(worst)) worst = x;
+    }
+    out[j] = 1 + (worst * 2) / Math.sqrt(spectra);
+  }
+  return out;
+}
+
+const cyclesOf = (n: number) => `${n} ${n === 1 ? 'cycle' : 'cycles'}`;

@@ -7,6 +7,7 @@ import { addHiMask, clearHiMask, hiMaskPath, loadHiMask, removeHiMask, type HiMa
 import { ObservationError } from '../../../observations/errors.ts';
 import * as inputs from '../../api/inputs.ts';
 import { HiError, reduceObservation, surveyObservations } from '../../engine/hi.ts';
+import { describeSwitchedReduction } from '../../engine/hi-progress.ts';
 import { observeHelp, parseObserve, runObserve, type HiObserveArgs } from '../hi-observe.ts';
 import { type Command, UsageError, dbOption, exitCodes, option, parseCommandLine } from '../command.ts';
 
@@ -281,6 +282,7 @@ export const command: Command = {
         const u = r.unit === 'K' ? 'K' : '(relative)';
         console.log([
           `Observation ${r.observation}: ${r.integrations} integrations${r.l_deg !== null ? ` at l ${f(r.l_deg, 1)}°, b ${f(r.b_deg!, 1)}°` : ''}`,
+          ...(r.switching ? [`  switching     ${describeSwitchedReduction(r.switching)}`] : []),
           `  frame         LSR (v_LSR − v_topo ${f(r.lsr_correction_kms)} km/s${r.lsr_correction_spread_kms > 0.01 ? `, changing by ${f(r.lsr_correction_spread_kms)} over the observation` : ''})`,
           `  unit          ${r.unit}: ${r.calibration}`,
           `  baseline      order ${r.baseline.order} over ${r.baseline.line_free_kms.length} line-free ranges (${r.baseline.automatic ? 'automatic' : 'given'}); noise ${r.noise.toPrecision(3)} ${u} after ${f(r.smoothing_fwhm_kms)} km/s smoothing`,

@@ -102,6 +102,9 @@ export function Hydrogen({ station }: { station: StationView }) {
             <dl className="readouts" data-testid="hi-readouts">
               <dt>Frame</dt><dd data-testid="hi-frame">LSR (v_LSR − v_topo = {fmt(spectrum.lsr_correction_kms)} km/s)</dd>
               <dt>Unit</dt><dd data-testid="hi-unit">{spectrum.unit === 'K' ? 'kelvin' : 'relative'}: {spectrum.calibration}</dd>
+              {spectrum.switching ? (
+                <><dt>Switching</dt><dd data-testid="hi-switching">{spectrum.switching.kind}: {spectrum.switching.cycles} complete cycles used (of {spectrum.switching.cycles_asked} asked), {spectrum.switching.integrations_used} integrations; {spectrum.switching.integrations_dropped} not used (a switch inside them, or an incomplete cycle)</dd></>
+              ) : null}
               <dt>Direction</dt><dd>{spectrum.l_deg !== null ? `l ${fmt(spectrum.l_deg, 1)}°, b ${fmt(spectrum.b_deg!, 1)}°` : 'unknown'}</dd>
               <dt>Noise</dt><dd>{spectrum.noise.toPrecision(3)} {spectrum.unit} after {fmt(spectrum.smoothing_fwhm_kms)} km/s smoothing</dd>
               <dt>Baseline</dt><dd data-testid="hi-baseline">

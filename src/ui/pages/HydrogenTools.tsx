@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
+import type { HiObserveTaskEvent } from '../../api/types.ts';
 import type { StationView } from '../station.ts';
 
 /** Velocity ranges typed as '-120:-60, 60:120' (km/s), or null when one is not LO:HI with LO below HI. */
@@ -23,6 +24,13 @@ export function parseRanges(text: string): [number, number][] | null {
 
 /** A number typed, or null when it is not one. */
 const num = (t: string) => (/^\s*[-+]?(\d+(\.\d*)?|\.\d+)\s*$/.test(t) ? Number(t) : null);
+/** Two numbers typed as 'A,B', or null (the station checks their ranges and says which is wrong). */
+const numPair = (t: string): [number, number] | null => {
+  const p = t.split(',').map(num);
+  return p.length === 2 && p[0] !== null && p[1] !== null ? [p[0]!, p[1]!] : null;
+};
+/** How the off position is given: degrees away in b, l or azimuth, or a direction (RA,Dec or l,b). */
+type OffAxis = 'b' | 'l' | 'az' | 'radec' | 'gal';
 
 /** The saved mask: its ranges, add (two numbers, or the range last dragged across the spectrum), remove; `changed` after an edit. */
 export function MaskEditor({ station, dragged, changed }: { station: StationView; dragged: [number, number] | null; changed: () => void }) {
@@ -92,28 +100,36 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
   const [seconds, setSeconds] = useState('8');
   const [cycles, setCycles] = useState('2');
   const [off, setOff] = useState('60');
-  const [offAxis, setOffAxis] = useState<'b' | 'l' | 'az'>('b');
+  const [offAxis, setOffAxis] = useState<OffAxis>('b');
   const [throwK, setThrowK] = useState('');
   const [tsys, setTsys] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [progress, setProgress] = useState<HiObserveTaskEvent | null>(null);
+  useEffect(() => station.client.on('task', (t) => { if (t.kind === 'hi-observe') setProgress(t); }), [station.client]);
+  const stop = () => void station.call('hi.stop', {}, 'stop the switched observation');
   const record = async () => {
-    const s = num(seconds), c = num(cycles), o = num(off), t = throwK.trim() ? num(throwK) : undefined, ts = tsys.trim() ? num(tsys) : undefined;
+    const s = num(seconds), c = num(cycles), t = throwK.trim() ? num(throwK) : undefined, ts = tsys.trim() ? num(tsys) : undefined;
+    const named = offAxis === 'radec' || offAxis === 'gal';
+    const o = named ? null : num(off), pair = named ? numPair(off) : null;
     if (s === null || !(s > 0) || c === null || !Number.isInteger(c) || c < 1) return setProblem('Give the seconds (all phases together) and a whole number of cycles.');
-    if (kind === 'position' && (o === null || o === 0)) return setProblem('Give the off position\'s offset in degrees (not 0).');
+    if (kind === 'position' && !named && (o === null || o === 0)) return setProblem('Give the off position\'s offset in degrees (not 0).');
+    if (kind === 'position' && named && !pair) return setProblem(offAxis === 'radec' ? 'Give the off position as RA,Dec: hours and degrees, e.g. 5.5,22.' : 'Give the off position as l,b in degrees, e.g. 180,30.');
     if (t === null || ts === null) return setProblem('The throw (kHz) and T_sys (K) are numbers, or empty.');
     setProblem(null);
     setBusy(true);
     setDone(null);
-    const offKey = offAxis === 'az' ? 'offAz' : offAxis === 'l' ? 'offL' : 'offB';
+    setProgress(null);
+    const offKey = { az: 'offAz', l: 'offL', b: 'offB', radec: 'offRadec', gal: 'offGal' }[offAxis];
     const r = await station.call('hi.observe', {
       switch: kind, seconds: s, cycles: c,
-      ...(kind === 'position' ? { [offKey]: o! } : {}), ...(kind === 'frequency' && t !== undefined ? { throwKhz: t } : {}), ...(ts !== undefined ? { tsys: ts } : {}),
+      ...(kind === 'position' ? { [offKey]: named ? pair! : o! } : {}), ...(kind === 'frequency' && t !== undefined ? { throwKhz: t } : {}), ...(ts !== undefined ? { tsys: ts } : {}),
     }, `record a ${kind}-switched observation`);
     setBusy(false);
     if (!r) return;
-    setDone(`Observation ${r.id}: ${r.integrations} integrations, ${r.status}.`);
+    const asked = Number(r.switching.cycles);
+    setDone(`Observation ${r.id} ${r.status}: ${r.integrations} integrations recorded ${r.status === 'complete' ? `in ${asked} ${asked === 1 ? 'cycle' : 'cycles'}` : `(of ${asked} cycles asked)`}.`);
     recorded(r.id);
   };
   return (
@@ -127,16 +143,23 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
         <label>Seconds <input data-testid="hi-switch-seconds" value={seconds} onChange={(e) => setSeconds(e.target.value)} size={5} /></label>
         <label>Cycles <input data-testid="hi-switch-cycles" value={cycles} onChange={(e) => setCycles(e.target.value)} size={3} /></label>
         {kind === 'position' ? (
-          <label>Off by (°) <input data-testid="hi-switch-off" value={off} onChange={(e) => setOff(e.target.value)} size={5} />
-            <select data-testid="hi-switch-off-axis" value={offAxis} onChange={(e) => setOffAxis(e.target.value as 'b' | 'l' | 'az')}>
-              <option value="b">in b</option><option value="l">in l</option><option value="az">in azimuth</option>
+          <label>Off <input data-testid="hi-switch-off" value={off} onChange={(e) => setOff(e.target.value)} size={9} placeholder={offAxis === 'radec' ? 'h,°' : offAxis === 'gal' ? 'l°,b°' : '°'} />
+            <select data-testid="hi-switch-off-axis" value={offAxis} onChange={(e) => setOffAxis(e.target.value as OffAxis)}>
+              <option value="b">° away in b</option><option value="l">° away in l</option><option value="az">° away in azimuth</option>
+              <option value="radec">at RA,Dec (h,°)</option><option value="gal">at l,b (°)</option>
             </select></label>
         ) : (
           <label>Throw (kHz) <input data-testid="hi-switch-throw" value={throwK} onChange={(e) => setThrowK(e.target.value)} placeholder="0.4 of the band" size={9} /></label>
         )}
         <label>T_sys <input data-testid="hi-switch-tsys" value={tsys} onChange={(e) => setTsys(e.target.value)} placeholder="K (else relative)" size={12} /></label>
         <button data-testid="hi-switch-record" disabled={busy} onClick={() => void record()}>{busy ? 'Recording…' : 'Record'}</button>
+        {busy ? <button data-testid="hi-switch-stop" onClick={stop}>Stop</button> : null}
       </div>
+      {progress ? (
+        <p className="note" data-testid="hi-switch-progress">
+          <progress value={progress.fraction} max={1} /> <span data-testid="hi-switch-progress-text">{(100 * progress.fraction).toFixed(0)} %: {progress.message}</span>
+        </p>
+      ) : null}
       {problem ? <p className="error" data-testid="hi-switch-problem">{problem}</p> : null}
       {done ? <p className="note" data-testid="hi-switch-done">{done}</p> : null}
     </section>
