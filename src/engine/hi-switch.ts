@@ -182,8 +182,11 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
     let centre = o.centerFrequency ?? (o.kind === 'frequency' ? Math.round(hydrogenLine) : offsetCentre(o.sampleRate));
     if (o.kind === 'frequency') {
       const t = throwFor(o.sampleRate, o.channels, o.throwHz);
-      Object.assign(sw, { centre_hz: centre, throw_hz: t, lo_hz: centre - t / 2, hi_hz: centre + t / 2 });
-      centre = centre - t / 2;
+      // A dongle tunes in whole hertz (rtl_tcp's command takes an integer): the two settings rounded, the throw what
+      // they make (within 1 Hz of the whole channels, far inside the fold's 1 % of a channel).
+      const lo = Math.round(centre - t / 2), hi = Math.round(centre + t / 2);
+      Object.assign(sw, { centre_hz: centre, throw_hz: hi - lo, lo_hz: lo, hi_hz: hi });
+      centre = lo;
     } else {
       if (!o.off) throw new HiError('position switching needs the off position: an azimuth offset (--off-az) or a galactic-longitude offset (--off-l).');
       if (!rot) {

@@ -425,17 +425,9 @@ export class Station extends EventEmitter<StationEvents> {
     let last = { phase: '', done: -1, at: 0 };
     const abort = new AbortController();
     this.driftAbort.add(abort);
-    // A dongle the live view holds is lent to the drift (the live view stops, unless it is recording) and the live view
-    // comes back on it afterwards, as it was.
-    const live = this.slot.current?.options;
-    const lent = live !== undefined && devicesOf(source).some((d) => devicesOf(live.source).includes(d));
-    // The plan is checked first (a missing diameter, a refused calibration) so that a drift that cannot run takes nothing away.
-    const lend = async () => {
-      if (!lent) return;
-      this.driftPlan(p);
-      await this.freeFor(source, false);
-    };
-    return lend().then(() => runDrift({
+    // A dongle the live view holds is lent to the drift; the plan is checked first (a missing diameter, a refused
+    // calibration) so that a drift that cannot run takes nothing away.
+    return this.lendLive(source, () => runDrift({
       source, scenario: /^sim(:\d+)?$/.test(source) ? scenarioFile(this.settings.scenario) : undefined, dataDir: this.dataDir,
       efficiency: p.efficiency, flux: p.flux, diameter: p.diameter, calibration: p.calibration, diodeTemperature: p.diodeK, diodeSwitch: p.diodeSwitch, signal: abort.signal, rotator: this.dish.rotator,
       onProgress: (e) => {
@@ -445,10 +437,25 @@ export class Station extends EventEmitter<StationEvents> {
           this.emit('drift', e);
         }
       },
-    })).finally(() => {
-      this.driftAbort.delete(abort);
-      if (lent && !this.slot.current) void this.startLive(live).catch((err: unknown) => this.fail(err, 'live'));
-    });
+    }), () => this.driftPlan(p)).finally(() => this.driftAbort.delete(abort));
+  }
+
+  /**
+   * Runs `work` on `source`: a live view holding one of its devices is stopped first (a recording of it refuses;
+   * `check` runs before anything is taken) and comes back, as it was, when the work is over, whatever its outcome.
+   */
+  private async lendLive<T>(source: string, work: () => Promise<T>, check?: () => void): Promise<T> {
+    const live = this.slot.current?.options;
+    const lent = live !== undefined && devicesOf(source).some((d) => devicesOf(live.source).includes(d));
+    if (lent) {
+      check?.();
+      await this.freeFor(source, false);
+    }
+    try {
+      return await work();
+    } finally {
+      if (lent && !this.slot.current && !this.closing) void this.startLive(live).catch((err: unknown) => this.fail(err, 'live'));
+    }
   }
 
   /** The running drifts' stop switches (drift.stop). */
@@ -470,7 +477,9 @@ export class Station extends EventEmitter<StationEvents> {
     const abort = new AbortController();
     this.hiAbort.add(abort);
     const task = hiObserveTask(p.switch, (t) => this.emit('task', t));
-    return observeSwitched(hiObserveOptions(p, { source, scenario: scenarioFile(this.settings.scenario), dataDir: this.dataDir, rotator: this.dish.rotator }), { signal: abort.signal, onProgress: task.progress })
+    // A dongle the live view holds is lent to the observation, as to a drift.
+    const options = () => hiObserveOptions(p, { source, scenario: scenarioFile(this.settings.scenario), dataDir: this.dataDir, rotator: this.dish.rotator });
+    return this.lendLive(source, () => observeSwitched(options(), { signal: abort.signal, onProgress: task.progress }), () => void options())
       .then(task.end, task.fail)
       .finally(() => this.hiAbort.delete(abort));
   }

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { phaseOf, switchedData, type SwitchEvent, type SwitchedIntegration } from '../../../src/analysis/hi/switching.ts';
 import { reduceHi } from '../../../src/analysis/hi/reduce.ts';
 import { hydrogenLine, radioVelocity } from '../../../src/astro/velocity.ts';
+import { offsetCentre } from '../../../src/api/tuning.ts';
 import { mixKey, Xoshiro128 } from '../../../devices/sim/prng.ts';
 import { observeSwitched, switchEvents, switchedHiData, type OffPosition } from '../../../src/engine/hi-switch.ts';
 import { HiError, loadHiData, reduceObservation } from '../../../src/engine/hi.ts';
@@ -221,7 +222,9 @@ describe.each(cases)('switched observations of the simulator at ($c.site.lat, $c
     const dataDir = join(dir, `freq-${c.start}`);
     const res = await observeSwitched({ ...base, kind: 'frequency', dataDir, scenario: scenarioFile });
     expect(res.status).toBe('complete');
-    expect(res.switching.throw_hz! / (rate / 1024)).toBe(Math.round(res.switching.throw_hz! / (rate / 1024)));
+    // Whole channels, to the whole hertz a dongle tunes in (the two settings rounded).
+    expect(Math.abs(res.switching.throw_hz! / (rate / 1024) - Math.round(res.switching.throw_hz! / (rate / 1024)))).toBeLessThan(1 / (rate / 1024));
+    expect(Number.isInteger(res.switching.lo_hz) && Number.isInteger(res.switching.hi_hz)).toBe(true);
     const store = Store.open(dataDir);
     try {
       const events = switchEvents(store, res.observationId);
@@ -324,10 +327,12 @@ describe('frequency switching with an RFI tone in the band (the simulator)', () 
 describe('position switching with an RFI tone on the line (the simulator)', () => {
   it('flags the tone by spectral kurtosis: on − off cancels the carrier but divides the line there by T_sys + tone', async () => {
     const c = hiCases[0]!;
-    // A carrier 200 kHz above the line (about −14 km/s LSR), on its wing; the same in the on and the off position.
-    const fTone = hydrogenLine + 2e5;
+    // A carrier about 200 kHz above the line (about −14 km/s LSR), on its wing, at a channel's centre of the default
+    // tuning (offset tuning: so that it stays in one channel); the same in the on and the off position.
+    const df = rate / 1024, centre = offsetCentre(rate);
+    const fTone = centre + Math.round((hydrogenLine + 2e5 - centre) / df) * df;
     const scenarioFile = join(dir, 'scenario-rfi-pos.json');
-    writeFileSync(scenarioFile, JSON.stringify({ seed: 3, site: c.site, start: c.start, antennas: [{ name: 'dish', diameter: 1.5, tsys: 90, pointing: { mode: 'fixed', az: c.az, el: c.el } }], sun: { enabled: false }, hydrogen: { enabled: true, lsr: true }, rfi: [{ frequency: fTone, temperature: 0.1, phase: 0 }] }));
+    writeFileSync(scenarioFile, JSON.stringify({ seed: 3, site: c.site, start: c.start, antennas: [{ name: 'dish', diameter: 1.5, tsys: 90, pointing: { mode: 'fixed', az: c.az, el: c.el } }], sun: { enabled: false }, hydrogen: { enabled: true, lsr: true }, rfi: [{ frequency: fTone, temperature: 0.3, phase: 0 }] }));
     const dataDir = join(dir, 'pos-rfi');
     const res = await observeSwitched({ source: 'sim', kind: 'position', seconds: 8, cycles: 2, sampleRate: rate, gain: 40, channels: 1024, taps: 4, integration: 0.5, backend: 'cpu', threads: 0, dataDir, scenario: scenarioFile, pacing: false, on: { az: c.az, el: c.el }, off: { b: 60 } });
     expect(res.status).toBe('complete');
@@ -338,7 +343,7 @@ describe('position switching with an RFI tone on the line (the simulator)', () =
       const jt = Math.round((fTone - sw.frequencies[0]!) / (rate / 1024));
       for (const it of sw.integrations) {
         // The difference there is the line's, made too small (not a spike to see): only SK says the channel is bad.
-        const around = (it.power[jt - 3]! + it.power[jt + 3]!) / 2;
+        const around = [-4, -3, -2, 2, 3, 4].reduce((a, d) => a + it.power[jt + d]!, 0) / 6;
         expect(it.power[jt]!).toBeLessThan(0.7 * around);
         const limit = 4 * (2 / Math.sqrt(it.spectra));
         expect(Math.abs(it.sk![jt]! - 1)).toBeGreaterThan(limit);
