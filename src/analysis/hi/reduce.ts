@@ -100,7 +100,7 @@ export interface HiSpectrum {
   /** The same before smoothing. */
   raw: (number | null)[];
   /** Flagged channel count and why. */
-  flags: { rfi: number; mask: number; edge: number; calibration: number };
+  flags: { rfi: number; mask: number; edge: number; calibration: number; dc: number };
   smoothing_fwhm_kms: number;
   channel_kms: number;
   baseline: { order: number; line_free_kms: [number, number][]; automatic: boolean };
@@ -375,6 +375,8 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
   for (const [lo, hi] of options.mask ?? []) for (let j = 0; j < C; j++) if (grid[j]! >= lo && grid[j]! <= hi && Number.isFinite(T[j]!)) { T[j] = NaN; nMask++; }
   let nFlag = 0;
   for (let j = 0; j < C; j++) if (fFlags[j]) nFlag++;
+  // The middle channel (the receiver's DC spike, flagged always for native data) is no RFI.
+  const nDc = fFlags[C / 2] ? 1 : 0;
   const good = T.filter(Number.isFinite).length;
   if (good < C / 3) throw new HiError(`only ${good} of ${C} channels are left after flagging: the spectrum cannot be reduced (check the mask and the references).`);
   // Smoothing and baseline.
@@ -441,7 +443,7 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
     velocity: Array.from(grid),
     spectrum: out(sub),
     raw: out(raw),
-    flags: { rfi: nSpike + Math.max(0, nFlag - edge - nCal), mask: nMask, edge, calibration: nCal },
+    flags: { rfi: nSpike + Math.max(0, nFlag - edge - nCal - nDc), mask: nMask, edge, calibration: nCal, dc: nDc },
     smoothing_fwhm_kms: smoothCh > 1 ? round(smoothKms, 3) : round(dv, 3),
     channel_kms: round(dv, 4),
     baseline: { order, line_free_kms: lineFreeRanges, automatic: !options.lineFree },

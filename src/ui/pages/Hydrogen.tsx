@@ -111,7 +111,7 @@ export function Hydrogen({ station }: { station: StationView }) {
                 order {spectrum.baseline.order} over {spectrum.baseline.line_free_kms.map(([a, b]) => `${fmt(a, 1)}…${fmt(b, 1)}`).join(', ')} km/s ({spectrum.baseline.automatic ? 'chosen automatically' : 'given'})
                 {' '}<button data-testid="hi-baseline-edit" onClick={() => setLineFreeText(spectrum.baseline.line_free_kms.map(([a, b]) => `${fmt(a, 1)}:${fmt(b, 1)}`).join(', '))}>Edit</button>
               </dd>
-              <dt>Masked</dt><dd data-testid="hi-masked">{spectrum.flags.mask} channels{spectrum.mask.saved.length || spectrum.mask.given.length ? ` in ${[...spectrum.mask.saved, ...spectrum.mask.given].map(([a, b]) => `${a}…${b}`).join(', ')} km/s` : ''}; {spectrum.flags.rfi} RFI</dd>
+              <dt>Masked</dt><dd data-testid="hi-masked">{spectrum.flags.mask} channels{spectrum.mask.saved.length || spectrum.mask.given.length ? ` in ${[...spectrum.mask.saved, ...spectrum.mask.given].map(([a, b]) => `${a}…${b}`).join(', ')} km/s` : ''}; {spectrum.flags.rfi} RFI{spectrum.flags.dc ? " (and the DC channel)" : ""}</dd>
               <dt>Emission (5σ)</dt><dd data-testid="hi-range">{spectrum.undecided ? 'cannot decide (the baseline under the line is unknown: see below)' : spectrum.velocity_range_kms ? `${fmt(spectrum.velocity_range_kms[0], 1)} … ${fmt(spectrum.velocity_range_kms[1], 1)} km/s${cutSays(spectrum.range_cut)}` : 'none above 5σ'}</dd>
               <dt>Survey</dt><dd data-testid="hi-overlay">{spectrum.survey_profile ? `${spectrum.survey_profile.survey}, l ${spectrum.survey_profile.l}°` : 'no survey profile for this direction'}</dd>
             </dl>

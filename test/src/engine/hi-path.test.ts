@@ -103,6 +103,8 @@ describe("the station's own HI path (relative, no reference) against the simulat
     const m = against(r, truth30.rel);
     console.log(`l 30 tuned to ${(t.centerFrequency / 1e6).toFixed(4)} MHz: range ${r.velocity_range_kms!.join('…')} vs truth ${m.range.map((x) => x.toFixed(1)).join('…')} km/s; peak ${(m.got * truth30.tsys).toFixed(1)} vs ${(m.peak * truth30.tsys).toFixed(1)} K (T_sys ${truth30.tsys.toFixed(1)} K); worst channel ${(100 * m.worst).toFixed(1)} % of the peak; shift ${m.shift} km/s; noise ${(r.noise * truth30.tsys).toFixed(2)} K`);
     expect(r.range_cut).toEqual({ low: false, high: false });
+    // No RFI in this sky: the one flag inside the band is the DC channel, said as such.
+    expect(r.flags).toMatchObject({ rfi: 0, dc: 1, mask: 0 });
     // The 5σ extent: each end within 6 km/s of where the truth crosses the same 5σ (the smoothing and the noise's wiggle).
     expect(Math.abs(r.velocity_range_kms![0] - m.range[0])).toBeLessThan(6);
     expect(Math.abs(r.velocity_range_kms![1] - m.range[1])).toBeLessThan(6);
