@@ -22,7 +22,8 @@ import type { HiData } from '../analysis/hi/reduce.ts';
 import { HiError } from '../analysis/hi/reduce.ts';
 import { describeEquatorial, galacticToEquatorial } from '../astro/galactic.ts';
 import { describePointing } from '../astro/pointing.ts';
-import { hydrogenLine } from '../astro/velocity.ts';
+import { hydrogenLine, lsrCorrection } from '../astro/velocity.ts';
+import { hiTuning } from '../analysis/hi/tuning.ts';
 import { offsetCentre } from '../api/tuning.ts';
 import { retune } from './live.ts';
 import { loadScenario, parseScenario } from '../../devices/sim/scenario.ts';
@@ -215,6 +216,19 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
       hooks.onProgress?.({ samples: 0, total: 1, integrations: 0, phase: 'slew', cycle: 0, cycles: o.cycles });
       await moveTo(rot!, on.az, on.el, signal);
     }
+    // Position switching with no centre asked for is tuned for the on direction's HI: the velocities its emission can
+    // have there mid-band, line-free channels on both sides (src/analysis/hi/tuning.ts).
+    let retuned = false;
+    if (o.kind === 'position' && o.centerFrequency === undefined) {
+      const now = session.clock.now();
+      const p = describePointing(site, on!.az, on!.el, new Date(now));
+      if (p.l !== undefined && p.b !== undefined) {
+        const t = hiTuning(p.l, p.b, o.sampleRate, lsrCorrection(site, new Date(now), p.ra, p.dec));
+        await retune(session.source, { centerFrequency: t.centerFrequency });
+        retuned = true;
+        notices.push(`tuned to ${(t.centerFrequency / 1e6).toFixed(4)} MHz for the HI at l ${p.l.toFixed(1)}°, b ${p.b.toFixed(1)}°: ${t.why}`);
+      }
+    }
     const start = session.clock.now() / 1000;
     const started = session.startObservation(store, { mode: 'spectrum', target: o.target, start, extraConfig: { hi_switching: sw } });
     rec = started.rec;
@@ -232,7 +246,7 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
     /** Samples of the current phase counted from (null while moving or settling). */
     let phaseFrom: number | null = null;
     /** The phase to record once the first block at or after `eventAt` arrives. */
-    let pending: { phase: SwitchPhase; cycle: number; at: number | null; extra: Record<string, unknown> } | null = { phase: phases[0], cycle: 0, at: 0, extra: o.kind === 'frequency' ? { centre_hz: sw.lo_hz } : { ...on } };
+    let pending: { phase: SwitchPhase; cycle: number; at: number | null; extra: Record<string, unknown> } | null = { phase: phases[0], cycle: 0, at: retuned ? settle : 0, extra: o.kind === 'frequency' ? { centre_hz: sw.lo_hz } : { ...on } };
     let moving: Promise<void> | null = null;
     const move = { done: false };
     let counted = 0;

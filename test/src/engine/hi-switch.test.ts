@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { phaseOf, switchedData, type SwitchEvent, type SwitchedIntegration } from '../../../src/analysis/hi/switching.ts';
 import { reduceHi } from '../../../src/analysis/hi/reduce.ts';
-import { hydrogenLine, radioVelocity } from '../../../src/astro/velocity.ts';
+import { hydrogenLine, lsrCorrection, radioVelocity } from '../../../src/astro/velocity.ts';
+import { hiTuning } from '../../../src/analysis/hi/tuning.ts';
 import { offsetCentre } from '../../../src/api/tuning.ts';
 import { mixKey, Xoshiro128 } from '../../../devices/sim/prng.ts';
 import { observeSwitched, switchEvents, switchedHiData, type OffPosition } from '../../../src/engine/hi-switch.ts';
@@ -183,6 +184,12 @@ describe.each(cases)('switched observations of the simulator at ($c.site.lat, $c
     expect(first.status).toBe('complete');
     const store = Store.open(dataDir);
     try {
+      // No centre asked for: tuned for the on direction's HI (its emission window mid-band), and said so.
+      const obs = store.getObservation(first.observationId);
+      const p = obs.config.pointing!;
+      const tuned = hiTuning(p.l!, p.b!, rate, lsrCorrection({ name: 'sim', ...c.site, altitude: 0 }, new Date(obs.start * 1000), p.ra, p.dec));
+      expect(Math.abs(obs.config.tuning.centerFrequency - tuned.centerFrequency)).toBeLessThan(rate / 1024);
+      expect(first.notices.join(' ')).toMatch(/tuned to \d+\.\d{4} MHz for the HI at l /);
       const events = switchEvents(store, first.observationId);
       expect(events.map((e) => e.phase).filter((p) => p !== 'slew')).toEqual(['on', 'off', 'on', 'off']);
       const offEv = store.events(first.observationId).find((e) => e.kind === 'note' && (e.data as { switch?: string }).switch === 'off')!;
@@ -327,14 +334,14 @@ describe('frequency switching with an RFI tone in the band (the simulator)', () 
 describe('position switching with an RFI tone on the line (the simulator)', () => {
   it('flags the tone by spectral kurtosis: on − off cancels the carrier but divides the line there by T_sys + tone', async () => {
     const c = hiCases[0]!;
-    // A carrier about 200 kHz above the line (about −14 km/s LSR), on its wing, at a channel's centre of the default
-    // tuning (offset tuning: so that it stays in one channel); the same in the on and the off position.
+    // A carrier about 200 kHz above the line (about −14 km/s LSR), on its wing, at a channel's centre of the tuning
+    // given (offset tuning: so that it stays in one channel); the same in the on and the off position.
     const df = rate / 1024, centre = offsetCentre(rate);
     const fTone = centre + Math.round((hydrogenLine + 2e5 - centre) / df) * df;
     const scenarioFile = join(dir, 'scenario-rfi-pos.json');
     writeFileSync(scenarioFile, JSON.stringify({ seed: 3, site: c.site, start: c.start, antennas: [{ name: 'dish', diameter: 1.5, tsys: 90, pointing: { mode: 'fixed', az: c.az, el: c.el } }], sun: { enabled: false }, hydrogen: { enabled: true, lsr: true }, rfi: [{ frequency: fTone, temperature: 0.3, phase: 0 }] }));
     const dataDir = join(dir, 'pos-rfi');
-    const res = await observeSwitched({ source: 'sim', kind: 'position', seconds: 8, cycles: 2, sampleRate: rate, gain: 40, channels: 1024, taps: 4, integration: 0.5, backend: 'cpu', threads: 0, dataDir, scenario: scenarioFile, pacing: false, on: { az: c.az, el: c.el }, off: { b: 60 } });
+    const res = await observeSwitched({ source: 'sim', kind: 'position', seconds: 8, cycles: 2, sampleRate: rate, gain: 40, centerFrequency: centre, channels: 1024, taps: 4, integration: 0.5, backend: 'cpu', threads: 0, dataDir, scenario: scenarioFile, pacing: false, on: { az: c.az, el: c.el }, off: { b: 60 } });
     expect(res.status).toBe('complete');
     const store = Store.open(dataDir);
     try {
