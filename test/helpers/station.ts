@@ -1,7 +1,7 @@
 /** What the engine and API tests share: waiting for spectra, and a station holding one small known observation. */
 import { dispatcher } from '../../src/api/dispatch.ts';
 import { Station } from '../../src/engine/station.ts';
-import type { SpectrumEvent } from '../../src/api/types.ts';
+import type { SpectrumEvent, StationStatus } from '../../src/api/types.ts';
 import { config, integration, tempDir } from '../observations/fixtures.ts';
 
 /** The next `n` spectrum events the station emits (those `keep` accepts). */
@@ -17,6 +17,20 @@ export function spectra(station: Station, n: number, keep: (e: SpectrumEvent) =>
       }
     };
     station.on('spectrum', on);
+  });
+}
+
+/** The station's status once its live view runs on `source` (at once when it does already). */
+export function liveOn(station: Station, source: string): Promise<StationStatus> {
+  return new Promise((resolve) => {
+    const check = (s: StationStatus) => {
+      if (s.live?.source === source) {
+        station.off('status', check);
+        resolve(s);
+      }
+    };
+    station.on('status', check);
+    check(station.status());
   });
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveSim } from '../../../src/cli/commands/sim.ts';
 import { Station } from '../../../src/engine/station.ts';
-import type { StationStatus } from '../../../src/api/types.ts';
+import { liveOn } from '../../helpers/station.ts';
 import { underTheSun } from '../../helpers/sun-site.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-drift-lend-'));
@@ -36,16 +36,7 @@ describe('a drift on the live view\'s dongle', () => {
       expect(station.stopDrift()).toEqual({ stopping: true });
       expect(await ran).toMatch(/stopped/);
       // The live view comes back on the same dongle.
-      const back = await new Promise<StationStatus>((ok) => {
-        const check = (s: StationStatus) => {
-          if (s.live?.source === spec) {
-            station.off('status', check);
-            ok(s);
-          }
-        };
-        station.on('status', check);
-        check(station.status());
-      });
+      const back = await liveOn(station, spec);
       expect(back.live!.kind).toBe(station.status().live!.kind);
       // A drift that cannot run (no diameter to plan for) takes nothing away: the live view stays.
       await expect(station.runDrift({ source: spec, efficiency: 0.6 })).rejects.toThrow(/diameter/);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveSim } from '../../../src/cli/commands/sim.ts';
 import { Station } from '../../../src/engine/station.ts';
+import { liveOn } from '../../helpers/station.ts';
 import type { StationStatus } from '../../../src/api/types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fringe-hi-lend-'));
@@ -28,16 +29,7 @@ describe("a switched HI observation on the live view's dongle", () => {
       const result = await station.observeHi({ switch: 'frequency', seconds: 4, source: spec });
       expect(result.status).toBe('complete');
       expect(await during).toBeNull();
-      const back = await new Promise<StationStatus>((ok) => {
-        const check = (s: StationStatus) => {
-          if (s.live?.source === spec) {
-            station.off('status', check);
-            ok(s);
-          }
-        };
-        station.on('status', check);
-        check(station.status());
-      });
+      const back = await liveOn(station, spec);
       expect(back.live!.tuning).toEqual(before.tuning);
     } finally {
       await station.close();
