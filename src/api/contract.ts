@@ -17,6 +17,7 @@ import type {
   ExportFormat,
   ExportedFile,
   FringeFits,
+  HiTuningView,
   FringeView,
   ObservationSummary,
   RotatorEvent,
@@ -194,6 +195,8 @@ export const methods = {
   'hi.observe': inputs.hiObserveParams.and(z.object({ source: sourceSpec.optional() })),
   /** Stops the running hi.observe (it then resolves interrupted, keeping what was recorded). */
   'hi.stop': z.object({}),
+  /** Where to tune for the HI toward (l, b), or the live dish's pointing when not given (src/analysis/hi/tuning.ts). */
+  'hi.tuning': z.object({ l: z.number().min(-360).max(360).optional(), b: z.number().min(-90).max(90).optional(), sampleRate: z.number().min(225_001).max(3_200_000).optional() }),
   /** The l–v diagram and rotation curve of observations along the plane. */
   'hi.survey': z.object({ ids: z.array(id).min(1).max(500), references: z.array(id).max(4).optional() }),
   /** The user's persistent HI RFI mask (engine/hi-mask.ts), flagged by every reduction: list, add or remove a range (km/s LSR). */
@@ -296,6 +299,7 @@ export interface Results {
   /** stopping: false when no switched observation runs. */
   'hi.stop': { stopping: boolean };
   'hi.survey': Json<HiSurveyView>;
+  'hi.tuning': HiTuningView;
   'hi.mask.list': HiMaskView;
   'hi.mask.add': HiMaskView;
   'hi.mask.remove': HiMaskView;

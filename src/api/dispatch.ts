@@ -93,6 +93,7 @@ export function dispatcher(station: Station): (method: string, params: unknown) 
       return { id: r.observationId, integrations: r.integrations, status: r.status, notices: r.notices, switching: { ...r.switching } };
     },
     'hi.stop': () => station.stopHi(),
+    'hi.tuning': (p) => station.hiTuning(p),
     'hi.survey': (p) => surveyObservations(station.store, p.ids, p.references ?? []),
     'hi.mask.list': () => ({ file: hiMaskPath(station.store.dir), ranges: loadHiMask(station.store.dir) }),
     'hi.mask.add': (p) => ({ file: hiMaskPath(station.store.dir), ranges: addHiMask(station.store.dir, p.range, p.note) }),

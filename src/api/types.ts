@@ -572,3 +572,19 @@ export interface FringeFits {
     | { error: string };
   size: { diameter_deg: { value: number; sigma: number } | null; verdict: string; nulls: { hourAngleH: number; qLambda: number }[]; a: number; b: number } | { error: string };
 }
+
+/** Where to tune for the HI toward a direction (hi.tuning): its emission window mid-band, line-free channels on both sides. */
+export interface HiTuningView {
+  centerFrequency: number;
+  sampleRate: number;
+  l: number;
+  b: number;
+  /** Velocities (km/s, LSR) its emission can have there, and the line-free flat band left below and above them. */
+  window: [number, number];
+  margins: [number, number];
+  /** Where the DC spike lands (km/s, LSR). */
+  dc_kms: number;
+  why: string;
+  /** Whether the direction is the live dish's own pointing (its LSR correction applied). */
+  pointing: boolean;
+}

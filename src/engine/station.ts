@@ -18,7 +18,7 @@ import { Scheduler } from './scheduler/scheduler.ts';
 import { stationRunner } from './scheduler/runner.ts';
 import { jobAnalysis } from './scheduler/results.ts';
 import { devicesOf } from './live.ts';
-import type { Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
+import type { HiTuningView, Notice, SpectrumEvent, StationErrorEvent, StationStatus, TaskEvent } from '../api/types.ts';
 import { errorCause } from '../api/errors.ts';
 import type { Integration } from '../../correlator/types.ts';
 import type { AntennaPosition } from '../../observations/store/types.ts';
@@ -28,7 +28,7 @@ import { Store } from '../../observations/store/store.ts';
 import type { Site } from '../astro/site.ts';
 import { nextSunTransit, sunPosition } from '../astro/sun.ts';
 import type { Calibration } from './calibration.ts';
-import { liveLsr } from './hi-live.ts';
+import { liveHiTuning, liveLsr } from './hi-live.ts';
 import { hiObserveOptions, observeSwitched, type SwitchedObserveResult } from './hi-switch.ts';
 import { hiObserveTask } from './hi-progress.ts';
 import { GroupLiveTracking, trackingText } from './group-live.ts';
@@ -277,6 +277,16 @@ export class Station extends EventEmitter<StationEvents> {
   private untrackGroup(): void {
     void this.tracking?.close();
     this.tracking = null;
+  }
+
+  /** Where to tune for the HI toward (l, b), or the live dish's pointing (hi-live.ts liveHiTuning). */
+  hiTuning(at: { l?: number; b?: number; sampleRate?: number }): HiTuningView {
+    if ((at.l === undefined) !== (at.b === undefined)) throw new StationError('give both l and b, or neither (the live dish\'s pointing)');
+    try {
+      return liveHiTuning(this.slot.current?.view.session ?? null, at);
+    } catch (err) {
+      throw new StationError((err as Error).message);
+    }
   }
 
   status(): StationStatus {

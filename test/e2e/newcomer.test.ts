@@ -81,6 +81,27 @@ describe.skipIf(skip)('a newcomer meets no rough edges (issue 17)', { timeout: e
     expect((await call<{ live: { tuning: { centerFrequency: number } } }>(server.port, 'station.status')).live.tuning.centerFrequency).toBe(1_420_105_752);
   });
 
+  it("'HI here' tunes for the HI at the dish's pointing (its emission window mid-band) and says why", async () => {
+    // What the station computes for the live pointing (src/analysis/hi/tuning.ts), asked over the API as the button does.
+    const t = await call<{ centerFrequency: number; l: number; b: number; why: string; pointing: boolean; margins: [number, number] }>(server.port, 'hi.tuning', {});
+    expect(t.pointing).toBe(true);
+    // The default scenario's dish (it tracks the sun): the direction is the live view's own.
+    const lsr = (await call<{ live: { lsr: { l: number; b: number } } }>(server.port, 'station.status')).live.lsr;
+    expect(t.l).toBeCloseTo(lsr.l, 1);
+    expect(t.b).toBeCloseTo(lsr.b, 1);
+    await page.getByTestId('tune-hi-here').click();
+    const mhz = (t.centerFrequency / 1e6).toFixed(4);
+    await page.getByTestId('tune-hi-why').waitFor();
+    // Retuned to within 0.01 MHz of what the station computed a moment before (the pointing and its LSR correction move slowly).
+    await page.waitForFunction((m) => Math.abs(Number((document.querySelector('[data-testid=centre]')?.textContent ?? '').slice(0, 9)) - m) < 0.01, Number(mhz));
+    // The sun moves (the dish tracks it): the button's own call may see l, b a hair on from the one above.
+    expect(await text(page, 'tune-hi-why')).toMatch(/^l -?\d+\.\d°, b -?\d+\.\d°: the emission window -?\d+…-?\d+ km\/s centred in the flat band/);
+    await page.screenshot({ path: join(shots, 'newcomer-hi-here.png') });
+    // Back to the offset centre for what follows.
+    await page.getByTestId('tune-hi').click();
+    await page.waitForFunction(() => /^1420\.1058/.test(document.querySelector('[data-testid=centre]')?.textContent ?? ''));
+  });
+
   it('the Dropped headline and its small print count the same samples', async () => {
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=dropped]')?.textContent ?? ''));
     const readout = page.locator('.readout', { has: page.getByTestId('dropped') });

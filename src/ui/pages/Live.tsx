@@ -329,11 +329,26 @@ function Controls({ station }: { station: StationView }) {
     await station.call('live.start', { source: live?.source ?? 'sim', ...sameBackend(live), tuning: { centerFrequency: f, sampleRate: rate, gain: gain === 'auto' ? 'auto' : Number(gain) } }, 'retune');
     setBusy(false);
   };
-  const apply = () => tune(freq);
+  const apply = () => {
+    setHiWhy(null);
+    return tune(freq);
+  };
   // The HI button tunes (offset: the line an eighth of the band above the DC spike), not only fills the field.
   const tuneHi = () => {
     const text = (offsetCentre(rate) / 1e6).toFixed(6);
     setFreq(text);
+    setHiWhy(null);
+    return tune(text);
+  };
+  // 'HI here': tuned for the HI at the dish's pointing (its emission window mid-band, line-free channels on both sides).
+  const [hiWhy, setHiWhy] = useState<string | null>(null);
+  const pointing = live?.lsr && live.lsr.l !== null && live.lsr.b !== null ? { l: live.lsr.l, b: live.lsr.b } : null;
+  const tuneHiHere = async () => {
+    const t = await station.call('hi.tuning', { sampleRate: rate }, 'find the HI tuning for the pointing');
+    if (!t) return;
+    const text = (t.centerFrequency / 1e6).toFixed(6);
+    setFreq(text);
+    setHiWhy(`l ${t.l.toFixed(1)}°, b ${t.b.toFixed(1)}°: ${t.why}`);
     return tune(text);
   };
   const stop = async () => {
@@ -384,7 +399,13 @@ function Controls({ station }: { station: StationView }) {
         <button className="ghost" disabled={busy || recording || station.connection !== 'open'} onClick={tuneHi} title="tune to the 21 cm hydrogen line, offset: the line an eighth of the band above the centre, away from the DC spike" data-testid="tune-hi">
           HI
         </button>
+        {pointing ? (
+          <button className="ghost" disabled={busy || recording || station.connection !== 'open'} onClick={() => void tuneHiHere()} title={`tune for the HI at the dish's pointing (l ${pointing.l.toFixed(1)}°, b ${pointing.b.toFixed(1)}°): the velocities its emission can have there mid-band, line-free channels on both sides for the baseline`} data-testid="tune-hi-here">
+            HI here
+          </button>
+        ) : null}
       </div>
+      {hiWhy ? <p className="note" data-testid="tune-hi-why">{hiWhy}</p> : null}
     </div>
   );
 }
