@@ -2,11 +2,14 @@
  * The Hydrogen page end to end: a real `fringe serve`, Debian's Chromium, and
  * real spectra imported with `fringe import` into the station's data folder:
  * BHARAT T_B(v_LSR) files along the plane (reduced spectrum with components
- * and the HI4PI overlay; survey → l–v diagram and rotation curve).
+ * and the HI4PI overlay; survey → l–v diagram and rotation curve), and the
+ * station's own recording of the simulator toward the inner Galaxy.
  * Screenshots go to test-output/hydrogen-*.png.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeEquatorial, galacticToEquatorial } from '../../src/astro/galactic.ts';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipUnless, tools } from '../helpers/tools.ts';
@@ -54,6 +57,27 @@ describe.skipIf(skip)('the Hydrogen page', { timeout: e2eTest }, () => {
     const rows = await page.$$eval('[data-testid=hi-components] tbody tr', (r) => r.map((x) => x.textContent ?? ''));
     expect(rows.length).toBeGreaterThan(0);
     await page.screenshot({ path: join(shots, 'hydrogen-spectrum.png'), fullPage: true });
+  });
+
+  it("the station's own recording toward the inner Galaxy at the default tuning: the range said cut by the band, and where to tune", async () => {
+    // The hydrogen scenario's dish pointed at l 30°, b 0° (at its 22:00 UTC start from 52° N), recorded at the default offset tuning.
+    const eq = galacticToEquatorial(30, 0);
+    const aim = describeEquatorial(eq.ra, eq.dec, { name: 'sim', lat: 52, lon: 0, altitude: 0 }, new Date('2026-06-21T22:00:00Z'));
+    const scenario = join(station.dir, 'l30.json');
+    writeFileSync(scenario, JSON.stringify({ seed: 3, site: { lat: 52, lon: 0 }, start: '2026-06-21T22:00:00Z', antennas: [{ name: 'dish', diameter: 1.5, tsys: 90, pointing: { mode: 'fixed', az: aim.az, el: aim.el } }], sun: { enabled: false }, hydrogen: { enabled: true, lsr: true }, rfi: [] }));
+    const r = await fringe(['observe', '--source', 'sim', '--scenario', scenario, '--seconds', '10', '--fast', '--json', '--db', station.dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const id = (JSON.parse(r.stdout) as { id: number }).id;
+    await page.fill('[data-testid=hi-id]', String(id));
+    await page.click('[data-testid=hi-reduce]');
+    // The page shows this observation (the plot's legend names it).
+    await page.waitForFunction((n) => (document.querySelector('[data-testid=hi-plot]')?.textContent ?? '').includes(`observation ${n}`), id);
+    expect(await page.textContent('[data-testid=hi-unit]')).toMatch(/^relative/);
+    expect(await page.textContent('[data-testid=hi-range]')).toMatch(/^-\d+\.\d … 1[23]\d\.\d km\/s, cut by the band's low end$/);
+    const notes = await page.$$eval('[data-testid=hi-spectrum-panel] p.note', (p) => p.map((x) => x.textContent ?? ''));
+    expect(notes.join('\n')).toMatch(/line-free channels only above the emission window -113…150 km\/s/);
+    expect(notes.join('\n')).toMatch(/tune to 1420\.\d{4} MHz \(fringe observe --freq 1420\.\d{4}M;/);
+    await page.screenshot({ path: join(shots, 'hydrogen-cut.png'), fullPage: true });
   });
 
   it('says what is wrong with a bad id instead of calling', async () => {
