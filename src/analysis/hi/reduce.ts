@@ -334,7 +334,7 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
     const rl = refLevel ? median(refLevel) : 0;
     // Inward from each end of the band while the power stays low (a dip inside the band is not a roll-off).
     // Without a reference the bandpass stays in the spectrum, and no baseline models the filter's cliff: its roll-off
-    // is cut where the (smoothed) level falls 0.5 % below the band's median; with a reference, where it halves.
+    // is cut where the (smoothed) level falls 0.5 % below the flat part's level (plateau); with a reference, where it halves.
     const sm = smooth(mean, 24);
     const flatLevel = plateau(sm, level);
     const low = refLevel === undefined
