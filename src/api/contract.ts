@@ -192,7 +192,7 @@ export const methods = {
     tsys: inputs.systemTemperature.schema.optional(),
   }),
   /** A switched HI observation (engine/hi-switch.ts): position (rotator on/off) or frequency (two LO settings), on `source` (default sim). */
-  'hi.observe': inputs.hiObserveParams.and(z.object({ source: sourceSpec.optional() })),
+  'hi.observe': inputs.hiObserveParams.and(z.object({ source: sourceSpec.optional(), /** Echoed in its 'task' events. */ run: z.string().min(1).max(64).optional() })),
   /** Stops the running hi.observe (it then resolves interrupted, keeping what was recorded). */
   'hi.stop': z.object({}),
   /** Where to tune for the HI toward (l, b), or the live dish's pointing when not given (src/analysis/hi/tuning.ts). */

@@ -362,6 +362,8 @@ export type { Plot as QualificationPlot, Report as QualificationReport, Requirem
 export interface HiObserveTaskEvent {
   kind: 'hi-observe';
   switching: 'position' | 'frequency';
+  /** The run token the caller gave hi.observe (so a page follows its own run, not another tab's). */
+  run?: string;
   observation?: undefined;
   /** 0…1 of the phases' samples (slews not counted); 1 at the end of a complete observation. */
   fraction: number;

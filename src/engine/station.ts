@@ -482,11 +482,11 @@ export class Station extends EventEmitter<StationEvents> {
    * A switched HI observation (hi-switch.ts) on `source` (default the simulator, with the station's scenario) through the
    * station's rotator; 'task' events (kind 'hi-observe', hi-progress.ts) report its phase, cycle and fraction; hi.stop stops it.
    */
-  observeHi(p: Parameters<typeof hiObserveOptions>[0] & { source?: string }): Promise<SwitchedObserveResult> {
+  observeHi(p: Parameters<typeof hiObserveOptions>[0] & { source?: string; run?: string }): Promise<SwitchedObserveResult> {
     const source = p.source ?? 'sim';
     const abort = new AbortController();
     this.hiAbort.add(abort);
-    const task = hiObserveTask(p.switch, (t) => this.emit('task', t));
+    const task = hiObserveTask(p.switch, (t) => this.emit('task', p.run !== undefined ? { ...t, run: p.run } : t));
     // A dongle the live view holds is lent to the observation, as to a drift.
     const options = () => hiObserveOptions(p, { source, scenario: scenarioFile(this.settings.scenario), dataDir: this.dataDir, rotator: this.dish.rotator });
     return this.lendLive(source, () => observeSwitched(options(), { signal: abort.signal, onProgress: task.progress }), () => void options())

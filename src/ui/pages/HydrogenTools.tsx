@@ -5,7 +5,7 @@
  * switched observation (position: on/off through the rotator; frequency: two
  * LO settings a throw apart), recorded on the station and then reduced.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Result } from '../../api/contract.ts';
 import type { HiObserveTaskEvent } from '../../api/types.ts';
 import type { StationView } from '../station.ts';
@@ -107,7 +107,12 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
   const [problem, setProblem] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [progress, setProgress] = useState<HiObserveTaskEvent | null>(null);
-  useEffect(() => station.client.on('task', (t) => { if (t.kind === 'hi-observe') setProgress(t); }), [station.client]);
+  // This page's run (a token hi.observe echoes in its events): another tab's run is not shown as this one's; with no run
+  // of its own (a page opened while one runs) it shows whichever is running.
+  const myRun = useRef<string | null>(null);
+  useEffect(() => station.client.on('task', (t) => {
+    if (t.kind === 'hi-observe' && (myRun.current === null || t.run === myRun.current)) setProgress(t);
+  }), [station.client]);
   const stop = () => void station.call('hi.stop', {}, 'stop the switched observation');
   const record = async () => {
     const s = num(seconds), c = num(cycles), t = throwK.trim() ? num(throwK) : undefined, ts = tsys.trim() ? num(tsys) : undefined;
@@ -122,8 +127,10 @@ export function SwitchPanel({ station, recorded }: { station: StationView; recor
     setDone(null);
     setProgress(null);
     const offKey = { az: 'offAz', l: 'offL', b: 'offB', radec: 'offRadec', gal: 'offGal' }[offAxis];
+    const run = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    myRun.current = run;
     const r = await station.call('hi.observe', {
-      switch: kind, seconds: s, cycles: c,
+      switch: kind, seconds: s, cycles: c, run,
       ...(kind === 'position' ? { [offKey]: named ? pair! : o! } : {}), ...(kind === 'frequency' && t !== undefined ? { throwKhz: t } : {}), ...(ts !== undefined ? { tsys: ts } : {}),
     }, `record a ${kind}-switched observation`);
     setBusy(false);

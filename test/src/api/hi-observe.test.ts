@@ -78,6 +78,7 @@ describe('hi.observe', () => {
       expect(events.map((e) => `${e.phase}${e.cycle}`).filter((x, i, a) => x !== a[i - 1])).toEqual(['slew0', 'on0', 'slew0', 'off0']);
       expect(events[0]!.message).toBe('slewing, cycle 1 of 1, 0 integrations');
       expect(events.at(-1)).toMatchObject({ fraction: 1, status: 'complete', result: rg.id });
+      expect(events.every((e) => e.run === undefined)).toBe(true);
       expect(rg).toMatchObject({ status: 'complete', switching: { off: { l_deg: g.l, b_deg: g.b } } });
       const offG = station.store.events(rg.id).find((e) => e.kind === 'note' && e.data.switch === 'off')!;
       expect(Math.abs(Number(offG.data.el) - 75)).toBeLessThan(1);
@@ -93,8 +94,11 @@ describe('hi.observe', () => {
     const events: HiObserveTaskEvent[] = [];
     station.on('task', (t) => { if (t.kind === 'hi-observe') events.push(t); });
     try {
-      const r = (await call('hi.observe', { switch: 'frequency', seconds: 8, cycles: 2 })) as { id: number; status: string; integrations: number };
+      const r = (await call('hi.observe', { switch: 'frequency', seconds: 8, cycles: 2, run: 'tab-1' })) as { id: number; status: string; integrations: number };
       expect(r.status).toBe('complete');
+      // Every event carries the caller's run token (a page follows its own run, not another tab's).
+      expect(events.length).toBeGreaterThan(2);
+      expect(events.every((e) => e.run === 'tab-1')).toBe(true);
       const last = events.at(-1)!;
       expect(last).toMatchObject({ fraction: 1, status: 'complete', result: r.id, cycles: 2, integrations: r.integrations });
       expect(last.message).toBe(`observation ${r.id} complete: 2 cycles, ${r.integrations} integrations`);
