@@ -22,8 +22,8 @@ import type { HiData } from '../analysis/hi/reduce.ts';
 import { HiError } from '../analysis/hi/reduce.ts';
 import { describeEquatorial, galacticToEquatorial } from '../astro/galactic.ts';
 import { describePointing } from '../astro/pointing.ts';
-import { hydrogenLine, lsrCorrection } from '../astro/velocity.ts';
-import { hiTuning } from '../analysis/hi/tuning.ts';
+import { hydrogenLine } from '../astro/velocity.ts';
+import { hiTuningToward } from '../analysis/hi/tuning.ts';
 import { offsetCentre } from '../api/tuning.ts';
 import { retune } from './live.ts';
 import { loadScenario, parseScenario } from '../../devices/sim/scenario.ts';
@@ -220,14 +220,12 @@ export async function observeSwitched(o: SwitchedObserveOptions, hooks: { signal
     // have there mid-band, line-free channels on both sides (src/analysis/hi/tuning.ts).
     let retuned = false;
     if (o.kind === 'position' && o.centerFrequency === undefined) {
-      const now = session.clock.now();
-      const p = describePointing(site, on!.az, on!.el, new Date(now));
-      if (p.l !== undefined && p.b !== undefined) {
-        const t = hiTuning(p.l, p.b, o.sampleRate, lsrCorrection(site, new Date(now), p.ra, p.dec));
-        await retune(session.source, { centerFrequency: t.centerFrequency });
-        retuned = true;
-        notices.push(`tuned to ${(t.centerFrequency / 1e6).toFixed(4)} MHz for the HI at l ${p.l.toFixed(1)}°, b ${p.b.toFixed(1)}°: ${t.why}`);
-      }
+      const now = new Date(session.clock.now());
+      const p = describePointing(site, on!.az, on!.el, now);
+      const t = hiTuningToward(site, now, p.ra, p.dec, o.sampleRate);
+      await retune(session.source, { centerFrequency: t.centerFrequency });
+      retuned = true;
+      notices.push(`tuned to ${(t.centerFrequency / 1e6).toFixed(4)} MHz for the HI at l ${t.l.toFixed(1)}°, b ${t.b.toFixed(1)}°: ${t.why}`);
     }
     const start = session.clock.now() / 1000;
     const started = session.startObservation(store, { mode: 'spectrum', target: o.target, start, extraConfig: { hi_switching: sw } });

@@ -186,9 +186,10 @@ export function reduceObservation(store: Store, id: number, referenceIds: number
   const given = (options.mask ?? []).filter(([lo, hi]) => !saved.some(([a, b]) => a === lo && b === hi));
   const result = reduceHi(data, refs, { ...(window ? { emissionWindow: window } : {}), ...options, mask: [...saved, ...given] });
   // Where the band could not hold the emission with line-free channels on both sides: say where to tune instead.
-  const t = window && !data.kelvin && !switching ? hiTuning(p!.l!, p!.b!, obs.config.tuning.sampleRate, result.lsr_correction_kms) : null;
+  const t = window && !data.kelvin && !switching && (result.undecided || result.range_cut.low || result.range_cut.high)
+    ? hiTuning(p!.l!, p!.b!, obs.config.tuning.sampleRate, result.lsr_correction_kms) : null;
   // (Not where it was tuned already, within 20 km/s: there the band is too narrow for the window; the notes say so.)
-  if (t && (result.undecided || result.range_cut.low || result.range_cut.high) && Math.abs(t.centerFrequency - obs.config.tuning.centerFrequency) > 95_000) {
+  if (t && Math.abs(t.centerFrequency - obs.config.tuning.centerFrequency) > 95_000) {
     const advice = `line-free channels on both sides of the emission at l ${p!.l!.toFixed(1)}°, b ${p!.b!.toFixed(1)}°: tune to ${(t.centerFrequency / 1e6).toFixed(4)} MHz (fringe observe --freq ${(t.centerFrequency / 1e6).toFixed(4)}M; ${t.why})`;
     result.notes.push(advice);
     if (result.undecided) result.undecided += `; for ${advice}`;

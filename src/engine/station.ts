@@ -582,9 +582,9 @@ export class Station extends EventEmitter<StationEvents> {
   }
 
   /**
-   * Before a scheduled job (or a drift) on `source`: a live view holding one of its devices is stopped (a recording of
-   * it refuses the job). For a job, the live view is remembered and comes back when the scheduler has nothing due
-   * within two minutes (restoreAfterJobs); a drift brings it back itself.
+   * Before a scheduled job (or work lent the device by lendLive) on `source`: a live view holding one of its devices is
+   * stopped (a recording of it refuses the job). For a job, the live view is remembered and comes back when the
+   * scheduler has nothing due within two minutes (restoreAfterJobs); lendLive brings it back itself.
    */
   private async freeFor(source: string, forJob = true): Promise<void> {
     const l = this.slot.current;

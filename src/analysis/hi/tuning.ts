@@ -11,7 +11,9 @@
  *
  * Pure. Velocities: radio convention, km/s; v_topo = v_LSR − correction.
  */
-import { frequencyForVelocity, hydrogenLine, speedOfLight } from '../../astro/velocity.ts';
+import { equatorialToGalactic } from '../../astro/galactic.ts';
+import type { Site } from '../../astro/site.ts';
+import { frequencyForVelocity, hydrogenLine, lsrCorrection, speedOfLight } from '../../astro/velocity.ts';
 import { galacticWindow } from './reduce.ts';
 
 /**
@@ -75,7 +77,16 @@ export function hiTuning(l: number, b: number, sampleRate: number, lsrCorrection
     }
   }
   const centerFrequency = Math.round(frequencyForVelocity(dc - lsrCorrectionKms));
-  const placedDc = dc;
-  const flat: [number, number] = [placedDc - half, placedDc + half];
-  return { centerFrequency, window, flat, margins: [window[0] - flat[0], flat[1] - window[1]], dcKms: placedDc, why };
+  const flat: [number, number] = [dc - half, dc + half];
+  return { centerFrequency, window, flat, margins: [window[0] - flat[0], flat[1] - window[1]], dcKms: dc, why };
+}
+
+/**
+ * The tuning for the HI toward a direction (J2000 RA, Dec in degrees) seen
+ * from `site` at `time`: its galactic (l, b) and the LSR correction of that
+ * place, time and direction, then hiTuning.
+ */
+export function hiTuningToward(site: Site, time: Date, ra: number, dec: number, sampleRate: number): HiTuning & { l: number; b: number } {
+  const { l, b } = equatorialToGalactic(ra, dec);
+  return { ...hiTuning(l, b, sampleRate, lsrCorrection(site, time, ra, dec)), l, b };
 }

@@ -25,10 +25,9 @@ import { scenarioFile } from '../sources.ts';
 import type { RotatorControl } from '../rotator.ts';
 import { thresholdFor, Tracker, type TrackEvent } from '../tracking.ts';
 import { target } from './plan.ts';
-import { hiTuning } from '../../analysis/hi/tuning.ts';
+import { hiTuningToward } from '../../analysis/hi/tuning.ts';
 import { galacticToEquatorial } from '../../astro/galactic.ts';
 import type { Target } from '../../astro/targets.ts';
-import { lsrCorrection } from '../../astro/velocity.ts';
 import { defaultTuning } from '../../../devices/sdr/source.ts';
 import type { JobContext, JobOutcome, JobRunner } from './scheduler.ts';
 import { correctedPointing, loadPointingCorrection } from '../pointing-correction.ts';
@@ -86,26 +85,26 @@ function jobScenario(o: RunnerOptions, ctx: JobContext, following: boolean): str
 export const driftPoints = 200;
 
 /**
- * A job's integration in seconds of samples: the one given, else the default
- * (inputs.defaultIntegration), else for a drift scan at most 1/driftPoints
- * of its sky duration, so that its beam is sampled; on an accelerated clock
- * (sky `speed` times faster than the samples) a drift's sky spacing is kept.
- */
-/**
  * A spectrum job toward a Galactic target (a plane survey's point) with no
  * frequency given is tuned for its HI: the velocities its emission can have
  * there mid-band, with line-free channels on both sides for the baseline
  * (src/analysis/hi/tuning.ts). Anything else keeps the source's own tuning.
  */
-export function hiJobTuning(spec: JobContext['spec'], t: Target | null, ctx: Pick<JobContext, 'spec' | 'job' | 'start' | 'seconds' | 'site' | 'log'>): { centerFrequency?: number } {
-  if (spec.mode !== 'spectrum' || t?.spec.kind !== 'galactic') return {};
+export function hiJobTuning(t: Target | null, ctx: Pick<JobContext, 'spec' | 'job' | 'start' | 'seconds' | 'site' | 'log'>): { centerFrequency?: number } {
+  if (ctx.spec.mode !== 'spectrum' || t?.spec.kind !== 'galactic') return {};
   const { l, b } = t.spec;
   const eq = galacticToEquatorial(l, b);
-  const tuning = hiTuning(l, b, defaultTuning.sampleRate, lsrCorrection(ctx.site, aimTime(ctx), eq.ra, eq.dec));
+  const tuning = hiTuningToward(ctx.site, aimTime(ctx), eq.ra, eq.dec, defaultTuning.sampleRate);
   ctx.log(`tuned to ${(tuning.centerFrequency / 1e6).toFixed(4)} MHz for the HI at l ${l}°, b ${b}°: ${tuning.why}`);
   return { centerFrequency: tuning.centerFrequency };
 }
 
+/**
+ * A job's integration in seconds of samples: the one given, else the default
+ * (inputs.defaultIntegration), else for a drift scan at most 1/driftPoints
+ * of its sky duration, so that its beam is sampled; on an accelerated clock
+ * (sky `speed` times faster than the samples) a drift's sky spacing is kept.
+ */
 export function jobIntegration(spec: JobContext['spec'], skySeconds: number, speed: number): number {
   if (spec.integration !== undefined) return spec.integration;
   if (spec.mode !== 'drift') return defaultIntegration;
@@ -154,7 +153,7 @@ export function stationRunner(o: RunnerOptions): JobRunner {
         {
           source: spec.source,
           mode: spec.mode === 'drift' ? 'totalpower' : spec.mode,
-          tuning: spec.frequency ? { centerFrequency: spec.frequency } : hiJobTuning(spec, t, ctx),
+          tuning: spec.frequency ? { centerFrequency: spec.frequency } : hiJobTuning(t, ctx),
           channels: spec.channels ?? 1024,
           taps: 4,
           integration: jobIntegration(spec, ctx.seconds, speed),

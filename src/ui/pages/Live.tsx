@@ -314,6 +314,8 @@ function Controls({ station }: { station: StationView }) {
   const [gain, setGain] = useState<string>('40.2');
   const [rate, setRate] = useState(2.4e6);
   const [busy, setBusy] = useState(false);
+  /** Why 'HI here' tuned where it did, until the next tuning. */
+  const [hiWhy, setHiWhy] = useState<string | null>(null);
   useEffect(() => {
     if (!live) return;
     setFreq((live.tuning.centerFrequency / 1e6).toFixed(4));
@@ -341,7 +343,6 @@ function Controls({ station }: { station: StationView }) {
     return tune(text);
   };
   // 'HI here': tuned for the HI at the dish's pointing (its emission window mid-band, line-free channels on both sides).
-  const [hiWhy, setHiWhy] = useState<string | null>(null);
   const pointing = live?.lsr && live.lsr.l !== null && live.lsr.b !== null ? { l: live.lsr.l, b: live.lsr.b } : null;
   const tuneHiHere = async () => {
     const t = await station.call('hi.tuning', { sampleRate: rate }, 'find the HI tuning for the pointing');
