@@ -321,6 +321,8 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
   }
   // A calibrated product (kelvin, or switched: the bandpass divided out) has no roll-off to cut.
   const flat = data.kelvin || !!data.switched;
+  /** The receiver's bandpass is still in the spectrum: nothing divides it out (no reference, no calibration). */
+  const bandpassInData = !flat && !refs.hot && !refs.cold && !refs.reference;
   const fFlags = channelFlags(C, skCount ? Float64Array.from(skSum, (s) => s / skCount) : null, skCount ? Math.round(spectra / skCount) : 0, { edgeFraction: flat ? 0.01 : 0.03 });
   // A calibrated product's middle channel is no receiver's DC.
   if (data.kelvin && !skCount) fFlags[C / 2] = 0;
@@ -411,7 +413,11 @@ export function reduceHi(data: HiData, refs: HiReferences = {}, options: HiOptio
   if (dips.length) {
     const worst = dips.reduce((w, d) => (d[1] - d[0] > w[1] - w[0] ? d : w));
     const what = `the spectrum lies more than ${detect}σ below its baseline over ${dips.length} range${dips.length > 1 ? 's' : ''} (widest ${worst[0].toFixed(0)}…${worst[1].toFixed(0)} km/s)`;
-    if (side) undecided = `${what}: with line-free channels only ${side.has} the emission window, the baseline under the line cannot be known; the emission cannot be measured from this spectrum. Tune so the line sits mid-band, switch (fringe hi observe --switch frequency|position) or give a reference (--reference ID)`;
+    const remedy = 'the emission cannot be measured from this spectrum. Tune so the line sits mid-band, switch (fringe hi observe --switch frequency|position) or give a reference (--reference ID)';
+    if (side) undecided = `${what}: with line-free channels only ${side.has} the emission window, the baseline under the line cannot be known; ${remedy}`;
+    // With no reference and no calibration the automatic baseline stands for the receiver's bandpass: one the data
+    // contradict says the bandpass under the line is unknown (with the bandpass divided out a dip may be the sky's).
+    else if (bandpassInData && !options.lineFree) undecided = `${what}: with no reference the baseline stands for the receiver's bandpass, and the data contradict it; ${remedy}, or give the line-free ranges (--line-free)`;
     else notes.push(`${what}: the baseline may not follow the bandpass there (check the line-free ranges)`);
   }
   const velocityRange: [number, number] | null = runs.length && !undecided ? [runs[0]![0], runs.at(-1)![1]] : null;

@@ -126,6 +126,21 @@ describe("the station's own HI path (relative, no reference) against the simulat
     expect(Math.abs(m.got / m.peak - 1)).toBeLessThan(0.1);
   }, 180_000);
 
+  it('a curved baseline pinned by a sliver of line-free band and contradicted by the data: cannot decide (l 25° from 31.5° S)', async () => {
+    // Found on a scenario the code had not seen: a 15 km/s sliver below the window let a cubic through, which sagged 3 K
+    // under the line's low side (range −50 vs the truth's −63 km/s, peak −12 %) while the spectrum dipped 5σ below it.
+    const south = { lat: -31.5, lon: 115.9 }, when = '2026-08-15T13:00:00Z';
+    // l 25°, b 0° there and then, from astropy (az 11.239°, el 65.134°), as that scenario had it, with its carrier at 1420.9 MHz.
+    const file = join(dir, 'south-l25.json');
+    writeFileSync(file, JSON.stringify({ seed: 11, site: south, start: when, antennas: [{ name: 'dish', diameter: 2.3, tsys: 75, pointing: { mode: 'fixed', az: 11.239, el: 65.134 } }], sun: { enabled: false }, hydrogen: { enabled: true, lsr: true }, rfi: [{ frequency: 1420.9e6, temperature: 0.3, phase: 0 }] }));
+    const r = await recordAndReduce('south-l25', file, offsetCentre(rate));
+    expect(r.baseline.order).toBe(3);
+    expect(r.undecided!).toMatch(/more than 5σ below its baseline[^:]*: with no reference the baseline stands for the receiver's bandpass, and the data contradict it/);
+    expect(r.velocity_range_kms).toBeNull();
+    expect(r.components).toEqual([]);
+    expect(r.undecided!).toMatch(/tune to 1420\.\d{4} MHz/);
+  }, 180_000);
+
   it("the hydrogen scenario's own pointing (l 70.6°, b 8.2°) at the default offset tuning: the line, its extent and its peak", async () => {
     const scenario = scenarioAt('default', 90, 50);
     const r = await recordAndReduce('default', scenario, offsetCentre(rate));
